@@ -1,0 +1,66 @@
+import { ErrorCode } from './error-code.js';
+
+export interface ErrorDetail {
+  /** Dotted path of the offending input field, e.g. `executionConfig.timeout`. */
+  field?: string;
+  message: string;
+}
+
+/**
+ * Base of every error the platform raises on purpose. Services throw these; the one
+ * formatter in `error-presenter.ts` turns them into GraphQL errors and HTTP responses.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Seconds after which a retry may succeed (THROTTLED, RATE_LIMITED, QUOTA_EXCEEDED). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super(ErrorCode.BAD_USER_INPUT, message, details);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, key: string) {
+    super(ErrorCode.NOT_FOUND, `${what} ${JSON.stringify(key)} was not found`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.CONFLICT, message);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.PAYLOAD_TOO_LARGE, message);
+  }
+}
+
+export class FunctionNotReadyError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.FUNCTION_NOT_READY, message);
+  }
+}
+
+export class ThrottledError extends DomainError {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(ErrorCode.THROTTLED, message, [], retryAfterSeconds);
+  }
+}
+
+export class ServiceUnavailableError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message);
+  }
+}

@@ -1,0 +1,40 @@
+export const LANGUAGES = ['javascript', 'typescript', 'python'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface FunctionPermissions {
+  public: boolean;
+  allowedUsers: string[];
+  executionRoles: string[];
+}
+
+/**
+ * The function aggregate as the domain sees it. The code, dependencies and execution
+ * settings live on its versions; the record points at the latest one.
+ */
+export interface FunctionRecord {
+  id: string;
+  name: string;
+  description: string;
+  language: Language;
+  /** e.g. `nodejs`, `nodejs20`, `python3.11`, validated against the language. */
+  runtime: string;
+  /** Principal that registered the function (null until authentication exists). */
+  ownerId: string | null;
+  author: string | null;
+  tags: string[];
+  permissions: FunctionPermissions;
+  latestVersion: string;
+  latestVersionId: string;
+  /** Number of versions; also the `sequence` of the latest version. */
+  versionCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Set by `deleteFunction`: the function stops answering but its history stays. */
+  deletedAt: Date | null;
+}
+
+export interface FunctionFilter {
+  namePrefix?: string;
+  tag?: string;
+  language?: Language;
+}

@@ -1,0 +1,87 @@
+export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED'] as const;
+export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
+
+export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC'] as const;
+export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
+
+export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED']);
+
+export type LogStream = 'stdout' | 'stderr' | 'system';
+
+export interface LogLineRecord {
+  /** 1-based, gap-free per invocation. */
+  seq: number;
+  timestamp: Date;
+  stream: LogStream;
+  message: string;
+}
+
+/** The event handed to a function (DESIGN.md, function contract). */
+export interface InvocationEvent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  query: Record<string, string | string[]>;
+  body: string | null;
+  isBase64Encoded: boolean;
+}
+
+export interface InvocationErrorRecord {
+  type: string;
+  message: string;
+  stack?: string;
+}
+
+export interface InvocationRecord {
+  id: string;
+  functionId: string;
+  functionName: string;
+  versionId: string;
+  version: string;
+  trigger: InvocationTrigger;
+  callerId: string | null;
+  status: InvocationStatus;
+  /** The event, with its body cut to the stored-payload cap (see `requestTruncated`). */
+  request: InvocationEvent;
+  requestTruncated: boolean;
+  /** The function's JSON result; null until it succeeds, or when too large to keep. */
+  response: unknown;
+  responseTruncated: boolean;
+  error: InvocationErrorRecord | null;
+  coldStart: boolean | null;
+  durationMs: number | null;
+  initDurationMs: number | null;
+  memoryPeakBytes: number | null;
+  cpuTimeMs: number | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  traceId: string | null;
+  logs: LogLineRecord[];
+  logsTruncated: boolean;
+}
+
+export interface InvocationFilter {
+  functionId?: string;
+  status?: InvocationStatus;
+}
+
+/** What changes when an invocation starts or finishes. */
+export type InvocationProgress = Partial<
+  Pick<
+    InvocationRecord,
+    | 'status'
+    | 'response'
+    | 'responseTruncated'
+    | 'error'
+    | 'coldStart'
+    | 'durationMs'
+    | 'initDurationMs'
+    | 'memoryPeakBytes'
+    | 'cpuTimeMs'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'logs'
+    | 'logsTruncated'
+  >
+>;

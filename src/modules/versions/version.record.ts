@@ -1,0 +1,42 @@
+import type { SealedBox } from '@/infrastructure/crypto/sealed-box.js';
+import type { Language } from '@/modules/functions/function.record.js';
+
+export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
+export type BuildStatus = (typeof BUILD_STATUSES)[number];
+
+/** What a version seals at rest: everything secret or executable. */
+export interface VersionSecrets {
+  /** Source exactly as registered (UTF-8). */
+  source: string;
+  /** What the sandbox loads: the source compiled for the runtime (CommonJS for Node). */
+  artifact: string;
+  environmentVariables: Record<string, string>;
+}
+
+/**
+ * An immutable version of a function. Only the build status and log change after
+ * creation (as the build progresses), and the sealed box is rewrapped on key rotation.
+ */
+export interface FunctionVersionRecord {
+  id: string;
+  functionId: string;
+  /** 1 for the first version, +1 for each next one; unique per function. */
+  sequence: number;
+  /** Semver; strictly increasing with `sequence`. */
+  version: string;
+  language: Language;
+  runtime: string;
+  /** sha256 hex of the source. */
+  codeHash: string;
+  codeSizeBytes: number;
+  dependencies: Record<string, string>;
+  timeoutSeconds: number;
+  memoryLimitMb: number;
+  /** Names only, so listings never need to unseal the box. */
+  environmentVariableNames: string[];
+  sealed: SealedBox;
+  buildStatus: BuildStatus;
+  buildLog: string;
+  author: string | null;
+  createdAt: Date;
+}

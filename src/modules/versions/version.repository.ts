@@ -1,0 +1,20 @@
+import type { SealedBox } from '@/infrastructure/crypto/sealed-box.js';
+import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
+
+/** Storage port for function versions. (functionId, version) and (functionId, sequence) are unique. */
+export abstract class VersionRepository {
+  /** Throws `ConflictError` when the function already has this version or sequence. */
+  abstract insert(record: FunctionVersionRecord): Promise<void>;
+  abstract findById(id: string): Promise<FunctionVersionRecord | null>;
+  abstract findByIds(ids: readonly string[]): Promise<FunctionVersionRecord[]>;
+  abstract findByVersion(functionId: string, version: string): Promise<FunctionVersionRecord | null>;
+  /** Versions of each function, newest (highest sequence) first. */
+  abstract listByFunctionIds(functionIds: readonly string[]): Promise<FunctionVersionRecord[]>;
+  abstract setBuildResult(id: string, status: BuildStatus, log: string): Promise<void>;
+  /** Replaces the sealed box (key rotation); the plaintext it holds is unchanged. */
+  abstract replaceSealed(id: string, sealed: SealedBox): Promise<void>;
+  /** Every version id with the master key id of its box, for key rotation. */
+  abstract listSealedKeyIds(): Promise<Array<{ id: string; keyId: string }>>;
+  /** Removes the record for good; used only to undo a half-done registration. */
+  abstract remove(id: string): Promise<void>;
+}
