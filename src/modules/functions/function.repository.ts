@@ -20,7 +20,10 @@ export abstract class FunctionRepository {
   abstract findByName(name: string): Promise<FunctionRecord | null>;
   /** Deleted functions included; order of the result is unspecified. */
   abstract findByIds(ids: readonly string[]): Promise<FunctionRecord[]>;
-  /** Active functions ordered by name; `page.after` is a name. */
+  /**
+   * Active functions ordered by name; `page.after` is a name. `filter.namePrefix` matches
+   * literally and case-sensitively (no wildcards); `filter.tag` matches one whole tag.
+   */
   abstract list(filter: FunctionFilter, page: PageRequest): Promise<PageResult<FunctionRecord>>;
   /**
    * Moves the function to a new latest version if it still has `expectedVersionCount`

@@ -4,6 +4,10 @@ import type { InvocationFilter, InvocationProgress, InvocationRecord } from './i
 /** Storage port for invocation records. */
 export abstract class InvocationRepository {
   abstract insert(record: InvocationRecord): Promise<void>;
+  /**
+   * Changes only the fields present in `progress` (an undefined field is absent; null is
+   * stored). Does nothing when the invocation does not exist.
+   */
   abstract update(id: string, progress: InvocationProgress): Promise<void>;
   abstract findById(id: string): Promise<InvocationRecord | null>;
   abstract findByIds(ids: readonly string[]): Promise<InvocationRecord[]>;

@@ -10,8 +10,9 @@ export abstract class VersionRepository {
   abstract findByVersion(functionId: string, version: string): Promise<FunctionVersionRecord | null>;
   /** Versions of each function, newest (highest sequence) first. */
   abstract listByFunctionIds(functionIds: readonly string[]): Promise<FunctionVersionRecord[]>;
+  /** Does nothing when the version does not exist (it may have been removed meanwhile). */
   abstract setBuildResult(id: string, status: BuildStatus, log: string): Promise<void>;
-  /** Replaces the sealed box (key rotation); the plaintext it holds is unchanged. */
+  /** Replaces the sealed box (key rotation); the plaintext it holds is unchanged. No-op for an unknown id. */
   abstract replaceSealed(id: string, sealed: SealedBox): Promise<void>;
   /** Every version id with the master key id of its box, for key rotation. */
   abstract listSealedKeyIds(): Promise<Array<{ id: string; keyId: string }>>;

@@ -1,0 +1,220 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import Database from 'better-sqlite3';
+
+export const SQLITE_FILE_NAME = 'fngraph.sqlite';
+
+/** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/** A value better-sqlite3 can bind (it refuses booleans and undefined). */
+export type SqlValue = string | number | bigint | Buffer | null;
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+ * Never edit a released entry: append a new one.
+ *
+ * Dates are epoch milliseconds (compact, sortable, exact for JS `Date`); nested and
+ * list fields are JSON text; whatever a query filters or sorts on is a real column.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE functions (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL,
+    -- the name while active, 'deleted:<id>' once deleted: keeps active names unique
+    -- while deleted functions keep theirs for history
+    name_key          TEXT NOT NULL UNIQUE,
+    description       TEXT NOT NULL,
+    language          TEXT NOT NULL,
+    runtime           TEXT NOT NULL,
+    owner_id          TEXT,
+    author            TEXT,
+    tags              TEXT NOT NULL,
+    permissions       TEXT NOT NULL,
+    latest_version    TEXT NOT NULL,
+    latest_version_id TEXT NOT NULL,
+    version_count     INTEGER NOT NULL,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    deleted_at        INTEGER
+  ) STRICT;
+  CREATE INDEX functions_active_name ON functions (name) WHERE deleted_at IS NULL;
+
+  -- one row per (tag, function) so the tag filter is an exact, indexed match
+  CREATE TABLE function_tags (
+    tag         TEXT NOT NULL,
+    function_id TEXT NOT NULL,
+    PRIMARY KEY (tag, function_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX function_tags_function ON function_tags (function_id);
+
+  CREATE TABLE function_versions (
+    id                       TEXT PRIMARY KEY,
+    function_id              TEXT NOT NULL,
+    sequence                 INTEGER NOT NULL,
+    version                  TEXT NOT NULL,
+    language                 TEXT NOT NULL,
+    runtime                  TEXT NOT NULL,
+    code_hash                TEXT NOT NULL,
+    code_size_bytes          INTEGER NOT NULL,
+    dependencies             TEXT NOT NULL,
+    timeout_seconds          REAL NOT NULL,
+    memory_limit_mb          INTEGER NOT NULL,
+    environment_variable_names TEXT NOT NULL,
+    sealed_key_id            TEXT NOT NULL,
+    sealed_wrapped_key       BLOB NOT NULL,
+    sealed_ciphertext        BLOB NOT NULL,
+    build_status             TEXT NOT NULL,
+    build_log                TEXT NOT NULL,
+    author                   TEXT,
+    created_at               INTEGER NOT NULL,
+    CONSTRAINT function_versions_version UNIQUE (function_id, version),
+    CONSTRAINT function_versions_sequence UNIQUE (function_id, sequence)
+  ) STRICT;
+
+  CREATE TABLE invocations (
+    id                 TEXT PRIMARY KEY,
+    function_id        TEXT NOT NULL,
+    function_name      TEXT NOT NULL,
+    version_id         TEXT NOT NULL,
+    version            TEXT NOT NULL,
+    trigger            TEXT NOT NULL,
+    caller_id          TEXT,
+    status             TEXT NOT NULL,
+    request            TEXT NOT NULL,
+    request_truncated  INTEGER NOT NULL,
+    response           TEXT,
+    response_truncated INTEGER NOT NULL,
+    error              TEXT,
+    cold_start         INTEGER,
+    duration_ms        REAL,
+    init_duration_ms   REAL,
+    memory_peak_bytes  REAL,
+    cpu_time_ms        REAL,
+    queued_at          INTEGER NOT NULL,
+    started_at         INTEGER,
+    finished_at        INTEGER,
+    trace_id           TEXT,
+    logs               TEXT NOT NULL,
+    logs_truncated     INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX invocations_function ON invocations (function_id, id DESC);
+  CREATE INDEX invocations_function_status ON invocations (function_id, status, id DESC);
+  CREATE INDEX invocations_status ON invocations (status, id DESC);
+  `,
+];
+
+/**
+ * The embedded store: one SQLite file in the data directory, opened once per process.
+ * better-sqlite3 is synchronous, which is what makes it fast for small statements; the
+ * repositories wrap it in the async port API.
+ */
+export class SqliteDatabase implements OnApplicationShutdown {
+  /** Keyed by SQL text: preparing is far costlier than running, and the set of statements is small. */
+  private readonly statements = new Map<string, Database.Statement<SqlValue[], unknown>>();
+
+  private constructor(
+    private readonly connection: Database.Database,
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating if needed) `<dataDir>/fngraph.sqlite` and brings its schema up to date. */
+  static open(dataDir: string): SqliteDatabase {
+    mkdirSync(dataDir, { recursive: true });
+    const path = join(dataDir, SQLITE_FILE_NAME);
+    const connection = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    try {
+      // WAL lets readers proceed while a write commits; NORMAL sync is safe with WAL
+      // (an OS crash may lose the last commits, never corrupt the file).
+      connection.pragma('journal_mode = WAL');
+      connection.pragma('synchronous = NORMAL');
+      connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      migrate(connection);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    return new SqliteDatabase(connection, path);
+  }
+
+  /** A cached prepared statement; `R` is the row shape the caller expects back. */
+  statement<R = unknown>(sql: string): Database.Statement<SqlValue[], R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.connection.prepare<SqlValue[], unknown>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<SqlValue[], R>;
+  }
+
+  /** Runs `work` atomically; it must be synchronous (no awaits inside). */
+  transaction<T>(work: () => T): T {
+    return this.connection.transaction(work)();
+  }
+
+  get isOpen(): boolean {
+    return this.connection.open;
+  }
+
+  close(): void {
+    if (this.connection.open) {
+      this.statements.clear();
+      this.connection.close();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.close();
+  }
+}
+
+function migrate(connection: Database.Database): void {
+  const readVersion = () => connection.pragma('user_version', { simple: true }) as number;
+  // IMMEDIATE takes the write lock before reading the version, so two processes
+  // starting together cannot both apply the same migration.
+  connection
+    .transaction(() => {
+      const current = readVersion();
+      if (current > MIGRATIONS.length) {
+        throw new Error(
+          `${connection.name} has schema version ${current}, newer than this fngraph understands (${MIGRATIONS.length}); upgrade fngraph`,
+        );
+      }
+      for (let version = current; version < MIGRATIONS.length; version += 1) {
+        connection.exec(MIGRATIONS[version]!);
+      }
+      if (current !== MIGRATIONS.length) connection.pragma(`user_version = ${MIGRATIONS.length}`);
+    })
+    .immediate();
+}
+
+/** The name of the violated constraint when `error` is a UNIQUE/PRIMARY KEY violation, else undefined. */
+export function uniqueViolation(error: unknown): string | undefined {
+  if (!(error instanceof Database.SqliteError)) return undefined;
+  if (error.code !== 'SQLITE_CONSTRAINT_UNIQUE' && error.code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
+  // e.g. "UNIQUE constraint failed: function_versions.function_id, function_versions.version"
+  return error.message.replace(/^UNIQUE constraint failed: /, '');
+}
+
+export function toSqlBoolean(value: boolean): number {
+  return value ? 1 : 0;
+}
+
+export function toSqlDate(value: Date): number {
+  return value.getTime();
+}
+
+export function toSqlDateOrNull(value: Date | null): number | null {
+  return value === null ? null : value.getTime();
+}
+
+export function fromSqlDateOrNull(value: number | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+/** JSON array parameter for `IN (SELECT value FROM json_each(?))`: one cached statement for any number of ids. */
+export function toSqlIdList(ids: readonly string[]): string {
+  return JSON.stringify([...new Set(ids)]);
+}

@@ -1,0 +1,81 @@
+import { type mongo, Schema } from 'mongoose';
+import { LANGUAGES } from '@/modules/functions/function.record.js';
+import { BUILD_STATUSES } from '@/modules/versions/version.record.js';
+
+export const FUNCTION_VERSION_MODEL = 'FunctionVersion';
+
+/** Written as a Buffer, read back (with `.lean()`) as a BSON Binary. */
+export type StoredBinary = Buffer | mongo.Binary;
+
+export interface DependencyEntry {
+  name: string;
+  range: string;
+}
+
+/** A version as stored in the `function_versions` collection. `_id` is the record id. */
+export interface FunctionVersionDocument {
+  _id: string;
+  functionId: string;
+  sequence: number;
+  version: string;
+  language: string;
+  runtime: string;
+  codeHash: string;
+  codeSizeBytes: number;
+  /** Pairs, not an object: package names (`lodash.merge`) may contain '.', which FerretDB
+   *  rejects in field names. */
+  dependencies: DependencyEntry[];
+  timeoutSeconds: number;
+  memoryLimitMb: number;
+  environmentVariableNames: string[];
+  sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
+  buildStatus: string;
+  buildLog: string;
+  author: string | null;
+  createdAt: Date;
+}
+
+const DependencySchema = new Schema<DependencyEntry>(
+  {
+    name: { type: String, required: true },
+    range: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+const SealedBoxSchema = new Schema<FunctionVersionDocument['sealed']>(
+  {
+    keyId: { type: String, required: true },
+    // Not `required`: Mongoose would reject an empty Buffer as missing.
+    wrappedKey: { type: Buffer },
+    ciphertext: { type: Buffer },
+  },
+  { _id: false },
+);
+
+export const FunctionVersionSchema = new Schema<FunctionVersionDocument>(
+  {
+    _id: { type: String, required: true },
+    functionId: { type: String, required: true },
+    sequence: { type: Number, required: true },
+    version: { type: String, required: true },
+    language: { type: String, required: true, enum: LANGUAGES },
+    runtime: { type: String, required: true },
+    codeHash: { type: String, required: true },
+    codeSizeBytes: { type: Number, required: true },
+    dependencies: { type: [DependencySchema], default: [] },
+    timeoutSeconds: { type: Number, required: true },
+    memoryLimitMb: { type: Number, required: true },
+    environmentVariableNames: { type: [String], default: [] },
+    sealed: { type: SealedBoxSchema, required: true },
+    buildStatus: { type: String, required: true, enum: BUILD_STATUSES },
+    buildLog: { type: String, default: '' },
+    author: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'function_versions', versionKey: false, minimize: false, timestamps: false },
+);
+
+FunctionVersionSchema.index({ functionId: 1, version: 1 }, { unique: true });
+// Also serves "versions of these functions, newest first".
+FunctionVersionSchema.index({ functionId: 1, sequence: -1 }, { unique: true });

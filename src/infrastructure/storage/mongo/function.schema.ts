@@ -1,0 +1,64 @@
+import { Schema } from 'mongoose';
+import { LANGUAGES } from '@/modules/functions/function.record.js';
+
+export const FUNCTION_MODEL = 'Function';
+
+/** A function as stored in the `functions` collection. `_id` is the record id (UUIDv7). */
+export interface FunctionDocument {
+  _id: string;
+  name: string;
+  /** The name while active, `deleted:<id>` once deleted: a plain unique index then keeps
+   *  active names unique (partial indexes are not available on FerretDB). */
+  nameKey: string;
+  description: string;
+  language: string;
+  runtime: string;
+  ownerId: string | null;
+  author: string | null;
+  tags: string[];
+  permissions: { public: boolean; allowedUsers: string[]; executionRoles: string[] };
+  latestVersion: string;
+  latestVersionId: string;
+  versionCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+const PermissionsSchema = new Schema<FunctionDocument['permissions']>(
+  {
+    public: { type: Boolean, required: true },
+    allowedUsers: { type: [String], default: [] },
+    executionRoles: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
+export const FunctionSchema = new Schema<FunctionDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    nameKey: { type: String, required: true },
+    // Not `required`: Mongoose rejects empty strings for required paths.
+    description: { type: String, default: '' },
+    language: { type: String, required: true, enum: LANGUAGES },
+    runtime: { type: String, required: true },
+    ownerId: { type: String, default: null },
+    author: { type: String, default: null },
+    tags: { type: [String], default: [] },
+    permissions: { type: PermissionsSchema, required: true },
+    latestVersion: { type: String, required: true },
+    latestVersionId: { type: String, required: true },
+    versionCount: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    deletedAt: { type: Date, default: null },
+  },
+  // minimize: false keeps empty objects; the adapter sets timestamps itself.
+  { collection: 'functions', versionKey: false, minimize: false, timestamps: false },
+);
+
+FunctionSchema.index({ nameKey: 1 }, { unique: true });
+// Active functions ordered by name (equality on deletedAt: null, then the name range and sort).
+FunctionSchema.index({ deletedAt: 1, name: 1 });
+FunctionSchema.index({ tags: 1 });

@@ -1,0 +1,100 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import type { AppConfig } from '@/config/app-config.js';
+import { FunctionRepository } from '@/modules/functions/function.repository.js';
+import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { SqliteDatabase } from './embedded/sqlite-database.js';
+import { SqliteFunctionRepository } from './embedded/sqlite-function.repository.js';
+import { SqliteInvocationRepository } from './embedded/sqlite-invocation.repository.js';
+import { SqliteVersionRepository } from './embedded/sqlite-version.repository.js';
+import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.schema.js';
+import { FUNCTION_VERSION_MODEL, FunctionVersionSchema } from './mongo/function-version.schema.js';
+import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.schema.js';
+import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
+import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.js';
+import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
+
+/** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
+const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
+
+const PORTS = [FunctionRepository, VersionRepository, InvocationRepository];
+
+/**
+ * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
+ * SQLite file in the data directory. Global, so feature modules inject the ports
+ * without importing this module.
+ */
+@Global()
+@Module({})
+export class StorageModule implements OnModuleInit {
+  private readonly logger = new Logger(StorageModule.name);
+
+  constructor(@Inject(STORAGE_DESCRIPTION) private readonly description: string) {}
+
+  static forConfig(config: AppConfig): DynamicModule {
+    return config.mongodbUri ? mongo(config.mongodbUri) : embedded(config.dataDir);
+  }
+
+  onModuleInit(): void {
+    this.logger.log(`Storage: ${this.description}`);
+  }
+}
+
+function mongo(uri: string): DynamicModule {
+  return {
+    module: StorageModule,
+    global: true,
+    imports: [
+      MongooseModule.forRoot(uri, {
+        // Indexes are built by the repositories' onModuleInit, which start-up awaits;
+        // autoIndex would build them in the background and report failures nowhere.
+        autoIndex: false,
+        autoCreate: false,
+        // Fail a start-up against an unreachable server in well under a minute
+        // (the defaults wait 30 s per attempt, nine times).
+        serverSelectionTimeoutMS: 10_000,
+        retryAttempts: 3,
+        retryDelay: 2_000,
+      }),
+      MongooseModule.forFeature([
+        { name: FUNCTION_MODEL, schema: FunctionSchema },
+        { name: FUNCTION_VERSION_MODEL, schema: FunctionVersionSchema },
+        { name: INVOCATION_MODEL, schema: InvocationSchema },
+      ]),
+    ],
+    providers: [
+      { provide: STORAGE_DESCRIPTION, useValue: `MongoDB at ${redactMongoUri(uri)}` },
+      { provide: FunctionRepository, useClass: MongoFunctionRepository },
+      { provide: VersionRepository, useClass: MongoVersionRepository },
+      { provide: InvocationRepository, useClass: MongoInvocationRepository },
+    ],
+    exports: PORTS,
+  };
+}
+
+function embedded(dataDir: string): DynamicModule {
+  const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir) };
+  return {
+    module: StorageModule,
+    global: true,
+    providers: [
+      database,
+      {
+        provide: STORAGE_DESCRIPTION,
+        useFactory: (db: SqliteDatabase) => `embedded SQLite at ${db.path}`,
+        inject: [SqliteDatabase],
+      },
+      { provide: FunctionRepository, useClass: SqliteFunctionRepository },
+      { provide: VersionRepository, useClass: SqliteVersionRepository },
+      { provide: InvocationRepository, useClass: SqliteInvocationRepository },
+    ],
+    exports: PORTS,
+  };
+}
+
+/** Host(s) and database of a connection string, without user or password. */
+function redactMongoUri(uri: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/)(?:[^@/]*@)?([^/?]*)(\/[^?]*)?/.exec(uri);
+  return match ? `${match[1]}${match[2]}${match[3] ?? ''}` : 'mongodb://(unparsable URI)';
+}

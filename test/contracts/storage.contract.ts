@@ -1,0 +1,622 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '@/common/errors/domain-error.js';
+import { newId } from '@/common/ids/new-id.js';
+import type { FunctionRecord } from '@/modules/functions/function.record.js';
+import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
+import type { InvocationRecord, InvocationStatus } from '@/modules/invocations/invocation.record.js';
+import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { VersionRepository } from '@/modules/versions/version.repository.js';
+
+export interface StorageUnderTest {
+  functions: FunctionRepository;
+  versions: VersionRepository;
+  invocations: InvocationRepository;
+  /** Releases everything the factory opened (and drops what it created, where it can). */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The storage contract every adapter must meet, written against the ports only.
+ * One storage instance serves the whole suite, so every test works on its own names
+ * and ids (a random prefix) and never assumes the store is empty.
+ */
+export function storageContract(adapter: string, open: () => Promise<StorageUnderTest>): void {
+  describe(`storage contract: ${adapter}`, () => {
+    let storage: StorageUnderTest | undefined;
+    const store = (): StorageUnderTest => {
+      if (!storage) throw new Error('storage was not opened');
+      return storage;
+    };
+
+    beforeAll(async () => {
+      storage = await open();
+    });
+
+    afterAll(async () => {
+      await storage?.cleanup();
+    });
+
+    describe('FunctionRepository', () => {
+      it('round-trips every field, with nulls and empty lists', async () => {
+        const { functions } = store();
+        const bare = aFunction({ ownerId: null, author: null, tags: [], description: '' });
+        bare.permissions = { public: false, allowedUsers: [], executionRoles: [] };
+        const full = aFunction({
+          ownerId: 'user-1',
+          author: 'Ada <ada@example.com>',
+          tags: ['web', 'beta'],
+          description: 'Says hello — in ünïcode 👋',
+          language: 'python',
+          runtime: 'python3.11',
+          permissions: { public: true, allowedUsers: ['u1', 'u2'], executionRoles: ['admin'] },
+          latestVersion: '2.10.0-rc.1',
+          versionCount: 7,
+        });
+        await functions.insert(bare);
+        await functions.insert(full);
+
+        const foundBare = await functions.findById(bare.id);
+        const foundFull = await functions.findById(full.id);
+        expect(foundBare).toStrictEqual(bare);
+        expect(foundFull).toStrictEqual(full);
+        expect(foundFull?.createdAt).toBeInstanceOf(Date);
+        expect(await functions.findByName(full.name)).toStrictEqual(full);
+      });
+
+      it('returns null or nothing for unknown ids and names', async () => {
+        const { functions } = store();
+        expect(await functions.findById(newId())).toBeNull();
+        expect(await functions.findByName(`missing-${newId()}`)).toBeNull();
+        expect(await functions.findByIds([])).toEqual([]);
+        expect(await functions.findByIds([newId()])).toEqual([]);
+      });
+
+      it('rejects a second active function with the same name', async () => {
+        const { functions } = store();
+        const first = aFunction();
+        await functions.insert(first);
+        const clash = aFunction({ name: first.name });
+        await expect(functions.insert(clash)).rejects.toBeInstanceOf(ConflictError);
+        expect(await functions.findById(clash.id)).toBeNull();
+        expect(await functions.findByName(first.name)).toStrictEqual(first);
+      });
+
+      it('hides deleted functions from findByName and frees their name, keeps them for findById', async () => {
+        const { functions } = store();
+        const original = aFunction();
+        await functions.insert(original);
+        const deletedAt = new Date('2030-01-02T03:04:05.678Z');
+
+        expect(await functions.markDeleted(original.id, deletedAt)).toBe(true);
+        expect(await functions.markDeleted(original.id, new Date())).toBe(false);
+        expect(await functions.markDeleted(newId(), new Date())).toBe(false);
+        expect(await functions.findByName(original.name)).toBeNull();
+        expect(await functions.findById(original.id)).toStrictEqual({ ...original, deletedAt });
+
+        const successor = aFunction({ name: original.name });
+        await functions.insert(successor);
+        expect(await functions.findByName(original.name)).toStrictEqual(successor);
+        // Deleting the successor too must not clash with the first deleted one.
+        expect(await functions.markDeleted(successor.id, new Date())).toBe(true);
+        const third = aFunction({ name: original.name });
+        await functions.insert(third);
+        expect((await functions.findByName(original.name))?.id).toBe(third.id);
+      });
+
+      it('finds by ids, deleted ones included, each once', async () => {
+        const { functions } = store();
+        const alive = aFunction();
+        const deleted = aFunction();
+        await functions.insert(alive);
+        await functions.insert(deleted);
+        await functions.markDeleted(deleted.id, new Date());
+
+        const found = await functions.findByIds([alive.id, deleted.id, alive.id, newId()]);
+        expect(found.map((f) => f.id).sort()).toEqual([alive.id, deleted.id].sort());
+        expect(found.find((f) => f.id === deleted.id)?.deletedAt).toBeInstanceOf(Date);
+      });
+
+      it('filters by name prefix literally, whatever LIKE or regex would make of it', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const names = ['a_b', 'axb', 'a%c', 'abc', 'a.*z', 'aXz', 'A_b', 'a\\d', 'a1', 'a(b', 'a[b]', 'b'].map((n) => p + n);
+        for (const name of names) await functions.insert(aFunction({ name }));
+
+        const namesFor = async (namePrefix: string) =>
+          (await functions.list({ namePrefix }, { first: 100 })).items.map((f) => f.name);
+
+        expect(await namesFor(`${p}a_`)).toEqual([`${p}a_b`]);
+        expect(await namesFor(`${p}a%`)).toEqual([`${p}a%c`]);
+        expect(await namesFor(`${p}a.*`)).toEqual([`${p}a.*z`]);
+        expect(await namesFor(`${p}a\\`)).toEqual([`${p}a\\d`]);
+        expect(await namesFor(`${p}a(`)).toEqual([`${p}a(b`]);
+        expect(await namesFor(`${p}a[`)).toEqual([`${p}a[b]`]);
+        expect(await namesFor(`${p}A`)).toEqual([`${p}A_b`]);
+        expect(await namesFor(`${p}zzz`)).toEqual([]);
+        expect(await namesFor(p)).toEqual([...names].sort(compareCodeUnits));
+      });
+
+      it('filters by one exact tag and by language, and lists active functions only', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const web = aFunction({ name: `${p}web`, tags: ['web', 'webhook'] });
+        const webApi = aFunction({ name: `${p}web-api`, tags: ['web-api'] });
+        const py = aFunction({ name: `${p}py`, tags: ['web'], language: 'python', runtime: 'python3.12' });
+        const gone = aFunction({ name: `${p}gone`, tags: ['web'] });
+        for (const f of [web, webApi, py, gone]) await functions.insert(f);
+        await functions.markDeleted(gone.id, new Date());
+
+        const idsFor = async (filter: Parameters<FunctionRepository['list']>[0]) =>
+          (await functions.list({ namePrefix: p, ...filter }, { first: 100 })).items.map((f) => f.id);
+
+        expect(await idsFor({ tag: 'web' })).toEqual([py.id, web.id]);
+        expect(await idsFor({ tag: 'webhook' })).toEqual([web.id]);
+        expect(await idsFor({ tag: 'we' })).toEqual([]);
+        expect(await idsFor({ tag: 'web-api' })).toEqual([webApi.id]);
+        expect(await idsFor({ language: 'python' })).toEqual([py.id]);
+        expect(await idsFor({ language: 'javascript', tag: 'web' })).toEqual([web.id]);
+        expect(await idsFor({})).toEqual([py.id, web.id, webApi.id]);
+      });
+
+      it('pages through the list by name without duplicates or gaps', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const names = ['e', 'b', 'd', 'a', 'c'].map((n) => p + n);
+        for (const name of names) await functions.insert(aFunction({ name }));
+
+        const seen: string[] = [];
+        const hasMores: boolean[] = [];
+        let after: string | undefined;
+        for (let guard = 0; guard < 10; guard += 1) {
+          const page = await functions.list({ namePrefix: p }, { first: 2, after });
+          seen.push(...page.items.map((f) => f.name));
+          hasMores.push(page.hasMore);
+          if (!page.hasMore) break;
+          after = page.items.at(-1)?.name;
+        }
+        expect(seen).toEqual([...names].sort());
+        expect(hasMores).toEqual([true, true, false]);
+
+        expect((await functions.list({ namePrefix: p }, { first: 5 })).hasMore).toBe(false);
+        expect((await functions.list({ namePrefix: p }, { first: 4 })).hasMore).toBe(true);
+        const last = await functions.list({ namePrefix: p }, { first: 2, after: `${p}e` });
+        expect(last).toEqual({ items: [], hasMore: false });
+      });
+
+      it('moves the head only from the expected version count (optimistic concurrency)', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const record = aFunction({ name: `${p}head`, tags: ['old-tag'], versionCount: 1 });
+        await functions.insert(record);
+        const update: FunctionHeadUpdate = {
+          latestVersion: '1.1.0',
+          latestVersionId: newId(),
+          versionCount: 2,
+          updatedAt: new Date('2031-05-06T07:08:09.010Z'),
+          description: 'second',
+          language: 'typescript',
+          runtime: 'nodejs22',
+          author: null,
+          tags: ['new-tag'],
+          permissions: { public: true, allowedUsers: ['x'], executionRoles: [] },
+        };
+
+        expect(await functions.updateHead(record.id, 1, update)).toBe(true);
+        const expected: FunctionRecord = { ...record, ...update };
+        expect(await functions.findById(record.id)).toStrictEqual(expected);
+
+        // A writer that read the function before the update is now stale.
+        expect(await functions.updateHead(record.id, 1, { ...update, latestVersion: '9.9.9', versionCount: 2 })).toBe(false);
+        expect(await functions.findById(record.id)).toStrictEqual(expected);
+
+        // The tag filter follows the new tags.
+        const tagged = async (tag: string) => (await functions.list({ namePrefix: p, tag }, { first: 10 })).items.map((f) => f.id);
+        expect(await tagged('new-tag')).toEqual([record.id]);
+        expect(await tagged('old-tag')).toEqual([]);
+
+        expect(await functions.updateHead(newId(), 0, update)).toBe(false);
+        await functions.markDeleted(record.id, new Date());
+        expect(await functions.updateHead(record.id, 2, { ...update, versionCount: 3 })).toBe(false);
+        expect((await functions.findById(record.id))?.versionCount).toBe(2);
+      });
+
+      it('removes a record for good', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const record = aFunction({ name: `${p}gone`, tags: ['removed'] });
+        await functions.insert(record);
+        await functions.remove(record.id);
+        await functions.remove(record.id);
+        expect(await functions.findById(record.id)).toBeNull();
+        expect(await functions.findByName(record.name)).toBeNull();
+        expect((await functions.list({ namePrefix: p, tag: 'removed' }, { first: 10 })).items).toEqual([]);
+        await functions.insert(aFunction({ name: record.name }));
+      });
+    });
+
+    describe('VersionRepository', () => {
+      it('round-trips every field, binary sealed box included', async () => {
+        const { versions } = store();
+        const full = aVersion({
+          dependencies: { 'lodash.merge': '^4.6.2', '@scope/pkg': '1.x', $weird: '*' },
+          environmentVariableNames: ['API_URL', 'TOKEN'],
+          author: 'Ada',
+          buildStatus: 'READY',
+          buildLog: 'compiled in 12 ms\nok',
+          timeoutSeconds: 2.5,
+        });
+        const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '' });
+        bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
+        await versions.insert(full);
+        await versions.insert(bare);
+
+        const foundFull = await versions.findById(full.id);
+        expect(foundFull).toStrictEqual(full);
+        expect(Buffer.isBuffer(foundFull?.sealed.wrappedKey)).toBe(true);
+        expect(Buffer.isBuffer(foundFull?.sealed.ciphertext)).toBe(true);
+        expect(await versions.findById(bare.id)).toStrictEqual(bare);
+        expect(await versions.findByVersion(full.functionId, full.version)).toStrictEqual(full);
+      });
+
+      it('returns null or nothing for unknown keys', async () => {
+        const { versions } = store();
+        expect(await versions.findById(newId())).toBeNull();
+        expect(await versions.findByVersion(newId(), '1.0.0')).toBeNull();
+        expect(await versions.findByIds([])).toEqual([]);
+        expect(await versions.listByFunctionIds([])).toEqual([]);
+        expect(await versions.listByFunctionIds([newId()])).toEqual([]);
+      });
+
+      it('rejects a duplicate version or sequence of the same function only', async () => {
+        const { versions } = store();
+        const functionId = newId();
+        await versions.insert(aVersion({ functionId, sequence: 1, version: '1.0.0' }));
+
+        await expect(versions.insert(aVersion({ functionId, sequence: 2, version: '1.0.0' }))).rejects.toBeInstanceOf(ConflictError);
+        await expect(versions.insert(aVersion({ functionId, sequence: 1, version: '1.0.1' }))).rejects.toBeInstanceOf(ConflictError);
+        await versions.insert(aVersion({ functionId, sequence: 2, version: '1.0.1' }));
+        await versions.insert(aVersion({ functionId: newId(), sequence: 1, version: '1.0.0' }));
+        expect((await versions.listByFunctionIds([functionId])).map((v) => v.version)).toEqual(['1.0.1', '1.0.0']);
+      });
+
+      it('lists the versions of several functions, newest first within each', async () => {
+        const { versions } = store();
+        const f1 = newId();
+        const f2 = newId();
+        const other = newId();
+        const inserted = [
+          aVersion({ functionId: f1, sequence: 2, version: '1.1.0' }),
+          aVersion({ functionId: f2, sequence: 1, version: '0.1.0' }),
+          aVersion({ functionId: f1, sequence: 1, version: '1.0.0' }),
+          aVersion({ functionId: other, sequence: 1, version: '1.0.0' }),
+          aVersion({ functionId: f1, sequence: 10, version: '1.10.0' }),
+          aVersion({ functionId: f2, sequence: 2, version: '0.2.0' }),
+        ];
+        for (const v of inserted) await versions.insert(v);
+
+        const listed = await versions.listByFunctionIds([f2, f1, f1]);
+        expect(listed).toHaveLength(5);
+        expect(listed.filter((v) => v.functionId === f1).map((v) => v.sequence)).toEqual([10, 2, 1]);
+        expect(listed.filter((v) => v.functionId === f2).map((v) => v.sequence)).toEqual([2, 1]);
+        expect(listed.every((v) => v.functionId !== other)).toBe(true);
+        expect(listed.find((v) => v.sequence === 10)).toStrictEqual(inserted[4]);
+      });
+
+      it('finds by ids, each once', async () => {
+        const { versions } = store();
+        const a = aVersion();
+        const b = aVersion();
+        await versions.insert(a);
+        await versions.insert(b);
+        const found = await versions.findByIds([b.id, a.id, b.id, newId()]);
+        expect(found.map((v) => v.id).sort()).toEqual([a.id, b.id].sort());
+      });
+
+      it('records the build result and nothing else', async () => {
+        const { versions } = store();
+        const version = aVersion({ buildStatus: 'BUILDING', buildLog: '' });
+        await versions.insert(version);
+        await versions.setBuildResult(version.id, 'FAILED', 'error TS2304: Cannot find name "x"');
+        expect(await versions.findById(version.id)).toStrictEqual({
+          ...version,
+          buildStatus: 'FAILED',
+          buildLog: 'error TS2304: Cannot find name "x"',
+        });
+        await versions.setBuildResult(newId(), 'READY', '');
+      });
+
+      it('replaces the sealed box and reports key ids for rotation', async () => {
+        const { versions } = store();
+        const version = aVersion();
+        const untouched = aVersion();
+        await versions.insert(version);
+        await versions.insert(untouched);
+        const rewrapped = { keyId: `rotated-${newId()}`, wrappedKey: randomBytes(60), ciphertext: version.sealed.ciphertext };
+
+        await versions.replaceSealed(version.id, rewrapped);
+        expect(await versions.findById(version.id)).toStrictEqual({ ...version, sealed: rewrapped });
+        expect(await versions.findById(untouched.id)).toStrictEqual(untouched);
+
+        const keyIds = await versions.listSealedKeyIds();
+        expect(keyIds).toContainEqual({ id: version.id, keyId: rewrapped.keyId });
+        expect(keyIds).toContainEqual({ id: untouched.id, keyId: untouched.sealed.keyId });
+        expect(new Set(keyIds.map((k) => k.id)).size).toBe(keyIds.length);
+        for (const entry of keyIds) expect(Object.keys(entry).sort()).toEqual(['id', 'keyId']);
+      });
+
+      it('removes a record for good, freeing its version and sequence', async () => {
+        const { versions } = store();
+        const version = aVersion();
+        await versions.insert(version);
+        await versions.remove(version.id);
+        expect(await versions.findById(version.id)).toBeNull();
+        expect(await versions.findByVersion(version.functionId, version.version)).toBeNull();
+        await versions.insert(aVersion({ functionId: version.functionId, sequence: version.sequence, version: version.version }));
+      });
+    });
+
+    describe('InvocationRepository', () => {
+      it('round-trips every field, user-keyed maps and nested JSON included', async () => {
+        const { invocations } = store();
+        const full = anInvocation({
+          trigger: 'HTTP',
+          callerId: 'key-1',
+          status: 'FAILED',
+          request: {
+            method: 'POST',
+            path: '/fn/hello/a.b',
+            headers: { 'content-type': 'application/json', 'x.dotted': '1', $dollar: '2' },
+            query: { q: 'x', list: ['1', '2'], 'a.b': '' },
+            body: '{"hello":"world"}',
+            isBase64Encoded: false,
+          },
+          requestTruncated: true,
+          response: { 'a.b': [1, [2, 3]], $ref: null, nested: { ok: true, n: 1.5, s: 'é' } },
+          responseTruncated: true,
+          error: { type: 'TypeError', message: 'x is not a function', stack: 'TypeError: x\n    at handler (index.js:1:1)' },
+          coldStart: true,
+          durationMs: 12.75,
+          initDurationMs: 80,
+          memoryPeakBytes: 52_428_800,
+          cpuTimeMs: 9.5,
+          startedAt: new Date('2030-01-01T00:00:00.123Z'),
+          finishedAt: new Date('2030-01-01T00:00:00.456Z'),
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          logs: [
+            { seq: 1, timestamp: new Date('2030-01-01T00:00:00.200Z'), stream: 'stdout', message: 'hello' },
+            { seq: 2, timestamp: new Date('2030-01-01T00:00:00.300Z'), stream: 'stderr', message: '' },
+          ],
+          logsTruncated: true,
+        });
+        const bare = anInvocation({ error: { type: 'Timeout', message: 'took too long' } });
+        const arrayResult = anInvocation({ status: 'SUCCEEDED', response: [[1], 'two', null] });
+        const scalarResult = anInvocation({ status: 'SUCCEEDED', response: 'just a string' });
+        for (const record of [full, bare, arrayResult, scalarResult]) await invocations.insert(record);
+
+        expect(await invocations.findById(full.id)).toStrictEqual(full);
+        const foundBare = await invocations.findById(bare.id);
+        expect(foundBare).toStrictEqual(bare);
+        expect(foundBare?.error && 'stack' in foundBare.error).toBe(false);
+        expect(await invocations.findById(arrayResult.id)).toStrictEqual(arrayResult);
+        expect(await invocations.findById(scalarResult.id)).toStrictEqual(scalarResult);
+        expect(await invocations.findById(newId())).toBeNull();
+      });
+
+      it('updates only the fields given', async () => {
+        const { invocations } = store();
+        const record = anInvocation({ status: 'QUEUED' });
+        await invocations.insert(record);
+
+        const startedAt = new Date('2030-02-02T02:02:02.222Z');
+        await invocations.update(record.id, { status: 'RUNNING', startedAt, coldStart: false });
+        const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt, coldStart: false };
+        expect(await invocations.findById(record.id)).toStrictEqual(running);
+
+        const finished = {
+          status: 'SUCCEEDED' as const,
+          response: { statusCode: 201, headers: { 'x.y': 'z' }, body: 'done' },
+          responseTruncated: false,
+          error: null,
+          durationMs: 3,
+          initDurationMs: null,
+          memoryPeakBytes: 1024,
+          cpuTimeMs: 1,
+          finishedAt: new Date('2030-02-02T02:02:03.333Z'),
+          logs: [{ seq: 1, timestamp: new Date('2030-02-02T02:02:02.500Z'), stream: 'system' as const, message: 'bye' }],
+          logsTruncated: false,
+        };
+        await invocations.update(record.id, { ...finished, coldStart: undefined, startedAt: undefined });
+        expect(await invocations.findById(record.id)).toStrictEqual({ ...running, ...finished });
+
+        await invocations.update(record.id, { response: null, coldStart: null, startedAt: null, error: { type: 'E', message: 'm' } });
+        expect(await invocations.findById(record.id)).toStrictEqual({
+          ...running,
+          ...finished,
+          response: null,
+          coldStart: null,
+          startedAt: null,
+          error: { type: 'E', message: 'm' },
+        });
+
+        await invocations.update(record.id, {});
+        await invocations.update(newId(), { status: 'FAILED' });
+      });
+
+      it('lists newest first, filtered by function and status, in pages', async () => {
+        const { invocations } = store();
+        const functionId = newId();
+        const statuses: InvocationStatus[] = ['SUCCEEDED', 'FAILED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'SUCCEEDED', 'SUCCEEDED'];
+        const records: InvocationRecord[] = [];
+        for (const status of statuses) {
+          const record = anInvocation({ functionId, status });
+          records.push(record);
+          await invocations.insert(record);
+        }
+        await invocations.insert(anInvocation({ functionId: newId(), status: 'SUCCEEDED' }));
+        const newestFirst = [...records].reverse();
+
+        const all = await invocations.list({ functionId }, { first: 100 });
+        expect(all.items).toStrictEqual(newestFirst);
+        expect(all.hasMore).toBe(false);
+
+        const failed = await invocations.list({ functionId, status: 'FAILED' }, { first: 100 });
+        expect(failed.items.map((i) => i.id)).toEqual(newestFirst.filter((i) => i.status === 'FAILED').map((i) => i.id));
+
+        // Pages of 2 across the 5 successes.
+        const succeeded = newestFirst.filter((i) => i.status === 'SUCCEEDED').map((i) => i.id);
+        const seen: string[] = [];
+        const hasMores: boolean[] = [];
+        let after: string | undefined;
+        for (let guard = 0; guard < 10; guard += 1) {
+          const page = await invocations.list({ functionId, status: 'SUCCEEDED' }, { first: 2, after });
+          seen.push(...page.items.map((i) => i.id));
+          hasMores.push(page.hasMore);
+          if (!page.hasMore) break;
+          after = page.items.at(-1)?.id;
+        }
+        expect(seen).toEqual(succeeded);
+        expect(hasMores).toEqual([true, true, false]);
+
+        const afterOldest = await invocations.list({ functionId }, { first: 2, after: records[0]!.id });
+        expect(afterOldest).toEqual({ items: [], hasMore: false });
+      });
+
+      it('lists across functions and by status alone, newest first', async () => {
+        const { invocations } = store();
+        const mine = [anInvocation({ status: 'OOM_KILLED' }), anInvocation({ status: 'OOM_KILLED' }), anInvocation({ status: 'REJECTED' })];
+        for (const record of mine) await invocations.insert(record);
+
+        const collected: InvocationRecord[] = [];
+        let after: string | undefined;
+        for (let guard = 0; guard < 1000; guard += 1) {
+          const page = await invocations.list({}, { first: 3, after });
+          collected.push(...page.items);
+          if (!page.hasMore) break;
+          after = page.items.at(-1)?.id;
+        }
+        const ids = collected.map((i) => i.id);
+        expect(ids).toEqual([...ids].sort().reverse());
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const record of mine) expect(ids).toContain(record.id);
+
+        const oom = await invocations.list({ status: 'OOM_KILLED' }, { first: 100 });
+        expect(oom.items.every((i) => i.status === 'OOM_KILLED')).toBe(true);
+        expect(oom.items.slice(0, 2).map((i) => i.id)).toEqual([mine[1]!.id, mine[0]!.id]);
+      });
+
+      it('finds the newest invocation of each function', async () => {
+        const { invocations } = store();
+        const f1 = newId();
+        const f2 = newId();
+        const f1Records = [anInvocation({ functionId: f1 }), anInvocation({ functionId: f1 }), anInvocation({ functionId: f1 })];
+        const f2Record = anInvocation({ functionId: f2, status: 'RUNNING' });
+        for (const record of [...f1Records, f2Record]) await invocations.insert(record);
+
+        const latest = await invocations.latestByFunctionIds([f1, f2, newId(), f1]);
+        expect(latest).toHaveLength(2);
+        expect(latest.find((i) => i.functionId === f1)).toStrictEqual(f1Records[2]);
+        expect(latest.find((i) => i.functionId === f2)).toStrictEqual(f2Record);
+        expect(await invocations.latestByFunctionIds([])).toEqual([]);
+      });
+
+      it('finds by ids, each once', async () => {
+        const { invocations } = store();
+        const a = anInvocation();
+        const b = anInvocation();
+        await invocations.insert(a);
+        await invocations.insert(b);
+        const found = await invocations.findByIds([a.id, b.id, a.id, newId()]);
+        expect(found.map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
+        expect(found.find((i) => i.id === a.id)).toStrictEqual(a);
+        expect(await invocations.findByIds([])).toEqual([]);
+      });
+    });
+  });
+}
+
+/** A prefix no other test (or earlier run against the same store) uses. */
+function uniquePrefix(): string {
+  return `t${newId().replaceAll('-', '').slice(-12)}-`;
+}
+
+/** Storage orders strings by code point (= UTF-16 code unit for the BMP), not by locale. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function aFunction(overrides: Partial<FunctionRecord> = {}): FunctionRecord {
+  const id = newId();
+  return {
+    id,
+    name: `fn-${id}`,
+    description: 'A test function',
+    language: 'javascript',
+    runtime: 'nodejs',
+    ownerId: null,
+    author: null,
+    tags: [],
+    permissions: { public: false, allowedUsers: [], executionRoles: [] },
+    latestVersion: '1.0.0',
+    latestVersionId: newId(),
+    versionCount: 1,
+    createdAt: new Date('2029-12-31T23:59:59.999Z'),
+    updatedAt: new Date('2030-01-01T00:00:00.001Z'),
+    deletedAt: null,
+    ...overrides,
+  };
+}
+
+export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersionRecord {
+  return {
+    id: newId(),
+    functionId: newId(),
+    sequence: 1,
+    version: '1.0.0',
+    language: 'typescript',
+    runtime: 'nodejs20',
+    codeHash: randomBytes(32).toString('hex'),
+    codeSizeBytes: 1234,
+    dependencies: {},
+    timeoutSeconds: 30,
+    memoryLimitMb: 128,
+    environmentVariableNames: [],
+    sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
+    buildStatus: 'BUILDING',
+    buildLog: '',
+    author: null,
+    createdAt: new Date('2030-03-03T03:03:03.303Z'),
+    ...overrides,
+  };
+}
+
+export function anInvocation(overrides: Partial<InvocationRecord> = {}): InvocationRecord {
+  return {
+    id: newId(),
+    functionId: newId(),
+    functionName: 'hello',
+    versionId: newId(),
+    version: '1.0.0',
+    trigger: 'GRAPHQL',
+    callerId: null,
+    status: 'QUEUED',
+    request: { method: 'GET', path: '/', headers: {}, query: {}, body: null, isBase64Encoded: false },
+    requestTruncated: false,
+    response: null,
+    responseTruncated: false,
+    error: null,
+    coldStart: null,
+    durationMs: null,
+    initDurationMs: null,
+    memoryPeakBytes: null,
+    cpuTimeMs: null,
+    queuedAt: new Date('2030-04-04T04:04:04.404Z'),
+    startedAt: null,
+    finishedAt: null,
+    traceId: null,
+    logs: [],
+    logsTruncated: false,
+    ...overrides,
+  };
+}
