@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
@@ -6,7 +7,14 @@ import { defineConfig } from 'vitest/config';
 // emitDecoratorMetadata, which esbuild does not implement.
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
-  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
+      // graphql ships CommonJS and ESM builds; Nest loads the CommonJS one, so our code
+      // must too, or `instanceof GraphQLScalarType` fails across the two copies.
+      { find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') },
+    ],
+  },
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -13,6 +13,8 @@ export interface LimitsConfig {
   maxMemoryMb: number;
   defaultMemoryMb: number;
   maxInstancesPerFunction: number;
+  maxQueuedPerFunction: number;
+  queueTimeoutMs: number;
   sandboxIdleSeconds: number;
   maxLogLines: number;
   maxLogLineBytes: number;
@@ -57,6 +59,8 @@ export class AppConfig {
       maxMemoryMb: raw.FNGRAPH_MAX_MEMORY_MB,
       defaultMemoryMb: raw.FNGRAPH_DEFAULT_MEMORY_MB,
       maxInstancesPerFunction: raw.FNGRAPH_MAX_INSTANCES_PER_FUNCTION,
+      maxQueuedPerFunction: raw.FNGRAPH_MAX_QUEUED_PER_FUNCTION,
+      queueTimeoutMs: raw.FNGRAPH_QUEUE_TIMEOUT_MS,
       sandboxIdleSeconds: raw.FNGRAPH_SANDBOX_IDLE_SECONDS,
       maxLogLines: raw.FNGRAPH_MAX_LOG_LINES,
       maxLogLineBytes: raw.FNGRAPH_MAX_LOG_LINE_BYTES,

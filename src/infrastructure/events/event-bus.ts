@@ -1,0 +1,11 @@
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * Events port: fire-and-forget publication on named channels, one channel per entity
+ * (`invocation.<id>.logs`), so a node only receives what its subscribers asked for.
+ */
+export abstract class EventBus {
+  abstract publish(channel: string, message: unknown): void;
+  /** Resolves once the subscription is active: messages published after that arrive. */
+  abstract subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe>;
+}

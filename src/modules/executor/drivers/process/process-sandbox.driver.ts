@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@/config/app-config.js';
+import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
+import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import { SandboxDriver, type SandboxExit, type SandboxHandle, type SandboxSpec } from '../../sandbox-driver.js';
+
+/**
+ * Runs each sandbox as a child process with an empty environment. The V8 heap is
+ * capped at the function's memory limit; the process is killed on timeout by the pool.
+ */
+@Injectable()
+export class ProcessSandboxDriver extends SandboxDriver {
+  readonly kind = 'process' as const;
+  private readonly logger = new Logger(ProcessSandboxDriver.name);
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  async availableRuntimes(): Promise<RuntimeId[]> {
+    return ['nodejs20'];
+  }
+
+  async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    if (spec.runtime !== 'nodejs20') throw new Error(`The process executor cannot run ${spec.runtime} yet`);
+    const child = spawn(
+      this.config.sandboxNodeBinary,
+      [`--max-old-space-size=${spec.memoryLimitMb}`, join(SHIMS_DIR, 'node', 'shim.cjs')],
+      { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe'], detached: false },
+    );
+    const exited = new Promise<SandboxExit>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal, oomKilled: false }));
+      child.once('error', (error) => {
+        this.logger.error(`Sandbox ${spec.label} failed to start: ${error.message}`);
+        resolve({ code: null, signal: null, oomKilled: false });
+      });
+    });
+    return {
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      exited,
+      kill: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+      memoryPeakBytes: async () => null,
+    };
+  }
+}

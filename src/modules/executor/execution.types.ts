@@ -1,0 +1,50 @@
+import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
+
+
+/** Everything a sandbox needs to run one function version. Immutable per version. */
+export interface ExecutionTarget {
+  versionId: string;
+  functionId: string;
+  functionName: string;
+  version: string;
+  runtime: RuntimeId;
+  /** What the shim loads (CommonJS for Node, source for Python). */
+  artifact: string;
+  environment: Record<string, string>;
+  timeoutMs: number;
+  memoryLimitMb: number;
+  maxInstances: number;
+}
+
+/** The context argument of the function contract (DESIGN.md). */
+export interface InvocationContext {
+  invocationId: string;
+  functionName: string;
+  version: string;
+  deadlineMs: number;
+  traceId: string | null;
+}
+
+export interface ExecutionRequest {
+  invocationId: string;
+  event: InvocationEvent;
+  context: InvocationContext;
+  onLog: (stream: LogStream, message: string) => void;
+}
+
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'OOM_KILLED';
+
+export interface ExecutionOutcome {
+  status: ExecutionStatus;
+  /** The function's return value (SUCCEEDED only). */
+  value?: unknown;
+  error?: InvocationErrorRecord;
+  coldStart: boolean;
+  /** Sandbox start + function load, for cold starts. */
+  initDurationMs: number | null;
+  /** From handing the event to the sandbox until its answer. */
+  durationMs: number;
+  memoryPeakBytes: number | null;
+  cpuTimeMs: number | null;
+}

@@ -1,0 +1,184 @@
+import { performance } from 'node:perf_hooks';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@/config/app-config.js';
+import { ThrottledError } from '@/common/errors/domain-error.js';
+import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
+import { SandboxDriver } from './sandbox-driver.js';
+import { type PooledSandbox, SandboxPool } from './sandbox-pool.js';
+import { FunctionLoadError, isOutOfMemory, SandboxExitedError, ShimConnection } from './shim-connection.js';
+
+const FUNCTION_FILENAME = '/function/index.js';
+
+/** The sandbox did not finish loading the function within its timeout. */
+class LoadTimeoutError extends Error {}
+
+/**
+ * Runs invocations in pooled, warm sandboxes (one pool per function version) and turns
+ * whatever happens in the sandbox into an `ExecutionOutcome`. Knows nothing about how a
+ * sandbox is isolated: that is the driver's job.
+ */
+@Injectable()
+export class ExecutorService implements OnModuleDestroy {
+  private readonly logger = new Logger(ExecutorService.name);
+  private readonly pools = new Map<string, { pool: SandboxPool; functionId: string }>();
+  private readonly reaper: NodeJS.Timeout;
+
+  constructor(
+    private readonly driver: SandboxDriver,
+    private readonly config: AppConfig,
+  ) {
+    const idleMs = config.limits.sandboxIdleSeconds * 1000;
+    this.reaper = setInterval(() => this.reapIdle(Date.now() - idleMs), Math.min(idleMs, 10_000));
+    this.reaper.unref();
+  }
+
+  get driverKind(): 'process' | 'docker' {
+    return this.driver.kind;
+  }
+
+  async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
+    const pool = this.poolFor(target);
+    const acquireStart = performance.now();
+    let lease;
+    try {
+      lease = await pool.acquire();
+    } catch (error) {
+      if (error instanceof ThrottledError) throw error;
+      return this.failedStart(error, performance.now() - acquireStart);
+    }
+    const { sandbox, cold } = lease;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      sandbox.connection.handle.kill();
+    }, target.timeoutMs);
+    const started = performance.now();
+    const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
+    try {
+      const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
+      const durationMs = round(performance.now() - started);
+      const metrics = { durationMs, memoryPeakBytes: result.metrics?.maxRssBytes ?? null, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
+      pool.release(sandbox, true);
+      if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
+      return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
+    } catch (error) {
+      pool.release(sandbox, false);
+      const durationMs = round(performance.now() - started);
+      const memoryPeakBytes = await sandbox.connection.handle.memoryPeakBytes().catch(() => null);
+      return { ...this.describeFailure(error, timedOut, target, sandbox), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops the sandboxes of a function's versions (function deleted or updated). */
+  evictFunction(functionId: string): void {
+    for (const [versionId, entry] of this.pools) {
+      if (entry.functionId !== functionId) continue;
+      entry.pool.drain();
+      this.pools.delete(versionId);
+    }
+  }
+
+  /** Sandboxes per function version, for metrics and tests. */
+  poolStats(versionId: string): { instances: number; idle: number; queued: number } | null {
+    const entry = this.pools.get(versionId);
+    return entry ? { instances: entry.pool.instances, idle: entry.pool.idleInstances, queued: entry.pool.queued } : null;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reaper);
+    for (const { pool } of this.pools.values()) pool.drain();
+    this.pools.clear();
+  }
+
+  private poolFor(target: ExecutionTarget): SandboxPool {
+    let entry = this.pools.get(target.versionId);
+    if (!entry) {
+      const pool = new SandboxPool(() => this.startSandbox(target), {
+        maxInstances: target.maxInstances,
+        maxQueued: this.config.limits.maxQueuedPerFunction,
+        queueTimeoutMs: this.config.limits.queueTimeoutMs,
+      });
+      entry = { pool, functionId: target.functionId };
+      this.pools.set(target.versionId, entry);
+    }
+    return entry.pool;
+  }
+
+  private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
+    const started = performance.now();
+    const handle = await this.driver.start({
+      runtime: target.runtime,
+      memoryLimitMb: target.memoryLimitMb,
+      label: `${target.functionName}@${target.version}`,
+    });
+    let loadTimedOut = false;
+    const timer = setTimeout(() => {
+      loadTimedOut = true;
+      handle.kill();
+    }, target.timeoutMs);
+    try {
+      const connection = await ShimConnection.open(handle, this.config.limits.maxResponseBytes + 64 * 1024);
+      await connection.load(target, FUNCTION_FILENAME, []);
+      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
+    } catch (error) {
+      handle.kill();
+      throw loadTimedOut ? new LoadTimeoutError(`Loading the function took longer than ${target.timeoutMs} ms`) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private failedStart(error: unknown, elapsedMs: number): ExecutionOutcome {
+    const common = { coldStart: true, initDurationMs: round(elapsedMs), durationMs: 0, memoryPeakBytes: null, cpuTimeMs: null };
+    if (error instanceof LoadTimeoutError) return { status: 'TIMED_OUT', error: { type: 'Timeout', message: error.message }, ...common };
+    if (error instanceof FunctionLoadError) return { status: 'FAILED', error: error.error, ...common };
+    if (error instanceof SandboxExitedError && isOutOfMemory(error)) {
+      return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: error.message }, ...common };
+    }
+    if (error instanceof SandboxExitedError) return { status: 'FAILED', error: { type: 'SandboxError', message: error.message }, ...common };
+    this.logger.error(`Could not start a sandbox: ${(error as Error).stack ?? String(error)}`);
+    return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox could not be started' }, ...common };
+  }
+
+  private describeFailure(
+    error: unknown,
+    timedOut: boolean,
+    target: ExecutionTarget,
+    sandbox: PooledSandbox,
+  ): Pick<ExecutionOutcome, 'status' | 'error'> {
+    if (timedOut) {
+      return { status: 'TIMED_OUT', error: { type: 'Timeout', message: `The function did not finish within ${target.timeoutMs / 1000} s` } };
+    }
+    if (sandbox.connection.oversizedFrame) {
+      return {
+        status: 'FAILED',
+        error: { type: 'ResponseTooLarge', message: `The response exceeds ${this.config.limits.maxResponseBytes} bytes` },
+      };
+    }
+    if (error instanceof SandboxExitedError) {
+      if (isOutOfMemory(error)) {
+        return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: `The function exceeded its ${target.memoryLimitMb} MB memory limit` } };
+      }
+      return { status: 'FAILED', error: { type: 'SandboxCrashed', message: error.message } };
+    }
+    this.logger.error(`Invocation failed in the executor: ${(error as Error).stack ?? String(error)}`);
+    return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox failed unexpectedly' } };
+  }
+
+  private reapIdle(idleSince: number): void {
+    for (const [versionId, entry] of this.pools) {
+      entry.pool.reapIdle(idleSince);
+      if (entry.pool.isEmpty) this.pools.delete(versionId);
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function roundOrNull(ms: number | undefined): number | null {
+  return ms === undefined ? null : round(ms);
+}

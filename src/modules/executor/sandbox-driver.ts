@@ -1,0 +1,40 @@
+import type { Readable, Writable } from 'node:stream';
+import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+
+/** What a driver needs to know to start a sandbox for one function version. */
+export interface SandboxSpec {
+  runtime: RuntimeId;
+  memoryLimitMb: number;
+  /** Label for diagnostics (process titles, container names). */
+  label: string;
+}
+
+export interface SandboxExit {
+  code: number | null;
+  signal: string | null;
+  /** Whether the driver knows the sandbox hit its memory limit. */
+  oomKilled: boolean;
+}
+
+/**
+ * A started sandbox running a runtime shim: a byte pipe to and from the shim plus the
+ * sandbox's own stderr. Drivers differ only in how they create and contain it.
+ */
+export interface SandboxHandle {
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly exited: Promise<SandboxExit>;
+  /** Stops the sandbox at once (SIGKILL or container kill); safe to call twice. */
+  kill(): void;
+  /** Peak memory of the sandbox in bytes, when the driver can measure it. */
+  memoryPeakBytes(): Promise<number | null>;
+}
+
+/** Executor port: one adapter per isolation technology (process, Docker). */
+export abstract class SandboxDriver {
+  abstract readonly kind: 'process' | 'docker';
+  abstract start(spec: SandboxSpec): Promise<SandboxHandle>;
+  /** Runtimes this driver can start on this machine. */
+  abstract availableRuntimes(): Promise<RuntimeId[]>;
+}

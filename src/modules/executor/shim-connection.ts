@@ -1,0 +1,169 @@
+import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
+import type { ExecutionTarget, InvocationContext } from './execution.types.js';
+import { onLines } from './line-splitter.js';
+import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
+
+export interface ShimResult {
+  ok: boolean;
+  value?: unknown;
+  error?: InvocationErrorRecord;
+  metrics?: { cpuTimeMs?: number; maxRssBytes?: number };
+}
+
+/** The sandbox died (or was killed) before answering. */
+export class SandboxExitedError extends Error {
+  constructor(
+    readonly exit: SandboxExit,
+    readonly stderrTail: string[],
+  ) {
+    super(describeExit(exit, stderrTail));
+  }
+}
+
+/** The function's module threw or exported no handler while loading. */
+export class FunctionLoadError extends Error {
+  constructor(readonly error: InvocationErrorRecord) {
+    super(error.message);
+  }
+}
+
+interface ShimFrame {
+  type: string;
+  id?: string;
+  stream?: LogStream;
+  message?: string;
+  ok?: boolean;
+  value?: unknown;
+  error?: InvocationErrorRecord;
+  metrics?: ShimResult['metrics'];
+}
+
+interface Waiter {
+  resolve: (frame: ShimFrame) => void;
+  reject: (error: Error) => void;
+}
+
+const STDERR_TAIL_LINES = 20;
+
+/**
+ * Speaks the shim protocol (see `runtimes/shims/node/shim.cjs`) with one sandbox:
+ * newline-delimited JSON frames, one request in flight at a time.
+ */
+export class ShimConnection {
+  private waiter: Waiter | null = null;
+  private onLog: ((stream: LogStream, message: string) => void) | null = null;
+  private readonly stderrTail: string[] = [];
+  private exit: SandboxExit | null = null;
+  /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
+  oversizedFrame = false;
+
+  private constructor(
+    readonly handle: SandboxHandle,
+    maxFrameBytes: number,
+  ) {
+    onLines(handle.stdout, (line) => this.onStdoutLine(line), maxFrameBytes, () => {
+      this.oversizedFrame = true;
+      handle.kill();
+    });
+    onLines(handle.stderr, (line) => this.onStderrLine(line));
+    handle.exited.then((exit) => this.onExit(exit));
+    // A sandbox that dies while we write to it must not crash the platform.
+    handle.stdin.on('error', () => undefined);
+  }
+
+  /** Waits for the shim's `ready` frame. */
+  static async open(handle: SandboxHandle, maxFrameBytes: number): Promise<ShimConnection> {
+    const connection = new ShimConnection(handle, maxFrameBytes);
+    await connection.expect(['ready']);
+    return connection;
+  }
+
+  get alive(): boolean {
+    return this.exit === null;
+  }
+
+  async load(target: ExecutionTarget, filename: string, modulePaths: string[]): Promise<void> {
+    const reply = this.expect(['loaded', 'load_failed']);
+    this.write({ type: 'load', artifact: target.artifact, filename, env: target.environment, modulePaths });
+    const frame = await reply;
+    if (frame.type === 'load_failed') {
+      throw new FunctionLoadError(frame.error ?? { type: 'Error', message: 'The function failed to load' });
+    }
+  }
+
+  async invoke(
+    id: string,
+    event: InvocationEvent,
+    context: InvocationContext,
+    onLog: (stream: LogStream, message: string) => void,
+  ): Promise<ShimResult> {
+    this.onLog = onLog;
+    try {
+      const reply = this.expect(['result']);
+      this.write({ type: 'invoke', id, event, context });
+      const frame = await reply;
+      return { ok: frame.ok === true, value: frame.value, error: frame.error, metrics: frame.metrics };
+    } finally {
+      this.onLog = null;
+    }
+  }
+
+  private expect(types: string[]): Promise<ShimFrame> {
+    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrTail));
+    return new Promise((resolve, reject) => {
+      this.waiter = {
+        resolve: (frame) => (types.includes(frame.type) ? resolve(frame) : reject(new Error(`Unexpected shim frame ${frame.type}`))),
+        reject,
+      };
+    });
+  }
+
+  private write(frame: object): void {
+    this.handle.stdin.write(`${JSON.stringify(frame)}\n`);
+  }
+
+  private onStdoutLine(line: string): void {
+    let frame: ShimFrame;
+    try {
+      frame = JSON.parse(line) as ShimFrame;
+    } catch {
+      // Bytes written straight to the protocol descriptor by user code: keep them as output.
+      this.onLog?.('stdout', line);
+      return;
+    }
+    if (frame.type === 'log') {
+      this.onLog?.(frame.stream ?? 'stdout', frame.message ?? '');
+      return;
+    }
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.resolve(frame);
+  }
+
+  private onStderrLine(line: string): void {
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    this.onLog?.('stderr', line);
+  }
+
+  private onExit(exit: SandboxExit): void {
+    this.exit = exit;
+    const waiter = this.waiter;
+    this.waiter = null;
+    // Let the last stderr lines arrive before reporting why the sandbox died.
+    setImmediate(() => waiter?.reject(new SandboxExitedError(exit, this.stderrTail)));
+  }
+}
+
+const HEAP_OOM = /heap out of memory|Array buffer allocation failed|MemoryError|Cannot allocate memory/;
+
+/** Whether an exit looks like the sandbox ran out of memory. */
+export function isOutOfMemory(error: SandboxExitedError): boolean {
+  return error.exit.oomKilled || error.stderrTail.some((line) => HEAP_OOM.test(line));
+}
+
+function describeExit(exit: SandboxExit, stderrTail: string[]): string {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const last = stderrTail.filter((l) => l.trim() !== '').slice(-3).join(' | ');
+  return `The sandbox ${how}${last ? `: ${last}` : ''}`;
+}

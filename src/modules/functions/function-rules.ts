@@ -1,0 +1,18 @@
+/** Naming and size rules of a function and its parts, shared by every input path. */
+export const FUNCTION_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
+export const FUNCTION_NAME_RULE = 'lower-case letters, digits, "-" and "_", 1 to 63 characters, starting and ending with a letter or digit';
+
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,49}$/;
+export const MAX_TAGS = 20;
+
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const MAX_ENV_VARS = 100;
+export const MAX_ENV_VALUE_BYTES = 32 * 1024;
+export const MAX_ENV_TOTAL_BYTES = 256 * 1024;
+
+export const MAX_DEPENDENCIES = 100;
+export const MAX_DESCRIPTION_LENGTH = 1000;
+export const MAX_PRINCIPALS = 100;
+
+export const ROLES = ['admin', 'developer', 'invoker', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];

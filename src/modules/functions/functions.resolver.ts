@@ -1,0 +1,92 @@
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Connection, ConnectionType, toConnection } from '@/common/pagination/connection.model.js';
+import { toPageRequest } from '@/common/pagination/cursor.js';
+import { withoutNulls } from '@/common/graphql/without-nulls.js';
+import { AppConfig } from '@/config/app-config.js';
+import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import { ExecutionConfigModel } from '@/modules/versions/models/execution-config.model.js';
+import { FunctionFilterInput } from './dto/function-filter.input.js';
+import { RegisterFunctionInput } from './dto/register-function.input.js';
+import { UpdateFunctionInput } from './dto/update-function.input.js';
+import { toFunctionModel } from './function.mapper.js';
+import { FunctionsService } from './functions.service.js';
+import { FunctionMetadataModel } from './models/function-metadata.model.js';
+import { FunctionModel } from './models/function.model.js';
+import { parseFunctionFilter } from './dto/function-filter.js';
+
+const FunctionConnection = ConnectionType(FunctionModel, 'Function');
+
+@Resolver(() => FunctionModel)
+export class FunctionsResolver {
+  constructor(
+    private readonly service: FunctionsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Query(() => FunctionModel, { description: 'A function by id, deleted ones included.' })
+  async function(@Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
+    return this.toModel(await this.service.getById(id));
+  }
+
+  @Query(() => FunctionModel)
+  async functionByName(@Args('name') name: string): Promise<FunctionModel> {
+    return this.toModel(await this.service.getByName(name));
+  }
+
+  @Query(() => FunctionConnection, { description: 'Functions that are not deleted, by name.' })
+  async functions(
+    @Args('filter', { type: () => FunctionFilterInput, nullable: true }) filter: FunctionFilterInput | null,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<Connection<FunctionModel>> {
+    const page = await this.service.list(parseFunctionFilter(withoutNulls(filter ?? {})), toPageRequest(first, after));
+    return toConnection(page, (f) => f.name, (f) => this.toModel(f));
+  }
+
+  @Mutation(() => FunctionModel, { description: 'Registers a function, or a new version of the function with this name.' })
+  async registerFunction(@Args('input') input: RegisterFunctionInput): Promise<FunctionModel> {
+    const registration = await this.service.register(withoutNulls(input), null);
+    return this.toModel(registration.function);
+  }
+
+  @Mutation(() => FunctionModel, { description: 'Creates a new version from the latest one and the given changes.' })
+  async updateFunction(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateFunctionInput,
+  ): Promise<FunctionModel> {
+    const registration = await this.service.update(id, withoutNulls(input));
+    return this.toModel(registration.function);
+  }
+
+  @Mutation(() => FunctionModel, { description: 'Stops the function answering; its versions and invocations stay readable.' })
+  async deleteFunction(@Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
+    return this.toModel(await this.service.delete(id));
+  }
+
+  @ResolveField(() => FunctionMetadataModel)
+  async metadata(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionMetadataModel> {
+    const latest = await ctx.loaders.versionById.load(fn.latestVersionId);
+    return {
+      createdAt: fn.createdAt,
+      updatedAt: fn.updatedAt,
+      author: fn.author,
+      tags: fn.tags,
+      dependencies: latest?.dependencies ?? {},
+      permissions: fn.permissions,
+    };
+  }
+
+  @ResolveField(() => ExecutionConfigModel, { description: 'Settings of the latest version.' })
+  async executionConfig(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<ExecutionConfigModel> {
+    const latest = await ctx.loaders.versionById.load(fn.latestVersionId);
+    return {
+      timeout: latest?.timeoutSeconds ?? this.config.limits.defaultTimeoutSeconds,
+      memoryLimit: latest?.memoryLimitMb ?? this.config.limits.defaultMemoryMb,
+      environmentVariableNames: latest?.environmentVariableNames ?? [],
+    };
+  }
+
+  private toModel(record: Parameters<typeof toFunctionModel>[0]): FunctionModel {
+    return toFunctionModel(record, this.config.publicUrl ?? '');
+  }
+}

@@ -1,0 +1,225 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@/common/errors/domain-error.js';
+import { newId } from '@/common/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import { assertSafeKeys } from '@/common/validation/safe-keys.js';
+import { parseOrThrow } from '@/common/validation/zod-errors.js';
+import { AppConfig } from '@/config/app-config.js';
+import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
+import type { VersionDraft } from '@/modules/versions/version-draft.js';
+import { nextVersion } from '@/modules/versions/version-numbering.js';
+import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { VersionsService } from '@/modules/versions/versions.service.js';
+import {
+  type FunctionDocument,
+  functionDocumentSchema,
+  type FunctionPatch,
+  functionPatchSchema,
+} from './dto/function-document.schema.js';
+import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL, functionChangedChannel } from './function-events.js';
+import type { FunctionFilter, FunctionRecord } from './function.record.js';
+import { type FunctionHeadUpdate, FunctionRepository } from './function.repository.js';
+
+export interface Registration {
+  function: FunctionRecord;
+  version: FunctionVersionRecord;
+  created: boolean;
+}
+
+/** The function aggregate: registration, new versions, deletion and reads. */
+@Injectable()
+export class FunctionsService {
+  private readonly documentSchema;
+  private readonly patchSchema;
+
+  constructor(
+    private readonly functions: FunctionRepository,
+    private readonly versions: VersionsService,
+    private readonly events: EventBus,
+    private readonly config: AppConfig,
+  ) {
+    this.documentSchema = functionDocumentSchema(config.limits);
+    this.patchSchema = functionPatchSchema(config.limits);
+  }
+
+  /**
+   * Registers the spec's function document: a new function, or a new version when a
+   * function of that name exists. Nothing is stored unless the whole document is valid.
+   */
+  async register(input: unknown, ownerId: string | null): Promise<Registration> {
+    assertSafeKeys(input);
+    const document = parseOrThrow(this.documentSchema, input, 'function document');
+    const existing = await this.functions.findByName(document.name);
+    const draft = this.draftFromDocument(document);
+    const head = headFromDocument(document);
+    if (existing) return this.addVersion(existing, draft, head, document.version);
+    return this.create(document, draft, head, ownerId);
+  }
+
+  /** Creates a new version from a partial document; unspecified fields keep their values. */
+  async update(id: string, input: unknown): Promise<Registration> {
+    assertSafeKeys(input);
+    const patch = parseOrThrow(this.patchSchema, input, 'function update');
+    const current = await this.getActive(id);
+    const latest = await this.versions.getById(current.latestVersionId);
+    const draft = this.draftFromPatch(patch, current, latest);
+    const head: FunctionHead = {
+      description: patch.description ?? current.description,
+      author: patch.metadata?.author ?? current.author,
+      tags: patch.metadata?.tags ?? current.tags,
+      permissions: { ...current.permissions, ...definedOnly(patch.metadata?.permissions ?? {}) },
+    };
+    return this.addVersion(current, draft, head, patch.version);
+  }
+
+  async delete(id: string): Promise<FunctionRecord> {
+    const current = await this.getActive(id);
+    if (!(await this.functions.markDeleted(id, new Date()))) throw new NotFoundError('Function', id);
+    this.announce({ functionId: id, name: current.name, kind: 'deleted' });
+    return { ...current, deletedAt: new Date() };
+  }
+
+  /** Any function by id, deleted ones included (history refers to them). */
+  async getById(id: string): Promise<FunctionRecord> {
+    const record = await this.functions.findById(id);
+    if (!record) throw new NotFoundError('Function', id);
+    return record;
+  }
+
+  /** A function that can still be invoked or changed. */
+  async getActive(id: string): Promise<FunctionRecord> {
+    const record = await this.functions.findById(id);
+    if (!record || record.deletedAt) throw new NotFoundError('Function', id);
+    return record;
+  }
+
+  async getByName(name: string): Promise<FunctionRecord> {
+    const record = await this.functions.findByName(name);
+    if (!record) throw new NotFoundError('Function', name);
+    return record;
+  }
+
+  findByName(name: string): Promise<FunctionRecord | null> {
+    return this.functions.findByName(name);
+  }
+
+  findByIds(ids: readonly string[]): Promise<FunctionRecord[]> {
+    return this.functions.findByIds(ids);
+  }
+
+  list(filter: FunctionFilter, page: PageRequest): Promise<PageResult<FunctionRecord>> {
+    return this.functions.list(filter, page);
+  }
+
+  private async create(document: FunctionDocument, draft: VersionDraft, head: FunctionHead, ownerId: string | null): Promise<Registration> {
+    const functionId = newId();
+    const versionNumber = nextVersion(null, document.version);
+    const version = await this.versions.prepare(functionId, 1, versionNumber, draft);
+    const now = new Date();
+    const record: FunctionRecord = {
+      id: functionId,
+      name: document.name,
+      language: draft.language,
+      runtime: draft.runtime,
+      ownerId,
+      ...head,
+      latestVersion: versionNumber,
+      latestVersionId: version.id,
+      versionCount: 1,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    // The version goes first so that a function is never visible without its version.
+    await this.versions.insert(version);
+    try {
+      await this.functions.insert(record);
+    } catch (error) {
+      await this.versions.remove(version.id);
+      if (!(error instanceof ConflictError)) throw error;
+      // Another request registered the same name meanwhile: become its next version.
+      const winner = await this.functions.findByName(document.name);
+      if (!winner) throw error;
+      return this.addVersion(winner, draft, head, document.version);
+    }
+    this.announce({ functionId, name: record.name, kind: 'registered' });
+    return { function: record, version, created: true };
+  }
+
+  private async addVersion(current: FunctionRecord, draft: VersionDraft, head: FunctionHead, requested: string | undefined): Promise<Registration> {
+    const versionNumber = nextVersion(current.latestVersion, requested);
+    const sequence = current.versionCount + 1;
+    const version = await this.versions.prepare(current.id, sequence, versionNumber, draft);
+    await this.versions.insert(version);
+    const update: FunctionHeadUpdate = {
+      ...head,
+      language: draft.language,
+      runtime: draft.runtime,
+      latestVersion: versionNumber,
+      latestVersionId: version.id,
+      versionCount: sequence,
+      updatedAt: new Date(),
+    };
+    if (!(await this.functions.updateHead(current.id, current.versionCount, update))) {
+      await this.versions.remove(version.id);
+      throw new ConflictError(`Function ${current.name} changed concurrently; retry`);
+    }
+    this.announce({ functionId: current.id, name: current.name, kind: 'versioned' });
+    return { function: { ...current, ...update }, version, created: false };
+  }
+
+  private draftFromDocument(document: FunctionDocument): VersionDraft {
+    const limits = this.config.limits;
+    return {
+      language: document.language,
+      runtime: resolveRuntime(document.language, document.runtime),
+      source: document.code,
+      dependencies: document.metadata?.dependencies ?? {},
+      timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
+      memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
+      environmentVariables: document.executionConfig?.environmentVariables ?? {},
+      author: document.metadata?.author ?? null,
+    };
+  }
+
+  private draftFromPatch(patch: FunctionPatch, current: FunctionRecord, latest: FunctionVersionRecord): VersionDraft {
+    const language = patch.language ?? current.language;
+    const previous = this.versions.openSecrets(latest);
+    return {
+      language,
+      runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime)),
+      source: patch.code ?? previous.source,
+      dependencies: patch.metadata?.dependencies ?? latest.dependencies,
+      timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,
+      memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
+      environmentVariables: patch.executionConfig?.environmentVariables ?? previous.environmentVariables,
+      author: patch.metadata?.author ?? current.author,
+    };
+  }
+
+  private announce(event: FunctionChangedEvent): void {
+    this.events.publish(functionChangedChannel(event.functionId), event);
+    this.events.publish(FUNCTIONS_CHANGED_CHANNEL, event);
+  }
+}
+
+type FunctionHead = Pick<FunctionRecord, 'description' | 'author' | 'tags' | 'permissions'>;
+
+function headFromDocument(document: FunctionDocument): FunctionHead {
+  const permissions = document.metadata?.permissions;
+  return {
+    description: document.description ?? '',
+    author: document.metadata?.author ?? null,
+    tags: document.metadata?.tags ?? [],
+    permissions: {
+      public: permissions?.public ?? false,
+      allowedUsers: permissions?.allowedUsers ?? [],
+      executionRoles: permissions?.executionRoles ?? [],
+    },
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

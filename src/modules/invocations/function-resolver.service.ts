@@ -1,0 +1,119 @@
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { FunctionNotReadyError, NotFoundError } from '@/common/errors/domain-error.js';
+import { AppConfig } from '@/config/app-config.js';
+import { EventBus, type Unsubscribe } from '@/infrastructure/events/event-bus.js';
+import type { ExecutionTarget } from '@/modules/executor/execution.types.js';
+import { ExecutorService } from '@/modules/executor/executor.service.js';
+import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL } from '@/modules/functions/function-events.js';
+import type { FunctionRecord } from '@/modules/functions/function.record.js';
+import { FunctionsService } from '@/modules/functions/functions.service.js';
+import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { VersionsService } from '@/modules/versions/versions.service.js';
+
+export type FunctionRef = { functionId: string } | { name: string };
+
+export interface ResolvedFunction {
+  function: FunctionRecord;
+  version: FunctionVersionRecord;
+  target: ExecutionTarget;
+}
+
+/** Decrypted targets kept in memory; versions are immutable so entries never go stale. */
+const MAX_CACHED_TARGETS = 500;
+
+/**
+ * Finds what to run for a request (function by id or name, latest or pinned version)
+ * without a storage round trip on the hot path. Function entries are dropped when the
+ * function changes (announced on the event bus); version targets never change.
+ */
+@Injectable()
+export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
+  private readonly functionsById = new Map<string, FunctionRecord>();
+  private readonly idsByName = new Map<string, string>();
+  /** Keyed by `<functionId>@<version>`: version numbers are unique per function and immutable. */
+  private readonly targets = new Map<string, { version: FunctionVersionRecord; target: ExecutionTarget }>();
+  private unsubscribe: Unsubscribe | null = null;
+
+  constructor(
+    private readonly functions: FunctionsService,
+    private readonly versions: VersionsService,
+    private readonly executor: ExecutorService,
+    private readonly events: EventBus,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = await this.events.subscribe(FUNCTIONS_CHANGED_CHANNEL, (message) => this.forget(message as FunctionChangedEvent));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  async resolve(ref: FunctionRef, version?: string): Promise<ResolvedFunction> {
+    const fn = await this.findFunction(ref);
+    const wanted = version ?? fn.latestVersion;
+    const key = `${fn.id}@${wanted}`;
+    const cached = this.targets.get(key);
+    if (cached) return { function: fn, ...cached };
+    const record = version === undefined ? await this.versions.getById(fn.latestVersionId) : await this.versions.getByVersion(fn.id, version);
+    if (record.buildStatus !== 'READY') {
+      const state = record.buildStatus === 'BUILDING' ? 'is still building' : 'failed to build';
+      throw new FunctionNotReadyError(`Version ${record.version} of ${fn.name} ${state}; see its buildLog`);
+    }
+    const entry = { version: record, target: this.toTarget(fn, record) };
+    this.remember(key, entry);
+    return { function: fn, ...entry };
+  }
+
+  private async findFunction(ref: FunctionRef): Promise<FunctionRecord> {
+    const id = 'functionId' in ref ? ref.functionId : this.idsByName.get(ref.name);
+    const cached = id ? this.functionsById.get(id) : undefined;
+    if (cached) return cached;
+    const fn = 'functionId' in ref ? await this.functions.getActive(ref.functionId) : await this.functions.getByName(ref.name);
+    if (fn.deletedAt) throw new NotFoundError('Function', 'functionId' in ref ? ref.functionId : ref.name);
+    if (this.functionsById.size >= MAX_CACHED_TARGETS) this.clearFunctions();
+    this.functionsById.set(fn.id, fn);
+    this.idsByName.set(fn.name, fn.id);
+    return fn;
+  }
+
+  private toTarget(fn: FunctionRecord, version: FunctionVersionRecord): ExecutionTarget {
+    const secrets = this.versions.openSecrets(version);
+    return {
+      versionId: version.id,
+      functionId: fn.id,
+      functionName: fn.name,
+      version: version.version,
+      runtime: version.runtime as RuntimeId,
+      artifact: secrets.artifact,
+      environment: secrets.environmentVariables,
+      timeoutMs: version.timeoutSeconds * 1000,
+      memoryLimitMb: version.memoryLimitMb,
+      maxInstances: this.config.limits.maxInstancesPerFunction,
+    };
+  }
+
+  private remember(key: string, entry: { version: FunctionVersionRecord; target: ExecutionTarget }): void {
+    if (this.targets.size >= MAX_CACHED_TARGETS) {
+      const oldest = this.targets.keys().next().value;
+      if (oldest !== undefined) this.targets.delete(oldest);
+    }
+    this.targets.set(key, entry);
+  }
+
+  private forget(event: FunctionChangedEvent): void {
+    this.functionsById.delete(event.functionId);
+    this.idsByName.delete(event.name);
+    if (event.kind === 'deleted') {
+      for (const [key, entry] of this.targets) if (entry.target.functionId === event.functionId) this.targets.delete(key);
+      this.executor.evictFunction(event.functionId);
+    }
+  }
+
+  private clearFunctions(): void {
+    this.functionsById.clear();
+    this.idsByName.clear();
+  }
+}

@@ -1,0 +1,16 @@
+import type { InvocationEvent } from './invocation.record.js';
+
+/** Request bodies are stored up to this size; the function always gets the whole body. */
+export const STORED_BODY_BYTES = 64 * 1024;
+
+const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization']);
+
+/** The event as kept on the invocation record: credentials redacted, body capped. */
+export function storedRequest(event: InvocationEvent): { request: InvocationEvent; truncated: boolean } {
+  const headers = Object.fromEntries(
+    Object.entries(event.headers).map(([name, value]) => [name, REDACTED_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value]),
+  );
+  const body = event.body;
+  if (body === null || body.length <= STORED_BODY_BYTES) return { request: { ...event, headers }, truncated: false };
+  return { request: { ...event, headers, body: body.slice(0, STORED_BODY_BYTES) }, truncated: true };
+}

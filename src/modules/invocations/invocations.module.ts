@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { FunctionsModule } from '@/modules/functions/functions.module.js';
+import { VersionsModule } from '@/modules/versions/versions.module.js';
+import { FunctionResolver } from './function-resolver.service.js';
+import { FunctionHttpController } from './http/function-http.controller.js';
+import { InvocationLogsService } from './invocation-logs.service.js';
+import { InvocationLoadersFactory } from './invocations.loaders.js';
+import { FunctionInvocationsFieldsResolver, InvocationsResolver } from './invocations.resolver.js';
+import { InvocationsService } from './invocations.service.js';
+
+@Module({
+  imports: [FunctionsModule, VersionsModule],
+  controllers: [FunctionHttpController],
+  providers: [
+    FunctionResolver,
+    InvocationsService,
+    InvocationLogsService,
+    InvocationLoadersFactory,
+    InvocationsResolver,
+    FunctionInvocationsFieldsResolver,
+  ],
+  exports: [InvocationsService, InvocationLoadersFactory],
+})
+export class InvocationsModule {}

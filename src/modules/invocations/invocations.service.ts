@@ -1,0 +1,179 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DomainError, NotFoundError, ThrottledError } from '@/common/errors/domain-error.js';
+import { newId } from '@/common/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import { EventBus } from '@/infrastructure/events/event-bus.js';
+import type { ExecutionOutcome, ExecutionTarget } from '@/modules/executor/execution.types.js';
+import { ExecutorService } from '@/modules/executor/executor.service.js';
+import { type FunctionRef, FunctionResolver } from './function-resolver.service.js';
+import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel } from './invocation-events.js';
+import { InvocationLogsService } from './invocation-logs.service.js';
+import { storedRequest } from './invocation-request.js';
+import type { InvocationEvent, InvocationFilter, InvocationProgress, InvocationRecord, InvocationTrigger } from './invocation.record.js';
+import { InvocationRepository } from './invocation.repository.js';
+
+/** Results larger than this are returned to the caller but not kept on the record. */
+const STORED_RESPONSE_BYTES = 256 * 1024;
+
+export interface InvokeCommand {
+  ref: FunctionRef;
+  /** A pinned version; the latest when absent. */
+  version?: string;
+  trigger: InvocationTrigger;
+  event: InvocationEvent;
+  callerId: string | null;
+  /** Return the QUEUED record at once and run in the background. */
+  async?: boolean;
+}
+
+/**
+ * The invocation path: resolve → record → execute in a sandbox → record the outcome.
+ * Every invocation is recorded, including rejected ones.
+ */
+@Injectable()
+export class InvocationsService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(InvocationsService.name);
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly resolver: FunctionResolver,
+    private readonly executor: ExecutorService,
+    private readonly invocations: InvocationRepository,
+    private readonly logs: InvocationLogsService,
+    private readonly events: EventBus,
+  ) {}
+
+  async invoke(command: InvokeCommand): Promise<InvocationRecord> {
+    const { function: fn, version, target } = await this.resolver.resolve(command.ref, command.version);
+    const { request, truncated } = storedRequest(command.event);
+    const record: InvocationRecord = {
+      id: newId(),
+      functionId: fn.id,
+      functionName: fn.name,
+      versionId: version.id,
+      version: version.version,
+      trigger: command.async ? 'ASYNC' : command.trigger,
+      callerId: command.callerId,
+      status: command.async ? 'QUEUED' : 'RUNNING',
+      request,
+      requestTruncated: truncated,
+      response: null,
+      responseTruncated: false,
+      error: null,
+      coldStart: null,
+      durationMs: null,
+      initDurationMs: null,
+      memoryPeakBytes: null,
+      cpuTimeMs: null,
+      queuedAt: new Date(),
+      startedAt: command.async ? null : new Date(),
+      finishedAt: null,
+      traceId: null,
+      logs: [],
+      logsTruncated: false,
+    };
+    await this.invocations.insert(record);
+    this.announce(record);
+    if (!command.async) return this.run(record, target, command.event);
+    this.track(this.runQueued(record, target, command.event));
+    return record;
+  }
+
+  async getById(id: string): Promise<InvocationRecord> {
+    const record = await this.invocations.findById(id);
+    if (!record) throw new NotFoundError('Invocation', id);
+    return record;
+  }
+
+  list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
+    return this.invocations.list(filter, page);
+  }
+
+  findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
+    return this.invocations.findByIds(ids);
+  }
+
+  latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
+    return this.invocations.latestByFunctionIds(functionIds);
+  }
+
+  /** Lets background invocations finish and be recorded before the process exits. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async runQueued(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<void> {
+    const started: InvocationProgress = { status: 'RUNNING', startedAt: new Date() };
+    await this.invocations.update(record.id, started);
+    this.announce({ ...record, ...started });
+    await this.run({ ...record, ...started }, target, event).catch((error: unknown) => {
+      if (!(error instanceof DomainError)) this.logger.error(`Background invocation ${record.id} failed: ${(error as Error).stack}`);
+    });
+  }
+
+  private async run(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<InvocationRecord> {
+    const log = this.logs.open(record.id, record.functionId);
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await this.executor.execute(target, {
+        invocationId: record.id,
+        event,
+        context: {
+          invocationId: record.id,
+          functionName: record.functionName,
+          version: record.version,
+          deadlineMs: Date.now() + target.timeoutMs,
+          traceId: record.traceId,
+        },
+        onLog: (stream, message) => this.logs.append(log, stream, message),
+      });
+    } catch (error) {
+      if (!(error instanceof ThrottledError)) throw error;
+      await this.finish(record, log, { status: 'REJECTED', error: { type: 'Throttled', message: error.message }, finishedAt: new Date() });
+      throw error;
+    }
+    const finished = await this.finish(record, log, {
+      status: outcome.status,
+      ...storedResponse(outcome.value),
+      error: outcome.error ?? null,
+      coldStart: outcome.coldStart,
+      durationMs: outcome.durationMs,
+      initDurationMs: outcome.initDurationMs,
+      memoryPeakBytes: outcome.memoryPeakBytes,
+      cpuTimeMs: outcome.cpuTimeMs,
+      finishedAt: new Date(),
+    });
+    // The caller gets the whole result even when the record keeps only a marker.
+    return { ...finished, response: outcome.value ?? null };
+  }
+
+  private async finish(record: InvocationRecord, log: ReturnType<InvocationLogsService['open']>, progress: InvocationProgress): Promise<InvocationRecord> {
+    log.finished = true;
+    const complete: InvocationProgress = { ...progress, logs: log.lines, logsTruncated: log.truncated };
+    try {
+      await this.invocations.update(record.id, complete);
+    } finally {
+      this.logs.close(log);
+    }
+    const finished = { ...record, ...complete };
+    this.announce(finished);
+    return finished;
+  }
+
+  private announce(record: InvocationRecord): void {
+    const event: InvocationUpdatedEvent = { invocationId: record.id, functionId: record.functionId, status: record.status };
+    this.events.publish(invocationUpdatedChannel(record.id), event);
+    this.events.publish(functionInvocationsChannel(record.functionId), event);
+  }
+
+  private track(task: Promise<unknown>): void {
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+}
+
+function storedResponse(value: unknown): Pick<InvocationRecord, 'response' | 'responseTruncated'> {
+  if (value === undefined) return { response: null, responseTruncated: false };
+  const size = Buffer.byteLength(JSON.stringify(value) ?? '');
+  return size <= STORED_RESPONSE_BYTES ? { response: value, responseTruncated: false } : { response: null, responseTruncated: true };
+}

@@ -1,0 +1,20 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { LogStreamEnum } from './invocation-enums.js';
+
+@ObjectType('LogLine', { description: 'One line of output, numbered from 1 without gaps per invocation.' })
+export class LogLineModel {
+  @Field(() => ID)
+  invocationId: string;
+
+  @Field(() => Int)
+  seq: number;
+
+  @Field()
+  timestamp: Date;
+
+  @Field(() => LogStreamEnum)
+  stream: LogStreamEnum;
+
+  @Field()
+  message: string;
+}

@@ -1,0 +1,173 @@
+'use strict';
+// fngraph Node.js runtime shim. Runs inside the sandbox (a child process or a
+// container), loads one function and serves its invocations one at a time.
+//
+// Protocol: newline-delimited JSON. Requests arrive on stdin, replies leave on the
+// stdout file descriptor, which only this shim writes to: user output (console.*,
+// process.stdout/stderr.write) is captured and sent as `log` frames instead.
+//   in : {type:'load', artifact, filename, env, modulePaths}
+//        {type:'invoke', id, event, context}
+//   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
+//        {type:'log', id, stream, message}* then {type:'result', id, ok, value|error, metrics}
+// It deliberately depends on nothing but Node's core modules.
+
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const util = require('node:util');
+
+const PROTOCOL_FD = 1;
+let currentId = null;
+let handler = null;
+
+function send(frame) {
+  const line = JSON.stringify(frame) + '\n';
+  // writeSync keeps frames whole and ordered even if user code misbehaves.
+  let offset = 0;
+  const buffer = Buffer.from(line);
+  while (offset < buffer.length) {
+    try {
+      offset += fs.writeSync(PROTOCOL_FD, buffer, offset);
+    } catch (error) {
+      if (error.code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
+function serializeError(error) {
+  if (error instanceof Error) {
+    return { type: error.name || 'Error', message: String(error.message), stack: error.stack };
+  }
+  return { type: 'Error', message: typeof error === 'string' ? error : util.inspect(error) };
+}
+
+// ---- output capture --------------------------------------------------------
+function logLine(stream, message) {
+  send({ type: 'log', id: currentId, stream, message });
+}
+
+function captureStream(target, stream) {
+  let pending = '';
+  target.write = function write(chunk, encoding, callback) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    pending += text;
+    let newline;
+    while ((newline = pending.indexOf('\n')) !== -1) {
+      logLine(stream, pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+    }
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+  return () => {
+    if (pending !== '') {
+      logLine(stream, pending);
+      pending = '';
+    }
+  };
+}
+
+const flushStdout = captureStream(process.stdout, 'stdout');
+const flushStderr = captureStream(process.stderr, 'stderr');
+function flushOutput() {
+  flushStdout();
+  flushStderr();
+}
+
+for (const [method, stream] of [['log', 'stdout'], ['info', 'stdout'], ['debug', 'stdout'], ['warn', 'stderr'], ['error', 'stderr'], ['trace', 'stderr']]) {
+  console[method] = (...args) => {
+    const text = util.format(...args);
+    for (const line of text.split('\n')) logLine(stream, line);
+  };
+}
+
+// ---- loading ----------------------------------------------------------------
+function load(frame) {
+  process.env = Object.assign(Object.create(null), frame.env || {});
+  const filename = frame.filename;
+  const userModule = new Module(filename, null);
+  userModule.filename = filename;
+  userModule.paths = (frame.modulePaths || []).concat(Module._nodeModulePaths(path.dirname(filename)));
+  userModule._compile(frame.artifact, filename);
+  const exported = userModule.exports;
+  const candidate =
+    exported && typeof exported.default === 'function'
+      ? exported.default
+      : exported && typeof exported.handler === 'function'
+        ? exported.handler
+        : typeof exported === 'function'
+          ? exported
+          : null;
+  if (!candidate) {
+    throw new TypeError('The module must export a function: `export default`, `exports.handler` or `module.exports`');
+  }
+  handler = candidate;
+}
+
+// ---- invoking ---------------------------------------------------------------
+async function invoke(frame) {
+  currentId = frame.id;
+  const cpuBefore = process.cpuUsage();
+  let reply;
+  try {
+    const value = await handler(frame.event, frame.context);
+    reply = { type: 'result', id: frame.id, ok: true, value: value === undefined ? null : value };
+  } catch (error) {
+    reply = { type: 'result', id: frame.id, ok: false, error: serializeError(error) };
+  }
+  flushOutput();
+  const cpu = process.cpuUsage(cpuBefore);
+  reply.metrics = { cpuTimeMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  try {
+    send(reply);
+  } catch (error) {
+    // The value could not be serialised (a cycle, a BigInt): report that instead.
+    send({ type: 'result', id: frame.id, ok: false, error: serializeError(error), metrics: reply.metrics });
+  }
+  currentId = null;
+}
+
+function handleFrame(frame) {
+  if (frame.type === 'invoke') return invoke(frame);
+  if (frame.type === 'load') {
+    try {
+      load(frame);
+      send({ type: 'loaded' });
+    } catch (error) {
+      flushOutput();
+      send({ type: 'load_failed', error: serializeError(error) });
+    }
+    return undefined;
+  }
+  send({ type: 'protocol_error', message: `unknown frame type ${JSON.stringify(frame.type)}` });
+  return undefined;
+}
+
+// Invocations are serialised: the executor never sends a second one before the first
+// result, but a queue keeps the shim correct even if it did.
+let queue = Promise.resolve();
+let buffered = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  buffered += chunk;
+  let newline;
+  while ((newline = buffered.indexOf('\n')) !== -1) {
+    const line = buffered.slice(0, newline);
+    buffered = buffered.slice(newline + 1);
+    if (line === '') continue;
+    const frame = JSON.parse(line);
+    queue = queue.then(() => handleFrame(frame));
+  }
+});
+process.stdin.on('end', () => process.exit(0));
+
+process.on('uncaughtException', (error) => {
+  flushOutput();
+  logLine('stderr', `Uncaught exception: ${error && error.stack ? error.stack : String(error)}`);
+});
+process.on('unhandledRejection', (reason) => {
+  logLine('stderr', `Unhandled rejection: ${reason && reason.stack ? reason.stack : String(reason)}`);
+});
+
+send({ type: 'ready' });

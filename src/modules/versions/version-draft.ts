@@ -1,0 +1,14 @@
+import type { Language } from '@/modules/functions/function.record.js';
+import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+
+/** Everything a new version is made of, validated, before it is built and sealed. */
+export interface VersionDraft {
+  language: Language;
+  runtime: RuntimeId;
+  source: string;
+  dependencies: Record<string, string>;
+  timeoutSeconds: number;
+  memoryLimitMb: number;
+  environmentVariables: Record<string, string>;
+  author: string | null;
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@/common/errors/domain-error.js';
+import { newId } from '@/common/ids/new-id.js';
+import { EnvelopeCipher } from '@/infrastructure/crypto/envelope-cipher.js';
+import { ArtifactBuilder } from '@/modules/runtimes/artifact-builder.js';
+import type { VersionDraft } from './version-draft.js';
+import type { FunctionVersionRecord, VersionSecrets } from './version.record.js';
+import { VersionRepository } from './version.repository.js';
+
+/** Creates immutable versions (build + seal) and reads them back. */
+@Injectable()
+export class VersionsService {
+  constructor(
+    private readonly versions: VersionRepository,
+    private readonly cipher: EnvelopeCipher,
+    private readonly builder: ArtifactBuilder,
+  ) {}
+
+  /**
+   * Builds and seals a draft into a version record, before anything is stored: code
+   * that does not compile is rejected with nothing written. The caller inserts it.
+   */
+  async prepare(functionId: string, sequence: number, version: string, draft: VersionDraft): Promise<FunctionVersionRecord> {
+    const artifact = await this.builder.build(draft.language, draft.source);
+    const secrets: VersionSecrets = { source: draft.source, artifact, environmentVariables: draft.environmentVariables };
+    return {
+      id: newId(),
+      functionId,
+      sequence,
+      version,
+      language: draft.language,
+      runtime: draft.runtime,
+      codeHash: createHash('sha256').update(draft.source).digest('hex'),
+      codeSizeBytes: Buffer.byteLength(draft.source),
+      dependencies: draft.dependencies,
+      timeoutSeconds: draft.timeoutSeconds,
+      memoryLimitMb: draft.memoryLimitMb,
+      environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
+      sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
+      buildStatus: 'READY',
+      buildLog: '',
+      author: draft.author,
+      createdAt: new Date(),
+    };
+  }
+
+  insert(record: FunctionVersionRecord): Promise<void> {
+    return this.versions.insert(record);
+  }
+
+  remove(id: string): Promise<void> {
+    return this.versions.remove(id);
+  }
+
+  openSecrets(record: FunctionVersionRecord): VersionSecrets {
+    return JSON.parse(this.cipher.open(record.sealed).toString()) as VersionSecrets;
+  }
+
+  async getById(id: string): Promise<FunctionVersionRecord> {
+    const record = await this.versions.findById(id);
+    if (!record) throw new NotFoundError('Version', id);
+    return record;
+  }
+
+  async getByVersion(functionId: string, version: string): Promise<FunctionVersionRecord> {
+    const record = await this.versions.findByVersion(functionId, version);
+    if (!record) throw new NotFoundError('Version', version);
+    return record;
+  }
+
+  findByVersion(functionId: string, version: string): Promise<FunctionVersionRecord | null> {
+    return this.versions.findByVersion(functionId, version);
+  }
+
+  findByIds(ids: readonly string[]): Promise<FunctionVersionRecord[]> {
+    return this.versions.findByIds(ids);
+  }
+
+  listByFunctionIds(functionIds: readonly string[]): Promise<FunctionVersionRecord[]> {
+    return this.versions.listByFunctionIds(functionIds);
+  }
+}

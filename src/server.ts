@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { type INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
+
+/**
+ * Builds the HTTP application for a configuration (used by `main.ts` and by tests).
+ * Body parsing is set up here rather than by Nest: function endpoints take raw bytes
+ * of any type, management endpoints take JSON, both under the configured size limit.
+ */
+export async function createServer(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+    bodyParser: false,
+    logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+  });
+  const limit = config.limits.maxBodyBytes;
+  app.use(['/execute', '/fn'], express.raw({ type: () => true, limit }));
+  app.use(express.json({ limit, strict: false }));
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Starts listening; returns the base URL. */
+export async function startServer(app: INestApplication, config: AppConfig): Promise<string> {
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  new Logger('fngraph').log(`Listening on ${url} (GraphQL and graphql-ws at ${GRAPHQL_PATH})`);
+  return url;
+}
+
+export { AppConfig };

@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, graphqlData } from '../support/graphql-client.js';
+import { functionDocument, register, registerRest } from '../support/functions.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const sample = JSON.parse(readFileSync(new URL('../fixtures/hello-world.json', import.meta.url), 'utf8'));
+
+describe('registration and immutable versions', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('registers the spec sample document over REST and returns metadata and endpoints', async () => {
+    const { status, body } = await registerRest(server.url, sample);
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      name: 'hello-world',
+      description: 'Says hello',
+      language: 'javascript',
+      runtime: 'nodejs20',
+      version: '1.0.0',
+      buildStatus: 'READY',
+      metadata: { author: 'fngraph', tags: ['example', 'http'], permissions: { public: true, executionRoles: ['invoker'] } },
+      executionConfig: { timeout: 10, memoryLimit: 128, environmentVariableNames: ['GREETING_STYLE'] },
+      endpoints: { execute: `/execute/${body.id}`, http: '/fn/hello-world', httpPinned: '/fn/hello-world@1.0.0' },
+    });
+    expect(body.id).not.toBe('hello-world');
+    expect(body.codeHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(body).not.toHaveProperty('code');
+  });
+
+  it('creates a new version when the name is registered again; the old one stays invocable', async () => {
+    const v1 = await register(server.url, 'versioned', 'export default async () => ({ v: 1 })', { version: '1.0.0' });
+    const v2 = await register(server.url, 'versioned', 'export default async () => ({ v: 2 })');
+    expect(v2.id).toBe(v1.id);
+    expect(v2.version).toBe('1.0.1');
+    expect(v2.codeHash).not.toBe(v1.codeHash);
+
+    expect(await (await fetch(`${server.url}/fn/versioned`)).json()).toEqual({ v: 2 });
+    expect(await (await fetch(`${server.url}/fn/versioned@1.0.0`)).json()).toEqual({ v: 1 });
+    const pinned = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id, version: "1.0.0" }) { version response } }', {
+      id: v1.id,
+    });
+    expect(pinned.invokeFunction).toEqual({ version: '1.0.0', response: { v: 1 } });
+
+    const data = await graphqlData(
+      server.url,
+      `query($id: ID!) {
+        function(id: $id) { latestVersion { version } versions { version sequence codeHash } }
+        functionVersion(functionId: $id, version: "1.0.0") { version codeHash code }
+      }`,
+      { id: v1.id },
+    );
+    expect(data.function.latestVersion.version).toBe('1.0.1');
+    expect(data.function.versions.map((v: { version: string }) => v.version)).toEqual(['1.0.1', '1.0.0']);
+    expect(data.functionVersion.codeHash).toBe(v1.codeHash);
+    expect(Buffer.from(data.functionVersion.code, 'base64').toString()).toBe('export default async () => ({ v: 1 })');
+  });
+
+  it('refuses an explicit version that is not greater than the latest', async () => {
+    await register(server.url, 'monotonic', 'export default () => 1', { version: '2.0.0' });
+    const { status, body } = await registerRest(server.url, functionDocument('monotonic', 'export default () => 2', { version: '1.5.0' }));
+    expect(status).toBe(409);
+    expect(body.error.code).toBe('CONFLICT');
+    const again = await registerRest(server.url, functionDocument('monotonic', 'export default () => 2', { version: '2.0.0' }));
+    expect(again.status).toBe(409);
+  });
+
+  it('registers, updates and deletes over GraphQL; a deleted function answers 404 but its history stays', async () => {
+    const registered = await graphqlData(
+      server.url,
+      'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id name language latestVersion { version } endpoints { execute http } } }',
+      { input: functionDocument('gql-fn', 'module.exports = async () => "first"') },
+    );
+    const id = registered.registerFunction.id;
+    expect(registered.registerFunction).toMatchObject({ name: 'gql-fn', language: 'javascript', latestVersion: { version: '1.0.0' } });
+
+    const updated = await graphqlData(
+      server.url,
+      'mutation($id: ID!, $input: UpdateFunctionInput!) { updateFunction(id: $id, input: $input) { latestVersion { version executionConfig { timeout } } metadata { tags } } }',
+      { id, input: { code: Buffer.from('module.exports = async () => "second"').toString('base64'), executionConfig: { timeout: 7 } } },
+    );
+    expect(updated.updateFunction).toEqual({ latestVersion: { version: '1.0.1', executionConfig: { timeout: 7 } }, metadata: { tags: ['test'] } });
+
+    const invoked = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { id status response } }', { id });
+    expect(invoked.invokeFunction).toMatchObject({ status: 'SUCCEEDED', response: 'second' });
+
+    await graphqlData(server.url, 'mutation($id: ID!) { deleteFunction(id: $id) { deletedAt } }', { id });
+    expect((await fetch(`${server.url}/execute/${id}`)).status).toBe(404);
+    expect((await fetch(`${server.url}/fn/gql-fn`)).status).toBe(404);
+    const missing = await graphql(server.url, 'query { functionByName(name: "gql-fn") { id } }');
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    const history = await graphqlData(
+      server.url,
+      'query($id: ID!, $fn: ID!) { invocation(id: $id) { status function { name deletedAt } } invocations(functionId: $fn) { nodes { id } } }',
+      { id: invoked.invokeFunction.id, fn: id },
+    );
+    expect(history.invocation.status).toBe('SUCCEEDED');
+    expect(history.invocation.function.deletedAt).not.toBeNull();
+    expect(history.invocations.nodes).toHaveLength(1);
+
+    // The name is free again once the function is deleted.
+    await register(server.url, 'gql-fn', 'module.exports = async () => "reborn"');
+    expect(await (await fetch(`${server.url}/fn/gql-fn`)).json()).toBe('reborn');
+  });
+
+  it('rejects TypeScript-only syntax in a JavaScript function with the location', async () => {
+    const { status, body } = await registerRest(server.url, functionDocument('broken', 'export default async (e: any) => {'));
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/index\.js:1:\d+/);
+  });
+});
+
+describe('queries with filters and cursor pagination', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const [name, tags] of [
+      ['alpha-one', ['a', 'shared']],
+      ['alpha-two', ['a']],
+      ['alpha-three', ['shared']],
+      ['beta-one', ['b']],
+      ['beta_two', ['b', 'shared']],
+    ] as const) {
+      await register(server.url, name, 'export default () => 1', { metadata: { tags } });
+    }
+  });
+  afterAll(() => server.close());
+
+  it('pages through functions by name without skipping or repeating', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const data: any = await graphqlData(server.url, 'query($after: String) { functions(first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }', { after });
+      seen.push(...data.functions.nodes.map((n: { name: string }) => n.name));
+      if (!data.functions.pageInfo.hasNextPage) break;
+      after = data.functions.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['alpha-one', 'alpha-three', 'alpha-two', 'beta-one', 'beta_two']);
+  });
+
+  it('filters by name prefix, tag and language', async () => {
+    const names = async (filter: Record<string, unknown>) =>
+      (await graphqlData(server.url, 'query($f: FunctionFilterInput) { functions(filter: $f) { nodes { name } } }', { f: filter })).functions.nodes.map(
+        (n: { name: string }) => n.name,
+      );
+    expect(await names({ namePrefix: 'alpha-t' })).toEqual(['alpha-three', 'alpha-two']);
+    expect(await names({ namePrefix: 'beta_' })).toEqual(['beta_two']);
+    expect(await names({ tag: 'shared' })).toEqual(['alpha-one', 'alpha-three', 'beta_two']);
+    expect(await names({ language: 'python' })).toEqual([]);
+    expect(await names({ language: 'javascript', tag: 'b' })).toEqual(['beta-one', 'beta_two']);
+  });
+
+  it('rejects page sizes out of range and forged cursors', async () => {
+    expect((await graphql(server.url, '{ functions(first: 0) { nodes { name } } }')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await graphql(server.url, '{ functions(first: 1000) { nodes { name } } }')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await graphql(server.url, '{ functions(after: "not-a-cursor") { nodes { name } } }')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
