@@ -12,6 +12,8 @@ export interface ExecutionTarget {
   /** What the shim loads (CommonJS for Node, source for Python). */
   artifact: string;
   environment: Record<string, string>;
+  /** Host directory of the installed dependencies, or null when there are none. */
+  dependenciesDir: string | null;
   timeoutMs: number;
   memoryLimitMb: number;
   maxInstances: number;

@@ -5,9 +5,9 @@ import { ThrottledError } from '@/common/errors/domain-error.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { type PooledSandbox, SandboxPool } from './sandbox-pool.js';
+import { runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
+import { dependencyModulePath } from '@/modules/runtimes/dependency-layout.js';
 import { FunctionLoadError, isOutOfMemory, SandboxExitedError, ShimConnection } from './shim-connection.js';
-
-const FUNCTION_FILENAME = '/function/index.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -112,6 +112,7 @@ export class ExecutorService implements OnModuleDestroy {
       runtime: target.runtime,
       memoryLimitMb: target.memoryLimitMb,
       label: `${target.functionName}@${target.version}`,
+      dependenciesDir: target.dependenciesDir,
     });
     let loadTimedOut = false;
     const timer = setTimeout(() => {
@@ -120,7 +121,9 @@ export class ExecutorService implements OnModuleDestroy {
     }, target.timeoutMs);
     try {
       const connection = await ShimConnection.open(handle, this.config.limits.maxResponseBytes + 64 * 1024);
-      await connection.load(target, FUNCTION_FILENAME, []);
+      const runtime = runtimeDefinition(target.runtime);
+      const modulePaths = handle.dependenciesPath ? [dependencyModulePath(target.runtime, handle.dependenciesPath)] : [];
+      await connection.load(target, runtime.functionFilename, modulePaths);
       return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
     } catch (error) {
       handle.kill();

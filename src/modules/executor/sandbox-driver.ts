@@ -7,6 +7,11 @@ export interface SandboxSpec {
   memoryLimitMb: number;
   /** Label for diagnostics (process titles, container names). */
   label: string;
+  /**
+   * Host directory with the version's installed dependencies (content-addressed, built
+   * once per distinct set), or null. Drivers expose it read-only inside the sandbox.
+   */
+  dependenciesDir: string | null;
 }
 
 export interface SandboxExit {
@@ -21,6 +26,8 @@ export interface SandboxExit {
  * sandbox's own stderr. Drivers differ only in how they create and contain it.
  */
 export interface SandboxHandle {
+  /** Where `SandboxSpec.dependenciesDir` appears inside the sandbox (null without one). */
+  readonly dependenciesPath: string | null;
   readonly stdin: Writable;
   readonly stdout: Readable;
   readonly stderr: Readable;

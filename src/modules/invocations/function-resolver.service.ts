@@ -89,6 +89,7 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
       runtime: version.runtime as RuntimeId,
       artifact: secrets.artifact,
       environment: secrets.environmentVariables,
+      dependenciesDir: null,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,
       maxInstances: this.config.limits.maxInstancesPerFunction,

@@ -5,17 +5,43 @@ import type { Language } from '@/modules/functions/function.record.js';
 export const RUNTIME_IDS = ['nodejs20', 'python3.11'] as const;
 export type RuntimeId = (typeof RUNTIME_IDS)[number];
 
-interface RuntimeDefinition {
+export interface RuntimeDefinition {
   id: RuntimeId;
   languages: readonly Language[];
   /** Spellings accepted in registrations, mapped to the canonical id. */
   aliases: readonly string[];
+  /** The shim, relative to the shims directory (`SHIMS_DIR` on the host). */
+  shim: string;
+  /** Docker image built by `docker/build-runtime-images.sh`. */
+  image: string;
+  /** Where a function's filename points inside the sandbox (for stack traces and `require`). */
+  functionFilename: string;
 }
 
 const RUNTIMES: readonly RuntimeDefinition[] = [
-  { id: 'nodejs20', languages: ['javascript', 'typescript'], aliases: ['nodejs', 'node', 'nodejs20', 'node20', 'nodejs20.x'] },
-  { id: 'python3.11', languages: ['python'], aliases: ['python', 'python3', 'python3.11'] },
+  {
+    id: 'nodejs20',
+    languages: ['javascript', 'typescript'],
+    aliases: ['nodejs', 'node', 'nodejs20', 'node20', 'nodejs20.x'],
+    shim: 'node/shim.cjs',
+    image: 'fngraph/runtime-node:20',
+    functionFilename: '/function/index.js',
+  },
+  {
+    id: 'python3.11',
+    languages: ['python'],
+    aliases: ['python', 'python3', 'python3.11'],
+    shim: 'python/shim.py',
+    image: 'fngraph/runtime-python:3.11',
+    functionFilename: '/function/handler.py',
+  },
 ];
+
+export function runtimeDefinition(id: RuntimeId): RuntimeDefinition {
+  const runtime = RUNTIMES.find((r) => r.id === id);
+  if (!runtime) throw new Error(`Unknown runtime ${id}`);
+  return runtime;
+}
 
 const DEFAULT_RUNTIME: Record<Language, RuntimeId> = {
   javascript: 'nodejs20',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
-import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SandboxDriver, type SandboxExit, type SandboxHandle, type SandboxSpec } from '../../sandbox-driver.js';
 
 /**
@@ -27,7 +27,7 @@ export class ProcessSandboxDriver extends SandboxDriver {
     if (spec.runtime !== 'nodejs20') throw new Error(`The process executor cannot run ${spec.runtime} yet`);
     const child = spawn(
       this.config.sandboxNodeBinary,
-      [`--max-old-space-size=${spec.memoryLimitMb}`, join(SHIMS_DIR, 'node', 'shim.cjs')],
+      [`--max-old-space-size=${spec.memoryLimitMb}`, join(SHIMS_DIR, runtimeDefinition(spec.runtime).shim)],
       { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe'], detached: false },
     );
     const exited = new Promise<SandboxExit>((resolve) => {
@@ -38,6 +38,7 @@ export class ProcessSandboxDriver extends SandboxDriver {
       });
     });
     return {
+      dependenciesPath: spec.dependenciesDir,
       stdin: child.stdin,
       stdout: child.stdout,
       stderr: child.stderr,
