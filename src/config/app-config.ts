@@ -35,6 +35,7 @@ export class AppConfig {
   readonly masterKey: Buffer | undefined;
   readonly executor: ExecutorKind;
   readonly sandboxNodeBinary: string;
+  readonly sandboxPythonBinary: string;
   readonly graphiql: boolean;
   readonly limits: LimitsConfig;
 
@@ -49,6 +50,7 @@ export class AppConfig {
     this.masterKey = raw.FNGRAPH_MASTER_KEY ? Buffer.from(raw.FNGRAPH_MASTER_KEY, 'base64') : undefined;
     this.executor = raw.FNGRAPH_EXECUTOR;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
+    this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,

@@ -12,6 +12,11 @@ export interface RuntimeDefinition {
   aliases: readonly string[];
   /** The shim, relative to the shims directory (`SHIMS_DIR` on the host). */
   shim: string;
+  /**
+   * How to start the shim: the interpreter (resolved by each driver: a host binary for
+   * the process executor, the image's for Docker) and its arguments.
+   */
+  command: (shimPath: string, memoryLimitMb: number) => { interpreter: 'node' | 'python3'; args: string[] };
   /** Docker image built by `docker/build-runtime-images.sh`. */
   image: string;
   /** Where a function's filename points inside the sandbox (for stack traces and `require`). */
@@ -24,6 +29,12 @@ const RUNTIMES: readonly RuntimeDefinition[] = [
     languages: ['javascript', 'typescript'],
     aliases: ['nodejs', 'node', 'nodejs20', 'node20', 'nodejs20.x'],
     shim: 'node/shim.cjs',
+    // The heap cap makes V8 fail fast with a clear "heap out of memory" before the
+    // sandbox's hard memory limit kills it without a word.
+    command: (shimPath, memoryLimitMb) => ({
+      interpreter: 'node',
+      args: [`--max-old-space-size=${Math.max(16, Math.floor(memoryLimitMb * 0.85))}`, '--enable-source-maps', shimPath],
+    }),
     image: 'fngraph/runtime-node:20',
     functionFilename: '/function/index.js',
   },
@@ -32,6 +43,9 @@ const RUNTIMES: readonly RuntimeDefinition[] = [
     languages: ['python'],
     aliases: ['python', 'python3', 'python3.11'],
     shim: 'python/shim.py',
+    // -u: unbuffered, so protocol frames and output leave at once; -I: isolated mode
+    // (no user site-packages, no PYTHON* environment variables, no script directory).
+    command: (shimPath) => ({ interpreter: 'python3', args: ['-u', '-I', shimPath] }),
     image: 'fngraph/runtime-python:3.11',
     functionFilename: '/function/handler.py',
   },

@@ -24,12 +24,10 @@ export class ProcessSandboxDriver extends SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
-    if (spec.runtime !== 'nodejs20') throw new Error(`The process executor cannot run ${spec.runtime} yet`);
-    const child = spawn(
-      this.config.sandboxNodeBinary,
-      [`--max-old-space-size=${spec.memoryLimitMb}`, join(SHIMS_DIR, runtimeDefinition(spec.runtime).shim)],
-      { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe'], detached: false },
-    );
+    const runtime = runtimeDefinition(spec.runtime);
+    const { interpreter, args } = runtime.command(join(SHIMS_DIR, runtime.shim), spec.memoryLimitMb);
+    const binary = interpreter === 'node' ? this.config.sandboxNodeBinary : this.config.sandboxPythonBinary;
+    const child = spawn(binary, args, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe'], detached: false });
     const exited = new Promise<SandboxExit>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal, oomKilled: false }));
       child.once('error', (error) => {
