@@ -6,6 +6,7 @@ import { ConfigModule } from '@/config/config.module.js';
 import { GraphQLApiModule } from '@/graphql/graphql-api.module.js';
 import { CryptoModule } from '@/infrastructure/crypto/crypto.module.js';
 import { EventsModule } from '@/infrastructure/events/events.module.js';
+import { RedisModule } from '@/infrastructure/redis/redis.module.js';
 import { ObservabilityModule } from '@/infrastructure/observability/observability.module.js';
 import { StorageModule } from '@/infrastructure/storage/storage.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
@@ -22,6 +23,7 @@ export class AppModule {
       imports: [
         ConfigModule.forConfig(config),
         StorageModule.forConfig(config),
+        RedisModule,
         EventsModule.forConfig(config),
         ExecutorModule.forConfig(config),
         CryptoModule,
