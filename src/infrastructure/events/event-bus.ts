@@ -5,7 +5,11 @@ export type Unsubscribe = () => Promise<void>;
  * (`invocation.<id>.logs`), so a node only receives what its subscribers asked for.
  */
 export abstract class EventBus {
-  abstract publish(channel: string, message: unknown): void;
+  /**
+   * Resolves once the message is handed to every node's subscribers (the broker has
+   * accepted it). Hot paths need not wait; changes others must see at once should.
+   */
+  abstract publish(channel: string, message: unknown): Promise<void>;
   /** Resolves once the subscription is active: messages published after that arrive. */
   abstract subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe>;
 }

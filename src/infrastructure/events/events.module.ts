@@ -2,15 +2,28 @@ import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import type { AppConfig } from '@/config/app-config.js';
 import { EventBus } from './event-bus.js';
 import { MemoryEventBus } from './memory/memory-event-bus.js';
+import { RunningLogBuffer } from '@/modules/invocations/running-log-buffer.js';
+import { LocalRunningLogBuffer } from './memory/local-running-log-buffer.js';
+import { RedisEventBus } from './redis/redis-event-bus.js';
+import { RedisRunningLogBuffer } from './redis/redis-running-log-buffer.js';
 
-/** Provides the `EventBus` port: Redis when `REDIS_URL` is set, in-process otherwise. */
+/**
+ * Provides the event ports: Redis when `REDIS_URL` is set (any number of server nodes),
+ * in-process otherwise (one node).
+ */
 @Global()
 @Module({})
 export class EventsModule {
   static forConfig(config: AppConfig): DynamicModule {
-    if (config.redisUrl) {
-      new Logger(EventsModule.name).warn('REDIS_URL is set but the Redis event bus is not wired yet; using in-process events');
-    }
-    return { module: EventsModule, providers: [{ provide: EventBus, useClass: MemoryEventBus }], exports: [EventBus] };
+    const redis = config.redisUrl !== undefined;
+    new Logger(EventsModule.name).log(redis ? 'Events: Redis pub/sub' : 'Events: in-process (single node)');
+    return {
+      module: EventsModule,
+      providers: [
+        { provide: EventBus, useClass: redis ? RedisEventBus : MemoryEventBus },
+        { provide: RunningLogBuffer, useClass: redis ? RedisRunningLogBuffer : LocalRunningLogBuffer },
+      ],
+      exports: [EventBus, RunningLogBuffer],
+    };
   }
 }

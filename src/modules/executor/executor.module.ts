@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/config/app-config.js';
 import { ProcessSandboxDriver } from './drivers/process/process-sandbox.driver.js';
 import { ExecutorService } from './executor.service.js';
+import { InstanceReporter } from './instance-reporter.js';
 import { SandboxDriver } from './sandbox-driver.js';
 
 /** The executor: sandbox pools on top of the driver chosen by `FNGRAPH_EXECUTOR`. */
@@ -13,7 +14,7 @@ export class ExecutorModule {
     return {
       module: ExecutorModule,
       global: true,
-      providers: [{ provide: SandboxDriver, useClass: driver }, ExecutorService],
+      providers: [{ provide: SandboxDriver, useClass: driver }, ExecutorService, InstanceReporter],
       exports: [ExecutorService],
     };
   }

@@ -22,6 +22,7 @@ export class ExecutorService implements OnModuleDestroy {
   private readonly logger = new Logger(ExecutorService.name);
   private readonly pools = new Map<string, { pool: SandboxPool; functionId: string }>();
   private readonly reaper: NodeJS.Timeout;
+  private readonly instanceListeners = new Set<(functionId: string) => void>();
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -80,6 +81,29 @@ export class ExecutorService implements OnModuleDestroy {
     }
   }
 
+  /** Sandboxes of all versions of a function on this node. */
+  functionInstances(functionId: string): { instances: number; idle: number } {
+    let instances = 0;
+    let idle = 0;
+    for (const entry of this.pools.values()) {
+      if (entry.functionId !== functionId) continue;
+      instances += entry.pool.instances;
+      idle += entry.pool.idleInstances;
+    }
+    return { instances, idle };
+  }
+
+  /** Functions whose sandboxes exist on this node. */
+  activeFunctionIds(): string[] {
+    return [...new Set([...this.pools.values()].map((entry) => entry.functionId))];
+  }
+
+  /** Calls `listener(functionId)` whenever that function's instances may have changed. */
+  onInstancesChanged(listener: (functionId: string) => void): () => void {
+    this.instanceListeners.add(listener);
+    return () => this.instanceListeners.delete(listener);
+  }
+
   /** Sandboxes per function version, for metrics and tests. */
   poolStats(versionId: string): { instances: number; idle: number; queued: number } | null {
     const entry = this.pools.get(versionId);
@@ -95,11 +119,15 @@ export class ExecutorService implements OnModuleDestroy {
   private poolFor(target: ExecutionTarget): SandboxPool {
     let entry = this.pools.get(target.versionId);
     if (!entry) {
-      const pool = new SandboxPool(() => this.startSandbox(target), {
-        maxInstances: target.maxInstances,
-        maxQueued: this.config.limits.maxQueuedPerFunction,
-        queueTimeoutMs: this.config.limits.queueTimeoutMs,
-      });
+      const pool = new SandboxPool(
+        () => this.startSandbox(target),
+        {
+          maxInstances: target.maxInstances,
+          maxQueued: this.config.limits.maxQueuedPerFunction,
+          queueTimeoutMs: this.config.limits.queueTimeoutMs,
+        },
+        () => this.notifyInstances(target.functionId),
+      );
       entry = { pool, functionId: target.functionId };
       this.pools.set(target.versionId, entry);
     }
@@ -168,6 +196,10 @@ export class ExecutorService implements OnModuleDestroy {
     }
     this.logger.error(`Invocation failed in the executor: ${(error as Error).stack ?? String(error)}`);
     return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox failed unexpectedly' } };
+  }
+
+  private notifyInstances(functionId: string): void {
+    for (const listener of this.instanceListeners) listener(functionId);
   }
 
   private reapIdle(idleSince: number): void {

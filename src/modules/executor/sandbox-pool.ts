@@ -42,6 +42,8 @@ export class SandboxPool {
   constructor(
     private readonly startSandbox: () => Promise<PooledSandbox>,
     private readonly limits: PoolLimits,
+    /** Called whenever the number of instances or idle instances may have changed. */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   get instances(): number {
@@ -59,7 +61,10 @@ export class SandboxPool {
   acquire(): Promise<Lease> {
     if (this.draining) return Promise.reject(new ThrottledError('The function is being unloaded; retry'));
     const warm = this.takeIdle();
-    if (warm) return Promise.resolve({ sandbox: warm, cold: false });
+    if (warm) {
+      this.onChange();
+      return Promise.resolve({ sandbox: warm, cold: false });
+    }
     if (this.size < this.limits.maxInstances) return this.startNew();
     if (this.waiters.length >= this.limits.maxQueued) {
       return Promise.reject(new ThrottledError(`All ${this.limits.maxInstances} instances are busy and the queue is full`));
@@ -90,7 +95,10 @@ export class SandboxPool {
     sandbox.lastUsedAt = Date.now();
     const waiter = this.waiters.shift();
     if (waiter) waiter.grant(Promise.resolve({ sandbox, cold: false }));
-    else this.idle.push(sandbox);
+    else {
+      this.idle.push(sandbox);
+      this.onChange();
+    }
   }
 
   /** Kills sandboxes idle since before `idleSince`; returns how many. */
@@ -128,10 +136,12 @@ export class SandboxPool {
 
   private startNew(): Promise<Lease> {
     this.size++;
+    this.onChange();
     return this.startSandbox().then(
       (sandbox) => ({ sandbox, cold: true }),
       (error: unknown) => {
         this.size--;
+        this.onChange();
         // The freed slot belongs to the next waiter, which then tries a start of its own.
         const waiter = this.waiters.shift();
         if (waiter) waiter.grant(this.startNew());
@@ -143,5 +153,6 @@ export class SandboxPool {
   private discard(sandbox: PooledSandbox): void {
     sandbox.connection.handle.kill();
     this.size--;
+    this.onChange();
   }
 }

@@ -76,7 +76,7 @@ export class FunctionsService {
   async delete(id: string): Promise<FunctionRecord> {
     const current = await this.getActive(id);
     if (!(await this.functions.markDeleted(id, new Date()))) throw new NotFoundError('Function', id);
-    this.announce({ functionId: id, name: current.name, kind: 'deleted' });
+    await this.announce({ functionId: id, name: current.name, kind: 'deleted' });
     return { ...current, deletedAt: new Date() };
   }
 
@@ -143,7 +143,7 @@ export class FunctionsService {
       if (!winner) throw error;
       return this.addVersion(winner, draft, head, document.version);
     }
-    this.announce({ functionId, name: record.name, kind: 'registered' });
+    await this.announce({ functionId, name: record.name, kind: 'registered' });
     return { function: record, version, created: true };
   }
 
@@ -165,7 +165,7 @@ export class FunctionsService {
       await this.versions.remove(version.id);
       throw new ConflictError(`Function ${current.name} changed concurrently; retry`);
     }
-    this.announce({ functionId: current.id, name: current.name, kind: 'versioned' });
+    await this.announce({ functionId: current.id, name: current.name, kind: 'versioned' });
     return { function: { ...current, ...update }, version, created: false };
   }
 
@@ -198,9 +198,12 @@ export class FunctionsService {
     };
   }
 
-  private announce(event: FunctionChangedEvent): void {
-    this.events.publish(functionChangedChannel(event.functionId), event);
-    this.events.publish(FUNCTIONS_CHANGED_CHANNEL, event);
+  /** Awaited: when a change is acknowledged, every node has been told to drop its cached copy. */
+  private async announce(event: FunctionChangedEvent): Promise<void> {
+    await Promise.all([
+      this.events.publish(functionChangedChannel(event.functionId), event),
+      this.events.publish(FUNCTIONS_CHANGED_CHANNEL, event),
+    ]);
   }
 }
 

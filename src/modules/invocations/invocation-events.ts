@@ -1,4 +1,4 @@
-import type { InvocationStatus, LogStream } from './invocation.record.js';
+import type { InvocationRecord, LogStream } from './invocation.record.js';
 
 /** Log lines and the end of one invocation's output. */
 export const invocationLogsChannel = (invocationId: string) => `invocation.${invocationId}.logs`;
@@ -27,8 +27,33 @@ export interface LogEndEvent {
 
 export type LogEvent = LogLineEvent | LogEndEvent;
 
+/**
+ * A status transition, carrying the invocation as it now is (without its log lines, which
+ * travel on the logs channels) so subscribers on any node need no storage read.
+ */
 export interface InvocationUpdatedEvent {
-  invocationId: string;
-  functionId: string;
-  status: InvocationStatus;
+  invocation: SerializedInvocation;
+}
+
+/** `InvocationRecord` minus logs, with dates as epoch milliseconds (it crosses Redis). */
+export type SerializedInvocation = Omit<InvocationRecord, 'logs' | 'queuedAt' | 'startedAt' | 'finishedAt'> & {
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+};
+
+export function serializeInvocation(record: InvocationRecord): SerializedInvocation {
+  const { logs: _logs, queuedAt, startedAt, finishedAt, ...rest } = record;
+  return { ...rest, queuedAt: queuedAt.getTime(), startedAt: startedAt?.getTime() ?? null, finishedAt: finishedAt?.getTime() ?? null };
+}
+
+/** The record again; `logs` is empty: read them from storage or the logs subscription. */
+export function deserializeInvocation(event: SerializedInvocation): InvocationRecord {
+  return {
+    ...event,
+    logs: [],
+    queuedAt: new Date(event.queuedAt),
+    startedAt: event.startedAt === null ? null : new Date(event.startedAt),
+    finishedAt: event.finishedAt === null ? null : new Date(event.finishedAt),
+  };
 }

@@ -7,6 +7,7 @@ import { functionLogsChannel, invocationLogsChannel, type LogEvent, type LogLine
 import { FINAL_STATUSES, type LogLineRecord, type LogStream } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 import { LiveLog } from './live-log.js';
+import { RunningLogBuffer } from './running-log-buffer.js';
 
 export interface LogSnapshot {
   lines: LogLineRecord[];
@@ -14,7 +15,14 @@ export interface LogSnapshot {
   finished: boolean;
 }
 
-/** Lines a slow subscriber may fall behind by before it is resynchronised from storage. */
+/** A line as a subscriber receives it. */
+export interface StreamedLogLine extends LogLineRecord {
+  invocationId: string;
+  /** Lines this subscriber missed just before this one (it fell too far behind); usually 0. */
+  droppedBefore: number;
+}
+
+/** Lines a slow subscriber may fall behind by before it is resynchronised (or told what it missed). */
 const SUBSCRIBER_BUFFER = 1000;
 
 /**
@@ -27,6 +35,7 @@ export class InvocationLogsService {
 
   constructor(
     private readonly events: EventBus,
+    private readonly buffer: RunningLogBuffer,
     private readonly invocations: InvocationRepository,
     private readonly config: AppConfig,
   ) {}
@@ -40,6 +49,7 @@ export class InvocationLogsService {
   append(log: LiveLog, stream: LogStream, message: string): void {
     const line = log.append(stream, message);
     if (!line) return;
+    this.buffer.append(log.invocationId, line);
     const event: LogLineEvent = {
       kind: 'line',
       invocationId: log.invocationId,
@@ -48,31 +58,37 @@ export class InvocationLogsService {
       stream: line.stream,
       message: line.message,
     };
-    this.events.publish(invocationLogsChannel(log.invocationId), event);
-    this.events.publish(functionLogsChannel(log.functionId), event);
+    void this.events.publish(invocationLogsChannel(log.invocationId), event);
+    void this.events.publish(functionLogsChannel(log.functionId), event);
   }
 
   /** Call once the lines are stored with the invocation record: ends the live stream. */
   close(log: LiveLog): void {
     log.finished = true;
     this.live.delete(log.invocationId);
-    this.events.publish(invocationLogsChannel(log.invocationId), { kind: 'end', invocationId: log.invocationId } satisfies LogEvent);
+    this.buffer.finish(log.invocationId);
+    void this.events.publish(invocationLogsChannel(log.invocationId), { kind: 'end', invocationId: log.invocationId } satisfies LogEvent);
   }
 
-  /** Lines produced so far: from memory while running here, else from the stored record. */
+  /**
+   * Lines produced so far: from memory when running on this node, from the stored record
+   * once finished, else from the buffer shared by all nodes.
+   */
   async snapshot(invocationId: string): Promise<LogSnapshot | null> {
     const log = this.live.get(invocationId);
     if (log) return { lines: [...log.lines], finished: log.finished };
     const record = await this.invocations.findById(invocationId);
     if (!record) return null;
-    return { lines: record.logs, finished: FINAL_STATUSES.has(record.status) };
+    if (FINAL_STATUSES.has(record.status)) return { lines: record.logs, finished: true };
+    return { lines: (await this.buffer.read(invocationId)) ?? [], finished: false };
   }
 
   /**
    * The invocation's lines with `seq > fromSeq`, in order, then live ones until it ends.
-   * Subscribing before reading the snapshot means no line can fall between the two.
+   * Subscribing before reading the snapshot means no line can fall between the two; a
+   * gap in the live lines (a slow subscriber) is filled from a fresh snapshot.
    */
-  async *stream(invocationId: string, fromSeq = 0): AsyncGenerator<LogLineRecord> {
+  async *stream(invocationId: string, fromSeq = 0): AsyncGenerator<StreamedLogLine> {
     const queue = new EventQueue<LogEvent>(SUBSCRIBER_BUFFER);
     const unsubscribe = await this.events.subscribe(invocationLogsChannel(invocationId), (event) => queue.push(event as LogEvent));
     try {
@@ -80,33 +96,47 @@ export class InvocationLogsService {
       if (!snapshot) throw new NotFoundError('Invocation', invocationId);
       let last = fromSeq;
       for (const line of snapshot.lines) {
-        if (line.seq > last) {
-          yield line;
-          last = line.seq;
-        }
+        if (line.seq <= last) continue;
+        yield { ...line, invocationId, droppedBefore: 0 };
+        last = line.seq;
       }
       if (snapshot.finished) return;
       for await (const event of queue) {
-        const behind = queue.takeDropped() > 0;
-        if (event.kind === 'end' || behind || event.seq > last + 1) {
-          // Catch up from the snapshot: after `end` it is final, otherwise it covers the gap.
+        const fellBehind = queue.takeDropped() > 0;
+        if (event.kind === 'end' || fellBehind || event.seq > last + 1) {
           const current = await this.snapshot(invocationId);
           for (const line of current?.lines ?? []) {
-            if (line.seq > last) {
-              yield line;
-              last = line.seq;
-            }
+            if (line.seq <= last) continue;
+            yield { ...line, invocationId, droppedBefore: 0 };
+            last = line.seq;
           }
           if (event.kind === 'end' || current?.finished) return;
         }
-        if (event.kind === 'line' && event.seq === last + 1) {
-          yield { seq: event.seq, timestamp: new Date(event.timestamp), stream: event.stream, message: event.message };
-          last = event.seq;
-        }
+        if (event.seq <= last) continue;
+        yield { ...fromEvent(event), invocationId, droppedBefore: event.seq - last - 1 };
+        last = event.seq;
       }
     } finally {
       await queue.close();
       await unsubscribe();
     }
   }
+
+  /** Live lines of every invocation of a function, from now on (no replay). */
+  async *functionStream(functionId: string): AsyncGenerator<StreamedLogLine> {
+    const queue = new EventQueue<LogLineEvent>(SUBSCRIBER_BUFFER);
+    const unsubscribe = await this.events.subscribe(functionLogsChannel(functionId), (event) => queue.push(event as LogLineEvent));
+    try {
+      for await (const event of queue) {
+        yield { ...fromEvent(event), invocationId: event.invocationId, droppedBefore: queue.takeDropped() };
+      }
+    } finally {
+      await queue.close();
+      await unsubscribe();
+    }
+  }
+}
+
+function fromEvent(event: LogLineEvent): LogLineRecord {
+  return { seq: event.seq, timestamp: new Date(event.timestamp), stream: event.stream, message: event.message };
 }

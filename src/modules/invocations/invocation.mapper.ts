@@ -3,11 +3,12 @@ import type { InvocationStatusEnum, InvocationTriggerEnum, LogStreamEnum } from 
 import type { InvocationModel } from './models/invocation.model.js';
 import type { LogLineModel } from './models/log-line.model.js';
 
-export function toLogLineModel(invocationId: string, line: LogLineRecord): LogLineModel {
-  return { invocationId, seq: line.seq, timestamp: line.timestamp, stream: line.stream as LogStreamEnum, message: line.message };
+export function toLogLineModel(invocationId: string, line: LogLineRecord, droppedBefore = 0): LogLineModel {
+  return { invocationId, seq: line.seq, timestamp: line.timestamp, stream: line.stream as LogStreamEnum, message: line.message, droppedBefore };
 }
 
-export function toInvocationModel(record: InvocationRecord): InvocationModel {
+/** `withLogs: false` for records that travelled without their lines (status events). */
+export function toInvocationModel(record: InvocationRecord, withLogs = true): InvocationModel {
   return {
     id: record.id,
     functionId: record.functionId,
@@ -30,7 +31,7 @@ export function toInvocationModel(record: InvocationRecord): InvocationModel {
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
     traceId: record.traceId,
-    logs: record.logs.map((line) => toLogLineModel(record.id, line)),
+    logs: withLogs ? record.logs.map((line) => toLogLineModel(record.id, line)) : null,
     logsTruncated: record.logsTruncated,
   };
 }

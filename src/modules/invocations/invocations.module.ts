@@ -4,7 +4,10 @@ import { VersionsModule } from '@/modules/versions/versions.module.js';
 import { FunctionResolver } from './function-resolver.service.js';
 import { FunctionHttpController } from './http/function-http.controller.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
+import { InvocationFeedService } from './invocation-feed.service.js';
+import { InvocationSubscriptionsResolver } from './invocation-subscriptions.resolver.js';
 import { InvocationLoadersFactory } from './invocations.loaders.js';
+import { FunctionMetricsService } from './metrics/function-metrics.service.js';
 import { FunctionInvocationsFieldsResolver, InvocationsResolver } from './invocations.resolver.js';
 import { InvocationsService } from './invocations.service.js';
 
@@ -18,6 +21,9 @@ import { InvocationsService } from './invocations.service.js';
     InvocationLoadersFactory,
     InvocationsResolver,
     FunctionInvocationsFieldsResolver,
+    InvocationFeedService,
+    FunctionMetricsService,
+    InvocationSubscriptionsResolver,
   ],
   exports: [InvocationsService, InvocationLoadersFactory],
 })

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ValidationError } from '@/common/errors/domain-error.js';
 import { withoutNulls } from '@/common/graphql/without-nulls.js';
 import { type Connection, ConnectionType, toConnection } from '@/common/pagination/connection.model.js';
@@ -11,7 +11,6 @@ import { eventFromInput } from './dto/invocation-event.js';
 import { InvokeFunctionInput } from './dto/invoke-function.input.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { toInvocationModel, toLogLineModel } from './invocation.mapper.js';
-import type { LogLineRecord } from './invocation.record.js';
 import { InvocationsService } from './invocations.service.js';
 import { InvocationStatusEnum } from './models/invocation-enums.js';
 import { InvocationModel } from './models/invocation.model.js';
@@ -23,7 +22,7 @@ const InvocationConnection = ConnectionType(InvocationModel, 'Invocation');
 export class InvocationsResolver {
   constructor(
     private readonly service: InvocationsService,
-    private readonly logs: InvocationLogsService,
+    private readonly logService: InvocationLogsService,
     private readonly config: AppConfig,
   ) {}
 
@@ -63,24 +62,18 @@ export class InvocationsResolver {
     return toInvocationModel(record);
   }
 
+  @ResolveField(() => [LogLineModel], { description: 'Output lines so far (see `logsTruncated`).' })
+  async logs(@Parent() invocation: InvocationModel): Promise<LogLineModel[]> {
+    if (invocation.logs) return invocation.logs;
+    const snapshot = await this.logService.snapshot(invocation.id);
+    return (snapshot?.lines ?? []).map((line) => toLogLineModel(invocation.id, line));
+  }
+
   @ResolveField(() => FunctionModel)
   async function(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<FunctionModel> {
     const fn = await ctx.loaders.functionById.load(invocation.functionId);
     if (!fn) throw new Error(`Invocation ${invocation.id} points at a missing function`);
     return toFunctionModel(fn, this.config.publicUrl ?? '');
-  }
-
-  @Subscription(() => LogLineModel, {
-    description: 'Lines of one invocation: those already printed (after `fromSeq`), then live ones until it ends.',
-    resolve: (line: LogLineModel) => line,
-  })
-  async invocationLogs(
-    @Args('invocationId', { type: () => ID }) invocationId: string,
-    @Args('fromSeq', { type: () => Int, nullable: true, defaultValue: 0 }) fromSeq: number,
-  ): Promise<AsyncIterable<LogLineModel>> {
-    // Checked up front so that an unknown id is an error result, not a broken stream.
-    await this.service.getById(invocationId);
-    return mapLines(invocationId, this.logs.stream(invocationId, fromSeq));
   }
 }
 
@@ -92,8 +85,4 @@ export class FunctionInvocationsFieldsResolver {
     const record = await ctx.loaders.latestInvocationByFunctionId.load(fn.id);
     return record ? toInvocationModel(record) : null;
   }
-}
-
-async function* mapLines(invocationId: string, lines: AsyncIterable<LogLineRecord>): AsyncGenerator<LogLineModel> {
-  for await (const line of lines) yield toLogLineModel(invocationId, line);
 }

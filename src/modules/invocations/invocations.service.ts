@@ -6,7 +6,7 @@ import { EventBus } from '@/infrastructure/events/event-bus.js';
 import type { ExecutionOutcome, ExecutionTarget } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { type FunctionRef, FunctionResolver } from './function-resolver.service.js';
-import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel } from './invocation-events.js';
+import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel, serializeInvocation } from './invocation-events.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { storedRequest } from './invocation-request.js';
 import type { InvocationEvent, InvocationFilter, InvocationProgress, InvocationRecord, InvocationTrigger } from './invocation.record.js';
@@ -161,9 +161,9 @@ export class InvocationsService implements BeforeApplicationShutdown {
   }
 
   private announce(record: InvocationRecord): void {
-    const event: InvocationUpdatedEvent = { invocationId: record.id, functionId: record.functionId, status: record.status };
-    this.events.publish(invocationUpdatedChannel(record.id), event);
-    this.events.publish(functionInvocationsChannel(record.functionId), event);
+    const event: InvocationUpdatedEvent = { invocation: serializeInvocation(record) };
+    void this.events.publish(invocationUpdatedChannel(record.id), event);
+    void this.events.publish(functionInvocationsChannel(record.functionId), event);
   }
 
   private track(task: Promise<unknown>): void {

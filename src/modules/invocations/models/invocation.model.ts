@@ -1,7 +1,7 @@
 import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '@/common/graphql/json.scalar.js';
 import { InvocationStatusEnum, InvocationTriggerEnum } from './invocation-enums.js';
-import { LogLineModel } from './log-line.model.js';
+import type { LogLineModel } from './log-line.model.js';
 
 @ObjectType('InvocationError')
 export class InvocationErrorModel {
@@ -104,8 +104,8 @@ export class InvocationModel {
   @Field(() => String, { nullable: true })
   traceId: string | null;
 
-  @Field(() => [LogLineModel], { description: 'Stored output lines (see `logsTruncated`).' })
-  logs: LogLineModel[];
+  /** Resolved by `InvocationsResolver.logs`: null when the record came without its lines. */
+  logs: LogLineModel[] | null;
 
   @Field()
   logsTruncated: boolean;

@@ -17,4 +17,7 @@ export class LogLineModel {
 
   @Field()
   message: string;
+
+  @Field(() => Int, { description: 'Lines this subscriber missed just before this one because it fell too far behind; usually 0.' })
+  droppedBefore: number;
 }

@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+
+type Listener = (message: unknown) => void;
+
+/** The local listeners of each channel, shared by the event bus adapters. */
+export class ChannelListeners {
+  private readonly logger = new Logger(ChannelListeners.name);
+  private readonly byChannel = new Map<string, Set<Listener>>();
+
+  /** Returns true when this is the channel's first listener. */
+  add(channel: string, listener: Listener): boolean {
+    let listeners = this.byChannel.get(channel);
+    if (!listeners) {
+      listeners = new Set();
+      this.byChannel.set(channel, listeners);
+    }
+    listeners.add(listener);
+    return listeners.size === 1;
+  }
+
+  /** Returns true when the channel has no listener left. */
+  remove(channel: string, listener: Listener): boolean {
+    const listeners = this.byChannel.get(channel);
+    if (!listeners?.delete(listener)) return false;
+    if (listeners.size > 0) return false;
+    this.byChannel.delete(channel);
+    return true;
+  }
+
+  has(channel: string): boolean {
+    return this.byChannel.has(channel);
+  }
+
+  /** Calls every listener; one failing listener does not keep the message from the others. */
+  deliver(channel: string, message: unknown): void {
+    const listeners = this.byChannel.get(channel);
+    if (!listeners) return;
+    for (const listener of listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.logger.error(`A listener of ${channel} failed: ${(error as Error).stack ?? String(error)}`);
+      }
+    }
+  }
+
+  clear(): void {
+    this.byChannel.clear();
+  }
+}

@@ -1,0 +1,14 @@
+/** Sandbox counts of one function on one node. */
+export const functionInstancesChannel = (functionId: string) => `function.${functionId}.instances`;
+
+export interface InstancesReport {
+  nodeId: string;
+  functionId: string;
+  instances: number;
+  idle: number;
+  /** Epoch ms; reports are repeated while instances exist, so old ones mean a gone node. */
+  at: number;
+}
+
+/** How often a node repeats its reports while it has sandboxes. */
+export const INSTANCES_HEARTBEAT_MS = 5000;

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { EventQueue } from '@/infrastructure/events/event-queue.js';
+import {
+  deserializeInvocation,
+  functionInvocationsChannel,
+  type InvocationUpdatedEvent,
+  invocationUpdatedChannel,
+} from './invocation-events.js';
+import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from './invocation.record.js';
+import { InvocationsService } from './invocations.service.js';
+
+/** Statuses only move forward; a transition at or before the last one seen is stale. */
+const STATUS_ORDER: Record<InvocationStatus, number> = {
+  QUEUED: 0,
+  RUNNING: 1,
+  SUCCEEDED: 2,
+  FAILED: 2,
+  TIMED_OUT: 2,
+  OOM_KILLED: 2,
+  REJECTED: 2,
+};
+
+/** Status transitions are few per invocation; this many pending means a stuck client. */
+const SUBSCRIBER_BUFFER = 1000;
+
+/** Status transitions of invocations, as they happen on any node. */
+@Injectable()
+export class InvocationFeedService {
+  constructor(
+    private readonly events: EventBus,
+    private readonly invocations: InvocationsService,
+  ) {}
+
+  /** The invocation's current state, then each change, until a final status. */
+  async *ofInvocation(invocationId: string): AsyncGenerator<InvocationRecord> {
+    const queue = new EventQueue<InvocationUpdatedEvent>(SUBSCRIBER_BUFFER);
+    const unsubscribe = await this.events.subscribe(invocationUpdatedChannel(invocationId), (m) => queue.push(m as InvocationUpdatedEvent));
+    try {
+      const current = await this.invocations.getById(invocationId);
+      yield current;
+      let lastStatus = current.status;
+      if (FINAL_STATUSES.has(lastStatus)) return;
+      for await (const event of queue) {
+        const record = deserializeInvocation(event.invocation);
+        // A transition already covered by the initial read can arrive after it: skip it.
+        if (STATUS_ORDER[record.status] <= STATUS_ORDER[lastStatus]) continue;
+        lastStatus = record.status;
+        yield record;
+        if (FINAL_STATUSES.has(record.status)) return;
+      }
+    } finally {
+      await queue.close();
+      await unsubscribe();
+    }
+  }
+
+  /** Every transition of every invocation of a function, from now on. */
+  async *ofFunction(functionId: string): AsyncGenerator<InvocationRecord> {
+    const queue = new EventQueue<InvocationUpdatedEvent>(SUBSCRIBER_BUFFER);
+    const unsubscribe = await this.events.subscribe(functionInvocationsChannel(functionId), (m) => queue.push(m as InvocationUpdatedEvent));
+    try {
+      for await (const event of queue) yield deserializeInvocation(event.invocation);
+    } finally {
+      await queue.close();
+      await unsubscribe();
+    }
+  }
+}
