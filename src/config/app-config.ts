@@ -37,6 +37,8 @@ export class AppConfig {
   readonly sandboxNodeBinary: string;
   readonly sandboxPythonBinary: string;
   readonly graphiql: boolean;
+  /** How long running invocations may finish when the server stops. */
+  readonly shutdownGraceSeconds: number;
   readonly limits: LimitsConfig;
 
   constructor(raw: RawConfig) {
@@ -52,6 +54,7 @@ export class AppConfig {
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
+    this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,
       maxBodyBytes: raw.FNGRAPH_MAX_BODY_BYTES,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
@@ -41,9 +41,9 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('two
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    const client = await MongoClient.connect(MONGODB_URI as string);
-    await client.db(database).dropDatabase();
-    await client.close();
+    const connection = await mongoose.createConnection(`${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
   });
 
   const invokeAsyncOn = async (node: ServerProcess, count: number) =>

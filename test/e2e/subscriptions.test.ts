@@ -1,4 +1,6 @@
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -93,5 +95,33 @@ describe('invocationLogs subscription over graphql-ws', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('graphql-ws connections', () => {
+  it('are closed cleanly when the server shuts down, running invocations stopped after the grace period', async () => {
+    const server = await startTestServer({ FNGRAPH_SHUTDOWN_GRACE_SECONDS: '1' });
+    let closeCode: number | undefined;
+    const client = createClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: 'Bearer placeholder' },
+      retryAttempts: 0,
+      on: { closed: (event) => (closeCode = (event as { code: number }).code) },
+    });
+    await register(server.url, 'long-runner', 'export default async () => { console.log("started"); await new Promise((r) => setTimeout(r, 60000)); }', {
+      executionConfig: { timeout: 120, memoryLimit: 128, environmentVariables: {} },
+    });
+    const id = (await graphqlData(server.url, 'mutation { invokeFunction(input: { name: "long-runner", async: true }) { id } }')).invokeFunction.id;
+    const firstLine = new Promise<void>((resolve, reject) => {
+      client.subscribe({ query: LOGS, variables: { id } }, { next: () => resolve(), error: reject, complete: () => undefined });
+    });
+    await firstLine;
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closeCode).toBe(1001);
+    await client.dispose();
   });
 });

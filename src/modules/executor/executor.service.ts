@@ -110,9 +110,15 @@ export class ExecutorService implements OnModuleDestroy {
     return entry ? { instances: entry.pool.instances, idle: entry.pool.idleInstances, queued: entry.pool.queued } : null;
   }
 
+  /** Shutdown, first step: no new sandboxes, idle ones stopped; running invocations go on. */
   onModuleDestroy(): void {
     clearInterval(this.reaper);
     for (const { pool } of this.pools.values()) pool.drain();
+  }
+
+  /** Shutdown, last resort: kills the sandboxes still running invocations (they fail). */
+  killAll(): void {
+    for (const { pool } of this.pools.values()) pool.killAll();
     this.pools.clear();
   }
 

@@ -34,6 +34,8 @@ interface Waiter {
  */
 export class SandboxPool {
   private readonly idle: PooledSandbox[] = [];
+  /** Sandboxes serving an invocation right now. */
+  private readonly leased = new Set<PooledSandbox>();
   private readonly waiters: Waiter[] = [];
   /** Sandboxes starting, busy or idle. */
   private size = 0;
@@ -62,6 +64,7 @@ export class SandboxPool {
     if (this.draining) return Promise.reject(new ThrottledError('The function is being unloaded; retry'));
     const warm = this.takeIdle();
     if (warm) {
+      this.leased.add(warm);
       this.onChange();
       return Promise.resolve({ sandbox: warm, cold: false });
     }
@@ -86,6 +89,7 @@ export class SandboxPool {
 
   /** Returns a sandbox after an invocation; a broken one is killed and replaced on demand. */
   release(sandbox: PooledSandbox, reusable: boolean): void {
+    this.leased.delete(sandbox);
     if (!reusable || this.draining || !sandbox.connection.alive) {
       this.discard(sandbox);
       const waiter = this.waiters.shift();
@@ -94,8 +98,10 @@ export class SandboxPool {
     }
     sandbox.lastUsedAt = Date.now();
     const waiter = this.waiters.shift();
-    if (waiter) waiter.grant(Promise.resolve({ sandbox, cold: false }));
-    else {
+    if (waiter) {
+      this.leased.add(sandbox);
+      waiter.grant(Promise.resolve({ sandbox, cold: false }));
+    } else {
       this.idle.push(sandbox);
       this.onChange();
     }
@@ -120,6 +126,12 @@ export class SandboxPool {
     }
   }
 
+  /** Like `drain`, and also kills the sandboxes still serving invocations (they fail). */
+  killAll(): void {
+    this.drain();
+    for (const sandbox of this.leased) sandbox.connection.handle.kill();
+  }
+
   get isEmpty(): boolean {
     return this.size === 0;
   }
@@ -138,7 +150,10 @@ export class SandboxPool {
     this.size++;
     this.onChange();
     return this.startSandbox().then(
-      (sandbox) => ({ sandbox, cold: true }),
+      (sandbox) => {
+        this.leased.add(sandbox);
+        return { sandbox, cold: true };
+      },
       (error: unknown) => {
         this.size--;
         this.onChange();

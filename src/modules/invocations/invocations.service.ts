@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { DomainError, NotFoundError, ThrottledError } from '@/common/errors/domain-error.js';
 import { newId } from '@/common/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import { AppConfig } from '@/config/app-config.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
 import type { ExecutionOutcome, ExecutionTarget } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
@@ -41,6 +42,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
     private readonly invocations: InvocationRepository,
     private readonly logs: InvocationLogsService,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
@@ -74,8 +76,8 @@ export class InvocationsService implements BeforeApplicationShutdown {
     };
     await this.invocations.insert(record);
     this.announce(record);
-    if (!command.async) return this.run(record, target, command.event);
-    this.track(this.runQueued(record, target, command.event));
+    if (!command.async) return this.track(this.run(record, target, command.event));
+    void this.track(this.runQueued(record, target, command.event));
     return record;
   }
 
@@ -97,9 +99,18 @@ export class InvocationsService implements BeforeApplicationShutdown {
     return this.invocations.latestByFunctionIds(functionIds);
   }
 
-  /** Lets background invocations finish and be recorded before the process exits. */
+  /**
+   * Lets running invocations finish and be recorded before the process exits; after the
+   * grace period their sandboxes are killed, so they end (as failed) and are recorded too.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    const allDone = Promise.allSettled([...this.inFlight]);
+    const grace = new Promise((resolve) => setTimeout(resolve, this.config.shutdownGraceSeconds * 1000).unref());
+    if ((await Promise.race([allDone.then(() => 'done'), grace])) !== 'done') {
+      this.logger.warn(`Stopping ${this.inFlight.size} invocation(s) still running after the shutdown grace period`);
+      this.executor.killAll();
+      await allDone;
+    }
   }
 
   private async runQueued(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<void> {
@@ -166,9 +177,11 @@ export class InvocationsService implements BeforeApplicationShutdown {
     void this.events.publish(functionInvocationsChannel(record.functionId), event);
   }
 
-  private track(task: Promise<unknown>): void {
+  private track<T>(task: Promise<T>): Promise<T> {
     this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    const forget = () => this.inFlight.delete(task);
+    task.then(forget, forget);
+    return task;
   }
 }
 
