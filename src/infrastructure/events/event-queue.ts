@@ -1,10 +1,13 @@
 /**
  * A bounded queue read as an async iterator: the bridge between event listeners (push)
  * and GraphQL subscriptions (pull). When the reader falls behind by `capacity` items the
- * oldest are dropped and `onOverflow` decides what the reader sees instead.
+ * oldest are dropped (counted, see `takeDropped`), so a reader that stops reading costs
+ * a constant amount of memory and O(1) work per event.
  */
 export class EventQueue<T> implements AsyncIterableIterator<T> {
-  private readonly items: T[] = [];
+  private readonly ring: Array<T | undefined>;
+  private head = 0;
+  private length = 0;
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
   private closed = false;
   private dropped = 0;
@@ -12,7 +15,9 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly capacity: number,
     private readonly onClose: () => Promise<void> | void = () => undefined,
-  ) {}
+  ) {
+    this.ring = new Array<T | undefined>(capacity);
+  }
 
   /** How many items were dropped since the last call; resets the count. */
   takeDropped(): number {
@@ -29,16 +34,23 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       resolve({ value: item, done: false });
       return;
     }
-    if (this.items.length >= this.capacity) {
-      this.items.shift();
+    if (this.length === this.capacity) {
+      this.head = (this.head + 1) % this.capacity;
+      this.length--;
       this.dropped++;
     }
-    this.items.push(item);
+    this.ring[(this.head + this.length) % this.capacity] = item;
+    this.length++;
   }
 
   next(): Promise<IteratorResult<T>> {
-    const item = this.items.shift();
-    if (item !== undefined) return Promise.resolve({ value: item, done: false });
+    if (this.length > 0) {
+      const item = this.ring[this.head] as T;
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) % this.capacity;
+      this.length--;
+      return Promise.resolve({ value: item, done: false });
+    }
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.waiting = resolve;
@@ -58,7 +70,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.items.length = 0;
+    this.ring.fill(undefined);
+    this.length = 0;
     if (this.waiting) {
       this.waiting({ value: undefined, done: true });
       this.waiting = null;
