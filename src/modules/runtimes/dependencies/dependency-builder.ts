@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config.js';
 import { BuildLog, secretValues } from './build-log.js';
 import { BuildSlots } from './build-slots.js';
 import type { DependencySet, PackageManager } from './dependency-set.js';
 import { NpmInstaller } from './npm-installer.js';
-import type { PackageInstaller } from './package-installer.js';
+import { PackageInstaller } from './package-installer.js';
 import { PipInstaller } from './pip-installer.js';
 
 export type DependencyBuildResult =
@@ -47,8 +47,8 @@ export class DependencyBuilder implements OnModuleDestroy {
 
   constructor(
     private readonly config: AppConfig,
-    npm: NpmInstaller,
-    pip: PipInstaller,
+    @Inject(NpmInstaller) npm: PackageInstaller,
+    @Inject(PipInstaller) pip: PackageInstaller,
   ) {
     this.root = join(config.dataDir, 'dependencies');
     this.installers = { npm, pip };
@@ -83,9 +83,11 @@ export class DependencyBuilder implements OnModuleDestroy {
     let build = this.running.get(key);
     if (build) {
       for (const line of build.lines) onLine(line);
+      build.listeners.add(onLine);
     } else {
+      // The listener goes in first: the build emits its first line before it yields.
       const lines: string[] = [];
-      const listeners = new Set<(line: string) => void>();
+      const listeners = new Set<(line: string) => void>([onLine]);
       const emit = (line: string) => {
         lines.push(line);
         if (lines.length > REPLAYED_LINES) lines.shift();
@@ -102,7 +104,6 @@ export class DependencyBuilder implements OnModuleDestroy {
       this.running.set(key, build);
     }
     const joined = build;
-    joined.listeners.add(onLine);
     return joined.result.finally(() => joined.listeners.delete(onLine));
   }
 
