@@ -50,7 +50,8 @@ def bound_names(body):
 
 source = sys.stdin.buffer.read().decode('utf-8', 'replace')
 try:
-    tree = ast.parse(source, filename='handler.py')
+    # The sandbox runs 3.11: newer syntax must fail here even if the host Python is newer.
+    tree = ast.parse(source, filename='handler.py', feature_version=(3, 11))
 except SyntaxError as error:
     print(json.dumps({'ok': False, 'line': error.lineno or 1, 'column': error.offset or 1, 'message': error.msg}))
 except (ValueError, RecursionError, MemoryError) as error:

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -78,6 +78,8 @@ describe('DependencyBuilder', () => {
     expect(basename(seenDuringInstall!.workDir)).toMatch(/^\.building-/);
     expect(entries()).toEqual([set.hash]);
     expect(existsSync(join(builder.directoryFor(set), 'node_modules', 'pkg', 'index.js'))).toBe(true);
+    // Readable by the sandbox's user, which is not the server's.
+    expect(statSync(builder.directoryFor(set)).mode & 0o777).toBe(0o755);
     expect(JSON.parse(readFileSync(join(builder.directoryFor(set), 'fngraph-dependencies.json'), 'utf8'))).toMatchObject({
       runtime: 'nodejs20',
       manager: 'npm',

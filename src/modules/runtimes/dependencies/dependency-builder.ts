@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -6,6 +6,7 @@ import { AppConfig } from '@/config/app-config.js';
 import { BuildLog, secretValues } from './build-log.js';
 import { BuildSlots } from './build-slots.js';
 import type { DependencySet, PackageManager } from './dependency-set.js';
+import type { HostCommandResult } from './host-command.js';
 import { NpmInstaller } from './npm-installer.js';
 import { PackageInstaller } from './package-installer.js';
 import { PipInstaller } from './pip-installer.js';
@@ -139,6 +140,8 @@ export class DependencyBuilder implements OnModuleDestroy {
       await this.sweepAbandoned(parent);
       const work = await mkdtemp(join(parent, `${WORK_DIR_PREFIX}${set.hash.slice(0, 16)}-`));
       try {
+        // mkdtemp makes it private; sandboxes run as another user and must read the tree.
+        await chmod(work, 0o755);
         this.installs++;
         const started = performance.now();
         const outcome = await installer.install({
@@ -152,15 +155,7 @@ export class DependencyBuilder implements OnModuleDestroy {
           say('Stopped: the server is shutting down; the build will run again');
           return { status: 'ABORTED', log: log.text() };
         }
-        const failure = outcome.startError
-          ? `Could not start ${set.manager}: ${outcome.startError.message}`
-          : outcome.timedOut
-            ? `Stopped after ${this.config.dependencyBuild.timeoutMs / 1000} s (FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS)`
-            : outcome.code !== 0
-              ? `${set.manager} exited with code ${outcome.code}`
-              : !(await isDirectory(join(work, installer.modulesDir)))
-                ? `${set.manager} finished without creating ${installer.modulesDir}/`
-                : null;
+        const failure = await this.failureOf(outcome, set, installer, work);
         if (failure) {
           say(`Build FAILED: ${failure}`);
           return { status: 'FAILED', log: log.text() };
@@ -180,6 +175,15 @@ export class DependencyBuilder implements OnModuleDestroy {
         await rm(work, { recursive: true, force: true });
       }
     });
+  }
+
+  /** Why an install did not produce a usable tree, or null when it did. */
+  private async failureOf(outcome: HostCommandResult, set: DependencySet, installer: PackageInstaller, work: string): Promise<string | null> {
+    if (outcome.startError) return `Could not start ${set.manager}: ${outcome.startError.message}`;
+    if (outcome.timedOut) return `Stopped after ${this.config.dependencyBuild.timeoutMs / 1000} s (FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS)`;
+    if (outcome.code !== 0) return `${set.manager} exited with code ${outcome.code}`;
+    if (!(await isDirectory(join(work, installer.modulesDir)))) return `${set.manager} finished without creating ${installer.modulesDir}/`;
+    return null;
   }
 
   /** Moves a finished tree into place; false when another process got there first. */
