@@ -21,6 +21,20 @@ export interface LimitsConfig {
   maxResponseBytes: number;
 }
 
+export interface DependencyBuildConfig {
+  /** Python on the host, for syntax checks at registration and `-m pip` installs. */
+  pythonBinary: string;
+  npmBinary: string;
+  timeoutMs: number;
+  /** Dependency sets installed at the same time, at most. */
+  concurrency: number;
+  /**
+   * The only variables package managers see: what they need to reach their registries
+   * (HOME, PATH, npm and pip settings, proxies, CA bundles). Never the platform's secrets.
+   */
+  environment: Record<string, string>;
+}
+
 export class ConfigError extends Error {}
 
 /** The validated, typed configuration. Injected wherever a setting is needed. */
@@ -40,8 +54,10 @@ export class AppConfig {
   /** How long running invocations may finish when the server stops. */
   readonly shutdownGraceSeconds: number;
   readonly limits: LimitsConfig;
+  readonly dependencyBuild: DependencyBuildConfig;
 
-  constructor(raw: RawConfig) {
+  /** `env` is the whole environment, for the variables handed on to package managers. */
+  constructor(raw: RawConfig, env: Record<string, string | undefined> = {}) {
     this.env = raw.NODE_ENV;
     this.host = raw.HOST;
     this.port = raw.PORT;
@@ -71,6 +87,13 @@ export class AppConfig {
       maxLogLineBytes: raw.FNGRAPH_MAX_LOG_LINE_BYTES,
       maxResponseBytes: raw.FNGRAPH_MAX_RESPONSE_BYTES,
     };
+    this.dependencyBuild = {
+      pythonBinary: raw.FNGRAPH_BUILD_PYTHON_BINARY,
+      npmBinary: raw.FNGRAPH_NPM_BINARY,
+      timeoutMs: raw.FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS * 1000,
+      concurrency: raw.FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY,
+      environment: packageManagerEnvironment(env),
+    };
     this.assertConsistent();
   }
 
@@ -84,7 +107,7 @@ export class AppConfig {
     if (!parsed.success) {
       throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error)}`);
     }
-    return new AppConfig(parsed.data);
+    return new AppConfig(parsed.data, env);
   }
 
   private assertConsistent(): void {
@@ -107,6 +130,41 @@ export class AppConfig {
       throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
   }
+}
+
+/** Exact names package managers may see (besides the prefixed families below). */
+const PACKAGE_MANAGER_VARIABLES = new Set([
+  'HOME',
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+]);
+/** npm reads `npm_config_*` (any case), pip reads `PIP_*`: registry, index, certificates, proxies. */
+const PACKAGE_MANAGER_PREFIXES = /^(?:npm_config_|PIP_)/i;
+
+/**
+ * The part of an environment that npm and pip need to reach their registries; the
+ * platform's own settings (storage URIs, master key, ...) are left out.
+ */
+export function packageManagerEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (PACKAGE_MANAGER_VARIABLES.has(name) || PACKAGE_MANAGER_PREFIXES.test(name)) picked[name] = value;
+  }
+  return picked;
 }
 
 function formatIssues(error: z.ZodError): string {

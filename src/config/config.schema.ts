@@ -42,6 +42,11 @@ export const configSchema = z.object({
   FNGRAPH_EXECUTOR: z.enum(['process', 'docker']).default('process'),
   FNGRAPH_SANDBOX_NODE_BINARY: z.string().default(process.execPath),
   FNGRAPH_SANDBOX_PYTHON_BINARY: z.string().default('/usr/bin/python3'),
+  // Host tools (not sandboxed): registration-time Python syntax checks, dependency installs.
+  FNGRAPH_BUILD_PYTHON_BINARY: z.string().min(1).default('python3'),
+  FNGRAPH_NPM_BINARY: z.string().min(1).default('npm'),
+  FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: integer(300, 5, 3600),
+  FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY: integer(2, 1, 64),
   FNGRAPH_MAX_CODE_BYTES: integer(4 * MiB, 1024, 50 * MiB),
   FNGRAPH_MAX_BODY_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_MAX_TIMEOUT_SECONDS: integer(900, 1, 3600),

@@ -327,6 +327,28 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         await versions.setBuildResult(newId(), 'READY', '');
       });
 
+      it('finds versions by build status, oldest first, up to a limit', async () => {
+        const { versions } = store();
+        // Older than anything other tests store, so these come first whatever else is there.
+        const at = (second: number) => new Date(Date.UTC(1971, 0, 1, 0, 0, second));
+        const building = [3, 1, 2].map((second) => aVersion({ buildStatus: 'BUILDING', createdAt: at(second) }));
+        const ready = aVersion({ buildStatus: 'READY', createdAt: at(0) });
+        const failed = aVersion({ buildStatus: 'FAILED', createdAt: at(0), buildLog: 'npm error 404' });
+        for (const version of [...building, ready, failed]) await versions.insert(version);
+
+        const oldest = await versions.findByBuildStatus('BUILDING', 2);
+        expect(oldest.map((v) => v.id)).toEqual([building[1]!.id, building[2]!.id]);
+        expect(oldest[0]).toStrictEqual(building[1]);
+
+        const failures = await versions.findByBuildStatus('FAILED', 10_000);
+        expect(failures.map((v) => v.id)).toContain(failed.id);
+        expect(failures.every((v) => v.buildStatus === 'FAILED')).toBe(true);
+
+        await versions.setBuildResult(building[1]!.id, 'READY', 'done');
+        expect((await versions.findByBuildStatus('BUILDING', 1)).map((v) => v.id)).toEqual([building[2]!.id]);
+        expect((await versions.findByBuildStatus('READY', 10_000)).map((v) => v.id)).toEqual(expect.arrayContaining([ready.id, building[1]!.id]));
+      });
+
       it('replaces the sealed box and reports key ids for rotation', async () => {
         const { versions } = store();
         const version = aVersion();

@@ -27,3 +27,46 @@ export async function register(url: string, name: string, source: string, overri
   if (status !== 201) throw new Error(`registration of ${name} failed: ${status} ${JSON.stringify(body)}`);
   return body;
 }
+
+/** A Python registration document (same defaults as `functionDocument`). */
+export function pythonDocument(name: string, source: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return functionDocument(name, source, { language: 'python', runtime: 'python3.11', ...overrides });
+}
+
+/** A TypeScript registration document (same defaults as `functionDocument`). */
+export function typescriptDocument(name: string, source: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return functionDocument(name, source, { language: 'typescript', runtime: 'nodejs20', ...overrides });
+}
+
+/** Registers a document and fails the test unless it worked; returns the response body. */
+export async function registerDocument(url: string, document: Record<string, unknown>): Promise<any> {
+  const { status, body } = await registerRest(url, document);
+  if (status !== 201) throw new Error(`registration of ${String(document.name)} failed: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export interface BuildOutcome {
+  buildStatus: 'READY' | 'FAILED';
+  buildLog: string;
+}
+
+/**
+ * Waits until a version's dependency build has finished. No deadline of its own: how long
+ * a registry takes is not the test's business; the test's timeout bounds the wait.
+ */
+export async function waitForBuild(url: string, functionId: string, version: string): Promise<BuildOutcome> {
+  for (;;) {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'query($id: ID!, $v: String!) { functionVersion(functionId: $id, version: $v) { buildStatus buildLog } }',
+        variables: { id: functionId, v: version },
+      }),
+    });
+    const { data, errors } = await response.json();
+    if (errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(errors)}`);
+    if (data.functionVersion.buildStatus !== 'BUILDING') return data.functionVersion as BuildOutcome;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

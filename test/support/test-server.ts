@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { AppConfig } from '@/config/app-config.js';
+import { AppConfig, packageManagerEnvironment } from '@/config/app-config.js';
 import { createServer, startServer } from '@/server.js';
 
 export interface TestServer {
@@ -15,11 +15,15 @@ export interface TestServer {
 
 /**
  * A real server on a loopback port with its own data directory (embedded SQLite unless
- * `env` names other stores). Everything it starts is stopped by `close()`.
+ * `env` names other stores). Everything it starts is stopped by `close()`. A data
+ * directory given as `FNGRAPH_DATA_DIR` (to restart on the same data) is kept.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-test-'));
+  const ownDataDir = env.FNGRAPH_DATA_DIR === undefined;
+  const dataDir = env.FNGRAPH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'fngraph-test-'));
   const config = AppConfig.fromEnvironment({
+    // What npm and pip need to reach their registries from this machine (CA bundles, proxies).
+    ...packageManagerEnvironment(process.env),
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
@@ -35,7 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     config,
     async close() {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,6 +9,7 @@ import { EventBus } from '@/infrastructure/events/event-bus.js';
 import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
+import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import {
@@ -36,6 +37,7 @@ export class FunctionsService {
   constructor(
     private readonly functions: FunctionRepository,
     private readonly versions: VersionsService,
+    private readonly builds: VersionBuildService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
   ) {
@@ -144,6 +146,7 @@ export class FunctionsService {
       return this.addVersion(winner, draft, head, document.version);
     }
     await this.announce({ functionId, name: record.name, kind: 'registered' });
+    this.builds.start(version);
     return { function: record, version, created: true };
   }
 
@@ -166,6 +169,7 @@ export class FunctionsService {
       throw new ConflictError(`Function ${current.name} changed concurrently; retry`);
     }
     await this.announce({ functionId: current.id, name: current.name, kind: 'versioned' });
+    this.builds.start(version);
     return { function: { ...current, ...update }, version, created: false };
   }
 

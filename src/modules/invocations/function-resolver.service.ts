@@ -8,6 +8,8 @@ import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL } from '@/modules/
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version-build-events.js';
+import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 
@@ -33,22 +35,27 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
   private readonly idsByName = new Map<string, string>();
   /** Keyed by `<functionId>@<version>`: version numbers are unique per function and immutable. */
   private readonly targets = new Map<string, { version: FunctionVersionRecord; target: ExecutionTarget }>();
-  private unsubscribe: Unsubscribe | null = null;
+  private unsubscribers: Unsubscribe[] = [];
 
   constructor(
     private readonly functions: FunctionsService,
     private readonly versions: VersionsService,
+    private readonly builds: VersionBuildService,
     private readonly executor: ExecutorService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.events.subscribe(FUNCTIONS_CHANGED_CHANNEL, (message) => this.forget(message as FunctionChangedEvent));
+    this.unsubscribers = await Promise.all([
+      this.events.subscribe(FUNCTIONS_CHANGED_CHANNEL, (message) => this.forget(message as FunctionChangedEvent)),
+      // Only READY versions are cached, but a build result must never meet a stale entry.
+      this.events.subscribe(VERSION_BUILDS_CHANNEL, (message) => this.forgetVersion((message as VersionBuiltEvent).versionId)),
+    ]);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.unsubscribe?.();
+    await Promise.all(this.unsubscribers.map((unsubscribe) => unsubscribe()));
   }
 
   async resolve(ref: FunctionRef, version?: string): Promise<ResolvedFunction> {
@@ -58,11 +65,17 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
     const cached = this.targets.get(key);
     if (cached) return { function: fn, ...cached };
     const record = version === undefined ? await this.versions.getById(fn.latestVersionId) : await this.versions.getByVersion(fn.id, version);
-    if (record.buildStatus !== 'READY') {
-      const state = record.buildStatus === 'BUILDING' ? 'is still building' : 'failed to build';
-      throw new FunctionNotReadyError(`Version ${record.version} of ${fn.name} ${state}; see its buildLog`);
+    if (record.buildStatus === 'BUILDING') {
+      throw new FunctionNotReadyError(
+        `Version ${record.version} of ${fn.name} is still installing its dependencies; retry when its buildStatus is READY`,
+      );
     }
-    const entry = { version: record, target: this.toTarget(fn, record) };
+    if (record.buildStatus === 'FAILED') {
+      throw new FunctionNotReadyError(
+        `Version ${record.version} of ${fn.name} failed to install its dependencies and cannot run; see its buildLog, then register a fixed version`,
+      );
+    }
+    const entry = { version: record, target: await this.toTarget(fn, record) };
     this.remember(key, entry);
     return { function: fn, ...entry };
   }
@@ -79,8 +92,9 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
     return fn;
   }
 
-  private toTarget(fn: FunctionRecord, version: FunctionVersionRecord): ExecutionTarget {
+  private async toTarget(fn: FunctionRecord, version: FunctionVersionRecord): Promise<ExecutionTarget> {
     const secrets = this.versions.openSecrets(version);
+    const dependenciesDir = await this.builds.installedDependencies(version);
     return {
       versionId: version.id,
       functionId: fn.id,
@@ -89,7 +103,7 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
       runtime: version.runtime as RuntimeId,
       artifact: secrets.artifact,
       environment: secrets.environmentVariables,
-      dependenciesDir: null,
+      dependenciesDir,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,
       maxInstances: this.config.limits.maxInstancesPerFunction,
@@ -111,6 +125,10 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
       for (const [key, entry] of this.targets) if (entry.target.functionId === event.functionId) this.targets.delete(key);
       this.executor.evictFunction(event.functionId);
     }
+  }
+
+  private forgetVersion(versionId: string): void {
+    for (const [key, entry] of this.targets) if (entry.version.id === versionId) this.targets.delete(key);
   }
 
   private clearFunctions(): void {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { transform, type Message } from 'esbuild';
 import { ValidationError } from '@/common/errors/domain-error.js';
 import type { Language } from '@/modules/functions/function.record.js';
+import { PythonSyntaxChecker } from './python-syntax-checker.js';
 
 const SOURCE_FILE: Record<Language, string> = {
   javascript: 'index.js',
@@ -12,12 +13,17 @@ const SOURCE_FILE: Record<Language, string> = {
 /**
  * Turns registered source into what a sandbox loads, once per version: JavaScript and
  * TypeScript become CommonJS for Node (so `export default`, `import` and types all
- * work); Python runs as registered.
+ * work); Python runs as registered, once its syntax is checked.
  */
 @Injectable()
 export class ArtifactBuilder {
+  constructor(private readonly python: PythonSyntaxChecker) {}
+
   async build(language: Language, source: string): Promise<string> {
-    if (language === 'python') return source;
+    if (language === 'python') {
+      await this.python.check(source);
+      return source;
+    }
     const sourcefile = SOURCE_FILE[language];
     try {
       const result = await transform(source, {

@@ -10,6 +10,8 @@ export abstract class VersionRepository {
   abstract findByVersion(functionId: string, version: string): Promise<FunctionVersionRecord | null>;
   /** Versions of each function, newest (highest sequence) first. */
   abstract listByFunctionIds(functionIds: readonly string[]): Promise<FunctionVersionRecord[]>;
+  /** Versions in a build status, oldest first (e.g. builds a stopped server left unfinished). */
+  abstract findByBuildStatus(status: BuildStatus, limit: number): Promise<FunctionVersionRecord[]>;
   /** Does nothing when the version does not exist (it may have been removed meanwhile). */
   abstract setBuildResult(id: string, status: BuildStatus, log: string): Promise<void>;
   /** Replaces the sealed box (key rotation); the plaintext it holds is unchanged. No-op for an unknown id. */

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
+import { VersionBuildService } from './version-build.service.js';
 import { VersionLoadersFactory } from './versions.loaders.js';
 import { FunctionVersionsFieldsResolver, VersionsResolver } from './versions.resolver.js';
 import { VersionsService } from './versions.service.js';
 
 @Module({
   imports: [RuntimesModule],
-  providers: [VersionsService, VersionLoadersFactory, VersionsResolver, FunctionVersionsFieldsResolver],
-  exports: [VersionsService, VersionLoadersFactory],
+  providers: [VersionsService, VersionBuildService, VersionLoadersFactory, VersionsResolver, FunctionVersionsFieldsResolver],
+  exports: [VersionsService, VersionBuildService, VersionLoadersFactory],
 })
 export class VersionsModule {}

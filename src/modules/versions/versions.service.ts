@@ -4,6 +4,7 @@ import { NotFoundError } from '@/common/errors/domain-error.js';
 import { newId } from '@/common/ids/new-id.js';
 import { EnvelopeCipher } from '@/infrastructure/crypto/envelope-cipher.js';
 import { ArtifactBuilder } from '@/modules/runtimes/artifact-builder.js';
+import { initialBuildStatus } from './version-build.service.js';
 import type { VersionDraft } from './version-draft.js';
 import type { FunctionVersionRecord, VersionSecrets } from './version.record.js';
 import { VersionRepository } from './version.repository.js';
@@ -38,7 +39,8 @@ export class VersionsService {
       memoryLimitMb: draft.memoryLimitMb,
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
-      buildStatus: 'READY',
+      // Dependencies are installed in the background (VersionBuildService), after the insert.
+      buildStatus: initialBuildStatus(draft.dependencies),
       buildLog: '',
       author: draft.author,
       createdAt: new Date(),

@@ -103,6 +103,13 @@ export class SqliteVersionRepository extends VersionRepository {
       .map(toRecord);
   }
 
+  async findByBuildStatus(status: BuildStatus, limit: number): Promise<FunctionVersionRecord[]> {
+    return this.db
+      .statement<VersionRow>('SELECT * FROM function_versions WHERE build_status = ? ORDER BY created_at, id LIMIT ?')
+      .all(status, limit)
+      .map(toRecord);
+  }
+
   async setBuildResult(id: string, status: BuildStatus, log: string): Promise<void> {
     this.db.statement('UPDATE function_versions SET build_status = ?, build_log = ? WHERE id = ?').run(status, log, id);
   }

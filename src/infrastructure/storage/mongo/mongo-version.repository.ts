@@ -58,6 +58,16 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
     return documents.map(toRecord);
   }
 
+  async findByBuildStatus(status: BuildStatus, limit: number): Promise<FunctionVersionRecord[]> {
+    const documents = await this.model
+      .find({ buildStatus: status })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<FunctionVersionDocument[]>()
+      .exec();
+    return documents.map(toRecord);
+  }
+
   async setBuildResult(id: string, status: BuildStatus, log: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { buildStatus: status, buildLog: log } }).exec();
   }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { AppConfig, packageManagerEnvironment } from './app-config.js';
+
+describe('package manager environment', () => {
+  const host = {
+    HOME: '/home/fngraph',
+    PATH: '/usr/bin:/bin',
+    NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca.pem',
+    HTTPS_PROXY: 'http://proxy.internal:3128',
+    npm_config_registry: 'https://npm.internal/',
+    NPM_CONFIG_CAFILE: '/etc/ssl/certs/ca.pem',
+    PIP_INDEX_URL: 'https://pypi.internal/simple',
+    FNGRAPH_MASTER_KEY: 'c2VjcmV0',
+    MONGODB_URI: 'mongodb://user:pass@db/fngraph',
+    REDIS_URL: 'redis://redis:6379',
+    AWS_SECRET_ACCESS_KEY: 'nope',
+    NODE_OPTIONS: '--require /tmp/evil.js',
+    PYTHONPATH: '/tmp/evil',
+    UNSET: undefined,
+  };
+
+  it('keeps what npm and pip need to reach their registries, nothing of the platform', () => {
+    expect(packageManagerEnvironment(host)).toEqual({
+      HOME: '/home/fngraph',
+      PATH: '/usr/bin:/bin',
+      NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca.pem',
+      HTTPS_PROXY: 'http://proxy.internal:3128',
+      npm_config_registry: 'https://npm.internal/',
+      NPM_CONFIG_CAFILE: '/etc/ssl/certs/ca.pem',
+      PIP_INDEX_URL: 'https://pypi.internal/simple',
+    });
+  });
+
+  it('ends up in the dependency build settings, with their defaults', () => {
+    const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', ...host, FNGRAPH_MASTER_KEY: undefined });
+    expect(config.dependencyBuild).toEqual({
+      pythonBinary: 'python3',
+      npmBinary: 'npm',
+      timeoutMs: 300_000,
+      concurrency: 2,
+      environment: packageManagerEnvironment(host),
+    });
+    const custom = AppConfig.fromEnvironment({
+      NODE_ENV: 'test',
+      FNGRAPH_BUILD_PYTHON_BINARY: '/opt/python/bin/python3.11',
+      FNGRAPH_NPM_BINARY: '/opt/node/bin/npm',
+      FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: '60',
+      FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY: '4',
+    });
+    expect(custom.dependencyBuild).toMatchObject({ pythonBinary: '/opt/python/bin/python3.11', npmBinary: '/opt/node/bin/npm', timeoutMs: 60_000, concurrency: 4 });
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: '0' })).toThrow(/FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS/);
+  });
+});

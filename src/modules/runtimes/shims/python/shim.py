@@ -1,0 +1,313 @@
+# fngraph Python runtime shim. Runs inside the sandbox (a child process or a
+# container), loads one function and serves its invocations one at a time.
+#
+# Protocol: the same newline-delimited JSON as the Node.js shim (shims/node/shim.cjs).
+#   in : {type:'load', artifact, filename, env, modulePaths}
+#        {type:'invoke', id, event, context}
+#   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
+#        {type:'log', id, stream, message}* then {type:'result', id, ok, value|error, metrics}
+# Frames leave on a duplicate of the original stdout descriptor that only this shim
+# holds; descriptors 0 and 1 are pointed elsewhere, so neither user code nor a library
+# writing to "stdout" at the descriptor level can corrupt or read the protocol.
+# sys.stdout / sys.stderr become line writers that turn every line into a `log` frame.
+#
+# Standard library only; runs under `python3 -u -I`.
+
+import json
+import linecache
+import os
+import resource
+import site
+import sys
+import threading
+import traceback
+import types
+
+SHIM_FILE = os.path.abspath(__file__)
+MODULE_NAME = 'handler'
+# A line longer than this is sent in pieces, so one print cannot build a huge frame.
+MAX_LOG_CHUNK = 64 * 1024
+
+# ---- protocol descriptors ----------------------------------------------------
+# os.dup gives non-inheritable descriptors: subprocesses of user code do not get them.
+PROTOCOL_OUT = os.dup(1)
+PROTOCOL_IN = os.fdopen(os.dup(0), 'rb')
+os.dup2(2, 1)  # raw writes to descriptor 1 end up on stderr, captured as log lines
+_devnull = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_devnull, 0)
+os.close(_devnull)
+
+_send_lock = threading.Lock()
+_current_id = None
+
+
+def _encode(frame):
+    try:
+        text = json.dumps(frame, ensure_ascii=False, allow_nan=False, separators=(',', ':'))
+        return (text + '\n').encode('utf-8')
+    except UnicodeEncodeError:
+        # Lone surrogates cannot be UTF-8: let JSON escape them instead.
+        return (json.dumps(frame, ensure_ascii=True, allow_nan=False, separators=(',', ':')) + '\n').encode('ascii')
+
+
+def _write_frame(data):
+    with _send_lock:
+        view = memoryview(data)
+        while view:
+            written = os.write(PROTOCOL_OUT, view)
+            view = view[written:]
+
+
+def send(frame):
+    _write_frame(_encode(frame))
+
+
+# ---- output capture ----------------------------------------------------------
+class LineWriter:
+    """A text stream that sends every complete line as a `log` frame."""
+
+    encoding = 'utf-8'
+    errors = 'replace'
+    newlines = None
+    closed = False
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._pending = ''
+        self._lock = threading.RLock()
+        self.buffer = _BinaryLineWriter(self)
+
+    @property
+    def name(self):
+        return '<%s>' % self._stream
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError('write() argument must be str, not %s' % type(text).__name__)
+        with self._lock:
+            self._pending += text
+            while True:
+                newline = self._pending.find('\n')
+                if newline == -1:
+                    break
+                line = self._pending[:newline]
+                self._pending = self._pending[newline + 1:]
+                self._emit(line)
+            while len(self._pending) > MAX_LOG_CHUNK:
+                self._emit(self._pending[:MAX_LOG_CHUNK])
+                self._pending = self._pending[MAX_LOG_CHUNK:]
+        return len(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def _emit(self, line):
+        if line.endswith('\r'):
+            line = line[:-1]
+        for start in range(0, max(len(line), 1), MAX_LOG_CHUNK):
+            send({'type': 'log', 'id': _current_id, 'stream': self._stream, 'message': line[start:start + MAX_LOG_CHUNK]})
+
+    def flush(self):
+        # Lines stay whole: a partial line waits for its end or the end of the invocation.
+        pass
+
+    def finish(self):
+        """Sends a pending partial line."""
+        with self._lock:
+            if self._pending:
+                line, self._pending = self._pending, ''
+                self._emit(line)
+
+    def isatty(self):
+        return False
+
+    def readable(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def seekable(self):
+        return False
+
+    def fileno(self):
+        import io
+        raise io.UnsupportedOperation('fileno')
+
+
+class _BinaryLineWriter:
+    """`sys.stdout.buffer`: bytes are decoded as UTF-8 and written as text."""
+
+    def __init__(self, text):
+        self._text = text
+
+    def write(self, data):
+        self._text.write(bytes(data).decode('utf-8', 'replace'))
+        return len(data)
+
+    def flush(self):
+        pass
+
+
+STDOUT = LineWriter('stdout')
+STDERR = LineWriter('stderr')
+sys.stdout = sys.__stdout__ = STDOUT
+sys.stderr = sys.__stderr__ = STDERR
+sys.stdin = sys.__stdin__ = open(os.devnull, 'r')
+
+
+def finish_output():
+    STDOUT.finish()
+    STDERR.finish()
+
+
+# ---- errors ------------------------------------------------------------------
+def _is_internal(filename):
+    if os.path.abspath(filename) == SHIM_FILE:
+        return True
+    asyncio = sys.modules.get('asyncio')
+    return asyncio is not None and filename.startswith(os.path.dirname(asyncio.__file__) + os.sep)
+
+
+def serialize_error(error):
+    """The error with its traceback, minus the frames of the shim and of asyncio."""
+    summary = traceback.TracebackException.from_exception(error)
+    pending, seen = [summary], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.stack = traceback.StackSummary.from_list([f for f in current.stack if not _is_internal(f.filename)])
+        pending.extend([current.__cause__, current.__context__])
+    stack = ''.join(summary.format()).rstrip('\n')
+    return {'type': type(error).__name__, 'message': str(error), 'stack': stack}
+
+
+# ---- loading -----------------------------------------------------------------
+handler = None
+_loop = None
+
+
+def load(frame):
+    global handler
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in (frame.get('env') or {}).items()})
+
+    module_paths = [str(p) for p in (frame.get('modulePaths') or [])]
+    sys.path[:0] = module_paths
+    for path in module_paths:
+        # Processes the packages' .pth files; the path itself is already first in sys.path.
+        site.addsitedir(path)
+
+    filename = frame['filename']
+    source = frame['artifact']
+    # Tracebacks show the function's lines although no such file exists in the sandbox.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = types.ModuleType(MODULE_NAME)
+    module.__file__ = filename
+    # Registered before it runs, so imports of it (and pickling) find it, as with a real import.
+    sys.modules[MODULE_NAME] = module
+    try:
+        code = compile(source, filename, 'exec', dont_inherit=True)
+        exec(code, module.__dict__)
+    except BaseException:
+        sys.modules.pop(MODULE_NAME, None)
+        raise
+    candidate = getattr(module, 'handler', None)
+    if not callable(candidate):
+        raise TypeError('handler.py must define a function handler(event, context)')
+    handler = candidate
+
+
+# ---- invoking ----------------------------------------------------------------
+def _event_loop():
+    # One loop for the sandbox's lifetime, so clients created by one invocation (and
+    # their connections) can serve the next, as module-level state does.
+    global _loop
+    if _loop is None:
+        import asyncio
+        _loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(_loop)
+    return _loop
+
+
+def _call(event, context):
+    value = handler(event, context)
+    if hasattr(value, '__await__'):
+        value = _event_loop().run_until_complete(_awaited(value))
+    return value
+
+
+async def _awaited(awaitable):
+    return await awaitable
+
+
+def _usage():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
+
+
+def invoke(frame):
+    global _current_id
+    _current_id = frame.get('id')
+    cpu_before, _ = _usage()
+    reply = {'type': 'result', 'id': frame.get('id')}
+    try:
+        value = _call(frame.get('event'), frame.get('context'))
+        reply.update(ok=True, value=value)
+    except BaseException as error:  # SystemExit included: the sandbox keeps serving
+        reply.update(ok=False, error=serialize_error(error))
+    finish_output()
+    cpu_after, max_rss = _usage()
+    reply['metrics'] = {'cpuTimeMs': (cpu_after - cpu_before) * 1000, 'maxRssBytes': max_rss}
+    try:
+        data = _encode(reply)
+    except (TypeError, ValueError, RecursionError) as error:
+        data = _encode({
+            'type': 'result',
+            'id': frame.get('id'),
+            'ok': False,
+            'error': {
+                'type': 'TypeError',
+                'message': 'The handler returned a value that is not JSON-serialisable: %s' % error,
+            },
+            'metrics': reply['metrics'],
+        })
+    _write_frame(data)
+    _current_id = None
+
+
+def handle(frame):
+    kind = frame.get('type')
+    if kind == 'invoke':
+        invoke(frame)
+    elif kind == 'load':
+        try:
+            load(frame)
+            finish_output()
+            send({'type': 'loaded'})
+        except BaseException as error:
+            finish_output()
+            send({'type': 'load_failed', 'error': serialize_error(error)})
+    else:
+        send({'type': 'protocol_error', 'message': 'unknown frame type %s' % json.dumps(kind)})
+
+
+def main():
+    send({'type': 'ready'})
+    while True:
+        line = PROTOCOL_IN.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        handle(json.loads(line))
+    # stdin closed: the executor is done with this sandbox.
+    os._exit(0)
+
+
+if __name__ == '__main__':
+    main()

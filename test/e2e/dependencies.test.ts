@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { SQLITE_FILE_NAME } from '@/infrastructure/storage/embedded/sqlite-database.js';
+import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
+import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
+import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version-build-events.js';
+import { pythonDocument, registerDocument, typescriptDocument, waitForBuild } from '../support/functions.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// These tests install real packages from the npm registry and PyPI. Slow networks make
+// them slow, not flaky: nothing below is timed, the generous test timeout bounds them.
+const NETWORK_TIMEOUT = 300_000;
+
+const TS_WITH_NPM = `
+import isNumber from 'is-number';
+
+interface Verdict {
+  input: string;
+  numeric: boolean;
+}
+
+export default async (event: { query: Record<string, string> }): Promise<Verdict> => {
+  const input = event.query.value ?? '';
+  return { input, numeric: isNumber(input) };
+};
+`;
+
+const PY_WITH_PIP = `
+import six
+
+def handler(event, context):
+    print("six", six.__version__)
+    return {"six": six.__version__, "text": six.ensure_text(b"bytes"), "from": six.__file__}
+`;
+
+const NO_SUCH_NPM_PACKAGE = `fngraph-no-such-package-${randomBytes(6).toString('hex')}`;
+const NO_SUCH_PIP_PACKAGE = `fngraph-no-such-package-${randomBytes(6).toString('hex')}`;
+
+describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
+  let server: TestServer;
+  const built: VersionBuiltEvent[] = [];
+  beforeAll(async () => {
+    server = await startTestServer();
+    await server.app.get(EventBus).subscribe(VERSION_BUILDS_CHANNEL, (event) => built.push(event as VersionBuiltEvent));
+  });
+  afterAll(() => server.close());
+
+  const builder = () => server.app.get(DependencyBuilder);
+  const cacheEntries = (runtime: string) => {
+    const dir = join(server.config.dataDir, 'dependencies', runtime);
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
+
+  it('installs an npm dependency for a TypeScript function (BUILDING, then READY) and serves it over /fn/:name', async () => {
+    const registered = await registerDocument(
+      server.url,
+      typescriptDocument('ts-is-number', TS_WITH_NPM, { metadata: { dependencies: { 'is-number': '^7.0.0' } } }),
+    );
+    expect(registered.buildStatus).toBe('BUILDING');
+
+    const build = await waitForBuild(server.url, registered.id, registered.version);
+    expect(build.buildStatus).toBe('READY');
+    expect(build.buildLog).toContain('1 npm dependency for nodejs20: is-number@^7.0.0');
+    expect(build.buildLog).toContain('--ignore-scripts');
+    expect(build.buildLog).toMatch(/added 1 package/);
+    expect(build.buildLog).toMatch(/Installed in [\d.]+ s/);
+    expect(build.buildLog).not.toContain(server.config.dataDir);
+    expect(built).toContainEqual({ versionId: registered.versionId, functionId: registered.id, status: 'READY' });
+
+    const set = dependencySet('nodejs20', { 'is-number': '^7.0.0' });
+    expect(existsSync(join(builder().directoryFor(set), 'node_modules', 'is-number', 'package.json'))).toBe(true);
+
+    const yes = await fetch(`${server.url}/fn/ts-is-number?value=42.5`);
+    expect(yes.status).toBe(200);
+    expect(await yes.json()).toEqual({ input: '42.5', numeric: true });
+    expect(await (await fetch(`${server.url}/fn/ts-is-number?value=abc`)).json()).toEqual({ input: 'abc', numeric: false });
+  });
+
+  it('builds the same dependency set once: a later registration reuses the cache', async () => {
+    const before = builder().installCount;
+    const twin = await registerDocument(
+      server.url,
+      // Same set, spelled differently.
+      typescriptDocument('ts-is-number-twin', TS_WITH_NPM, { metadata: { dependencies: { 'is-number': ' ^7.0.0 ' } } }),
+    );
+    const build = await waitForBuild(server.url, twin.id, twin.version);
+    expect(build.buildStatus).toBe('READY');
+    expect(build.buildLog).toContain('Already installed');
+    expect(builder().installCount).toBe(before);
+    expect(cacheEntries('nodejs20')).toEqual([dependencySet('nodejs20', { 'is-number': '^7.0.0' }).hash]);
+    expect(await (await fetch(`${server.url}/fn/ts-is-number-twin?value=7`)).json()).toEqual({ input: '7', numeric: true });
+  });
+
+  it('shares one build between concurrent registrations of the same new set', async () => {
+    const before = builder().installCount;
+    const source = "import leftPad from 'left-pad';\nexport default async () => leftPad('7', 3, '0');\n";
+    const [a, b] = await Promise.all(
+      ['pad-a', 'pad-b'].map((name) => registerDocument(server.url, typescriptDocument(name, source, { metadata: { dependencies: { 'left-pad': '1.3.0' } } }))),
+    );
+    const builds = await Promise.all([waitForBuild(server.url, a.id, a.version), waitForBuild(server.url, b.id, b.version)]);
+    expect(builds.map((x) => x.buildStatus)).toEqual(['READY', 'READY']);
+    expect(builder().installCount).toBe(before + 1);
+    expect(cacheEntries('nodejs20').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
+    expect(await (await fetch(`${server.url}/fn/pad-b`)).json()).toBe('007');
+  });
+
+  it('installs a pip dependency for a Python function and serves it over /fn/:name', async () => {
+    const registered = await registerDocument(server.url, pythonDocument('py-six', PY_WITH_PIP, { metadata: { dependencies: { six: '>=1.16' } } }));
+    expect(registered.buildStatus).toBe('BUILDING');
+    const build = await waitForBuild(server.url, registered.id, registered.version);
+    expect(build.buildStatus).toBe('READY');
+    expect(build.buildLog).toContain('1 pip dependency for python3.11: six@>=1.16');
+    expect(build.buildLog).toContain('--only-binary=:all:');
+    expect(build.buildLog).toMatch(/Successfully installed six-/);
+
+    const response = await fetch(`${server.url}/fn/py-six`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.six).toMatch(/^1\.\d+/);
+    expect(body.text).toBe('bytes');
+    const dir = builder().directoryFor(dependencySet('python3.11', { six: '>=1.16' }));
+    expect(body.from).toBe(join(dir, 'site-packages', 'six.py'));
+  });
+
+  it('fails the build of a package that does not exist, with a useful log, and refuses to invoke it (409)', async () => {
+    const registered = await registerDocument(
+      server.url,
+      typescriptDocument('ts-missing-dep', "export default async () => 'never'", { metadata: { dependencies: { [NO_SUCH_NPM_PACKAGE]: '^1.0.0' } } }),
+    );
+    expect(registered.buildStatus).toBe('BUILDING');
+    // Whether the build is still running or has failed already, the version cannot run.
+    const early = await fetch(`${server.url}/fn/ts-missing-dep`);
+    expect(early.status).toBe(409);
+    expect((await early.json()).error.code).toBe('FUNCTION_NOT_READY');
+
+    const build = await waitForBuild(server.url, registered.id, registered.version);
+    expect(build.buildStatus).toBe('FAILED');
+    expect(build.buildLog).toContain(NO_SUCH_NPM_PACKAGE);
+    expect(build.buildLog).toMatch(/404/);
+    expect(build.buildLog).toMatch(/Build FAILED: npm exited with code \d+/);
+    expect(built).toContainEqual({ versionId: registered.versionId, functionId: registered.id, status: 'FAILED' });
+
+    const response = await fetch(`${server.url}/fn/ts-missing-dep`);
+    expect(response.status).toBe(409);
+    const { error } = await response.json();
+    expect(error.code).toBe('FUNCTION_NOT_READY');
+    expect(error.message).toMatch(/failed to install its dependencies.*buildLog/);
+
+    const invoked = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { invokeFunction(input: { name: "ts-missing-dep" }) { id } }' }),
+    });
+    expect((await invoked.json()).errors[0].extensions.code).toBe('FUNCTION_NOT_READY');
+    expect(cacheEntries('nodejs20')).not.toContain(dependencySet('nodejs20', { [NO_SUCH_NPM_PACKAGE]: '^1.0.0' }).hash);
+    expect(cacheEntries('nodejs20').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
+  });
+
+  it('fails the build of a pip requirement that does not exist', async () => {
+    const registered = await registerDocument(
+      server.url,
+      pythonDocument('py-missing-dep', 'def handler(event, context):\n    return 1\n', { metadata: { dependencies: { [NO_SUCH_PIP_PACKAGE]: '==1.0' } } }),
+    );
+    const build = await waitForBuild(server.url, registered.id, registered.version);
+    expect(build.buildStatus).toBe('FAILED');
+    expect(build.buildLog).toMatch(/No matching distribution found for fngraph-no-such-package-/);
+    expect(build.buildLog).toMatch(/Build FAILED: pip exited with code \d+/);
+    expect((await fetch(`${server.url}/fn/py-missing-dep`)).status).toBe(409);
+  });
+
+  it('a new version without dependencies is READY at once', async () => {
+    const next = await registerDocument(server.url, typescriptDocument('ts-missing-dep', "export default async () => 'fixed'", { metadata: { dependencies: {} } }));
+    expect(next.buildStatus).toBe('READY');
+    expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).json()).toBe('fixed');
+  });
+});
+
+describe('dependency builds across server restarts', { timeout: NETWORK_TIMEOUT }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-restart-'));
+  const env = { FNGRAPH_DATA_DIR: dataDir, FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64') };
+  const dependenciesDir = join(dataDir, 'dependencies');
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('rebuilds versions left BUILDING at start-up, and installs missing dependencies on demand', async () => {
+    let server = await startTestServer(env);
+    let registered;
+    try {
+      registered = await registerDocument(server.url, pythonDocument('py-restart', PY_WITH_PIP, { metadata: { dependencies: { six: '>=1.16' } } }));
+      expect((await waitForBuild(server.url, registered.id, registered.version)).buildStatus).toBe('READY');
+    } finally {
+      await server.close();
+    }
+
+    // As if the server had stopped mid-build: the version BUILDING, nothing installed.
+    const db = new Database(join(dataDir, SQLITE_FILE_NAME));
+    db.prepare("UPDATE function_versions SET build_status = 'BUILDING', build_log = '' WHERE id = ?").run(registered.versionId);
+    db.close();
+    rmSync(dependenciesDir, { recursive: true, force: true });
+
+    server = await startTestServer(env);
+    try {
+      const build = await waitForBuild(server.url, registered.id, registered.version);
+      expect(build.buildStatus).toBe('READY');
+      expect(build.buildLog).toMatch(/Successfully installed six-/);
+      expect(await (await fetch(`${server.url}/fn/py-restart`)).json()).toMatchObject({ text: 'bytes' });
+    } finally {
+      await server.close();
+    }
+
+    // As if another server node had built it: READY in storage, not installed here.
+    rmSync(dependenciesDir, { recursive: true, force: true });
+    server = await startTestServer(env);
+    try {
+      const response = await fetch(`${server.url}/fn/py-restart`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ text: 'bytes' });
+      expect(readdirSync(join(dependenciesDir, 'python3.11'))).toEqual([dependencySet('python3.11', { six: '>=1.16' }).hash]);
+    } finally {
+      await server.close();
+    }
+  });
+});
