@@ -10,6 +10,7 @@ import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-bu
 import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
 import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version-build-events.js';
 import { pythonDocument, registerDocument, typescriptDocument, waitForBuild } from '../support/functions.js';
+import { subscribe, wsClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // These tests install real packages from the npm registry and PyPI. Slow networks make
@@ -178,6 +179,27 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
     expect(next.buildStatus).toBe('READY');
     expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).json()).toBe('fixed');
   });
+
+  it('streams a build over versionBuildLogs: live lines, then the outcome; later subscribers get the stored log', async () => {
+    const source = "import isOdd from 'is-odd';\nexport default async () => isOdd(3);\n";
+    const registered = await registerDocument(server.url, typescriptDocument('ts-is-odd', source, { metadata: { dependencies: { 'is-odd': '3.0.1' } } }));
+    const query = 'subscription($f: ID!, $v: String!) { versionBuildLogs(functionId: $f, version: $v) { versionId message status } }';
+    type Item = { versionBuildLogs: { versionId: string; message: string | null; status: string } };
+    const client = wsClient(server.url);
+    try {
+      const live = await subscribe<Item>(client, query, { f: registered.id, v: registered.version }).done;
+      const last = live.at(-1)?.versionBuildLogs;
+      expect(last).toEqual({ versionId: registered.versionId, message: null, status: 'READY' });
+      expect(live.slice(0, -1).every((item) => item.versionBuildLogs.message !== null)).toBe(true);
+
+      const replay = await subscribe<Item>(client, query, { f: registered.id, v: registered.version }).done;
+      expect(replay.at(-1)?.versionBuildLogs.status).toBe('READY');
+      expect(replay.map((item) => item.versionBuildLogs.message).join('\n')).toContain('is-odd@3.0.1');
+    } finally {
+      await client.dispose();
+    }
+    expect(await (await fetch(`${server.url}/fn/ts-is-odd`)).json()).toBe(true);
+  });
 });
 
 describe('dependency builds across server restarts', { timeout: NETWORK_TIMEOUT }, () => {
@@ -224,4 +246,5 @@ describe('dependency builds across server restarts', { timeout: NETWORK_TIMEOUT 
       await server.close();
     }
   });
+
 });

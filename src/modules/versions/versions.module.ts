@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
+import { VersionBuildLogsResolver } from './version-build-logs.resolver.js';
+import { VersionBuildLogsService } from './version-build-logs.service.js';
 import { VersionBuildService } from './version-build.service.js';
 import { VersionLoadersFactory } from './versions.loaders.js';
 import { FunctionVersionsFieldsResolver, VersionsResolver } from './versions.resolver.js';
@@ -7,7 +9,15 @@ import { VersionsService } from './versions.service.js';
 
 @Module({
   imports: [RuntimesModule],
-  providers: [VersionsService, VersionBuildService, VersionLoadersFactory, VersionsResolver, FunctionVersionsFieldsResolver],
+  providers: [
+    VersionsService,
+    VersionBuildService,
+    VersionBuildLogsService,
+    VersionLoadersFactory,
+    VersionsResolver,
+    FunctionVersionsFieldsResolver,
+    VersionBuildLogsResolver,
+  ],
   exports: [VersionsService, VersionBuildService, VersionLoadersFactory],
 })
 export class VersionsModule {}
