@@ -137,6 +137,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_action ON audit_log (action, id DESC);
   CREATE INDEX audit_log_actor ON audit_log (actor_id, id DESC);
   CREATE INDEX audit_log_target ON audit_log (target_id, id DESC);
+
+  -- a caller's own invocations (non-admins listing without a function)
+  CREATE INDEX invocations_caller ON invocations (caller_id, id DESC);
+  -- functions a user owns (visibility filter)
+  CREATE INDEX functions_owner ON functions (owner_id);
   `,
 ];
 
