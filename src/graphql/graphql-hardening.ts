@@ -5,9 +5,6 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
 import type { AppConfig } from '@/config/app-config.js';
 
-/** `extensions.code` of a document refused by a limit (depth, aliases, cost, directives, tokens). */
-export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
-
 /**
  * The limits every operation is validated against, over HTTP (Apollo) and over graphql-ws
  * (`onSubscribe`), where Apollo's validation rules do not run. They are cheap: each walks
@@ -32,9 +29,9 @@ export function parseOptions(config: AppConfig): ParseOptions {
   return { maxTokens: config.graphqlLimits.maxTokens, noLocation: false };
 }
 
-/** Armor errors carry no code: give them one clients can act on. */
+/** A refused limit is a validation error like any other (`GRAPHQL_VALIDATION_FAILED`). */
 function report(context: ValidationContext | null, error: GraphQLError): void {
-  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: QUERY_TOO_COMPLEX } }));
+  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')));
 }
 
 /** Field suggestions ("Did you mean …?") describe the schema: production hides them with introspection. */

@@ -124,8 +124,7 @@ export class WsConnectionGuard {
     try {
       document = parse(payload.query, parseOptions(this.config));
     } catch (error) {
-      const message = (error as Error).message;
-      return [coded(message, /token limit/i.test(message) ? 'QUERY_TOO_COMPLEX' : 'GRAPHQL_PARSE_FAILED')];
+      return [coded((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
     }
     const schema = schemaHost.schema;
     const errors = validate(schema, document, rules);

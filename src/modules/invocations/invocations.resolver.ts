@@ -1,10 +1,12 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { ValidationError } from '@/common/errors/domain-error.js';
+import { NotFoundError, ValidationError } from '@/common/errors/domain-error.js';
 import { withoutNulls } from '@/common/graphql/without-nulls.js';
 import { type Connection, ConnectionType, toConnection } from '@/common/pagination/connection.model.js';
 import { toPageRequest } from '@/common/pagination/cursor.js';
 import { AppConfig } from '@/config/app-config.js';
 import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import { AccessPolicy } from '@/modules/auth/access-policy.js';
+import { guardedStream } from '@/modules/auth/guarded-stream.js';
 import { toFunctionModel } from '@/modules/functions/function.mapper.js';
 import { FunctionModel } from '@/modules/functions/models/function.model.js';
 import { eventFromInput } from './dto/invocation-event.js';
@@ -25,21 +27,26 @@ export class InvocationsResolver {
     private readonly service: InvocationsService,
     private readonly logs: InvocationLogsService,
     private readonly config: AppConfig,
+    private readonly policy: AccessPolicy,
   ) {}
 
   @Query(() => InvocationModel)
-  async invocation(@Args('id', { type: () => ID }) id: string): Promise<InvocationModel> {
-    return toInvocationModel(await this.service.getById(id));
+  async invocation(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<InvocationModel> {
+    return toInvocationModel(await this.service.getReadable(ctx.actor.principal, id));
   }
 
-  @Query(() => InvocationConnection, { description: 'Newest first.' })
+  @Query(() => InvocationConnection, {
+    description: 'Newest first. Admins see all; with functionId, those who may read its invocations see all of them; otherwise your own.',
+  })
   async invocations(
+    @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID, nullable: true }) functionId: string | null,
     @Args('status', { type: () => InvocationStatusEnum, nullable: true }) status: InvocationStatusEnum | null,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<InvocationModel>> {
-    const page = await this.service.list(
+    const page = await this.service.listReadable(
+      ctx.actor.principal,
       { functionId: functionId ?? undefined, status: status ?? undefined },
       toPageRequest(first, after),
     );
@@ -47,7 +54,7 @@ export class InvocationsResolver {
   }
 
   @Mutation(() => InvocationModel, { description: 'Runs a function: the finished invocation, or a QUEUED one with async.' })
-  async invokeFunction(@Args('input') rawInput: InvokeFunctionInput): Promise<InvocationModel> {
+  async invokeFunction(@Context() ctx: GraphQLContext, @Args('input') rawInput: InvokeFunctionInput): Promise<InvocationModel> {
     const input = withoutNulls(rawInput);
     if ((input.functionId === undefined) === (input.name === undefined)) {
       throw new ValidationError('Give exactly one of functionId and name', [{ field: 'functionId', message: 'or name' }]);
@@ -57,16 +64,17 @@ export class InvocationsResolver {
       version: input.version,
       trigger: 'GRAPHQL',
       event: eventFromInput(input),
-      callerId: null,
+      principal: ctx.actor.principal,
       async: input.async ?? false,
     });
     return toInvocationModel(record);
   }
 
-  @ResolveField(() => FunctionModel)
-  async function(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<FunctionModel> {
+  @ResolveField(() => FunctionModel, { nullable: true, description: 'Null when you may not see the function (e.g. a public function invoked anonymously).' })
+  async function(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<FunctionModel | null> {
     const fn = await ctx.loaders.functionById.load(invocation.functionId);
     if (!fn) throw new Error(`Invocation ${invocation.id} points at a missing function`);
+    if (!this.policy.functionAccess(ctx.actor.principal, fn).visible) return null;
     return toFunctionModel(fn, this.config.publicUrl ?? '');
   }
 
@@ -75,20 +83,26 @@ export class InvocationsResolver {
     resolve: (line: LogLineModel) => line,
   })
   async invocationLogs(
+    @Context() ctx: GraphQLContext,
     @Args('invocationId', { type: () => ID }) invocationId: string,
     @Args('fromSeq', { type: () => Int, nullable: true, defaultValue: 0 }) fromSeq: number,
   ): Promise<AsyncIterable<LogLineModel>> {
-    // Checked up front so that an unknown id is an error result, not a broken stream.
-    await this.service.getById(invocationId);
-    return mapLines(invocationId, this.logs.stream(invocationId, fromSeq));
+    // Checked up front so that an unknown (or unreadable) id is an error result, not a broken stream.
+    const invocation = await this.service.getReadable(ctx.actor.principal, invocationId);
+    const recheck = () => this.service.canRead(ctx.actor.principal, invocation);
+    return mapLines(invocationId, guardedStream(this.logs.stream(invocationId, fromSeq), recheck, () => new NotFoundError('Invocation', invocationId)));
   }
 }
 
 /** The invocation fields of `Function`. */
 @Resolver(() => FunctionModel)
 export class FunctionInvocationsFieldsResolver {
-  @ResolveField(() => InvocationModel, { nullable: true })
+  constructor(private readonly policy: AccessPolicy) {}
+
+  @ResolveField(() => InvocationModel, { nullable: true, description: "Null also when you may not read this function's invocations." })
   async latestInvocation(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<InvocationModel | null> {
+    const function_ = await ctx.loaders.functionById.load(fn.id);
+    if (!function_ || !this.policy.functionAccess(ctx.actor.principal, function_).readInvocations) return null;
     const record = await ctx.loaders.latestInvocationByFunctionId.load(fn.id);
     return record ? toInvocationModel(record) : null;
   }
