@@ -83,6 +83,8 @@ export class WsConnectionGuard {
         // Apollo's formatError does not run for WebSocket operations: apply it here.
         return result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined;
       },
+      // Errors that end a subscription (thrown mid-stream) get the same codes as any other.
+      onError: (_ctx: WsContext, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e)),
       onClose: (ctx: WsContext) => this.forget(ctx),
     };
   }
