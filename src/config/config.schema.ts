@@ -89,7 +89,7 @@ export const configSchema = z.object({
   // Rate limits and quotas (0 = unlimited).
   FNGRAPH_RATE_LIMIT_WINDOW_SECONDS: integer(60, 1, 86400),
   FNGRAPH_RATE_LIMIT_REQUESTS: integer(1200, 0, 10_000_000),
-  FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: integer(120, 0, 10_000_000),
+  FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: integer(600, 0, 10_000_000),
   FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS: integer(0, 0, 10_000_000),
   FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER: integer(0, 0, 1_000_000_000),
   FNGRAPH_RATE_LIMIT_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('fngraph:rl'),

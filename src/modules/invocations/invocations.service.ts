@@ -113,6 +113,22 @@ export class InvocationsService implements BeforeApplicationShutdown {
   }
 
   /**
+   * For subscriptions on a whole function (`functionLogs`, `invocationUpdated(functionId)`,
+   * `functionMetrics`): every caller's activity, so the right to read all its invocations.
+   * Call it at the start (it throws NOT_FOUND like a missing function) and, through
+   * `guardedStream`, before every event.
+   */
+  async canReadFunctionActivity(principal: Principal, functionId: string): Promise<boolean> {
+    if (isAdmin(principal)) return true;
+    const fn = await this.functionFor(functionId);
+    return fn !== null && this.policy.functionAccess(principal, fn).readInvocations;
+  }
+
+  async assertCanReadFunctionActivity(principal: Principal, functionId: string): Promise<void> {
+    if (!(await this.canReadFunctionActivity(principal, functionId))) throw new NotFoundError('Function', functionId);
+  }
+
+  /**
    * Admins see every invocation; with `functionId`, whoever may read that function's
    * invocations sees them all and whoever may only see or invoke it sees their own;
    * without it, everyone else sees their own.
