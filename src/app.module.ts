@@ -10,7 +10,10 @@ import { RedisModule } from '@/infrastructure/redis/redis.module.js';
 import { ObservabilityModule } from '@/infrastructure/observability/observability.module.js';
 import { StorageModule } from '@/infrastructure/storage/storage.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { AuditModule } from '@/modules/audit/audit.module.js';
+import { AuthModule } from '@/modules/auth/auth.module.js';
 import { FunctionsModule } from '@/modules/functions/functions.module.js';
+import { LimitsModule } from '@/modules/limits/limits.module.js';
 import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { VersionsModule } from '@/modules/versions/versions.module.js';
 
@@ -27,6 +30,9 @@ export class AppModule {
         EventsModule.forConfig(config),
         ExecutorModule.forConfig(config),
         CryptoModule,
+        AuditModule,
+        AuthModule,
+        LimitsModule,
         VersionsModule,
         FunctionsModule,
         InvocationsModule,

@@ -6,6 +6,9 @@ import express from 'express';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
+import { AuthenticationService } from './modules/auth/authentication.service.js';
+import { apiGate } from './modules/auth/http/api-gate.middleware.js';
+import { RateLimitsService } from './modules/limits/rate-limits.service.js';
 
 /**
  * Builds the HTTP application for a configuration (used by `main.ts` and by tests).
@@ -17,6 +20,9 @@ export async function createServer(config: AppConfig): Promise<INestApplication>
     bodyParser: false,
     logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
+  if (config.auth.trustProxy !== undefined) app.set('trust proxy', trustProxyValue(config.auth.trustProxy));
+  // Before the body parsers: unauthenticated or throttled requests are refused unread.
+  app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService)));
   const limit = config.limits.maxBodyBytes;
   app.use(['/execute', '/fn'], express.raw({ type: () => true, limit }));
   app.use(express.json({ limit, strict: false }));
@@ -32,6 +38,12 @@ export async function startServer(app: INestApplication, config: AppConfig): Pro
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   new Logger('fngraph').log(`Listening on ${url} (GraphQL and graphql-ws at ${GRAPHQL_PATH})`);
   return url;
+}
+
+/** Express's `trust proxy`: true/false, a hop count, or addresses/subnets. */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 export { AppConfig };

@@ -35,6 +35,48 @@ export interface DependencyBuildConfig {
   environment: Record<string, string>;
 }
 
+export interface JwtConfig {
+  /** HS256 shared secret. */
+  secret: string | undefined;
+  /** PEM (SPKI) public key for RS256/ES256. */
+  publicKey: string | undefined;
+  jwksUrl: string | undefined;
+  jwksFile: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  rolesClaim: string;
+  clockToleranceSeconds: number;
+}
+
+export interface AuthConfig {
+  bootstrapAdminKey: string | undefined;
+  apiKeyCacheSeconds: number;
+  jwt: JwtConfig;
+  /** Express `trust proxy` value; undefined = trust no proxy (client address = socket address). */
+  trustProxy: string | undefined;
+}
+
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** Per API key / JWT subject per window; 0 = unlimited. */
+  requestsPerPrincipal: number;
+  /** Per client address per window for requests without credentials; 0 = unlimited. */
+  anonymousRequests: number;
+  /** Invocations per function per window; 0 = unlimited. */
+  invocationsPerFunction: number;
+  /** Invocations per day of all functions of one owner; 0 = unlimited. */
+  dailyInvocationsPerOwner: number;
+  keyPrefix: string;
+}
+
+export interface GraphQLLimitsConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+  maxDirectives: number;
+}
+
 export class ConfigError extends Error {}
 
 /** The validated, typed configuration. Injected wherever a setting is needed. */
@@ -47,6 +89,11 @@ export class AppConfig {
   readonly mongodbUri: string | undefined;
   readonly redisUrl: string | undefined;
   readonly masterKey: Buffer | undefined;
+  /** Older master keys, for reading data not yet rewrapped under `masterKey`. */
+  readonly previousMasterKeys: Buffer[];
+  readonly auth: AuthConfig;
+  readonly rateLimits: RateLimitConfig;
+  readonly graphqlLimits: GraphQLLimitsConfig;
   readonly executor: ExecutorKind;
   readonly sandboxNodeBinary: string;
   readonly sandboxPythonBinary: string;
@@ -65,7 +112,42 @@ export class AppConfig {
     this.dataDir = resolve(raw.FNGRAPH_DATA_DIR);
     this.mongodbUri = raw.MONGODB_URI;
     this.redisUrl = raw.REDIS_URL;
-    this.masterKey = raw.FNGRAPH_MASTER_KEY ? Buffer.from(raw.FNGRAPH_MASTER_KEY, 'base64') : undefined;
+    this.masterKey = raw.FNGRAPH_MASTER_KEY ? Buffer.from(raw.FNGRAPH_MASTER_KEY.trim(), 'base64') : undefined;
+    this.previousMasterKeys = (raw.FNGRAPH_PREVIOUS_MASTER_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== '')
+      .map((key) => Buffer.from(key, 'base64'));
+    this.auth = {
+      bootstrapAdminKey: raw.FNGRAPH_BOOTSTRAP_ADMIN_KEY,
+      apiKeyCacheSeconds: raw.FNGRAPH_API_KEY_CACHE_SECONDS,
+      jwt: {
+        secret: raw.FNGRAPH_JWT_SECRET,
+        publicKey: raw.FNGRAPH_JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+        jwksUrl: raw.FNGRAPH_JWT_JWKS_URL,
+        jwksFile: raw.FNGRAPH_JWT_JWKS_FILE ? resolve(raw.FNGRAPH_JWT_JWKS_FILE) : undefined,
+        issuer: raw.FNGRAPH_JWT_ISSUER,
+        audience: raw.FNGRAPH_JWT_AUDIENCE,
+        rolesClaim: raw.FNGRAPH_JWT_ROLES_CLAIM,
+        clockToleranceSeconds: raw.FNGRAPH_JWT_CLOCK_TOLERANCE_SECONDS,
+      },
+      trustProxy: raw.FNGRAPH_TRUST_PROXY,
+    };
+    this.rateLimits = {
+      windowSeconds: raw.FNGRAPH_RATE_LIMIT_WINDOW_SECONDS,
+      requestsPerPrincipal: raw.FNGRAPH_RATE_LIMIT_REQUESTS,
+      anonymousRequests: raw.FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS,
+      invocationsPerFunction: raw.FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS,
+      dailyInvocationsPerOwner: raw.FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER,
+      keyPrefix: raw.FNGRAPH_RATE_LIMIT_KEY_PREFIX,
+    };
+    this.graphqlLimits = {
+      maxDepth: raw.FNGRAPH_GRAPHQL_MAX_DEPTH,
+      maxAliases: raw.FNGRAPH_GRAPHQL_MAX_ALIASES,
+      maxCost: raw.FNGRAPH_GRAPHQL_MAX_COST,
+      maxTokens: raw.FNGRAPH_GRAPHQL_MAX_TOKENS,
+      maxDirectives: raw.FNGRAPH_GRAPHQL_MAX_DIRECTIVES,
+    };
     this.executor = raw.FNGRAPH_EXECUTOR;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
@@ -125,6 +207,18 @@ export class AppConfig {
     }
     if (this.isProduction && !this.masterKey) {
       problems.push('FNGRAPH_MASTER_KEY is required when NODE_ENV=production');
+    }
+    const jwt = this.auth.jwt;
+    const jwtKeySources = [jwt.secret, jwt.publicKey, jwt.jwksUrl, jwt.jwksFile].filter((v) => v !== undefined).length;
+    if (jwtKeySources > 1) {
+      // One key source means one algorithm family: no HS/RS confusion by configuration.
+      problems.push('Set only one of FNGRAPH_JWT_SECRET, FNGRAPH_JWT_PUBLIC_KEY, FNGRAPH_JWT_JWKS_URL and FNGRAPH_JWT_JWKS_FILE');
+    }
+    if (jwtKeySources > 0 && (!jwt.issuer || !jwt.audience)) {
+      problems.push('FNGRAPH_JWT_ISSUER and FNGRAPH_JWT_AUDIENCE are required when JWT authentication is configured');
+    }
+    if (jwt.jwksUrl?.startsWith('http://') && this.isProduction) {
+      problems.push('FNGRAPH_JWT_JWKS_URL must use https:// when NODE_ENV=production');
     }
     if (problems.length > 0) {
       throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

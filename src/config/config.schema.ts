@@ -25,6 +25,16 @@ const optionalUrl = (protocols: string[]) =>
  * Every environment variable fngraph reads, with its default. Nothing else in the
  * code base reads `process.env`; README's configuration table mirrors this schema.
  */
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const base64Key = z.string().refine((value) => Buffer.from(value.trim(), 'base64').length === 32, {
+  message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
+});
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -33,12 +43,7 @@ export const configSchema = z.object({
   FNGRAPH_DATA_DIR: z.string().default('./data'),
   MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
-  FNGRAPH_MASTER_KEY: z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || Buffer.from(value, 'base64').length === 32, {
-      message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
-    }),
+  FNGRAPH_MASTER_KEY: base64Key.optional(),
   FNGRAPH_EXECUTOR: z.enum(['process', 'docker']).default('process'),
   FNGRAPH_SANDBOX_NODE_BINARY: z.string().default(process.execPath),
   FNGRAPH_SANDBOX_PYTHON_BINARY: z.string().default('/usr/bin/python3'),
@@ -63,6 +68,44 @@ export const configSchema = z.object({
   FNGRAPH_MAX_RESPONSE_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_GRAPHIQL: boolean(true),
   FNGRAPH_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 3600),
+
+  // Encryption at rest: older master keys, still accepted for reading during a rotation.
+  FNGRAPH_PREVIOUS_MASTER_KEYS: optionalText.refine(
+    (value) => value === undefined || value.split(',').every((key) => base64Key.safeParse(key.trim()).success),
+    { message: 'must be a comma-separated list of 32-byte base64 keys' },
+  ),
+
+  // Authentication.
+  FNGRAPH_BOOTSTRAP_ADMIN_KEY: optionalText.refine((value) => value === undefined || /^fng_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/.test(value), {
+    message: 'must be an API key of the form fng_<12 lower-case letters or digits>_<43 base64url characters> (see `npm run new-api-key`)',
+  }),
+  FNGRAPH_API_KEY_CACHE_SECONDS: integer(5, 0, 300),
+  FNGRAPH_JWT_SECRET: optionalText.refine((value) => value === undefined || Buffer.byteLength(value) >= 32, {
+    message: 'must be at least 32 bytes (HS256)',
+  }),
+  FNGRAPH_JWT_PUBLIC_KEY: optionalText,
+  FNGRAPH_JWT_JWKS_URL: optionalUrl(['https://', 'http://']),
+  FNGRAPH_JWT_JWKS_FILE: optionalText,
+  FNGRAPH_JWT_ISSUER: optionalText,
+  FNGRAPH_JWT_AUDIENCE: optionalText,
+  FNGRAPH_JWT_ROLES_CLAIM: z.string().trim().min(1).default('roles'),
+  FNGRAPH_JWT_CLOCK_TOLERANCE_SECONDS: integer(5, 0, 300),
+  FNGRAPH_TRUST_PROXY: optionalText,
+
+  // Rate limits and quotas (0 = unlimited).
+  FNGRAPH_RATE_LIMIT_WINDOW_SECONDS: integer(60, 1, 86400),
+  FNGRAPH_RATE_LIMIT_REQUESTS: integer(1200, 0, 10_000_000),
+  FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: integer(600, 0, 10_000_000),
+  FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS: integer(0, 0, 10_000_000),
+  FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER: integer(0, 0, 1_000_000_000),
+  FNGRAPH_RATE_LIMIT_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('fngraph:rl'),
+
+  // GraphQL hardening.
+  FNGRAPH_GRAPHQL_MAX_DEPTH: integer(12, 2, 100),
+  FNGRAPH_GRAPHQL_MAX_ALIASES: integer(20, 0, 1000),
+  FNGRAPH_GRAPHQL_MAX_COST: integer(5000, 10, 1_000_000),
+  FNGRAPH_GRAPHQL_MAX_TOKENS: integer(2000, 50, 100_000),
+  FNGRAPH_GRAPHQL_MAX_DIRECTIVES: integer(20, 0, 1000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Logger } from '@nestjs/common';
 import { presentError } from '@/common/errors/error-presenter.js';
+import { withoutSuggestions } from './graphql-hardening.js';
 
 const logger = new Logger('GraphQL');
 
@@ -8,12 +9,13 @@ const logger = new Logger('GraphQL');
  * The GraphQL face of `presentError`: every error gets `extensions.code`; unexpected
  * ones are logged with their stack and reach the client as a bare internal error.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, exposeStack: boolean): GraphQLFormattedError {
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, exposeStack: boolean, hideSuggestions = false): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
   if (!original || original instanceof GraphQLError) {
     // Parse, validation and argument coercion errors: already client errors with a code.
     const { stacktrace: _ignored, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...extensions, code: formatted.extensions?.code ?? 'BAD_USER_INPUT' } };
+    const message = hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
+    return { ...formatted, message, extensions: { ...extensions, code: formatted.extensions?.code ?? 'BAD_USER_INPUT' } };
   }
   const presented = presentError(original);
   if (presented.unexpected) logger.error(`Unexpected error at ${formatted.path?.join('.') ?? '(root)'}: ${(original as Error).stack ?? String(original)}`);

@@ -1,9 +1,11 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
-import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Request } from 'express';
 import { AppConfig } from '@/config/app-config.js';
+import { requestActor } from '@/modules/auth/http/request-actor.js';
+import { ANONYMOUS, NO_ORIGIN } from '@/modules/auth/principal.js';
 import { FunctionLoadersFactory } from '@/modules/functions/functions.loaders.js';
 import { FunctionsModule } from '@/modules/functions/functions.module.js';
 import { InvocationLoadersFactory } from '@/modules/invocations/invocations.loaders.js';
@@ -11,51 +13,66 @@ import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { VersionLoadersFactory } from '@/modules/versions/versions.loaders.js';
 import { VersionsModule } from '@/modules/versions/versions.module.js';
 import { formatGraphQLError } from './format-graphql-error.js';
+import { GraphQLSecurityModule } from './graphql-security.module.js';
 import type { GraphQLContext } from './graphql-context.js';
+import { hardeningRules, parseOptions } from './graphql-hardening.js';
+import { applyPermissions } from './permissions/shield-permissions.js';
+import { type WsContext, WsConnectionGuard } from './ws-connection-guard.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /**
  * GraphQL over HTTP (Apollo) and over WebSocket (graphql-ws, same path), sharing one
- * context factory: every operation gets fresh DataLoaders.
+ * context factory: every operation gets fresh DataLoaders and the caller's actor.
+ * graphql-shield gates every field; the same limits apply on both transports.
  */
 @Module({
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      imports: [FunctionsModule, VersionsModule, InvocationsModule],
-      inject: [AppConfig, FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory],
+      imports: [FunctionsModule, VersionsModule, InvocationsModule, GraphQLSecurityModule],
+      inject: [AppConfig, FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory, WsConnectionGuard, GraphQLSchemaHost],
       useFactory: (
         config: AppConfig,
         functionLoaders: FunctionLoadersFactory,
         versionLoaders: VersionLoadersFactory,
         invocationLoaders: InvocationLoadersFactory,
+        wsGuard: WsConnectionGuard,
+        schemaHost: GraphQLSchemaHost,
       ): ApolloDriverConfig => {
         const loaders = () => ({ ...functionLoaders.create(), ...versionLoaders.create(), ...invocationLoaders.create() });
-        const format = (formatted: GraphQLFormattedError, error: unknown) => formatGraphQLError(formatted, error, !config.isProduction);
+        const format = (formatted: GraphQLFormattedError, error: unknown) => formatGraphQLError(formatted, error, !config.isProduction, config.isProduction);
         return {
           path: GRAPHQL_PATH,
           autoSchemaFile: true,
           sortSchema: true,
           buildSchemaOptions: { dateScalarMode: 'isoDate' },
+          transformSchema: applyPermissions,
           graphiql: config.graphiql,
           introspection: !config.isProduction,
           includeStacktraceInErrorResponses: false,
+          allowBatchedHttpRequests: false,
+          validationRules: hardeningRules(config),
+          parseOptions: parseOptions(config),
           formatError: format,
-          context: ({ req, connectionParams }: { req?: Request; connectionParams?: Record<string, unknown> }): GraphQLContext => ({
-            req,
-            connectionParams,
-            loaders: loaders(),
-          }),
+          context: (arg: { req?: Request } | WsContext): GraphQLContext => {
+            if ('extra' in arg && arg.extra?.socket) {
+              return {
+                connectionParams: arg.connectionParams as Record<string, unknown> | undefined,
+                actor: arg.extra.actor ?? { principal: ANONYMOUS, origin: NO_ORIGIN },
+                loaders: loaders(),
+              };
+            }
+            const req = (arg as { req?: Request }).req;
+            return { req, actor: requestActor(req), loaders: loaders() };
+          },
           subscriptions: {
             'graphql-ws': {
               path: GRAPHQL_PATH,
-              // Apollo's formatError does not run for WebSocket operations: apply it here.
-              onNext: (_ctx, _id, _payload, _args, result) =>
-                result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
+              ...wsGuard.hooks(schemaHost, format),
             },
           },
-        };
+        } as ApolloDriverConfig;
       },
     }),
   ],

@@ -379,7 +379,37 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
       });
     });
 
+    describe('FunctionRepository visibility filter', () => {
+      it('lists only functions owned by, shared with, or executable by the user', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const user = `user-${newId()}`;
+        const owned = aFunction({ name: `${p}owned`, ownerId: user });
+        const shared = aFunction({ name: `${p}shared`, ownerId: 'other', permissions: { public: false, allowedUsers: ['x', user], executionRoles: [] } });
+        const byRole = aFunction({ name: `${p}role`, ownerId: 'other', permissions: { public: false, allowedUsers: [], executionRoles: ['invoker'] } });
+        const hidden = aFunction({ name: `${p}hidden`, ownerId: 'other', permissions: { public: true, allowedUsers: [`${user}x`], executionRoles: ['admin'] } });
+        for (const record of [owned, shared, byRole, hidden]) await functions.insert(record);
+        const names = async (roles: string[]) =>
+          (await functions.list({ namePrefix: p, visibleTo: { subject: user, roles } }, { first: 100 })).items.map((f) => f.name);
+        expect(await names(['invoker'])).toEqual([`${p}owned`, `${p}role`, `${p}shared`]);
+        expect(await names(['viewer'])).toEqual([`${p}owned`, `${p}shared`]);
+        expect(await names([])).toEqual([`${p}owned`, `${p}shared`]);
+        expect((await functions.list({ namePrefix: p }, { first: 100 })).items).toHaveLength(4);
+      });
+    });
+
     describe('InvocationRepository', () => {
+      it('filters by caller', async () => {
+        const { invocations } = store();
+        const caller = `caller-${newId()}`;
+        const functionId = newId();
+        const mine = [anInvocation({ functionId, callerId: caller }), anInvocation({ functionId, callerId: caller })];
+        for (const record of [...mine, anInvocation({ functionId, callerId: 'someone-else' }), anInvocation({ functionId })]) await invocations.insert(record);
+        expect((await invocations.list({ callerId: caller }, { first: 10 })).items.map((i) => i.id)).toEqual([mine[1]!.id, mine[0]!.id]);
+        expect((await invocations.list({ functionId, callerId: caller }, { first: 1 })).hasMore).toBe(true);
+        expect((await invocations.list({ functionId }, { first: 10 })).items).toHaveLength(4);
+      });
+
       it('round-trips every field, user-keyed maps and nested JSON included', async () => {
         const { invocations } = store();
         const full = anInvocation({

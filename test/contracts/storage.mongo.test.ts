@@ -9,6 +9,9 @@ import { StorageModule } from '@/infrastructure/storage/storage.module.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
+import { securityStorageContract } from './security-storage.contract.js';
 import { storageContract } from './storage.contract.js';
 
 // Tests read the environment directly on purpose: it says which services this run has.
@@ -66,6 +69,11 @@ if (!baseUri && servicesRequired) {
         invocations: moduleRef.get(InvocationRepository),
         cleanup: () => dropAndClose(moduleRef),
       };
+    });
+
+    securityStorageContract('MongoDB', async () => {
+      const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
+      return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => dropAndClose(moduleRef) };
     });
 
     describe('MongoDB storage module', () => {

@@ -12,6 +12,9 @@ import { StorageModule } from '@/infrastructure/storage/storage.module.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
+import { securityStorageContract } from './security-storage.contract.js';
 import { aFunction, storageContract } from './storage.contract.js';
 
 const dataDirs: string[] = [];
@@ -43,6 +46,11 @@ storageContract('embedded SQLite', async () => {
     invocations: moduleRef.get(InvocationRepository),
     cleanup: () => moduleRef.close(),
   };
+});
+
+securityStorageContract('embedded SQLite', async () => {
+  const moduleRef = await openModule(await freshDataDir());
+  return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => moduleRef.close() };
 });
 
 describe('embedded SQLite storage module', () => {

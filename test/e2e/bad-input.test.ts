@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, graphqlData } from '../support/graphql-client.js';
 import { functionDocument, register, registerRest } from '../support/functions.js';
+import { authHeaders } from '../support/credentials.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const VALID = 'export default async () => "ok"';
@@ -58,7 +59,7 @@ describe('bad input gets a clear error and stores nothing', () => {
   it('rejects __proto__ keys anywhere in the document', async () => {
     const before = await storedFunctionNames();
     const raw = JSON.stringify(functionDocument('proto-test', VALID)).replace('"metadata":{', '"metadata":{"__proto__":{"polluted":true},');
-    const response = await fetch(`${server.url}/functions/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw });
+    const response = await fetch(`${server.url}/functions/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(server.url) }, body: raw });
     expect(response.status).toBe(400);
     expect((await response.json()).error.message).toContain('__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

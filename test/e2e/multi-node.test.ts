@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newApiKeyToken, rememberAdminKey } from '../support/credentials.js';
 import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
@@ -19,12 +20,17 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('two
   let b: ServerProcess;
 
   beforeAll(async () => {
+    const adminKey = newApiKeyToken();
     const env = {
       MONGODB_URI: `${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`,
       REDIS_URL: REDIS_URL as string,
       FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
+      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
     };
-    [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    // One after the other: the first creates the shared admin key, the second finds it.
+    a = await startServerProcess(env);
+    b = await startServerProcess(env);
+    for (const node of [a, b]) rememberAdminKey(node.url, adminKey);
     await register(
       a.url,
       'ticker',

@@ -105,7 +105,7 @@ describe('graphql-ws connections', () => {
     const client = createClient({
       url: `${server.url.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
-      connectionParams: { authorization: 'Bearer placeholder' },
+      connectionParams: { authorization: `Bearer ${server.adminKey}` },
       retryAttempts: 0,
       on: { closed: (event) => (closeCode = (event as { code: number }).code) },
     });

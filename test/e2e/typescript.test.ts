@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDocument, registerRest, typescriptDocument } from '../support/functions.js';
+import { graphqlData } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const TYPED = `
@@ -91,11 +92,7 @@ describe('TypeScript functions', () => {
     expect(response.status).toBe(502);
     const { error, invocationId } = await response.json();
     expect(error).toMatchObject({ type: 'RangeError', message: 'out of range' });
-    const stack = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query($id: ID!) { invocation(id: $id) { error { stack } } }', variables: { id: invocationId } }),
-    });
-    expect((await stack.json()).data.invocation.error.stack).toContain('index.ts:6:');
+    const { invocation } = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { error { stack } } }', { id: invocationId });
+    expect(invocation.error.stack).toContain('index.ts:6:');
   });
 });

@@ -5,18 +5,22 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig, packageManagerEnvironment } from '@/config/app-config.js';
 import { createServer, startServer } from '@/server.js';
+import { forgetAdminKey, newApiKeyToken, rememberAdminKey } from './credentials.js';
 
 export interface TestServer {
   url: string;
   app: INestApplication;
   config: AppConfig;
+  /** The bootstrap admin key; the test helpers send it by default. */
+  adminKey: string;
   close(): Promise<void>;
 }
 
 /**
  * A real server on a loopback port with its own data directory (embedded SQLite unless
- * `env` names other stores). Everything it starts is stopped by `close()`. A data
- * directory given as `FNGRAPH_DATA_DIR` (to restart on the same data) is kept.
+ * `env` names other stores), with a bootstrap admin key the helpers send by default and
+ * no request rate limits unless `env` sets them. Everything it starts is stopped by
+ * `close()`; a data directory given as `FNGRAPH_DATA_DIR` (to restart on the same data) is kept.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const ownDataDir = env.FNGRAPH_DATA_DIR === undefined;
@@ -29,15 +33,22 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PORT: '0',
     FNGRAPH_DATA_DIR: dataDir,
     FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
+    FNGRAPH_BOOTSTRAP_ADMIN_KEY: newApiKeyToken(),
+    FNGRAPH_RATE_LIMIT_REQUESTS: '0',
+    FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '0',
     ...env,
   });
+  const adminKey = config.auth.bootstrapAdminKey!;
   const app = await createServer(config);
   const url = await startServer(app, config);
+  rememberAdminKey(url, adminKey);
   return {
     url,
     app,
     config,
+    adminKey,
     async close() {
+      forgetAdminKey(url);
       await app.close();
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },

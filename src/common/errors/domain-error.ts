@@ -64,3 +64,29 @@ export class ServiceUnavailableError extends DomainError {
     super(ErrorCode.SERVICE_UNAVAILABLE, message);
   }
 }
+
+/** No credentials where they are required, or credentials that are not valid. */
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'Authentication required') {
+    super(ErrorCode.UNAUTHENTICATED, message);
+  }
+}
+
+/** Valid credentials without the right to do this (where saying so leaks nothing). */
+export class ForbiddenError extends DomainError {
+  constructor(message = 'Not allowed') {
+    super(ErrorCode.FORBIDDEN, message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.RATE_LIMITED, message, [], retryAfterSeconds);
+  }
+}
+
+export class QuotaExceededError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.QUOTA_EXCEEDED, message, [], retryAfterSeconds);
+  }
+}

@@ -61,3 +61,20 @@ export const StringMapScalar = new GraphQLScalarType({
   parseValue: asStringMap,
   parseLiteral: (node, variables) => asStringMap(literalToValue(node, variables)),
 });
+
+function asEnvironmentMap(value: unknown): Record<string, unknown> {
+  checked(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new GraphQLError('EnvironmentVariables must be an object', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Names to a string, or to `{ value, secret }`; checked in full by the function document schema. */
+export const EnvironmentVariablesScalar = new GraphQLScalarType({
+  name: 'EnvironmentVariables',
+  description: 'Variable name → value (a string) or { "value": "...", "secret": true } for a value the API never returns.',
+  serialize: (value) => value,
+  parseValue: asEnvironmentMap,
+  parseLiteral: (node, variables) => asEnvironmentMap(literalToValue(node, variables)),
+});

@@ -1,16 +1,24 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from '@/config/app-config.js';
+import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { SqliteApiKeyRepository } from './embedded/sqlite-api-key.repository.js';
+import { SqliteAuditRepository } from './embedded/sqlite-audit.repository.js';
 import { SqliteDatabase } from './embedded/sqlite-database.js';
 import { SqliteFunctionRepository } from './embedded/sqlite-function.repository.js';
 import { SqliteInvocationRepository } from './embedded/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './embedded/sqlite-version.repository.js';
+import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.schema.js';
+import { AUDIT_MODEL, AuditSchema } from './mongo/audit.schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.schema.js';
 import { FUNCTION_VERSION_MODEL, FunctionVersionSchema } from './mongo/function-version.schema.js';
 import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.schema.js';
+import { MongoApiKeyRepository } from './mongo/mongo-api-key.repository.js';
+import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
 import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
 import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.js';
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
@@ -18,7 +26,7 @@ import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
-const PORTS = [FunctionRepository, VersionRepository, InvocationRepository];
+const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository];
 
 /**
  * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
@@ -61,6 +69,8 @@ function mongo(uri: string): DynamicModule {
         { name: FUNCTION_MODEL, schema: FunctionSchema },
         { name: FUNCTION_VERSION_MODEL, schema: FunctionVersionSchema },
         { name: INVOCATION_MODEL, schema: InvocationSchema },
+        { name: API_KEY_MODEL, schema: ApiKeySchema },
+        { name: AUDIT_MODEL, schema: AuditSchema },
       ]),
     ],
     providers: [
@@ -68,6 +78,8 @@ function mongo(uri: string): DynamicModule {
       { provide: FunctionRepository, useClass: MongoFunctionRepository },
       { provide: VersionRepository, useClass: MongoVersionRepository },
       { provide: InvocationRepository, useClass: MongoInvocationRepository },
+      { provide: ApiKeyRepository, useClass: MongoApiKeyRepository },
+      { provide: AuditRepository, useClass: MongoAuditRepository },
     ],
     exports: PORTS,
   };
@@ -88,6 +100,8 @@ function embedded(dataDir: string): DynamicModule {
       { provide: FunctionRepository, useClass: SqliteFunctionRepository },
       { provide: VersionRepository, useClass: SqliteVersionRepository },
       { provide: InvocationRepository, useClass: SqliteInvocationRepository },
+      { provide: ApiKeyRepository, useClass: SqliteApiKeyRepository },
+      { provide: AuditRepository, useClass: SqliteAuditRepository },
     ],
     exports: PORTS,
   };

@@ -14,5 +14,4 @@ export const MAX_DEPENDENCIES = 100;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MAX_PRINCIPALS = 100;
 
-export const ROLES = ['admin', 'developer', 'invoker', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '@/modules/auth/roles.js';

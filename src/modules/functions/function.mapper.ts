@@ -49,11 +49,22 @@ export interface RegistrationResponse {
     dependencies: Record<string, string>;
     permissions: FunctionRecord['permissions'];
   };
-  executionConfig: { timeout: number; memoryLimit: number; environmentVariableNames: string[] };
+  executionConfig: {
+    timeout: number;
+    memoryLimit: number;
+    environmentVariableNames: string[];
+    /** Secret values are null. */
+    environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
+  };
   endpoints: FunctionEndpointsModel;
 }
 
-export function toRegistrationResponse(fn: FunctionRecord, version: FunctionVersionRecord, baseUrl = ''): RegistrationResponse {
+export function toRegistrationResponse(
+  fn: FunctionRecord,
+  version: FunctionVersionRecord,
+  variables: RegistrationResponse['executionConfig']['environmentVariables'],
+  baseUrl = '',
+): RegistrationResponse {
   return {
     id: fn.id,
     name: fn.name,
@@ -76,6 +87,7 @@ export function toRegistrationResponse(fn: FunctionRecord, version: FunctionVers
       timeout: version.timeoutSeconds,
       memoryLimit: version.memoryLimitMb,
       environmentVariableNames: version.environmentVariableNames,
+      environmentVariables: variables,
     },
     endpoints: functionEndpoints(fn, baseUrl),
   };

@@ -37,4 +37,9 @@ export interface FunctionFilter {
   namePrefix?: string;
   tag?: string;
   language?: Language;
+  /**
+   * Only functions this user may see: owned by `subject`, listing it in `allowedUsers`, or
+   * listing one of `roles` in `executionRoles` (see `AccessPolicy`). Absent for admins.
+   */
+  visibleTo?: { subject: string; roles: readonly string[] };
 }

@@ -24,43 +24,45 @@ export class FunctionsResolver {
   ) {}
 
   @Query(() => FunctionModel, { description: 'A function by id, deleted ones included.' })
-  async function(@Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
-    return this.toModel(await this.service.getById(id));
+  async function(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
+    return this.toModel(await this.service.getVisibleById(ctx.actor.principal, id));
   }
 
   @Query(() => FunctionModel)
-  async functionByName(@Args('name') name: string): Promise<FunctionModel> {
-    return this.toModel(await this.service.getByName(name));
+  async functionByName(@Context() ctx: GraphQLContext, @Args('name') name: string): Promise<FunctionModel> {
+    return this.toModel(await this.service.getVisibleByName(ctx.actor.principal, name));
   }
 
   @Query(() => FunctionConnection, { description: 'Functions that are not deleted, by name.' })
   async functions(
+    @Context() ctx: GraphQLContext,
     @Args('filter', { type: () => FunctionFilterInput, nullable: true }) filter: FunctionFilterInput | null,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<FunctionModel>> {
-    const page = await this.service.list(parseFunctionFilter(withoutNulls(filter ?? {})), toPageRequest(first, after));
+    const page = await this.service.listVisible(ctx.actor.principal, parseFunctionFilter(withoutNulls(filter ?? {})), toPageRequest(first, after));
     return toConnection(page, (f) => f.name, (f) => this.toModel(f));
   }
 
   @Mutation(() => FunctionModel, { description: 'Registers a function, or a new version of the function with this name.' })
-  async registerFunction(@Args('input') input: RegisterFunctionInput): Promise<FunctionModel> {
-    const registration = await this.service.register(withoutNulls(input), null);
+  async registerFunction(@Context() ctx: GraphQLContext, @Args('input') input: RegisterFunctionInput): Promise<FunctionModel> {
+    const registration = await this.service.register(withoutNulls(input), ctx.actor);
     return this.toModel(registration.function);
   }
 
   @Mutation(() => FunctionModel, { description: 'Creates a new version from the latest one and the given changes.' })
   async updateFunction(
+    @Context() ctx: GraphQLContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: UpdateFunctionInput,
   ): Promise<FunctionModel> {
-    const registration = await this.service.update(id, withoutNulls(input));
+    const registration = await this.service.update(id, withoutNulls(input), ctx.actor);
     return this.toModel(registration.function);
   }
 
   @Mutation(() => FunctionModel, { description: 'Stops the function answering; its versions and invocations stay readable.' })
-  async deleteFunction(@Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
-    return this.toModel(await this.service.delete(id));
+  async deleteFunction(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
+    return this.toModel(await this.service.delete(id, ctx.actor));
   }
 
   @ResolveField(() => FunctionMetadataModel)
@@ -83,6 +85,8 @@ export class FunctionsResolver {
       timeout: latest?.timeoutSeconds ?? this.config.limits.defaultTimeoutSeconds,
       memoryLimit: latest?.memoryLimitMb ?? this.config.limits.defaultMemoryMb,
       environmentVariableNames: latest?.environmentVariableNames ?? [],
+      versionId: latest?.id ?? null,
+      functionId: fn.id,
     };
   }
 

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError } from '@/common/errors/domain-error.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@/common/errors/domain-error.js';
 import { newId } from '@/common/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
 import { assertSafeKeys } from '@/common/validation/safe-keys.js';
 import { parseOrThrow } from '@/common/validation/zod-errors.js';
 import { AppConfig } from '@/config/app-config.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { AuditService } from '@/modules/audit/audit.service.js';
+import { AccessPolicy } from '@/modules/auth/access-policy.js';
+import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/modules/auth/principal.js';
 import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
@@ -13,6 +16,7 @@ import { VersionBuildService } from '@/modules/versions/version-build.service.js
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import {
+  type EnvironmentEntry,
   type FunctionDocument,
   functionDocumentSchema,
   type FunctionPatch,
@@ -40,6 +44,8 @@ export class FunctionsService {
     private readonly builds: VersionBuildService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
   ) {
     this.documentSchema = functionDocumentSchema(config.limits);
     this.patchSchema = functionPatchSchema(config.limits);
@@ -49,21 +55,27 @@ export class FunctionsService {
    * Registers the spec's function document: a new function, or a new version when a
    * function of that name exists. Nothing is stored unless the whole document is valid.
    */
-  async register(input: unknown, ownerId: string | null): Promise<Registration> {
+  async register(input: unknown, actor: Actor): Promise<Registration> {
+    const ownerId = requireDeveloper(actor.principal);
     assertSafeKeys(input);
     const document = parseOrThrow(this.documentSchema, input, 'function document');
     const existing = await this.functions.findByName(document.name);
     const draft = this.draftFromDocument(document);
     const head = headFromDocument(document);
-    if (existing) return this.addVersion(existing, draft, head, document.version);
-    return this.create(document, draft, head, ownerId);
+    const registration = existing
+      ? await this.addVersion(this.manageable(actor.principal, existing), draft, head, document.version)
+      : await this.create(document, draft, head, ownerId);
+    await this.recordChange(actor, 'function.register', registration, existing);
+    return registration;
   }
 
   /** Creates a new version from a partial document; unspecified fields keep their values. */
-  async update(id: string, input: unknown): Promise<Registration> {
+  async update(id: string, input: unknown, actor: Actor): Promise<Registration> {
+    requireDeveloper(actor.principal);
     assertSafeKeys(input);
     const patch = parseOrThrow(this.patchSchema, input, 'function update');
     const current = await this.getActive(id);
+    this.policy.assertCanManage(actor.principal, current, id);
     const latest = await this.versions.getById(current.latestVersionId);
     const draft = this.draftFromPatch(patch, current, latest);
     const head: FunctionHead = {
@@ -72,14 +84,67 @@ export class FunctionsService {
       tags: patch.metadata?.tags ?? current.tags,
       permissions: { ...current.permissions, ...definedOnly(patch.metadata?.permissions ?? {}) },
     };
-    return this.addVersion(current, draft, head, patch.version);
+    const registration = await this.addVersion(current, draft, head, patch.version);
+    await this.recordChange(actor, 'function.update', registration, current);
+    return registration;
   }
 
-  async delete(id: string): Promise<FunctionRecord> {
+  async delete(id: string, actor: Actor): Promise<FunctionRecord> {
+    requireDeveloper(actor.principal);
     const current = await this.getActive(id);
+    this.policy.assertCanManage(actor.principal, current, id);
     if (!(await this.functions.markDeleted(id, new Date()))) throw new NotFoundError('Function', id);
     await this.announce({ functionId: id, name: current.name, kind: 'deleted' });
+    await this.audit.record(actor, 'function.delete', { targetType: 'function', targetId: id }, { name: current.name });
     return { ...current, deletedAt: new Date() };
+  }
+
+  /** A function by id that the principal may see (deleted ones included); NOT_FOUND otherwise. */
+  async getVisibleById(principal: Principal, id: string): Promise<FunctionRecord> {
+    const record = await this.getById(id);
+    this.policy.assertVisible(principal, record, id);
+    return record;
+  }
+
+  async getVisibleByName(principal: Principal, name: string): Promise<FunctionRecord> {
+    const record = await this.getByName(name);
+    this.policy.assertVisible(principal, record, name);
+    return record;
+  }
+
+  /** Admins list every function; others those they own, are listed in, or may execute by role. */
+  listVisible(principal: Principal, filter: FunctionFilter, page: PageRequest): Promise<PageResult<FunctionRecord>> {
+    if (isAdmin(principal)) return this.functions.list(filter, page);
+    if (!isAuthenticated(principal)) throw new UnauthenticatedError();
+    return this.functions.list({ ...filter, visibleTo: { subject: principal.subject, roles: principal.roles } }, page);
+  }
+
+  /** Re-registering a name is adding a version: only for those who manage that function. */
+  private manageable(principal: Principal, existing: FunctionRecord): FunctionRecord {
+    if (!this.policy.functionAccess(principal, existing).visible) {
+      // Names are global, so a taken name cannot be hidden; nothing else about the function is told.
+      throw new ConflictError(`The name ${JSON.stringify(existing.name)} is taken`);
+    }
+    this.policy.assertCanManage(principal, existing, existing.name);
+    return existing;
+  }
+
+  private async recordChange(actor: Actor, action: 'function.register' | 'function.update', registration: Registration, before: FunctionRecord | null): Promise<void> {
+    const fn = registration.function;
+    const target = { targetType: 'function' as const, targetId: fn.id };
+    await this.audit.record(actor, action, target, { name: fn.name, version: registration.version.version, created: registration.created });
+    const permissions = fn.permissions;
+    const changed = before
+      ? JSON.stringify(before.permissions) !== JSON.stringify(permissions)
+      : permissions.public || permissions.allowedUsers.length > 0 || permissions.executionRoles.length > 0;
+    if (changed) {
+      await this.audit.record(actor, 'function.permissions', target, {
+        name: fn.name,
+        public: permissions.public,
+        allowedUsers: [...permissions.allowedUsers],
+        executionRoles: [...permissions.executionRoles],
+      });
+    }
   }
 
   /** Any function by id, deleted ones included (history refers to them). */
@@ -182,7 +247,7 @@ export class FunctionsService {
       dependencies: document.metadata?.dependencies ?? {},
       timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
-      environmentVariables: document.executionConfig?.environmentVariables ?? {},
+      ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
     };
   }
@@ -197,7 +262,9 @@ export class FunctionsService {
       dependencies: patch.metadata?.dependencies ?? latest.dependencies,
       timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
-      environmentVariables: patch.executionConfig?.environmentVariables ?? previous.environmentVariables,
+      ...(patch.executionConfig?.environmentVariables
+        ? splitEnvironment(patch.executionConfig.environmentVariables)
+        : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),
       author: patch.metadata?.author ?? current.author,
     };
   }
@@ -209,6 +276,13 @@ export class FunctionsService {
       this.events.publish(FUNCTIONS_CHANGED_CHANNEL, event),
     ]);
   }
+}
+
+/** Registering and changing functions needs the developer (or admin) role; returns the owner id. */
+function requireDeveloper(principal: Principal): string {
+  if (!isAuthenticated(principal)) throw new UnauthenticatedError();
+  if (!hasRole(principal, 'admin', 'developer')) throw new ForbiddenError('Registering and changing functions needs the developer role');
+  return principal.subject;
 }
 
 type FunctionHead = Pick<FunctionRecord, 'description' | 'author' | 'tags' | 'permissions'>;
@@ -225,6 +299,16 @@ function headFromDocument(document: FunctionDocument): FunctionHead {
       executionRoles: permissions?.executionRoles ?? [],
     },
   };
+}
+
+function splitEnvironment(entries: Record<string, EnvironmentEntry>): Pick<VersionDraft, 'environmentVariables' | 'secretVariableNames'> {
+  const environmentVariables: Record<string, string> = {};
+  const secretVariableNames: string[] = [];
+  for (const [name, entry] of Object.entries(entries)) {
+    Object.defineProperty(environmentVariables, name, { value: entry.value, enumerable: true, writable: true, configurable: true });
+    if (entry.secret) secretVariableNames.push(name);
+  }
+  return { environmentVariables, secretVariableNames };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -59,7 +59,14 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
   }
 
   async resolve(ref: FunctionRef, version?: string): Promise<ResolvedFunction> {
-    const fn = await this.findFunction(ref);
+    return this.resolveVersion(await this.findFunction(ref), version);
+  }
+
+  /**
+   * The version to run of a function found (and authorised) first: callers check access
+   * between the two steps, so an unauthorised caller learns nothing about versions.
+   */
+  async resolveVersion(fn: FunctionRecord, version?: string): Promise<ResolvedFunction> {
     const wanted = version ?? fn.latestVersion;
     const key = `${fn.id}@${wanted}`;
     const cached = this.targets.get(key);
@@ -80,7 +87,8 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
     return { function: fn, ...entry };
   }
 
-  private async findFunction(ref: FunctionRef): Promise<FunctionRecord> {
+  /** An active function by id or name, from the cache (dropped on every change announced on the event bus). */
+  async findFunction(ref: FunctionRef): Promise<FunctionRecord> {
     const id = 'functionId' in ref ? ref.functionId : this.idsByName.get(ref.name);
     const cached = id ? this.functionsById.get(id) : undefined;
     if (cached) return cached;

@@ -1,6 +1,8 @@
-import { Args, ID, Int, Resolver, Subscription } from '@nestjs/graphql';
-import { ValidationError } from '@/common/errors/domain-error.js';
-import { FunctionsService } from '@/modules/functions/functions.service.js';
+import { Args, Context, ID, Int, Resolver, Subscription } from '@nestjs/graphql';
+import { NotFoundError, ValidationError } from '@/common/errors/domain-error.js';
+import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import type { Principal } from '@/modules/auth/principal.js';
+import { guardedStream } from '@/modules/auth/guarded-stream.js';
 import { InvocationFeedService } from './invocation-feed.service.js';
 import { InvocationLogsService, type StreamedLogLine } from './invocation-logs.service.js';
 import { toInvocationModel, toLogLineModel } from './invocation.mapper.js';
@@ -14,14 +16,14 @@ import { LogLineModel } from './models/log-line.model.js';
 const passThrough = <T>(value: T) => value;
 
 /**
- * Live views of invocations. Existence is checked before the stream starts, so an
- * unknown id is an error result rather than a stream that breaks.
+ * Live views of invocations. Access is checked before the stream starts (so an unknown
+ * or unreadable id is an error result answering NOT_FOUND) and again before every event,
+ * since permissions can change while a subscription lives.
  */
 @Resolver()
 export class InvocationSubscriptionsResolver {
   constructor(
     private readonly invocations: InvocationsService,
-    private readonly functions: FunctionsService,
     private readonly logs: InvocationLogsService,
     private readonly feed: InvocationFeedService,
     private readonly metrics: FunctionMetricsService,
@@ -32,17 +34,17 @@ export class InvocationSubscriptionsResolver {
     resolve: passThrough,
   })
   async invocationLogs(
+    @Context() ctx: GraphQLContext,
     @Args('invocationId', { type: () => ID }) invocationId: string,
     @Args('fromSeq', { type: () => Int, nullable: true, defaultValue: 0 }) fromSeq: number,
   ): Promise<AsyncIterable<LogLineModel>> {
-    await this.invocations.getById(invocationId);
-    return mapLines(this.logs.stream(invocationId, fromSeq));
+    const lines = await this.readableInvocation(ctx.actor.principal, invocationId, (invocation) => this.logs.stream(invocation.id, fromSeq));
+    return mapLines(lines);
   }
 
   @Subscription(() => LogLineModel, { description: 'Lines of every invocation of a function, from now on.', resolve: passThrough })
-  async functionLogs(@Args('functionId', { type: () => ID }) functionId: string): Promise<AsyncIterable<LogLineModel>> {
-    await this.functions.getActive(functionId);
-    return mapLines(this.logs.functionStream(functionId));
+  async functionLogs(@Context() ctx: GraphQLContext, @Args('functionId', { type: () => ID }) functionId: string): Promise<AsyncIterable<LogLineModel>> {
+    return mapLines(await this.functionActivity(ctx.actor.principal, functionId, () => this.logs.functionStream(functionId)));
   }
 
   @Subscription(() => InvocationModel, {
@@ -50,18 +52,19 @@ export class InvocationSubscriptionsResolver {
     resolve: passThrough,
   })
   async invocationUpdated(
+    @Context() ctx: GraphQLContext,
     @Args('invocationId', { type: () => ID, nullable: true }) invocationId: string | null,
     @Args('functionId', { type: () => ID, nullable: true }) functionId: string | null,
   ): Promise<AsyncIterable<InvocationModel>> {
     if ((invocationId == null) === (functionId == null)) {
       throw new ValidationError('Give exactly one of invocationId and functionId', [{ field: 'invocationId', message: 'or functionId' }]);
     }
-    if (invocationId != null) {
-      await this.invocations.getById(invocationId);
-      return mapInvocations(this.feed.ofInvocation(invocationId));
-    }
-    await this.functions.getActive(functionId as string);
-    return mapInvocations(this.feed.ofFunction(functionId as string));
+    const principal = ctx.actor.principal;
+    const records =
+      invocationId != null
+        ? await this.readableInvocation(principal, invocationId, (invocation) => this.feed.ofInvocation(invocation.id))
+        : await this.functionActivity(principal, functionId as string, () => this.feed.ofFunction(functionId as string));
+    return mapInvocations(records);
   }
 
   @Subscription(() => FunctionMetricsModel, {
@@ -69,14 +72,26 @@ export class InvocationSubscriptionsResolver {
     resolve: passThrough,
   })
   async functionMetrics(
+    @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID }) functionId: string,
     @Args('windowSeconds', { type: () => Int, nullable: true, defaultValue: 60 }) windowSeconds: number,
     @Args('intervalSeconds', { type: () => Int, nullable: true, defaultValue: 1 }) intervalSeconds: number,
   ): Promise<AsyncIterable<FunctionMetricsModel>> {
     if (windowSeconds < 1 || windowSeconds > 3600) throw new ValidationError('windowSeconds must be 1 to 3600', [{ field: 'windowSeconds', message: '1 to 3600' }]);
     if (intervalSeconds < 1 || intervalSeconds > 60) throw new ValidationError('intervalSeconds must be 1 to 60', [{ field: 'intervalSeconds', message: '1 to 60' }]);
-    await this.functions.getActive(functionId);
-    return this.metrics.stream(functionId, windowSeconds, intervalSeconds * 1000);
+    return this.functionActivity(ctx.actor.principal, functionId, () => this.metrics.stream(functionId, windowSeconds, intervalSeconds * 1000));
+  }
+
+  /** A stream about one invocation the principal may read, re-checked per item. */
+  private async readableInvocation<T>(principal: Principal, invocationId: string, open: (invocation: InvocationRecord) => AsyncIterable<T>): Promise<AsyncIterable<T>> {
+    const invocation = await this.invocations.getReadable(principal, invocationId);
+    return guardedStream(open(invocation), () => this.invocations.canRead(principal, invocation), () => new NotFoundError('Invocation', invocationId));
+  }
+
+  /** A stream about all the activity of a function, for those who may read it, re-checked per item. */
+  private async functionActivity<T>(principal: Principal, functionId: string, open: () => AsyncIterable<T>): Promise<AsyncIterable<T>> {
+    await this.invocations.assertCanReadFunctionActivity(principal, functionId);
+    return guardedStream(open(), () => this.invocations.canReadFunctionActivity(principal, functionId), () => new NotFoundError('Function', functionId));
   }
 }
 

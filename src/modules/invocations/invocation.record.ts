@@ -64,6 +64,8 @@ export interface InvocationRecord {
 export interface InvocationFilter {
   functionId?: string;
   status?: InvocationStatus;
+  /** Only invocations made by this user. */
+  callerId?: string;
 }
 
 /** What changes when an invocation starts or finishes. */

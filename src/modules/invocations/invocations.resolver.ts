@@ -5,6 +5,7 @@ import { type Connection, ConnectionType, toConnection } from '@/common/paginati
 import { toPageRequest } from '@/common/pagination/cursor.js';
 import { AppConfig } from '@/config/app-config.js';
 import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import { AccessPolicy } from '@/modules/auth/access-policy.js';
 import { toFunctionModel } from '@/modules/functions/function.mapper.js';
 import { FunctionModel } from '@/modules/functions/models/function.model.js';
 import { eventFromInput } from './dto/invocation-event.js';
@@ -24,21 +25,26 @@ export class InvocationsResolver {
     private readonly service: InvocationsService,
     private readonly logService: InvocationLogsService,
     private readonly config: AppConfig,
+    private readonly policy: AccessPolicy,
   ) {}
 
   @Query(() => InvocationModel)
-  async invocation(@Args('id', { type: () => ID }) id: string): Promise<InvocationModel> {
-    return toInvocationModel(await this.service.getById(id));
+  async invocation(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<InvocationModel> {
+    return toInvocationModel(await this.service.getReadable(ctx.actor.principal, id));
   }
 
-  @Query(() => InvocationConnection, { description: 'Newest first.' })
+  @Query(() => InvocationConnection, {
+    description: 'Newest first. Admins see all; with functionId, those who may read its invocations see all of them; otherwise your own.',
+  })
   async invocations(
+    @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID, nullable: true }) functionId: string | null,
     @Args('status', { type: () => InvocationStatusEnum, nullable: true }) status: InvocationStatusEnum | null,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<InvocationModel>> {
-    const page = await this.service.list(
+    const page = await this.service.listReadable(
+      ctx.actor.principal,
       { functionId: functionId ?? undefined, status: status ?? undefined },
       toPageRequest(first, after),
     );
@@ -46,7 +52,7 @@ export class InvocationsResolver {
   }
 
   @Mutation(() => InvocationModel, { description: 'Runs a function: the finished invocation, or a QUEUED one with async.' })
-  async invokeFunction(@Args('input') rawInput: InvokeFunctionInput): Promise<InvocationModel> {
+  async invokeFunction(@Context() ctx: GraphQLContext, @Args('input') rawInput: InvokeFunctionInput): Promise<InvocationModel> {
     const input = withoutNulls(rawInput);
     if ((input.functionId === undefined) === (input.name === undefined)) {
       throw new ValidationError('Give exactly one of functionId and name', [{ field: 'functionId', message: 'or name' }]);
@@ -56,7 +62,7 @@ export class InvocationsResolver {
       version: input.version,
       trigger: 'GRAPHQL',
       event: eventFromInput(input),
-      callerId: null,
+      principal: ctx.actor.principal,
       async: input.async ?? false,
     });
     return toInvocationModel(record);
@@ -69,10 +75,11 @@ export class InvocationsResolver {
     return (snapshot?.lines ?? []).map((line) => toLogLineModel(invocation.id, line));
   }
 
-  @ResolveField(() => FunctionModel)
-  async function(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<FunctionModel> {
+  @ResolveField(() => FunctionModel, { nullable: true, description: 'Null when you may not see the function (e.g. a public function invoked anonymously).' })
+  async function(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<FunctionModel | null> {
     const fn = await ctx.loaders.functionById.load(invocation.functionId);
     if (!fn) throw new Error(`Invocation ${invocation.id} points at a missing function`);
+    if (!this.policy.functionAccess(ctx.actor.principal, fn).visible) return null;
     return toFunctionModel(fn, this.config.publicUrl ?? '');
   }
 }
@@ -80,8 +87,12 @@ export class InvocationsResolver {
 /** The invocation fields of `Function`. */
 @Resolver(() => FunctionModel)
 export class FunctionInvocationsFieldsResolver {
-  @ResolveField(() => InvocationModel, { nullable: true })
+  constructor(private readonly policy: AccessPolicy) {}
+
+  @ResolveField(() => InvocationModel, { nullable: true, description: "Null also when you may not read this function's invocations." })
   async latestInvocation(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<InvocationModel | null> {
+    const function_ = await ctx.loaders.functionById.load(fn.id);
+    if (!function_ || !this.policy.functionAccess(ctx.actor.principal, function_).readInvocations) return null;
     const record = await ctx.loaders.latestInvocationByFunctionId.load(fn.id);
     return record ? toInvocationModel(record) : null;
   }

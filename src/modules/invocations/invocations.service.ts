@@ -1,9 +1,14 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { DomainError, NotFoundError, ThrottledError } from '@/common/errors/domain-error.js';
+import { DomainError, NotFoundError, ThrottledError, UnauthenticatedError } from '@/common/errors/domain-error.js';
 import { newId } from '@/common/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
 import { AppConfig } from '@/config/app-config.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { AccessPolicy } from '@/modules/auth/access-policy.js';
+import { isAdmin, isAuthenticated, type Principal } from '@/modules/auth/principal.js';
+import type { FunctionRecord } from '@/modules/functions/function.record.js';
+import { FunctionsService } from '@/modules/functions/functions.service.js';
+import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import type { ExecutionOutcome, ExecutionTarget } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { type FunctionRef, FunctionResolver } from './function-resolver.service.js';
@@ -22,7 +27,8 @@ export interface InvokeCommand {
   version?: string;
   trigger: InvocationTrigger;
   event: InvocationEvent;
-  callerId: string | null;
+  /** Who invokes: checked against the function's permissions; recorded as `callerId`. */
+  principal: Principal;
   /** Return the QUEUED record at once and run in the background. */
   async?: boolean;
 }
@@ -43,10 +49,16 @@ export class InvocationsService implements BeforeApplicationShutdown {
     private readonly logs: InvocationLogsService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
+    private readonly policy: AccessPolicy,
+    private readonly limits: RateLimitsService,
+    private readonly functions: FunctionsService,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
-    const { function: fn, version, target } = await this.resolver.resolve(command.ref, command.version);
+    const found = await this.resolver.findFunction(command.ref);
+    this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
+    await this.limits.consumeInvocation(found);
+    const { function: fn, version, target } = await this.resolver.resolveVersion(found, command.version);
     const { request, truncated } = storedRequest(command.event);
     const record: InvocationRecord = {
       id: newId(),
@@ -55,7 +67,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
       versionId: version.id,
       version: version.version,
       trigger: command.async ? 'ASYNC' : command.trigger,
-      callerId: command.callerId,
+      callerId: command.principal.subject,
       status: command.async ? 'QUEUED' : 'RUNNING',
       request,
       requestTruncated: truncated,
@@ -87,8 +99,65 @@ export class InvocationsService implements BeforeApplicationShutdown {
     return record;
   }
 
+  /** An invocation the principal may read (see `AccessPolicy.canReadInvocation`); NOT_FOUND otherwise. */
+  async getReadable(principal: Principal, id: string): Promise<InvocationRecord> {
+    const record = await this.invocations.findById(id);
+    if (!record || !(await this.canRead(principal, record))) throw new NotFoundError('Invocation', id);
+    return record;
+  }
+
+  /** Re-checked on every log event of a subscription: permissions may change meanwhile. */
+  async canRead(principal: Principal, invocation: Pick<InvocationRecord, 'functionId' | 'callerId'>): Promise<boolean> {
+    if (isAdmin(principal)) return true;
+    if (this.policy.canReadInvocation(principal, null, invocation)) return true;
+    const fn = await this.functionFor(invocation.functionId);
+    return this.policy.canReadInvocation(principal, fn, invocation);
+  }
+
+  /**
+   * For subscriptions on a whole function (`functionLogs`, `invocationUpdated(functionId)`,
+   * `functionMetrics`): every caller's activity, so the right to read all its invocations.
+   * Call it at the start (it throws NOT_FOUND like a missing function) and, through
+   * `guardedStream`, before every event.
+   */
+  async canReadFunctionActivity(principal: Principal, functionId: string): Promise<boolean> {
+    if (isAdmin(principal)) return true;
+    const fn = await this.functionFor(functionId);
+    return fn !== null && this.policy.functionAccess(principal, fn).readInvocations;
+  }
+
+  async assertCanReadFunctionActivity(principal: Principal, functionId: string): Promise<void> {
+    if (!(await this.canReadFunctionActivity(principal, functionId))) throw new NotFoundError('Function', functionId);
+  }
+
+  /**
+   * Admins see every invocation; with `functionId`, whoever may read that function's
+   * invocations sees them all and whoever may only see or invoke it sees their own;
+   * without it, everyone else sees their own.
+   */
+  async listReadable(principal: Principal, filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
+    if (isAdmin(principal)) return this.invocations.list(filter, page);
+    if (!isAuthenticated(principal)) throw new UnauthenticatedError();
+    const own = { ...filter, callerId: principal.subject };
+    if (filter.functionId === undefined) return this.invocations.list(own, page);
+    const fn = await this.functions.findByIds([filter.functionId]).then((found) => found[0] ?? null);
+    const access = fn ? this.policy.functionAccess(principal, fn) : null;
+    if (!access?.visible) throw new NotFoundError('Function', filter.functionId);
+    return this.invocations.list(access.readInvocations ? filter : own, page);
+  }
+
   list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
     return this.invocations.list(filter, page);
+  }
+
+  /** The current record of a function (cached for active ones; deleted ones from storage). */
+  private async functionFor(functionId: string): Promise<FunctionRecord | null> {
+    try {
+      return await this.resolver.findFunction({ functionId });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return (await this.functions.findByIds([functionId]))[0] ?? null;
+    }
   }
 
   findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {

@@ -1,4 +1,7 @@
-import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { NotFoundError } from '@/common/errors/domain-error.js';
+import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import { AccessPolicy } from '@/modules/auth/access-policy.js';
 import { BuildLogLineModel } from './models/build-log-line.model.js';
 import type { BuildStatusEnum } from './models/build-status.enum.js';
 import { type BuildLogItem, VersionBuildLogsService } from './version-build-logs.service.js';
@@ -9,6 +12,7 @@ export class VersionBuildLogsResolver {
   constructor(
     private readonly buildLogs: VersionBuildLogsService,
     private readonly versions: VersionsService,
+    private readonly policy: AccessPolicy,
   ) {}
 
   @Subscription(() => BuildLogLineModel, {
@@ -16,10 +20,13 @@ export class VersionBuildLogsResolver {
     resolve: (line: BuildLogLineModel) => line,
   })
   async versionBuildLogs(
+    @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID }) functionId: string,
     @Args('version') version: string,
   ): Promise<AsyncIterable<BuildLogLineModel>> {
-    // Resolved up front so that an unknown version is an error result, not a broken stream.
+    // Build output belongs with the version's metadata: whoever may see the function.
+    const fn = await ctx.loaders.functionById.load(functionId);
+    if (!fn || !this.policy.functionAccess(ctx.actor.principal, fn).visible) throw new NotFoundError('Function', functionId);
     const record = await this.versions.getByVersion(functionId, version);
     return toModels(this.buildLogs.stream(record.id));
   }

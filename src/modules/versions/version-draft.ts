@@ -10,5 +10,7 @@ export interface VersionDraft {
   timeoutSeconds: number;
   memoryLimitMb: number;
   environmentVariables: Record<string, string>;
+  /** Names of the variables whose values the API never returns. */
+  secretVariableNames: string[];
   author: string | null;
 }

@@ -18,6 +18,8 @@ export function toFunctionVersionModel(record: FunctionVersionRecord): FunctionV
       timeout: record.timeoutSeconds,
       memoryLimit: record.memoryLimitMb,
       environmentVariableNames: record.environmentVariableNames,
+      versionId: record.id,
+      functionId: record.functionId,
     },
     buildStatus: record.buildStatus as BuildStatusEnum,
     buildLog: record.buildLog,

@@ -11,6 +11,8 @@ export interface VersionSecrets {
   /** What the sandbox loads: the source compiled for the runtime (CommonJS for Node). */
   artifact: string;
   environmentVariables: Record<string, string>;
+  /** Variables marked secret (absent in boxes sealed before secrets existed: none). */
+  secretVariableNames?: string[];
 }
 
 /**

@@ -4,7 +4,7 @@ import { VersionBuildLogsResolver } from './version-build-logs.resolver.js';
 import { VersionBuildLogsService } from './version-build-logs.service.js';
 import { VersionBuildService } from './version-build.service.js';
 import { VersionLoadersFactory } from './versions.loaders.js';
-import { FunctionVersionsFieldsResolver, VersionsResolver } from './versions.resolver.js';
+import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from './versions.resolver.js';
 import { VersionsService } from './versions.service.js';
 
 @Module({
@@ -16,6 +16,7 @@ import { VersionsService } from './versions.service.js';
     VersionLoadersFactory,
     VersionsResolver,
     FunctionVersionsFieldsResolver,
+    ExecutionConfigFieldsResolver,
     VersionBuildLogsResolver,
   ],
   exports: [VersionsService, VersionBuildService, VersionLoadersFactory],

@@ -24,7 +24,12 @@ export class VersionsService {
    */
   async prepare(functionId: string, sequence: number, version: string, draft: VersionDraft): Promise<FunctionVersionRecord> {
     const artifact = await this.builder.build(draft.language, draft.source);
-    const secrets: VersionSecrets = { source: draft.source, artifact, environmentVariables: draft.environmentVariables };
+    const secrets: VersionSecrets = {
+      source: draft.source,
+      artifact,
+      environmentVariables: draft.environmentVariables,
+      secretVariableNames: [...draft.secretVariableNames].sort(),
+    };
     return {
       id: newId(),
       functionId,
@@ -57,6 +62,20 @@ export class VersionsService {
 
   openSecrets(record: FunctionVersionRecord): VersionSecrets {
     return JSON.parse(this.cipher.open(record.sealed).toString()) as VersionSecrets;
+  }
+
+  /** Every variable of a version, by name; values only when `reveal` and not secret. */
+  environmentOf(record: FunctionVersionRecord, reveal: boolean): Array<{ name: string; secret: boolean; value: string | null }> {
+    if (record.environmentVariableNames.length === 0) return [];
+    const secrets = this.openSecrets(record);
+    const secret = new Set(secrets.secretVariableNames ?? []);
+    return Object.keys(secrets.environmentVariables)
+      .sort()
+      .map((name) => ({
+        name,
+        secret: secret.has(name),
+        value: reveal && !secret.has(name) ? (secrets.environmentVariables[name] ?? null) : null,
+      }));
   }
 
   async getById(id: string): Promise<FunctionVersionRecord> {

@@ -104,6 +104,45 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX invocations_function_status ON invocations (function_id, status, id DESC);
   CREATE INDEX invocations_status ON invocations (status, id DESC);
   `,
+  // 2: API keys and the audit log.
+  `
+  CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    prefix       TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    owner_id     TEXT NOT NULL,
+    roles        TEXT NOT NULL,
+    secret_hash  TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    created_by   TEXT,
+    expires_at   INTEGER,
+    revoked_at   INTEGER,
+    last_used_at INTEGER
+  ) STRICT;
+  CREATE INDEX api_keys_owner ON api_keys (owner_id, id DESC);
+
+  CREATE TABLE audit_log (
+    id             TEXT PRIMARY KEY,
+    at             INTEGER NOT NULL,
+    actor_id       TEXT,
+    actor_kind     TEXT NOT NULL,
+    credential_id  TEXT,
+    action         TEXT NOT NULL,
+    target_type    TEXT NOT NULL,
+    target_id      TEXT,
+    details        TEXT NOT NULL,
+    ip             TEXT,
+    user_agent     TEXT
+  ) STRICT;
+  CREATE INDEX audit_log_action ON audit_log (action, id DESC);
+  CREATE INDEX audit_log_actor ON audit_log (actor_id, id DESC);
+  CREATE INDEX audit_log_target ON audit_log (target_id, id DESC);
+
+  -- a caller's own invocations (non-admins listing without a function)
+  CREATE INDEX invocations_caller ON invocations (caller_id, id DESC);
+  -- functions a user owns (visibility filter)
+  CREATE INDEX functions_owner ON functions (owner_id);
+  `,
 ];
 
 /**

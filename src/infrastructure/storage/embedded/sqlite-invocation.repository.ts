@@ -164,6 +164,10 @@ export class SqliteInvocationRepository extends InvocationRepository {
       conditions.push('status = ?');
       params.push(filter.status);
     }
+    if (filter.callerId !== undefined) {
+      conditions.push('caller_id = ?');
+      params.push(filter.callerId);
+    }
     if (page.after !== undefined) {
       conditions.push('id < ?');
       params.push(page.after);

@@ -62,3 +62,4 @@ FunctionSchema.index({ nameKey: 1 }, { unique: true });
 // Active functions ordered by name (equality on deletedAt: null, then the name range and sort).
 FunctionSchema.index({ deletedAt: 1, name: 1 });
 FunctionSchema.index({ tags: 1 });
+FunctionSchema.index({ ownerId: 1 });

@@ -105,3 +105,4 @@ export const InvocationSchema = new Schema<InvocationDocument>(
 InvocationSchema.index({ functionId: 1, _id: -1 });
 InvocationSchema.index({ functionId: 1, status: 1, _id: -1 });
 InvocationSchema.index({ status: 1, _id: -1 });
+InvocationSchema.index({ callerId: 1, _id: -1 });

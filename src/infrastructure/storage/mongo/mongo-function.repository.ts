@@ -61,6 +61,13 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
     if (Object.keys(name).length > 0) query.name = name;
     if (filter.tag !== undefined) query.tags = filter.tag;
     if (filter.language !== undefined) query.language = filter.language;
+    if (filter.visibleTo !== undefined) {
+      query.$or = [
+        { ownerId: filter.visibleTo.subject },
+        { 'permissions.allowedUsers': filter.visibleTo.subject },
+        { 'permissions.executionRoles': { $in: [...filter.visibleTo.roles] } },
+      ];
+    }
     const documents = await this.model
       .find(query)
       .sort({ name: 1 })

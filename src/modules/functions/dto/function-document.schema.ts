@@ -2,6 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import type { LimitsConfig } from '@/config/app-config.js';
 import { hasControlCharacters, isUnsafeKey } from '@/common/validation/safe-keys.js';
+import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/modules/auth/subject.js';
 import { LANGUAGES } from '../function.record.js';
 import {
   ENV_NAME_PATTERN,
@@ -30,7 +31,7 @@ const plainText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((text) => !hasControlCharacters(text), 'must not contain control characters');
 
-const principal = plainText(200).min(1, 'must not be empty');
+const principal = z.string().regex(SUBJECT_PATTERN, `must be a user id: ${SUBJECT_RULE}`);
 
 /** A JSON object whose keys are checked before anything else looks at them. */
 const safeRecord = <V extends z.ZodType>(value: V) =>
@@ -68,20 +69,27 @@ export const semverString = z
   .max(64)
   .refine((v) => semver.valid(v) === v, 'must be a semantic version such as 1.2.3');
 
+const envValue = z.string().refine((v) => Buffer.byteLength(v) <= MAX_ENV_VALUE_BYTES, `values must be at most ${MAX_ENV_VALUE_BYTES} bytes`);
+
+/** A variable is a plain string, or `{ "value": "...", "secret": true }` for one the API never returns. */
+const envEntry = z.union([envValue, z.strictObject({ value: envValue, secret: z.boolean().optional() })]).transform((entry) =>
+  typeof entry === 'string' ? { value: entry, secret: false } : { value: entry.value, secret: entry.secret ?? false },
+);
+
+export type EnvironmentEntry = z.output<typeof envEntry>;
+
 function environmentSchema() {
-  return safeRecord(z.string().refine((v) => Buffer.byteLength(v) <= MAX_ENV_VALUE_BYTES, `values must be at most ${MAX_ENV_VALUE_BYTES} bytes`)).superRefine(
-    (env, ctx) => {
-      const names = Object.keys(env);
-      if (names.length > MAX_ENV_VARS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_ENV_VARS} variables` });
-      for (const name of names) {
-        if (!ENV_NAME_PATTERN.test(name)) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits and "_", not starting with a digit' });
-        }
+  return safeRecord(envEntry).superRefine((env, ctx) => {
+    const names = Object.keys(env);
+    if (names.length > MAX_ENV_VARS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_ENV_VARS} variables` });
+    for (const name of names) {
+      if (!ENV_NAME_PATTERN.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits and "_", not starting with a digit' });
       }
-      const total = names.reduce((sum, name) => sum + name.length + Buffer.byteLength(env[name]), 0);
-      if (total > MAX_ENV_TOTAL_BYTES) ctx.addIssue({ code: 'custom', message: `variables total more than ${MAX_ENV_TOTAL_BYTES} bytes` });
-    },
-  );
+    }
+    const total = names.reduce((sum, name) => sum + name.length + Buffer.byteLength(env[name]!.value), 0);
+    if (total > MAX_ENV_TOTAL_BYTES) ctx.addIssue({ code: 'custom', message: `variables total more than ${MAX_ENV_TOTAL_BYTES} bytes` });
+  });
 }
 
 const dependenciesSchema = safeRecord(plainText(200)).refine((deps) => Object.keys(deps).length <= MAX_DEPENDENCIES, {

@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
-import { StringMapScalar } from '@/common/graphql/json.scalar.js';
+import { EnvironmentVariablesScalar, StringMapScalar } from '@/common/graphql/json.scalar.js';
 import { LanguageEnum } from '../models/language.enum.js';
 
 // These inputs mirror the spec's JSON document so that a document can be sent as
@@ -47,8 +47,8 @@ export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Megabytes.' })
   memoryLimit?: number;
 
-  @Field(() => StringMapScalar, { nullable: true })
-  environmentVariables?: Record<string, string>;
+  @Field(() => EnvironmentVariablesScalar, { nullable: true })
+  environmentVariables?: Record<string, unknown>;
 }
 
 @InputType()

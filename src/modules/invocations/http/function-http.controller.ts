@@ -1,6 +1,7 @@
 import { All, Controller, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ValidationError } from '@/common/errors/domain-error.js';
+import { requestActor } from '@/modules/auth/http/request-actor.js';
 import { InvocationsService } from '../invocations.service.js';
 import type { FunctionRef } from '../function-resolver.service.js';
 import { toInvocationEvent } from './http-event.js';
@@ -34,7 +35,7 @@ export class FunctionHttpController {
       version,
       trigger: 'HTTP',
       event: toInvocationEvent(req, path),
-      callerId: null,
+      principal: requestActor(req).principal,
     });
     writeInvocationResponse(res, invocation);
   }

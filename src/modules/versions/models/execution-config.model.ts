@@ -8,6 +8,10 @@ export class ExecutionConfigModel {
   @Field(() => Int, { description: 'Megabytes.' })
   memoryLimit: number;
 
-  @Field(() => [String], { description: 'Names only: values are sealed at rest and never returned.' })
+  @Field(() => [String], { description: 'Names of all variables (see `environmentVariables`).' })
   environmentVariableNames: string[];
+
+  // Not exposed: what the `environmentVariables` field resolver unseals.
+  versionId: string | null;
+  functionId: string;
 }

@@ -1,0 +1,42 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { newId } from '@/common/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import type { Actor } from '@/modules/auth/principal.js';
+import type { AuditAction, AuditDetails, AuditFilter, AuditRecord } from './audit.record.js';
+import { AuditRepository } from './audit.repository.js';
+
+/** Records management actions; read by admins through `auditLog`. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(private readonly audit: AuditRepository) {}
+
+  /**
+   * Written after the action succeeded. A failed write is logged loudly but does not turn
+   * a completed action into an error (the client would retry something that happened).
+   */
+  async record(actor: Actor, action: AuditAction, target: Pick<AuditRecord, 'targetType' | 'targetId'>, details: AuditDetails = {}): Promise<void> {
+    const record: AuditRecord = {
+      id: newId(),
+      at: new Date(),
+      actorId: actor.principal.subject,
+      actorKind: actor.principal.kind,
+      credentialId: actor.principal.credentialId ?? null,
+      action,
+      ...target,
+      details,
+      ip: actor.origin.ip,
+      userAgent: actor.origin.userAgent,
+    };
+    try {
+      await this.audit.insert(record);
+    } catch (error) {
+      this.logger.error(`Could not write audit record ${JSON.stringify(record)}: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
+  list(filter: AuditFilter, page: PageRequest): Promise<PageResult<AuditRecord>> {
+    return this.audit.list(filter, page);
+  }
+}

@@ -1,0 +1,179 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ForbiddenError, NotFoundError } from '@/common/errors/domain-error.js';
+import { newId } from '@/common/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import { assertSafeKeys } from '@/common/validation/safe-keys.js';
+import { parseOrThrow } from '@/common/validation/zod-errors.js';
+import { AppConfig } from '@/config/app-config.js';
+import { AuditService } from '@/modules/audit/audit.service.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-token.js';
+import type { ApiKeyRecord } from './api-key.record.js';
+import { ApiKeyRepository } from './api-key.repository.js';
+import { CredentialRevocations } from './credential-revocations.js';
+import { apiKeyIdSchema, createApiKeySchema } from './dto/api-key-input.schema.js';
+import { type Actor, isAdmin, type Principal } from './principal.js';
+import type { Role } from './roles.js';
+
+/** How often (at most) a key's `lastUsedAt` is written, per key and node. */
+const TOUCH_INTERVAL_MS = 60_000;
+const MAX_CACHED_KEYS = 10_000;
+
+export interface CreatedApiKey {
+  record: ApiKeyRecord;
+  /** The whole token; shown once, never stored. */
+  token: string;
+}
+
+/**
+ * API keys: creation (the secret shown once), revocation, listing, and turning a
+ * presented token into a principal. Lookups are cached for a few seconds; revocation
+ * drops the entry on every node at once (event bus), the TTL bounds it otherwise.
+ */
+@Injectable()
+export class ApiKeysService {
+  private readonly logger = new Logger(ApiKeysService.name);
+  private readonly cache = new Map<string, { record: ApiKeyRecord | null; until: number }>();
+  private readonly touchedAt = new Map<string, number>();
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly revocations: CredentialRevocations,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {
+    this.revocations.onRevoked((credentialId) => {
+      for (const [prefix, entry] of this.cache) if (entry.record?.id === credentialId) this.cache.delete(prefix);
+    });
+  }
+
+  /** The principal of a presented token, or null when it is not a valid, live key. */
+  async authenticate(token: string): Promise<Principal | null> {
+    const parsed = parseApiKey(token);
+    if (!parsed) return null;
+    const record = await this.lookup(parsed.prefix);
+    // The hash comparison runs for unknown prefixes too, so timing does not tell them apart.
+    const matches = secretMatches(parsed.secret, record?.secretHash ?? '0'.repeat(64));
+    if (!record || !matches) return null;
+    const now = Date.now();
+    if (record.revokedAt || this.revocations.isRevoked(record.id)) return null;
+    if (record.expiresAt && record.expiresAt.getTime() <= now) return null;
+    this.touchLazily(record.id, now);
+    return {
+      kind: 'apiKey',
+      subject: record.ownerId,
+      roles: record.roles,
+      credentialId: record.id,
+      ...(record.expiresAt ? { expiresAt: record.expiresAt } : {}),
+    };
+  }
+
+  async create(actor: Actor, input: unknown): Promise<CreatedApiKey> {
+    assertSafeKeys(input);
+    const command = parseOrThrow(createApiKeySchema, input, 'API key');
+    const principal = actor.principal;
+    const ownerId = command.ownerId ?? principal.subject;
+    if (!ownerId) throw new ForbiddenError('Anonymous callers cannot create API keys');
+    if (!isAdmin(principal)) {
+      if (ownerId !== principal.subject) throw new ForbiddenError('Only admins may create keys for other users');
+      const extra = command.roles.filter((role) => !principal.roles.includes(role));
+      if (extra.length > 0) throw new ForbiddenError(`You cannot grant roles you do not hold: ${extra.join(', ')}`);
+      if (principal.expiresAt && (!command.expiresAt || command.expiresAt > principal.expiresAt)) {
+        // A key must not outlive the credential that made it (no escaping expiry by minting keys).
+        throw new ForbiddenError(`The key must expire no later than your own credential (${principal.expiresAt.toISOString()})`);
+      }
+    }
+    const created = await this.insertNew({ name: command.name, ownerId, roles: command.roles, expiresAt: command.expiresAt ?? null, createdBy: principal.subject });
+    await this.audit.record(actor, 'apiKey.create', { targetType: 'apiKey', targetId: created.record.id }, {
+      name: created.record.name,
+      ownerId,
+      roles: [...created.record.roles],
+      prefix: created.record.prefix,
+      expiresAt: created.record.expiresAt?.toISOString() ?? null,
+    });
+    return created;
+  }
+
+  /** Stores a new key (no permission checks: for the bootstrap and the services above). */
+  async insertNew(fields: { name: string; ownerId: string; roles: Role[]; expiresAt: Date | null; createdBy: string | null; token?: string }): Promise<CreatedApiKey> {
+    const generated = fields.token ? fromToken(fields.token) : generateApiKey();
+    const record: ApiKeyRecord = {
+      id: newId(),
+      prefix: generated.prefix,
+      name: fields.name,
+      ownerId: fields.ownerId,
+      roles: fields.roles,
+      secretHash: generated.secretHash,
+      createdAt: new Date(),
+      createdBy: fields.createdBy,
+      expiresAt: fields.expiresAt,
+      revokedAt: null,
+      lastUsedAt: null,
+    };
+    await this.keys.insert(record);
+    this.cache.delete(record.prefix);
+    return { record, token: generated.token };
+  }
+
+  async revoke(actor: Actor, id: string): Promise<ApiKeyRecord> {
+    parseOrThrow(apiKeyIdSchema, id, 'API key id');
+    const record = await this.getManageable(actor.principal, id);
+    if (!record.revokedAt) {
+      const at = new Date();
+      await this.keys.revoke(id, at);
+      this.revocations.announce(id);
+      await this.audit.record(actor, 'apiKey.revoke', { targetType: 'apiKey', targetId: id }, { name: record.name, ownerId: record.ownerId, prefix: record.prefix });
+      return { ...record, revokedAt: at };
+    }
+    return record;
+  }
+
+  /** Admins list every key (or one owner's); others only their own. */
+  list(principal: Principal, ownerId: string | undefined, page: PageRequest): Promise<PageResult<ApiKeyRecord>> {
+    if (isAdmin(principal)) return this.keys.list(ownerId === undefined ? {} : { ownerId }, page);
+    if (!principal.subject) throw new ForbiddenError('Anonymous callers have no API keys');
+    return this.keys.list({ ownerId: principal.subject }, page);
+  }
+
+  findByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
+    return this.keys.findByPrefix(prefix);
+  }
+
+  any(): Promise<boolean> {
+    return this.keys.any();
+  }
+
+  private async getManageable(principal: Principal, id: string): Promise<ApiKeyRecord> {
+    const record = await this.keys.findById(id);
+    // Another user's key answers like a missing one.
+    if (!record || (!isAdmin(principal) && record.ownerId !== principal.subject)) throw new NotFoundError('API key', id);
+    return record;
+  }
+
+  private async lookup(prefix: string): Promise<ApiKeyRecord | null> {
+    const ttl = this.config.auth.apiKeyCacheSeconds * 1000;
+    const now = Date.now();
+    const cached = this.cache.get(prefix);
+    if (cached && cached.until > now) return cached.record;
+    const record = await this.keys.findByPrefix(prefix);
+    if (ttl > 0) {
+      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
+      // Unknown prefixes are not cached: a flood of random tokens must not fill the cache.
+      if (record) this.cache.set(prefix, { record, until: now + ttl });
+    }
+    return record;
+  }
+
+  private touchLazily(id: string, now: number): void {
+    const last = this.touchedAt.get(id) ?? 0;
+    if (now - last < TOUCH_INTERVAL_MS) return;
+    if (this.touchedAt.size >= MAX_CACHED_KEYS) this.touchedAt.clear();
+    this.touchedAt.set(id, now);
+    this.keys.touch(id, new Date(now)).catch((error: unknown) => this.logger.warn(`Could not record the use of key ${id}: ${(error as Error).message}`));
+  }
+}
+
+function fromToken(token: string): { token: string; prefix: string; secretHash: string } {
+  const parsed = parseApiKey(token);
+  if (!parsed) throw new Error('Not an API key token');
+  return { token, prefix: parsed.prefix, secretHash: hashSecret(parsed.secret) };
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EnvelopeCipher } from '@/infrastructure/crypto/envelope-cipher.js';
+import { AuditService } from '@/modules/audit/audit.service.js';
+import { type Actor, systemActor } from '@/modules/auth/principal.js';
+import { VersionRepository } from '@/modules/versions/version.repository.js';
+
+export interface RotationReport {
+  currentKeyId: string;
+  /** Boxes whose data key was rewrapped under the current master key. */
+  rewrapped: number;
+  /** Boxes already under the current master key. */
+  alreadyCurrent: number;
+  /** Version ids whose master key is not configured (neither current nor previous). */
+  failed: string[];
+}
+
+/**
+ * Rewraps every version's data key under the current master key. Only the wrapped key
+ * changes, the ciphertext stays, so servers holding the old and the new key (the new one
+ * current, the old one in FNGRAPH_PREVIOUS_MASTER_KEYS) keep serving throughout; once it
+ * has run, the old key can be dropped. Running it again does nothing.
+ */
+@Injectable()
+export class KeyRotationService {
+  private readonly logger = new Logger('KeyRotation');
+
+  constructor(
+    private readonly versions: VersionRepository,
+    private readonly cipher: EnvelopeCipher,
+    private readonly audit: AuditService,
+  ) {}
+
+  async rotate(actor: Actor = systemActor('rotate-keys')): Promise<RotationReport> {
+    const currentKeyId = this.cipher.currentKeyId;
+    const report: RotationReport = { currentKeyId, rewrapped: 0, alreadyCurrent: 0, failed: [] };
+    for (const { id, keyId } of await this.versions.listSealedKeyIds()) {
+      if (keyId === currentKeyId) {
+        report.alreadyCurrent++;
+        continue;
+      }
+      const record = await this.versions.findById(id);
+      if (!record) continue;
+      try {
+        await this.versions.replaceSealed(id, this.cipher.rewrap(record.sealed));
+        report.rewrapped++;
+      } catch (error) {
+        this.logger.error(`Version ${id} (master key ${keyId}): ${(error as Error).message}`);
+        report.failed.push(id);
+      }
+    }
+    await this.audit.record(actor, 'masterKey.rotate', { targetType: 'masterKey', targetId: currentKeyId }, {
+      rewrapped: report.rewrapped,
+      alreadyCurrent: report.alreadyCurrent,
+      failed: report.failed.length,
+    });
+    return report;
+  }
+}

@@ -1,0 +1,10 @@
+import { Global, Module } from '@nestjs/common';
+import { LimiterFactory } from './limiter-factory.js';
+import { RateLimitsService } from './rate-limits.service.js';
+
+@Global()
+@Module({
+  providers: [LimiterFactory, RateLimitsService],
+  exports: [RateLimitsService],
+})
+export class LimitsModule {}
