@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
+
+const LAYOUT: BwrapLayout = {
+  readOnlyBinds: ['/usr'],
+  symlinks: [{ path: '/lib', target: 'usr/lib' }],
+  descriptorBinds: [
+    { fd: 5, path: '/opt/fngraph/shims' },
+    { fd: 6, path: '/opt/fngraph/deps' },
+  ],
+  hidden: ['/usr/src/app'],
+  tmpBytes: 64 * 1024 * 1024,
+  env: { HOME: '/tmp' },
+  sync: { infoFd: 3, blockFd: 4 },
+};
+
+/** The values following each occurrence of `option`. */
+function valuesOf(args: string[], option: string, count = 1): string[][] {
+  return args.flatMap((arg, i) => (arg === option ? [args.slice(i + 1, i + 1 + count)] : []));
+}
+
+describe('bwrapArguments', () => {
+  const args = bwrapArguments(LAYOUT, ['/usr/bin/node', '/opt/fngraph/shims/node/shim.cjs']);
+
+  it('isolates every namespace and scrubs the environment', () => {
+    for (const option of ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--clearenv']) {
+      expect(args).toContain(option);
+    }
+    expect(args).not.toContain('--share-net');
+    expect(valuesOf(args, '--setenv', 2)).toEqual([['HOME', '/tmp']]);
+  });
+
+  it('binds only what it is given, read-only, and never the host root', () => {
+    expect(valuesOf(args, '--ro-bind', 2)).toEqual([['/usr', '/usr']]);
+    expect(args).not.toContain('--bind');
+    expect(args).not.toContain('--dev-bind');
+    expect(valuesOf(args, '--ro-bind-fd', 2)).toEqual([
+      ['5', '/opt/fngraph/shims'],
+      ['6', '/opt/fngraph/deps'],
+    ]);
+    expect(valuesOf(args, '--symlink', 2)).toEqual([['usr/lib', '/lib']]);
+  });
+
+  it('covers hidden paths after the binds, and keeps only /tmp writable', () => {
+    const hide = args.indexOf('/usr/src/app');
+    expect(args[hide - 1]).toBe('--tmpfs');
+    expect(hide).toBeGreaterThan(args.indexOf('--ro-bind'));
+    expect(args.lastIndexOf('/usr/src/app')).toBeGreaterThan(args.lastIndexOf('--ro-bind-fd'));
+    expect(valuesOf(args, '--remount-ro')).toEqual([['/usr/src/app'], ['/dev'], ['/']]);
+    const tmp = args.indexOf('/tmp');
+    expect(args.slice(tmp - 3, tmp)).toEqual(['--size', String(64 * 1024 * 1024), '--tmpfs']);
+  });
+
+  it('ends with the synchronisation descriptors and the command', () => {
+    expect(args.slice(-7)).toEqual(['--info-fd', '3', '--block-fd', '4', '--', '/usr/bin/node', '/opt/fngraph/shims/node/shim.cjs']);
+    expect(bwrapArguments({ ...LAYOUT, sync: undefined }, ['x'])).not.toContain('--info-fd');
+  });
+});
