@@ -44,6 +44,13 @@ interface Waiter {
 }
 
 const STDERR_TAIL_LINES = 20;
+/** Longest line kept from a sandbox's raw stderr (longer ones are truncated). */
+const MAX_STDERR_LINE = 64 * 1024;
+/** A log frame, recognised without parsing it (JSON from Node, or Python's spacing). */
+const LOG_FRAME = /^\{"type":\s?"log"/;
+
+/** Receives the invocation's output; returns false once it wants no more lines. */
+export type LogSink = (stream: LogStream, message: string) => boolean;
 
 /**
  * Speaks the shim protocol (see `runtimes/shims/node/shim.cjs`) with one sandbox:
@@ -51,7 +58,9 @@ const STDERR_TAIL_LINES = 20;
  */
 export class ShimConnection {
   private waiter: Waiter | null = null;
-  private onLog: ((stream: LogStream, message: string) => void) | null = null;
+  private onLog: LogSink | null = null;
+  /** The invocation's log is full: its lines are dropped as cheaply as possible. */
+  private muted = false;
   private readonly stderrTail: string[] = [];
   private exit: SandboxExit | null = null;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
@@ -61,11 +70,14 @@ export class ShimConnection {
     readonly handle: SandboxHandle,
     maxFrameBytes: number,
   ) {
-    onLines(handle.stdout, (line) => this.onStdoutLine(line), maxFrameBytes, () => {
-      this.oversizedFrame = true;
-      handle.kill();
+    onLines(handle.stdout, (line) => this.onStdoutLine(line), {
+      maxLineLength: maxFrameBytes,
+      onOversized: () => {
+        this.oversizedFrame = true;
+        handle.kill();
+      },
     });
-    onLines(handle.stderr, (line) => this.onStderrLine(line));
+    onLines(handle.stderr, (line) => this.onStderrLine(line), { maxLineLength: MAX_STDERR_LINE, oversized: 'truncate' });
     handle.exited.then((exit) => this.onExit(exit));
     // A sandbox that dies while we write to it must not crash the platform.
     handle.stdin.on('error', () => undefined);
@@ -95,9 +107,10 @@ export class ShimConnection {
     id: string,
     event: InvocationEvent,
     context: InvocationContext,
-    onLog: (stream: LogStream, message: string) => void,
+    onLog: LogSink,
   ): Promise<ShimResult> {
     this.onLog = onLog;
+    this.muted = false;
     try {
       const reply = this.expect(['result']);
       this.write({ type: 'invoke', id, event, context });
@@ -123,16 +136,18 @@ export class ShimConnection {
   }
 
   private onStdoutLine(line: string): void {
+    // A flood past the log cap costs us a prefix test per line, not a parse.
+    if (this.muted && LOG_FRAME.test(line)) return;
     let frame: ShimFrame;
     try {
       frame = JSON.parse(line) as ShimFrame;
     } catch {
       // Bytes written straight to the protocol descriptor by user code: keep them as output.
-      this.onLog?.('stdout', line);
+      this.log('stdout', line);
       return;
     }
     if (frame.type === 'log') {
-      this.onLog?.(frame.stream ?? 'stdout', frame.message ?? '');
+      this.log(frame.stream ?? 'stdout', frame.message ?? '');
       return;
     }
     const waiter = this.waiter;
@@ -143,7 +158,12 @@ export class ShimConnection {
   private onStderrLine(line: string): void {
     this.stderrTail.push(line);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    this.onLog?.('stderr', line);
+    this.log('stderr', line);
+  }
+
+  private log(stream: LogStream, message: string): void {
+    if (this.muted || !this.onLog) return;
+    if (!this.onLog(stream, message)) this.muted = true;
   }
 
   private onExit(exit: SandboxExit): void {

@@ -37,9 +37,10 @@ export class InvocationLogsService {
     return log;
   }
 
-  append(log: LiveLog, stream: LogStream, message: string): void {
+  /** Records and publishes a line; returns false once the log is full (or finished). */
+  append(log: LiveLog, stream: LogStream, message: string): boolean {
     const line = log.append(stream, message);
-    if (!line) return;
+    if (!line) return false;
     const event: LogLineEvent = {
       kind: 'line',
       invocationId: log.invocationId,
@@ -50,6 +51,7 @@ export class InvocationLogsService {
     };
     this.events.publish(invocationLogsChannel(log.invocationId), event);
     this.events.publish(functionLogsChannel(log.functionId), event);
+    return true;
   }
 
   /** Call once the lines are stored with the invocation record: ends the live stream. */
