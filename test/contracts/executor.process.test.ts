@@ -1,0 +1,3 @@
+import { executorContract } from './executor.contract.js';
+
+executorContract('process');
