@@ -7,7 +7,7 @@ import { SandboxDriver } from './sandbox-driver.js';
 import { type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { dependencyModulePath } from '@/modules/runtimes/dependency-layout.js';
-import { FunctionLoadError, isOutOfMemory, SandboxExitedError, ShimConnection } from './shim-connection.js';
+import { FunctionLoadError, isOutOfMemory, isOutOfMemoryError, SandboxExitedError, ShimConnection } from './shim-connection.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -68,6 +68,12 @@ export class ExecutorService implements OnModuleDestroy {
       // process, over its whole life.
       const memoryPeakBytes = (await handle.memoryPeakBytes().catch(() => null)) ?? result.metrics?.maxRssBytes ?? null;
       const metrics = { durationMs, memoryPeakBytes, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
+      if (!result.ok && isOutOfMemoryError(result.error)) {
+        // Its memory is in an unknown state: not reused.
+        pool.release(sandbox, false);
+        const message = `The function exceeded its ${target.memoryLimitMb} MB memory limit (${result.error?.type}: ${result.error?.message})`;
+        return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
+      }
       pool.release(sandbox, true);
       if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };

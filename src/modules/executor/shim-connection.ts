@@ -15,6 +15,8 @@ export class SandboxExitedError extends Error {
   constructor(
     readonly exit: SandboxExit,
     readonly stderrTail: string[],
+    /** The runtime said on stderr that it ran out of memory (possibly before a long stack trace). */
+    readonly reportedOutOfMemory = false,
   ) {
     super(describeExit(exit, stderrTail));
   }
@@ -62,6 +64,7 @@ export class ShimConnection {
   /** The invocation's log is full: its lines are dropped as cheaply as possible. */
   private muted = false;
   private readonly stderrTail: string[] = [];
+  private reportedOutOfMemory = false;
   private exit: SandboxExit | null = null;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
   oversizedFrame = false;
@@ -122,7 +125,7 @@ export class ShimConnection {
   }
 
   private expect(types: string[]): Promise<ShimFrame> {
-    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrTail));
+    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrTail, this.reportedOutOfMemory));
     return new Promise((resolve, reject) => {
       this.waiter = {
         resolve: (frame) => (types.includes(frame.type) ? resolve(frame) : reject(new Error(`Unexpected shim frame ${frame.type}`))),
@@ -158,6 +161,7 @@ export class ShimConnection {
   private onStderrLine(line: string): void {
     this.stderrTail.push(line);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    if (!this.reportedOutOfMemory && HEAP_OOM.test(line)) this.reportedOutOfMemory = true;
     this.log('stderr', line);
   }
 
@@ -171,7 +175,7 @@ export class ShimConnection {
     const waiter = this.waiter;
     this.waiter = null;
     // Let the last stderr lines arrive before reporting why the sandbox died.
-    setImmediate(() => waiter?.reject(new SandboxExitedError(exit, this.stderrTail)));
+    setImmediate(() => waiter?.reject(new SandboxExitedError(exit, this.stderrTail, this.reportedOutOfMemory)));
   }
 }
 
@@ -179,7 +183,16 @@ const HEAP_OOM = /heap out of memory|Array buffer allocation failed|MemoryError|
 
 /** Whether an exit looks like the sandbox ran out of memory. */
 export function isOutOfMemory(error: SandboxExitedError): boolean {
-  return error.exit.oomKilled || error.stderrTail.some((line) => HEAP_OOM.test(line));
+  return error.exit.oomKilled || error.reportedOutOfMemory;
+}
+
+/**
+ * Whether an error the function threw means it ran out of memory: where limits are
+ * rlimits, allocations fail inside the function instead of the sandbox being killed.
+ */
+export function isOutOfMemoryError(error: InvocationErrorRecord | undefined): boolean {
+  if (!error) return false;
+  return error.type === 'MemoryError' || (error.type === 'RangeError' && /Array buffer allocation failed/.test(error.message));
 }
 
 function describeExit(exit: SandboxExit, stderrTail: string[]): string {

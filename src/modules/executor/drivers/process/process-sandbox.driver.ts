@@ -167,13 +167,15 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       binds.push({ fd: FIRST_BIND_FD + descriptors.length, path: SANDBOX_DEPENDENCIES_DIR });
       descriptors.push(dependencies);
     }
+    // Only limits that must be joined before the command runs need bwrap to wait for us.
+    const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : undefined;
     let child: ChildProcess;
     try {
-      const layout = { ...isolation.layout, descriptorBinds: binds, sync: { infoFd: INFO_FD, blockFd: BLOCK_FD } };
+      const layout = { ...isolation.layout, descriptorBinds: binds, sync };
       child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
         env: {},
         cwd: '/',
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', ...descriptors],
+        stdio: ['pipe', 'pipe', 'pipe', sync ? 'pipe' : 'ignore', sync ? 'pipe' : 'ignore', ...descriptors],
         ...this.identity(),
       });
     } finally {
@@ -181,7 +183,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     }
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
     const sandbox = new SandboxProcess(child, limits, dependencies === null ? null : SANDBOX_DEPENDENCIES_DIR, () => child.kill('SIGKILL'));
-    await releaseWhenAttached(child, limits);
+    if (sync) await releaseWhenAttached(child, limits);
     return sandbox;
   }
 
@@ -220,17 +222,14 @@ function releaseWhenAttached(child: ChildProcess, limits: SandboxLimits): Promis
   const block = child.stdio[BLOCK_FD] as Writable;
   block.on('error', () => undefined);
   info.on('error', () => undefined);
-  if (!limits.needsAttach) {
-    block.end('1');
-    info.destroy();
-    return Promise.resolve();
-  }
   return new Promise((resolve, reject) => {
     let text = '';
     const done = (error?: Error) => {
       clearTimeout(timer);
       child.off('exit', onExit);
-      info.destroy();
+      // Drained, not destroyed: bwrap dies of SIGPIPE if it writes to a closed descriptor.
+      info.removeAllListeners('data');
+      info.resume();
       if (error) {
         child.kill('SIGKILL');
         reject(error);
