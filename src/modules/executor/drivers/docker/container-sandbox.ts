@@ -12,6 +12,9 @@ export class ContainerSandbox implements SandboxHandle {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
   readonly exited: Promise<SandboxExit>;
+  /** Settles once the container is removed (shortly after `exited`). */
+  readonly removed: Promise<void>;
+  private removal: Promise<void> | null = null;
   private killed = false;
   private ended = false;
   private lastPeak: number | null = null;
@@ -25,6 +28,8 @@ export class ContainerSandbox implements SandboxHandle {
   ) {
     docker.modem.demuxStream(stream, this.stdout, this.stderr);
     stream.on('error', () => undefined);
+    let markRemoved: () => void = () => undefined;
+    this.removed = new Promise((resolve) => (markRemoved = resolve));
     this.exited = new Promise((resolve) => {
       let closed = false;
       const onClose = () => {
@@ -32,7 +37,10 @@ export class ContainerSandbox implements SandboxHandle {
         closed = true;
         this.stdout.end();
         this.stderr.end();
-        void this.finish().then(resolve);
+        void this.finish().then((exit) => {
+          resolve(exit);
+          void this.remove().then(markRemoved);
+        });
       };
       stream.once('end', onClose);
       stream.once('close', onClose);
@@ -50,7 +58,7 @@ export class ContainerSandbox implements SandboxHandle {
   kill(): void {
     if (this.killed || this.ended) return;
     this.killed = true;
-    this.container.remove({ force: true }).catch(() => undefined);
+    void this.remove();
   }
 
   async resetMemoryPeak(): Promise<void> {
@@ -74,7 +82,15 @@ export class ContainerSandbox implements SandboxHandle {
         // Removed meanwhile.
       }
     }
-    await this.container.remove({ force: true }).catch(() => undefined);
     return exit;
+  }
+
+  /** Force-removes the container once, however many times it is asked. */
+  private remove(): Promise<void> {
+    this.removal ??= this.container.remove({ force: true }).then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.removal;
   }
 }

@@ -117,7 +117,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
   async onApplicationShutdown(): Promise<void> {
     const sandboxes = [...this.live];
     for (const sandbox of sandboxes) sandbox.kill();
-    await Promise.all(sandboxes.map((s) => s.exited));
+    await Promise.all(sandboxes.map((s) => s.removed));
     await this.removeContainers((labels) => labels[INSTANCE_LABEL] === this.instanceId);
   }
 
