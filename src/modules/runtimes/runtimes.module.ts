@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ArtifactBuilder } from './artifact-builder.js';
+import { RuntimesResolver } from './runtimes.resolver.js';
+import { RuntimesService } from './runtimes.service.js';
 
 @Module({
-  providers: [ArtifactBuilder],
-  exports: [ArtifactBuilder],
+  providers: [ArtifactBuilder, RuntimesService, RuntimesResolver],
+  exports: [ArtifactBuilder, RuntimesService],
 })
 export class RuntimesModule {}
