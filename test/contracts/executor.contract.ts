@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -199,6 +199,29 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(value.env).toEqual({ API_URL: 'https://example.test', MODE: 'demo' });
       expect(value.initial.join('\n')).not.toContain(SENTINEL);
       expect(value.initial.join('\n')).not.toMatch(/secret/);
+    });
+
+    it("exposes the version's dependencies read-only and resolves modules from them", async () => {
+      // The sandbox user must reach them: a traversable data dir, a readable tree (as the builder makes it).
+      chmodSync(dataDir, 0o711);
+      const dependencies = join(dataDir, 'deps', 'contract');
+      mkdirSync(join(dependencies, 'node_modules', 'contract-dep'), { recursive: true });
+      writeFileSync(join(dependencies, 'node_modules', 'contract-dep', 'index.js'), 'module.exports = (x) => `dep says ${x}`;');
+      for (const dir of [join(dataDir, 'deps'), dependencies, join(dependencies, 'node_modules'), join(dependencies, 'node_modules', 'contract-dep')]) chmodSync(dir, 0o755);
+      const fn = target(
+        `module.exports = async () => {
+          const fs = require('node:fs');
+          let write;
+          try { fs.writeFileSync(require.resolve('contract-dep'), 'tampered'); write = 'WRITTEN'; } catch (error) { write = error.code; }
+          return { said: require('contract-dep')('hi'), at: require.resolve('contract-dep'), write };
+        };`,
+        { dependenciesDir: dependencies },
+      );
+      const { outcome } = await run(fn);
+      expect(outcome).toMatchObject({
+        status: 'SUCCEEDED',
+        value: { said: 'dep says hi', at: '/opt/fngraph/deps/node_modules/contract-dep/index.js', write: expect.not.stringMatching(/WRITTEN/) },
+      });
     });
 
     it('fails a response larger than the cap and serves the next one', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -13,6 +13,7 @@ import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
 import { createServer, startServer } from '@/server.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-isolation-'));
+chmodSync(dataDir, 0o711);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function configWith(env: Record<string, string>): AppConfig {
@@ -50,6 +51,27 @@ describe('process executor isolation', () => {
       await handle.exited;
     } finally {
       warn.mockRestore();
+      await moduleRef.close();
+    }
+  });
+
+  it('names the directory in the way when the sandbox user cannot reach a dependency cache', async () => {
+    const hidden = mkdtempSync(join(dataDir, 'private-'));
+    const dependencies = join(hidden, 'deps');
+    mkdirSync(dependencies, { mode: 0o755 });
+    const { moduleRef, driver } = await startDriver({});
+    try {
+      const start = driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'unreachable', dependenciesDir: dependencies });
+      if (process.getuid?.() === 0) {
+        // As root the sandbox runs as FNGRAPH_SANDBOX_UID, which cannot traverse a 0700 directory.
+        await expect(start).rejects.toThrow(`cannot reach the dependency cache at ${dependencies}: ${hidden} is not traversable by uid 10001`);
+      } else {
+        const handle = await start;
+        handle.kill();
+        await handle.exited;
+      }
+      expect(driver.liveSandboxes).toBe(0);
+    } finally {
       await moduleRef.close();
     }
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -19,6 +19,9 @@ export interface TestServer {
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-test-'));
+  // Traversable, not listable: process sandboxes run as another user (when the tests run
+  // as root) and must reach the dependency cache inside, like a production data dir.
+  chmodSync(dataDir, 0o711);
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 
-/** The first child descriptor used for directory binds (0-2 stdio, 3 info, 4 block). */
-export const FIRST_BIND_FD = 5;
+/** Child descriptors bwrap reports the sandbox pid on, and waits on before the command. */
 export const INFO_FD = 3;
 export const BLOCK_FD = 4;
 
@@ -13,25 +12,15 @@ export interface BubblewrapProbe {
 }
 
 /**
- * Runs `interpreter -e 0`-style `probeCommand` in a sandbox with the real layout, as the
- * sandbox user: catches kernels without unprivileged user namespaces, a missing
- * `--disable-userns`, unreadable binds... once at start-up rather than at every cold start.
+ * Runs `probeCommand` in a sandbox with the real layout, as the sandbox user: catches
+ * kernels without unprivileged user namespaces, a bwrap without `--disable-userns`,
+ * unreachable binds... once at start-up rather than at every cold start.
  */
-export function probeBubblewrap(
-  bwrap: string,
-  layout: BwrapLayout,
-  descriptors: number[],
-  probeCommand: string[],
-  identity: { uid?: number; gid?: number },
-): BubblewrapProbe {
-  const args = bwrapArguments(
-    { ...layout, descriptorBinds: layout.descriptorBinds, sync: undefined },
-    probeCommand,
-  );
-  const result = spawnSync(bwrap, args, {
+export function probeBubblewrap(bwrap: string, layout: BwrapLayout, probeCommand: string[], identity: { uid?: number; gid?: number }): BubblewrapProbe {
+  const result = spawnSync(bwrap, bwrapArguments({ ...layout, sync: undefined }, probeCommand), {
     env: {},
     cwd: '/',
-    stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', ...descriptors],
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 15_000,
     encoding: 'utf8',
     ...identity,

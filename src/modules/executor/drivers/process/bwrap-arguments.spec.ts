@@ -4,9 +4,9 @@ import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 const LAYOUT: BwrapLayout = {
   readOnlyBinds: ['/usr'],
   symlinks: [{ path: '/lib', target: 'usr/lib' }],
-  descriptorBinds: [
-    { fd: 5, path: '/opt/fngraph/shims' },
-    { fd: 6, path: '/opt/fngraph/deps' },
+  binds: [
+    { source: '/srv/fngraph/shims', path: '/opt/fngraph/shims' },
+    { source: '/srv/data/deps/3f2a', path: '/opt/fngraph/deps' },
   ],
   hidden: ['/usr/src/app'],
   tmpBytes: 64 * 1024 * 1024,
@@ -31,21 +31,22 @@ describe('bwrapArguments', () => {
   });
 
   it('binds only what it is given, read-only, and never the host root', () => {
-    expect(valuesOf(args, '--ro-bind', 2)).toEqual([['/usr', '/usr']]);
+    expect(valuesOf(args, '--ro-bind', 2)).toEqual([
+      ['/usr', '/usr'],
+      ['/srv/fngraph/shims', '/opt/fngraph/shims'],
+      ['/srv/data/deps/3f2a', '/opt/fngraph/deps'],
+    ]);
     expect(args).not.toContain('--bind');
     expect(args).not.toContain('--dev-bind');
-    expect(valuesOf(args, '--ro-bind-fd', 2)).toEqual([
-      ['5', '/opt/fngraph/shims'],
-      ['6', '/opt/fngraph/deps'],
-    ]);
     expect(valuesOf(args, '--symlink', 2)).toEqual([['usr/lib', '/lib']]);
   });
 
   it('covers hidden paths after the binds, and keeps only /tmp writable', () => {
     const hide = args.indexOf('/usr/src/app');
     expect(args[hide - 1]).toBe('--tmpfs');
-    expect(hide).toBeGreaterThan(args.indexOf('--ro-bind'));
-    expect(args.lastIndexOf('/usr/src/app')).toBeGreaterThan(args.lastIndexOf('--ro-bind-fd'));
+    expect(hide).toBeGreaterThan(args.indexOf('/usr'));
+    expect(hide).toBeLessThan(args.indexOf('/srv/fngraph/shims'));
+    expect(args.lastIndexOf('/usr/src/app')).toBeGreaterThan(args.indexOf('/opt/fngraph/deps'));
     expect(valuesOf(args, '--remount-ro')).toEqual([['/usr/src/app'], ['/dev'], ['/']]);
     const tmp = args.indexOf('/tmp');
     expect(args.slice(tmp - 3, tmp)).toEqual(['--size', String(64 * 1024 * 1024), '--tmpfs']);

@@ -5,10 +5,11 @@ export interface BwrapLayout {
   /** Symbolic links in the sandbox root, e.g. `/lib` → `usr/lib` on merged-/usr systems. */
   symlinks: readonly { path: string; target: string }[];
   /**
-   * Directories bound read-only from descriptors the server opened (child descriptor
-   * number → path): no permission on the host path is needed, only on the files.
+   * Host directories bound read-only at a sandbox path (interpreter, shims,
+   * dependencies), after the hidden paths are covered. The sandbox user must be able
+   * to reach them: bwrap resolves them with its permissions.
    */
-  descriptorBinds: readonly { fd: number; path: string }[];
+  binds: readonly { source: string; path: string }[];
   /** Paths inside bound directories covered by an empty read-only tmpfs (the data dir...). */
   hidden: readonly string[];
   tmpBytes: number;
@@ -27,10 +28,10 @@ export function bwrapArguments(layout: BwrapLayout, command: readonly string[]):
   args.push('--hostname', 'fngraph');
   for (const dir of layout.readOnlyBinds) args.push('--ro-bind', dir, dir);
   for (const { path, target } of layout.symlinks) args.push('--symlink', target, path);
-  // Hidden paths become empty before the descriptor binds, which may need to create
-  // their mount points inside them, and read-only after.
+  // Hidden paths become empty before the other binds, which may need to create their
+  // mount points inside them, and read-only after.
   for (const path of layout.hidden) args.push('--tmpfs', path);
-  for (const { fd, path } of layout.descriptorBinds) args.push('--ro-bind-fd', String(fd), path);
+  for (const { source, path } of layout.binds) args.push('--ro-bind', source, path);
   for (const path of layout.hidden) args.push('--remount-ro', path);
   args.push('--size', String(layout.tmpBytes), '--tmpfs', '/tmp');
   args.push('--proc', '/proc', '--dev', '/dev', '--size', String(Math.min(layout.tmpBytes, 16 * 1024 * 1024)), '--tmpfs', '/dev/shm');

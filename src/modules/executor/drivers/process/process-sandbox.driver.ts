@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, openSync, realpathSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -9,11 +9,12 @@ import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
 import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
-import { BLOCK_FD, FIRST_BIND_FD, INFO_FD, probeBubblewrap } from './bubblewrap.js';
+import { BLOCK_FD, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
 import { openResourceLimiter } from './limits/open-resource-limiter.js';
 import type { ResourceLimiter, SandboxLimits } from './limits/resource-limiter.js';
 import { NoLimiter } from './limits/rlimit.limiter.js';
+import { type SandboxIdentity, unreachableReason } from './reachability.js';
 import { planFilesystem } from './sandbox-filesystem.js';
 import { SandboxProcess } from './sandbox-process.js';
 
@@ -25,8 +26,6 @@ const ATTACH_TIMEOUT_MS = 10_000;
 interface Isolation {
   bwrap: string;
   layout: BwrapLayout;
-  /** Open directories bound into every sandbox, in `layout.descriptorBinds` order. */
-  descriptors: number[];
 }
 
 type Interpreter = 'node' | 'python3';
@@ -105,7 +104,6 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     for (const sandbox of sandboxes) sandbox.kill();
     await Promise.all(sandboxes.map((s) => s.exited.then(() => s.disposed)));
     this.limiter.close();
-    for (const fd of this.isolation?.descriptors ?? []) closeSync(fd);
     this.isolation = null;
   }
 
@@ -121,12 +119,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     let problem = bwrap ? null : `bubblewrap (${sandbox.bwrapBinary}) is not installed`;
     if (bwrap) {
       const isolation = this.prepareIsolation(bwrap);
-      const probe = probeBubblewrap(bwrap, isolation.layout, isolation.descriptors, [this.interpreters.node, '-e', '0'], this.identity());
+      const node = this.interpreters.node;
+      if (!node) throw new Error('No usable Node.js interpreter for sandboxes (FNGRAPH_SANDBOX_NODE_BINARY)');
+      const probe = probeBubblewrap(bwrap, isolation.layout, [node, '-e', '0'], this.identity());
       if (probe.ok) this.isolation = isolation;
-      else {
-        for (const fd of isolation.descriptors) closeSync(fd);
-        problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
-      }
+      else problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
     }
     if (problem) {
       const message = `${problem}. Function sandboxes would run as plain processes, with the host's filesystem and network: isolation is WEAK.`;
@@ -143,46 +140,61 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private prepareIsolation(bwrap: string): Isolation {
     const secret = [this.config.dataDir, packageRoot(SHIMS_DIR)].map((p) => realpathOrNull(p) ?? p);
+    const shimsDir = realpathSync(SHIMS_DIR);
+    this.assertReachable(shimsDir, 'the fngraph installation');
+    for (const [name, binary] of Object.entries(this.interpreters) as [Interpreter, string | null][]) {
+      const reason = binary && this.unreachable(dirname(binary));
+      if (!reason) continue;
+      // One runtime lost, not the server: the others still work.
+      this.logger.warn(`The ${name} interpreter ${binary} is not usable in sandboxes: ${reason}`);
+      this.interpreters[name] = null;
+    }
     const interpreters = Object.values(this.interpreters).filter((p): p is string => p !== null);
-    const plan = planFilesystem({ interpreters, shimsDir: realpathSync(SHIMS_DIR), secret });
-    const descriptors = plan.hostDirectories.map(({ hostPath }) => openSync(hostPath, 'r'));
+    const plan = planFilesystem({ interpreters, shimsDir, secret });
     const layout: BwrapLayout = {
       readOnlyBinds: plan.readOnlyBinds,
       symlinks: plan.symlinks,
-      descriptorBinds: plan.hostDirectories.map(({ path }, i) => ({ fd: FIRST_BIND_FD + i, path })),
+      binds: plan.binds,
       hidden: plan.hidden,
       tmpBytes: this.config.sandbox.tmpMb * MiB,
       env: { HOME: '/tmp', PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
     };
-    return { bwrap, layout, descriptors };
+    return { bwrap, layout };
+  }
+
+  /** Why the sandbox user cannot reach a directory bwrap must bind; only a concern when switching to that user. */
+  private unreachable(dir: string): string | null {
+    const identity = this.identity();
+    if (identity.uid === undefined || identity.gid === undefined) return null;
+    return unreachableReason(dir, identity as SandboxIdentity);
+  }
+
+  private assertReachable(dir: string, what: string): void {
+    const reason = this.unreachable(dir);
+    if (reason) throw new Error(`Sandboxes run as uid ${this.config.sandbox.uid} and cannot reach ${what} at ${dir}: ${reason}`);
   }
 
   private async startIsolated(isolation: Isolation, spec: SandboxSpec, interpreter: string, limits: SandboxLimits): Promise<SandboxProcess> {
     const runtime = runtimeDefinition(spec.runtime);
     const { args } = runtime.command(join(SANDBOX_SHIMS_DIR, runtime.shim), spec.memoryLimitMb);
-    const descriptors = [...isolation.descriptors];
-    const binds = [...isolation.layout.descriptorBinds];
-    const dependencies = spec.dependenciesDir === null ? null : openSync(spec.dependenciesDir, 'r');
-    if (dependencies !== null) {
-      binds.push({ fd: FIRST_BIND_FD + descriptors.length, path: SANDBOX_DEPENDENCIES_DIR });
-      descriptors.push(dependencies);
+    const binds = [...isolation.layout.binds];
+    if (spec.dependenciesDir !== null) {
+      const dependencies = realpathSync(spec.dependenciesDir);
+      this.assertReachable(dependencies, 'the dependency cache');
+      binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
     // Only limits that must be joined before the command runs need bwrap to wait for us.
     const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : undefined;
-    let child: ChildProcess;
-    try {
-      const layout = { ...isolation.layout, descriptorBinds: binds, sync };
-      child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
-        env: {},
-        cwd: '/',
-        stdio: ['pipe', 'pipe', 'pipe', sync ? 'pipe' : 'ignore', sync ? 'pipe' : 'ignore', ...descriptors],
-        ...this.identity(),
-      });
-    } finally {
-      if (dependencies !== null) closeSync(dependencies);
-    }
+    const layout = { ...isolation.layout, binds, sync };
+    const child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
+      env: {},
+      cwd: '/',
+      stdio: ['pipe', 'pipe', 'pipe', sync ? 'pipe' : 'ignore', sync ? 'pipe' : 'ignore'],
+      ...this.identity(),
+    });
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
-    const sandbox = new SandboxProcess(child, limits, dependencies === null ? null : SANDBOX_DEPENDENCIES_DIR, () => child.kill('SIGKILL'));
+    const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
+    const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'));
     if (sync) await releaseWhenAttached(child, limits);
     return sandbox;
   }

@@ -14,7 +14,7 @@ const MERGED_USR = fakeFs({
 });
 
 describe('planFilesystem', () => {
-  it('binds /usr, links the merged-/usr directories and mounts the shims by descriptor', () => {
+  it('binds /usr, links the merged-/usr directories and mounts the shims', () => {
     const plan = planFilesystem({ interpreters: ['/usr/bin/node', '/usr/bin/python3.11'], shimsDir: '/srv/app/shims', secret: ['/srv/app', '/var/lib/fngraph'] }, MERGED_USR);
     expect(plan).toEqual({
       readOnlyBinds: ['/usr'],
@@ -23,17 +23,17 @@ describe('planFilesystem', () => {
         { path: '/lib64', target: 'usr/lib64' },
         { path: '/bin', target: 'usr/bin' },
       ],
-      hostDirectories: [{ hostPath: '/srv/app/shims', path: '/opt/fngraph/shims' }],
+      binds: [{ source: '/srv/app/shims', path: '/opt/fngraph/shims' }],
       hidden: [],
     });
   });
 
   it('adds the bin and lib directories of an interpreter outside the system directories', () => {
     const plan = planFilesystem({ interpreters: ['/opt/node-v20/bin/node'], shimsDir: '/s', secret: [] }, MERGED_USR);
-    expect(plan.hostDirectories).toEqual([
-      { hostPath: '/opt/node-v20/bin', path: '/opt/node-v20/bin' },
-      { hostPath: '/opt/node-v20/lib', path: '/opt/node-v20/lib' },
-      { hostPath: '/s', path: '/opt/fngraph/shims' },
+    expect(plan.binds).toEqual([
+      { source: '/opt/node-v20/bin', path: '/opt/node-v20/bin' },
+      { source: '/opt/node-v20/lib', path: '/opt/node-v20/lib' },
+      { source: '/s', path: '/opt/fngraph/shims' },
     ]);
   });
 
@@ -43,6 +43,6 @@ describe('planFilesystem', () => {
       MERGED_USR,
     );
     expect(plan.hidden).toEqual(['/usr/src/app', '/usr/src/app/data']);
-    expect(plan.hostDirectories.map((d) => d.path)).toEqual(['/usr/src/app/node_modules/node/bin', '/opt/fngraph/shims']);
+    expect(plan.binds.map((d) => d.path)).toEqual(['/usr/src/app/node_modules/node/bin', '/opt/fngraph/shims']);
   });
 });

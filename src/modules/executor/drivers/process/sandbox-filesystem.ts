@@ -10,8 +10,8 @@ const SYSTEM_DIRECTORIES = ['/usr', '/lib', '/lib64', '/lib32', '/libx32', '/bin
 export interface FilesystemPlan {
   readOnlyBinds: string[];
   symlinks: { path: string; target: string }[];
-  /** Host directories the server opens once and binds by descriptor. */
-  hostDirectories: { hostPath: string; path: string }[];
+  /** Host directories bound after the system ones: interpreters outside them, the shims. */
+  binds: { source: string; path: string }[];
   hidden: string[];
 }
 
@@ -31,7 +31,7 @@ export interface FilesystemNeeds {
  * installed under /usr) are covered.
  */
 export function planFilesystem(needs: FilesystemNeeds, probe: (path: string) => PathKind = probePath): FilesystemPlan {
-  const plan: FilesystemPlan = { readOnlyBinds: [], symlinks: [], hostDirectories: [], hidden: [] };
+  const plan: FilesystemPlan = { readOnlyBinds: [], symlinks: [], binds: [], hidden: [] };
   for (const dir of SYSTEM_DIRECTORIES) {
     const kind = probe(dir);
     if (kind.kind === 'directory') plan.readOnlyBinds.push(dir);
@@ -40,7 +40,7 @@ export function planFilesystem(needs: FilesystemNeeds, probe: (path: string) => 
   const visible = (path: string) => plan.readOnlyBinds.some((dir) => covers(dir, path));
   plan.hidden = needs.secret.filter(visible);
   const addHostDirectory = (dir: string) => {
-    if (!plan.hostDirectories.some((d) => d.hostPath === dir)) plan.hostDirectories.push({ hostPath: dir, path: dir });
+    if (!plan.binds.some((d) => d.source === dir)) plan.binds.push({ source: dir, path: dir });
   };
   for (const interpreter of needs.interpreters) {
     const bin = dirname(interpreter);
@@ -49,12 +49,12 @@ export function planFilesystem(needs: FilesystemNeeds, probe: (path: string) => 
     const lib = join(dirname(bin), 'lib');
     if (probe(lib).kind === 'directory') addHostDirectory(lib);
   }
-  for (const { hostPath } of plan.hostDirectories) {
+  for (const { source } of plan.binds) {
     for (const secret of needs.secret) {
-      if (covers(hostPath, secret) && !plan.hidden.includes(secret)) plan.hidden.push(secret);
+      if (covers(source, secret) && !plan.hidden.includes(secret)) plan.hidden.push(secret);
     }
   }
-  plan.hostDirectories.push({ hostPath: needs.shimsDir, path: SANDBOX_SHIMS_DIR });
+  plan.binds.push({ source: needs.shimsDir, path: SANDBOX_SHIMS_DIR });
   return plan;
 }
 
