@@ -5,6 +5,13 @@ import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 export const INFO_FD = 3;
 export const BLOCK_FD = 4;
 
+/** Which optional options this bwrap build accepts, from its `--help`. */
+export function bubblewrapFeatures(bwrap: string): BwrapLayout['features'] {
+  const help = spawnSync(bwrap, ['--help'], { encoding: 'utf8', timeout: 5000 });
+  const text = `${help.stdout ?? ''}${help.stderr ?? ''}`;
+  return { disableUserns: text.includes('--disable-userns'), tmpfsSize: text.includes('--size') };
+}
+
 export interface BubblewrapProbe {
   ok: boolean;
   /** Why it cannot be used (bwrap's own message). */

@@ -12,6 +12,7 @@ const LAYOUT: BwrapLayout = {
   tmpBytes: 64 * 1024 * 1024,
   env: { HOME: '/tmp' },
   sync: { infoFd: 3, blockFd: 4 },
+  features: { disableUserns: true, tmpfsSize: true },
 };
 
 /** The values following each occurrence of `option`. */
@@ -50,6 +51,13 @@ describe('bwrapArguments', () => {
     expect(valuesOf(args, '--remount-ro')).toEqual([['/usr/src/app'], ['/dev'], ['/']]);
     const tmp = args.indexOf('/tmp');
     expect(args.slice(tmp - 3, tmp)).toEqual(['--size', String(64 * 1024 * 1024), '--tmpfs']);
+  });
+
+  it('leaves out options an older bubblewrap does not know', () => {
+    const old = bwrapArguments({ ...LAYOUT, features: { disableUserns: false, tmpfsSize: false } }, ['x']);
+    expect(old).not.toContain('--disable-userns');
+    expect(old).not.toContain('--size');
+    expect(old).toContain('--unshare-user');
   });
 
   it('ends with the synchronisation descriptors and the command', () => {

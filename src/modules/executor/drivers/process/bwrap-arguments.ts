@@ -16,6 +16,8 @@ export interface BwrapLayout {
   env: Readonly<Record<string, string>>;
   /** bwrap writes the sandbox's pid here, then waits on `blockFd` before running the command. */
   sync?: { infoFd: number; blockFd: number };
+  /** Options this bwrap build knows (`--disable-userns` is 0.8+, `--size` 0.7+). */
+  features: { disableUserns: boolean; tmpfsSize: boolean };
 }
 
 /**
@@ -24,7 +26,9 @@ export interface BwrapLayout {
  * read-only, a private tmpfs /tmp, a fresh /proc and minimal /dev, no environment.
  */
 export function bwrapArguments(layout: BwrapLayout, command: readonly string[]): string[] {
-  const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--clearenv'];
+  const args = ['--unshare-all', '--unshare-user'];
+  if (layout.features.disableUserns) args.push('--disable-userns');
+  args.push('--die-with-parent', '--new-session', '--clearenv');
   args.push('--hostname', 'fngraph');
   for (const dir of layout.readOnlyBinds) args.push('--ro-bind', dir, dir);
   for (const { path, target } of layout.symlinks) args.push('--symlink', target, path);
@@ -33,8 +37,10 @@ export function bwrapArguments(layout: BwrapLayout, command: readonly string[]):
   for (const path of layout.hidden) args.push('--tmpfs', path);
   for (const { source, path } of layout.binds) args.push('--ro-bind', source, path);
   for (const path of layout.hidden) args.push('--remount-ro', path);
-  args.push('--size', String(layout.tmpBytes), '--tmpfs', '/tmp');
-  args.push('--proc', '/proc', '--dev', '/dev', '--size', String(Math.min(layout.tmpBytes, 16 * 1024 * 1024)), '--tmpfs', '/dev/shm');
+  // tmpfs pages count towards the memory limit either way; the size caps them earlier.
+  const size = (bytes: number) => (layout.features.tmpfsSize ? ['--size', String(bytes)] : []);
+  args.push(...size(layout.tmpBytes), '--tmpfs', '/tmp');
+  args.push('--proc', '/proc', '--dev', '/dev', ...size(Math.min(layout.tmpBytes, 16 * 1024 * 1024)), '--tmpfs', '/dev/shm');
   // The root (a tmpfs bwrap made) and /dev must not be writable either.
   args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', '/tmp');
   for (const [name, value] of Object.entries(layout.env)) args.push('--setenv', name, value);

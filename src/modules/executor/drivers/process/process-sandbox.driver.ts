@@ -9,7 +9,7 @@ import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
 import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
-import { BLOCK_FD, INFO_FD, probeBubblewrap } from './bubblewrap.js';
+import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
 import { openResourceLimiter } from './limits/open-resource-limiter.js';
 import type { ResourceLimiter, SandboxLimits } from './limits/resource-limiter.js';
@@ -158,7 +158,9 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       hidden: plan.hidden,
       tmpBytes: this.config.sandbox.tmpMb * MiB,
       env: { HOME: '/tmp', PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
+      features: bubblewrapFeatures(bwrap),
     };
+    if (!layout.features.disableUserns) this.logger.warn(`${bwrap} is older than 0.8: functions may create user namespaces inside their sandbox`);
     return { bwrap, layout };
   }
 
