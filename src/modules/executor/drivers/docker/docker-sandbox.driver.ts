@@ -45,7 +45,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     return this.initialise();
   }
 
-  /** Containers of this server currently running. */
+  /** Containers of this server that exist (running, or stopped and not yet removed). */
   get liveSandboxes(): number {
     return this.live.size;
   }
@@ -106,7 +106,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
         spec.dependenciesDir ? SANDBOX_DEPENDENCIES_DIR : null,
       );
       this.live.add(sandbox);
-      void sandbox.exited.then(() => this.live.delete(sandbox));
+      void sandbox.removed.then(() => this.live.delete(sandbox));
       return sandbox;
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
