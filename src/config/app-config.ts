@@ -77,6 +77,25 @@ export interface GraphQLLimitsConfig {
   maxDirectives: number;
 }
 
+/** How sandboxes are contained, for both executors (see README, "Sandboxes"). */
+export interface SandboxConfig {
+  /** bubblewrap executable: a path, or a name looked up in the usual binary directories. */
+  bwrapBinary: string;
+  /** Refuse to start the process executor without working bubblewrap. */
+  requireIsolation: boolean;
+  /** How the process executor enforces memory/CPU/pids limits. */
+  limits: 'auto' | 'cgroup' | 'rlimit';
+  /** Host user and group sandboxes run as (process executor when started as root; Docker always). */
+  uid: number;
+  gid: number;
+  /** CPU share of one sandbox, in CPUs. */
+  cpus: number;
+  /** Processes plus threads one sandbox may have. */
+  pidsLimit: number;
+  /** Size of the sandbox's writable /tmp. */
+  tmpMb: number;
+}
+
 export class ConfigError extends Error {}
 
 /** The validated, typed configuration. Injected wherever a setting is needed. */
@@ -97,6 +116,8 @@ export class AppConfig {
   readonly executor: ExecutorKind;
   readonly sandboxNodeBinary: string;
   readonly sandboxPythonBinary: string;
+  readonly sandbox: SandboxConfig;
+  readonly dockerHost: string;
   readonly graphiql: boolean;
   /** How long running invocations may finish when the server stops. */
   readonly shutdownGraceSeconds: number;
@@ -151,6 +172,17 @@ export class AppConfig {
     this.executor = raw.FNGRAPH_EXECUTOR;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
+    this.sandbox = {
+      bwrapBinary: raw.FNGRAPH_SANDBOX_BWRAP_BINARY,
+      requireIsolation: raw.FNGRAPH_REQUIRE_ISOLATION,
+      limits: raw.FNGRAPH_SANDBOX_LIMITS,
+      uid: raw.FNGRAPH_SANDBOX_UID,
+      gid: raw.FNGRAPH_SANDBOX_GID,
+      cpus: raw.FNGRAPH_SANDBOX_CPUS,
+      pidsLimit: raw.FNGRAPH_SANDBOX_PIDS_LIMIT,
+      tmpMb: raw.FNGRAPH_SANDBOX_TMP_MB,
+    };
+    this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
     this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
     this.limits = {

@@ -52,6 +52,18 @@ export const configSchema = z.object({
   FNGRAPH_NPM_BINARY: z.string().min(1).default('npm'),
   FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: integer(300, 5, 3600),
   FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY: integer(2, 1, 64),
+  FNGRAPH_SANDBOX_BWRAP_BINARY: z.string().default('bwrap'),
+  FNGRAPH_REQUIRE_ISOLATION: boolean(false),
+  FNGRAPH_SANDBOX_LIMITS: z.enum(['auto', 'cgroup', 'rlimit']).default('auto'),
+  FNGRAPH_SANDBOX_UID: integer(10001, 1, 2 ** 31 - 1),
+  FNGRAPH_SANDBOX_GID: integer(10001, 1, 2 ** 31 - 1),
+  FNGRAPH_SANDBOX_CPUS: z.coerce.number().min(0.01).max(256).default(1),
+  FNGRAPH_SANDBOX_PIDS_LIMIT: integer(64, 8, 100_000),
+  FNGRAPH_SANDBOX_TMP_MB: integer(64, 1, 65536),
+  FNGRAPH_DOCKER_HOST: z
+    .string()
+    .default('unix:///var/run/docker.sock')
+    .refine((value) => /^(unix|tcp|http|https):\/\//.test(value), { message: 'must be unix:///path, tcp://host:port or http(s)://host:port' }),
   FNGRAPH_MAX_CODE_BYTES: integer(4 * MiB, 1024, 50 * MiB),
   FNGRAPH_MAX_BODY_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_MAX_TIMEOUT_SECONDS: integer(900, 1, 3600),

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { SANDBOX_DEPENDENCIES_DIR } from '@/modules/executor/sandbox-paths.js';
 import { SQLITE_FILE_NAME } from '@/infrastructure/storage/embedded/sqlite-database.js';
 import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
@@ -125,7 +126,9 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
     expect(body.six).toMatch(/^1\.\d+/);
     expect(body.text).toBe('bytes');
     const dir = builder().directoryFor(dependencySet('python3.11', { six: '>=1.16' }));
-    expect(body.from).toBe(join(dir, 'site-packages', 'six.py'));
+    // Mounted read-only into the sandbox at the same place in every executor.
+    expect(body.from).toBe(join(SANDBOX_DEPENDENCIES_DIR, 'site-packages', 'six.py'));
+    expect(existsSync(join(dir, 'site-packages', 'six.py'))).toBe(true);
   });
 
   it('fails the build of a package that does not exist, with a useful log, and refuses to invoke it (409)', async () => {
@@ -204,6 +207,8 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
 
 describe('dependency builds across server restarts', { timeout: NETWORK_TIMEOUT }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-restart-'));
+  // Like a production data directory: sandboxes (another user) must traverse it.
+  chmodSync(dataDir, 0o711);
   const env = { FNGRAPH_DATA_DIR: dataDir, FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64') };
   const dependenciesDir = join(dataDir, 'dependencies');
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -25,6 +25,9 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const ownDataDir = env.FNGRAPH_DATA_DIR === undefined;
   const dataDir = env.FNGRAPH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'fngraph-test-'));
+  // Traversable, not listable: process sandboxes run as another user (when the tests run
+  // as root) and must reach the dependency cache inside, like a production data dir.
+  if (ownDataDir) chmodSync(dataDir, 0o711);
   const config = AppConfig.fromEnvironment({
     // What npm and pip need to reach their registries from this machine (CA bundles, proxies).
     ...packageManagerEnvironment(process.env),

@@ -22,6 +22,7 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     functionVersion: ANY_ROLE,
     invocation: ANY_ROLE,
     invocations: ANY_ROLE,
+    runtimes: ANY_ROLE,
     apiKeys: 'authenticated',
     auditLog: ADMINS,
   },
@@ -76,4 +77,5 @@ export const DATA_TYPES = [
   'AuditEntryEdge',
   'FunctionMetrics',
   'BuildLogLine',
+  'Runtime',
 ] as const;

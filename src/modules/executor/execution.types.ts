@@ -32,7 +32,8 @@ export interface ExecutionRequest {
   invocationId: string;
   event: InvocationEvent;
   context: InvocationContext;
-  onLog: (stream: LogStream, message: string) => void;
+  /** Receives the output as it is produced; returns false once it wants no more (log cap). */
+  onLog: (stream: LogStream, message: string) => boolean;
 }
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'OOM_KILLED';

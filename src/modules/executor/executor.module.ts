@@ -1,21 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '@/config/app-config.js';
+import type { AppConfig, ExecutorKind } from '@/config/app-config.js';
+import { DockerSandboxDriver } from './drivers/docker/docker-sandbox.driver.js';
 import { ProcessSandboxDriver } from './drivers/process/process-sandbox.driver.js';
 import { ExecutorService } from './executor.service.js';
-import { InstanceReporter } from './instance-reporter.js';
 import { SandboxDriver } from './sandbox-driver.js';
+
+const DRIVERS: Record<ExecutorKind, new (config: AppConfig) => SandboxDriver> = {
+  process: ProcessSandboxDriver,
+  docker: DockerSandboxDriver,
+};
 
 /** The executor: sandbox pools on top of the driver chosen by `FNGRAPH_EXECUTOR`. */
 @Module({})
 export class ExecutorModule {
   static forConfig(config: AppConfig): DynamicModule {
-    const driver = { process: ProcessSandboxDriver }[config.executor as 'process'];
-    if (!driver) throw new Error(`Executor ${config.executor} is not available yet`);
     return {
       module: ExecutorModule,
       global: true,
-      providers: [{ provide: SandboxDriver, useClass: driver }, ExecutorService, InstanceReporter],
-      exports: [ExecutorService],
+      providers: [{ provide: SandboxDriver, useClass: DRIVERS[config.executor] }, ExecutorService],
+      exports: [ExecutorService, SandboxDriver],
     };
   }
 }

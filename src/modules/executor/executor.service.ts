@@ -5,9 +5,9 @@ import { ThrottledError } from '@/common/errors/domain-error.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { type PooledSandbox, SandboxPool } from './sandbox-pool.js';
-import { runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
+import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { dependencyModulePath } from '@/modules/runtimes/dependency-layout.js';
-import { FunctionLoadError, isOutOfMemory, SandboxExitedError, ShimConnection } from './shim-connection.js';
+import { FunctionLoadError, isOutOfMemory, isOutOfMemoryError, SandboxExitedError, ShimConnection } from './shim-connection.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -37,6 +37,11 @@ export class ExecutorService implements OnModuleDestroy {
     return this.driver.kind;
   }
 
+  /** Runtimes the configured driver can start on this host. */
+  availableRuntimes(): Promise<RuntimeId[]> {
+    return this.driver.availableRuntimes();
+  }
+
   async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
     const pool = this.poolFor(target);
     const acquireStart = performance.now();
@@ -53,19 +58,30 @@ export class ExecutorService implements OnModuleDestroy {
       timedOut = true;
       sandbox.connection.handle.kill();
     }, target.timeoutMs);
-    const started = performance.now();
+    const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
+    await handle.resetMemoryPeak();
+    const started = performance.now();
     try {
       const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
       const durationMs = round(performance.now() - started);
-      const metrics = { durationMs, memoryPeakBytes: result.metrics?.maxRssBytes ?? null, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
+      // The driver measures the whole sandbox (children, buffers); the shim only its own
+      // process, over its whole life.
+      const memoryPeakBytes = (await handle.memoryPeakBytes().catch(() => null)) ?? result.metrics?.maxRssBytes ?? null;
+      const metrics = { durationMs, memoryPeakBytes, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
+      if (!result.ok && isOutOfMemoryError(result.error)) {
+        // Its memory is in an unknown state: not reused.
+        pool.release(sandbox, false);
+        const message = `The function exceeded its ${target.memoryLimitMb} MB memory limit (${result.error?.type}: ${result.error?.message})`;
+        return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
+      }
       pool.release(sandbox, true);
       if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
     } catch (error) {
       pool.release(sandbox, false);
       const durationMs = round(performance.now() - started);
-      const memoryPeakBytes = await sandbox.connection.handle.memoryPeakBytes().catch(() => null);
+      const memoryPeakBytes = await handle.memoryPeakBytes().catch(() => null);
       return { ...this.describeFailure(error, timedOut, target, sandbox), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);

@@ -34,7 +34,13 @@ export interface SandboxHandle {
   readonly exited: Promise<SandboxExit>;
   /** Stops the sandbox at once (SIGKILL or container kill); safe to call twice. */
   kill(): void;
-  /** Peak memory of the sandbox in bytes, when the driver can measure it. */
+  /** Starts a new memory measurement (one per invocation); a no-op where peaks cannot be reset. */
+  resetMemoryPeak(): Promise<void>;
+  /**
+   * Peak memory of the whole sandbox in bytes since the last reset (or since it started
+   * where resets are not possible), or null when the driver cannot measure it.
+   * Still answers after the sandbox exited (the value at its exit).
+   */
   memoryPeakBytes(): Promise<number | null>;
 }
 

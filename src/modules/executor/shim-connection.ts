@@ -15,6 +15,8 @@ export class SandboxExitedError extends Error {
   constructor(
     readonly exit: SandboxExit,
     readonly stderrTail: string[],
+    /** The runtime said on stderr that it ran out of memory (possibly before a long stack trace). */
+    readonly reportedOutOfMemory = false,
   ) {
     super(describeExit(exit, stderrTail));
   }
@@ -44,6 +46,13 @@ interface Waiter {
 }
 
 const STDERR_TAIL_LINES = 20;
+/** Longest line kept from a sandbox's raw stderr (longer ones are truncated). */
+const MAX_STDERR_LINE = 64 * 1024;
+/** A log frame, recognised without parsing it (JSON from Node, or Python's spacing). */
+const LOG_FRAME = /^\{"type":\s?"log"/;
+
+/** Receives the invocation's output; returns false once it wants no more lines. */
+export type LogSink = (stream: LogStream, message: string) => boolean;
 
 /**
  * Speaks the shim protocol (see `runtimes/shims/node/shim.cjs`) with one sandbox:
@@ -51,8 +60,11 @@ const STDERR_TAIL_LINES = 20;
  */
 export class ShimConnection {
   private waiter: Waiter | null = null;
-  private onLog: ((stream: LogStream, message: string) => void) | null = null;
+  private onLog: LogSink | null = null;
+  /** The invocation's log is full: its lines are dropped as cheaply as possible. */
+  private muted = false;
   private readonly stderrTail: string[] = [];
+  private reportedOutOfMemory = false;
   private exit: SandboxExit | null = null;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
   oversizedFrame = false;
@@ -61,11 +73,14 @@ export class ShimConnection {
     readonly handle: SandboxHandle,
     maxFrameBytes: number,
   ) {
-    onLines(handle.stdout, (line) => this.onStdoutLine(line), maxFrameBytes, () => {
-      this.oversizedFrame = true;
-      handle.kill();
+    onLines(handle.stdout, (line) => this.onStdoutLine(line), {
+      maxLineLength: maxFrameBytes,
+      onOversized: () => {
+        this.oversizedFrame = true;
+        handle.kill();
+      },
     });
-    onLines(handle.stderr, (line) => this.onStderrLine(line));
+    onLines(handle.stderr, (line) => this.onStderrLine(line), { maxLineLength: MAX_STDERR_LINE, oversized: 'truncate' });
     handle.exited.then((exit) => this.onExit(exit));
     // A sandbox that dies while we write to it must not crash the platform.
     handle.stdin.on('error', () => undefined);
@@ -95,9 +110,10 @@ export class ShimConnection {
     id: string,
     event: InvocationEvent,
     context: InvocationContext,
-    onLog: (stream: LogStream, message: string) => void,
+    onLog: LogSink,
   ): Promise<ShimResult> {
     this.onLog = onLog;
+    this.muted = false;
     try {
       const reply = this.expect(['result']);
       this.write({ type: 'invoke', id, event, context });
@@ -109,7 +125,7 @@ export class ShimConnection {
   }
 
   private expect(types: string[]): Promise<ShimFrame> {
-    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrTail));
+    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrTail, this.reportedOutOfMemory));
     return new Promise((resolve, reject) => {
       this.waiter = {
         resolve: (frame) => (types.includes(frame.type) ? resolve(frame) : reject(new Error(`Unexpected shim frame ${frame.type}`))),
@@ -123,16 +139,18 @@ export class ShimConnection {
   }
 
   private onStdoutLine(line: string): void {
+    // A flood past the log cap costs us a prefix test per line, not a parse.
+    if (this.muted && LOG_FRAME.test(line)) return;
     let frame: ShimFrame;
     try {
       frame = JSON.parse(line) as ShimFrame;
     } catch {
       // Bytes written straight to the protocol descriptor by user code: keep them as output.
-      this.onLog?.('stdout', line);
+      this.log('stdout', line);
       return;
     }
     if (frame.type === 'log') {
-      this.onLog?.(frame.stream ?? 'stdout', frame.message ?? '');
+      this.log(frame.stream ?? 'stdout', frame.message ?? '');
       return;
     }
     const waiter = this.waiter;
@@ -143,7 +161,13 @@ export class ShimConnection {
   private onStderrLine(line: string): void {
     this.stderrTail.push(line);
     if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    this.onLog?.('stderr', line);
+    if (!this.reportedOutOfMemory && HEAP_OOM.test(line)) this.reportedOutOfMemory = true;
+    this.log('stderr', line);
+  }
+
+  private log(stream: LogStream, message: string): void {
+    if (this.muted || !this.onLog) return;
+    if (!this.onLog(stream, message)) this.muted = true;
   }
 
   private onExit(exit: SandboxExit): void {
@@ -151,7 +175,7 @@ export class ShimConnection {
     const waiter = this.waiter;
     this.waiter = null;
     // Let the last stderr lines arrive before reporting why the sandbox died.
-    setImmediate(() => waiter?.reject(new SandboxExitedError(exit, this.stderrTail)));
+    setImmediate(() => waiter?.reject(new SandboxExitedError(exit, this.stderrTail, this.reportedOutOfMemory)));
   }
 }
 
@@ -159,7 +183,16 @@ const HEAP_OOM = /heap out of memory|Array buffer allocation failed|MemoryError|
 
 /** Whether an exit looks like the sandbox ran out of memory. */
 export function isOutOfMemory(error: SandboxExitedError): boolean {
-  return error.exit.oomKilled || error.stderrTail.some((line) => HEAP_OOM.test(line));
+  return error.exit.oomKilled || error.reportedOutOfMemory;
+}
+
+/**
+ * Whether an error the function threw means it ran out of memory: where limits are
+ * rlimits, allocations fail inside the function instead of the sandbox being killed.
+ */
+export function isOutOfMemoryError(error: InvocationErrorRecord | undefined): boolean {
+  if (!error) return false;
+  return error.type === 'MemoryError' || (error.type === 'RangeError' && /Array buffer allocation failed/.test(error.message));
 }
 
 function describeExit(exit: SandboxExit, stderrTail: string[]): string {

@@ -46,9 +46,10 @@ export class InvocationLogsService {
     return log;
   }
 
-  append(log: LiveLog, stream: LogStream, message: string): void {
+  /** Records and publishes a line; returns false once the log is full (or finished). */
+  append(log: LiveLog, stream: LogStream, message: string): boolean {
     const line = log.append(stream, message);
-    if (!line) return;
+    if (!line) return false;
     this.buffer.append(log.invocationId, line);
     const event: LogLineEvent = {
       kind: 'line',
@@ -60,6 +61,7 @@ export class InvocationLogsService {
     };
     void this.events.publish(invocationLogsChannel(log.invocationId), event);
     void this.events.publish(functionLogsChannel(log.functionId), event);
+    return true;
   }
 
   /** Call once the lines are stored with the invocation record: ends the live stream. */

@@ -8,6 +8,7 @@ import { InvocationFeedService } from './invocation-feed.service.js';
 import { InvocationSubscriptionsResolver } from './invocation-subscriptions.resolver.js';
 import { InvocationLoadersFactory } from './invocations.loaders.js';
 import { FunctionMetricsService } from './metrics/function-metrics.service.js';
+import { InstanceReporter } from './metrics/instance-reporter.js';
 import { FunctionInvocationsFieldsResolver, InvocationsResolver } from './invocations.resolver.js';
 import { InvocationsService } from './invocations.service.js';
 
@@ -23,6 +24,7 @@ import { InvocationsService } from './invocations.service.js';
     FunctionInvocationsFieldsResolver,
     InvocationFeedService,
     FunctionMetricsService,
+    InstanceReporter,
     InvocationSubscriptionsResolver,
   ],
   exports: [InvocationsService, InvocationLoadersFactory],

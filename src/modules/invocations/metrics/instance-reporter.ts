@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { NODE_ID } from '@/common/ids/node-id.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
-import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from './executor-events.js';
-import { ExecutorService } from './executor.service.js';
+import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from '@/modules/executor/executor-events.js';
+import { ExecutorService } from '@/modules/executor/executor.service.js';
 
 /** Changes within this delay are reported once: a burst of invocations is one report. */
 const COALESCE_MS = 100;

@@ -1,0 +1,74 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
+import type { SandboxLimits } from './limits/resource-limiter.js';
+
+/**
+ * A sandbox that is a child process (bubblewrap, or the interpreter itself) with its
+ * limits. When the process exits, whatever is left under the limits is killed, the
+ * OOM verdict and peak memory are read, and the limits are removed.
+ */
+export class SandboxProcess implements SandboxHandle {
+  readonly exited: Promise<SandboxExit>;
+  /** Settles once the sandbox's cgroups are removed. */
+  readonly disposed: Promise<void>;
+  private ended = false;
+  private peakAtExit: number | null = null;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly limits: SandboxLimits,
+    readonly dependenciesPath: string | null,
+    private readonly killProcess: () => void,
+  ) {
+    let markDisposed: () => void = () => undefined;
+    this.disposed = new Promise((resolve) => (markDisposed = resolve));
+    this.exited = new Promise((resolve) => {
+      const finish = (code: number | null, signal: string | null) => {
+        if (this.ended) return;
+        this.ended = true;
+        limits.killAll();
+        const oomKilled = limits.oomKilled();
+        this.peakAtExit = limits.memoryPeakBytes();
+        resolve({ code, signal, oomKilled });
+        void limits.dispose().finally(markDisposed);
+      };
+      child.once('exit', (code, signal) => finish(code, signal));
+      // Not started at all (missing binary, bad uid): no 'exit' follows.
+      child.once('error', () => finish(null, null));
+    });
+  }
+
+  get stdin(): Writable {
+    return this.child.stdin as Writable;
+  }
+
+  get stdout(): Readable {
+    return this.child.stdout as Readable;
+  }
+
+  get stderr(): Readable {
+    return this.child.stderr as Readable;
+  }
+
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  kill(): void {
+    if (this.ended) return;
+    try {
+      this.killProcess();
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+
+  async resetMemoryPeak(): Promise<void> {
+    if (!this.ended) this.limits.resetMemoryPeak();
+  }
+
+  async memoryPeakBytes(): Promise<number | null> {
+    return this.ended ? this.peakAtExit : this.limits.memoryPeakBytes();
+  }
+}

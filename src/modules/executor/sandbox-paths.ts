@@ -1,0 +1,6 @@
+/**
+ * Where the runtime shims and a version's dependencies appear inside every sandbox,
+ * whatever the driver: the shims and `dependencyModulePath` rely on them.
+ */
+export const SANDBOX_SHIMS_DIR = '/opt/fngraph/shims';
+export const SANDBOX_DEPENDENCIES_DIR = '/opt/fngraph/deps';

@@ -1,0 +1,283 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ThrottledError } from '@/common/errors/domain-error.js';
+import { newId } from '@/common/ids/new-id.js';
+import { AppConfig, type ExecutorKind } from '@/config/app-config.js';
+import { ConfigModule } from '@/config/config.module.js';
+import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from '@/modules/executor/execution.types.js';
+import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { ExecutorService } from '@/modules/executor/executor.service.js';
+import { SandboxDriver, type SandboxHandle } from '@/modules/executor/sandbox-driver.js';
+import type { InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
+
+/** Set in the test process and in the server configuration: must never reach a function. */
+const SENTINEL = 'FNGRAPH_CONTRACT_SENTINEL';
+const MAX_QUEUED = 10;
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+export interface ExecutorContractOptions {
+  /** Extra configuration for this executor. */
+  env?: Record<string, string>;
+  /** Names the variant in the test titles. */
+  variant?: string;
+  /**
+   * Whether memory outside the JavaScript heap is reported as OOM_KILLED every time.
+   * Under rlimits the allocation fails inside the process instead, which then crashes
+   * in ways that cannot always be told apart from other crashes: it only must end.
+   */
+  exactOffHeapOom?: boolean;
+}
+
+const EVENT: InvocationEvent = { method: 'POST', path: '/', headers: {}, query: {}, body: null, isBase64Encoded: false };
+
+interface Run {
+  outcome: ExecutionOutcome;
+  logs: { stream: LogStream; message: string }[];
+}
+
+/**
+ * The behaviour every sandbox driver must give the executor, checked through a real
+ * `ExecutorService` built by Nest with the driver chosen by configuration.
+ */
+export function executorContract(kind: ExecutorKind, options: ExecutorContractOptions = {}): void {
+  describe(`executor contract: ${kind}${options.variant ? ` (${options.variant})` : ''}`, () => {
+    let moduleRef: TestingModule;
+    let executor: ExecutorService;
+    let driver: SandboxDriver;
+    let dataDir: string;
+
+    beforeAll(async () => {
+      process.env[SENTINEL] = 'test-process-secret';
+      dataDir = mkdtempSync(join(tmpdir(), 'fngraph-executor-'));
+      const config = AppConfig.fromEnvironment({
+        NODE_ENV: 'test',
+        FNGRAPH_DATA_DIR: dataDir,
+        FNGRAPH_EXECUTOR: kind,
+        FNGRAPH_MAX_QUEUED_PER_FUNCTION: String(MAX_QUEUED),
+        FNGRAPH_MAX_RESPONSE_BYTES: String(MAX_RESPONSE_BYTES),
+        [SENTINEL]: 'server-config-secret',
+        ...options.env,
+      });
+      moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forConfig(config), ExecutorModule.forConfig(config)] }).compile();
+      await moduleRef.init();
+      executor = moduleRef.get(ExecutorService);
+      driver = moduleRef.get(SandboxDriver);
+    });
+
+    afterAll(async () => {
+      await moduleRef?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      delete process.env[SENTINEL];
+    });
+
+    function target(source: string, overrides: Partial<ExecutionTarget> = {}): ExecutionTarget {
+      const id = newId();
+      return {
+        versionId: id,
+        functionId: id,
+        functionName: `contract-${id.slice(0, 8)}`,
+        version: '1.0.0',
+        runtime: 'nodejs20',
+        artifact: source,
+        environment: {},
+        dependenciesDir: null,
+        timeoutMs: 10_000,
+        memoryLimitMb: 128,
+        maxInstances: 4,
+        ...overrides,
+      };
+    }
+
+    async function run(fn: ExecutionTarget, body: string | null = null, maxLines = Number.POSITIVE_INFINITY): Promise<Run> {
+      const logs: Run['logs'] = [];
+      const invocationId = newId();
+      const request: ExecutionRequest = {
+        invocationId,
+        event: { ...EVENT, body },
+        context: { invocationId, functionName: fn.functionName, version: fn.version, deadlineMs: Date.now() + fn.timeoutMs, traceId: null },
+        onLog: (stream, message) => {
+          if (logs.length >= maxLines) return false;
+          logs.push({ stream, message });
+          return true;
+        },
+      };
+      return { outcome: await executor.execute(fn, request), logs };
+    }
+
+    it('loads a function, invokes it cold then warm, and measures both', async () => {
+      const fn = target('module.exports = async (event, context) => ({ body: event.body, name: context.functionName });');
+      const first = await run(fn, 'hello');
+      expect(first.outcome).toMatchObject({ status: 'SUCCEEDED', value: { body: 'hello', name: fn.functionName }, coldStart: true });
+      expect(first.outcome.initDurationMs).toBeGreaterThan(0);
+      expect(first.outcome.durationMs).toBeGreaterThan(0);
+      const second = await run(fn, 'again');
+      expect(second.outcome).toMatchObject({ status: 'SUCCEEDED', value: { body: 'again' }, coldStart: false, initDurationMs: null });
+      expect(second.outcome.memoryPeakBytes).toBeGreaterThan(1024 * 1024);
+      expect(second.outcome.cpuTimeMs).toBeGreaterThanOrEqual(0);
+      expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, idle: 1, queued: 0 });
+    });
+
+    it('delivers log lines in order with their streams', async () => {
+      const fn = target(`module.exports = async () => {
+        for (let i = 1; i <= 50; i++) console.log('line ' + i);
+        console.error('to stderr');
+        process.stdout.write('partial ');
+        process.stdout.write('line\\n');
+        return 'logged';
+      };`);
+      const { outcome, logs } = await run(fn);
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect(logs).toEqual([
+        ...Array.from({ length: 50 }, (_, i) => ({ stream: 'stdout', message: `line ${i + 1}` })),
+        { stream: 'stderr', message: 'to stderr' },
+        { stream: 'stdout', message: 'partial line' },
+      ]);
+    });
+
+    it('reports thrown errors as FAILED and keeps the sandbox warm', async () => {
+      const fn = target('module.exports = async (event) => { if (event.body === "throw") throw new TypeError("bad thing"); return "ok"; };');
+      const failed = await run(fn, 'throw');
+      expect(failed.outcome).toMatchObject({ status: 'FAILED', error: { type: 'TypeError', message: 'bad thing' } });
+      expect(failed.outcome.error?.stack).toContain('bad thing');
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: 'ok', coldStart: false });
+    });
+
+    it('reports a function that fails to load as FAILED', async () => {
+      const { outcome } = await run(target('throw new RangeError("broken at load");'));
+      expect(outcome).toMatchObject({ status: 'FAILED', error: { type: 'RangeError', message: 'broken at load' } });
+    });
+
+    it('ends a function running past its timeout as TIMED_OUT, then serves the next invocation fresh', async () => {
+      const fn = target('module.exports = async (event) => { if (event.body === "loop") for (;;) {} return "fine"; };', { timeoutMs: 1000 });
+      expect((await run(fn)).outcome.status).toBe('SUCCEEDED');
+      const looping = await run(fn, 'loop');
+      expect(looping.outcome).toMatchObject({ status: 'TIMED_OUT', error: { type: 'Timeout' } });
+      const next = await run(fn);
+      expect(next.outcome).toMatchObject({ status: 'SUCCEEDED', value: 'fine', coldStart: true });
+    });
+
+    it('reports a heap exhausted past the memory limit as OOM_KILLED', async () => {
+      const fn = target('module.exports = async () => { const keep = []; for (;;) keep.push(new Array(1e5).fill(Math.random())); };', { memoryLimitMb: 64 });
+      const { outcome } = await run(fn);
+      expect(outcome).toMatchObject({ status: 'OOM_KILLED', error: { type: 'OutOfMemory' } });
+    });
+
+    it('stops memory outside the JavaScript heap at the limit (the driver enforces it)', async () => {
+      const fn = target('module.exports = async (event) => { if (event.body !== "bomb") return "fine"; const keep = []; for (;;) keep.push(Buffer.alloc(4 * 1024 * 1024, 1)); };', {
+        memoryLimitMb: 64,
+      });
+      const { outcome } = await run(fn, 'bomb');
+      if (options.exactOffHeapOom === false) expect(['OOM_KILLED', 'FAILED']).toContain(outcome.status);
+      else expect(outcome).toMatchObject({ status: 'OOM_KILLED', error: { type: 'OutOfMemory' } });
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: 'fine', coldStart: true });
+    });
+
+    it('reports a sandbox that exits as FAILED with the reason, and starts a fresh one next time', async () => {
+      const fn = target('module.exports = async (event) => { if (event.body === "exit") process.exit(3); return process.pid; };');
+      const before = await run(fn);
+      expect(before.outcome.status).toBe('SUCCEEDED');
+      const crashed = await run(fn, 'exit');
+      expect(crashed.outcome).toMatchObject({ status: 'FAILED', error: { type: 'SandboxCrashed' } });
+      expect(crashed.outcome.error?.message).toMatch(/code 3/);
+      const after = await run(fn);
+      expect(after.outcome).toMatchObject({ status: 'SUCCEEDED', coldStart: true });
+    });
+
+    it('gives the function exactly its own environment, none of the platform', async () => {
+      const fn = target(
+        `module.exports = async () => ({
+          env: { ...process.env },
+          initial: require('node:fs').readFileSync('/proc/self/environ', 'utf8').split('\\0').filter(Boolean),
+        });`,
+        { environment: { API_URL: 'https://example.test', MODE: 'demo' } },
+      );
+      const { outcome } = await run(fn);
+      const value = outcome.value as { env: Record<string, string>; initial: string[] };
+      expect(value.env).toEqual({ API_URL: 'https://example.test', MODE: 'demo' });
+      expect(value.initial.join('\n')).not.toContain(SENTINEL);
+      expect(value.initial.join('\n')).not.toMatch(/secret/);
+    });
+
+    it("exposes the version's dependencies read-only and resolves modules from them", async () => {
+      // The sandbox user must reach them: a traversable data dir, a readable tree (as the builder makes it).
+      chmodSync(dataDir, 0o711);
+      const dependencies = join(dataDir, 'deps', 'contract');
+      mkdirSync(join(dependencies, 'node_modules', 'contract-dep'), { recursive: true });
+      writeFileSync(join(dependencies, 'node_modules', 'contract-dep', 'index.js'), 'module.exports = (x) => `dep says ${x}`;');
+      for (const dir of [join(dataDir, 'deps'), dependencies, join(dependencies, 'node_modules'), join(dependencies, 'node_modules', 'contract-dep')]) chmodSync(dir, 0o755);
+      const fn = target(
+        `module.exports = async () => {
+          const fs = require('node:fs');
+          let write;
+          try { fs.writeFileSync(require.resolve('contract-dep'), 'tampered'); write = 'WRITTEN'; } catch (error) { write = error.code; }
+          return { said: require('contract-dep')('hi'), at: require.resolve('contract-dep'), write };
+        };`,
+        { dependenciesDir: dependencies },
+      );
+      const { outcome } = await run(fn);
+      expect(outcome).toMatchObject({
+        status: 'SUCCEEDED',
+        value: { said: 'dep says hi', at: '/opt/fngraph/deps/node_modules/contract-dep/index.js', write: expect.not.stringMatching(/WRITTEN/) },
+      });
+    });
+
+    it('fails a response larger than the cap and serves the next one', async () => {
+      const fn = target(`module.exports = async (event) => event.body === 'big' ? 'x'.repeat(${MAX_RESPONSE_BYTES * 2}) : 'small';`);
+      const big = await run(fn, 'big');
+      expect(big.outcome).toMatchObject({ status: 'FAILED', error: { type: 'ResponseTooLarge' } });
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: 'small' });
+    });
+
+    it('stops forwarding a log flood once the sink is full and still returns the result', async () => {
+      const fn = target(`module.exports = async () => {
+        for (let i = 0; i < 200000; i++) console.log('flood ' + i);
+        require('node:fs').writeSync(2, 'x'.repeat(4 * 1024 * 1024));
+        return 'survived';
+      };`);
+      const { outcome, logs } = await run(fn, null, 100);
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: 'survived' });
+      expect(logs).toHaveLength(100);
+    });
+
+    it('never runs more than maxInstances sandboxes: 20 concurrent invocations on 2 instances wait or are throttled', async () => {
+      const fn = target('module.exports = async () => { await new Promise((r) => setTimeout(r, 200)); return "done"; };', { maxInstances: 2 });
+      let live = 0;
+      let peak = 0;
+      const start = driver.start.bind(driver);
+      const spy = vi.spyOn(driver, 'start').mockImplementation(async (spec) => {
+        peak = Math.max(peak, ++live);
+        let handle: SandboxHandle;
+        try {
+          handle = await start(spec);
+        } catch (error) {
+          live--;
+          throw error;
+        }
+        void handle.exited.then(() => live--);
+        return handle;
+      });
+      let peakInstances = 0;
+      const sampler = setInterval(() => {
+        peakInstances = Math.max(peakInstances, executor.poolStats(fn.versionId)?.instances ?? 0);
+      }, 5);
+      try {
+        const settled = await Promise.allSettled(Array.from({ length: 20 }, () => run(fn)));
+        const succeeded = settled.filter((s) => s.status === 'fulfilled' && s.value.outcome.status === 'SUCCEEDED');
+        const throttled = settled.filter((s) => s.status === 'rejected' && s.reason instanceof ThrottledError);
+        // 2 run at once, MAX_QUEUED wait for them, the rest are turned away at once.
+        expect(succeeded).toHaveLength(2 + MAX_QUEUED);
+        expect(throttled).toHaveLength(20 - 2 - MAX_QUEUED);
+        expect(peak).toBeLessThanOrEqual(2);
+        expect(spy).toHaveBeenCalledTimes(2);
+        expect(peakInstances).toBeLessThanOrEqual(2);
+        expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 2, idle: 2, queued: 0 });
+      } finally {
+        clearInterval(sampler);
+        spy.mockRestore();
+      }
+    });
+  });
+}

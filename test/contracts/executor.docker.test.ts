@@ -1,0 +1,75 @@
+import { hostname } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppConfig } from '@/config/app-config.js';
+import { ConfigModule } from '@/config/config.module.js';
+import { dockerConnectionOptions } from '@/modules/executor/drivers/docker/docker-connection.js';
+import { DockerSandboxDriver } from '@/modules/executor/drivers/docker/docker-sandbox.driver.js';
+import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
+import { describeWithDocker, dockerAnswers, dockerHost } from '../support/docker.js';
+import { executorContract } from './executor.contract.js';
+
+const available = await dockerAnswers();
+
+describeWithDocker('Docker executor', available, () => {
+  executorContract('docker', { env: { FNGRAPH_DOCKER_HOST: dockerHost } });
+
+  describe('Docker driver lifecycle', () => {
+    const docker = new Docker(dockerConnectionOptions(dockerHost));
+    let dataDir: string;
+
+    beforeAll(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'fngraph-docker-'));
+    });
+    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    async function openDriver(): Promise<{ moduleRef: TestingModule; driver: DockerSandboxDriver }> {
+      const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir, FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost });
+      const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forConfig(config), ExecutorModule.forConfig(config)] }).compile();
+      await moduleRef.init();
+      return { moduleRef, driver: moduleRef.get(SandboxDriver) as DockerSandboxDriver };
+    }
+
+    it('removes containers a dead server left behind when it starts', async () => {
+      const stale = await docker.createContainer({
+        Image: 'fngraph/runtime-node:20',
+        Cmd: ['node', '-e', '0'],
+        Labels: { 'fngraph.managed': '1', 'fngraph.instance': 'dead-server', 'fngraph.owner': `${hostname()}:999999999` },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      const { moduleRef } = await openDriver();
+      try {
+        await expect(stale.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      } finally {
+        await moduleRef.close();
+      }
+    });
+
+    it('removes all of its containers when it shuts down', async () => {
+      const { moduleRef, driver } = await openDriver();
+      const filter = { label: [driver.instanceFilter] };
+      const handles = await Promise.all(
+        [1, 2].map(() => driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'lifecycle', dependenciesDir: null })),
+      );
+      expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(2);
+      expect(driver.liveSandboxes).toBe(2);
+      await moduleRef.close();
+      expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(0);
+      for (const handle of handles) expect((await handle.exited).signal).toBe('SIGKILL');
+    });
+
+    it('lists the runtimes whose images are present', async () => {
+      const { moduleRef, driver } = await openDriver();
+      try {
+        expect(await driver.availableRuntimes()).toContain('nodejs20');
+      } finally {
+        await moduleRef.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,3 @@
+import { adversarialSuite } from './adversarial.suite.js';
+
+adversarialSuite('process');

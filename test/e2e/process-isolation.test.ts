@@ -1,0 +1,89 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { AppConfig } from '@/config/app-config.js';
+import { ConfigModule } from '@/config/config.module.js';
+import { ProcessSandboxDriver } from '@/modules/executor/drivers/process/process-sandbox.driver.js';
+import { findExecutable } from '@/modules/executor/drivers/process/find-executable.js';
+import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
+import { createServer, startServer } from '@/server.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-isolation-'));
+chmodSync(dataDir, 0o711);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function configWith(env: Record<string, string>): AppConfig {
+  return AppConfig.fromEnvironment({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', FNGRAPH_DATA_DIR: dataDir, ...env });
+}
+
+async function startDriver(env: Record<string, string>) {
+  const config = configWith(env);
+  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forConfig(config), ExecutorModule.forConfig(config)] }).compile();
+  await moduleRef.init();
+  return { moduleRef, driver: moduleRef.get(SandboxDriver) as ProcessSandboxDriver };
+}
+
+describe('process executor isolation', () => {
+  it('refuses to start the server without bubblewrap when FNGRAPH_REQUIRE_ISOLATION=true', async () => {
+    const config = configWith({ FNGRAPH_SANDBOX_BWRAP_BINARY: '/nonexistent/bwrap', FNGRAPH_REQUIRE_ISOLATION: 'true' });
+    const app = await createServer(config);
+    try {
+      await expect(startServer(app, config)).rejects.toThrow(/isolation is WEAK.*FNGRAPH_REQUIRE_ISOLATION=true/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('warns loudly without bubblewrap, and still runs sandboxes', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const { moduleRef, driver } = await startDriver({ FNGRAPH_SANDBOX_BWRAP_BINARY: '/nonexistent/bwrap' });
+    try {
+      expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/bubblewrap .* is not installed.*isolation is WEAK/));
+      expect(driver.isolationSummary.bubblewrap).toBe(false);
+      const handle = await driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'weak', dependenciesDir: null });
+      const ready = await new Promise<string>((resolve) => handle.stdout.once('data', (chunk) => resolve(String(chunk))));
+      expect(ready).toContain('"ready"');
+      handle.kill();
+      await handle.exited;
+    } finally {
+      warn.mockRestore();
+      await moduleRef.close();
+    }
+  });
+
+  it('names the directory in the way when the sandbox user cannot reach a dependency cache', async () => {
+    const hidden = mkdtempSync(join(dataDir, 'private-'));
+    const dependencies = join(hidden, 'deps');
+    mkdirSync(dependencies, { mode: 0o755 });
+    const { moduleRef, driver } = await startDriver({});
+    try {
+      const start = driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'unreachable', dependenciesDir: dependencies });
+      if (process.getuid?.() === 0) {
+        // As root the sandbox runs as FNGRAPH_SANDBOX_UID, which cannot traverse a 0700 directory.
+        await expect(start).rejects.toThrow(`cannot reach the dependency cache at ${dependencies}: ${hidden} is not traversable by uid 10001`);
+      } else {
+        const handle = await start;
+        handle.kill();
+        await handle.exited;
+      }
+      expect(driver.liveSandboxes).toBe(0);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('uses bubblewrap and a limit mechanism wherever they work', async () => {
+    const { moduleRef, driver } = await startDriver({});
+    try {
+      expect(driver.isolationSummary.bubblewrap).toBe(findExecutable('bwrap') !== null);
+      expect(driver.isolationSummary.limits).not.toBe('none');
+      expect(driver.liveSandboxes).toBe(0);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
