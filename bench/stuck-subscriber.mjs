@@ -33,11 +33,11 @@ function rssMiB(pid) {
 }
 
 /** A graphql-ws client that subscribes and then never reads its socket again. */
-async function stuckSubscriber(url, functionId) {
+async function stuckSubscriber(url, functionId, connectionParams) {
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
   await new Promise((resolve, reject) => {
     socket.once('error', reject);
-    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: connectionParams })));
     socket.on('message', (data) => {
       if (JSON.parse(String(data)).type !== 'connection_ack') return;
       socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { functionLogs(functionId: "${functionId}") { message } }` } }));
@@ -62,10 +62,10 @@ async function round(url, invocations = INVOCATIONS) {
 
 const server = await startServer();
 try {
-  await registerFunction(server.url, 'chatter', CHATTER);
-  const { functionByName } = await graphql(server.url, '{ functionByName(name: "chatter") { id } }');
+  await registerFunction(server.url, 'chatter', CHATTER, {}, server.headers);
+  const { functionByName } = await graphql(server.url, '{ functionByName(name: "chatter") { id } }', {}, server.headers);
   // A healthy subscriber is attached throughout and must keep receiving every line.
-  const healthy = wsClient(server.url);
+  const healthy = wsClient(server.url, server.connectionParams);
   let healthyLines = 0;
   healthy.subscribe({ query: `subscription { functionLogs(functionId: "${functionByName.id}") { message droppedBefore } }` }, { next: () => healthyLines++, error: console.error, complete: () => undefined });
   await round(server.url); // warm-up
@@ -76,7 +76,7 @@ try {
   const rss = { start: rssMiB(server.pid) };
   for (let r = 0; r < ROUNDS; r++) {
     without.push(...(await round(server.url)));
-    while (stuck.length < STUCK) stuck.push(await stuckSubscriber(server.url, functionByName.id));
+    while (stuck.length < STUCK) stuck.push(await stuckSubscriber(server.url, functionByName.id, server.connectionParams));
     await round(server.url, FILL);
     withStuck.push(...(await round(server.url)));
     rss[`after round ${r + 1}`] = rssMiB(server.pid);

@@ -10,12 +10,37 @@ import WebSocket from 'ws';
 
 const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
 
-/** A server process; `env` adds to (and overrides) the defaults. */
+/** Settings every benchmarked server shares (one master key, so nodes can share a store). */
+export function sharedServerEnv() {
+  return { FNGRAPH_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), FNGRAPH_BOOTSTRAP_ADMIN_KEY: newAdminKey() };
+}
+
+/** What npm and pip need to reach their registries from this machine (proxies, CA bundles). */
+function packageManagerEnvironment() {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => /^(NODE_EXTRA_CA_CERTS|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|(HTTPS?|NO)_PROXY|(https?|no)_proxy|npm_config_.*|PIP_.*)$/.test(name)),
+  );
+}
+
+/** An API key in fngraph's format (`npm run new-api-key` makes the same). */
+function newAdminKey() {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const prefix = Array.from(randomBytes(12), (b) => alphabet[b % alphabet.length]).join('');
+  return `fng_${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * A server process; `env` adds to (and overrides) the defaults. It starts with a known
+ * admin key (sent by the helpers) and without request rate limits, which would otherwise
+ * throttle the load generator.
+ */
 export async function startServer(env = {}, { cpu } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-bench-'));
+  const adminKey = env.FNGRAPH_BOOTSTRAP_ADMIN_KEY ?? newAdminKey();
   const command = cpu === undefined ? [process.execPath, MAIN] : ['taskset', '-c', String(cpu), process.execPath, MAIN];
   const child = spawn(command[0], command.slice(1), {
     env: {
+      ...packageManagerEnvironment(),
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       HOST: '127.0.0.1',
@@ -23,6 +48,9 @@ export async function startServer(env = {}, { cpu } = {}) {
       NODE_ENV: 'development',
       FNGRAPH_DATA_DIR: dataDir,
       FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
+      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
+      FNGRAPH_RATE_LIMIT_REQUESTS: '0',
+      FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +69,9 @@ export async function startServer(env = {}, { cpu } = {}) {
   return {
     url,
     pid: child.pid,
+    /** Headers and graphql-ws connection parameters that authenticate as the admin. */
+    headers: { authorization: `Bearer ${adminKey}` },
+    connectionParams: { authorization: `Bearer ${adminKey}` },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -63,11 +94,13 @@ export async function graphql(url, query, variables = {}, headers = {}) {
   return body.data;
 }
 
+/** Registers a public function (its endpoints need no credentials, like a public HTTP function). */
 export async function registerFunction(url, name, source, extra = {}, headers = {}) {
+  const metadata = { ...extra.metadata, permissions: { public: true } };
   const response = await fetch(`${url}/functions/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ name, language: 'javascript', code: Buffer.from(source).toString('base64'), ...extra }),
+    body: JSON.stringify({ name, language: 'javascript', code: Buffer.from(source).toString('base64'), ...extra, metadata }),
   });
   const body = await response.json();
   if (response.status !== 201) throw new Error(`register ${name}: ${JSON.stringify(body)}`);

@@ -1,0 +1,96 @@
+// Cold starts: the first invocation of a newly registered function, and the first one
+// after its idle sandbox was reaped, per executor. Baselines: spawning `node -e` with a
+// clean environment until it answers, and (Docker) Engine API create + start of the
+// runtime image until its first output.
+import { spawn } from 'node:child_process';
+import { graphql, nowMs, registerFunction, startServer } from '../lib/server.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { SERVER_CPU } from '../lib/wrk.mjs';
+
+const HANDLER = 'export default async () => ({ ok: true });';
+
+/** Time until a fresh `node -e` prints its first byte. */
+function nodeSpawnOnce() {
+  return new Promise((resolve, reject) => {
+    const started = nowMs();
+    const child = spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, '-e', "process.stdout.write('ready')"], {
+      env: {},
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    child.stdout.once('data', () => resolve(nowMs() - started));
+    child.once('error', reject);
+  });
+}
+
+/** Time for Docker to create and start the Node runtime image until it prints. */
+async function dockerStartOnce(docker) {
+  const started = nowMs();
+  const container = await docker.createContainer({
+    Image: 'fngraph/runtime-node:20',
+    Cmd: ['node', '-e', "process.stdout.write('ready')"],
+    HostConfig: { NetworkMode: 'none', AutoRemove: false },
+    AttachStdout: true,
+  });
+  const stream = await container.attach({ stream: true, stdout: true });
+  const firstOutput = new Promise((resolve) => stream.once('data', resolve));
+  await container.start();
+  await firstOutput;
+  const elapsed = nowMs() - started;
+  await container.remove({ force: true });
+  return elapsed;
+}
+
+async function firstInvocation(server, name) {
+  const started = nowMs();
+  const response = await fetch(`${server.url}/fn/${name}`, { headers: server.headers });
+  await response.text();
+  const elapsed = nowMs() - started;
+  const id = response.headers.get('x-fngraph-invocation-id');
+  const { invocation } = await graphql(server.url, 'query($id: ID!) { invocation(id: $id) { coldStart initDurationMs } }', { id }, server.headers);
+  if (!invocation.coldStart) throw new Error(`invocation ${id} of ${name} was expected to be cold`);
+  return { elapsed, init: invocation.initDurationMs };
+}
+
+export async function coldStartScenario({ executors, samples, serverEnv }) {
+  const rows = [];
+  const nodeSpawn = [];
+  for (let i = 0; i < samples; i++) nodeSpawn.push(await nodeSpawnOnce());
+  rows.push({ target: 'node -e, clean environment (baseline)', ...summarize(nodeSpawn) });
+  if (executors.includes('docker')) {
+    const { default: Docker } = await import('dockerode');
+    const docker = new Docker();
+    const starts = [];
+    for (let i = 0; i < samples; i++) starts.push(await dockerStartOnce(docker));
+    rows.push({ target: 'Docker Engine API create + start (baseline)', ...summarize(starts) });
+  }
+  for (const executor of executors) {
+    const server = await startServer({ ...serverEnv, FNGRAPH_EXECUTOR: executor, FNGRAPH_SANDBOX_IDLE_SECONDS: '1' }, { cpu: SERVER_CPU });
+    try {
+      const afterRegistration = [];
+      const afterReap = [];
+      const init = [];
+      for (let i = 0; i < samples; i++) {
+        const name = `cold-${executor}-${i}`;
+        await registerFunction(server.url, name, HANDLER, {}, server.headers);
+        const first = await firstInvocation(server, name);
+        afterRegistration.push(first.elapsed);
+        init.push(first.init);
+      }
+      // Reap: the idle limit is 1 s and the reaper runs every second.
+      await new Promise((r) => setTimeout(r, 2500));
+      for (let i = 0; i < samples; i++) afterReap.push((await firstInvocation(server, `cold-${executor}-${i}`)).elapsed);
+      rows.push({ target: `fngraph ${executor}: first call after registration`, ...summarize(afterRegistration) });
+      rows.push({ target: `fngraph ${executor}: sandbox start + load (initDurationMs)`, ...summarize(init) });
+      rows.push({ target: `fngraph ${executor}: first call after the pool was reaped`, ...summarize(afterReap) });
+    } finally {
+      await server.stop();
+    }
+  }
+  const p50 = (target) => rows.find((r) => r.target === target)?.p50;
+  const ratios = executors.map((executor) => ({
+    executor,
+    'first call / baseline (p50)':
+      Math.round((p50(`fngraph ${executor}: first call after registration`) / p50(executor === 'docker' ? 'Docker Engine API create + start (baseline)' : 'node -e, clean environment (baseline)')) * 100) / 100,
+  }));
+  return { unit: 'ms', rows, ratios };
+}
