@@ -86,6 +86,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         dependenciesDir: null,
         timeoutMs: 10_000,
         memoryLimitMb: 128,
+        minInstances: 0,
         maxInstances: 4,
         ...overrides,
       };

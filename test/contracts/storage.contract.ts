@@ -633,6 +633,8 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     dependencies: {},
     timeoutSeconds: 30,
     memoryLimitMb: 128,
+    minInstances: 1,
+    maxInstances: 3,
     environmentVariableNames: [],
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',

@@ -16,6 +16,8 @@ export interface ExecutionTarget {
   dependenciesDir: string | null;
   timeoutMs: number;
   memoryLimitMb: number;
+  /** Sandboxes kept started on this node even when idle. */
+  minInstances: number;
   maxInstances: number;
 }
 

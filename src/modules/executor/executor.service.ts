@@ -20,7 +20,7 @@ class LoadTimeoutError extends Error {}
 @Injectable()
 export class ExecutorService implements OnModuleDestroy {
   private readonly logger = new Logger(ExecutorService.name);
-  private readonly pools = new Map<string, { pool: SandboxPool; functionId: string }>();
+  private readonly pools = new Map<string, { pool: SandboxPool; functionId: string; target: ExecutionTarget }>();
   private readonly reaper: NodeJS.Timeout;
   private readonly instanceListeners = new Set<(functionId: string) => void>();
 
@@ -88,10 +88,10 @@ export class ExecutorService implements OnModuleDestroy {
     }
   }
 
-  /** Stops the sandboxes of a function's versions (function deleted or updated). */
-  evictFunction(functionId: string): void {
+  /** Stops the sandboxes of a function's versions (deleted, or superseded by `keepVersionId`). */
+  evictFunction(functionId: string, keepVersionId?: string): void {
     for (const [versionId, entry] of this.pools) {
-      if (entry.functionId !== functionId) continue;
+      if (entry.functionId !== functionId || versionId === keepVersionId) continue;
       entry.pool.drain();
       this.pools.delete(versionId);
     }
@@ -144,16 +144,27 @@ export class ExecutorService implements OnModuleDestroy {
       const pool = new SandboxPool(
         () => this.startSandbox(target),
         {
+          minInstances: target.minInstances,
           maxInstances: target.maxInstances,
           maxQueued: this.config.limits.maxQueuedPerFunction,
           queueTimeoutMs: this.config.limits.queueTimeoutMs,
         },
         () => this.notifyInstances(target.functionId),
       );
-      entry = { pool, functionId: target.functionId };
+      entry = { pool, functionId: target.functionId, target };
       this.pools.set(target.versionId, entry);
+      this.warmUp(pool, target);
     }
     return entry.pool;
+  }
+
+  /** Starts the version's `minInstances` sandboxes now rather than on its first invocation. */
+  prewarm(target: ExecutionTarget): void {
+    this.poolFor(target);
+  }
+
+  private warmUp(pool: SandboxPool, target: ExecutionTarget): void {
+    pool.warmUp((error) => this.logger.warn(`Could not pre-warm ${target.functionName}@${target.version}: ${(error as Error).message}`));
   }
 
   private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
@@ -227,6 +238,8 @@ export class ExecutorService implements OnModuleDestroy {
   private reapIdle(idleSince: number): void {
     for (const [versionId, entry] of this.pools) {
       entry.pool.reapIdle(idleSince);
+      // Also the retry of pre-warming after a failure or a crash.
+      this.warmUp(entry.pool, entry.target);
       if (entry.pool.isEmpty) this.pools.delete(versionId);
     }
   }

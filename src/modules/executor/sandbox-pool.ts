@@ -15,6 +15,8 @@ export interface Lease {
 }
 
 export interface PoolLimits {
+  /** Sandboxes kept started (idle or busy) even when nothing runs. */
+  minInstances: number;
   maxInstances: number;
   /** Invocations allowed to wait for a busy pool; more are throttled at once. */
   maxQueued: number;
@@ -30,7 +32,8 @@ interface Waiter {
 /**
  * The sandboxes of one function version. A sandbox serves one invocation at a time and
  * stays warm between invocations; at most `maxInstances` exist, and invocations beyond
- * that wait in a bounded queue, first come first served.
+ * that wait in a bounded queue, first come first served. `minInstances` are started
+ * ahead of need (`warmUp`) and never reaped for idleness.
  */
 export class SandboxPool {
   private readonly idle: PooledSandbox[] = [];
@@ -107,9 +110,30 @@ export class SandboxPool {
     }
   }
 
-  /** Kills sandboxes idle since before `idleSince`; returns how many. */
+  /**
+   * Starts sandboxes until `minInstances` exist, in the background; they wait idle. A
+   * failed start is reported and not retried until the next call (the reaper's tick), so
+   * a function that cannot load does not restart in a loop.
+   */
+  warmUp(onFailure: (error: unknown) => void): void {
+    while (!this.draining && this.size < this.limits.minInstances) {
+      this.size++;
+      this.onChange();
+      this.startSandbox().then(
+        (sandbox) => this.release(sandbox, true),
+        (error: unknown) => {
+          this.size--;
+          this.onChange();
+          onFailure(error);
+        },
+      );
+    }
+  }
+
+  /** Kills sandboxes idle since before `idleSince`, keeping `minInstances`; returns how many. */
   reapIdle(idleSince: number): number {
-    const stale = this.idle.filter((s) => s.lastUsedAt < idleSince);
+    const surplus = Math.max(0, this.size - this.limits.minInstances);
+    const stale = this.idle.filter((s) => s.lastUsedAt < idleSince).slice(0, surplus);
     for (const sandbox of stale) {
       this.idle.splice(this.idle.indexOf(sandbox), 1);
       this.discard(sandbox);
@@ -132,8 +156,9 @@ export class SandboxPool {
     for (const sandbox of this.leased) sandbox.connection.handle.kill();
   }
 
+  /** No sandbox and none wanted: the pool can be forgotten. */
   get isEmpty(): boolean {
-    return this.size === 0;
+    return this.size === 0 && this.limits.minInstances === 0;
   }
 
   private takeIdle(): PooledSandbox | undefined {

@@ -52,6 +52,8 @@ export interface RegistrationResponse {
   executionConfig: {
     timeout: number;
     memoryLimit: number;
+    minInstances: number;
+    maxInstances: number | null;
     environmentVariableNames: string[];
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
@@ -86,6 +88,8 @@ export function toRegistrationResponse(
     executionConfig: {
       timeout: version.timeoutSeconds,
       memoryLimit: version.memoryLimitMb,
+      minInstances: version.minInstances,
+      maxInstances: version.maxInstances,
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },

@@ -5,6 +5,7 @@ import { withoutNulls } from '@/common/graphql/without-nulls.js';
 import { AppConfig } from '@/config/app-config.js';
 import type { GraphQLContext } from '@/graphql/graphql-context.js';
 import { ExecutionConfigModel } from '@/modules/versions/models/execution-config.model.js';
+import { toExecutionConfigModel } from '@/modules/versions/version.mapper.js';
 import { FunctionFilterInput } from './dto/function-filter.input.js';
 import { RegisterFunctionInput } from './dto/register-function.input.js';
 import { UpdateFunctionInput } from './dto/update-function.input.js';
@@ -81,13 +82,8 @@ export class FunctionsResolver {
   @ResolveField(() => ExecutionConfigModel, { description: 'Settings of the latest version.' })
   async executionConfig(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<ExecutionConfigModel> {
     const latest = await ctx.loaders.versionById.load(fn.latestVersionId);
-    return {
-      timeout: latest?.timeoutSeconds ?? this.config.limits.defaultTimeoutSeconds,
-      memoryLimit: latest?.memoryLimitMb ?? this.config.limits.defaultMemoryMb,
-      environmentVariableNames: latest?.environmentVariableNames ?? [],
-      versionId: latest?.id ?? null,
-      functionId: fn.id,
-    };
+    if (!latest) throw new Error(`Function ${fn.id} points at a missing version ${fn.latestVersionId}`);
+    return toExecutionConfigModel(latest);
   }
 
   private toModel(record: Parameters<typeof toFunctionModel>[0]): FunctionModel {

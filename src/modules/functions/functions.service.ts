@@ -247,6 +247,8 @@ export class FunctionsService {
       dependencies: document.metadata?.dependencies ?? {},
       timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
+      minInstances: document.executionConfig?.minInstances ?? 0,
+      maxInstances: document.executionConfig?.maxInstances ?? null,
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
     };
@@ -262,6 +264,8 @@ export class FunctionsService {
       dependencies: patch.metadata?.dependencies ?? latest.dependencies,
       timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
+      minInstances: patch.executionConfig?.minInstances ?? latest.minInstances,
+      maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),

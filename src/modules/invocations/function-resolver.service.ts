@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { FunctionNotReadyError, NotFoundError } from '@/common/errors/domain-error.js';
 import { AppConfig } from '@/config/app-config.js';
 import { EventBus, type Unsubscribe } from '@/infrastructure/events/event-bus.js';
@@ -23,6 +23,8 @@ export interface ResolvedFunction {
 
 /** Decrypted targets kept in memory; versions are immutable so entries never go stale. */
 const MAX_CACHED_TARGETS = 500;
+/** Functions looked at for `minInstances` when the server starts. */
+const MAX_PREWARMED_AT_START = 1000;
 
 /**
  * Finds what to run for a request (function by id or name, latest or pinned version)
@@ -30,7 +32,8 @@ const MAX_CACHED_TARGETS = 500;
  * function changes (announced on the event bus); version targets never change.
  */
 @Injectable()
-export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
+export class FunctionResolver implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(FunctionResolver.name);
   private readonly functionsById = new Map<string, FunctionRecord>();
   private readonly idsByName = new Map<string, string>();
   /** Keyed by `<functionId>@<version>`: version numbers are unique per function and immutable. */
@@ -48,10 +51,15 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.unsubscribers = await Promise.all([
-      this.events.subscribe(FUNCTIONS_CHANGED_CHANNEL, (message) => this.forget(message as FunctionChangedEvent)),
+      this.events.subscribe(FUNCTIONS_CHANGED_CHANNEL, (message) => this.onFunctionChanged(message as FunctionChangedEvent)),
       // Only READY versions are cached, but a build result must never meet a stale entry.
-      this.events.subscribe(VERSION_BUILDS_CHANNEL, (message) => this.forgetVersion((message as VersionBuiltEvent).versionId)),
+      this.events.subscribe(VERSION_BUILDS_CHANNEL, (message) => this.onVersionBuilt(message as VersionBuiltEvent)),
     ]);
+  }
+
+  /** Starts the `minInstances` sandboxes of every function that wants some, in the background. */
+  onApplicationBootstrap(): void {
+    void this.prewarmAll().catch((error: Error) => this.logger.warn(`Pre-warming at start-up stopped: ${error.message}`));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -114,7 +122,8 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
       dependenciesDir,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,
-      maxInstances: this.config.limits.maxInstancesPerFunction,
+      minInstances: version.minInstances,
+      maxInstances: version.maxInstances ?? this.config.limits.maxInstancesPerFunction,
     };
   }
 
@@ -126,17 +135,52 @@ export class FunctionResolver implements OnModuleInit, OnModuleDestroy {
     this.targets.set(key, entry);
   }
 
-  private forget(event: FunctionChangedEvent): void {
+  private onFunctionChanged(event: FunctionChangedEvent): void {
     this.functionsById.delete(event.functionId);
     this.idsByName.delete(event.name);
     if (event.kind === 'deleted') {
       for (const [key, entry] of this.targets) if (entry.target.functionId === event.functionId) this.targets.delete(key);
       this.executor.evictFunction(event.functionId);
+      return;
+    }
+    void this.prewarmLatest(event.functionId);
+  }
+
+  private onVersionBuilt(event: VersionBuiltEvent): void {
+    for (const [key, entry] of this.targets) if (entry.version.id === event.versionId) this.targets.delete(key);
+    if (event.status === 'READY') void this.prewarmLatest(event.functionId);
+  }
+
+  /**
+   * Keeps the latest version's `minInstances` warm on this node; older versions' idle
+   * sandboxes are stopped (they still start on demand for pinned calls).
+   */
+  private async prewarmLatest(functionId: string): Promise<void> {
+    try {
+      const fn = await this.findFunction({ functionId });
+      const latest = await this.versions.getById(fn.latestVersionId);
+      this.executor.evictFunction(functionId, latest.id);
+      if (latest.minInstances === 0 || latest.buildStatus !== 'READY') return;
+      this.executor.prewarm((await this.resolveVersion(fn)).target);
+    } catch (error) {
+      if (!(error instanceof NotFoundError || error instanceof FunctionNotReadyError)) {
+        this.logger.warn(`Could not pre-warm function ${functionId}: ${(error as Error).message}`);
+      }
     }
   }
 
-  private forgetVersion(versionId: string): void {
-    for (const [key, entry] of this.targets) if (entry.version.id === versionId) this.targets.delete(key);
+  private async prewarmAll(): Promise<void> {
+    let after: string | undefined;
+    for (let seen = 0; seen < MAX_PREWARMED_AT_START; ) {
+      const page = await this.functions.list({}, { first: 100, after });
+      for (const fn of page.items) {
+        const latest = await this.versions.getById(fn.latestVersionId);
+        if (latest.minInstances > 0) await this.prewarmLatest(fn.id);
+      }
+      seen += page.items.length;
+      if (!page.hasMore || page.items.length === 0) return;
+      after = page.items.at(-1)?.name;
+    }
   }
 
   private clearFunctions(): void {

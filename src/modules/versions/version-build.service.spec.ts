@@ -22,6 +22,8 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     dependencies: { 'left-pad': '1.3.0' },
     timeoutSeconds: 5,
     memoryLimitMb: 128,
+    minInstances: 0,
+    maxInstances: null,
     environmentVariableNames: [],
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'BUILDING',

@@ -9,6 +9,8 @@ export interface VersionDraft {
   dependencies: Record<string, string>;
   timeoutSeconds: number;
   memoryLimitMb: number;
+  minInstances: number;
+  maxInstances: number | null;
   environmentVariables: Record<string, string>;
   /** Names of the variables whose values the API never returns. */
   secretVariableNames: string[];

@@ -34,6 +34,10 @@ export interface FunctionVersionRecord {
   dependencies: Record<string, string>;
   timeoutSeconds: number;
   memoryLimitMb: number;
+  /** Sandboxes kept warm on every node that serves the function (0: none). */
+  minInstances: number;
+  /** Most sandboxes at once per node; null: the platform default. */
+  maxInstances: number | null;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;

@@ -42,6 +42,8 @@ export class VersionsService {
       dependencies: draft.dependencies,
       timeoutSeconds: draft.timeoutSeconds,
       memoryLimitMb: draft.memoryLimitMb,
+      minInstances: draft.minInstances,
+      maxInstances: draft.maxInstances,
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
       // Dependencies are installed in the background (VersionBuildService), after the insert.

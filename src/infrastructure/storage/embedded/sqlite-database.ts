@@ -143,6 +143,11 @@ const MIGRATIONS: readonly string[] = [
   -- functions a user owns (visibility filter)
   CREATE INDEX functions_owner ON functions (owner_id);
   `,
+  // 3: per-version instance bounds (NULL: the platform defaults).
+  `
+  ALTER TABLE function_versions ADD COLUMN min_instances INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE function_versions ADD COLUMN max_instances INTEGER;
+  `,
 ];
 
 /**

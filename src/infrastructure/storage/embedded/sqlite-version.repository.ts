@@ -18,6 +18,8 @@ interface VersionRow {
   dependencies: string;
   timeout_seconds: number;
   memory_limit_mb: number;
+  min_instances: number;
+  max_instances: number | null;
   environment_variable_names: string;
   sealed_key_id: string;
   sealed_wrapped_key: Buffer;
@@ -40,9 +42,9 @@ export class SqliteVersionRepository extends VersionRepository {
       this.db
         .statement(
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
-             dependencies, timeout_seconds, memory_limit_mb, environment_variable_names, sealed_key_id, sealed_wrapped_key,
-             sealed_ciphertext, build_status, build_log, author, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, environment_variable_names, sealed_key_id,
+             sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -56,6 +58,8 @@ export class SqliteVersionRepository extends VersionRepository {
           row.dependencies,
           row.timeout_seconds,
           row.memory_limit_mb,
+          row.min_instances,
+          row.max_instances,
           row.environment_variable_names,
           row.sealed_key_id,
           row.sealed_wrapped_key,
@@ -150,6 +154,8 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     dependencies: JSON.stringify(record.dependencies),
     timeout_seconds: record.timeoutSeconds,
     memory_limit_mb: record.memoryLimitMb,
+    min_instances: record.minInstances,
+    max_instances: record.maxInstances,
     environment_variable_names: JSON.stringify(record.environmentVariableNames),
     sealed_key_id: record.sealed.keyId,
     sealed_wrapped_key: record.sealed.wrappedKey,
@@ -174,6 +180,8 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     dependencies: JSON.parse(row.dependencies) as Record<string, string>,
     timeoutSeconds: row.timeout_seconds,
     memoryLimitMb: row.memory_limit_mb,
+    minInstances: row.min_instances,
+    maxInstances: row.max_instances,
     environmentVariableNames: JSON.parse(row.environment_variable_names) as string[],
     sealed: { keyId: row.sealed_key_id, wrappedKey: row.sealed_wrapped_key, ciphertext: row.sealed_ciphertext },
     buildStatus: row.build_status as BuildStatus,

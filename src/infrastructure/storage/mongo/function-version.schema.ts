@@ -27,6 +27,9 @@ export interface FunctionVersionDocument {
   dependencies: DependencyEntry[];
   timeoutSeconds: number;
   memoryLimitMb: number;
+  /** Absent on versions stored before instance bounds existed: read as 0 / null. */
+  minInstances?: number;
+  maxInstances?: number | null;
   environmentVariableNames: string[];
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
@@ -66,6 +69,8 @@ export const FunctionVersionSchema = new Schema<FunctionVersionDocument>(
     dependencies: { type: [DependencySchema], default: [] },
     timeoutSeconds: { type: Number, required: true },
     memoryLimitMb: { type: Number, required: true },
+    minInstances: { type: Number, default: 0 },
+    maxInstances: { type: Number, default: null },
     environmentVariableNames: { type: [String], default: [] },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },

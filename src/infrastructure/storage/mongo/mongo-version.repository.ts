@@ -115,6 +115,8 @@ function toDocument(record: FunctionVersionRecord): FunctionVersionDocument {
     dependencies: Object.entries(record.dependencies).map(([name, range]) => ({ name, range })),
     timeoutSeconds: record.timeoutSeconds,
     memoryLimitMb: record.memoryLimitMb,
+    minInstances: record.minInstances,
+    maxInstances: record.maxInstances,
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -139,6 +141,8 @@ function toRecord(document: FunctionVersionDocument): FunctionVersionRecord {
     dependencies,
     timeoutSeconds: document.timeoutSeconds,
     memoryLimitMb: document.memoryLimitMb,
+    minInstances: document.minInstances ?? 0,
+    maxInstances: document.maxInstances ?? null,
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

@@ -111,6 +111,21 @@ function executionConfigSchema(limits: LimitsConfig) {
       .max(limits.maxMemoryMb, `must be at most ${limits.maxMemoryMb} MB`)
       .optional(),
     environmentVariables: environmentSchema().optional(),
+    minInstances: z
+      .number()
+      .int()
+      .min(0, 'must be at least 0')
+      .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
+      .optional(),
+    maxInstances: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
+      .optional(),
+  }).refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
+    message: 'minInstances must not exceed maxInstances',
+    path: ['minInstances'],
   });
 }
 

@@ -49,6 +49,12 @@ export class ExecutionConfigInput {
 
   @Field(() => EnvironmentVariablesScalar, { nullable: true })
   environmentVariables?: Record<string, unknown>;
+
+  @Field(() => Int, { nullable: true, description: 'Sandboxes kept warm on each server node (default 0).' })
+  minInstances?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION).' })
+  maxInstances?: number;
 }
 
 @InputType()
