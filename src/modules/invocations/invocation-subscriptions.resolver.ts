@@ -1,5 +1,6 @@
 import { Args, ID, Int, Resolver, Subscription } from '@nestjs/graphql';
 import { ValidationError } from '@/common/errors/domain-error.js';
+import { mapStream } from '@/common/streams/async-streams.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { InvocationFeedService } from './invocation-feed.service.js';
 import { InvocationLogsService, type StreamedLogLine } from './invocation-logs.service.js';
@@ -80,10 +81,9 @@ export class InvocationSubscriptionsResolver {
   }
 }
 
-async function* mapLines(lines: AsyncIterable<StreamedLogLine>): AsyncGenerator<LogLineModel> {
-  for await (const line of lines) yield toLogLineModel(line.invocationId, line, line.droppedBefore);
-}
+// Not mapping generators: those would hold back a client's `complete` until the next event.
+const mapLines = (lines: AsyncIterable<StreamedLogLine>): AsyncGenerator<LogLineModel> =>
+  mapStream(lines, (line) => toLogLineModel(line.invocationId, line, line.droppedBefore));
 
-async function* mapInvocations(records: AsyncIterable<InvocationRecord>): AsyncGenerator<InvocationModel> {
-  for await (const record of records) yield toInvocationModel(record, false);
-}
+const mapInvocations = (records: AsyncIterable<InvocationRecord>): AsyncGenerator<InvocationModel> =>
+  mapStream(records, (record) => toInvocationModel(record, false));
