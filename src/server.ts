@@ -3,23 +3,40 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
+import { createLogger } from './infrastructure/observability/logging/create-logger.js';
+import { PinoNestLogger } from './infrastructure/observability/logging/pino-nest-logger.js';
+import { requestScope, requestStart } from './infrastructure/observability/logging/request-logging.js';
+
+export interface ServerOptions {
+  /** Where JSON log lines go (tests capture them); stdout otherwise. */
+  logStream?: DestinationStream;
+  /** Runs when the application stops, after Nest's own shutdown hooks (e.g. flush tracing). */
+  onShutdown?: () => Promise<void>;
+}
 
 /**
  * Builds the HTTP application for a configuration (used by `main.ts` and by tests).
  * Body parsing is set up here rather than by Nest: function endpoints take raw bytes
  * of any type, management endpoints take JSON, both under the configured size limit.
  */
-export async function createServer(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
+export async function createServer(config: AppConfig, options: ServerOptions = {}): Promise<INestApplication> {
+  const logger = await createLogger(config.observability, { stream: options.logStream });
+  const nestLogger = new PinoNestLogger(logger);
+  // Modules log while they are being assembled, before the application (and its logger) exists.
+  Logger.overrideLogger(nestLogger);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, { logger, onShutdown: options.onShutdown }), {
     bodyParser: false,
-    logger: config.env === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    logger: nestLogger,
   });
   const limit = config.limits.maxBodyBytes;
+  app.use(requestStart(logger, config.observability.logHttpRequests));
   app.use(['/execute', '/fn'], express.raw({ type: () => true, limit }));
   app.use(express.json({ limit, strict: false }));
+  app.use(requestScope());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   return app;

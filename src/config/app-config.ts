@@ -21,6 +21,31 @@ export interface LimitsConfig {
   maxResponseBytes: number;
 }
 
+export type LogLevel = NonNullable<RawConfig['FNGRAPH_LOG_LEVEL']>;
+
+export interface ObservabilityConfig {
+  logLevel: LogLevel;
+  /** Human-readable log lines (needs the `pino-pretty` dev dependency); JSON otherwise. */
+  logPretty: boolean;
+  /** One `info` line per finished HTTP request (health checks and scrapes excepted). */
+  logHttpRequests: boolean;
+  /** Serve Prometheus metrics at `GET /metrics`. */
+  metrics: boolean;
+  /** Distinct function names with their own metric labels; the rest share `other`. */
+  metricsMaxFunctions: number;
+  /** Most recently used versions per function with their own `version` label. */
+  metricsMaxVersions: number;
+  /** Distinct GraphQL operation names with their own metric labels; the rest share `other`. */
+  metricsMaxOperations: number;
+  /** OTLP/HTTP base URL (`…/v1/traces` is appended); tracing is off without one. */
+  otlpEndpoint: string | undefined;
+  serviceName: string;
+  /** Fraction of new traces recorded (a caller's sampling decision is kept). */
+  traceSampleRatio: number;
+  /** Recent unexpected errors kept in memory per node for `platformErrors`. */
+  platformErrorsKept: number;
+}
+
 export class ConfigError extends Error {}
 
 /** The validated, typed configuration. Injected wherever a setting is needed. */
@@ -40,6 +65,7 @@ export class AppConfig {
   /** How long running invocations may finish when the server stops. */
   readonly shutdownGraceSeconds: number;
   readonly limits: LimitsConfig;
+  readonly observability: ObservabilityConfig;
 
   constructor(raw: RawConfig) {
     this.env = raw.NODE_ENV;
@@ -70,6 +96,19 @@ export class AppConfig {
       maxLogLines: raw.FNGRAPH_MAX_LOG_LINES,
       maxLogLineBytes: raw.FNGRAPH_MAX_LOG_LINE_BYTES,
       maxResponseBytes: raw.FNGRAPH_MAX_RESPONSE_BYTES,
+    };
+    this.observability = {
+      logLevel: raw.FNGRAPH_LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
+      logPretty: raw.FNGRAPH_LOG_PRETTY,
+      logHttpRequests: raw.FNGRAPH_LOG_HTTP_REQUESTS,
+      metrics: raw.FNGRAPH_METRICS,
+      metricsMaxFunctions: raw.FNGRAPH_METRICS_MAX_FUNCTIONS,
+      metricsMaxVersions: raw.FNGRAPH_METRICS_MAX_VERSIONS,
+      metricsMaxOperations: raw.FNGRAPH_METRICS_MAX_OPERATIONS,
+      otlpEndpoint: raw.FNGRAPH_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: raw.OTEL_SERVICE_NAME,
+      traceSampleRatio: raw.FNGRAPH_TRACE_SAMPLE_RATIO,
+      platformErrorsKept: raw.FNGRAPH_PLATFORM_ERRORS_KEPT,
     };
     this.assertConsistent();
   }

@@ -1,6 +1,8 @@
-import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit, type Provider, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from '@/config/app-config.js';
+import { PlatformMetrics } from '@/infrastructure/observability/metrics/platform-metrics.js';
+import { timedPort } from '@/infrastructure/observability/metrics/timed-port.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
@@ -19,6 +21,22 @@ import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
 const PORTS = [FunctionRepository, VersionRepository, InvocationRepository];
+
+/**
+ * The adapter class as its own provider, and the port token as a timed view of it
+ * (`fngraph_storage_operation_duration_seconds`; untimed where no metrics exist, as in
+ * the contract tests).
+ */
+function port(token: abstract new (...args: never[]) => unknown, adapter: Type, name: string): Provider[] {
+  return [
+    adapter,
+    {
+      provide: token,
+      useFactory: (instance: object, metrics: PlatformMetrics | undefined) => timedPort(instance, name, metrics?.storageDuration ?? null),
+      inject: [adapter, { token: PlatformMetrics, optional: true }],
+    },
+  ];
+}
 
 /**
  * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
@@ -65,9 +83,9 @@ function mongo(uri: string): DynamicModule {
     ],
     providers: [
       { provide: STORAGE_DESCRIPTION, useValue: `MongoDB at ${redactMongoUri(uri)}` },
-      { provide: FunctionRepository, useClass: MongoFunctionRepository },
-      { provide: VersionRepository, useClass: MongoVersionRepository },
-      { provide: InvocationRepository, useClass: MongoInvocationRepository },
+      ...port(FunctionRepository, MongoFunctionRepository, 'functions'),
+      ...port(VersionRepository, MongoVersionRepository, 'versions'),
+      ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
     ],
     exports: PORTS,
   };
@@ -85,9 +103,9 @@ function embedded(dataDir: string): DynamicModule {
         useFactory: (db: SqliteDatabase) => `embedded SQLite at ${db.path}`,
         inject: [SqliteDatabase],
       },
-      { provide: FunctionRepository, useClass: SqliteFunctionRepository },
-      { provide: VersionRepository, useClass: SqliteVersionRepository },
-      { provide: InvocationRepository, useClass: SqliteInvocationRepository },
+      ...port(FunctionRepository, SqliteFunctionRepository, 'functions'),
+      ...port(VersionRepository, SqliteVersionRepository, 'versions'),
+      ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
     ],
     exports: PORTS,
   };

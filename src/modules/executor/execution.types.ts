@@ -26,6 +26,8 @@ export interface InvocationContext {
   version: string;
   deadlineMs: number;
   traceId: string | null;
+  /** W3C trace context of the invocation, for the function's own spans and outgoing calls. */
+  traceparent: string | null;
 }
 
 export interface ExecutionRequest {
@@ -33,6 +35,8 @@ export interface ExecutionRequest {
   event: InvocationEvent;
   context: InvocationContext;
   onLog: (stream: LogStream, message: string) => void;
+  /** Called once a sandbox is assigned, before the event is sent (metrics, tracing). */
+  onSandboxAcquired?: (info: { cold: boolean; waitedMs: number }) => void;
 }
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'OOM_KILLED';

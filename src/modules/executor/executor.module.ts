@@ -15,7 +15,7 @@ export class ExecutorModule {
       module: ExecutorModule,
       global: true,
       providers: [{ provide: SandboxDriver, useClass: driver }, ExecutorService, InstanceReporter],
-      exports: [ExecutorService],
+      exports: [ExecutorService, SandboxDriver],
     };
   }
 }

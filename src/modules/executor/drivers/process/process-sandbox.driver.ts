@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config.js';
@@ -21,6 +23,13 @@ export class ProcessSandboxDriver extends SandboxDriver {
 
   async availableRuntimes(): Promise<RuntimeId[]> {
     return ['nodejs20'];
+  }
+
+  /** The Node.js binary sandboxes run is there and executable. */
+  override async check(): Promise<void> {
+    await access(this.config.sandboxNodeBinary, constants.X_OK).catch(() => {
+      throw new Error(`The sandbox Node.js binary ${this.config.sandboxNodeBinary} is not executable`);
+    });
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {

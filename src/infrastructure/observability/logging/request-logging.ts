@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { type RequestContext, runInRequestContext } from './request-context.js';
+
+/** A caller's request id is kept when it looks like an id (no log injection through it). */
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Scrapes and probes: frequent and uninteresting. */
+const QUIET_PATHS = /^\/(health\/|metrics(\?|$))/;
+
+const CONTEXT = Symbol('fngraph.requestContext');
+
+type WithContext = Request & { [CONTEXT]?: RequestContext };
+
+/**
+ * The first middleware: gives the request an id (the caller's `x-request-id` when sane,
+ * else a new one), echoes it in the response, and logs one line when the response is
+ * done: method, path (no query string: it may carry credentials), status, duration.
+ */
+export function requestStart(logger: Logger, logRequests: boolean): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID();
+    const context: RequestContext = { requestId, req: req as RequestContext['req'] };
+    (req as WithContext)[CONTEXT] = context;
+    res.setHeader('x-request-id', requestId);
+    if (logRequests && !QUIET_PATHS.test(req.url)) {
+      const started = performance.now();
+      const path = req.path;
+      let logged = false;
+      const done = () => {
+        if (logged) return;
+        logged = true;
+        // Written outside the request's async context: its fields are given explicitly. Always
+        // `info`: a 5xx may be a function's failure (502, 504); the platform's own errors are
+        // logged where they happen, with their stack.
+        logger.info(
+          {
+            requestId,
+            ...(context.operation ? { operation: context.operation } : {}),
+            ...(context.function ? { function: context.function } : {}),
+            ...(context.invocationId ? { invocationId: context.invocationId } : {}),
+            ...(context.traceId ? { traceId: context.traceId } : {}),
+            ...principalField(context),
+            method: req.method,
+            path,
+            status: res.statusCode,
+            aborted: !res.writableFinished,
+            durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          },
+          'request completed',
+        );
+      };
+      res.once('finish', done);
+      res.once('close', done);
+    }
+    next();
+  };
+}
+
+/**
+ * After the body parsers (which read the body from socket callbacks, outside any async
+ * context the request started): everything from here on runs inside the request's context.
+ */
+export function requestScope(): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const context = (req as WithContext)[CONTEXT];
+    if (context) runInRequestContext(context, next);
+    else next();
+  };
+}
+
+function principalField(context: RequestContext): { principal?: string } {
+  const subject = context.req.principal?.subject;
+  return typeof subject === 'string' ? { principal: subject } : {};
+}
