@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config.js';
-import { createServer, startServer } from '@/server.js';
+import { createServer, type ServerOptions, startServer } from '@/server.js';
 
 export interface TestServer {
   url: string;
@@ -17,7 +17,7 @@ export interface TestServer {
  * A real server on a loopback port with its own data directory (embedded SQLite unless
  * `env` names other stores). Everything it starts is stopped by `close()`.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-test-'));
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'test',
@@ -27,7 +27,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
     ...env,
   });
-  const app = await createServer(config);
+  const app = await createServer(config, options);
   const url = await startServer(app, config);
   return {
     url,

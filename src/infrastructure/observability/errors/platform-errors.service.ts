@@ -63,7 +63,7 @@ export class PlatformErrors extends UnexpectedErrors {
     this.metrics.platformErrors.inc({ source: report.source });
     if (!report.alreadyLogged) {
       this.logger.error(
-        { err: error, unexpected: true, source: report.source, where: entry.where, errorId: entry.id, invocationId: entry.invocationId ?? undefined },
+        { err: error, unexpected: true, errorSource: report.source, where: entry.where, errorId: entry.id, invocationId: entry.invocationId ?? undefined },
         `Unexpected error (${report.source}${entry.where ? ` at ${entry.where}` : ''}): ${entry.message}`,
       );
     }

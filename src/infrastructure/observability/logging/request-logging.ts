@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { activeSpanIds, randomTraceId } from '../tracing/spans.js';
 import { type RequestContext, runInRequestContext } from './request-context.js';
 
 /** A caller's request id is kept when it looks like an id (no log injection through it). */
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** W3C trace context: version 00, trace id, parent id, flags. */
+const TRACEPARENT = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 /** Scrapes and probes: frequent and uninteresting. */
 const QUIET_PATHS = /^\/(health\/|metrics(\?|$))/;
 
@@ -22,7 +25,7 @@ export function requestStart(logger: Logger, logRequests: boolean): RequestHandl
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID();
-    const context: RequestContext = { requestId, req: req as RequestContext['req'] };
+    const context: RequestContext = { requestId, req: req as RequestContext['req'], traceId: requestTraceId(req) };
     (req as WithContext)[CONTEXT] = context;
     res.setHeader('x-request-id', requestId);
     if (logRequests && !QUIET_PATHS.test(req.url)) {
@@ -69,6 +72,19 @@ export function requestScope(): RequestHandler {
     if (context) runInRequestContext(context, next);
     else next();
   };
+}
+
+/**
+ * The request's trace id: the active span's when tracing is on (the HTTP instrumentation
+ * started it, continuing the caller's trace), else the caller's `traceparent`, else a
+ * new one. Log lines and invocations of the request share it either way.
+ */
+function requestTraceId(req: Request): string {
+  const active = activeSpanIds()?.traceId;
+  if (active) return active;
+  const header = req.headers.traceparent;
+  const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  return match && !/^0+$/.test(match[1]!) ? match[1]! : randomTraceId();
 }
 
 function principalField(context: RequestContext): { principal?: string } {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Attributes, isSpanContextValid, type Span, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { currentRequestContext } from '../logging/request-context.js';
 
 /**
  * fngraph's own spans. Without a started SDK (tracing not configured) the API hands out
@@ -32,10 +33,18 @@ export function markFailed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
-/** The trace id of `span`, or a fresh random one when tracing is off. */
+/**
+ * The trace id of `span`; when tracing is off, the current request's (see
+ * `request-logging.ts`), or a fresh random one outside a request.
+ */
 export function traceIdOf(span: Span): string {
   const context = span.spanContext();
-  return isSpanContextValid(context) ? context.traceId : randomBytes(16).toString('hex');
+  if (isSpanContextValid(context)) return context.traceId;
+  return currentRequestContext()?.traceId ?? randomTraceId();
+}
+
+export function randomTraceId(): string {
+  return randomBytes(16).toString('hex');
 }
 
 /**

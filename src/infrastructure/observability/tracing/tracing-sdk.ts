@@ -10,7 +10,6 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { createAddHookMessageChannel } from 'import-in-the-middle';
 import { NODE_ID } from '@/common/ids/node-id.js';
 
 export interface TracingOptions {
@@ -38,15 +37,19 @@ const UNTRACED_PATHS = /^\/(health\/|metrics(\?|$))/;
 
 /**
  * Starts OpenTelemetry: HTTP, Express, GraphQL, MongoDB/Mongoose and ioredis
- * instrumentations, W3C trace context, OTLP export. Must run before any instrumented
- * library is imported: `main.ts` calls it first and imports the server afterwards.
+ * instrumentations, W3C trace context, OTLP export of spans (metrics stay with
+ * Prometheus, logs with stdout). Must run before any instrumented library is imported:
+ * `main.ts` calls it first and imports the server afterwards.
  *
- * The libraries reach us two ways: CommonJS `require` (patched by require-in-the-middle)
- * and ES `import` (patched by import-in-the-middle through a `module.register` loader
- * hook, Node ≥ 20.6). The message channel limits the ESM hook to the modules an
- * instrumentation asked for, instead of wrapping every module the server imports.
+ * The libraries reach the server two ways. CommonJS `require`s (graphql's and mongodb's
+ * internal files) are patched by require-in-the-middle. Packages imported from ES modules
+ * (Nest imports express, our code imports ioredis and mongoose) go through the ES loader,
+ * so import-in-the-middle's loader hook is registered (`module.register`, Node ≥ 20.6).
+ * Its selective mode (`createAddHookMessageChannel`) does not work with the
+ * instrumentations' `internals: true` hooks: express, ioredis and mongoose then stay
+ * unpatched, so the hook wraps every module (a little slower start-up, nothing per request).
  */
-export async function startTracing(options: TracingOptions): Promise<TracingHandle> {
+export function startTracing(options: TracingOptions): TracingHandle {
   const spanProcessors = [...(options.spanProcessors ?? [])];
   if (options.otlpEndpoint) {
     const url = `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
@@ -56,6 +59,9 @@ export async function startTracing(options: TracingOptions): Promise<TracingHand
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, 'service.instance.id': NODE_ID }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     spanProcessors,
+    // Spans only: metrics are Prometheus' (/metrics), logs go to stdout as JSON.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? '') }),
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
@@ -66,13 +72,7 @@ export async function startTracing(options: TracingOptions): Promise<TracingHand
       new IORedisInstrumentation(),
     ],
   });
-  if (options.esmHooks === false) {
-    sdk.start();
-  } else {
-    const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
-    register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-    sdk.start();
-    await waitForAllMessagesAcknowledged();
-  }
+  if (options.esmHooks !== false) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  sdk.start();
   return { shutdown: () => sdk.shutdown() };
 }
