@@ -34,6 +34,10 @@ export const REDACTED_PATHS = [
   '*.variables',
   'environmentVariables',
   '*.environmentVariables',
+  '*.*.environmentVariables',
+  // GraphQL inputs and variables: registration documents carry code and environments.
+  'input',
+  '*.input',
   'environment',
   '*.environment',
   'env',
