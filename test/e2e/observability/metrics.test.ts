@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, subscribe, wsClient } from '../../support/graphql-client.js';
 import { register } from '../../support/functions.js';
 import { type Scrape, scrape } from '../../support/prometheus.js';
+import { MONGODB_URI, REDIS_URL, skipWithout } from '../../support/services.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 const INVOKE = 'mutation Invoke($name: String!, $body: String) { invokeFunction(input: { name: $name, event: { body: $body } }) { id status coldStart } }';
@@ -170,6 +173,33 @@ describe('metric label cardinality', () => {
     } finally {
       await off.close();
     }
+  });
+});
+
+describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('storage and Redis latency on MongoDB and Redis', () => {
+  const database = `fngraph_metrics_${randomBytes(4).toString('hex')}`;
+  const uri = () => `${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`;
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ MONGODB_URI: uri(), REDIS_URL: REDIS_URL as string });
+  });
+  afterAll(async () => {
+    await server?.close();
+    const connection = await mongoose.createConnection(uri()).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('times MongoDB repository calls and Redis commands', async () => {
+    await register(server.url, 'r-ok', OK);
+    const before = await scrape(server.url);
+    expect((await fetch(`${server.url}/fn/r-ok`)).status).toBe(200);
+    const after = await scrape(server.url);
+    expect(delta(before, after, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'insert', outcome: 'ok' })).toBe(1);
+    expect(delta(before, after, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'update', outcome: 'ok' })).toBe(1);
+    // Status events (RUNNING, SUCCEEDED) on two channels each, at least.
+    expect(delta(before, after, 'fngraph_redis_command_duration_seconds_count', { command: 'publish', outcome: 'ok' })).toBeGreaterThanOrEqual(4);
+    expect(after.value('fngraph_redis_command_duration_seconds_sum', { command: 'publish', outcome: 'ok' })).toBeGreaterThan(0);
   });
 });
 
