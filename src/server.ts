@@ -9,13 +9,15 @@ import { AppConfig } from './config/app-config.js';
 import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
 import { createLogger } from './infrastructure/observability/logging/create-logger.js';
 import { PinoNestLogger } from './infrastructure/observability/logging/pino-nest-logger.js';
-import { requestScope, requestStart } from './infrastructure/observability/logging/request-logging.js';
+import { type PrincipalLookup, requestScope, requestStart } from './infrastructure/observability/logging/request-logging.js';
 
 export interface ServerOptions {
   /** Where JSON log lines go (tests capture them); stdout otherwise. */
   logStream?: DestinationStream;
   /** Runs when the application stops, after Nest's own shutdown hooks (e.g. flush tracing). */
   onShutdown?: () => Promise<void>;
+  /** Where the authentication layer keeps a request's caller, for log lines (default `req.principal.subject`). */
+  principalOf?: PrincipalLookup;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     logger: nestLogger,
   });
   const limit = config.limits.maxBodyBytes;
-  app.use(requestStart(logger, config.observability.logHttpRequests));
+  app.use(requestStart(logger, config.observability.logHttpRequests, options.principalOf));
   app.use(['/execute', '/fn'], express.raw({ type: () => true, limit }));
   app.use(express.json({ limit, strict: false }));
   app.use(requestScope());

@@ -35,7 +35,12 @@ describe('structured logs', () => {
 
   beforeAll(async () => {
     const stream = { write: (chunk: string) => void lines.push(...chunk.split('\n').filter((l) => l !== '')) };
-    server = await startTestServer({ FNGRAPH_LOG_LEVEL: 'trace', FNGRAPH_MASTER_KEY: MASTER_KEY }, { logStream: stream });
+    // Stands in for the authentication layer: the caller is whoever this header names.
+    const principalOf = (req: { headers: Record<string, unknown> }) => {
+      const who = req.headers['x-test-principal'];
+      return typeof who === 'string' ? who : undefined;
+    };
+    server = await startTestServer({ FNGRAPH_LOG_LEVEL: 'trace', FNGRAPH_MASTER_KEY: MASTER_KEY }, { logStream: stream, principalOf });
 
     const env = (value: string) => ({ executionConfig: { timeout: 5, memoryLimit: 128, environmentVariables: { SECRET_TOKEN: value } } });
     // Registration over REST and over GraphQL (code and environment in the variables).
@@ -91,6 +96,13 @@ describe('structured logs', () => {
     }
     const gqlInvoke = requests.find((e) => e.function === 'leaky-gql');
     expect(gqlInvoke).toMatchObject({ path: '/graphql', operation: 'anonymous' });
+  });
+
+  it('names the principal the authentication layer resolved', async () => {
+    await fetch(`${server.url}/fn/leaky`, { method: 'POST', body: 'x', headers: { 'x-test-principal': 'user:alice', 'x-request-id': 'with-principal' } });
+    const line = parsed().find((e) => e.msg === 'request completed' && e.requestId === 'with-principal');
+    expect(line).toMatchObject({ principal: 'user:alice', function: 'leaky' });
+    expect(parsed().find((e) => e.msg === 'request completed' && e.path === '/functions/register')).not.toHaveProperty('principal');
   });
 
   it('uses the same trace id in the log line, the stored invocation and the function context', async () => {

@@ -2,7 +2,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { NODE_ID } from '@/common/ids/node-id.js';
 import type { ObservabilityConfig } from '@/config/app-config.js';
 import { activeSpanIds } from '../tracing/spans.js';
-import { currentRequestContext, principalOf } from './request-context.js';
+import { currentRequestContext } from './request-context.js';
 
 /**
  * Structured fields that may hold secrets or function code, wherever a log call puts
@@ -80,7 +80,7 @@ function contextFields(): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   if (request) {
     fields.requestId = request.requestId;
-    const principal = principalOf(request);
+    const principal = request.principal();
     if (principal) fields.principal = principal;
     if (request.operation) fields.operation = request.operation;
     if (request.function) fields.function = request.function;

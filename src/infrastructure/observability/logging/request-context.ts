@@ -1,10 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** What the security layer sets on the request (read lazily: it is set after this context starts). */
-interface WithPrincipal {
-  principal?: { subject?: unknown } | null;
-}
-
 /**
  * What every log line written while serving one HTTP request carries. The store is
  * created when the request arrives and filled in as the request is understood (GraphQL
@@ -12,7 +7,8 @@ interface WithPrincipal {
  */
 export interface RequestContext {
   requestId: string;
-  req: WithPrincipal;
+  /** Who is calling, read when a line is written (authentication runs after this context starts). */
+  principal: () => string | undefined;
   operation?: string;
   function?: string;
   invocationId?: string;
@@ -31,12 +27,13 @@ export function currentRequestContext(): RequestContext | undefined {
 }
 
 /** Adds what is now known about the current request (no-op outside one). */
-export function annotateRequest(fields: Partial<Omit<RequestContext, 'requestId' | 'req'>>): void {
+export function annotateRequest(fields: Partial<Omit<RequestContext, 'requestId' | 'principal'>>): void {
   const context = storage.getStore();
   if (context) Object.assign(context, fields);
 }
 
-export function principalOf(context: RequestContext): string | undefined {
-  const subject = context.req.principal?.subject;
+/** Where the security layer keeps the caller, when it sets `req.principal` (see `requestStart`). */
+export function principalOnRequest(req: object): string | undefined {
+  const subject = (req as { principal?: { subject?: unknown } | null }).principal?.subject;
   return typeof subject === 'string' ? subject : undefined;
 }

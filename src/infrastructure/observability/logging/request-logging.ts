@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { activeSpanIds, randomTraceId } from '../tracing/spans.js';
-import { type RequestContext, runInRequestContext } from './request-context.js';
+import { principalOnRequest, type RequestContext, runInRequestContext } from './request-context.js';
 
 /** A caller's request id is kept when it looks like an id (no log injection through it). */
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,16 +16,21 @@ const CONTEXT = Symbol('fngraph.requestContext');
 
 type WithContext = Request & { [CONTEXT]?: RequestContext };
 
+/** Who the caller is, as the authentication layer recorded it for this request. */
+export type PrincipalLookup = (req: Request) => string | undefined;
+
 /**
  * The first middleware: gives the request an id (the caller's `x-request-id` when sane,
  * else a new one), echoes it in the response, and logs one line when the response is
  * done: method, path (no query string: it may carry credentials), status, duration.
+ * `principalOf` tells where the authentication layer keeps the caller (`req.principal`
+ * by default).
  */
-export function requestStart(logger: Logger, logRequests: boolean): RequestHandler {
+export function requestStart(logger: Logger, logRequests: boolean, principalOf: PrincipalLookup = principalOnRequest): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID();
-    const context: RequestContext = { requestId, req: req as RequestContext['req'], traceId: requestTraceId(req) };
+    const context: RequestContext = { requestId, principal: () => principalOf(req), traceId: requestTraceId(req) };
     (req as WithContext)[CONTEXT] = context;
     res.setHeader('x-request-id', requestId);
     if (logRequests && !QUIET_PATHS.test(req.url)) {
@@ -45,7 +50,7 @@ export function requestStart(logger: Logger, logRequests: boolean): RequestHandl
             ...(context.function ? { function: context.function } : {}),
             ...(context.invocationId ? { invocationId: context.invocationId } : {}),
             ...(context.traceId ? { traceId: context.traceId } : {}),
-            ...principalField(context),
+            ...principalField(context.principal()),
             method: req.method,
             path,
             status: res.statusCode,
@@ -87,7 +92,6 @@ function requestTraceId(req: Request): string {
   return match && !/^0+$/.test(match[1]!) ? match[1]! : randomTraceId();
 }
 
-function principalField(context: RequestContext): { principal?: string } {
-  const subject = context.req.principal?.subject;
-  return typeof subject === 'string' ? { principal: subject } : {};
+function principalField(principal: string | undefined): { principal?: string } {
+  return principal ? { principal } : {};
 }
