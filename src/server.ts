@@ -38,7 +38,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   app.use(requestStart(logger, config.observability.logHttpRequests, options.principalOf));
   app.use(['/execute', '/fn'], express.raw({ type: () => true, limit }));
   app.use(express.json({ limit, strict: false }));
-  app.use(requestScope());
+  if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   return app;

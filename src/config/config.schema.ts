@@ -64,6 +64,7 @@ export const configSchema = z.object({
   FNGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   FNGRAPH_LOG_PRETTY: boolean(false),
   FNGRAPH_LOG_HTTP_REQUESTS: boolean(true),
+  FNGRAPH_LOG_REQUEST_CONTEXT: boolean(false),
   FNGRAPH_METRICS: boolean(true),
   FNGRAPH_METRICS_MAX_FUNCTIONS: integer(100, 1, 100_000),
   FNGRAPH_METRICS_MAX_VERSIONS: integer(3, 1, 1000),

@@ -31,7 +31,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   private reportUnexpected(error: unknown, req: Request): void {
     // The route pattern, not the URL: no ids, no query string (it may carry credentials).
     const where = `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
-    if (this.unexpectedErrors) this.unexpectedErrors.report(error, { source: 'http', where });
+    if (this.unexpectedErrors) this.unexpectedErrors.report(error, { source: 'http', where, request: req });
     else this.logger.error((error as Error)?.stack ?? String(error));
   }
 }

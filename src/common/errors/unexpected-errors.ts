@@ -9,6 +9,8 @@ export interface UnexpectedErrorReport {
   invocationId?: string;
   /** The error was logged with its stack already (by code that cannot change): count and keep it only. */
   alreadyLogged?: boolean;
+  /** The HTTP request it happened in, for its log context (request id, trace id, ...). */
+  request?: object;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { RequestContext } from '@/infrastructure/observability/logging/request-context.js';
 import type { InvocationRecord } from './invocation.record.js';
 
 export interface SandboxAcquired {
@@ -12,8 +13,8 @@ export interface SandboxAcquired {
  * observability module; the invocation path calls it at each step and never waits on it.
  */
 export abstract class InvocationObserver {
-  /** The record was stored (RUNNING, or QUEUED for async). */
-  abstract started(record: InvocationRecord): void;
+  /** The record was stored (RUNNING, or QUEUED for async); `origin` is the HTTP request it serves, if any. */
+  abstract started(record: InvocationRecord, origin?: RequestContext): void;
   abstract sandboxAcquired(record: InvocationRecord, acquired: SandboxAcquired): void;
   /** The record reached its final status. */
   abstract finished(record: InvocationRecord): void;

@@ -5,6 +5,7 @@ import { type Connection, ConnectionType, toConnection } from '@/common/paginati
 import { toPageRequest } from '@/common/pagination/cursor.js';
 import { AppConfig } from '@/config/app-config.js';
 import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import { requestContextOf } from '@/infrastructure/observability/logging/request-context.js';
 import { toFunctionModel } from '@/modules/functions/function.mapper.js';
 import { FunctionModel } from '@/modules/functions/models/function.model.js';
 import { eventFromInput } from './dto/invocation-event.js';
@@ -46,7 +47,7 @@ export class InvocationsResolver {
   }
 
   @Mutation(() => InvocationModel, { description: 'Runs a function: the finished invocation, or a QUEUED one with async.' })
-  async invokeFunction(@Args('input') rawInput: InvokeFunctionInput): Promise<InvocationModel> {
+  async invokeFunction(@Args('input') rawInput: InvokeFunctionInput, @Context() ctx: GraphQLContext): Promise<InvocationModel> {
     const input = withoutNulls(rawInput);
     if ((input.functionId === undefined) === (input.name === undefined)) {
       throw new ValidationError('Give exactly one of functionId and name', [{ field: 'functionId', message: 'or name' }]);
@@ -58,6 +59,7 @@ export class InvocationsResolver {
       event: eventFromInput(input),
       callerId: null,
       async: input.async ?? false,
+      origin: requestContextOf(ctx.req),
     });
     return toInvocationModel(record);
   }

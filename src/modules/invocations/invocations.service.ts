@@ -5,6 +5,7 @@ import { newId } from '@/common/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
 import { AppConfig } from '@/config/app-config.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import type { RequestContext } from '@/infrastructure/observability/logging/request-context.js';
 import { markFailed, startSpan, traceIdOf, traceparentOf, withSpan } from '@/infrastructure/observability/tracing/spans.js';
 import type { ExecutionOutcome, ExecutionTarget } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
@@ -28,6 +29,8 @@ export interface InvokeCommand {
   callerId: string | null;
   /** Return the QUEUED record at once and run in the background. */
   async?: boolean;
+  /** The HTTP request this invocation serves: its log context, and its trace id when tracing is off. */
+  origin?: RequestContext;
 }
 
 /**
@@ -112,7 +115,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
       queuedAt: new Date(),
       startedAt: command.async ? null : new Date(),
       finishedAt: null,
-      traceId: traceIdOf(span),
+      traceId: traceIdOf(span, command.origin?.traceId),
       logs: [],
       logsTruncated: false,
     };
@@ -123,7 +126,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
       'fngraph.function.version': version.version,
     });
     await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.invocations.insert(record));
-    this.observe((o) => o.started(record));
+    this.observe((o) => o.started(record, command.origin));
     this.announce(record);
     if (!command.async) return this.track(this.runObserved(record, target, command.event, false));
     void this.track(this.runQueued(record, target, command.event));

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { graphql, graphqlData } from '../../support/graphql-client.js';
 import { functionDocument, register } from '../../support/functions.js';
@@ -164,5 +166,30 @@ describe('structured logs', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('fngraph_platform_errors_total{source="graphql"} 1');
     expect(metrics).toContain('fngraph_function_errors_total{function="leaky"} 1');
+  });
+});
+
+describe('request context in every line (FNGRAPH_LOG_REQUEST_CONTEXT)', () => {
+  it('gives the lines services write while serving a request that request’s id', async () => {
+    const lines: string[] = [];
+    const server = await startTestServer(
+      { FNGRAPH_LOG_LEVEL: 'info', FNGRAPH_LOG_REQUEST_CONTEXT: 'true' },
+      { logStream: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter((l) => l !== '')) } },
+    );
+    try {
+      const repository = server.app.get(FunctionRepository as never) as FunctionRepository;
+      const original = repository.findByName.bind(repository);
+      repository.findByName = async (name: string) => {
+        new Logger('Probe').warn(`looking up ${name}`);
+        return original(name);
+      };
+      const response = await fetch(`${server.url}/fn/not-there`, { headers: { 'x-request-id': 'ctx-probe-1' } });
+      expect(response.status).toBe(404);
+      const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries.find((e) => e.context === 'Probe')).toMatchObject({ msg: 'looking up not-there', requestId: 'ctx-probe-1', traceId: expect.any(String) });
+      expect(entries.find((e) => e.msg === 'request completed' && e.requestId === 'ctx-probe-1')).toMatchObject({ status: 404, path: '/fn/not-there' });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { type UnexpectedErrorReport, UnexpectedErrors, type UnexpectedErrorSource } from '@/common/errors/unexpected-errors.js';
 import { newId } from '@/common/ids/new-id.js';
 import { AppConfig } from '@/config/app-config.js';
-import { currentRequestContext } from '../logging/request-context.js';
+import { currentRequestContext, errorContextOf, requestContextOf } from '../logging/request-context.js';
 import { ROOT_LOGGER } from '../logging/root-logger.js';
 import { PlatformMetrics } from '../metrics/platform-metrics.js';
 import { activeSpanIds } from '../tracing/spans.js';
@@ -46,7 +46,7 @@ export class PlatformErrors extends UnexpectedErrors {
   }
 
   report(error: unknown, report: UnexpectedErrorReport): PlatformErrorEntry {
-    const request = currentRequestContext();
+    const request = currentRequestContext() ?? requestContextOf(report.request) ?? errorContextOf(error);
     const entry: PlatformErrorEntry = {
       id: newId(),
       occurredAt: new Date(),
@@ -63,7 +63,17 @@ export class PlatformErrors extends UnexpectedErrors {
     this.metrics.platformErrors.inc({ source: report.source });
     if (!report.alreadyLogged) {
       this.logger.error(
-        { err: error, unexpected: true, errorSource: report.source, where: entry.where, errorId: entry.id, invocationId: entry.invocationId ?? undefined },
+        {
+          err: error,
+          unexpected: true,
+          errorSource: report.source,
+          where: entry.where,
+          errorId: entry.id,
+          // Explicit: the request's async context may not be active here (FNGRAPH_LOG_REQUEST_CONTEXT).
+          ...(request ? { requestId: request.requestId, traceId: entry.traceId, operation: request.operation, principal: request.principal() } : {}),
+          function: entry.functionName ?? undefined,
+          invocationId: entry.invocationId ?? undefined,
+        },
         `Unexpected error (${report.source}${entry.where ? ` at ${entry.where}` : ''}): ${entry.message}`,
       );
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppConfig } from '@/config/app-config.js';
 import { createLogger } from './create-logger.js';
 import { PinoNestLogger } from './pino-nest-logger.js';
-import { annotateRequest, principalOnRequest, runInRequestContext } from './request-context.js';
+import { principalOnRequest, type RequestContext, runInRequestContext } from './request-context.js';
 
 async function capture(level = 'trace') {
   const lines: string[] = [];
@@ -15,10 +15,11 @@ describe('the JSON logger', () => {
   it('adds the request context, the principal the security layer set, and what the request is about', async () => {
     const { logger, entries } = await capture();
     const req: { principal?: { subject: string } } = {};
-    runInRequestContext({ requestId: 'req-1', principal: () => principalOnRequest(req), traceId: 'a'.repeat(32) }, () => {
+    const context: RequestContext = { requestId: 'req-1', principal: () => principalOnRequest(req), traceId: 'a'.repeat(32) };
+    runInRequestContext(context, () => {
       logger.info('before authentication');
       req.principal = { subject: 'user:alice' };
-      annotateRequest({ function: 'hello', invocationId: 'inv-1', operation: 'Invoke' });
+      Object.assign(context, { function: 'hello', invocationId: 'inv-1', operation: 'Invoke' });
       logger.info('after');
     });
     logger.info('outside');

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { annotateRequest } from '../logging/request-context.js';
+import { noteErrorContext, requestContextOf } from '../logging/request-context.js';
 import type { PlatformMetrics } from './platform-metrics.js';
 
 /**
@@ -15,7 +15,13 @@ export function graphqlMetricsPlugin(metrics: PlatformMetrics): ApolloServerPlug
       const started = performance.now();
       return {
         async didResolveOperation(requestContext) {
-          annotateRequest({ operation: requestContext.operationName ?? 'anonymous' });
+          const context = requestContextOf((requestContext.contextValue as { req?: object }).req);
+          if (context) context.operation = requestContext.operationName ?? 'anonymous';
+        },
+        async didEncounterErrors(requestContext) {
+          // Formatted (and, if unexpected, reported) afterwards, where the request is out of reach.
+          const context = requestContextOf((requestContext.contextValue as { req?: object }).req);
+          for (const error of requestContext.errors) noteErrorContext(error.originalError, context);
         },
         async willSendResponse(requestContext) {
           const resolved = requestContext.operation !== undefined;

@@ -3,7 +3,7 @@ import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { InvocationObserver, type SandboxAcquired } from '@/modules/invocations/invocation-observer.js';
 import type { InvocationRecord } from '@/modules/invocations/invocation.record.js';
 import { PlatformErrors } from '../errors/platform-errors.service.js';
-import { annotateRequest } from '../logging/request-context.js';
+import type { RequestContext } from '../logging/request-context.js';
 import { PlatformMetrics } from './platform-metrics.js';
 
 /** The executor's outcome type for its own failures (not the function's): see ExecutorService. */
@@ -37,9 +37,12 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     );
   }
 
-  started(record: InvocationRecord): void {
+  started(record: InvocationRecord, origin?: RequestContext): void {
     this.names.set(record.functionId, record.functionName);
-    annotateRequest({ function: record.functionName, invocationId: record.id, traceId: record.traceId ?? undefined });
+    if (origin) {
+      origin.function = record.functionName;
+      origin.invocationId = record.id;
+    }
     this.metrics.inFlight.inc({ function: this.metrics.functionLabel(record.functionName) });
   }
 

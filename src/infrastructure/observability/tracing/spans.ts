@@ -1,16 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { type Attributes, isSpanContextValid, type Span, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
-import { currentRequestContext } from '../logging/request-context.js';
+import { type Attributes, INVALID_SPAN_CONTEXT, isSpanContextValid, type Span, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 
 /**
- * fngraph's own spans. Without a started SDK (tracing not configured) the API hands out
- * non-recording spans, so this costs next to nothing; the trace ids below then come from
- * a random source instead, and still tie logs, records and functions together.
+ * fngraph's own spans. Without a started SDK (tracing not configured) they are one shared
+ * non-recording span and cost next to nothing; the trace ids below then come from the
+ * request (or a random source) instead, and still tie logs, records and functions together.
  */
 const tracer = trace.getTracer('fngraph');
+/** Handed out while tracing is off: the API's non-recording span, without its per-call set-up. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+let recording = false;
+
+/** Called once the SDK is started: from then on the spans below are real. */
+export function enableSpans(): void {
+  recording = true;
+}
 
 /** Runs `fn` in a new active span (a child of the active one), ended when `fn` settles. */
 export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (!recording) return fn(NO_SPAN);
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn(span);
@@ -25,7 +33,7 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Spa
 
 /** A span that is not made active (for steps that start and end in callbacks). */
 export function startSpan(name: string, attributes: Attributes = {}, startTime?: number): Span {
-  return tracer.startSpan(name, { attributes, startTime });
+  return recording ? tracer.startSpan(name, { attributes, startTime }) : NO_SPAN;
 }
 
 export function markFailed(span: Span, error: unknown): void {
@@ -33,14 +41,11 @@ export function markFailed(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
-/**
- * The trace id of `span`; when tracing is off, the current request's (see
- * `request-logging.ts`), or a fresh random one outside a request.
- */
-export function traceIdOf(span: Span): string {
+/** The trace id of `span`; when tracing is off, `fallback` (the request's), else a new one. */
+export function traceIdOf(span: Span, fallback?: string): string {
   const context = span.spanContext();
   if (isSpanContextValid(context)) return context.traceId;
-  return currentRequestContext()?.traceId ?? randomTraceId();
+  return fallback ?? randomTraceId();
 }
 
 export function randomTraceId(): string {

@@ -11,6 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { NODE_ID } from '@/common/ids/node-id.js';
+import { enableSpans } from './spans.js';
 
 export interface TracingOptions {
   serviceName: string;
@@ -74,5 +75,6 @@ export function startTracing(options: TracingOptions): TracingHandle {
   });
   if (options.esmHooks !== false) register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   sdk.start();
+  enableSpans();
   return { shutdown: () => sdk.shutdown() };
 }

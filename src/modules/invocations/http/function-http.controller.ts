@@ -1,6 +1,7 @@
 import { All, Controller, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ValidationError } from '@/common/errors/domain-error.js';
+import { requestContextOf } from '@/infrastructure/observability/logging/request-context.js';
 import { InvocationsService } from '../invocations.service.js';
 import type { FunctionRef } from '../function-resolver.service.js';
 import { toInvocationEvent } from './http-event.js';
@@ -35,6 +36,7 @@ export class FunctionHttpController {
       trigger: 'HTTP',
       event: toInvocationEvent(req, path),
       callerId: null,
+      origin: requestContextOf(req),
     });
     writeInvocationResponse(res, invocation);
   }
