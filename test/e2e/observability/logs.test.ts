@@ -68,6 +68,8 @@ describe('structured logs', () => {
   afterAll(() => server?.close());
 
   const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  /** The request line is written when the response has been handed over, possibly just after the client has it. */
+  const requestLine = (match: (entry: Record<string, unknown>) => boolean) => eventually(() => parsed().find((e) => e.msg === 'request completed' && match(e)));
 
   it('writes one JSON object per line, with level, time, message and node', () => {
     expect(lines.length).toBeGreaterThan(10);
@@ -102,7 +104,7 @@ describe('structured logs', () => {
 
   it('names the principal the authentication layer resolved', async () => {
     await fetch(`${server.url}/fn/leaky`, { method: 'POST', body: 'x', headers: { 'x-test-principal': 'user:alice', 'x-request-id': 'with-principal' } });
-    const line = parsed().find((e) => e.msg === 'request completed' && e.requestId === 'with-principal');
+    const line = await requestLine((e) => e.requestId === 'with-principal');
     expect(line).toMatchObject({ principal: 'user:alice', function: 'leaky' });
     expect(parsed().find((e) => e.msg === 'request completed' && e.path === '/functions/register')).not.toHaveProperty('principal');
   });
@@ -112,7 +114,7 @@ describe('structured logs', () => {
     expect(response.headers.get('x-request-id')).toBe('caller-chosen-id-1');
     const invocationId = response.headers.get('x-fngraph-invocation-id');
     const { invocation } = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { traceId } }', { id: invocationId });
-    const line = parsed().find((e) => e.msg === 'request completed' && e.invocationId === invocationId);
+    const line = await requestLine((e) => e.invocationId === invocationId);
     expect(line).toMatchObject({ requestId: 'caller-chosen-id-1', traceId: invocation.traceId });
   });
 
@@ -186,10 +188,24 @@ describe('request context in every line (FNGRAPH_LOG_REQUEST_CONTEXT)', () => {
       const response = await fetch(`${server.url}/fn/not-there`, { headers: { 'x-request-id': 'ctx-probe-1' } });
       expect(response.status).toBe(404);
       const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const requestLine = await eventually(() =>
+        lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.msg === 'request completed' && e.requestId === 'ctx-probe-1'),
+      );
       expect(entries.find((e) => e.context === 'Probe')).toMatchObject({ msg: 'looking up not-there', requestId: 'ctx-probe-1', traceId: expect.any(String) });
-      expect(entries.find((e) => e.msg === 'request completed' && e.requestId === 'ctx-probe-1')).toMatchObject({ status: 404, path: '/fn/not-there' });
+      expect(requestLine).toMatchObject({ status: 404, path: '/fn/not-there' });
     } finally {
       await server.close();
     }
   });
 });
+
+/** Polls `find` until it returns something (10 s at most). */
+async function eventually<T>(find: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('not found in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
