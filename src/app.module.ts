@@ -7,7 +7,7 @@ import { GraphQLApiModule } from '@/graphql/graphql-api.module.js';
 import { CryptoModule } from '@/infrastructure/crypto/crypto.module.js';
 import { EventsModule } from '@/infrastructure/events/events.module.js';
 import { RedisModule } from '@/infrastructure/redis/redis.module.js';
-import { ObservabilityModule } from '@/infrastructure/observability/observability.module.js';
+import { ObservabilityModule, type ObservabilityRuntime } from '@/infrastructure/observability/observability.module.js';
 import { StorageModule } from '@/infrastructure/storage/storage.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
 import { AuditModule } from '@/modules/audit/audit.module.js';
@@ -20,7 +20,7 @@ import { VersionsModule } from '@/modules/versions/versions.module.js';
 /** The whole server for one configuration; adapters are chosen here, once. */
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static forConfig(config: AppConfig, runtime: ObservabilityRuntime): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -37,7 +37,7 @@ export class AppModule {
         FunctionsModule,
         InvocationsModule,
         GraphQLApiModule,
-        ObservabilityModule,
+        ObservabilityModule.forRoot(config, runtime),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

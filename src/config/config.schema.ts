@@ -11,6 +11,8 @@ const boolean = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const ratio = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
+
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -118,6 +120,20 @@ export const configSchema = z.object({
   FNGRAPH_GRAPHQL_MAX_COST: integer(5000, 10, 1_000_000),
   FNGRAPH_GRAPHQL_MAX_TOKENS: integer(2000, 50, 100_000),
   FNGRAPH_GRAPHQL_MAX_DIRECTIVES: integer(20, 0, 1000),
+  // Observability: logs, metrics, traces, platform errors.
+  FNGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  FNGRAPH_LOG_PRETTY: boolean(false),
+  FNGRAPH_LOG_HTTP_REQUESTS: boolean(true),
+  FNGRAPH_LOG_REQUEST_CONTEXT: boolean(false),
+  FNGRAPH_METRICS: boolean(true),
+  FNGRAPH_METRICS_MAX_FUNCTIONS: integer(100, 1, 100_000),
+  FNGRAPH_METRICS_MAX_VERSIONS: integer(3, 1, 1000),
+  FNGRAPH_METRICS_MAX_OPERATIONS: integer(100, 1, 100_000),
+  FNGRAPH_OTLP_ENDPOINT: optionalUrl(['http://', 'https://']),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http://', 'https://']),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('fngraph'),
+  FNGRAPH_TRACE_SAMPLE_RATIO: ratio(1),
+  FNGRAPH_PLATFORM_ERRORS_KEPT: integer(100, 1, 10_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -5,11 +5,24 @@ import { withoutSuggestions } from './graphql-hardening.js';
 
 const logger = new Logger('GraphQL');
 
+/** Receives each unexpected error once, with where it happened (a field path). */
+export type UnexpectedErrorSink = (error: unknown, where: string) => void;
+
+const logUnexpected: UnexpectedErrorSink = (error, where) =>
+  logger.error(`Unexpected error at ${where}: ${(error as Error).stack ?? String(error)}`);
+
 /**
  * The GraphQL face of `presentError`: every error gets `extensions.code`; unexpected
- * ones are logged with their stack and reach the client as a bare internal error.
+ * ones go to `onUnexpected` (logged with their stack, counted, kept for admins) and reach
+ * the client as a bare internal error.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, exposeStack: boolean, hideSuggestions = false): GraphQLFormattedError {
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  exposeStack: boolean,
+  hideSuggestions = false,
+  onUnexpected: UnexpectedErrorSink = logUnexpected,
+): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
   if (!original || original instanceof GraphQLError) {
     // Parse, validation and argument coercion errors: already client errors with a code.
@@ -18,7 +31,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { ...formatted, message, extensions: { ...extensions, code: formatted.extensions?.code ?? 'BAD_USER_INPUT' } };
   }
   const presented = presentError(original);
-  if (presented.unexpected) logger.error(`Unexpected error at ${formatted.path?.join('.') ?? '(root)'}: ${(original as Error).stack ?? String(original)}`);
+  if (presented.unexpected) onUnexpected(original, formatted.path?.join('.') ?? '(root)');
   return {
     message: presented.message,
     locations: formatted.locations,

@@ -6,6 +6,10 @@ import type { Request } from 'express';
 import { AppConfig } from '@/config/app-config.js';
 import { requestActor } from '@/modules/auth/http/request-actor.js';
 import { ANONYMOUS, NO_ORIGIN } from '@/modules/auth/principal.js';
+import { PlatformErrors } from '@/infrastructure/observability/errors/platform-errors.service.js';
+import { graphqlMetricsPlugin } from '@/infrastructure/observability/metrics/graphql-metrics.plugin.js';
+import { graphqlWsMetrics } from '@/infrastructure/observability/metrics/graphql-ws-metrics.js';
+import { PlatformMetrics } from '@/infrastructure/observability/metrics/platform-metrics.js';
 import { FunctionLoadersFactory } from '@/modules/functions/functions.loaders.js';
 import { FunctionsModule } from '@/modules/functions/functions.module.js';
 import { InvocationLoadersFactory } from '@/modules/invocations/invocations.loaders.js';
@@ -31,7 +35,7 @@ export const GRAPHQL_PATH = '/graphql';
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [FunctionsModule, VersionsModule, InvocationsModule, GraphQLSecurityModule],
-      inject: [AppConfig, FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory, WsConnectionGuard, GraphQLSchemaHost],
+      inject: [AppConfig, FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory, WsConnectionGuard, GraphQLSchemaHost, PlatformMetrics, PlatformErrors],
       useFactory: (
         config: AppConfig,
         functionLoaders: FunctionLoadersFactory,
@@ -39,9 +43,16 @@ export const GRAPHQL_PATH = '/graphql';
         invocationLoaders: InvocationLoadersFactory,
         wsGuard: WsConnectionGuard,
         schemaHost: GraphQLSchemaHost,
+        metrics: PlatformMetrics,
+        platformErrors: PlatformErrors,
       ): ApolloDriverConfig => {
         const loaders = () => ({ ...functionLoaders.create(), ...versionLoaders.create(), ...invocationLoaders.create() });
-        const format = (formatted: GraphQLFormattedError, error: unknown) => formatGraphQLError(formatted, error, !config.isProduction, config.isProduction);
+        const format = (formatted: GraphQLFormattedError, error: unknown) =>
+          formatGraphQLError(formatted, error, !config.isProduction, config.isProduction, (original, where) =>
+            platformErrors.report(original, { source: 'graphql', where }),
+          );
+        const guard = wsGuard.hooks(schemaHost, format);
+        const wsMetrics = graphqlWsMetrics(metrics);
         return {
           path: GRAPHQL_PATH,
           autoSchemaFile: true,
@@ -55,6 +66,7 @@ export const GRAPHQL_PATH = '/graphql';
           validationRules: hardeningRules(config),
           parseOptions: parseOptions(config),
           formatError: format,
+          plugins: [graphqlMetricsPlugin(metrics)],
           context: (arg: { req?: Request } | WsContext): GraphQLContext => {
             if ('extra' in arg && arg.extra?.socket) {
               return {
@@ -69,7 +81,13 @@ export const GRAPHQL_PATH = '/graphql';
           subscriptions: {
             'graphql-ws': {
               path: GRAPHQL_PATH,
-              ...wsGuard.hooks(schemaHost, format),
+              ...guard,
+              onOperation: wsMetrics.onOperation,
+              onComplete: wsMetrics.onComplete,
+              onError: (ctx: WsContext, id: string, payload: unknown, errors: Parameters<typeof guard.onError>[3]) => {
+                wsMetrics.onError(ctx, id, payload, errors);
+                return guard.onError(ctx, id, payload, errors);
+              },
             },
           },
         } as ApolloDriverConfig;

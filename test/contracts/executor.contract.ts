@@ -98,7 +98,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       const request: ExecutionRequest = {
         invocationId,
         event: { ...EVENT, body },
-        context: { invocationId, functionName: fn.functionName, version: fn.version, deadlineMs: Date.now() + fn.timeoutMs, traceId: null },
+        context: { invocationId, functionName: fn.functionName, version: fn.version, deadlineMs: Date.now() + fn.timeoutMs, traceId: null, traceparent: null },
         onLog: (stream, message) => {
           if (logs.length >= maxLines) return false;
           logs.push({ stream, message });

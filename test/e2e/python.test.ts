@@ -68,7 +68,7 @@ describe('Python functions (process executor)', () => {
     const { event, context } = await response.json();
     expect(event).toMatchObject({ method: 'POST', path: '/some/path', query: { a: '1' }, body: 'hi', isBase64Encoded: false });
     expect(context).toMatchObject({ invocationId, functionName: 'py-echo', version: '1.0.0' });
-    expect(Object.keys(context).sort()).toEqual(['deadlineMs', 'functionName', 'invocationId', 'traceId', 'version']);
+    expect(Object.keys(context).sort()).toEqual(['deadlineMs', 'functionName', 'invocationId', 'traceId', 'traceparent', 'version']);
 
     const { invocation } = await graphqlData(
       server.url,

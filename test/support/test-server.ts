@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { AppConfig, packageManagerEnvironment } from '@/config/app-config.js';
-import { createServer, startServer } from '@/server.js';
+import { createServer, type ServerOptions, startServer } from '@/server.js';
 import { forgetAdminKey, newApiKeyToken, rememberAdminKey } from './credentials.js';
 
 export interface TestServer {
@@ -22,7 +22,7 @@ export interface TestServer {
  * no request rate limits unless `env` sets them. Everything it starts is stopped by
  * `close()`; a data directory given as `FNGRAPH_DATA_DIR` (to restart on the same data) is kept.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<TestServer> {
   const ownDataDir = env.FNGRAPH_DATA_DIR === undefined;
   const dataDir = env.FNGRAPH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'fngraph-test-'));
   // Traversable, not listable: process sandboxes run as another user (when the tests run
@@ -42,7 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...env,
   });
   const adminKey = config.auth.bootstrapAdminKey!;
-  const app = await createServer(config);
+  const app = await createServer(config, options);
   const url = await startServer(app, config);
   rememberAdminKey(url, adminKey);
   return {

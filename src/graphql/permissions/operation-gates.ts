@@ -25,6 +25,7 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     runtimes: ANY_ROLE,
     apiKeys: 'authenticated',
     auditLog: ADMINS,
+    platformErrors: ADMINS,
   },
   Mutation: {
     registerFunction: MANAGERS,
@@ -78,4 +79,6 @@ export const DATA_TYPES = [
   'FunctionMetrics',
   'BuildLogLine',
   'Runtime',
+  'PlatformErrors',
+  'PlatformError',
 ] as const;

@@ -1,9 +1,62 @@
-import { Module } from '@nestjs/common';
-import { HealthController } from './health.controller.js';
-import { HealthService } from './health.service.js';
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { UnexpectedErrors } from '@/common/errors/unexpected-errors.js';
+import type { AppConfig } from '@/config/app-config.js';
+import { InvocationObserver } from '@/modules/invocations/invocation-observer.js';
+import { PlatformErrorsResolver } from './errors/platform-errors.resolver.js';
+import { PlatformErrors } from './errors/platform-errors.service.js';
+import { CoreHealthChecks } from './health/core-health-checks.js';
+import { HealthChecks } from './health/health-check.js';
+import { HealthController } from './health/health.controller.js';
+import { HealthService } from './health/health.service.js';
+import { ROOT_LOGGER } from './logging/root-logger.js';
+import { InvocationTelemetry } from './metrics/invocation-telemetry.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { PlatformMetrics } from './metrics/platform-metrics.js';
 
-@Module({
-  controllers: [HealthController],
-  providers: [HealthService],
-})
-export class ObservabilityModule {}
+/** What the process set up before Nest started (see `server.ts`). */
+export interface ObservabilityRuntime {
+  logger: Logger;
+  /** Flushes what the process started outside Nest (tracing), when the application stops. */
+  onShutdown?: () => Promise<void>;
+}
+
+const RUNTIME = Symbol('ObservabilityRuntime');
+
+/**
+ * Metrics (`/metrics`), health (`/health/live`, `/health/ready`), platform errors
+ * (`platformErrors`), the invocation observer and the root logger. Global: the storage,
+ * Redis and GraphQL modules time and count through it.
+ */
+@Global()
+@Module({})
+export class ObservabilityModule implements OnApplicationShutdown {
+  constructor(@Inject(RUNTIME) private readonly runtime: ObservabilityRuntime) {}
+
+  static forRoot(config: AppConfig, runtime: ObservabilityRuntime): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      global: true,
+      controllers: [HealthController, ...(config.observability.metrics ? [MetricsController] : [])],
+      providers: [
+        { provide: RUNTIME, useValue: runtime },
+        { provide: ROOT_LOGGER, useValue: runtime.logger },
+        PlatformMetrics,
+        PlatformErrors,
+        { provide: UnexpectedErrors, useExisting: PlatformErrors },
+        InvocationTelemetry,
+        { provide: InvocationObserver, useExisting: InvocationTelemetry },
+        HealthChecks,
+        CoreHealthChecks,
+        HealthService,
+        PlatformErrorsResolver,
+      ],
+      exports: [ROOT_LOGGER, PlatformMetrics, PlatformErrors, UnexpectedErrors, InvocationObserver, HealthChecks],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.onShutdown?.();
+    this.runtime.logger.flush();
+  }
+}

@@ -1,6 +1,8 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '@/config/app-config.js';
+import { PlatformMetrics } from '@/infrastructure/observability/metrics/platform-metrics.js';
+import { timeRedisCommands } from '@/infrastructure/observability/metrics/redis-timing.js';
 
 /**
  * The Redis connections of this process, when `REDIS_URL` is set: one shared client for
@@ -13,7 +15,10 @@ export class RedisConnections implements OnApplicationShutdown {
   private readonly opened: Redis[] = [];
   private shared: Redis | null = null;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics | null = null,
+  ) {}
 
   get enabled(): boolean {
     return this.config.redisUrl !== undefined;
@@ -35,6 +40,7 @@ export class RedisConnections implements OnApplicationShutdown {
       enableAutoPipelining: true,
     });
     connection.on('error', (error: Error) => this.logger.warn(`Redis (${purpose}): ${error.message}`));
+    if (this.metrics) timeRedisCommands(connection, this.metrics.redisDuration);
     this.opened.push(connection);
     return connection;
   }

@@ -1,6 +1,8 @@
-import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit, type Provider, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from '@/config/app-config.js';
+import { PlatformMetrics } from '@/infrastructure/observability/metrics/platform-metrics.js';
+import { timedPort } from '@/infrastructure/observability/metrics/timed-port.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
@@ -27,6 +29,22 @@ import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
 const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository];
+
+/**
+ * The adapter class as its own provider, and the port token as a timed view of it
+ * (`fngraph_storage_operation_duration_seconds`; untimed where no metrics exist, as in
+ * the contract tests).
+ */
+function port(token: abstract new (...args: never[]) => unknown, adapter: Type, name: string): Provider[] {
+  return [
+    adapter,
+    {
+      provide: token,
+      useFactory: (instance: object, metrics: PlatformMetrics | undefined) => timedPort(instance, name, metrics?.storageDuration ?? null),
+      inject: [adapter, { token: PlatformMetrics, optional: true }],
+    },
+  ];
+}
 
 /**
  * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
@@ -75,11 +93,11 @@ function mongo(uri: string): DynamicModule {
     ],
     providers: [
       { provide: STORAGE_DESCRIPTION, useValue: `MongoDB at ${redactMongoUri(uri)}` },
-      { provide: FunctionRepository, useClass: MongoFunctionRepository },
-      { provide: VersionRepository, useClass: MongoVersionRepository },
-      { provide: InvocationRepository, useClass: MongoInvocationRepository },
-      { provide: ApiKeyRepository, useClass: MongoApiKeyRepository },
-      { provide: AuditRepository, useClass: MongoAuditRepository },
+      ...port(FunctionRepository, MongoFunctionRepository, 'functions'),
+      ...port(VersionRepository, MongoVersionRepository, 'versions'),
+      ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
+      ...port(ApiKeyRepository, MongoApiKeyRepository, 'apiKeys'),
+      ...port(AuditRepository, MongoAuditRepository, 'audit'),
     ],
     exports: PORTS,
   };
@@ -97,11 +115,11 @@ function embedded(dataDir: string): DynamicModule {
         useFactory: (db: SqliteDatabase) => `embedded SQLite at ${db.path}`,
         inject: [SqliteDatabase],
       },
-      { provide: FunctionRepository, useClass: SqliteFunctionRepository },
-      { provide: VersionRepository, useClass: SqliteVersionRepository },
-      { provide: InvocationRepository, useClass: SqliteInvocationRepository },
-      { provide: ApiKeyRepository, useClass: SqliteApiKeyRepository },
-      { provide: AuditRepository, useClass: SqliteAuditRepository },
+      ...port(FunctionRepository, SqliteFunctionRepository, 'functions'),
+      ...port(VersionRepository, SqliteVersionRepository, 'versions'),
+      ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
+      ...port(ApiKeyRepository, SqliteApiKeyRepository, 'apiKeys'),
+      ...port(AuditRepository, SqliteAuditRepository, 'audit'),
     ],
     exports: PORTS,
   };

@@ -28,6 +28,8 @@ export interface InvocationContext {
   version: string;
   deadlineMs: number;
   traceId: string | null;
+  /** W3C trace context of the invocation, for the function's own spans and outgoing calls. */
+  traceparent: string | null;
 }
 
 export interface ExecutionRequest {
@@ -36,6 +38,8 @@ export interface ExecutionRequest {
   context: InvocationContext;
   /** Receives the output as it is produced; returns false once it wants no more (log cap). */
   onLog: (stream: LogStream, message: string) => boolean;
+  /** Called once a sandbox is assigned, before the event is sent (metrics, tracing). */
+  onSandboxAcquired?: (info: { cold: boolean; waitedMs: number }) => void;
 }
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'OOM_KILLED';

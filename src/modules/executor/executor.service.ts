@@ -53,6 +53,7 @@ export class ExecutorService implements OnModuleDestroy {
       return this.failedStart(error, performance.now() - acquireStart);
     }
     const { sandbox, cold } = lease;
+    request.onSandboxAcquired?.({ cold, waitedMs: performance.now() - acquireStart });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

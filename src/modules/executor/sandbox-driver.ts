@@ -50,4 +50,9 @@ export abstract class SandboxDriver {
   abstract start(spec: SandboxSpec): Promise<SandboxHandle>;
   /** Runtimes this driver can start on this machine. */
   abstract availableRuntimes(): Promise<RuntimeId[]>;
+  /**
+   * Readiness: resolves when sandboxes can be started (e.g. the Docker engine answers a
+   * ping), rejects with the reason otherwise. Cheap: `/health/ready` calls it every probe.
+   */
+  async check(): Promise<void> {}
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { interruptible } from '@/common/streams/async-streams.js';
 import { EventQueue } from '@/infrastructure/events/event-queue.js';
 import {
   deserializeInvocation,
@@ -33,8 +34,18 @@ export class InvocationFeedService {
   ) {}
 
   /** The invocation's current state, then each change, until a final status. */
-  async *ofInvocation(invocationId: string): AsyncGenerator<InvocationRecord> {
+  ofInvocation(invocationId: string): AsyncGenerator<InvocationRecord> {
     const queue = new EventQueue<InvocationUpdatedEvent>(SUBSCRIBER_BUFFER);
+    return interruptible(queue, this.ofInvocationFrom(queue, invocationId));
+  }
+
+  /** Every transition of every invocation of a function, from now on. */
+  ofFunction(functionId: string): AsyncGenerator<InvocationRecord> {
+    const queue = new EventQueue<InvocationUpdatedEvent>(SUBSCRIBER_BUFFER);
+    return interruptible(queue, this.ofFunctionFrom(queue, functionId));
+  }
+
+  private async *ofInvocationFrom(queue: EventQueue<InvocationUpdatedEvent>, invocationId: string): AsyncGenerator<InvocationRecord> {
     const unsubscribe = await this.events.subscribe(invocationUpdatedChannel(invocationId), (m) => queue.push(m as InvocationUpdatedEvent));
     try {
       const current = await this.invocations.getById(invocationId);
@@ -55,9 +66,7 @@ export class InvocationFeedService {
     }
   }
 
-  /** Every transition of every invocation of a function, from now on. */
-  async *ofFunction(functionId: string): AsyncGenerator<InvocationRecord> {
-    const queue = new EventQueue<InvocationUpdatedEvent>(SUBSCRIBER_BUFFER);
+  private async *ofFunctionFrom(queue: EventQueue<InvocationUpdatedEvent>, functionId: string): AsyncGenerator<InvocationRecord> {
     const unsubscribe = await this.events.subscribe(functionInvocationsChannel(functionId), (m) => queue.push(m as InvocationUpdatedEvent));
     try {
       for await (const event of queue) yield deserializeInvocation(event.invocation);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@/common/errors/domain-error.js';
 import { AppConfig } from '@/config/app-config.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { interruptible } from '@/common/streams/async-streams.js';
 import { EventQueue } from '@/infrastructure/events/event-queue.js';
 import { functionLogsChannel, invocationLogsChannel, type LogEvent, type LogLineEvent } from './invocation-events.js';
 import { FINAL_STATUSES, type LogLineRecord, type LogStream } from './invocation.record.js';
@@ -90,8 +91,12 @@ export class InvocationLogsService {
    * Subscribing before reading the snapshot means no line can fall between the two; a
    * gap in the live lines (a slow subscriber) is filled from a fresh snapshot.
    */
-  async *stream(invocationId: string, fromSeq = 0): AsyncGenerator<StreamedLogLine> {
+  stream(invocationId: string, fromSeq = 0): AsyncGenerator<StreamedLogLine> {
     const queue = new EventQueue<LogEvent>(SUBSCRIBER_BUFFER);
+    return interruptible(queue, this.streamFrom(queue, invocationId, fromSeq));
+  }
+
+  private async *streamFrom(queue: EventQueue<LogEvent>, invocationId: string, fromSeq: number): AsyncGenerator<StreamedLogLine> {
     const unsubscribe = await this.events.subscribe(invocationLogsChannel(invocationId), (event) => queue.push(event as LogEvent));
     try {
       const snapshot = await this.snapshot(invocationId);
@@ -125,8 +130,12 @@ export class InvocationLogsService {
   }
 
   /** Live lines of every invocation of a function, from now on (no replay). */
-  async *functionStream(functionId: string): AsyncGenerator<StreamedLogLine> {
+  functionStream(functionId: string): AsyncGenerator<StreamedLogLine> {
     const queue = new EventQueue<LogLineEvent>(SUBSCRIBER_BUFFER);
+    return interruptible(queue, this.functionStreamFrom(queue, functionId));
+  }
+
+  private async *functionStreamFrom(queue: EventQueue<LogLineEvent>, functionId: string): AsyncGenerator<StreamedLogLine> {
     const unsubscribe = await this.events.subscribe(functionLogsChannel(functionId), (event) => queue.push(event as LogLineEvent));
     try {
       for await (const event of queue) {

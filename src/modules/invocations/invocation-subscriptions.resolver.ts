@@ -1,5 +1,6 @@
 import { Args, Context, ID, Int, Resolver, Subscription } from '@nestjs/graphql';
 import { NotFoundError, ValidationError } from '@/common/errors/domain-error.js';
+import { mapStream } from '@/common/streams/async-streams.js';
 import type { GraphQLContext } from '@/graphql/graphql-context.js';
 import type { Principal } from '@/modules/auth/principal.js';
 import { guardedStream } from '@/modules/auth/guarded-stream.js';
@@ -95,10 +96,9 @@ export class InvocationSubscriptionsResolver {
   }
 }
 
-async function* mapLines(lines: AsyncIterable<StreamedLogLine>): AsyncGenerator<LogLineModel> {
-  for await (const line of lines) yield toLogLineModel(line.invocationId, line, line.droppedBefore);
-}
+// Not mapping generators: those would hold back a client's `complete` until the next event.
+const mapLines = (lines: AsyncIterable<StreamedLogLine>): AsyncGenerator<LogLineModel> =>
+  mapStream(lines, (line) => toLogLineModel(line.invocationId, line, line.droppedBefore));
 
-async function* mapInvocations(records: AsyncIterable<InvocationRecord>): AsyncGenerator<InvocationModel> {
-  for await (const record of records) yield toInvocationModel(record, false);
-}
+const mapInvocations = (records: AsyncIterable<InvocationRecord>): AsyncGenerator<InvocationModel> =>
+  mapStream(records, (record) => toInvocationModel(record, false));

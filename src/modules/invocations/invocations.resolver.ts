@@ -5,6 +5,7 @@ import { type Connection, ConnectionType, toConnection } from '@/common/paginati
 import { toPageRequest } from '@/common/pagination/cursor.js';
 import { AppConfig } from '@/config/app-config.js';
 import type { GraphQLContext } from '@/graphql/graphql-context.js';
+import { requestContextOf } from '@/infrastructure/observability/logging/request-context.js';
 import { AccessPolicy } from '@/modules/auth/access-policy.js';
 import { toFunctionModel } from '@/modules/functions/function.mapper.js';
 import { FunctionModel } from '@/modules/functions/models/function.model.js';
@@ -64,6 +65,7 @@ export class InvocationsResolver {
       event: eventFromInput(input),
       principal: ctx.actor.principal,
       async: input.async ?? false,
+      origin: requestContextOf(ctx.req),
     });
     return toInvocationModel(record);
   }

@@ -1,9 +1,12 @@
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { DomainError, NotFoundError, ThrottledError, UnauthenticatedError } from '@/common/errors/domain-error.js';
 import { newId } from '@/common/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
 import { AppConfig } from '@/config/app-config.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
+import type { RequestContext } from '@/infrastructure/observability/logging/request-context.js';
+import { markFailed, startSpan, traceIdOf, traceparentOf, withSpan } from '@/infrastructure/observability/tracing/spans.js';
 import { AccessPolicy } from '@/modules/auth/access-policy.js';
 import { isAdmin, isAuthenticated, type Principal } from '@/modules/auth/principal.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
@@ -14,6 +17,7 @@ import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { type FunctionRef, FunctionResolver } from './function-resolver.service.js';
 import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel, serializeInvocation } from './invocation-events.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
+import { InvocationObserver, type SandboxAcquired } from './invocation-observer.js';
 import { storedRequest } from './invocation-request.js';
 import type { InvocationEvent, InvocationFilter, InvocationProgress, InvocationRecord, InvocationTrigger } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
@@ -31,11 +35,14 @@ export interface InvokeCommand {
   principal: Principal;
   /** Return the QUEUED record at once and run in the background. */
   async?: boolean;
+  /** The HTTP request this invocation serves: its log context, and its trace id when tracing is off. */
+  origin?: RequestContext;
 }
 
 /**
  * The invocation path: resolve → record → execute in a sandbox → record the outcome.
- * Every invocation is recorded, including rejected ones.
+ * Every invocation is recorded, including rejected ones. Each step is a span of the
+ * invocation's trace, whose id is kept on the record and handed to the function.
  */
 @Injectable()
 export class InvocationsService implements BeforeApplicationShutdown {
@@ -52,51 +59,30 @@ export class InvocationsService implements BeforeApplicationShutdown {
     private readonly policy: AccessPolicy,
     private readonly limits: RateLimitsService,
     private readonly functions: FunctionsService,
+    @Optional() @Inject(InvocationObserver) private readonly observer: InvocationObserver | null = null,
   ) {}
 
-  async invoke(command: InvokeCommand): Promise<InvocationRecord> {
-    const found = await this.resolver.findFunction(command.ref);
-    this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
-    await this.limits.consumeInvocation(found);
-    const { function: fn, version, target } = await this.resolver.resolveVersion(found, command.version);
-    const { request, truncated } = storedRequest(command.event);
-    const record: InvocationRecord = {
-      id: newId(),
-      functionId: fn.id,
-      functionName: fn.name,
-      versionId: version.id,
-      version: version.version,
-      trigger: command.async ? 'ASYNC' : command.trigger,
-      callerId: command.principal.subject,
-      status: command.async ? 'QUEUED' : 'RUNNING',
-      request,
-      requestTruncated: truncated,
-      response: null,
-      responseTruncated: false,
-      error: null,
-      coldStart: null,
-      durationMs: null,
-      initDurationMs: null,
-      memoryPeakBytes: null,
-      cpuTimeMs: null,
-      queuedAt: new Date(),
-      startedAt: command.async ? null : new Date(),
-      finishedAt: null,
-      traceId: null,
-      logs: [],
-      logsTruncated: false,
-    };
-    await this.invocations.insert(record);
-    this.announce(record);
-    if (!command.async) return this.track(this.run(record, target, command.event));
-    void this.track(this.runQueued(record, target, command.event));
-    return record;
+  invoke(command: InvokeCommand): Promise<InvocationRecord> {
+    const trigger = command.async ? 'ASYNC' : command.trigger;
+    return withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span));
   }
 
   async getById(id: string): Promise<InvocationRecord> {
     const record = await this.invocations.findById(id);
     if (!record) throw new NotFoundError('Invocation', id);
     return record;
+  }
+
+  list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
+    return this.invocations.list(filter, page);
+  }
+
+  findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
+    return this.invocations.findByIds(ids);
+  }
+
+  latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
+    return this.invocations.latestByFunctionIds(functionIds);
   }
 
   /** An invocation the principal may read (see `AccessPolicy.canReadInvocation`); NOT_FOUND otherwise. */
@@ -146,28 +132,6 @@ export class InvocationsService implements BeforeApplicationShutdown {
     return this.invocations.list(access.readInvocations ? filter : own, page);
   }
 
-  list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
-    return this.invocations.list(filter, page);
-  }
-
-  /** The current record of a function (cached for active ones; deleted ones from storage). */
-  private async functionFor(functionId: string): Promise<FunctionRecord | null> {
-    try {
-      return await this.resolver.findFunction({ functionId });
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      return (await this.functions.findByIds([functionId]))[0] ?? null;
-    }
-  }
-
-  findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
-    return this.invocations.findByIds(ids);
-  }
-
-  latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
-    return this.invocations.latestByFunctionIds(functionIds);
-  }
-
   /**
    * Lets running invocations finish and be recorded before the process exits; after the
    * grace period their sandboxes are killed, so they end (as failed) and are recorded too.
@@ -182,34 +146,103 @@ export class InvocationsService implements BeforeApplicationShutdown {
     }
   }
 
+  /** The current record of a function (cached for active ones; deleted ones from storage). */
+  private async functionFor(functionId: string): Promise<FunctionRecord | null> {
+    try {
+      return await this.resolver.findFunction({ functionId });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return (await this.functions.findByIds([functionId]))[0] ?? null;
+    }
+  }
+  private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
+    const found = await withSpan('fngraph.resolve', {}, () => this.resolver.findFunction(command.ref));
+    await withSpan('fngraph.authorize', {}, async () => {
+      this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
+      await this.limits.consumeInvocation(found);
+    });
+    const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.resolver.resolveVersion(found, command.version));
+    const { request, truncated } = storedRequest(command.event);
+    const record: InvocationRecord = {
+      id: newId(),
+      functionId: fn.id,
+      functionName: fn.name,
+      versionId: version.id,
+      version: version.version,
+      trigger: command.async ? 'ASYNC' : command.trigger,
+      callerId: command.principal.subject,
+      status: command.async ? 'QUEUED' : 'RUNNING',
+      request,
+      requestTruncated: truncated,
+      response: null,
+      responseTruncated: false,
+      error: null,
+      coldStart: null,
+      durationMs: null,
+      initDurationMs: null,
+      memoryPeakBytes: null,
+      cpuTimeMs: null,
+      queuedAt: new Date(),
+      startedAt: command.async ? null : new Date(),
+      finishedAt: null,
+      traceId: traceIdOf(span, command.origin?.traceId),
+      logs: [],
+      logsTruncated: false,
+    };
+    span.setAttributes({
+      'fngraph.invocation.id': record.id,
+      'fngraph.function.id': fn.id,
+      'fngraph.function.name': fn.name,
+      'fngraph.function.version': version.version,
+    });
+    await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.invocations.insert(record));
+    this.observe((o) => o.started(record, command.origin));
+    this.announce(record);
+    if (!command.async) return this.track(this.runObserved(record, target, command.event, false));
+    void this.track(this.runQueued(record, target, command.event));
+    return record;
+  }
+
   private async runQueued(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<void> {
     const started: InvocationProgress = { status: 'RUNNING', startedAt: new Date() };
-    await this.invocations.update(record.id, started);
+    try {
+      await this.invocations.update(record.id, started);
+    } catch (error) {
+      this.observe((o) => o.abandoned(record, error, true));
+      return;
+    }
     this.announce({ ...record, ...started });
-    await this.run({ ...record, ...started }, target, event).catch((error: unknown) => {
-      if (!(error instanceof DomainError)) this.logger.error(`Background invocation ${record.id} failed: ${(error as Error).stack}`);
+    await this.runObserved({ ...record, ...started }, target, event, true).catch((error: unknown) => {
+      if (!this.observer && !(error instanceof DomainError)) this.logger.error(`Background invocation ${record.id} failed: ${(error as Error).stack}`);
     });
   }
 
-  private async run(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<InvocationRecord> {
+  /** `run`, telling the observer how it ended. */
+  private async runObserved(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, background: boolean): Promise<InvocationRecord> {
+    let finished: InvocationRecord | undefined;
+    try {
+      return await this.run(record, target, event, (final) => (finished = final));
+    } catch (error) {
+      if (!finished) this.observe((o) => o.abandoned(record, error, background));
+      throw error;
+    } finally {
+      if (finished) this.observe((o) => o.finished(finished as InvocationRecord));
+    }
+  }
+
+  private async run(
+    record: InvocationRecord,
+    target: ExecutionTarget,
+    event: InvocationEvent,
+    onFinished: (finished: InvocationRecord) => void,
+  ): Promise<InvocationRecord> {
     const log = this.logs.open(record.id, record.functionId);
     let outcome: ExecutionOutcome;
     try {
-      outcome = await this.executor.execute(target, {
-        invocationId: record.id,
-        event,
-        context: {
-          invocationId: record.id,
-          functionName: record.functionName,
-          version: record.version,
-          deadlineMs: Date.now() + target.timeoutMs,
-          traceId: record.traceId,
-        },
-        onLog: (stream, message) => this.logs.append(log, stream, message),
-      });
+      outcome = await withSpan('fngraph.execute', { 'fngraph.executor': this.executor.driverKind }, (span) => this.execute(record, target, event, log, span));
     } catch (error) {
       if (!(error instanceof ThrottledError)) throw error;
-      await this.finish(record, log, { status: 'REJECTED', error: { type: 'Throttled', message: error.message }, finishedAt: new Date() });
+      onFinished(await this.finish(record, log, { status: 'REJECTED', error: { type: 'Throttled', message: error.message }, finishedAt: new Date() }));
       throw error;
     }
     const finished = await this.finish(record, log, {
@@ -223,15 +256,70 @@ export class InvocationsService implements BeforeApplicationShutdown {
       cpuTimeMs: outcome.cpuTimeMs,
       finishedAt: new Date(),
     });
+    onFinished(finished);
     // The caller gets the whole result even when the record keeps only a marker.
     return { ...finished, response: outcome.value ?? null };
+  }
+
+  /**
+   * Hands the event to the executor, with spans for the sandbox acquisition (ended when a
+   * sandbox is assigned) and the run in it (from then to the answer).
+   */
+  private async execute(
+    record: InvocationRecord,
+    target: ExecutionTarget,
+    event: InvocationEvent,
+    log: ReturnType<InvocationLogsService['open']>,
+    span: Span,
+  ): Promise<ExecutionOutcome> {
+    const acquire = startSpan('fngraph.sandbox.acquire');
+    let acquired = false;
+    let running: Span | undefined;
+    try {
+      const outcome = await this.executor.execute(target, {
+        invocationId: record.id,
+        event,
+        context: {
+          invocationId: record.id,
+          functionName: record.functionName,
+          version: record.version,
+          deadlineMs: Date.now() + target.timeoutMs,
+          traceId: record.traceId,
+          traceparent: record.traceId ? traceparentOf(span, record.traceId) : null,
+        },
+        onLog: (stream, message) => this.logs.append(log, stream, message),
+        onSandboxAcquired: (sandbox: SandboxAcquired) => {
+          acquired = true;
+          acquire.setAttribute('fngraph.sandbox.cold', sandbox.cold);
+          acquire.end();
+          running = startSpan('fngraph.sandbox.run', { 'fngraph.sandbox.cold': sandbox.cold });
+          this.observe((o) => o.sandboxAcquired(record, sandbox));
+        },
+      });
+      span.setAttributes({ 'fngraph.invocation.status': outcome.status, 'fngraph.sandbox.cold': outcome.coldStart });
+      if (outcome.status !== 'SUCCEEDED') {
+        // The function's failure, not the platform's: a status, no exception event.
+        const status = { code: SpanStatusCode.ERROR, message: `${outcome.status}: ${outcome.error?.type ?? 'Error'}` };
+        span.setStatus(status);
+        (running ?? acquire).setStatus(status);
+      }
+      return outcome;
+    } catch (error) {
+      markFailed(running ?? acquire, error);
+      throw error;
+    } finally {
+      if (!acquired) acquire.end();
+      running?.end();
+    }
   }
 
   private async finish(record: InvocationRecord, log: ReturnType<InvocationLogsService['open']>, progress: InvocationProgress): Promise<InvocationRecord> {
     log.finished = true;
     const complete: InvocationProgress = { ...progress, logs: log.lines, logsTruncated: log.truncated };
     try {
-      await this.invocations.update(record.id, complete);
+      await withSpan('fngraph.record', { 'fngraph.step': 'finish', 'fngraph.invocation.status': progress.status ?? '' }, () =>
+        this.invocations.update(record.id, complete),
+      );
     } finally {
       this.logs.close(log);
     }
@@ -244,6 +332,16 @@ export class InvocationsService implements BeforeApplicationShutdown {
     const event: InvocationUpdatedEvent = { invocation: serializeInvocation(record) };
     void this.events.publish(invocationUpdatedChannel(record.id), event);
     void this.events.publish(functionInvocationsChannel(record.functionId), event);
+  }
+
+  /** Observers watch; they never break an invocation. */
+  private observe(call: (observer: InvocationObserver) => void): void {
+    if (!this.observer) return;
+    try {
+      call(this.observer);
+    } catch (error) {
+      this.logger.error(`An invocation observer failed: ${(error as Error).stack ?? String(error)}`);
+    }
   }
 
   private track<T>(task: Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { All, Controller, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ValidationError } from '@/common/errors/domain-error.js';
+import { requestContextOf } from '@/infrastructure/observability/logging/request-context.js';
 import { requestActor } from '@/modules/auth/http/request-actor.js';
 import { InvocationsService } from '../invocations.service.js';
 import type { FunctionRef } from '../function-resolver.service.js';
@@ -36,6 +37,7 @@ export class FunctionHttpController {
       trigger: 'HTTP',
       event: toInvocationEvent(req, path),
       principal: requestActor(req).principal,
+      origin: requestContextOf(req),
     });
     writeInvocationResponse(res, invocation);
   }

@@ -114,6 +114,12 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     }
   }
 
+  /** Readiness: the engine answers a ping (and was set up once). */
+  override async check(): Promise<void> {
+    await this.initialise();
+    await withTimeout(this.docker.ping(), PING_TIMEOUT_MS);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const sandboxes = [...this.live];
     for (const sandbox of sandboxes) sandbox.kill();

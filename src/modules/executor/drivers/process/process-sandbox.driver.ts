@@ -75,6 +75,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     });
   }
 
+  /** Readiness: the interpreters and the isolation it was configured with are usable. */
+  override async check(): Promise<void> {
+    await this.initialise();
+  }
+
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);

@@ -1,15 +1,16 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { NODE_ID } from '@/common/ids/node-id.js';
 import { HealthService } from './health.service.js';
 
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** The process is up and serving HTTP. */
+  /** The process is up and its event loop answers HTTP. Nothing else: a restart would not fix a dependency. */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(): { status: 'ok'; node: string; uptimeSeconds: number } {
+    return { status: 'ok', node: NODE_ID, uptimeSeconds: Math.round(process.uptime()) };
   }
 
   /** Every dependency answers; 503 with the reasons otherwise. */

@@ -1,0 +1,26 @@
+import type { RequestContext } from '@/infrastructure/observability/logging/request-context.js';
+import type { InvocationRecord } from './invocation.record.js';
+
+export interface SandboxAcquired {
+  /** A sandbox was started for this invocation. */
+  cold: boolean;
+  /** From asking for a sandbox until one was assigned (queue wait, plus start-up when cold). */
+  waitedMs: number;
+}
+
+/**
+ * Watches invocations go by (metrics, log context). One implementation is provided by the
+ * observability module; the invocation path calls it at each step and never waits on it.
+ */
+export abstract class InvocationObserver {
+  /** The record was stored (RUNNING, or QUEUED for async); `origin` is the HTTP request it serves, if any. */
+  abstract started(record: InvocationRecord, origin?: RequestContext): void;
+  abstract sandboxAcquired(record: InvocationRecord, acquired: SandboxAcquired): void;
+  /** The record reached its final status. */
+  abstract finished(record: InvocationRecord): void;
+  /**
+   * The platform failed to finish the invocation (e.g. storage down). A foreground error
+   * also reaches the caller, which reports it; a `background` one (async) reaches no one else.
+   */
+  abstract abandoned(record: InvocationRecord, error: unknown, background: boolean): void;
+}
