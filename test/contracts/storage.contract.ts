@@ -404,7 +404,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const caller = `caller-${newId()}`;
         const functionId = newId();
         const mine = [anInvocation({ functionId, callerId: caller }), anInvocation({ functionId, callerId: caller })];
-        for (const record of [...mine, anInvocation({ functionId, callerId: 'someone-else' }), anInvocation({ functionId })]) await invocations.insert(record);
+        for (const record of [...mine, anInvocation({ functionId, callerId: 'someone-else' }), anInvocation({ functionId })]) await invocations.saveAll([record]);
         expect((await invocations.list({ callerId: caller }, { first: 10 })).items.map((i) => i.id)).toEqual([mine[1]!.id, mine[0]!.id]);
         expect((await invocations.list({ functionId, callerId: caller }, { first: 1 })).hasMore).toBe(true);
         expect((await invocations.list({ functionId }, { first: 10 })).items).toHaveLength(4);
@@ -445,7 +445,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const bare = anInvocation({ error: { type: 'Timeout', message: 'took too long' } });
         const arrayResult = anInvocation({ status: 'SUCCEEDED', response: [[1], 'two', null] });
         const scalarResult = anInvocation({ status: 'SUCCEEDED', response: 'just a string' });
-        for (const record of [full, bare, arrayResult, scalarResult]) await invocations.insert(record);
+        for (const record of [full, bare, arrayResult, scalarResult]) await invocations.saveAll([record]);
 
         expect(await invocations.findById(full.id)).toStrictEqual(full);
         const foundBare = await invocations.findById(bare.id);
@@ -456,44 +456,36 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await invocations.findById(newId())).toBeNull();
       });
 
-      it('updates only the fields given', async () => {
+      it('replaces whole records and inserts new ones in one batch', async () => {
         const { invocations } = store();
         const record = anInvocation({ status: 'QUEUED' });
-        await invocations.insert(record);
+        await invocations.saveAll([record]);
 
         const startedAt = new Date('2030-02-02T02:02:02.222Z');
-        await invocations.update(record.id, { status: 'RUNNING', startedAt, coldStart: false });
         const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt, coldStart: false };
+        const other = anInvocation({ status: 'RUNNING' });
+        await invocations.saveAll([running, other]);
         expect(await invocations.findById(record.id)).toStrictEqual(running);
+        expect(await invocations.findById(other.id)).toStrictEqual(other);
 
-        const finished = {
-          status: 'SUCCEEDED' as const,
+        const finished: InvocationRecord = {
+          ...running,
+          status: 'SUCCEEDED',
           response: { statusCode: 201, headers: { 'x.y': 'z' }, body: 'done' },
-          responseTruncated: false,
-          error: null,
           durationMs: 3,
-          initDurationMs: null,
           memoryPeakBytes: 1024,
           cpuTimeMs: 1,
           finishedAt: new Date('2030-02-02T02:02:03.333Z'),
-          logs: [{ seq: 1, timestamp: new Date('2030-02-02T02:02:02.500Z'), stream: 'system' as const, message: 'bye' }],
-          logsTruncated: false,
+          logs: [{ seq: 1, timestamp: new Date('2030-02-02T02:02:02.500Z'), stream: 'system', message: 'bye' }],
         };
-        await invocations.update(record.id, { ...finished, coldStart: undefined, startedAt: undefined });
-        expect(await invocations.findById(record.id)).toStrictEqual({ ...running, ...finished });
+        await invocations.saveAll([finished]);
+        expect(await invocations.findById(record.id)).toStrictEqual(finished);
 
-        await invocations.update(record.id, { response: null, coldStart: null, startedAt: null, error: { type: 'E', message: 'm' } });
-        expect(await invocations.findById(record.id)).toStrictEqual({
-          ...running,
-          ...finished,
-          response: null,
-          coldStart: null,
-          startedAt: null,
-          error: { type: 'E', message: 'm' },
-        });
-
-        await invocations.update(record.id, {});
-        await invocations.update(newId(), { status: 'FAILED' });
+        // Nulls replace values: nothing of the earlier version of the record survives.
+        const cleared: InvocationRecord = { ...finished, response: null, coldStart: null, startedAt: null, error: { type: 'E', message: 'm' } };
+        await invocations.saveAll([cleared]);
+        expect(await invocations.findById(record.id)).toStrictEqual(cleared);
+        await invocations.saveAll([]);
       });
 
       it('lists newest first, filtered by function and status, in pages', async () => {
@@ -504,9 +496,9 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         for (const status of statuses) {
           const record = anInvocation({ functionId, status });
           records.push(record);
-          await invocations.insert(record);
+          await invocations.saveAll([record]);
         }
-        await invocations.insert(anInvocation({ functionId: newId(), status: 'SUCCEEDED' }));
+        await invocations.saveAll([anInvocation({ functionId: newId(), status: 'SUCCEEDED' })]);
         const newestFirst = [...records].reverse();
 
         const all = await invocations.list({ functionId }, { first: 100 });
@@ -538,7 +530,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
       it('lists across functions and by status alone, newest first', async () => {
         const { invocations } = store();
         const mine = [anInvocation({ status: 'OOM_KILLED' }), anInvocation({ status: 'OOM_KILLED' }), anInvocation({ status: 'REJECTED' })];
-        for (const record of mine) await invocations.insert(record);
+        for (const record of mine) await invocations.saveAll([record]);
 
         const collected: InvocationRecord[] = [];
         let after: string | undefined;
@@ -564,7 +556,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const f2 = newId();
         const f1Records = [anInvocation({ functionId: f1 }), anInvocation({ functionId: f1 }), anInvocation({ functionId: f1 })];
         const f2Record = anInvocation({ functionId: f2, status: 'RUNNING' });
-        for (const record of [...f1Records, f2Record]) await invocations.insert(record);
+        for (const record of [...f1Records, f2Record]) await invocations.saveAll([record]);
 
         const latest = await invocations.latestByFunctionIds([f1, f2, newId(), f1]);
         expect(latest).toHaveLength(2);
@@ -577,8 +569,8 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const { invocations } = store();
         const a = anInvocation();
         const b = anInvocation();
-        await invocations.insert(a);
-        await invocations.insert(b);
+        await invocations.saveAll([a]);
+        await invocations.saveAll([b]);
         const found = await invocations.findByIds([a.id, b.id, a.id, newId()]);
         expect(found.map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
         expect(found.find((i) => i.id === a.id)).toStrictEqual(a);

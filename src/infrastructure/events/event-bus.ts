@@ -10,6 +10,11 @@ export abstract class EventBus {
    * accepted it). Hot paths need not wait; changes others must see at once should.
    */
   abstract publish(channel: string, message: unknown): Promise<void>;
+  /**
+   * False only when no subscriber can be listening (in-process events with none): lets
+   * a hot path skip building a message nobody would receive. Buses spanning nodes say true.
+   */
+  abstract mayHaveSubscribers(channel: string): boolean;
   /** Resolves once the subscription is active: messages published after that arrive. */
   abstract subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe>;
 }

@@ -6,7 +6,7 @@ import { interruptible } from '@/common/streams/async-streams.js';
 import { EventQueue } from '@/infrastructure/events/event-queue.js';
 import { functionLogsChannel, invocationLogsChannel, type LogEvent, type LogLineEvent } from './invocation-events.js';
 import { FINAL_STATUSES, type LogLineRecord, type LogStream } from './invocation.record.js';
-import { InvocationRepository } from './invocation.repository.js';
+import { InvocationRecorder } from './invocation-recorder.js';
 import { LiveLog } from './live-log.js';
 import { RunningLogBuffer } from './running-log-buffer.js';
 
@@ -37,7 +37,7 @@ export class InvocationLogsService {
   constructor(
     private readonly events: EventBus,
     private readonly buffer: RunningLogBuffer,
-    private readonly invocations: InvocationRepository,
+    private readonly recorder: InvocationRecorder,
     private readonly config: AppConfig,
   ) {}
 
@@ -80,7 +80,7 @@ export class InvocationLogsService {
   async snapshot(invocationId: string): Promise<LogSnapshot | null> {
     const log = this.live.get(invocationId);
     if (log) return { lines: [...log.lines], finished: log.finished };
-    const record = await this.invocations.findById(invocationId);
+    const record = await this.recorder.find(invocationId);
     if (!record) return null;
     if (FINAL_STATUSES.has(record.status)) return { lines: record.logs, finished: true };
     return { lines: (await this.buffer.read(invocationId)) ?? [], finished: false };

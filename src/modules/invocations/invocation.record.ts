@@ -67,23 +67,3 @@ export interface InvocationFilter {
   /** Only invocations made by this user. */
   callerId?: string;
 }
-
-/** What changes when an invocation starts or finishes. */
-export type InvocationProgress = Partial<
-  Pick<
-    InvocationRecord,
-    | 'status'
-    | 'response'
-    | 'responseTruncated'
-    | 'error'
-    | 'coldStart'
-    | 'durationMs'
-    | 'initDurationMs'
-    | 'memoryPeakBytes'
-    | 'cpuTimeMs'
-    | 'startedAt'
-    | 'finishedAt'
-    | 'logs'
-    | 'logsTruncated'
-  >
->;

@@ -1,14 +1,14 @@
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
-import type { InvocationFilter, InvocationProgress, InvocationRecord } from './invocation.record.js';
+import type { InvocationFilter, InvocationRecord } from './invocation.record.js';
 
 /** Storage port for invocation records. */
 export abstract class InvocationRepository {
-  abstract insert(record: InvocationRecord): Promise<void>;
   /**
-   * Changes only the fields present in `progress` (an undefined field is absent; null is
-   * stored). Does nothing when the invocation does not exist.
+   * Stores whole records: new ids are inserted, existing ones replaced. One call is one
+   * batch (a single transaction where the store has them), which is how the recorder
+   * writes many invocations for the price of one.
    */
-  abstract update(id: string, progress: InvocationProgress): Promise<void>;
+  abstract saveAll(records: readonly InvocationRecord[]): Promise<void>;
   abstract findById(id: string): Promise<InvocationRecord | null>;
   abstract findByIds(ids: readonly string[]): Promise<InvocationRecord[]>;
   /** Newest first (ids are time-ordered); `page.after` is an invocation id. */

@@ -19,7 +19,8 @@ import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpda
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { InvocationObserver, type SandboxAcquired } from './invocation-observer.js';
 import { storedRequest } from './invocation-request.js';
-import type { InvocationEvent, InvocationFilter, InvocationProgress, InvocationRecord, InvocationTrigger } from './invocation.record.js';
+import type { InvocationEvent, InvocationFilter, InvocationRecord, InvocationTrigger } from './invocation.record.js';
+import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
 
 /** Results larger than this are returned to the caller but not kept on the record. */
@@ -53,6 +54,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
     private readonly resolver: FunctionResolver,
     private readonly executor: ExecutorService,
     private readonly invocations: InvocationRepository,
+    private readonly recorder: InvocationRecorder,
     private readonly logs: InvocationLogsService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
@@ -68,7 +70,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
   }
 
   async getById(id: string): Promise<InvocationRecord> {
-    const record = await this.invocations.findById(id);
+    const record = await this.recorder.find(id);
     if (!record) throw new NotFoundError('Invocation', id);
     return record;
   }
@@ -87,7 +89,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
 
   /** An invocation the principal may read (see `AccessPolicy.canReadInvocation`); NOT_FOUND otherwise. */
   async getReadable(principal: Principal, id: string): Promise<InvocationRecord> {
-    const record = await this.invocations.findById(id);
+    const record = await this.recorder.find(id);
     if (!record || !(await this.canRead(principal, record))) throw new NotFoundError('Invocation', id);
     return record;
   }
@@ -144,6 +146,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
       this.executor.killAll();
       await allDone;
     }
+    await this.recorder.flush();
   }
 
   /** The current record of a function (cached for active ones; deleted ones from storage). */
@@ -195,7 +198,14 @@ export class InvocationsService implements BeforeApplicationShutdown {
       'fngraph.function.name': fn.name,
       'fngraph.function.version': version.version,
     });
-    await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.invocations.insert(record));
+    // An async invocation's id goes back to the caller at once, who may ask any node about
+    // it: its record must be stored first. A synchronous one is recorded behind the run.
+    if (command.async) await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.recorder.saveNow(record));
+    else {
+      const span = startSpan('fngraph.record', { 'fngraph.step': 'insert' });
+      this.recorder.saveProvisionally(record);
+      span.end();
+    }
     this.observe((o) => o.started(record, command.origin));
     this.announce(record);
     if (!command.async) return this.track(this.runObserved(record, target, command.event, false));
@@ -204,15 +214,10 @@ export class InvocationsService implements BeforeApplicationShutdown {
   }
 
   private async runQueued(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<void> {
-    const started: InvocationProgress = { status: 'RUNNING', startedAt: new Date() };
-    try {
-      await this.invocations.update(record.id, started);
-    } catch (error) {
-      this.observe((o) => o.abandoned(record, error, true));
-      return;
-    }
-    this.announce({ ...record, ...started });
-    await this.runObserved({ ...record, ...started }, target, event, true).catch((error: unknown) => {
+    const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt: new Date() };
+    this.recorder.save(running);
+    this.announce(running);
+    await this.runObserved(running, target, event, true).catch((error: unknown) => {
       if (!this.observer && !(error instanceof DomainError)) this.logger.error(`Background invocation ${record.id} failed: ${(error as Error).stack}`);
     });
   }
@@ -242,10 +247,10 @@ export class InvocationsService implements BeforeApplicationShutdown {
       outcome = await withSpan('fngraph.execute', { 'fngraph.executor': this.executor.driverKind }, (span) => this.execute(record, target, event, log, span));
     } catch (error) {
       if (!(error instanceof ThrottledError)) throw error;
-      onFinished(await this.finish(record, log, { status: 'REJECTED', error: { type: 'Throttled', message: error.message }, finishedAt: new Date() }));
+      onFinished(this.finish(record, log, { status: 'REJECTED', error: { type: 'Throttled', message: error.message }, finishedAt: new Date() }));
       throw error;
     }
-    const finished = await this.finish(record, log, {
+    const finished = this.finish(record, log, {
       status: outcome.status,
       ...storedResponse(outcome.value),
       error: outcome.error ?? null,
@@ -313,25 +318,25 @@ export class InvocationsService implements BeforeApplicationShutdown {
     }
   }
 
-  private async finish(record: InvocationRecord, log: ReturnType<InvocationLogsService['open']>, progress: InvocationProgress): Promise<InvocationRecord> {
-    log.finished = true;
-    const complete: InvocationProgress = { ...progress, logs: log.lines, logsTruncated: log.truncated };
-    try {
-      await withSpan('fngraph.record', { 'fngraph.step': 'finish', 'fngraph.invocation.status': progress.status ?? '' }, () =>
-        this.invocations.update(record.id, complete),
-      );
-    } finally {
-      this.logs.close(log);
-    }
-    const finished = { ...record, ...complete };
+  private finish(record: InvocationRecord, log: ReturnType<InvocationLogsService['open']>, outcome: Partial<InvocationRecord>): InvocationRecord {
+    const finished: InvocationRecord = { ...record, ...outcome, logs: log.lines, logsTruncated: log.truncated };
+    // Recorded before the live stream ends: a subscriber resynchronising finds every line.
+    // The span covers handing the record to the recorder, which writes it a moment later.
+    const span = startSpan('fngraph.record', { 'fngraph.step': 'finish', 'fngraph.invocation.status': finished.status });
+    this.recorder.save(finished);
+    span.end();
+    this.logs.close(log);
     this.announce(finished);
     return finished;
   }
 
   private announce(record: InvocationRecord): void {
+    const channels = [invocationUpdatedChannel(record.id), functionInvocationsChannel(record.functionId)].filter((channel) =>
+      this.events.mayHaveSubscribers(channel),
+    );
+    if (channels.length === 0) return;
     const event: InvocationUpdatedEvent = { invocation: serializeInvocation(record) };
-    void this.events.publish(invocationUpdatedChannel(record.id), event);
-    void this.events.publish(functionInvocationsChannel(record.functionId), event);
+    for (const channel of channels) void this.events.publish(channel, event);
   }
 
   /** Observers watch; they never break an invocation. */

@@ -11,6 +11,10 @@ export class MemoryEventBus extends EventBus {
     this.listeners.deliver(channel, message);
   }
 
+  mayHaveSubscribers(channel: string): boolean {
+    return this.listeners.has(channel);
+  }
+
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
     this.listeners.add(channel, listener);
     return async () => {

@@ -33,6 +33,10 @@ export class RedisEventBus extends EventBus implements OnApplicationShutdown {
     }
   }
 
+  mayHaveSubscribers(): boolean {
+    return true;
+  }
+
   async subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
     if (this.listeners.add(channel, listener)) this.subscriptions.set(channel, this.subscriber.subscribe(channel));
     try {

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '@/common/errors/domain-error.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
 import type {
   InvocationErrorRecord,
   InvocationEvent,
   InvocationFilter,
-  InvocationProgress,
   InvocationRecord,
   InvocationStatus,
   InvocationTrigger,
@@ -21,7 +19,6 @@ import {
   toSqlDate,
   toSqlDateOrNull,
   toSqlIdList,
-  uniqueViolation,
 } from './sqlite-database.js';
 
 interface InvocationRow {
@@ -59,29 +56,6 @@ interface StoredLogLine {
   message: string;
 }
 
-type ProgressColumns = {
-  [K in keyof InvocationProgress]-?: { column: keyof InvocationRow; encode: (value: Exclude<InvocationProgress[K], undefined>) => SqlValue };
-};
-
-/** How each updatable field is written; the key order fixes the SQL text, so each field combination caches one statement. */
-const PROGRESS_COLUMNS: ProgressColumns = {
-  status: { column: 'status', encode: (value) => value },
-  response: { column: 'response', encode: encodeResponse },
-  responseTruncated: { column: 'response_truncated', encode: toSqlBoolean },
-  error: { column: 'error', encode: encodeError },
-  coldStart: { column: 'cold_start', encode: (value) => (value === null ? null : toSqlBoolean(value)) },
-  durationMs: { column: 'duration_ms', encode: (value) => value },
-  initDurationMs: { column: 'init_duration_ms', encode: (value) => value },
-  memoryPeakBytes: { column: 'memory_peak_bytes', encode: (value) => value },
-  cpuTimeMs: { column: 'cpu_time_ms', encode: (value) => value },
-  startedAt: { column: 'started_at', encode: toSqlDateOrNull },
-  finishedAt: { column: 'finished_at', encode: toSqlDateOrNull },
-  logs: { column: 'logs', encode: encodeLogs },
-  logsTruncated: { column: 'logs_truncated', encode: toSqlBoolean },
-};
-
-const PROGRESS_KEYS = Object.keys(PROGRESS_COLUMNS) as Array<keyof InvocationProgress>;
-
 const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'id',
   'function_id',
@@ -109,7 +83,10 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'logs_truncated',
 ];
 
-const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+const UPSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT(id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
 
 @Injectable()
 export class SqliteInvocationRepository extends InvocationRepository {
@@ -117,27 +94,16 @@ export class SqliteInvocationRepository extends InvocationRepository {
     super();
   }
 
-  async insert(record: InvocationRecord): Promise<void> {
-    const row = toRow(record);
-    try {
-      this.db.statement(INSERT_SQL).run(...COLUMNS.map((column) => row[column]));
-    } catch (error) {
-      if (uniqueViolation(error) === undefined) throw error;
-      throw new ConflictError(`Invocation ${record.id} already exists`);
-    }
-  }
-
-  async update(id: string, progress: InvocationProgress): Promise<void> {
-    const assignments: string[] = [];
-    const params: SqlValue[] = [];
-    for (const key of PROGRESS_KEYS) {
-      const encoded = encodeProgress(key, progress);
-      if (encoded === undefined) continue;
-      assignments.push(`${PROGRESS_COLUMNS[key].column} = ?`);
-      params.push(encoded);
-    }
-    if (assignments.length === 0) return;
-    this.db.statement(`UPDATE invocations SET ${assignments.join(', ')} WHERE id = ?`).run(...params, id);
+  async saveAll(records: readonly InvocationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const upsert = this.db.statement(UPSERT_SQL);
+    // One transaction: one WAL commit for the whole batch.
+    this.db.transaction(() => {
+      for (const record of records) {
+        const row = toRow(record);
+        upsert.run(...COLUMNS.map((column) => row[column]));
+      }
+    });
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
@@ -190,15 +156,6 @@ export class SqliteInvocationRepository extends InvocationRepository {
       .all(toSqlIdList(functionIds))
       .map(toRecord);
   }
-}
-
-function encodeProgress<K extends keyof InvocationProgress>(key: K, progress: InvocationProgress): SqlValue | undefined {
-  const value = progress[key];
-  // An absent (or explicitly undefined) field is left alone; null is a value to store.
-  if (value === undefined) return undefined;
-  // TypeScript cannot correlate the key of the table with the key of the value; the mapped type above does.
-  const encode = PROGRESS_COLUMNS[key].encode as (value: NonNullable<InvocationProgress[K]> | null) => SqlValue;
-  return encode(value);
 }
 
 function encodeResponse(value: unknown): string | null {

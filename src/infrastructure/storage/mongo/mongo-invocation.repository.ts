@@ -1,13 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
-import { ConflictError } from '@/common/errors/domain-error.js';
 import type { PageRequest, PageResult } from '@/common/pagination/page.js';
 import type {
   InvocationErrorRecord,
   InvocationEvent,
   InvocationFilter,
-  InvocationProgress,
   InvocationRecord,
   InvocationStatus,
   InvocationTrigger,
@@ -15,9 +13,6 @@ import type {
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { type ErrorSubdocument, INVOCATION_MODEL, type InvocationDocument, type LogLineSubdocument } from './invocation.schema.js';
-import { isDuplicateKeyError } from './mongo.utils.js';
-
-type ProgressFields = Partial<Pick<InvocationDocument, keyof InvocationProgress>>;
 
 @Injectable()
 export class MongoInvocationRepository extends InvocationRepository implements OnModuleInit {
@@ -30,19 +25,13 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     await this.model.createIndexes();
   }
 
-  async insert(record: InvocationRecord): Promise<void> {
-    try {
-      await this.model.create(toDocument(record));
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      throw new ConflictError(`Invocation ${record.id} already exists`);
-    }
-  }
-
-  async update(id: string, progress: InvocationProgress): Promise<void> {
-    const fields = toProgressFields(progress);
-    if (Object.keys(fields).length === 0) return;
-    await this.model.updateOne({ _id: id }, { $set: fields }).exec();
+  async saveAll(records: readonly InvocationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // One round trip; unordered, so one bad record does not hold back the others.
+    await this.model.bulkWrite(
+      records.map((record) => ({ replaceOne: { filter: { _id: record.id }, replacement: toDocument(record), upsert: true } })),
+      { ordered: false },
+    );
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
@@ -115,25 +104,6 @@ function encodeResponse(response: unknown): string | null {
 
 function decodeResponse(stored: string | null | undefined): unknown {
   return stored === null || stored === undefined ? null : (JSON.parse(stored) as unknown);
-}
-
-/** Only the fields present in `progress`: an absent (or undefined) field is left alone, null is stored. */
-function toProgressFields(progress: InvocationProgress): ProgressFields {
-  const fields: ProgressFields = {};
-  if (progress.status !== undefined) fields.status = progress.status;
-  if (progress.response !== undefined) fields.response = encodeResponse(progress.response);
-  if (progress.responseTruncated !== undefined) fields.responseTruncated = progress.responseTruncated;
-  if (progress.error !== undefined) fields.error = toErrorSubdocument(progress.error);
-  if (progress.coldStart !== undefined) fields.coldStart = progress.coldStart;
-  if (progress.durationMs !== undefined) fields.durationMs = progress.durationMs;
-  if (progress.initDurationMs !== undefined) fields.initDurationMs = progress.initDurationMs;
-  if (progress.memoryPeakBytes !== undefined) fields.memoryPeakBytes = progress.memoryPeakBytes;
-  if (progress.cpuTimeMs !== undefined) fields.cpuTimeMs = progress.cpuTimeMs;
-  if (progress.startedAt !== undefined) fields.startedAt = progress.startedAt;
-  if (progress.finishedAt !== undefined) fields.finishedAt = progress.finishedAt;
-  if (progress.logs !== undefined) fields.logs = toLogSubdocuments(progress.logs);
-  if (progress.logsTruncated !== undefined) fields.logsTruncated = progress.logsTruncated;
-  return fields;
 }
 
 function toDocument(record: InvocationRecord): InvocationDocument {
