@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
@@ -13,6 +13,8 @@ import { type PrincipalLookup, requestScope, requestStart } from './infrastructu
 import { AuthenticationService } from './modules/auth/authentication.service.js';
 import { apiGate } from './modules/auth/http/api-gate.middleware.js';
 import { requestActor } from './modules/auth/http/request-actor.js';
+import { FunctionGateway } from './modules/invocations/http/function-gateway.js';
+import { isFunctionUrl } from './modules/invocations/http/function-route.js';
 import { RateLimitsService } from './modules/limits/rate-limits.service.js';
 
 export interface ServerOptions {
@@ -39,16 +41,20 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
     logger: nestLogger,
   });
   if (config.auth.trustProxy !== undefined) app.set('trust proxy', trustProxyValue(config.auth.trustProxy));
-  // First: refused requests get a request id and a log line too.
   const principalOf = options.principalOf ?? ((req) => requestActor(req).principal.subject ?? undefined);
+  // Function endpoints first, served whole by the gateway: nothing below runs for them.
+  const gateway = app.get(FunctionGateway);
+  const logging = { logger, logRequests: config.observability.logHttpRequests, principalOf };
+  app.use((req: Request, res: Response, next: NextFunction) => (isFunctionUrl(req.url) ? void gateway.handle(req, res, logging) : next()));
+  // Refused requests get a request id and a log line too.
   app.use(requestStart(logger, config.observability.logHttpRequests, principalOf));
-  // Before the body parsers: unauthenticated or throttled requests are refused unread.
+  // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService)));
-  const limit = config.limits.maxBodyBytes;
-  app.use(['/execute', '/fn'], express.raw({ type: () => true, limit }));
-  app.use(express.json({ limit, strict: false }));
+  app.use(express.json({ limit: config.limits.maxBodyBytes, strict: false }));
   if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');
+  // Management responses are small and uncached: hashing each for an ETag is wasted work.
+  app.set('etag', false);
   app.enableShutdownHooks();
   return app;
 }

@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { FunctionsModule } from '@/modules/functions/functions.module.js';
 import { VersionsModule } from '@/modules/versions/versions.module.js';
 import { FunctionResolver } from './function-resolver.service.js';
-import { FunctionHttpController } from './http/function-http.controller.js';
+import { FunctionGateway } from './http/function-gateway.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
+import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationFeedService } from './invocation-feed.service.js';
 import { InvocationSubscriptionsResolver } from './invocation-subscriptions.resolver.js';
 import { InvocationLoadersFactory } from './invocations.loaders.js';
@@ -14,10 +15,11 @@ import { InvocationsService } from './invocations.service.js';
 
 @Module({
   imports: [FunctionsModule, VersionsModule],
-  controllers: [FunctionHttpController],
   providers: [
     FunctionResolver,
     InvocationsService,
+    InvocationRecorder,
+    FunctionGateway,
     InvocationLogsService,
     InvocationLoadersFactory,
     InvocationsResolver,

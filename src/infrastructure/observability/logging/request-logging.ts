@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
@@ -15,7 +16,7 @@ const FUNCTION_PATHS = /^\/(execute|fn)(\/|$)/;
 const QUIET_PATHS = /^\/(health\/|metrics(\?|$))/;
 
 /** Who the caller is, as the authentication layer recorded it for this request. */
-export type PrincipalLookup = (req: Request) => string | undefined;
+export type PrincipalLookup = (req: IncomingMessage) => string | undefined;
 
 /**
  * The first middleware: gives the request an id (the caller's `x-request-id` when sane,
@@ -27,47 +28,63 @@ export type PrincipalLookup = (req: Request) => string | undefined;
  */
 export function requestStart(logger: Logger, logRequests: boolean, principalOf: PrincipalLookup = principalOnRequest): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID();
-    const context: RequestContext = { requestId, principal: () => principalOf(req), traceId: requestTraceId(req) };
-    attachRequestContext(req, context);
-    res.setHeader('x-request-id', requestId);
-    if (logRequests && !QUIET_PATHS.test(req.url)) {
-      const functionCall = FUNCTION_PATHS.test(req.url);
-      const started = performance.now();
-      const path = req.path;
-      let logged = false;
-      const done = () => {
-        if (logged) return;
-        logged = true;
-        // Written outside the request's async context: its fields are given explicitly. A
-        // function call that worked is already an invocation record: `debug`, off the hot
-        // path. Never above `info`: a 5xx may be the function's failure (502, 504), and the
-        // platform's own errors are logged where they happen, with their stack.
-        const level = functionCall && res.statusCode < 400 ? 'debug' : 'info';
-        if (!logger.isLevelEnabled(level)) return;
-        logger[level](
-          {
-            requestId,
-            ...(context.operation ? { operation: context.operation } : {}),
-            ...(context.function ? { function: context.function } : {}),
-            ...(context.invocationId ? { invocationId: context.invocationId } : {}),
-            traceId: context.traceId,
-            ...principalField(context.principal()),
-            method: req.method,
-            path,
-            status: res.statusCode,
-            aborted: !res.writableFinished,
-            durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-          },
-          'request completed',
-        );
-      };
-      res.once('finish', done);
-      res.once('close', done);
-    }
+    beginRequest(req, res, logger, logRequests, principalOf);
     next();
   };
+}
+
+/**
+ * What `requestStart` does for one request, for handlers outside the Express chain (the
+ * function gateway): the request's context, its id echoed, its log line when it ends.
+ */
+export function beginRequest(
+  req: IncomingMessage & { path?: string },
+  res: ServerResponse,
+  logger: Logger,
+  logRequests: boolean,
+  principalOf: PrincipalLookup,
+): RequestContext {
+  const header = req.headers['x-request-id'];
+  const requestId = typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID();
+  const context: RequestContext = { requestId, principal: () => principalOf(req), traceId: requestTraceId(req) };
+  attachRequestContext(req, context);
+  res.setHeader('x-request-id', requestId);
+  const url = req.url ?? '/';
+  if (logRequests && !QUIET_PATHS.test(url)) {
+    const functionCall = FUNCTION_PATHS.test(url);
+    const started = performance.now();
+    const path = req.path ?? url.split('?', 1)[0];
+    let logged = false;
+    const done = () => {
+      if (logged) return;
+      logged = true;
+      // Written outside the request's async context: its fields are given explicitly. A
+      // function call that worked is already an invocation record: `debug`, off the hot
+      // path. Never above `info`: a 5xx may be the function's failure (502, 504), and the
+      // platform's own errors are logged where they happen, with their stack.
+      const level = functionCall && res.statusCode < 400 ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          requestId,
+          ...(context.operation ? { operation: context.operation } : {}),
+          ...(context.function ? { function: context.function } : {}),
+          ...(context.invocationId ? { invocationId: context.invocationId } : {}),
+          traceId: context.traceId,
+          ...principalField(context.principal()),
+          method: req.method,
+          path,
+          status: res.statusCode,
+          aborted: !res.writableFinished,
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        },
+        'request completed',
+      );
+    };
+    res.once('finish', done);
+    res.once('close', done);
+  }
+  return context;
 }
 
 /**
@@ -89,7 +106,7 @@ export function requestScope(): RequestHandler {
  * started it, continuing the caller's trace), else the caller's `traceparent`, else a
  * new one. Log lines and invocations of the request share it either way.
  */
-function requestTraceId(req: Request): string {
+function requestTraceId(req: IncomingMessage): string {
   const active = activeSpanIds()?.traceId;
   if (active) return active;
   const header = req.headers.traceparent;

@@ -9,12 +9,12 @@ export interface RequestLimiter {
   consumeRequest(principal: Principal, origin: RequestOrigin): Promise<void>;
 }
 
-const FUNCTION_PATHS = /^\/(?:execute|fn)(?:\/|$)/;
 const UNGATED_PATHS = /^\/health(?:\/|$)/;
 const logger = new Logger('HTTP');
 
 /**
- * Runs before body parsing on every request: resolves the caller (refusing invalid
+ * Runs before body parsing on every management request (function endpoints have the
+ * same steps in `FunctionGateway`): resolves the caller (refusing invalid
  * credentials with 401, never treating them as anonymous), applies the per-credential or
  * per-address rate limit (429 with Retry-After), and removes the platform credentials it
  * consumed from the headers, so a function never sees its caller's key or token.
@@ -25,10 +25,9 @@ export function apiGate(authentication: AuthenticationService, limiter: RequestL
       next();
       return;
     }
-    const mode = FUNCTION_PATHS.test(req.path) ? 'function' : 'management';
     const origin = requestOrigin(req);
     authentication
-      .authenticate({ authorization: req.headers.authorization, apiKey: req.headers['x-api-key'] }, mode)
+      .authenticate({ authorization: req.headers.authorization, apiKey: req.headers['x-api-key'] }, 'management')
       .then(async ({ principal, consumed }) => {
         if (consumed.authorization) delete req.headers.authorization;
         if (consumed.apiKey) delete req.headers['x-api-key'];

@@ -1,15 +1,15 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { type Actor, ANONYMOUS, type RequestOrigin } from '../principal.js';
 
 /** Kept beside the request rather than on it: no global type augmentation, nothing a client can set. */
-const actors = new WeakMap<Request, Actor>();
+const actors = new WeakMap<IncomingMessage, Actor>();
 
-export function setRequestActor(req: Request, actor: Actor): void {
+export function setRequestActor(req: IncomingMessage, actor: Actor): void {
   actors.set(req, actor);
 }
 
 /** The actor the authentication middleware resolved; anonymous if it did not run. */
-export function requestActor(req: Request | undefined): Actor {
+export function requestActor(req: IncomingMessage | undefined): Actor {
   return (req && actors.get(req)) ?? { principal: ANONYMOUS, origin: requestOrigin(req) };
 }
 

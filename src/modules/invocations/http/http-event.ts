@@ -1,41 +1,42 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { InvocationEvent } from '../invocation.record.js';
+import type { FunctionRoute } from './function-route.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 
 const TEXT_CONTENT = /^(text\/|application\/(json|[a-z.+-]*\+json|xml|[a-z.+-]*\+xml|x-www-form-urlencoded|javascript|graphql))/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * The function's view of an HTTP request. `path` is what follows the function's own
- * prefix (`/fn/<name>` or `/execute/<id>`), always starting with `/`.
- */
-export function toInvocationEvent(req: Request, subPath: string | string[] | undefined): InvocationEvent {
+/** The function's view of an HTTP request (DESIGN.md: the event of the function contract). */
+export function toInvocationEvent(req: IncomingMessage, route: FunctionRoute, body: Buffer): InvocationEvent {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const name in req.headers) {
+    const value = req.headers[name];
     if (value === undefined || HOP_BY_HOP_HEADERS.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const query: Record<string, string | string[]> = {};
-  for (const [key, value] of new URL(req.originalUrl, 'http://localhost').searchParams) {
-    const existing = query[key];
-    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  if (route.search !== '') {
+    for (const [key, value] of new URLSearchParams(route.search)) {
+      const existing = query[key];
+      query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
   }
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const isText = TEXT_CONTENT.test(req.headers['content-type'] ?? 'text/plain') && isUtf8(raw);
+  if (body.length === 0) return { method: req.method ?? 'GET', path: route.path, headers, query, body: null, isBase64Encoded: false };
+  const text = TEXT_CONTENT.test(req.headers['content-type'] ?? 'text/plain') ? decodeUtf8(body) : null;
   return {
-    method: req.method,
-    path: `/${(Array.isArray(subPath) ? subPath.join('/') : subPath) ?? ''}`,
+    method: req.method ?? 'GET',
+    path: route.path,
     headers,
     query,
-    body: raw.length === 0 ? null : isText ? raw.toString('utf8') : raw.toString('base64'),
-    isBase64Encoded: raw.length > 0 && !isText,
+    body: text ?? body.toString('base64'),
+    isBase64Encoded: text === null,
   };
 }
 
-function isUtf8(bytes: Buffer): boolean {
+function decodeUtf8(bytes: Buffer): string | null {
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return true;
+    return utf8.decode(bytes);
   } catch {
-    return false;
+    return null;
   }
 }
