@@ -92,6 +92,8 @@ export interface SandboxConfig {
   cpus: number;
   /** Processes plus threads one sandbox may have. */
   pidsLimit: number;
+  /** Generic sandboxes kept started per runtime and memory size, to specialise on a first call. */
+  prewarm: Array<{ runtime: string; memoryLimitMb: number; count: number }>;
   /** Size of the sandbox's writable /tmp. */
   tmpMb: number;
 }
@@ -213,6 +215,7 @@ export class AppConfig {
       cpus: raw.FNGRAPH_SANDBOX_CPUS,
       pidsLimit: raw.FNGRAPH_SANDBOX_PIDS_LIMIT,
       tmpMb: raw.FNGRAPH_SANDBOX_TMP_MB,
+      prewarm: parsePrewarm(raw.FNGRAPH_PREWARM_SANDBOXES),
     };
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
@@ -337,6 +340,15 @@ export function packageManagerEnvironment(env: Record<string, string | undefined
     if (PACKAGE_MANAGER_VARIABLES.has(name) || PACKAGE_MANAGER_PREFIXES.test(name)) picked[name] = value;
   }
   return picked;
+}
+
+/** `nodejs20:128=2,python3.11:128=1` → one entry per runtime and memory size. */
+function parsePrewarm(value: string): SandboxConfig['prewarm'] {
+  if (value === '') return [];
+  return value.split(',').map((entry) => {
+    const [, runtime, memory, count] = /^([a-z0-9.]+):(\d+)=(\d+)$/.exec(entry.trim()) as RegExpExecArray;
+    return { runtime: runtime!, memoryLimitMb: Number(memory), count: Number(count) };
+  });
 }
 
 function formatIssues(error: z.ZodError): string {

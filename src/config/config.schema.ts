@@ -62,6 +62,14 @@ export const configSchema = z.object({
   FNGRAPH_SANDBOX_CPUS: z.coerce.number().min(0.01).max(256).default(1),
   FNGRAPH_SANDBOX_PIDS_LIMIT: integer(64, 8, 100_000),
   FNGRAPH_SANDBOX_TMP_MB: integer(64, 1, 65536),
+  // Generic sandboxes started ahead of need: `<runtime>:<memory MB>=<count>`, comma-separated.
+  FNGRAPH_PREWARM_SANDBOXES: z
+    .string()
+    .trim()
+    .default('')
+    .refine((value) => value === '' || value.split(',').every((entry) => /^[a-z0-9.]+:\d+=\d+$/.test(entry.trim())), {
+      message: 'must be a comma-separated list of <runtime>:<memory MB>=<count>, e.g. nodejs20:128=2,python3.11:128=1',
+    }),
   FNGRAPH_DOCKER_HOST: z
     .string()
     .default('unix:///var/run/docker.sock')

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
+import { GenericSandboxPool } from '@/modules/executor/generic-sandbox-pool.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -74,5 +75,37 @@ describe('per-function warm pools', () => {
       });
       expect(response.status).toBe(400);
     }
+  });
+});
+
+describe('pre-warmed generic sandboxes', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ FNGRAPH_PREWARM_SANDBOXES: 'nodejs20:128=2' });
+  });
+  afterAll(() => server.close());
+  const generic = () => server.app.get(GenericSandboxPool);
+
+  it('specialises a waiting sandbox for the first call of a new function, and starts a replacement', async () => {
+    await until(() => generic().readyCount('nodejs20', 128), (n) => n === 2);
+    await register(server.url, 'first-comer', 'export default async () => { globalThis.owner ??= "first-comer"; return globalThis.owner; }');
+    const { invokeFunction } = await graphqlData(server.url, 'mutation { invokeFunction(input: { name: "first-comer" }) { response coldStart initDurationMs } }');
+    expect(invokeFunction).toMatchObject({ response: 'first-comer', coldStart: true });
+    expect(await until(() => generic().readyCount('nodejs20', 128), (n) => n === 2)).toBe(2);
+  });
+
+  it('never lets a specialised sandbox serve another function', async () => {
+    await register(server.url, 'second-comer', 'export default async () => globalThis.owner ?? "fresh"');
+    for (let i = 0; i < 3; i++) {
+      expect(await (await fetch(`${server.url}/fn/first-comer`)).json()).toBe('first-comer');
+      expect(await (await fetch(`${server.url}/fn/second-comer`)).json()).toBe('fresh');
+    }
+  });
+
+  it('leaves functions of another memory size to a sandbox of their own', async () => {
+    await until(() => generic().readyCount('nodejs20', 128), (n) => n === 2);
+    await register(server.url, 'bigger', 'export default async () => "big"', { executionConfig: { memoryLimit: 256 } });
+    expect(await (await fetch(`${server.url}/fn/bigger`)).json()).toBe('big');
+    expect(generic().readyCount('nodejs20', 128)).toBe(2);
   });
 });

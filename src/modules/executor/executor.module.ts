@@ -3,6 +3,7 @@ import type { AppConfig, ExecutorKind } from '@/config/app-config.js';
 import { DockerSandboxDriver } from './drivers/docker/docker-sandbox.driver.js';
 import { ProcessSandboxDriver } from './drivers/process/process-sandbox.driver.js';
 import { ExecutorService } from './executor.service.js';
+import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { SandboxDriver } from './sandbox-driver.js';
 
 const DRIVERS: Record<ExecutorKind, new (config: AppConfig) => SandboxDriver> = {
@@ -17,7 +18,7 @@ export class ExecutorModule {
     return {
       module: ExecutorModule,
       global: true,
-      providers: [{ provide: SandboxDriver, useClass: DRIVERS[config.executor] }, ExecutorService],
+      providers: [{ provide: SandboxDriver, useClass: DRIVERS[config.executor] }, GenericSandboxPool, ExecutorService],
       exports: [ExecutorService, SandboxDriver],
     };
   }

@@ -3,11 +3,12 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/config/app-config.js';
 import { ThrottledError } from '@/common/errors/domain-error.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
+import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { dependencyModulePath } from '@/modules/runtimes/dependency-layout.js';
-import { FunctionLoadError, isOutOfMemory, isOutOfMemoryError, SandboxExitedError, ShimConnection } from './shim-connection.js';
+import { FunctionLoadError, isOutOfMemory, isOutOfMemoryError, SandboxExitedError, ShimConnection, shimFrameLimit } from './shim-connection.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -26,6 +27,7 @@ export class ExecutorService implements OnModuleDestroy {
 
   constructor(
     private readonly driver: SandboxDriver,
+    private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
   ) {
     const idleMs = config.limits.sandboxIdleSeconds * 1000;
@@ -61,14 +63,14 @@ export class ExecutorService implements OnModuleDestroy {
     }, target.timeoutMs);
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
-    await handle.resetMemoryPeak();
     const started = performance.now();
     try {
       const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
       const durationMs = round(performance.now() - started);
-      // The driver measures the whole sandbox (children, buffers); the shim only its own
-      // process, over its whole life.
-      const memoryPeakBytes = (await handle.memoryPeakBytes().catch(() => null)) ?? result.metrics?.maxRssBytes ?? null;
+      // Peaks are over the sandbox's life so far (as "max memory used" elsewhere). The
+      // shim's own figure costs nothing to get; the driver's (the whole sandbox) is read
+      // when an invocation ends badly, or when the shim has none.
+      const memoryPeakBytes = result.metrics?.maxRssBytes ?? (await handle.memoryPeakBytes().catch(() => null));
       const metrics = { durationMs, memoryPeakBytes, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
       if (!result.ok && isOutOfMemoryError(result.error)) {
         // Its memory is in an unknown state: not reused.
@@ -168,21 +170,28 @@ export class ExecutorService implements OnModuleDestroy {
     pool.warmUp((error) => this.logger.warn(`Could not pre-warm ${target.functionName}@${target.version}: ${(error as Error).message}`));
   }
 
+  /**
+   * A sandbox loaded with the version: a generic one from the pre-warmed pool when the
+   * version can use one (no dependencies to mount), else one started now.
+   */
   private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
     const started = performance.now();
-    const handle = await this.driver.start({
-      runtime: target.runtime,
-      memoryLimitMb: target.memoryLimitMb,
-      label: `${target.functionName}@${target.version}`,
-      dependenciesDir: target.dependenciesDir,
-    });
+    const generic = target.dependenciesDir === null ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const handle =
+      generic?.connection.handle ??
+      (await this.driver.start({
+        runtime: target.runtime,
+        memoryLimitMb: target.memoryLimitMb,
+        label: `${target.functionName}@${target.version}`,
+        dependenciesDir: target.dependenciesDir,
+      }));
     let loadTimedOut = false;
     const timer = setTimeout(() => {
       loadTimedOut = true;
       handle.kill();
     }, target.timeoutMs);
     try {
-      const connection = await ShimConnection.open(handle, this.config.limits.maxResponseBytes + 64 * 1024);
+      const connection = generic?.connection ?? (await ShimConnection.open(handle, shimFrameLimit(this.config)));
       const runtime = runtimeDefinition(target.runtime);
       const modulePaths = handle.dependenciesPath ? [dependencyModulePath(target.runtime, handle.dependenciesPath)] : [];
       await connection.load(target, runtime.functionFilename, modulePaths);

@@ -34,12 +34,10 @@ export interface SandboxHandle {
   readonly exited: Promise<SandboxExit>;
   /** Stops the sandbox at once (SIGKILL or container kill); safe to call twice. */
   kill(): void;
-  /** Starts a new memory measurement (one per invocation); a no-op where peaks cannot be reset. */
-  resetMemoryPeak(): Promise<void>;
   /**
-   * Peak memory of the whole sandbox in bytes since the last reset (or since it started
-   * where resets are not possible), or null when the driver cannot measure it.
-   * Still answers after the sandbox exited (the value at its exit).
+   * Peak memory of the whole sandbox in bytes since it started (children and buffers
+   * included), or null when the driver cannot measure it. Still answers after the
+   * sandbox exited (the value at its exit).
    */
   memoryPeakBytes(): Promise<number | null>;
 }

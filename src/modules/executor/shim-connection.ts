@@ -1,3 +1,4 @@
+import type { AppConfig } from '@/config/app-config.js';
 import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
 import type { ExecutionTarget, InvocationContext } from './execution.types.js';
 import { onLines } from './line-splitter.js';
@@ -8,6 +9,11 @@ export interface ShimResult {
   value?: unknown;
   error?: InvocationErrorRecord;
   metrics?: { cpuTimeMs?: number; maxRssBytes?: number };
+}
+
+/** The largest frame a sandbox may send: a result at the response cap, plus room for the rest of the frame. */
+export function shimFrameLimit(config: AppConfig): number {
+  return config.limits.maxResponseBytes + 64 * 1024;
 }
 
 /** The sandbox died (or was killed) before answering. */

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '@/common/ids/random-pool.js';
 import { type Attributes, INVALID_SPAN_CONTEXT, isSpanContextValid, type Span, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 
 /**
@@ -49,7 +49,7 @@ export function traceIdOf(span: Span, fallback?: string): string {
 }
 
 export function randomTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 /**
@@ -62,7 +62,7 @@ export function traceparentOf(span: Span, traceId: string): string {
     const sampled = (context.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     return `00-${context.traceId}-${context.spanId}-${sampled ? '01' : '00'}`;
   }
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-00`;
+  return `00-${traceId}-${randomHex(8)}-00`;
 }
 
 /** The ids of the active span, if any, for log lines. */

@@ -61,10 +61,6 @@ export class ContainerSandbox implements SandboxHandle {
     void this.remove();
   }
 
-  async resetMemoryPeak(): Promise<void> {
-    if (!this.ended) this.memory?.reset();
-  }
-
   async memoryPeakBytes(): Promise<number | null> {
     if (!this.ended) this.lastPeak = this.memory?.peak() ?? null;
     // The container's cgroup disappears with it: after the end, the last reading.

@@ -71,12 +71,12 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);
-    const { interpreter, args } = runtime.command(join(SANDBOX_SHIMS_DIR, runtime.shim), spec.memoryLimitMb);
+    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb, memoryEnforced: true });
     const { sandbox: settings } = this.config;
     const options = containerSpec({
       name: `fngraph-${this.instanceId.slice(0, 8)}-${++this.sequence}`,
       image: runtime.image,
-      command: [interpreter, ...args],
+      command: [runtime.interpreter, ...args],
       memoryLimitMb: spec.memoryLimitMb,
       cpus: settings.cpus,
       pidsLimit: settings.pidsLimit,

@@ -70,7 +70,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   async availableRuntimes(): Promise<RuntimeId[]> {
     return RUNTIME_IDS.filter((id) => {
-      const binary = this.interpreters[runtimeDefinition(id).command('', 0).interpreter];
+      const binary = this.interpreters[runtimeDefinition(id).interpreter];
       return binary !== null && isExecutable(binary);
     });
   }
@@ -83,9 +83,8 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);
-    const interpreterName = runtime.command('', spec.memoryLimitMb).interpreter;
-    const interpreter = this.interpreters[interpreterName];
-    if (!interpreter) throw new Error(`The ${interpreterName} interpreter for ${spec.runtime} is not installed on this host`);
+    const interpreter = this.interpreters[runtime.interpreter];
+    if (!interpreter) throw new Error(`The ${runtime.interpreter} interpreter for ${spec.runtime} is not installed on this host`);
     const limits = this.limiter.create(`sandbox-${++this.sequence}`, {
       memoryBytes: spec.memoryLimitMb * MiB,
       cpus: this.config.sandbox.cpus,
@@ -176,6 +175,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     return unreachableReason(dir, identity as SandboxIdentity);
   }
 
+  /** cgroups hold a sandbox to its memory limit; rlimits only cap its address space. */
+  private sandboxMemory(spec: SandboxSpec): { memoryLimitMb: number; memoryEnforced: boolean } {
+    return { memoryLimitMb: spec.memoryLimitMb, memoryEnforced: this.limiter.mechanism.startsWith('cgroup') };
+  }
+
   private assertReachable(dir: string, what: string): void {
     const reason = this.unreachable(dir);
     if (reason) throw new Error(`Sandboxes run as uid ${this.config.sandbox.uid} and cannot reach ${what} at ${dir}: ${reason}`);
@@ -183,7 +187,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private async startIsolated(isolation: Isolation, spec: SandboxSpec, interpreter: string, limits: SandboxLimits): Promise<SandboxProcess> {
     const runtime = runtimeDefinition(spec.runtime);
-    const { args } = runtime.command(join(SANDBOX_SHIMS_DIR, runtime.shim), spec.memoryLimitMb);
+    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), this.sandboxMemory(spec));
     const binds = [...isolation.layout.binds];
     if (spec.dependenciesDir !== null) {
       const dependencies = realpathSync(spec.dependenciesDir);
@@ -209,7 +213,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   /** Without bubblewrap: the interpreter itself, in its own process group, as the sandbox user. */
   private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
     const runtime = runtimeDefinition(spec.runtime);
-    const { args } = runtime.command(join(SHIMS_DIR, runtime.shim), spec.memoryLimitMb);
+    const args = runtime.args(join(SHIMS_DIR, runtime.shim), this.sandboxMemory(spec));
     const [binary, ...rest] = [...limits.commandPrefix, interpreter, ...args];
     const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: 'pipe', detached: true, ...this.identity() });
     const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-(child.pid ?? 0), 'SIGKILL'));

@@ -64,10 +64,6 @@ export class SandboxProcess implements SandboxHandle {
     }
   }
 
-  async resetMemoryPeak(): Promise<void> {
-    if (!this.ended) this.limits.resetMemoryPeak();
-  }
-
   async memoryPeakBytes(): Promise<number | null> {
     return this.ended ? this.peakAtExit : this.limits.memoryPeakBytes();
   }

@@ -86,6 +86,9 @@ for (const [method, stream] of [['log', 'stdout'], ['info', 'stdout'], ['debug',
 function load(frame) {
   process.env = Object.assign(Object.create(null), frame.env || {});
   const filename = frame.filename;
+  // Compiled TypeScript carries an inline source map: stack traces then point at the
+  // source. Enabled here, not by a start-up flag, which would slow every sandbox start.
+  if (frame.artifact.includes('sourceMappingURL=data:')) process.setSourceMapsEnabled(true);
   const userModule = new Module(filename, null);
   userModule.filename = filename;
   userModule.paths = (frame.modulePaths || []).concat(Module._nodeModulePaths(path.dirname(filename)));

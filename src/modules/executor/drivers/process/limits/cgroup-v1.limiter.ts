@@ -102,14 +102,6 @@ class CgroupV1Sandbox implements SandboxLimits {
     for (const dir of this.dirs) writeCgroupFile(dir, 'cgroup.procs', pid);
   }
 
-  resetMemoryPeak(): void {
-    try {
-      writeCgroupFile(this.memory, 'memory.max_usage_in_bytes', 0);
-    } catch {
-      // Gone with the sandbox.
-    }
-  }
-
   memoryPeakBytes(): number | null {
     return readCgroupNumber(this.memory, 'memory.max_usage_in_bytes');
   }

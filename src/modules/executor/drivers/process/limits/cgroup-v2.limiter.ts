@@ -85,10 +85,6 @@ class CgroupV2Sandbox implements SandboxLimits {
     writeCgroupFile(this.dir, 'cgroup.procs', pid);
   }
 
-  resetMemoryPeak(): void {
-    // memory.peak is per cgroup lifetime here: peaks of a warm sandbox include earlier invocations.
-  }
-
   memoryPeakBytes(): number | null {
     return readCgroupNumber(this.dir, 'memory.peak');
   }

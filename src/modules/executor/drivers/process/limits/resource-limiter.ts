@@ -17,7 +17,6 @@ export interface SandboxLimits {
   readonly needsAttach: boolean;
   /** Puts a process under the limits; its later children inherit them. */
   attach(pid: number): void;
-  resetMemoryPeak(): void;
   memoryPeakBytes(): number | null;
   /** Whether the kernel killed a process of the sandbox for exceeding the memory limit. */
   oomKilled(): boolean;
@@ -42,7 +41,6 @@ export const NO_LIMITS: SandboxLimits = {
   commandPrefix: [],
   needsAttach: false,
   attach: () => undefined,
-  resetMemoryPeak: () => undefined,
   memoryPeakBytes: () => null,
   oomKilled: () => false,
   killAll: () => undefined,
