@@ -34,10 +34,11 @@ function newAdminKey() {
  * admin key (sent by the helpers) and without request rate limits, which would otherwise
  * throttle the load generator.
  */
-export async function startServer(env = {}, { cpu } = {}) {
+export async function startServer(env = {}, { cpu, nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-bench-'));
   const adminKey = env.FNGRAPH_BOOTSTRAP_ADMIN_KEY ?? newAdminKey();
-  const command = cpu === undefined ? [process.execPath, MAIN] : ['taskset', '-c', String(cpu), process.execPath, MAIN];
+  const node = [process.execPath, ...nodeArgs, MAIN];
+  const command = cpu === undefined ? node : ['taskset', '-c', String(cpu), ...node];
   const child = spawn(command[0], command.slice(1), {
     env: {
       ...packageManagerEnvironment(),

@@ -22,16 +22,29 @@ function nodeSpawnOnce() {
   });
 }
 
-/** Time for Docker to create and start the Node runtime image until it prints. */
-async function dockerStartOnce(docker) {
+/**
+ * Time for the Docker Engine API to create and start the Node runtime image, with the
+ * same container settings the Docker executor uses, until the container's first output.
+ */
+async function dockerStartOnce(docker, sequence) {
+  const { containerSpec } = await import('../../dist/modules/executor/drivers/docker/container-spec.js');
   const started = nowMs();
-  const container = await docker.createContainer({
-    Image: 'fngraph/runtime-node:20',
-    Cmd: ['node', '-e', "process.stdout.write('ready')"],
-    HostConfig: { NetworkMode: 'none', AutoRemove: false },
-    AttachStdout: true,
-  });
-  const stream = await container.attach({ stream: true, stdout: true });
+  const container = await docker.createContainer(
+    containerSpec({
+      name: `fngraph-bench-baseline-${process.pid}-${sequence}`,
+      image: 'fngraph/runtime-node:20',
+      command: ['node', '-e', "process.stdout.write('ready')"],
+      user: '10001:10001',
+      memoryLimitMb: 128,
+      cpus: 1,
+      pidsLimit: 64,
+      tmpMb: 64,
+      shimsDir: new URL('../../dist/modules/runtimes/shims', import.meta.url).pathname,
+      dependenciesDir: null,
+      labels: {},
+    }),
+  );
+  const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
   const firstOutput = new Promise((resolve) => stream.once('data', resolve));
   await container.start();
   await firstOutput;
@@ -51,6 +64,24 @@ async function firstInvocation(server, name) {
   return { elapsed, init: invocation.initDurationMs };
 }
 
+/** With generic sandboxes waiting (`FNGRAPH_PREWARM_SANDBOXES`), the first call of each new function. */
+async function prewarmedFirstCalls(executor, samples, serverEnv) {
+  const server = await startServer({ ...serverEnv, FNGRAPH_EXECUTOR: executor, FNGRAPH_PREWARM_SANDBOXES: 'nodejs20:128=2' }, { cpu: SERVER_CPU });
+  try {
+    const times = [];
+    for (let i = 0; i < samples; i++) {
+      // Time for the pool to start the replacement of the sandbox the last call took.
+      await new Promise((r) => setTimeout(r, executor === 'docker' ? 1500 : 600));
+      const name = `warm-${executor}-${i}`;
+      await registerFunction(server.url, name, HANDLER, {}, server.headers);
+      times.push((await firstInvocation(server, name)).elapsed);
+    }
+    return times;
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function coldStartScenario({ executors, samples, serverEnv }) {
   const rows = [];
   const nodeSpawn = [];
@@ -60,7 +91,7 @@ export async function coldStartScenario({ executors, samples, serverEnv }) {
     const { default: Docker } = await import('dockerode');
     const docker = new Docker();
     const starts = [];
-    for (let i = 0; i < samples; i++) starts.push(await dockerStartOnce(docker));
+    for (let i = 0; i < samples; i++) starts.push(await dockerStartOnce(docker, i));
     rows.push({ target: 'Docker Engine API create + start (baseline)', ...summarize(starts) });
   }
   for (const executor of executors) {
@@ -85,12 +116,14 @@ export async function coldStartScenario({ executors, samples, serverEnv }) {
     } finally {
       await server.stop();
     }
+    rows.push({ target: `fngraph ${executor}: first call of a new function, pre-warmed pool`, ...summarize(await prewarmedFirstCalls(executor, samples, serverEnv)) });
   }
   const p50 = (target) => rows.find((r) => r.target === target)?.p50;
   const ratios = executors.map((executor) => ({
     executor,
     'first call / baseline (p50)':
       Math.round((p50(`fngraph ${executor}: first call after registration`) / p50(executor === 'docker' ? 'Docker Engine API create + start (baseline)' : 'node -e, clean environment (baseline)')) * 100) / 100,
+    'first call with pre-warmed pool, p50 ms': p50(`fngraph ${executor}: first call of a new function, pre-warmed pool`),
   }));
   return { unit: 'ms', rows, ratios };
 }
