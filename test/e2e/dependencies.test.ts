@@ -12,6 +12,7 @@ import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js
 import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version-build-events.js';
 import { pythonDocument, registerDocument, typescriptDocument, waitForBuild } from '../support/functions.js';
 import { subscribe, wsClient } from '../support/graphql-client.js';
+import { scrape } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // These tests install real packages from the npm registry and PyPI. Slow networks make
@@ -132,6 +133,7 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
   });
 
   it('fails the build of a package that does not exist, with a useful log, and refuses to invoke it (409)', async () => {
+    const metricsBefore = await scrape(server.url);
     const registered = await registerDocument(
       server.url,
       typescriptDocument('ts-missing-dep', "export default async () => 'never'", { metadata: { dependencies: { [NO_SUCH_NPM_PACKAGE]: '^1.0.0' } } }),
@@ -148,6 +150,10 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
     expect(build.buildLog).toMatch(/404/);
     expect(build.buildLog).toMatch(/Build FAILED: npm exited with code \d+/);
     expect(built).toContainEqual({ versionId: registered.versionId, functionId: registered.id, status: 'FAILED' });
+    const metricsAfter = await scrape(server.url);
+    const moved = (name: string) => metricsAfter.value(name, { status: 'FAILED' }) - metricsBefore.value(name, { status: 'FAILED' });
+    expect(moved('fngraph_builds_total')).toBe(1);
+    expect(moved('fngraph_build_duration_seconds_count')).toBe(1);
 
     const response = await fetch(`${server.url}/fn/ts-missing-dep`);
     expect(response.status).toBe(409);

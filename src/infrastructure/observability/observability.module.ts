@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { UnexpectedErrors } from '@/common/errors/unexpected-errors.js';
 import type { AppConfig } from '@/config/app-config.js';
 import { InvocationObserver } from '@/modules/invocations/invocation-observer.js';
+import { BuildObserver } from '@/modules/versions/build-observer.js';
 import { PlatformErrorsResolver } from './errors/platform-errors.resolver.js';
 import { PlatformErrors } from './errors/platform-errors.service.js';
 import { CoreHealthChecks } from './health/core-health-checks.js';
@@ -46,12 +47,17 @@ export class ObservabilityModule implements OnApplicationShutdown {
         { provide: UnexpectedErrors, useExisting: PlatformErrors },
         InvocationTelemetry,
         { provide: InvocationObserver, useExisting: InvocationTelemetry },
+        {
+          provide: BuildObserver,
+          useFactory: (metrics: PlatformMetrics): BuildObserver => ({ finished: (status, ms) => metrics.recordBuild(ms, status) }),
+          inject: [PlatformMetrics],
+        },
         HealthChecks,
         CoreHealthChecks,
         HealthService,
         PlatformErrorsResolver,
       ],
-      exports: [ROOT_LOGGER, PlatformMetrics, PlatformErrors, UnexpectedErrors, InvocationObserver, HealthChecks],
+      exports: [ROOT_LOGGER, PlatformMetrics, PlatformErrors, UnexpectedErrors, InvocationObserver, BuildObserver, HealthChecks],
     };
   }
 

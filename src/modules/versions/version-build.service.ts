@@ -1,4 +1,5 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { FunctionNotReadyError } from '@/common/errors/domain-error.js';
 import { EventBus } from '@/infrastructure/events/event-bus.js';
 import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
@@ -10,6 +11,7 @@ import {
   type VersionBuiltEvent,
   versionBuildChannel,
 } from './version-build-events.js';
+import { BuildObserver } from './build-observer.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 import { VersionRepository } from './version.repository.js';
 
@@ -35,6 +37,7 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
     private readonly versions: VersionRepository,
     private readonly builder: DependencyBuilder,
     private readonly events: EventBus,
+    @Optional() @Inject(BuildObserver) private readonly observer: BuildObserver | null = null,
   ) {}
 
   /** Starts the build of a stored version that is BUILDING; returns at once. */
@@ -77,6 +80,7 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
 
   private async build(version: FunctionVersionRecord): Promise<void> {
     const channel = versionBuildChannel(version.id);
+    const started = performance.now();
     try {
       const result = hasDependencies(version.dependencies)
         ? await this.builder.ensure(dependencySet(version.runtime as RuntimeId, version.dependencies), (message) =>
@@ -85,9 +89,11 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
         : ({ status: 'READY', log: '' } as const);
       if (result.status === 'ABORTED') return;
       await this.finish(version, result.status, result.log);
+      this.observer?.finished(result.status, performance.now() - started);
     } catch (error) {
       this.logger.error(`The build of version ${version.id} failed: ${(error as Error).stack ?? String(error)}`);
       await this.finish(version, 'FAILED', 'The build failed unexpectedly on the server').catch(() => undefined);
+      this.observer?.finished('FAILED', performance.now() - started);
     }
   }
 

@@ -118,10 +118,7 @@ export class PlatformMetrics {
     this.sandboxSource = source;
   }
 
-  /**
-   * A finished dependency build. The dependency-build code calls this (its events are
-   * per-version channels, which the bus cannot subscribe to by pattern).
-   */
+  /** A finished dependency build (this node's builds: see `BuildObserver`). */
   recordBuild(durationMs: number, status: 'READY' | 'FAILED'): void {
     this.builds.inc({ status });
     this.buildDuration.observe({ status }, durationMs / 1000);

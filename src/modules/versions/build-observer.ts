@@ -1,0 +1,7 @@
+/**
+ * Watches dependency builds end (metrics). Provided by the observability module; the
+ * build service calls it once per finished build and never waits on it.
+ */
+export abstract class BuildObserver {
+  abstract finished(status: 'READY' | 'FAILED', durationMs: number): void;
+}
