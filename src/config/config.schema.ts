@@ -23,10 +23,6 @@ const optionalUrl = (protocols: string[]) =>
       message: `must start with ${protocols.join(' or ')}`,
     });
 
-/**
- * Every environment variable fngraph reads, with its default. Nothing else in the
- * code base reads `process.env`; README's configuration table mirrors this schema.
- */
 const optionalText = z
   .string()
   .trim()
@@ -37,6 +33,10 @@ const base64Key = z.string().refine((value) => Buffer.from(value.trim(), 'base64
   message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
 });
 
+/**
+ * Every environment variable fngraph reads, with its default. Nothing else in the
+ * code base reads `process.env`; README's configuration table mirrors this schema.
+ */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
