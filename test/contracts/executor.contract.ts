@@ -166,6 +166,15 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(outcome).toMatchObject({ status: 'OOM_KILLED', error: { type: 'OutOfMemory' } });
     });
 
+    it('collects garbage before the memory limit: churning through many times the limit in short-lived objects succeeds', async () => {
+      // 100 arrays of 4 MB each, one alive at a time, under a 64 MB limit: the runtime must
+      // know the limit (V8 sizes its heap from the machine otherwise, and the kernel kills it).
+      const fn = target('module.exports = async () => { let total = 0; for (let i = 0; i < 100; i++) total += new Array(5e5).fill(i).length; return total; };', {
+        memoryLimitMb: 64,
+      });
+      for (let round = 0; round < 3; round++) expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: 5e7 });
+    });
+
     it('stops memory outside the JavaScript heap at the limit (the driver enforces it)', async () => {
       const fn = target('module.exports = async (event) => { if (event.body !== "bomb") return "fine"; const keep = []; for (;;) keep.push(Buffer.alloc(4 * 1024 * 1024, 1)); };', {
         memoryLimitMb: 64,

@@ -71,7 +71,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);
-    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb, memoryEnforced: true });
+    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
     const { sandbox: settings } = this.config;
     const options = containerSpec({
       name: `fngraph-${this.instanceId.slice(0, 8)}-${++this.sequence}`,

@@ -175,11 +175,6 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     return unreachableReason(dir, identity as SandboxIdentity);
   }
 
-  /** cgroups hold a sandbox to its memory limit; rlimits only cap its address space. */
-  private sandboxMemory(spec: SandboxSpec): { memoryLimitMb: number; memoryEnforced: boolean } {
-    return { memoryLimitMb: spec.memoryLimitMb, memoryEnforced: this.limiter.mechanism.startsWith('cgroup') };
-  }
-
   private assertReachable(dir: string, what: string): void {
     const reason = this.unreachable(dir);
     if (reason) throw new Error(`Sandboxes run as uid ${this.config.sandbox.uid} and cannot reach ${what} at ${dir}: ${reason}`);
@@ -187,7 +182,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private async startIsolated(isolation: Isolation, spec: SandboxSpec, interpreter: string, limits: SandboxLimits): Promise<SandboxProcess> {
     const runtime = runtimeDefinition(spec.runtime);
-    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), this.sandboxMemory(spec));
+    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
     const binds = [...isolation.layout.binds];
     if (spec.dependenciesDir !== null) {
       const dependencies = realpathSync(spec.dependenciesDir);
@@ -213,7 +208,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   /** Without bubblewrap: the interpreter itself, in its own process group, as the sandbox user. */
   private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
     const runtime = runtimeDefinition(spec.runtime);
-    const args = runtime.args(join(SHIMS_DIR, runtime.shim), this.sandboxMemory(spec));
+    const args = runtime.args(join(SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
     const [binary, ...rest] = [...limits.commandPrefix, interpreter, ...args];
     const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: 'pipe', detached: true, ...this.identity() });
     const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-(child.pid ?? 0), 'SIGKILL'));
