@@ -1,5 +1,6 @@
 // `npm run bench`: every scenario with its baselines, in one run on this machine.
-// Writes bench/results/latest.json and bench/results/latest.md.
+// Writes bench/results/latest.json and latest.md; a run of some scenarios only, or a
+// --quick one, writes partial.json and partial.md instead, so `latest` is always complete.
 // Usage: node bench/run.mjs [--scenarios warm,cold-start,log-latency,registration,footprint]
 //                           [--executors process,docker] [--quick]
 // Needs `npm run build`, wrk and taskset; Redis/MongoDB (REDIS_URL, MONGODB_URI) for the
@@ -15,9 +16,10 @@ import { logLatencyScenario } from './scenarios/log-latency.mjs';
 import { registrationScenario } from './scenarios/registration.mjs';
 import { warmScenario } from './scenarios/warm.mjs';
 
+const ALL_SCENARIOS = 'warm,cold-start,log-latency,registration,footprint';
 const { values } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: 'warm,cold-start,log-latency,registration,footprint' },
+    scenarios: { type: 'string', default: ALL_SCENARIOS },
     executors: { type: 'string', default: process.env.FNGRAPH_BENCH_EXECUTORS ?? 'process,docker' },
     quick: { type: 'boolean', default: false },
   },
@@ -51,7 +53,9 @@ for (const name of values.scenarios.split(',')) {
   for (const key of ['rows', 'ratios']) if (results[name][key]) console.table(results[name][key]);
 }
 
-const file = writeResults('latest', { executors, quick, totalSeconds: Math.round((Date.now() - started) / 1000), scenarios: results });
+const complete = !quick && values.scenarios === ALL_SCENARIOS;
+const resultsName = complete ? 'latest' : 'partial';
+const file = writeResults(resultsName, { executors, quick, totalSeconds: Math.round((Date.now() - started) / 1000), scenarios: results });
 const markdown = [
   `# fngraph benchmarks`,
   '',
@@ -65,5 +69,5 @@ const markdown = [
     ...(result.ratios ? [table(Array.isArray(result.ratios) ? result.ratios : [result.ratios]), ''] : []),
   ]),
 ].join('\n');
-writeFileSync(new URL('./results/latest.md', import.meta.url), markdown);
-console.log(`written to ${file} and bench/results/latest.md`);
+writeFileSync(new URL(`./results/${resultsName}.md`, import.meta.url), markdown);
+console.log(`written to ${file} and bench/results/${resultsName}.md`);
