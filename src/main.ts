@@ -1,14 +1,7 @@
-import { AppConfig, ConfigError } from './config/app-config.js';
+import { AppConfig } from './config/app-config.js';
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnvironment(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = AppConfig.fromProcessOrExit();
   // Tracing patches the libraries as they load, so it starts before the server module
   // (Nest, Express, GraphQL, Mongoose, ioredis) is imported; hence the dynamic imports.
   const { otlpEndpoint, serviceName, traceSampleRatio } = config.observability;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError } from '@/config/app-config.js';
+import { AppConfig } from '@/config/app-config.js';
 import { KeyRotationModule } from '@/modules/keys/key-rotation.module.js';
 import { KeyRotationService, type RotationReport } from '@/modules/keys/key-rotation.service.js';
 
@@ -20,14 +20,7 @@ export async function rotateMasterKeys(config: AppConfig): Promise<RotationRepor
  * holding the old one(s), on the same store as the servers (which keep serving meanwhile).
  */
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = AppConfig.fromEnvironment(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78);
-  }
+  const config = AppConfig.fromProcessOrExit();
   const report = await rotateMasterKeys(config);
   process.stdout.write(`${JSON.stringify(report)}\n`);
   if (report.failed.length > 0) {

@@ -264,6 +264,17 @@ export class AppConfig {
     return this.env === 'production';
   }
 
+  /** For command-line entry points: the process's configuration, or exit 78 (EX_CONFIG) with its problems. */
+  static fromProcessOrExit(): AppConfig {
+    try {
+      return AppConfig.fromEnvironment(process.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+  }
+
   /** Parses an environment (normally `process.env`); throws one message listing every problem. */
   static fromEnvironment(env: Record<string, string | undefined>): AppConfig {
     const parsed = configSchema.safeParse(env);
