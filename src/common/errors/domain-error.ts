@@ -59,12 +59,6 @@ export class ThrottledError extends DomainError {
   }
 }
 
-export class ServiceUnavailableError extends DomainError {
-  constructor(message: string) {
-    super(ErrorCode.SERVICE_UNAVAILABLE, message);
-  }
-}
-
 /** No credentials where they are required, or credentials that are not valid. */
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'Authentication required') {

@@ -76,10 +76,6 @@ export function presentError(error: unknown): PresentedError {
   };
 }
 
-export function httpStatusOf(code: ErrorCode): number {
-  return HTTP_STATUS[code];
-}
-
 /** Nest's HttpException, or body-parser's errors which carry `status`/`type`. */
 function frameworkHttpStatus(error: unknown): number | undefined {
   if (error instanceof HttpException) return error.getStatus();
