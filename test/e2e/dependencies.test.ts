@@ -11,6 +11,7 @@ import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-bu
 import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
 import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version-build-events.js';
 import { pythonDocument, registerDocument, typescriptDocument, waitForBuild } from '../support/functions.js';
+import { describeWithDocker, dockerAnswers, dockerHost } from '../support/docker.js';
 import { subscribe, wsClient } from '../support/graphql-client.js';
 import { scrape } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -40,6 +41,8 @@ def handler(event, context):
     print("six", six.__version__)
     return {"six": six.__version__, "text": six.ensure_text(b"bytes"), "from": six.__file__}
 `;
+
+const docker = await dockerAnswers();
 
 const NO_SUCH_NPM_PACKAGE = `fngraph-no-such-package-${randomBytes(6).toString('hex')}`;
 const NO_SUCH_PIP_PACKAGE = `fngraph-no-such-package-${randomBytes(6).toString('hex')}`;
@@ -258,4 +261,34 @@ describe('dependency builds across server restarts', { timeout: NETWORK_TIMEOUT 
     }
   });
 
+});
+
+describeWithDocker('function dependencies on the Docker executor', docker, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost });
+  });
+  afterAll(() => server?.close());
+
+  it('builds an npm dependency for a TypeScript function and serves it over /fn/:name from a container', { timeout: NETWORK_TIMEOUT }, async () => {
+    const registered = await registerDocument(
+      server.url,
+      typescriptDocument('docker-ts-is-number', TS_WITH_NPM, { metadata: { dependencies: { 'is-number': '^7.0.0' } } }),
+    );
+    expect((await waitForBuild(server.url, registered.id, registered.version)).buildStatus).toBe('READY');
+    const response = await fetch(`${server.url}/fn/docker-ts-is-number?value=42.5`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ input: '42.5', numeric: true });
+  });
+
+  it('builds a pip dependency for a Python function and serves it over /fn/:name from a container', { timeout: NETWORK_TIMEOUT }, async () => {
+    const registered = await registerDocument(server.url, pythonDocument('docker-py-six', PY_WITH_PIP, { metadata: { dependencies: { six: '>=1.16' } } }));
+    expect((await waitForBuild(server.url, registered.id, registered.version)).buildStatus).toBe('READY');
+    const response = await fetch(`${server.url}/fn/docker-py-six`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ text: 'bytes', six: expect.stringMatching(/^1\.\d+/) });
+    // The image's Python found six where the driver mounted the dependency set.
+    expect(body.from).toBe(join(SANDBOX_DEPENDENCIES_DIR, 'site-packages', 'six.py'));
+  });
 });
