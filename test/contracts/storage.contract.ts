@@ -410,6 +410,15 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect((await invocations.list({ functionId }, { first: 10 })).items).toHaveLength(4);
       });
 
+      it('finds the invocation of a trace', async () => {
+        const { invocations } = store();
+        const traceId = randomBytes(16).toString('hex');
+        const traced = anInvocation({ traceId });
+        await invocations.saveAll([traced, anInvocation({ traceId: randomBytes(16).toString('hex') }), anInvocation({ traceId: null })]);
+        expect((await invocations.list({ traceId }, { first: 10 })).items.map((i) => i.id)).toEqual([traced.id]);
+        expect((await invocations.list({ traceId, functionId: newId() }, { first: 10 })).items).toEqual([]);
+      });
+
       it('round-trips every field, user-keyed maps and nested JSON included', async () => {
         const { invocations } = store();
         const full = anInvocation({

@@ -66,4 +66,6 @@ export interface InvocationFilter {
   status?: InvocationStatus;
   /** Only invocations made by this user. */
   callerId?: string;
+  /** The invocation(s) of one OpenTelemetry trace (32 lower-case hex digits). */
+  traceId?: string;
 }

@@ -19,6 +19,8 @@ import { InvocationModel } from './models/invocation.model.js';
 import { LogLineModel } from './models/log-line.model.js';
 
 const InvocationConnection = ConnectionType(InvocationModel, 'Invocation');
+/** W3C trace context: 16 bytes, lower-case hex. */
+const TRACE_ID = /^[0-9a-f]{32}$/;
 
 @Resolver(() => InvocationModel)
 export class InvocationsResolver {
@@ -41,12 +43,18 @@ export class InvocationsResolver {
     @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID, nullable: true }) functionId: string | null,
     @Args('status', { type: () => InvocationStatusEnum, nullable: true }) status: InvocationStatusEnum | null,
+    @Args('traceId', { type: () => String, nullable: true, description: 'The OpenTelemetry trace id (32 lower-case hex digits) of the invocation, as stored on it.' })
+    traceId: string | null | undefined,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<InvocationModel>> {
+    // An argument left out (not even null) arrives as undefined.
+    if (traceId != null && !TRACE_ID.test(traceId)) {
+      throw new ValidationError('traceId must be 32 lower-case hex digits', [{ field: 'traceId', message: 'not a trace id' }]);
+    }
     const page = await this.service.listReadable(
       ctx.actor.principal,
-      { functionId: functionId ?? undefined, status: status ?? undefined },
+      { functionId: functionId ?? undefined, status: status ?? undefined, traceId: traceId ?? undefined },
       toPageRequest(first, after),
     );
     return toConnection(page, (i) => i.id, toInvocationModel);

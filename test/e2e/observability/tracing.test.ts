@@ -12,6 +12,7 @@ const exporter = new InMemorySpanExporter();
 let tracing: TracingHandle;
 let server: TestServer;
 let helpers: {
+  graphql: typeof import('../../support/graphql-client.js').graphql;
   graphqlData: typeof import('../../support/graphql-client.js').graphqlData;
   register: typeof import('../../support/functions.js').register;
 };
@@ -51,8 +52,10 @@ describe('one trace per invocation', () => {
   beforeAll(async () => {
     tracing = startTracing({ serviceName: 'fngraph-test', sampleRatio: 1, spanProcessors: [new SimpleSpanProcessor(exporter)], esmHooks: false });
     const { startTestServer } = await import('../../support/test-server.js');
+    const client = await import('../../support/graphql-client.js');
     helpers = {
-      graphqlData: (await import('../../support/graphql-client.js')).graphqlData,
+      graphql: client.graphql,
+      graphqlData: client.graphqlData,
       register: (await import('../../support/functions.js')).register,
     };
     server = await startTestServer();
@@ -126,6 +129,11 @@ describe('one trace per invocation', () => {
     const id = response.headers.get('x-fngraph-invocation-id');
     const { invocation } = await helpers.graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { traceId status } }', { id });
     expect(invocation).toEqual({ traceId: callerTrace, status: 'FAILED' });
+    // From the trace (say, found in Jaeger) back to the invocation.
+    const { invocations } = await helpers.graphqlData(server.url, 'query($trace: String) { invocations(traceId: $trace) { nodes { id } } }', { trace: callerTrace });
+    expect(invocations.nodes).toEqual([{ id }]);
+    const malformed = await helpers.graphql(server.url, '{ invocations(traceId: "not-a-trace") { nodes { id } } }');
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('keeps an async invocation in the trace of the request that queued it', async () => {

@@ -148,6 +148,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN min_instances INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE function_versions ADD COLUMN max_instances INTEGER;
   `,
+  // 4: from a trace (e.g. found in Jaeger) to its invocation.
+  `
+  CREATE INDEX invocations_trace ON invocations (trace_id) WHERE trace_id IS NOT NULL;
+  `,
 ];
 
 /**

@@ -134,6 +134,10 @@ export class SqliteInvocationRepository extends InvocationRepository {
       conditions.push('caller_id = ?');
       params.push(filter.callerId);
     }
+    if (filter.traceId !== undefined) {
+      conditions.push('trace_id = ?');
+      params.push(filter.traceId);
+    }
     if (page.after !== undefined) {
       conditions.push('id < ?');
       params.push(page.after);

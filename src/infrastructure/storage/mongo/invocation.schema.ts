@@ -106,3 +106,5 @@ InvocationSchema.index({ functionId: 1, _id: -1 });
 InvocationSchema.index({ functionId: 1, status: 1, _id: -1 });
 InvocationSchema.index({ status: 1, _id: -1 });
 InvocationSchema.index({ callerId: 1, _id: -1 });
+// From a trace (e.g. found in Jaeger) to its invocation.
+InvocationSchema.index({ traceId: 1 });

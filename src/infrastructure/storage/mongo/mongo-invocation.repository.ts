@@ -53,6 +53,7 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     if (filter.functionId !== undefined) query.functionId = filter.functionId;
     if (filter.status !== undefined) query.status = filter.status;
     if (filter.callerId !== undefined) query.callerId = filter.callerId;
+    if (filter.traceId !== undefined) query.traceId = filter.traceId;
     if (page.after !== undefined) query._id = { $lt: page.after };
     const documents = await this.model
       .find(query)
