@@ -1,6 +1,9 @@
 import { AppConfig } from './config/app-config.js';
+import { closeInheritedDescriptors } from './modules/executor/drivers/process/inherited-descriptors.js';
 
 async function main(): Promise<void> {
+  // Sandbox processes would inherit them (see the function).
+  closeInheritedDescriptors();
   const config = AppConfig.fromProcessOrExit();
   // Tracing patches the libraries as they load, so it starts before the server module
   // (Nest, Express, GraphQL, Mongoose, ioredis) is imported; hence the dynamic imports.

@@ -11,6 +11,9 @@ import { findExecutable } from '@/modules/executor/drivers/process/find-executab
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
 import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
 import { createServer, startServer } from '@/server.js';
+import { newApiKeyToken } from '../support/credentials.js';
+import { register } from '../support/functions.js';
+import { startServerProcess } from '../support/server-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-isolation-'));
 chmodSync(dataDir, 0o711);
@@ -73,6 +76,25 @@ describe('process executor isolation', () => {
       expect(driver.liveSandboxes).toBe(0);
     } finally {
       await moduleRef.close();
+    }
+  });
+
+  it('passes none of the descriptors the server inherited from its launcher on to sandboxes', async () => {
+    const adminKey = newApiKeyToken();
+    const server = await startServerProcess({ FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey }, { inheritedPipe: true });
+    try {
+      // The function lists its descriptors that would survive an exec: only inherited ones do.
+      const source = `import fs from "node:fs";
+        export default async () => fs.readdirSync("/proc/self/fdinfo").map(Number).filter((fd) => {
+          try { return fd > 2 && (parseInt(/flags:\\s+([0-7]+)/.exec(fs.readFileSync("/proc/self/fdinfo/" + fd, "utf8"))[1], 8) & 0o2000000) === 0; }
+          catch { return false; }
+        })`;
+      await register(server.url, 'fd-census', source, {}, adminKey);
+      const response = await fetch(`${server.url}/fn/fd-census`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual([]);
+    } finally {
+      await server.stop();
     }
   });
 
