@@ -51,3 +51,13 @@ describe('package manager environment', () => {
     expect(() => AppConfig.fromEnvironment({ FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: '0' })).toThrow(/FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS/);
   });
 });
+
+describe('metrics listener setting', () => {
+  it('is off unless set, and must be a port other than the API port', () => {
+    expect(AppConfig.fromEnvironment({}).observability.metricsPort).toBeUndefined();
+    expect(AppConfig.fromEnvironment({ FNGRAPH_METRICS_PORT: '9464' }).observability.metricsPort).toBe(9464);
+    expect(AppConfig.fromEnvironment({ FNGRAPH_METRICS_PORT: '9464', FNGRAPH_METRICS: 'false' }).observability.metricsPort).toBeUndefined();
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_METRICS_PORT: 'metrics' })).toThrow(/FNGRAPH_METRICS_PORT/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_METRICS_PORT: '8080', PORT: '8080' })).toThrow(/FNGRAPH_METRICS_PORT must differ from PORT/);
+  });
+});

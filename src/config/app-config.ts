@@ -112,8 +112,13 @@ export interface ObservabilityConfig {
    * Always on with tracing, whose context propagation pays that cost already.
    */
   logRequestContext: boolean;
-  /** Serve Prometheus metrics at `GET /metrics`. */
+  /** Serve Prometheus metrics at `GET /metrics` (on the API port, to admins only). */
   metrics: boolean;
+  /**
+   * Also serve them, without credentials, on this port of `HOST` (0: any free port), for
+   * Prometheus on an internal network; undefined: no such listener.
+   */
+  metricsPort: number | undefined;
   /** Distinct function names with their own metric labels; the rest share `other`. */
   metricsMaxFunctions: number;
   /** Most recently used versions per function with their own `version` label. */
@@ -249,6 +254,7 @@ export class AppConfig {
       logHttpRequests: raw.FNGRAPH_LOG_HTTP_REQUESTS,
       logRequestContext: raw.FNGRAPH_LOG_REQUEST_CONTEXT || (raw.FNGRAPH_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined,
       metrics: raw.FNGRAPH_METRICS,
+      metricsPort: raw.FNGRAPH_METRICS ? raw.FNGRAPH_METRICS_PORT : undefined,
       metricsMaxFunctions: raw.FNGRAPH_METRICS_MAX_FUNCTIONS,
       metricsMaxVersions: raw.FNGRAPH_METRICS_MAX_VERSIONS,
       metricsMaxOperations: raw.FNGRAPH_METRICS_MAX_OPERATIONS,
@@ -296,6 +302,10 @@ export class AppConfig {
     }
     if (limits.maxCodeBytes * 1.4 > limits.maxBodyBytes) {
       problems.push('FNGRAPH_MAX_BODY_BYTES must leave room for base64 code of FNGRAPH_MAX_CODE_BYTES (x1.4)');
+    }
+    const { metricsPort } = this.observability;
+    if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === this.port) {
+      problems.push('FNGRAPH_METRICS_PORT must differ from PORT (the API port serves /metrics to admins only)');
     }
     if (this.isProduction && !this.masterKey) {
       problems.push('FNGRAPH_MASTER_KEY is required when NODE_ENV=production');

@@ -134,6 +134,13 @@ export const configSchema = z.object({
   FNGRAPH_LOG_HTTP_REQUESTS: boolean(true),
   FNGRAPH_LOG_REQUEST_CONTEXT: boolean(false),
   FNGRAPH_METRICS: boolean(true),
+  // A second listener serving only /metrics, without credentials, for scrapers on an internal network.
+  FNGRAPH_METRICS_PORT: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : Number(value)))
+    .refine((value) => value === undefined || (Number.isInteger(value) && value >= 0 && value <= 65535), { message: 'must be a port number (0-65535)' }),
   FNGRAPH_METRICS_MAX_FUNCTIONS: integer(100, 1, 100_000),
   FNGRAPH_METRICS_MAX_VERSIONS: integer(3, 1, 1000),
   FNGRAPH_METRICS_MAX_OPERATIONS: integer(100, 1, 100_000),

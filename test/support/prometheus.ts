@@ -1,3 +1,5 @@
+import { authHeaders } from './credentials.js';
+
 /** One scrape of a Prometheus text exposition, as series → value. */
 export class Scrape {
   private constructor(
@@ -37,8 +39,9 @@ export class Scrape {
   }
 }
 
+/** Scrapes `/metrics` on the API port, as the server's admin (metrics are for admins there). */
 export async function scrape(url: string): Promise<Scrape> {
-  const response = await fetch(`${url}/metrics`);
+  const response = await fetch(`${url}/metrics`, { headers: authHeaders(url) });
   if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
   if (!response.headers.get('content-type')?.startsWith('text/plain')) throw new Error(`unexpected content type ${response.headers.get('content-type')}`);
   return Scrape.parse(await response.text());

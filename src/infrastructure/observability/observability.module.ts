@@ -13,6 +13,7 @@ import { HealthService } from './health/health.service.js';
 import { ROOT_LOGGER } from './logging/root-logger.js';
 import { InvocationTelemetry } from './metrics/invocation-telemetry.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsListener } from './metrics/metrics-listener.js';
 import { PlatformMetrics } from './metrics/platform-metrics.js';
 
 /** What the process set up before Nest started (see `server.ts`). */
@@ -56,6 +57,7 @@ export class ObservabilityModule implements OnApplicationShutdown {
         CoreHealthChecks,
         HealthService,
         PlatformErrorsResolver,
+        ...(config.observability.metrics ? [MetricsListener] : []),
       ],
       exports: [ROOT_LOGGER, PlatformMetrics, PlatformErrors, UnexpectedErrors, InvocationObserver, BuildObserver, HealthChecks],
     };

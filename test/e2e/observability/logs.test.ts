@@ -6,6 +6,7 @@ import { InvocationRepository } from '@/modules/invocations/invocation.repositor
 import { graphql, graphqlData } from '../../support/graphql-client.js';
 import { adminKeyFor } from '../../support/credentials.js';
 import { functionDocument, register } from '../../support/functions.js';
+import { scrape } from '../../support/prometheus.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 /** Values that must never reach a log line, each unique to this run. */
@@ -164,7 +165,7 @@ describe('structured logs', () => {
     const ready = await (await fetch(`${server.url}/health/ready`)).json();
     expect(ready.platformErrors).toMatchObject({ total: 1, last: { source: 'graphql', type: 'TypeError', message: 'storage exploded' } });
     // A platform error is not a function error, and the other way round.
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = (await scrape(server.url)).text;
     expect(metrics).toContain('fngraph_platform_errors_total{source="graphql"} 1');
     expect(metrics).toContain('fngraph_function_errors_total{function="leaky"} 1');
   });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsListener } from '@/infrastructure/observability/metrics/metrics-listener.js';
 import { graphql, subscribe, wsClient } from '../../support/graphql-client.js';
 import { register } from '../../support/functions.js';
 import { type Scrape, scrape } from '../../support/prometheus.js';
+import { createKey } from '../../support/security.js';
 import { MONGODB_URI, REDIS_URL, skipWithout } from '../../support/services.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
@@ -220,3 +222,39 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('who may scrape', () => {
+  let server: TestServer;
+  let metricsUrl: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ FNGRAPH_METRICS_PORT: '0' });
+    metricsUrl = server.app.get(MetricsListener).url!;
+    await register(server.url, 'private-name', OK, { metadata: { permissions: { public: false, allowedUsers: [], executionRoles: [] } } });
+    expect((await graphql(server.url, INVOKE, { name: 'private-name' })).data?.invokeFunction.status).toBe('SUCCEEDED');
+  });
+  afterAll(() => server?.close());
+
+  it('keeps the API port’s /metrics to admins: its labels name other owners’ functions', async () => {
+    const anonymous = await fetch(`${server.url}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
+    const developer = await createKey(server.url, 'someone', ['developer']);
+    const refused = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${developer}` } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('private-name');
+    expect((await scrape(server.url)).value('fngraph_invocations_total', { function: 'private-name', version: '1.0.0', status: 'SUCCEEDED', trigger: 'GRAPHQL' })).toBe(1);
+  });
+
+  it('serves scrapers without credentials on FNGRAPH_METRICS_PORT, and nothing else there', async () => {
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(new URL(metricsUrl).port).not.toBe(new URL(server.url).port);
+    const response = await fetch(`${metricsUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await response.text()).toContain('fngraph_invocations_total{function="private-name"');
+    const elsewhere = await fetch(`${metricsUrl}/graphql`, { method: 'POST' });
+    expect(elsewhere.status).toBe(404);
+    expect((await elsewhere.json()).error.code).toBe('NOT_FOUND');
+  });
+});

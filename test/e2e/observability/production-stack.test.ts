@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configSchema } from '@/config/config.schema.js';
+import { scrape } from '../../support/prometheus.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 /**
@@ -82,6 +83,8 @@ describe('docker/compose.yml', () => {
       FNGRAPH_OTLP_ENDPOINT: 'http://otel-collector:4318',
     });
     expect(api.ports).toContain('8080:8080');
+    // The metrics port stays inside the stack's network.
+    expect(api.ports.some((port: string) => port.includes('9464'))).toBe(false);
   });
 
   it('mounts only files that exist', () => {
@@ -93,11 +96,11 @@ describe('docker/compose.yml', () => {
     }
   });
 
-  it('has Prometheus scrape the API’s /metrics', () => {
+  it('has Prometheus scrape the API’s metrics port', () => {
     const prometheus = yamlOf('prometheus/prometheus.yml');
     const job = prometheus.scrape_configs.find((c: { job_name: string }) => c.job_name === 'fngraph');
     expect(job.metrics_path).toBe('/metrics');
-    expect(job.static_configs[0].targets).toEqual(['api:8080']);
+    expect(job.static_configs[0].targets).toEqual([`api:${api.environment.FNGRAPH_METRICS_PORT}`]);
     expect(compose.services.prometheus.volumes).toContain('./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
   });
 
@@ -131,7 +134,7 @@ describe('the Grafana dashboard', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    exported = exportedNames(await (await fetch(`${server.url}/metrics`)).text());
+    exported = exportedNames((await scrape(server.url)).text);
   });
   afterAll(() => server?.close());
 
