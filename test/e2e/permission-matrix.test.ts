@@ -76,6 +76,18 @@ describe('permission matrix', () => {
   add('FunctionVersion.code (private)', q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
   add('Query.invocation (private)', q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.private.invocationId })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
   add('Query.invocations(functionId) (private)', q('query($id: ID!) { invocations(functionId: $id) { nodes { id } } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'Query.invocations(traceId) finds the private invocation',
+    async (who) => {
+      const { invocation } = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { traceId } }', { id: fn.private.invocationId });
+      const query = 'query($t: String) { invocations(traceId: $t) { nodes { id } } }';
+      const outcome = await gqlOutcome(server.url, query, { t: invocation.traceId }, as[who]);
+      if (outcome !== 'ok') return outcome;
+      const ids = (await graphqlData(server.url, query, { t: invocation.traceId }, as[who])).invocations.nodes.map((n: { id: string }) => n.id);
+      return ids.includes(fn.private.invocationId) ? 'listed' : 'hidden';
+    },
+    row('listed', 'listed', 'hidden', 'hidden', 'hidden', 'UNAUTHENTICATED'),
+  );
   add('Query.me', q('{ me { kind subject roles } }', () => ({})), row('ok', 'ok', 'ok', 'ok', 'ok', 'ok'));
   add('Query.apiKeys', q('{ apiKeys { nodes { id } } }', () => ({})), row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'));
   add('Query.auditLog', q('{ auditLog(first: 1) { nodes { id } } }', () => ({})), row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'));
@@ -138,6 +150,7 @@ describe('permission matrix', () => {
   );
 
   // --- REST routes --------------------------------------------------------------------------------
+  add('GET /metrics (API port)', (who) => httpOutcome(server.url, '/metrics', {}, as[who]), row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'));
   add(
     'POST /functions/register (new name)',
     (who) =>
