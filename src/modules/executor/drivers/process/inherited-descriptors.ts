@@ -9,21 +9,22 @@ const O_CLOEXEC = 0o2000000;
  * spawned later would inherit it too: untrusted code could write to the launcher's pipes
  * or read its files. Call it first thing at start-up, before anything opens descriptors
  * that must stay open across exec (nothing in fngraph does). Linux only (reads /proc);
- * elsewhere it does nothing. Returns the descriptors closed.
+ * elsewhere, and under a Node parent that forked it, it does nothing. Returns the
+ * descriptors closed.
  */
 export function closeInheritedDescriptors(): number[] {
+  // Forked by a Node parent: the IPC channel is an inherited descriptor that must stay.
+  if (process.channel !== undefined) return [];
   let entries: string[];
   try {
     entries = readdirSync('/proc/self/fdinfo');
   } catch {
     return [];
   }
-  // Node's IPC channel with a parent that forked it is inherited on purpose.
-  const ipcChannel = Number(process.env.NODE_CHANNEL_FD ?? -1);
   const closed: number[] = [];
   for (const entry of entries) {
     const fd = Number(entry);
-    if (fd <= 2 || fd === ipcChannel) continue;
+    if (fd <= 2) continue;
     let flags: number;
     try {
       // The directory listing's own descriptor is gone by now: it answers ENOENT.
