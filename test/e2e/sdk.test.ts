@@ -15,7 +15,6 @@ import {
   RuntimesDocument,
   type LogLineFieldsFragment,
 } from '../../sdk/typescript/client.js';
-import { adminKeyFor } from '../support/credentials.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const GENERATED = 'sdk/typescript/generated/graphql.ts';
@@ -33,7 +32,7 @@ describe('typed TypeScript SDK', () => {
     let client: FngraphClient;
     beforeAll(async () => {
       server = await startTestServer();
-      client = new FngraphClient({ url: server.url, credential: adminKeyFor(server.url), webSocketImpl: WebSocket });
+      client = new FngraphClient({ url: server.url, credential: server.adminKey, webSocketImpl: WebSocket });
     });
     afterAll(async () => {
       await client?.close();

@@ -1,3 +1,4 @@
+import { isValidTraceId } from '@opentelemetry/api';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ValidationError } from '@/common/errors/domain-error.js';
 import { withoutNulls } from '@/common/graphql/without-nulls.js';
@@ -19,8 +20,6 @@ import { InvocationModel } from './models/invocation.model.js';
 import { LogLineModel } from './models/log-line.model.js';
 
 const InvocationConnection = ConnectionType(InvocationModel, 'Invocation');
-/** W3C trace context: 16 bytes, lower-case hex. */
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 @Resolver(() => InvocationModel)
 export class InvocationsResolver {
@@ -49,7 +48,7 @@ export class InvocationsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<InvocationModel>> {
     // An argument left out (not even null) arrives as undefined.
-    if (traceId != null && !TRACE_ID.test(traceId)) {
+    if (traceId != null && !isValidTraceId(traceId)) {
       throw new ValidationError('traceId must be 32 lower-case hex digits', [{ field: 'traceId', message: 'not a trace id' }]);
     }
     const page = await this.service.listReadable(

@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ErrorCode } from '@/common/errors/error-code.js';
+import { NotFoundError } from '@/common/errors/domain-error.js';
+import { presentError } from '@/common/errors/error-presenter.js';
 import { AppConfig } from '@/config/app-config.js';
+import { writeErrorResponse } from '@/modules/invocations/http/http-response.js';
 import { PlatformMetrics } from './platform-metrics.js';
 
 /**
@@ -32,15 +34,16 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
     const port = this.config.observability.metricsPort;
     if (port === undefined) return;
     const server = createServer((req, res) => {
-      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: ErrorCode.NOT_FOUND, message: 'Only GET /metrics here' } }));
+      const path = req.url?.split('?')[0] ?? '';
+      if (req.method !== 'GET' || path !== '/metrics') {
+        writeErrorResponse(res, presentError(new NotFoundError('Route', `${req.method} ${path}`)));
         return;
       }
       this.metrics.scrape().then(
         ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
         (error: unknown) => {
           this.logger.error(`Scrape failed: ${(error as Error).stack ?? String(error)}`);
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Scrape failed' } }));
+          writeErrorResponse(res, presentError(error));
         },
       );
     });
