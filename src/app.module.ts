@@ -1,21 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { HttpErrorFilter } from '@/common/errors/http-exception.filter.js';
-import type { AppConfig } from '@/config/app-config.js';
-import { ConfigModule } from '@/config/config.module.js';
-import { GraphQLApiModule } from '@/graphql/graphql-api.module.js';
-import { CryptoModule } from '@/infrastructure/crypto/crypto.module.js';
-import { EventsModule } from '@/infrastructure/events/events.module.js';
-import { RedisModule } from '@/infrastructure/redis/redis.module.js';
-import { ObservabilityModule, type ObservabilityRuntime } from '@/infrastructure/observability/observability.module.js';
-import { StorageModule } from '@/infrastructure/storage/storage.module.js';
-import { ExecutorModule } from '@/modules/executor/executor.module.js';
-import { AuditModule } from '@/modules/audit/audit.module.js';
-import { AuthModule } from '@/modules/auth/auth.module.js';
-import { FunctionsModule } from '@/modules/functions/functions.module.js';
-import { LimitsModule } from '@/modules/limits/limits.module.js';
-import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
-import { VersionsModule } from '@/modules/versions/versions.module.js';
+import { HttpErrorFilter } from './api/http/http-error.filter.js';
+import type { AppConfig } from './kernel/config/app-config.js';
+import { ConfigModule } from './kernel/config/config.module.js';
+import { GraphQLApiModule } from './api/graphql/graphql-api.module.js';
+import { CryptoModule } from './adapters/crypto/crypto.module.js';
+import { EventsModule } from './adapters/events/events.module.js';
+import { RedisModule } from './adapters/redis/redis.module.js';
+import { ObservabilityModule, type ObservabilityRuntime } from './adapters/observability/observability.module.js';
+import { StorageModule } from './adapters/storage/storage.module.js';
+import { ExecutorModule } from './modules/executor/executor.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { FunctionsModule } from './modules/functions/functions.module.js';
+import { LimitsModule } from './modules/limits/limits.module.js';
+import { InvocationsModule } from './modules/invocations/invocations.module.js';
+import { VersionsModule } from './modules/versions/versions.module.js';
 
 /** The whole server for one configuration; adapters are chosen here, once. */
 @Module({})

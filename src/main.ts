@@ -1,5 +1,5 @@
-import { AppConfig } from './config/app-config.js';
-import { closeInheritedDescriptors } from './modules/executor/drivers/process/inherited-descriptors.js';
+import { AppConfig } from './kernel/config/app-config.js';
+import { closeInheritedDescriptors } from './adapters/sandbox/process/inherited-descriptors.js';
 
 async function main(): Promise<void> {
   // Sandbox processes would inherit them (see the function).
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   // (Nest, Express, GraphQL, Mongoose, ioredis) is imported; hence the dynamic imports.
   const { otlpEndpoint, serviceName, traceSampleRatio } = config.observability;
   const tracing = otlpEndpoint
-    ? (await import('./infrastructure/observability/tracing/tracing-sdk.js')).startTracing({ serviceName, sampleRatio: traceSampleRatio, otlpEndpoint })
+    ? (await import('./adapters/observability/tracing/tracing-sdk.js')).startTracing({ serviceName, sampleRatio: traceSampleRatio, otlpEndpoint })
     : null;
   const { createServer, startServer } = await import('./server.js');
   const app = await createServer(config, { onShutdown: async () => tracing?.shutdown() });

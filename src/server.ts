@@ -5,16 +5,16 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
-import { AppConfig } from './config/app-config.js';
-import { GRAPHQL_PATH } from './graphql/graphql-api.module.js';
-import { createLogger } from './infrastructure/observability/logging/create-logger.js';
-import { PinoNestLogger } from './infrastructure/observability/logging/pino-nest-logger.js';
-import { type PrincipalLookup, requestScope, requestStart } from './infrastructure/observability/logging/request-logging.js';
+import { AppConfig } from './kernel/config/app-config.js';
+import { GRAPHQL_PATH } from './api/graphql/graphql-api.module.js';
+import { createLogger } from './adapters/observability/logging/create-logger.js';
+import { PinoNestLogger } from './adapters/observability/logging/pino-nest-logger.js';
+import { type PrincipalLookup, requestScope, requestStart } from './api/http/request-logging.js';
 import { AuthenticationService } from './modules/auth/authentication.service.js';
-import { apiGate } from './modules/auth/http/api-gate.middleware.js';
-import { requestActor } from './modules/auth/http/request-actor.js';
-import { FunctionGateway } from './modules/invocations/http/function-gateway.js';
-import { isFunctionUrl } from './modules/invocations/http/function-route.js';
+import { apiGate } from './api/http/auth/api-gate.middleware.js';
+import { requestActor } from './api/http/auth/request-actor.js';
+import { FunctionGateway } from './api/http/gateway/function-gateway.js';
+import { isFunctionUrl } from './api/http/gateway/function-route.js';
 import { RateLimitsService } from './modules/limits/rate-limits.service.js';
 
 export interface ServerOptions {

@@ -27,7 +27,7 @@ function nodeSpawnOnce() {
  * same container settings the Docker executor uses, until the container's first output.
  */
 async function dockerStartOnce(docker, sequence) {
-  const { containerSpec } = await import('../../dist/modules/executor/drivers/docker/container-spec.js');
+  const { containerSpec } = await import('../../dist/adapters/sandbox/docker/container-spec.js');
   const started = nowMs();
   const container = await docker.createContainer(
     containerSpec({

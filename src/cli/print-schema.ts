@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AppConfig } from '@/config/app-config.js';
-import { printAppSchema } from '@/graphql/print-schema.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { printAppSchema } from '@/api/graphql/print-schema.js';
 import { createServer } from '@/server.js';
 
 /** `npm run schema`: writes the server's schema to schema/schema.graphql. */

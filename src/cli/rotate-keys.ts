@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { NestFactory } from '@nestjs/core';
-import { AppConfig } from '@/config/app-config.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { KeyRotationModule } from '@/modules/keys/key-rotation.module.js';
 import { KeyRotationService, type RotationReport } from '@/modules/keys/key-rotation.service.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import type { EventBus } from '@/infrastructure/events/event-bus.js';
+import type { EventBus } from '@/kernel/events/event-bus.js';
 
 export interface EventBusFixture {
   /** Two buses that should see each other's events (the same one twice for in-process). */

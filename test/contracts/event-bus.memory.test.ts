@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { MemoryEventBus } from '@/infrastructure/events/memory/memory-event-bus.js';
+import { MemoryEventBus } from '@/adapters/events/memory/memory-event-bus.js';
 import { eventBusContract } from './event-bus.contract.js';
 
 describe('EventBus contract: in-process', () => {

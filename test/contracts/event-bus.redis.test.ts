@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
-import { AppConfig } from '@/config/app-config.js';
-import { RedisEventBus } from '@/infrastructure/events/redis/redis-event-bus.js';
-import { RedisConnections } from '@/infrastructure/redis/redis-connections.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { RedisEventBus } from '@/adapters/events/redis/redis-event-bus.js';
+import { RedisConnections } from '@/adapters/redis/redis-connections.js';
 import { REDIS_URL, skipWithout } from '../support/services.js';
 import { eventBusContract } from './event-bus.contract.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '@/common/errors/domain-error.js';
-import { newId } from '@/common/ids/new-id.js';
+import { ConflictError } from '@/kernel/errors/domain-error.js';
+import { newId } from '@/kernel/ids/new-id.js';
 import type { AuditRecord } from '@/modules/audit/audit.record.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import type { ApiKeyRecord } from '@/modules/auth/api-key.record.js';

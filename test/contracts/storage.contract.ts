@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '@/common/errors/domain-error.js';
-import { newId } from '@/common/ids/new-id.js';
+import { ConflictError } from '@/kernel/errors/domain-error.js';
+import { newId } from '@/kernel/ids/new-id.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
 import type { InvocationRecord, InvocationStatus } from '@/modules/invocations/invocation.record.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutorKind } from '@/config/app-config.js';
+import type { ExecutorKind } from '@/kernel/config/app-config.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -93,7 +93,7 @@ export function adversarialSuite(kind: ExecutorKind, env: Record<string, string>
         join(dataDir, 'fngraph.sqlite'),
         dataDir,
         join(REPO_ROOT, 'package.json'),
-        join(REPO_ROOT, 'src/config/config.schema.ts'),
+        join(REPO_ROOT, 'src/kernel/config/config.validation.ts'),
         join(REPO_ROOT, 'src'),
       ];
       await register(server.url, 'read-files', fixture('read-files'));

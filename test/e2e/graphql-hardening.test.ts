@@ -1,6 +1,6 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uncoveredFields } from '@/graphql/permissions/shield-permissions.js';
+import { uncoveredFields } from '@/api/graphql/permissions/shield-permissions.js';
 import { authHeaders } from '../support/credentials.js';
 import { graphql, subscribe, wsClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

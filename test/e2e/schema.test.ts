@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printAppSchema } from '@/graphql/print-schema.js';
+import { printAppSchema } from '@/api/graphql/print-schema.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const SCHEMA_FILE = new URL('../../schema/schema.graphql', import.meta.url);

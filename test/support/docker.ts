@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { describe, it } from 'vitest';
-import { dockerConnectionOptions } from '@/modules/executor/drivers/docker/docker-connection.js';
+import { dockerConnectionOptions } from '@/adapters/sandbox/docker/docker-connection.js';
 
 // Tests read the environment directly on purpose: it says which services this run has.
 export const servicesRequired = process.env.FNGRAPH_REQUIRE_SERVICES === '1';

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { AppConfig, packageManagerEnvironment } from '@/config/app-config.js';
+import { AppConfig, packageManagerEnvironment } from '@/kernel/config/app-config.js';
 import { createServer, type ServerOptions, startServer } from '@/server.js';
 import { forgetAdminKey, newApiKeyToken, rememberAdminKey } from './credentials.js';
 

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { AuditResolver } from './audit.resolver.js';
+import { AuditResolver } from '@/api/graphql/audit/audit.resolver.js';
 import { AuditService } from './audit.service.js';
 
 /** Global: every feature that performs management actions records them. */

@@ -1,4 +1,4 @@
-import type { PrincipalKind } from '@/modules/auth/principal.js';
+import type { PrincipalKind } from '@/kernel/identity/principal.js';
 
 export const AUDIT_ACTIONS = [
   'function.register',

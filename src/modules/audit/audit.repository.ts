@@ -1,4 +1,4 @@
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { AuditFilter, AuditRecord } from './audit.record.js';
 
 /** Storage port for the audit log: append-only. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { newId } from '@/common/ids/new-id.js';
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
-import type { Actor } from '@/modules/auth/principal.js';
+import { newId } from '@/kernel/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import type { Actor } from '@/kernel/identity/principal.js';
 import type { AuditAction, AuditDetails, AuditFilter, AuditRecord } from './audit.record.js';
 import { AuditRepository } from './audit.repository.js';
 

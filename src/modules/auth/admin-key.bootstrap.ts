@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '@/config/app-config.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { parseApiKey, secretMatches } from './api-key-token.js';
 import { ApiKeysService } from './api-keys.service.js';
 

@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { Role } from '@/kernel/identity/roles.js';
 
 export interface ApiKeyRecord {
   id: string;

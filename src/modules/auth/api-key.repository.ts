@@ -1,4 +1,4 @@
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { ApiKeyFilter, ApiKeyRecord } from './api-key.record.js';
 
 /** Storage port for API keys. `prefix` is unique. */

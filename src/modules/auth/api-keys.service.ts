@@ -1,18 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ForbiddenError, NotFoundError } from '@/common/errors/domain-error.js';
-import { newId } from '@/common/ids/new-id.js';
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
-import { assertSafeKeys } from '@/common/validation/safe-keys.js';
-import { parseOrThrow } from '@/common/validation/zod-errors.js';
-import { AppConfig } from '@/config/app-config.js';
+import { ForbiddenError, NotFoundError } from '@/kernel/errors/domain-error.js';
+import { newId } from '@/kernel/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import { assertSafeKeys } from '@/kernel/validation/safe-keys.js';
+import { parseOrThrow } from '@/kernel/validation/zod-errors.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
 import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key-token.js';
 import type { ApiKeyRecord } from './api-key.record.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { CredentialRevocations } from './credential-revocations.js';
-import { apiKeyIdSchema, createApiKeySchema } from './dto/api-key-input.schema.js';
-import { type Actor, isAdmin, type Principal } from './principal.js';
-import type { Role } from './roles.js';
+import { apiKeyIdSchema, createApiKeySchema } from './api-key-input.validation.js';
+import { type Actor, isAdmin, type Principal } from '@/kernel/identity/principal.js';
+import type { Role } from '@/kernel/identity/roles.js';
 
 /** How often (at most) a key's `lastUsedAt` is written, per key and node. */
 const TOUCH_INTERVAL_MS = 60_000;

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { AccessPolicy } from './access-policy.js';
+import { AccessPolicy } from '@/modules/functions/function-access.policy.js';
 import { AdminKeyBootstrap } from './admin-key.bootstrap.js';
-import { ApiKeysResolver } from './api-keys.resolver.js';
+import { ApiKeysResolver } from '@/api/graphql/auth/api-keys.resolver.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthenticationService } from './authentication.service.js';
 import { CredentialRevocations } from './credential-revocations.js';

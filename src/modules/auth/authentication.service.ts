@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { UnauthenticatedError } from '@/common/errors/domain-error.js';
+import { UnauthenticatedError } from '@/kernel/errors/domain-error.js';
 import { looksLikeApiKey } from './api-key-token.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { InvalidTokenError, JwtVerifier } from './jwt-verifier.js';
-import { ANONYMOUS, type Principal } from './principal.js';
+import { ANONYMOUS, type Principal } from '@/kernel/identity/principal.js';
 
 export interface PresentedCredentials {
   /** The `Authorization` header (or `connectionParams.authorization`). */

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { EventBus, type Unsubscribe } from '@/infrastructure/events/event-bus.js';
-import { CREDENTIAL_REVOKED_CHANNEL, type CredentialRevokedEvent } from './credential-events.js';
-import type { Principal } from './principal.js';
+import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
+import { CREDENTIAL_REVOKED_CHANNEL, type CredentialRevokedEvent } from './credential.channels.js';
+import type { Principal } from '@/kernel/identity/principal.js';
 
 type RevocationListener = (credentialId: string) => void;
 

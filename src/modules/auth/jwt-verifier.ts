@@ -2,10 +2,10 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { AppConfig, ConfigError, type JwtConfig } from '@/config/app-config.js';
-import type { Principal } from './principal.js';
-import { isRole, type Role } from './roles.js';
-import { isValidSubject } from './subject.js';
+import { AppConfig, ConfigError, type JwtConfig } from '@/kernel/config/app-config.js';
+import type { Principal } from '@/kernel/identity/principal.js';
+import { isRole, type Role } from '@/kernel/identity/roles.js';
+import { isValidSubject } from '@/kernel/identity/subject.js';
 
 /** Longer tokens are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 8192;

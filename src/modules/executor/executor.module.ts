@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig, ExecutorKind } from '@/config/app-config.js';
-import { DockerSandboxDriver } from './drivers/docker/docker-sandbox.driver.js';
-import { ProcessSandboxDriver } from './drivers/process/process-sandbox.driver.js';
+import type { AppConfig, ExecutorKind } from '@/kernel/config/app-config.js';
+import { DockerSandboxDriver } from '@/adapters/sandbox/docker/docker-sandbox.driver.js';
+import { ProcessSandboxDriver } from '@/adapters/sandbox/process/process-sandbox.driver.js';
 import { ExecutorService } from './executor.service.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { SandboxDriver } from './sandbox-driver.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '@/config/app-config.js';
-import { ThrottledError } from '@/common/errors/domain-error.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { SandboxDriver } from './sandbox-driver.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '@/config/app-config.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { RUNTIME_IDS, type RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { ShimConnection, shimFrameLimit } from './shim-connection.js';

@@ -1,4 +1,4 @@
-import { ThrottledError } from '@/common/errors/domain-error.js';
+import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import type { ShimConnection } from './shim-connection.js';
 
 /** A started, loaded sandbox owned by a pool. */

@@ -1,4 +1,4 @@
-import type { AppConfig } from '@/config/app-config.js';
+import type { AppConfig } from '@/kernel/config/app-config.js';
 import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
 import type { ExecutionTarget, InvocationContext } from './execution.types.js';
 import { onLines } from './line-splitter.js';

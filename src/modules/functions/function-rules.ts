@@ -14,4 +14,4 @@ export const MAX_DEPENDENCIES = 100;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MAX_PRINCIPALS = 100;
 
-export { ROLES, type Role } from '@/modules/auth/roles.js';
+export { ROLES, type Role } from '@/kernel/identity/roles.js';

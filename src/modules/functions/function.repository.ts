@@ -1,4 +1,4 @@
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
 
 /** Fields that change when a new version becomes the latest one. */

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { VersionsModule } from '@/modules/versions/versions.module.js';
-import { FunctionsController } from './functions.controller.js';
-import { FunctionLoadersFactory } from './functions.loaders.js';
-import { FunctionsResolver } from './functions.resolver.js';
+import { FunctionsController } from '@/api/http/functions/functions.controller.js';
+import { FunctionLoadersFactory } from '@/api/graphql/loaders/function.loaders.js';
+import { FunctionsResolver } from '@/api/graphql/functions/functions.resolver.js';
 import { FunctionsService } from './functions.service.js';
 
 @Module({

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@/common/errors/domain-error.js';
-import { newId } from '@/common/ids/new-id.js';
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
-import { assertSafeKeys } from '@/common/validation/safe-keys.js';
-import { parseOrThrow } from '@/common/validation/zod-errors.js';
-import { AppConfig } from '@/config/app-config.js';
-import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@/kernel/errors/domain-error.js';
+import { newId } from '@/kernel/ids/new-id.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import { assertSafeKeys } from '@/kernel/validation/safe-keys.js';
+import { parseOrThrow } from '@/kernel/validation/zod-errors.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { EventBus } from '@/kernel/events/event-bus.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
-import { AccessPolicy } from '@/modules/auth/access-policy.js';
-import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/modules/auth/principal.js';
+import { AccessPolicy } from './function-access.policy.js';
+import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
@@ -21,8 +21,8 @@ import {
   functionDocumentSchema,
   type FunctionPatch,
   functionPatchSchema,
-} from './dto/function-document.schema.js';
-import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL, functionChangedChannel } from './function-events.js';
+} from './registration-document.validation.js';
+import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL, functionChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
 import { type FunctionHeadUpdate, FunctionRepository } from './function.repository.js';
 

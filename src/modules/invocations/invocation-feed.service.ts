@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '@/infrastructure/events/event-bus.js';
-import { interruptible } from '@/common/streams/async-streams.js';
-import { EventQueue } from '@/infrastructure/events/event-queue.js';
+import { EventBus } from '@/kernel/events/event-bus.js';
+import { interruptible } from '@/kernel/streams/async-streams.js';
+import { EventQueue } from '@/kernel/events/event-queue.js';
 import {
   deserializeInvocation,
   functionInvocationsChannel,
   type InvocationUpdatedEvent,
   invocationUpdatedChannel,
-} from './invocation-events.js';
+} from './invocation.channels.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from './invocation.record.js';
 import { InvocationsService } from './invocations.service.js';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@/common/errors/domain-error.js';
-import { AppConfig } from '@/config/app-config.js';
-import { EventBus } from '@/infrastructure/events/event-bus.js';
-import { interruptible } from '@/common/streams/async-streams.js';
-import { EventQueue } from '@/infrastructure/events/event-queue.js';
-import { functionLogsChannel, invocationLogsChannel, type LogEvent, type LogLineEvent } from './invocation-events.js';
+import { NotFoundError } from '@/kernel/errors/domain-error.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { EventBus } from '@/kernel/events/event-bus.js';
+import { interruptible } from '@/kernel/streams/async-streams.js';
+import { EventQueue } from '@/kernel/events/event-queue.js';
+import { functionLogsChannel, invocationLogsChannel, type LogEvent, type LogLineEvent } from './invocation.channels.js';
 import { FINAL_STATUSES, type LogLineRecord, type LogStream } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { LiveLog } from './live-log.js';

@@ -1,4 +1,4 @@
-import type { RequestContext } from '@/infrastructure/observability/logging/request-context.js';
+import type { RequestContext } from '@/kernel/telemetry/request-context.js';
 import type { InvocationRecord } from './invocation.record.js';
 
 export interface SandboxAcquired {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PageResult } from '@/common/pagination/page.js';
+import type { PageResult } from '@/kernel/pagination/page.js';
 import { InvocationRecorder, PROVISIONAL_DELAY_MS } from './invocation-recorder.js';
 import type { InvocationRecord } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';

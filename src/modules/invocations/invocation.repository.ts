@@ -1,4 +1,4 @@
-import type { PageRequest, PageResult } from '@/common/pagination/page.js';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { InvocationFilter, InvocationRecord } from './invocation.record.js';
 
 /** Storage port for invocation records. */

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '@/config/app-config.js';
-import { ConfigModule } from '@/config/config.module.js';
-import { CryptoModule } from '@/infrastructure/crypto/crypto.module.js';
-import { StorageModule } from '@/infrastructure/storage/storage.module.js';
+import type { AppConfig } from '@/kernel/config/app-config.js';
+import { ConfigModule } from '@/kernel/config/config.module.js';
+import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
+import { StorageModule } from '@/adapters/storage/storage.module.js';
 import { AuditModule } from '@/modules/audit/audit.module.js';
 import { KeyRotationService } from './key-rotation.service.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EnvelopeCipher } from '@/infrastructure/crypto/envelope-cipher.js';
+import { EnvelopeCipher } from '@/adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
-import { type Actor, systemActor } from '@/modules/auth/principal.js';
+import { type Actor, systemActor } from '@/kernel/identity/principal.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 
 export interface RotationReport {

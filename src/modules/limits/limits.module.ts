@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { LimiterFactory } from './limiter-factory.js';
+import { LimiterFactory } from '@/adapters/limits/rate-limiter-store.js';
 import { RateLimitsService } from './rate-limits.service.js';
 
 @Global()

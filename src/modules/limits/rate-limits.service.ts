@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { QuotaExceededError, RateLimitedError } from '@/common/errors/domain-error.js';
-import { AppConfig } from '@/config/app-config.js';
-import type { Principal, RequestOrigin } from '@/modules/auth/principal.js';
+import { QuotaExceededError, RateLimitedError } from '@/kernel/errors/domain-error.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import type { Principal, RequestOrigin } from '@/kernel/identity/principal.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
-import { LimiterFactory } from './limiter-factory.js';
+import { LimiterFactory } from '@/adapters/limits/rate-limiter-store.js';
 
 const DAY_SECONDS = 24 * 3600;
 

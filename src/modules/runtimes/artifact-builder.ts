@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { transform, type Message } from 'esbuild';
-import { ValidationError } from '@/common/errors/domain-error.js';
+import { ValidationError } from '@/kernel/errors/domain-error.js';
 import type { Language } from '@/modules/functions/function.record.js';
-import { PythonSyntaxChecker } from './python-syntax-checker.js';
+import { PythonSyntaxChecker } from '@/adapters/packages/python/python-syntax-checker.js';
 
 const SOURCE_FILE: Record<Language, string> = {
   javascript: 'index.js',

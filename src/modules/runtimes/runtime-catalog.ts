@@ -1,4 +1,4 @@
-import { ValidationError } from '@/common/errors/domain-error.js';
+import { ValidationError } from '@/kernel/errors/domain-error.js';
 import type { Language } from '@/modules/functions/function.record.js';
 
 /** Canonical runtime ids; each has one shim and one sandbox image. */

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ArtifactBuilder } from './artifact-builder.js';
 import { DependencyBuilder } from './dependencies/dependency-builder.js';
-import { NpmInstaller } from './dependencies/npm-installer.js';
-import { PipInstaller } from './dependencies/pip-installer.js';
-import { PythonSyntaxChecker } from './python-syntax-checker.js';
-import { RuntimesResolver } from './runtimes.resolver.js';
-import { RuntimesService } from './runtimes.service.js';
+import { NpmInstaller } from '@/adapters/packages/npm/npm-installer.js';
+import { PipInstaller } from '@/adapters/packages/pip/pip-installer.js';
+import { PythonSyntaxChecker } from '@/adapters/packages/python/python-syntax-checker.js';
+import { RuntimesResolver } from '@/api/graphql/runtimes/runtimes.resolver.js';
+import { RuntimesService } from '@/modules/executor/runtime-availability.service.js';
 
 /** Turning registered code and dependencies into what sandboxes load. */
 @Module({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus } from '@/infrastructure/events/event-bus.js';
-import { EventQueue } from '@/infrastructure/events/event-queue.js';
-import { type VersionBuildEvent, versionBuildChannel } from './version-build-events.js';
+import { EventBus } from '@/kernel/events/event-bus.js';
+import { EventQueue } from '@/kernel/events/event-queue.js';
+import { type VersionBuildEvent, versionBuildChannel } from './version.channels.js';
 import type { BuildStatus } from './version.record.js';
 import { VersionsService } from './versions.service.js';
 

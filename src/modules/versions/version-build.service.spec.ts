@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FunctionNotReadyError } from '@/common/errors/domain-error.js';
-import { MemoryEventBus } from '@/infrastructure/events/memory/memory-event-bus.js';
+import { FunctionNotReadyError } from '@/kernel/errors/domain-error.js';
+import { MemoryEventBus } from '@/adapters/events/memory/memory-event-bus.js';
 import type { DependencyBuilder, DependencyBuildResult } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import type { DependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
-import { VERSION_BUILDS_CHANNEL, versionBuildChannel } from './version-build-events.js';
+import { VERSION_BUILDS_CHANNEL, versionBuildChannel } from './version.channels.js';
 import { initialBuildStatus, VersionBuildService } from './version-build.service.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 import type { VersionRepository } from './version.repository.js';

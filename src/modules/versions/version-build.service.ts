@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { FunctionNotReadyError } from '@/common/errors/domain-error.js';
-import { EventBus } from '@/infrastructure/events/event-bus.js';
+import { FunctionNotReadyError } from '@/kernel/errors/domain-error.js';
+import { EventBus } from '@/kernel/events/event-bus.js';
 import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import { dependencySet, hasDependencies } from '@/modules/runtimes/dependencies/dependency-set.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
@@ -10,7 +10,7 @@ import {
   type VersionBuildEvent,
   type VersionBuiltEvent,
   versionBuildChannel,
-} from './version-build-events.js';
+} from './version.channels.js';
 import { BuildObserver } from './build-observer.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 import { VersionRepository } from './version.repository.js';

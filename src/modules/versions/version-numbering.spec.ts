@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '@/common/errors/domain-error.js';
+import { ConflictError } from '@/kernel/errors/domain-error.js';
 import { nextVersion } from './version-numbering.js';
 
 describe('nextVersion', () => {

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { ConflictError } from '@/common/errors/domain-error.js';
+import { ConflictError } from '@/kernel/errors/domain-error.js';
 
 export const FIRST_VERSION = '1.0.0';
 

@@ -1,4 +1,4 @@
-import type { SealedBox } from '@/infrastructure/crypto/sealed-box.js';
+import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/functions/function.record.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;

@@ -1,4 +1,4 @@
-import type { SealedBox } from '@/infrastructure/crypto/sealed-box.js';
+import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 
 /** Storage port for function versions. (functionId, version) and (functionId, sequence) are unique. */

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
-import { VersionBuildLogsResolver } from './version-build-logs.resolver.js';
+import { VersionBuildLogsResolver } from '@/api/graphql/versions/version-build-logs.resolver.js';
 import { VersionBuildLogsService } from './version-build-logs.service.js';
 import { VersionBuildService } from './version-build.service.js';
-import { VersionLoadersFactory } from './versions.loaders.js';
-import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from './versions.resolver.js';
+import { VersionLoadersFactory } from '@/api/graphql/loaders/version.loaders.js';
+import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from '@/api/graphql/versions/versions.resolver.js';
 import { VersionsService } from './versions.service.js';
 
 @Module({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetricsListener } from '@/infrastructure/observability/metrics/metrics-listener.js';
+import { MetricsListener } from '@/api/http/metrics/metrics-listener.js';
 import { graphql, subscribe, wsClient } from '../../support/graphql-client.js';
 import { register } from '../../support/functions.js';
 import { type Scrape, scrape } from '../../support/prometheus.js';

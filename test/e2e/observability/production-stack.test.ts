@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configSchema } from '@/config/config.schema.js';
+import { configSchema } from '@/kernel/config/config.validation.js';
 import { scrape } from '../../support/prometheus.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 

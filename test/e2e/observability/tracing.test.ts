@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTracing, type TracingHandle } from '@/infrastructure/observability/tracing/tracing-sdk.js';
+import { startTracing, type TracingHandle } from '@/adapters/observability/tracing/tracing-sdk.js';
 import type { TestServer } from '../../support/test-server.js';
 
 // The SDK must patch http, express and graphql before the server loads them: it starts

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AppConfig } from '@/config/app-config.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { DependencyBuilder } from './dependency-builder.js';
 import { dependencySet, type PackageManager } from './dependency-set.js';
-import type { HostCommandResult } from './host-command.js';
+import type { HostCommandResult } from '@/adapters/packages/host-command.js';
 import { type InstallRequest, PackageInstaller } from './package-installer.js';
 
 const OK: HostCommandResult = { code: 0, timedOut: false, aborted: false, startError: null };

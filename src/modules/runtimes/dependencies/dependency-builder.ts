@@ -2,14 +2,14 @@ import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '@/config/app-config.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { BuildLog, secretValues } from './build-log.js';
 import { BuildSlots } from './build-slots.js';
 import type { DependencySet, PackageManager } from './dependency-set.js';
-import type { HostCommandResult } from './host-command.js';
-import { NpmInstaller } from './npm-installer.js';
+import type { HostCommandResult } from '@/adapters/packages/host-command.js';
+import { NpmInstaller } from '@/adapters/packages/npm/npm-installer.js';
 import { PackageInstaller } from './package-installer.js';
-import { PipInstaller } from './pip-installer.js';
+import { PipInstaller } from '@/adapters/packages/pip/pip-installer.js';
 
 export type DependencyBuildResult =
   | { status: 'READY'; dir: string; reused: boolean; log: string }

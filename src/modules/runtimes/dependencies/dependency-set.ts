@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RuntimeId } from '../runtime-catalog.js';
+import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 
 export type PackageManager = 'npm' | 'pip';
 

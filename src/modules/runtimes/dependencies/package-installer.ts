@@ -1,5 +1,5 @@
 import type { DependencySet, PackageManager } from './dependency-set.js';
-import type { HostCommandResult } from './host-command.js';
+import type { HostCommandResult } from '@/adapters/packages/host-command.js';
 
 /** What an installer gets for one build. */
 export interface InstallRequest {

@@ -1,0 +1,33 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Global, Logger, Module } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { EnvelopeCipher } from './aes-gcm-envelope-cipher.js';
+import { MasterKeyring } from './master-keyring.js';
+
+/**
+ * Without a configured master key (allowed outside production only) a key is generated
+ * once into the data directory, so the embedded quick start needs no set-up.
+ */
+export function loadKeyring(config: AppConfig): MasterKeyring {
+  // Previous keys only unwrap: data sealed before a rotation stays readable until rewrapped.
+  if (config.masterKey) return MasterKeyring.fromKeys(config.masterKey, config.previousMasterKeys);
+  const file = join(config.dataDir, 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    new Logger('Crypto').warn(`No FNGRAPH_MASTER_KEY set: generated ${file}. Set the variable in production.`);
+  }
+  return MasterKeyring.fromKeys(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), config.previousMasterKeys);
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: MasterKeyring, useFactory: loadKeyring, inject: [AppConfig] },
+    EnvelopeCipher,
+  ],
+  exports: [EnvelopeCipher],
+})
+export class CryptoModule {}

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { type UnexpectedErrorReport, UnexpectedErrors, type UnexpectedErrorSource } from '@/kernel/errors/unexpected-errors.js';
+import { newId } from '@/kernel/ids/new-id.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { currentRequestContext, errorContextOf, requestContextOf } from '@/kernel/telemetry/request-context.js';
+import { ROOT_LOGGER } from '@/kernel/telemetry/root-logger.js';
+import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
+import { activeSpanIds } from '@/kernel/telemetry/spans.js';
+
+
+export interface PlatformErrorEntry {
+  id: string;
+  occurredAt: Date;
+  source: UnexpectedErrorSource;
+  /** The error's class name, e.g. `TypeError`, `MongoServerError`. */
+  type: string;
+  message: string;
+  stack: string | null;
+  /** Where: a GraphQL path, an HTTP route, an invocation id. */
+  where: string | null;
+  requestId: string | null;
+  traceId: string | null;
+  functionName: string | null;
+  invocationId: string | null;
+}
+
+/**
+ * fngraph's own unexpected errors (a bug, a store that fails), as opposed to a function's
+ * failures: each is logged once with its stack and context, counted
+ * (`fngraph_platform_errors_total`), and kept in a bounded ring buffer for the
+ * `platformErrors` query and `/health/ready`. Per node: each node keeps its own.
+ */
+@Injectable()
+export class PlatformErrors extends UnexpectedErrors {
+  private readonly entries: PlatformErrorEntry[] = [];
+  private next = 0;
+  private count = 0;
+
+  constructor(
+    private readonly metrics: PlatformMetrics,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  report(error: unknown, report: UnexpectedErrorReport): PlatformErrorEntry {
+    const request = currentRequestContext() ?? requestContextOf(report.request) ?? errorContextOf(error);
+    const entry: PlatformErrorEntry = {
+      id: newId(),
+      occurredAt: new Date(),
+      source: report.source,
+      type: error instanceof Error ? error.name || error.constructor.name : typeof error,
+      message: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? (error.stack ?? null) : null,
+      where: report.where ?? null,
+      requestId: request?.requestId ?? null,
+      traceId: activeSpanIds()?.traceId ?? request?.traceId ?? null,
+      functionName: report.functionName ?? request?.function ?? null,
+      invocationId: report.invocationId ?? request?.invocationId ?? null,
+    };
+    this.metrics.platformErrors.inc({ source: report.source });
+    if (!report.alreadyLogged) {
+      this.logger.error(
+        {
+          err: error,
+          unexpected: true,
+          errorSource: report.source,
+          where: entry.where,
+          errorId: entry.id,
+          // Explicit: the request's async context may not be active here (FNGRAPH_LOG_REQUEST_CONTEXT).
+          ...(request ? { requestId: request.requestId, traceId: entry.traceId, operation: request.operation, principal: request.principal() } : {}),
+          function: entry.functionName ?? undefined,
+          invocationId: entry.invocationId ?? undefined,
+        },
+        `Unexpected error (${report.source}${entry.where ? ` at ${entry.where}` : ''}): ${entry.message}`,
+      );
+    }
+    this.keep(entry);
+    return entry;
+  }
+
+  /** The most recent entries, newest first. */
+  recent(limit = this.config.observability.platformErrorsKept): PlatformErrorEntry[] {
+    const kept = this.entries.length;
+    const result: PlatformErrorEntry[] = [];
+    for (let i = 1; i <= Math.min(limit, kept); i++) result.push(this.entries[(this.next - i + kept) % kept]!);
+    return result;
+  }
+
+  /** Unexpected errors since this node started. */
+  get total(): number {
+    return this.count;
+  }
+
+  private keep(entry: PlatformErrorEntry): void {
+    const capacity = this.config.observability.platformErrorsKept;
+    this.count++;
+    if (this.entries.length < capacity) {
+      this.entries.push(entry);
+      this.next = this.entries.length % capacity;
+    } else {
+      this.entries[this.next] = entry;
+      this.next = (this.next + 1) % capacity;
+    }
+  }
+}

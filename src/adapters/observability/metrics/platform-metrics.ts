@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { FirstSeenLabels, OVERFLOW_LABEL, RecentLabels } from './label-limits.js';
+
+/** Seconds; from sub-millisecond warm calls to the longest allowed timeout. */
+const INVOCATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
+/** Seconds; sandbox start-ups and queue waits. */
+const STARTUP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Seconds; a storage query or Redis command. */
+const IO_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+/** Seconds; dependency builds. */
+const BUILD_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/** Statuses and triggers an invocation series can carry (for removing a version's series). */
+const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED'];
+const TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC'];
+
+export interface SandboxCount {
+  functionName: string;
+  busy: number;
+  idle: number;
+}
+
+/**
+ * Every Prometheus metric fngraph exports, in one registry per server (not prom-client's
+ * global one, so several servers can share a process in tests). Label values that come
+ * from users (function names, versions, GraphQL operation names) are capped here.
+ *
+ * Function failures (`fngraph_function_errors_total`, timeouts, OOM kills) are what the
+ * functions did; `fngraph_platform_errors_total` counts fngraph's own unexpected errors.
+ */
+@Injectable()
+export class PlatformMetrics {
+  readonly registry = new Registry();
+  private readonly functionNames: FirstSeenLabels;
+  private readonly versions: RecentLabels;
+  private readonly operationNames: FirstSeenLabels;
+  private sandboxSource: (() => SandboxCount[]) | null = null;
+
+  readonly invocations = this.counter('fngraph_invocations_total', 'Finished invocations', ['function', 'version', 'status', 'trigger']);
+  readonly invocationDuration = this.histogram(
+    'fngraph_invocation_duration_seconds',
+    'Time from handing the event to the sandbox until its answer',
+    ['function', 'version', 'status'],
+    INVOCATION_BUCKETS,
+  );
+  readonly initDuration = this.histogram(
+    'fngraph_invocation_init_duration_seconds',
+    'Sandbox start plus function load, for cold starts',
+    ['function'],
+    STARTUP_BUCKETS,
+  );
+  readonly coldStarts = this.counter('fngraph_invocation_cold_starts_total', 'Invocations that started a new sandbox', ['function']);
+  readonly throttles = this.counter('fngraph_invocation_throttles_total', 'Invocations rejected because every instance was busy and the queue was full or too slow', ['function']);
+  readonly timeouts = this.counter('fngraph_function_timeouts_total', 'Invocations that exceeded their timeout', ['function']);
+  readonly oomKills = this.counter('fngraph_function_oom_kills_total', 'Invocations that exceeded their memory limit', ['function']);
+  readonly functionErrors = this.counter('fngraph_function_errors_total', "Invocations that failed by the function's own doing (status FAILED)", ['function']);
+  readonly inFlight = this.gauge('fngraph_invocations_in_flight', 'Invocations recorded and not finished yet', ['function']);
+  readonly acquireWait = this.histogram(
+    'fngraph_sandbox_acquire_wait_seconds',
+    'Time until a sandbox was assigned: queue wait (warm), plus start-up (cold)',
+    ['function', 'start'],
+    STARTUP_BUCKETS,
+  );
+  readonly sandboxes = new Gauge({
+    name: 'fngraph_sandboxes',
+    help: 'Sandboxes on this node per function: busy (serving or starting) and idle (warm)',
+    labelNames: ['function', 'state'],
+    registers: [this.registry],
+    collect: () => this.collectSandboxes(),
+  });
+  readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
+  readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
+  readonly graphqlOperations = this.counter('fngraph_graphql_operations_total', 'GraphQL operations', ['operation', 'type', 'outcome', 'transport']);
+  readonly graphqlDuration = this.histogram(
+    'fngraph_graphql_operation_duration_seconds',
+    'GraphQL query and mutation time (subscriptions excluded)',
+    ['operation', 'type', 'transport'],
+    INVOCATION_BUCKETS,
+  );
+  readonly graphqlErrors = this.counter('fngraph_graphql_errors_total', 'Errors in GraphQL responses, by extensions.code', ['code']);
+  readonly subscriptions = this.gauge('fngraph_graphql_subscriptions', 'Active graphql-ws subscriptions by root field', ['field']);
+  readonly storageDuration = this.histogram(
+    'fngraph_storage_operation_duration_seconds',
+    'Storage port calls (MongoDB or SQLite)',
+    ['repository', 'operation', 'outcome'],
+    IO_BUCKETS,
+  );
+  readonly redisDuration = this.histogram('fngraph_redis_command_duration_seconds', 'Redis commands', ['command', 'outcome'], IO_BUCKETS);
+  readonly platformErrors = this.counter('fngraph_platform_errors_total', "fngraph's own unexpected errors (not the functions')", ['source']);
+
+  constructor(config: AppConfig) {
+    const limits = config.observability;
+    this.functionNames = new FirstSeenLabels(limits.metricsMaxFunctions);
+    this.operationNames = new FirstSeenLabels(limits.metricsMaxOperations);
+    this.versions = new RecentLabels(limits.metricsMaxVersions, (fn, version) => this.removeVersionSeries(fn, version));
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The label of a function name (capped). */
+  functionLabel(name: string): string {
+    return this.functionNames.label(name);
+  }
+
+  /** The label of a version of a function whose label is `functionLabel`. */
+  versionLabel(functionLabel: string, version: string): string {
+    return this.versions.label(functionLabel, version);
+  }
+
+  /** The label of a GraphQL operation name (capped); `anonymous` for unnamed ones. */
+  operationLabel(name: string | null | undefined): string {
+    return name ? this.operationNames.label(name) : 'anonymous';
+  }
+
+  /** Where the sandbox gauge reads its values at scrape time. */
+  setSandboxSource(source: () => SandboxCount[]): void {
+    this.sandboxSource = source;
+  }
+
+  /** A finished dependency build (this node's builds: see `BuildObserver`). */
+  recordBuild(durationMs: number, status: 'READY' | 'FAILED'): void {
+    this.builds.inc({ status });
+    this.buildDuration.observe({ status }, durationMs / 1000);
+  }
+
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private collectSandboxes(): void {
+    this.sandboxes.reset();
+    if (!this.sandboxSource) return;
+    const totals = new Map<string, { busy: number; idle: number }>();
+    for (const { functionName, busy, idle } of this.sandboxSource()) {
+      const label = this.functionLabel(functionName);
+      const total = totals.get(label) ?? { busy: 0, idle: 0 };
+      total.busy += busy;
+      total.idle += idle;
+      totals.set(label, total);
+    }
+    for (const [fn, { busy, idle }] of totals) {
+      this.sandboxes.set({ function: fn, state: 'busy' }, busy);
+      this.sandboxes.set({ function: fn, state: 'idle' }, idle);
+    }
+  }
+
+  private removeVersionSeries(fn: string, version: string): void {
+    for (const status of FINAL_STATUSES) {
+      this.invocationDuration.remove({ function: fn, version, status });
+      for (const trigger of TRIGGERS) this.invocations.remove({ function: fn, version, status, trigger });
+    }
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: L[], buckets: number[]): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+}
+
+export { OVERFLOW_LABEL };

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import Docker from 'dockerode';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { memoryPeakProbe, type MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
+import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
+import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
+import { ContainerSandbox } from './container-sandbox.js';
+import { containerSpec, INSTANCE_LABEL, MANAGED_LABEL, OWNER_LABEL } from './container-spec.js';
+import { dockerConnectionOptions, isLocalEngine } from './docker-connection.js';
+import { isProcessAlive } from '@/adapters/sandbox/process-alive.js';
+
+const PING_TIMEOUT_MS = 5000;
+
+/**
+ * Sandboxes as hardened containers of the runtime images (see `containerSpec`), one per
+ * sandbox, spoken to over a hijacked attach stream. Containers carry this server's
+ * instance label: the ones a crashed server left behind are removed at start-up, and
+ * all of this server's at shutdown.
+ */
+@Injectable()
+export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, OnApplicationShutdown {
+  readonly kind = 'docker' as const;
+  private readonly logger = new Logger(DockerSandboxDriver.name);
+  private readonly docker: Docker;
+  private readonly instanceId = randomUUID();
+  private readonly owner = `${hostname()}:${process.pid}`;
+  private readonly shimsDir = realpathSync(SHIMS_DIR);
+  private readonly live = new Set<ContainerSandbox>();
+  private initialising: Promise<void> | null = null;
+  private sequence = 0;
+
+  constructor(private readonly config: AppConfig) {
+    super();
+    this.docker = new Docker(dockerConnectionOptions(config.dockerHost));
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.initialise();
+  }
+
+  /** Containers of this server that exist (running, or stopped and not yet removed). */
+  get liveSandboxes(): number {
+    return this.live.size;
+  }
+
+  /** The label selecting this server's containers, for diagnostics and tests. */
+  get instanceFilter(): string {
+    return `${INSTANCE_LABEL}=${this.instanceId}`;
+  }
+
+  async availableRuntimes(): Promise<RuntimeId[]> {
+    const present = await Promise.all(
+      RUNTIME_IDS.map((id) =>
+        this.docker
+          .getImage(runtimeDefinition(id).image)
+          .inspect()
+          .then(() => true)
+          .catch(() => false),
+      ),
+    );
+    return RUNTIME_IDS.filter((_, i) => present[i]);
+  }
+
+  async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    await this.initialise();
+    const runtime = runtimeDefinition(spec.runtime);
+    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
+    const { sandbox: settings } = this.config;
+    const options = containerSpec({
+      name: `fngraph-${this.instanceId.slice(0, 8)}-${++this.sequence}`,
+      image: runtime.image,
+      command: [runtime.interpreter, ...args],
+      memoryLimitMb: spec.memoryLimitMb,
+      cpus: settings.cpus,
+      pidsLimit: settings.pidsLimit,
+      user: `${settings.uid}:${settings.gid}`,
+      tmpMb: settings.tmpMb,
+      shimsDir: this.shimsDir,
+      dependenciesDir: spec.dependenciesDir,
+      labels: { [MANAGED_LABEL]: '1', [INSTANCE_LABEL]: this.instanceId, [OWNER_LABEL]: this.owner, 'fngraph.sandbox': spec.label },
+    });
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(options);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) {
+        throw new Error(`The runtime image ${runtime.image} is missing: build it with docker/build-runtime-images.sh`);
+      }
+      throw error;
+    }
+    try {
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      await container.start();
+      const sandbox = new ContainerSandbox(
+        this.docker,
+        container,
+        stream,
+        this.memoryProbe(container.id),
+        spec.dependenciesDir ? SANDBOX_DEPENDENCIES_DIR : null,
+      );
+      this.live.add(sandbox);
+      void sandbox.removed.then(() => this.live.delete(sandbox));
+      return sandbox;
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Readiness: the engine answers a ping (and was set up once). */
+  override async check(): Promise<void> {
+    await this.initialise();
+    await withTimeout(this.docker.ping(), PING_TIMEOUT_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const sandboxes = [...this.live];
+    for (const sandbox of sandboxes) sandbox.kill();
+    await Promise.all(sandboxes.map((s) => s.removed));
+    await this.removeContainers((labels) => labels[INSTANCE_LABEL] === this.instanceId);
+  }
+
+  private initialise(): Promise<void> {
+    this.initialising ??= this.connect();
+    return this.initialising;
+  }
+
+  private async connect(): Promise<void> {
+    try {
+      await withTimeout(this.docker.ping(), PING_TIMEOUT_MS);
+    } catch (error) {
+      this.initialising = null;
+      throw new Error(`The Docker engine at ${this.config.dockerHost} does not answer (FNGRAPH_DOCKER_HOST): ${(error as Error).message}`);
+    }
+    const [host] = this.owner.split(':');
+    const stale = await this.removeContainers((labels) => {
+      const [ownerHost, pid] = (labels[OWNER_LABEL] ?? '').split(':');
+      return ownerHost === host && pid !== undefined && !isProcessAlive(Number(pid));
+    });
+    if (stale > 0) this.logger.warn(`Removed ${stale} sandbox container(s) left behind by a stopped fngraph server`);
+    const runtimes = await this.availableRuntimes();
+    this.logger.log(`Docker sandboxes via ${this.config.dockerHost}; runtime images present: ${runtimes.join(', ') || 'none'}`);
+  }
+
+  private async removeContainers(select: (labels: Record<string, string>) => boolean): Promise<number> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`] } });
+    const chosen = containers.filter((c) => select(c.Labels ?? {}));
+    await Promise.all(chosen.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    return chosen.length;
+  }
+
+  /** Peak memory straight from the container's cgroup, when the engine is on this host. */
+  private memoryProbe(id: string): MemoryPeakProbe | null {
+    if (!isLocalEngine(this.config.dockerHost)) return null;
+    const candidates = [
+      `/sys/fs/cgroup/memory/docker/${id}`,
+      `/sys/fs/cgroup/memory/system.slice/docker-${id}.scope`,
+      `/sys/fs/cgroup/system.slice/docker-${id}.scope`,
+      `/sys/fs/cgroup/docker/${id}`,
+    ];
+    for (const dir of candidates) {
+      const probe = memoryPeakProbe(dir);
+      if (probe) return probe;
+    }
+    return null;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+

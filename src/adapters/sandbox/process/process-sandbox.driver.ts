@@ -1,0 +1,305 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
+import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
+import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
+import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
+import { findExecutable } from './find-executable.js';
+import { openResourceLimiter } from './limits/open-resource-limiter.js';
+import type { ResourceLimiter, SandboxLimits } from './limits/resource-limiter.js';
+import { NoLimiter } from './limits/rlimit.limiter.js';
+import { type SandboxIdentity, unreachableReason } from './reachability.js';
+import { planFilesystem } from './sandbox-filesystem.js';
+import { SandboxProcess } from './sandbox-process.js';
+
+const MiB = 1024 * 1024;
+/** bwrap reports the sandbox pid within milliseconds; this only guards against a hang. */
+const ATTACH_TIMEOUT_MS = 10_000;
+
+/** bubblewrap, verified to work at start-up. */
+interface Isolation {
+  bwrap: string;
+  layout: BwrapLayout;
+}
+
+type Interpreter = 'node' | 'python3';
+
+/**
+ * Sandboxes as child processes: under bubblewrap (new namespaces including network and
+ * user, an empty read-only root with only system directories, the interpreter, the
+ * shims and the version's dependencies, a private /tmp, no environment), as an
+ * unprivileged user, limited by a cgroup per sandbox (or rlimits where cgroups are not
+ * writable). Without bubblewrap it still runs sandboxes, as plain processes, and says
+ * loudly that isolation is weak — or refuses with `FNGRAPH_REQUIRE_ISOLATION=true`.
+ */
+@Injectable()
+export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit, OnApplicationShutdown {
+  readonly kind = 'process' as const;
+  private readonly logger = new Logger(ProcessSandboxDriver.name);
+  private readonly live = new Set<SandboxProcess>();
+  private readonly interpreters: Record<Interpreter, string | null>;
+  private isolation: Isolation | null = null;
+  private limiter: ResourceLimiter = new NoLimiter();
+  private initialising: Promise<void> | null = null;
+  private sequence = 0;
+
+  constructor(private readonly config: AppConfig) {
+    super();
+    this.interpreters = { node: realpathOrNull(config.sandboxNodeBinary), python3: realpathOrNull(config.sandboxPythonBinary) };
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.initialise();
+  }
+
+  /** How sandboxes are isolated and limited, for logs and diagnostics. */
+  get isolationSummary(): { bubblewrap: boolean; limits: ResourceLimiter['mechanism'] } {
+    return { bubblewrap: this.isolation !== null, limits: this.limiter.mechanism };
+  }
+
+  /** Sandboxes currently running. */
+  get liveSandboxes(): number {
+    return this.live.size;
+  }
+
+  async availableRuntimes(): Promise<RuntimeId[]> {
+    return RUNTIME_IDS.filter((id) => {
+      const binary = this.interpreters[runtimeDefinition(id).interpreter];
+      return binary !== null && isExecutable(binary);
+    });
+  }
+
+  /** Readiness: the interpreters and the isolation it was configured with are usable. */
+  override async check(): Promise<void> {
+    await this.initialise();
+  }
+
+  async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    await this.initialise();
+    const runtime = runtimeDefinition(spec.runtime);
+    const interpreter = this.interpreters[runtime.interpreter];
+    if (!interpreter) throw new Error(`The ${runtime.interpreter} interpreter for ${spec.runtime} is not installed on this host`);
+    const limits = this.limiter.create(`sandbox-${++this.sequence}`, {
+      memoryBytes: spec.memoryLimitMb * MiB,
+      cpus: this.config.sandbox.cpus,
+      pids: this.config.sandbox.pidsLimit,
+    });
+    let sandbox: SandboxProcess;
+    try {
+      sandbox = this.isolation ? await this.startIsolated(this.isolation, spec, interpreter, limits) : this.startPlain(spec, interpreter, limits);
+    } catch (error) {
+      limits.killAll();
+      await limits.dispose();
+      throw error;
+    }
+    this.live.add(sandbox);
+    void sandbox.exited.then(() => this.live.delete(sandbox));
+    return sandbox;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const sandboxes = [...this.live];
+    for (const sandbox of sandboxes) sandbox.kill();
+    await Promise.all(sandboxes.map((s) => s.exited.then(() => s.disposed)));
+    this.limiter.close();
+    this.isolation = null;
+  }
+
+  private initialise(): Promise<void> {
+    this.initialising ??= this.detect();
+    return this.initialising;
+  }
+
+  private async detect(): Promise<void> {
+    const { sandbox } = this.config;
+    if (!this.interpreters.node) throw new Error(`FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary}) does not exist`);
+    const bwrap = findExecutable(sandbox.bwrapBinary);
+    let problem = bwrap ? null : `bubblewrap (${sandbox.bwrapBinary}) is not installed`;
+    if (bwrap) {
+      const isolation = this.prepareIsolation(bwrap);
+      const node = this.interpreters.node;
+      if (!node) throw new Error('No usable Node.js interpreter for sandboxes (FNGRAPH_SANDBOX_NODE_BINARY)');
+      const probe = probeBubblewrap(bwrap, isolation.layout, [node, '-e', '0'], this.identity());
+      if (probe.ok) this.isolation = isolation;
+      else problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
+    }
+    if (problem) {
+      const message = `${problem}. Function sandboxes would run as plain processes, with the host's filesystem and network: isolation is WEAK.`;
+      if (sandbox.requireIsolation) throw new Error(`${message} Refusing to start because FNGRAPH_REQUIRE_ISOLATION=true.`);
+      this.logger.warn(`!!! ${message} Install bubblewrap, or set FNGRAPH_REQUIRE_ISOLATION=true to refuse to run like this. !!!`);
+    }
+    this.limiter = await openResourceLimiter(sandbox.limits, this.isolation !== null);
+    const user = this.identity().uid ?? process.getuid?.();
+    const how = this.isolation ? `bubblewrap (${this.isolation.bwrap})` : 'plain processes (NO isolation)';
+    const summary = `Process sandboxes: ${how}, uid ${user}; limits: ${this.limiter.describe()}`;
+    if (this.limiter.mechanism === 'none') this.logger.warn(summary);
+    else this.logger.log(summary);
+  }
+
+  private prepareIsolation(bwrap: string): Isolation {
+    const secret = [this.config.dataDir, packageRoot(SHIMS_DIR)].map((p) => realpathOrNull(p) ?? p);
+    const shimsDir = realpathSync(SHIMS_DIR);
+    this.assertReachable(shimsDir, 'the fngraph installation');
+    for (const [name, binary] of Object.entries(this.interpreters) as [Interpreter, string | null][]) {
+      const reason = binary && this.unreachable(dirname(binary));
+      if (!reason) continue;
+      // One runtime lost, not the server: the others still work.
+      this.logger.warn(`The ${name} interpreter ${binary} is not usable in sandboxes: ${reason}`);
+      this.interpreters[name] = null;
+    }
+    const interpreters = Object.values(this.interpreters).filter((p): p is string => p !== null);
+    const plan = planFilesystem({ interpreters, shimsDir, secret });
+    const layout: BwrapLayout = {
+      readOnlyBinds: plan.readOnlyBinds,
+      symlinks: plan.symlinks,
+      binds: plan.binds,
+      hidden: plan.hidden,
+      tmpBytes: this.config.sandbox.tmpMb * MiB,
+      env: { HOME: '/tmp', PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' },
+      features: bubblewrapFeatures(bwrap),
+    };
+    if (!layout.features.disableUserns) this.logger.warn(`${bwrap} is older than 0.8: functions may create user namespaces inside their sandbox`);
+    return { bwrap, layout };
+  }
+
+  /** Why the sandbox user cannot reach a directory bwrap must bind; only a concern when switching to that user. */
+  private unreachable(dir: string): string | null {
+    const identity = this.identity();
+    if (identity.uid === undefined || identity.gid === undefined) return null;
+    return unreachableReason(dir, identity as SandboxIdentity);
+  }
+
+  private assertReachable(dir: string, what: string): void {
+    const reason = this.unreachable(dir);
+    if (reason) throw new Error(`Sandboxes run as uid ${this.config.sandbox.uid} and cannot reach ${what} at ${dir}: ${reason}`);
+  }
+
+  private async startIsolated(isolation: Isolation, spec: SandboxSpec, interpreter: string, limits: SandboxLimits): Promise<SandboxProcess> {
+    const runtime = runtimeDefinition(spec.runtime);
+    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
+    const binds = [...isolation.layout.binds];
+    if (spec.dependenciesDir !== null) {
+      const dependencies = realpathSync(spec.dependenciesDir);
+      this.assertReachable(dependencies, 'the dependency cache');
+      binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
+    }
+    // Only limits that must be joined before the command runs need bwrap to wait for us.
+    const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : undefined;
+    const layout = { ...isolation.layout, binds, sync };
+    const child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
+      env: {},
+      cwd: '/',
+      stdio: ['pipe', 'pipe', 'pipe', sync ? 'pipe' : 'ignore', sync ? 'pipe' : 'ignore'],
+      ...this.identity(),
+    });
+    // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
+    const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
+    const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'));
+    if (sync) await releaseWhenAttached(child, limits);
+    return sandbox;
+  }
+
+  /** Without bubblewrap: the interpreter itself, in its own process group, as the sandbox user. */
+  private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
+    const runtime = runtimeDefinition(spec.runtime);
+    const args = runtime.args(join(SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
+    const [binary, ...rest] = [...limits.commandPrefix, interpreter, ...args];
+    const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: 'pipe', detached: true, ...this.identity() });
+    const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-(child.pid ?? 0), 'SIGKILL'));
+    // The shim runs no function code before our `load` frame, so attaching now is in time.
+    if (limits.needsAttach && child.pid !== undefined) {
+      try {
+        limits.attach(child.pid);
+      } catch (error) {
+        sandbox.kill();
+        throw error;
+      }
+    }
+    return sandbox;
+  }
+
+  /** As root, sandboxes run as the configured unprivileged user. */
+  private identity(): { uid?: number; gid?: number } {
+    return process.getuid?.() === 0 ? { uid: this.config.sandbox.uid, gid: this.config.sandbox.gid } : {};
+  }
+}
+
+/**
+ * bwrap reports the sandbox's first process on the info descriptor, then waits on the
+ * block descriptor: the process joins its cgroups before any of its children exist.
+ * A bwrap that fails early just exits; the shim connection then reports its stderr.
+ */
+function releaseWhenAttached(child: ChildProcess, limits: SandboxLimits): Promise<void> {
+  const info = child.stdio[INFO_FD] as Readable;
+  const block = child.stdio[BLOCK_FD] as Writable;
+  block.on('error', () => undefined);
+  info.on('error', () => undefined);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      // Drained, not destroyed: bwrap dies of SIGPIPE if it writes to a closed descriptor.
+      info.removeAllListeners('data');
+      info.resume();
+      if (error) {
+        child.kill('SIGKILL');
+        reject(error);
+      } else resolve();
+    };
+    const onExit = () => done();
+    const timer = setTimeout(() => done(new Error('bubblewrap did not report the sandbox process in time')), ATTACH_TIMEOUT_MS);
+    child.once('exit', onExit);
+    info.setEncoding('utf8');
+    info.on('data', (chunk: string) => {
+      text += chunk;
+      let pid: unknown;
+      try {
+        pid = (JSON.parse(text) as { 'child-pid'?: unknown })['child-pid'];
+      } catch {
+        return; // Not complete yet.
+      }
+      try {
+        if (typeof pid !== 'number') throw new Error(`bubblewrap reported no child pid: ${text}`);
+        limits.attach(pid);
+        block.end('1');
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    });
+  });
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The directory holding the server's package.json (its source or build). */
+function packageRoot(from: string): string {
+  let dir = from;
+  while (dirname(dir) !== dir) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return from;
+}

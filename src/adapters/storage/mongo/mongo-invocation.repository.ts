@@ -1,0 +1,166 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, QueryFilter } from 'mongoose';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import type {
+  InvocationErrorRecord,
+  InvocationEvent,
+  InvocationFilter,
+  InvocationRecord,
+  InvocationStatus,
+  InvocationTrigger,
+  LogLineRecord,
+} from '@/modules/invocations/invocation.record.js';
+import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { type ErrorSubdocument, INVOCATION_MODEL, type InvocationDocument, type LogLineSubdocument } from './invocation.mongo-schema.js';
+
+@Injectable()
+export class MongoInvocationRepository extends InvocationRepository implements OnModuleInit {
+  constructor(@InjectModel(INVOCATION_MODEL) private readonly model: Model<InvocationDocument>) {
+    super();
+  }
+
+  /** Start-up waits for the indexes: listing by function would scan the collection without them. */
+  async onModuleInit(): Promise<void> {
+    await this.model.createIndexes();
+  }
+
+  async saveAll(records: readonly InvocationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // One round trip; unordered, so one bad record does not hold back the others.
+    await this.model.bulkWrite(
+      records.map((record) => ({ replaceOne: { filter: { _id: record.id }, replacement: toDocument(record), upsert: true } })),
+      { ordered: false },
+    );
+  }
+
+  async findById(id: string): Promise<InvocationRecord | null> {
+    const document = await this.model.findOne({ _id: id }).lean<InvocationDocument>().exec();
+    return document ? toRecord(document) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
+    if (ids.length === 0) return [];
+    const documents = await this.model
+      .find({ _id: { $in: [...new Set(ids)] } })
+      .lean<InvocationDocument[]>()
+      .exec();
+    return documents.map(toRecord);
+  }
+
+  async list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
+    const query: QueryFilter<InvocationDocument> = {};
+    if (filter.functionId !== undefined) query.functionId = filter.functionId;
+    if (filter.status !== undefined) query.status = filter.status;
+    if (filter.callerId !== undefined) query.callerId = filter.callerId;
+    if (filter.traceId !== undefined) query.traceId = filter.traceId;
+    if (page.after !== undefined) query._id = { $lt: page.after };
+    const documents = await this.model
+      .find(query)
+      .sort({ _id: -1 })
+      .limit(page.first + 1)
+      .lean<InvocationDocument[]>()
+      .exec();
+    return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
+  }
+
+  async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
+    // One indexed probe of {functionId, _id: -1} per function, in parallel: FerretDB 1.24
+    // implements neither `$first` nor `$max`/`$last` in `$group`, so the one-pipeline
+    // form would not run there.
+    const latest = await Promise.all(
+      [...new Set(functionIds)].map((functionId) =>
+        this.model.findOne({ functionId }).sort({ _id: -1 }).lean<InvocationDocument>().exec(),
+      ),
+    );
+    return latest.filter((document) => document !== null).map(toRecord);
+  }
+}
+
+function toErrorSubdocument(error: InvocationErrorRecord | null): ErrorSubdocument | null {
+  if (error === null) return null;
+  const subdocument: ErrorSubdocument = { type: error.type, message: error.message };
+  if (error.stack !== undefined) subdocument.stack = error.stack;
+  return subdocument;
+}
+
+function toErrorRecord(subdocument: ErrorSubdocument | null | undefined): InvocationErrorRecord | null {
+  if (!subdocument) return null;
+  const error: InvocationErrorRecord = { type: subdocument.type, message: subdocument.message ?? '' };
+  if (typeof subdocument.stack === 'string') error.stack = subdocument.stack;
+  return error;
+}
+
+function toLogSubdocuments(logs: readonly LogLineRecord[]): LogLineSubdocument[] {
+  return logs.map((line) => ({ seq: line.seq, timestamp: line.timestamp, stream: line.stream, message: line.message }));
+}
+
+function toLogRecords(logs: readonly LogLineSubdocument[] | undefined): LogLineRecord[] {
+  return (logs ?? []).map((line) => ({ seq: line.seq, timestamp: line.timestamp, stream: line.stream, message: line.message ?? '' }));
+}
+
+function encodeResponse(response: unknown): string | null {
+  return response === null ? null : (JSON.stringify(response) ?? null);
+}
+
+function decodeResponse(stored: string | null | undefined): unknown {
+  return stored === null || stored === undefined ? null : (JSON.parse(stored) as unknown);
+}
+
+function toDocument(record: InvocationRecord): InvocationDocument {
+  return {
+    _id: record.id,
+    functionId: record.functionId,
+    functionName: record.functionName,
+    versionId: record.versionId,
+    version: record.version,
+    trigger: record.trigger,
+    callerId: record.callerId,
+    status: record.status,
+    request: JSON.stringify(record.request),
+    requestTruncated: record.requestTruncated,
+    response: encodeResponse(record.response),
+    responseTruncated: record.responseTruncated,
+    error: toErrorSubdocument(record.error),
+    coldStart: record.coldStart,
+    durationMs: record.durationMs,
+    initDurationMs: record.initDurationMs,
+    memoryPeakBytes: record.memoryPeakBytes,
+    cpuTimeMs: record.cpuTimeMs,
+    queuedAt: record.queuedAt,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    traceId: record.traceId,
+    logs: toLogSubdocuments(record.logs),
+    logsTruncated: record.logsTruncated,
+  };
+}
+
+function toRecord(document: InvocationDocument): InvocationRecord {
+  return {
+    id: document._id,
+    functionId: document.functionId,
+    functionName: document.functionName,
+    versionId: document.versionId,
+    version: document.version,
+    trigger: document.trigger as InvocationTrigger,
+    callerId: document.callerId ?? null,
+    status: document.status as InvocationStatus,
+    request: JSON.parse(document.request) as InvocationEvent,
+    requestTruncated: document.requestTruncated ?? false,
+    response: decodeResponse(document.response),
+    responseTruncated: document.responseTruncated ?? false,
+    error: toErrorRecord(document.error),
+    coldStart: document.coldStart ?? null,
+    durationMs: document.durationMs ?? null,
+    initDurationMs: document.initDurationMs ?? null,
+    memoryPeakBytes: document.memoryPeakBytes ?? null,
+    cpuTimeMs: document.cpuTimeMs ?? null,
+    queuedAt: document.queuedAt,
+    startedAt: document.startedAt ?? null,
+    finishedAt: document.finishedAt ?? null,
+    traceId: document.traceId ?? null,
+    logs: toLogRecords(document.logs),
+    logsTruncated: document.logsTruncated ?? false,
+  };
+}

@@ -1,0 +1,260 @@
+import { Injectable } from '@nestjs/common';
+import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import type {
+  InvocationErrorRecord,
+  InvocationEvent,
+  InvocationFilter,
+  InvocationRecord,
+  InvocationStatus,
+  InvocationTrigger,
+  LogLineRecord,
+  LogStream,
+} from '@/modules/invocations/invocation.record.js';
+import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import {
+  fromSqlDateOrNull,
+  type SqlValue,
+  SqliteDatabase,
+  toSqlBoolean,
+  toSqlDate,
+  toSqlDateOrNull,
+  toSqlIdList,
+} from './sqlite-database.js';
+
+interface InvocationRow {
+  id: string;
+  function_id: string;
+  function_name: string;
+  version_id: string;
+  version: string;
+  trigger: string;
+  caller_id: string | null;
+  status: string;
+  request: string;
+  request_truncated: number;
+  response: string | null;
+  response_truncated: number;
+  error: string | null;
+  cold_start: number | null;
+  duration_ms: number | null;
+  init_duration_ms: number | null;
+  memory_peak_bytes: number | null;
+  cpu_time_ms: number | null;
+  queued_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  trace_id: string | null;
+  logs: string;
+  logs_truncated: number;
+}
+
+/** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
+interface StoredLogLine {
+  seq: number;
+  timestamp: number;
+  stream: LogStream;
+  message: string;
+}
+
+const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
+  'id',
+  'function_id',
+  'function_name',
+  'version_id',
+  'version',
+  'trigger',
+  'caller_id',
+  'status',
+  'request',
+  'request_truncated',
+  'response',
+  'response_truncated',
+  'error',
+  'cold_start',
+  'duration_ms',
+  'init_duration_ms',
+  'memory_peak_bytes',
+  'cpu_time_ms',
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'trace_id',
+  'logs',
+  'logs_truncated',
+];
+
+const UPSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT(id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
+
+@Injectable()
+export class SqliteInvocationRepository extends InvocationRepository {
+  constructor(private readonly db: SqliteDatabase) {
+    super();
+  }
+
+  async saveAll(records: readonly InvocationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const upsert = this.db.statement(UPSERT_SQL);
+    // One transaction: one WAL commit for the whole batch.
+    this.db.transaction(() => {
+      for (const record of records) {
+        const row = toRow(record);
+        upsert.run(...COLUMNS.map((column) => row[column]));
+      }
+    });
+  }
+
+  async findById(id: string): Promise<InvocationRecord | null> {
+    const row = this.db.statement<InvocationRow>('SELECT * FROM invocations WHERE id = ?').get(id);
+    return row ? toRecord(row) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
+    if (ids.length === 0) return [];
+    return this.db
+      .statement<InvocationRow>('SELECT * FROM invocations WHERE id IN (SELECT value FROM json_each(?))')
+      .all(toSqlIdList(ids))
+      .map(toRecord);
+  }
+
+  async list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
+    const conditions: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.functionId !== undefined) {
+      conditions.push('function_id = ?');
+      params.push(filter.functionId);
+    }
+    if (filter.status !== undefined) {
+      conditions.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.callerId !== undefined) {
+      conditions.push('caller_id = ?');
+      params.push(filter.callerId);
+    }
+    if (filter.traceId !== undefined) {
+      conditions.push('trace_id = ?');
+      params.push(filter.traceId);
+    }
+    if (page.after !== undefined) {
+      conditions.push('id < ?');
+      params.push(page.after);
+    }
+    params.push(page.first + 1);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.db.statement<InvocationRow>(`SELECT * FROM invocations ${where} ORDER BY id DESC LIMIT ?`).all(...params);
+    return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
+  }
+
+  async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
+    if (functionIds.length === 0) return [];
+    // One indexed probe of (function_id, id DESC) per function instead of a GROUP BY over all its invocations.
+    return this.db
+      .statement<InvocationRow>(
+        `SELECT i.* FROM json_each(?) AS f
+           JOIN invocations AS i
+             ON i.id = (SELECT id FROM invocations WHERE function_id = f.value ORDER BY id DESC LIMIT 1)`,
+      )
+      .all(toSqlIdList(functionIds))
+      .map(toRecord);
+  }
+}
+
+function encodeResponse(value: unknown): string | null {
+  return value === null ? null : (JSON.stringify(value) ?? null);
+}
+
+function encodeError(value: InvocationErrorRecord | null): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+function encodeLogs(logs: LogLineRecord[]): string {
+  const stored: StoredLogLine[] = logs.map((line) => ({
+    seq: line.seq,
+    timestamp: line.timestamp.getTime(),
+    stream: line.stream,
+    message: line.message,
+  }));
+  return JSON.stringify(stored);
+}
+
+function decodeLogs(json: string): LogLineRecord[] {
+  return (JSON.parse(json) as StoredLogLine[]).map((line) => ({
+    seq: line.seq,
+    timestamp: new Date(line.timestamp),
+    stream: line.stream,
+    message: line.message,
+  }));
+}
+
+function decodeError(json: string | null): InvocationErrorRecord | null {
+  if (json === null) return null;
+  const stored = JSON.parse(json) as InvocationErrorRecord;
+  const error: InvocationErrorRecord = { type: stored.type, message: stored.message };
+  if (stored.stack !== undefined) error.stack = stored.stack;
+  return error;
+}
+
+function fromSqlBooleanOrNull(value: number | null): boolean | null {
+  return value === null ? null : value !== 0;
+}
+
+function toRow(record: InvocationRecord): InvocationRow {
+  return {
+    id: record.id,
+    function_id: record.functionId,
+    function_name: record.functionName,
+    version_id: record.versionId,
+    version: record.version,
+    trigger: record.trigger,
+    caller_id: record.callerId,
+    status: record.status,
+    request: JSON.stringify(record.request),
+    request_truncated: toSqlBoolean(record.requestTruncated),
+    response: encodeResponse(record.response),
+    response_truncated: toSqlBoolean(record.responseTruncated),
+    error: encodeError(record.error),
+    cold_start: record.coldStart === null ? null : toSqlBoolean(record.coldStart),
+    duration_ms: record.durationMs,
+    init_duration_ms: record.initDurationMs,
+    memory_peak_bytes: record.memoryPeakBytes,
+    cpu_time_ms: record.cpuTimeMs,
+    queued_at: toSqlDate(record.queuedAt),
+    started_at: toSqlDateOrNull(record.startedAt),
+    finished_at: toSqlDateOrNull(record.finishedAt),
+    trace_id: record.traceId,
+    logs: encodeLogs(record.logs),
+    logs_truncated: toSqlBoolean(record.logsTruncated),
+  };
+}
+
+function toRecord(row: InvocationRow): InvocationRecord {
+  return {
+    id: row.id,
+    functionId: row.function_id,
+    functionName: row.function_name,
+    versionId: row.version_id,
+    version: row.version,
+    trigger: row.trigger as InvocationTrigger,
+    callerId: row.caller_id,
+    status: row.status as InvocationStatus,
+    request: JSON.parse(row.request) as InvocationEvent,
+    requestTruncated: row.request_truncated !== 0,
+    response: row.response === null ? null : (JSON.parse(row.response) as unknown),
+    responseTruncated: row.response_truncated !== 0,
+    error: decodeError(row.error),
+    coldStart: fromSqlBooleanOrNull(row.cold_start),
+    durationMs: row.duration_ms,
+    initDurationMs: row.init_duration_ms,
+    memoryPeakBytes: row.memory_peak_bytes,
+    cpuTimeMs: row.cpu_time_ms,
+    queuedAt: new Date(row.queued_at),
+    startedAt: fromSqlDateOrNull(row.started_at),
+    finishedAt: fromSqlDateOrNull(row.finished_at),
+    traceId: row.trace_id,
+    logs: decodeLogs(row.logs),
+    logsTruncated: row.logs_truncated !== 0,
+  };
+}

@@ -1,0 +1,132 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit, type Provider, type Type } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import type { AppConfig } from '@/kernel/config/app-config.js';
+import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
+import { timedPort } from '@/adapters/observability/metrics/timed-port.js';
+import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
+import { FunctionRepository } from '@/modules/functions/function.repository.js';
+import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
+import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
+import { SqliteDatabase } from './sqlite/sqlite-database.js';
+import { SqliteFunctionRepository } from './sqlite/sqlite-function.repository.js';
+import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
+import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
+import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
+import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
+import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
+import { FUNCTION_VERSION_MODEL, FunctionVersionSchema } from './mongo/function-version.mongo-schema.js';
+import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.mongo-schema.js';
+import { MongoApiKeyRepository } from './mongo/mongo-api-key.repository.js';
+import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
+import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
+import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.js';
+import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
+
+/** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
+const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
+
+const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository];
+
+/**
+ * The adapter class as its own provider, and the port token as a timed view of it
+ * (`fngraph_storage_operation_duration_seconds`; untimed where no metrics exist, as in
+ * the contract tests).
+ */
+function port(token: abstract new (...args: never[]) => unknown, adapter: Type, name: string): Provider[] {
+  return [
+    adapter,
+    {
+      provide: token,
+      useFactory: (instance: object, metrics: PlatformMetrics | undefined) => timedPort(instance, name, metrics?.storageDuration ?? null),
+      inject: [adapter, { token: PlatformMetrics, optional: true }],
+    },
+  ];
+}
+
+/**
+ * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
+ * SQLite file in the data directory. Global, so feature modules inject the ports
+ * without importing this module.
+ */
+@Global()
+@Module({})
+export class StorageModule implements OnModuleInit {
+  private readonly logger = new Logger(StorageModule.name);
+
+  constructor(@Inject(STORAGE_DESCRIPTION) private readonly description: string) {}
+
+  static forConfig(config: AppConfig): DynamicModule {
+    return config.mongodbUri ? mongo(config.mongodbUri) : embedded(config.dataDir);
+  }
+
+  onModuleInit(): void {
+    this.logger.log(`Storage: ${this.description}`);
+  }
+}
+
+function mongo(uri: string): DynamicModule {
+  return {
+    module: StorageModule,
+    global: true,
+    imports: [
+      MongooseModule.forRoot(uri, {
+        // Indexes are built by the repositories' onModuleInit, which start-up awaits;
+        // autoIndex would build them in the background and report failures nowhere.
+        autoIndex: false,
+        autoCreate: false,
+        // Fail a start-up against an unreachable server in well under a minute
+        // (the defaults wait 30 s per attempt, nine times).
+        serverSelectionTimeoutMS: 10_000,
+        retryAttempts: 3,
+        retryDelay: 2_000,
+      }),
+      MongooseModule.forFeature([
+        { name: FUNCTION_MODEL, schema: FunctionSchema },
+        { name: FUNCTION_VERSION_MODEL, schema: FunctionVersionSchema },
+        { name: INVOCATION_MODEL, schema: InvocationSchema },
+        { name: API_KEY_MODEL, schema: ApiKeySchema },
+        { name: AUDIT_MODEL, schema: AuditSchema },
+      ]),
+    ],
+    providers: [
+      { provide: STORAGE_DESCRIPTION, useValue: `MongoDB at ${redactMongoUri(uri)}` },
+      ...port(FunctionRepository, MongoFunctionRepository, 'functions'),
+      ...port(VersionRepository, MongoVersionRepository, 'versions'),
+      ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
+      ...port(ApiKeyRepository, MongoApiKeyRepository, 'apiKeys'),
+      ...port(AuditRepository, MongoAuditRepository, 'audit'),
+    ],
+    exports: PORTS,
+  };
+}
+
+function embedded(dataDir: string): DynamicModule {
+  const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir) };
+  return {
+    module: StorageModule,
+    global: true,
+    providers: [
+      database,
+      {
+        provide: STORAGE_DESCRIPTION,
+        useFactory: (db: SqliteDatabase) => `embedded SQLite at ${db.path}`,
+        inject: [SqliteDatabase],
+      },
+      ...port(FunctionRepository, SqliteFunctionRepository, 'functions'),
+      ...port(VersionRepository, SqliteVersionRepository, 'versions'),
+      ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
+      ...port(ApiKeyRepository, SqliteApiKeyRepository, 'apiKeys'),
+      ...port(AuditRepository, SqliteAuditRepository, 'audit'),
+    ],
+    exports: PORTS,
+  };
+}
+
+/** Host(s) and database of a connection string, without user or password. */
+function redactMongoUri(uri: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/)(?:[^@/]*@)?([^/?]*)(\/[^?]*)?/.exec(uri);
+  return match ? `${match[1]}${match[2]}${match[3] ?? ''}` : 'mongodb://(unparsable URI)';
+}

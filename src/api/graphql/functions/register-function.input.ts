@@ -1,0 +1,88 @@
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { EnvironmentVariablesScalar, StringMapScalar } from '@/api/graphql/scalars/json.scalar.js';
+import { LanguageEnum } from './language.enum.js';
+
+// These inputs mirror the spec's JSON document so that a document can be sent as
+// GraphQL variables unchanged. Patterns, ranges and sizes are checked by the one
+// document schema (`function-document.schema.ts`) shared with the REST endpoint.
+
+@InputType()
+export class FunctionPermissionsInput {
+  @Field({ nullable: true })
+  public?: boolean;
+
+  @Field(() => [String], { nullable: true })
+  allowedUsers?: string[];
+
+  @Field(() => [String], { nullable: true })
+  executionRoles?: string[];
+}
+
+@InputType()
+export class FunctionMetadataInput {
+  @Field({ nullable: true, description: 'Ignored (set by the server); accepted for exported documents.' })
+  createdAt?: string;
+
+  @Field({ nullable: true, description: 'Ignored (set by the server); accepted for exported documents.' })
+  updatedAt?: string;
+
+  @Field({ nullable: true })
+  author?: string;
+
+  @Field(() => [String], { nullable: true })
+  tags?: string[];
+
+  @Field(() => StringMapScalar, { nullable: true, description: 'npm or pip package → version spec.' })
+  dependencies?: Record<string, string>;
+
+  @Field(() => FunctionPermissionsInput, { nullable: true })
+  permissions?: FunctionPermissionsInput;
+}
+
+@InputType()
+export class ExecutionConfigInput {
+  @Field(() => Int, { nullable: true, description: 'Seconds.' })
+  timeout?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Megabytes.' })
+  memoryLimit?: number;
+
+  @Field(() => EnvironmentVariablesScalar, { nullable: true })
+  environmentVariables?: Record<string, unknown>;
+
+  @Field(() => Int, { nullable: true, description: 'Sandboxes kept warm on each server node (default 0).' })
+  minInstances?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION).' })
+  maxInstances?: number;
+}
+
+@InputType()
+export class RegisterFunctionInput {
+  @Field({ nullable: true, description: 'Ignored (ids are assigned by the server); accepted for exported documents.' })
+  id?: string;
+
+  @Field()
+  name: string;
+
+  @Field({ nullable: true })
+  description?: string;
+
+  @Field(() => LanguageEnum)
+  language: LanguageEnum;
+
+  @Field({ nullable: true, description: 'e.g. nodejs, nodejs20, python3.11; defaults from the language.' })
+  runtime?: string;
+
+  @Field({ description: 'Source code, base64-encoded.' })
+  code: string;
+
+  @Field({ nullable: true, description: 'Semantic version; the latest patch + 1 when omitted.' })
+  version?: string;
+
+  @Field(() => FunctionMetadataInput, { nullable: true })
+  metadata?: FunctionMetadataInput;
+
+  @Field(() => ExecutionConfigInput, { nullable: true })
+  executionConfig?: ExecutionConfigInput;
+}

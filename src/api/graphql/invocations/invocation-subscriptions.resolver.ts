@@ -1,0 +1,104 @@
+import { Args, Context, ID, Int, Resolver, Subscription } from '@nestjs/graphql';
+import { NotFoundError, ValidationError } from '@/kernel/errors/domain-error.js';
+import { mapStream } from '@/kernel/streams/async-streams.js';
+import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
+import type { Principal } from '@/kernel/identity/principal.js';
+import { guardedStream } from '@/kernel/streams/guarded-stream.js';
+import { InvocationFeedService } from '@/modules/invocations/invocation-feed.service.js';
+import { InvocationLogsService, type StreamedLogLine } from '@/modules/invocations/invocation-logs.service.js';
+import { toInvocationModel, toLogLineModel } from './invocation.mapper.js';
+import type { InvocationRecord } from '@/modules/invocations/invocation.record.js';
+import { InvocationsService } from '@/modules/invocations/invocations.service.js';
+import { FunctionMetricsService } from '@/modules/live-metrics/function-metrics.service.js';
+import { FunctionMetricsModel } from '@/api/graphql/live-metrics/function-metrics.model.js';
+import { InvocationModel } from './invocation.model.js';
+import { LogLineModel } from './log-line.model.js';
+
+const passThrough = <T>(value: T) => value;
+
+/**
+ * Live views of invocations. Access is checked before the stream starts (so an unknown
+ * or unreadable id is an error result answering NOT_FOUND) and again before every event,
+ * since permissions can change while a subscription lives.
+ */
+@Resolver()
+export class InvocationSubscriptionsResolver {
+  constructor(
+    private readonly invocations: InvocationsService,
+    private readonly logs: InvocationLogsService,
+    private readonly feed: InvocationFeedService,
+    private readonly metrics: FunctionMetricsService,
+  ) {}
+
+  @Subscription(() => LogLineModel, {
+    description: 'Lines of one invocation: those already printed (after `fromSeq`), then live ones until it ends.',
+    resolve: passThrough,
+  })
+  async invocationLogs(
+    @Context() ctx: GraphQLContext,
+    @Args('invocationId', { type: () => ID }) invocationId: string,
+    @Args('fromSeq', { type: () => Int, nullable: true, defaultValue: 0 }) fromSeq: number,
+  ): Promise<AsyncIterable<LogLineModel>> {
+    const lines = await this.readableInvocation(ctx.actor.principal, invocationId, (invocation) => this.logs.stream(invocation.id, fromSeq));
+    return mapLines(lines);
+  }
+
+  @Subscription(() => LogLineModel, { description: 'Lines of every invocation of a function, from now on.', resolve: passThrough })
+  async functionLogs(@Context() ctx: GraphQLContext, @Args('functionId', { type: () => ID }) functionId: string): Promise<AsyncIterable<LogLineModel>> {
+    return mapLines(await this.functionActivity(ctx.actor.principal, functionId, () => this.logs.functionStream(functionId)));
+  }
+
+  @Subscription(() => InvocationModel, {
+    description: 'Status transitions: of one invocation (its current state first, until it ends), or of every invocation of a function.',
+    resolve: passThrough,
+  })
+  async invocationUpdated(
+    @Context() ctx: GraphQLContext,
+    @Args('invocationId', { type: () => ID, nullable: true }) invocationId: string | null,
+    @Args('functionId', { type: () => ID, nullable: true }) functionId: string | null,
+  ): Promise<AsyncIterable<InvocationModel>> {
+    if ((invocationId == null) === (functionId == null)) {
+      throw new ValidationError('Give exactly one of invocationId and functionId', [{ field: 'invocationId', message: 'or functionId' }]);
+    }
+    const principal = ctx.actor.principal;
+    const records =
+      invocationId != null
+        ? await this.readableInvocation(principal, invocationId, (invocation) => this.feed.ofInvocation(invocation.id))
+        : await this.functionActivity(principal, functionId as string, () => this.feed.ofFunction(functionId as string));
+    return mapInvocations(records);
+  }
+
+  @Subscription(() => FunctionMetricsModel, {
+    description: 'Rolling-window metrics of a function across all nodes, every `intervalSeconds`.',
+    resolve: passThrough,
+  })
+  async functionMetrics(
+    @Context() ctx: GraphQLContext,
+    @Args('functionId', { type: () => ID }) functionId: string,
+    @Args('windowSeconds', { type: () => Int, nullable: true, defaultValue: 60 }) windowSeconds: number,
+    @Args('intervalSeconds', { type: () => Int, nullable: true, defaultValue: 1 }) intervalSeconds: number,
+  ): Promise<AsyncIterable<FunctionMetricsModel>> {
+    if (windowSeconds < 1 || windowSeconds > 3600) throw new ValidationError('windowSeconds must be 1 to 3600', [{ field: 'windowSeconds', message: '1 to 3600' }]);
+    if (intervalSeconds < 1 || intervalSeconds > 60) throw new ValidationError('intervalSeconds must be 1 to 60', [{ field: 'intervalSeconds', message: '1 to 60' }]);
+    return this.functionActivity(ctx.actor.principal, functionId, () => this.metrics.stream(functionId, windowSeconds, intervalSeconds * 1000));
+  }
+
+  /** A stream about one invocation the principal may read, re-checked per item. */
+  private async readableInvocation<T>(principal: Principal, invocationId: string, open: (invocation: InvocationRecord) => AsyncIterable<T>): Promise<AsyncIterable<T>> {
+    const invocation = await this.invocations.getReadable(principal, invocationId);
+    return guardedStream(open(invocation), () => this.invocations.canRead(principal, invocation), () => new NotFoundError('Invocation', invocationId));
+  }
+
+  /** A stream about all the activity of a function, for those who may read it, re-checked per item. */
+  private async functionActivity<T>(principal: Principal, functionId: string, open: () => AsyncIterable<T>): Promise<AsyncIterable<T>> {
+    await this.invocations.assertCanReadFunctionActivity(principal, functionId);
+    return guardedStream(open(), () => this.invocations.canReadFunctionActivity(principal, functionId), () => new NotFoundError('Function', functionId));
+  }
+}
+
+// Not mapping generators: those would hold back a client's `complete` until the next event.
+const mapLines = (lines: AsyncIterable<StreamedLogLine>): AsyncGenerator<LogLineModel> =>
+  mapStream(lines, (line) => toLogLineModel(line.invocationId, line, line.droppedBefore));
+
+const mapInvocations = (records: AsyncIterable<InvocationRecord>): AsyncGenerator<InvocationModel> =>
+  mapStream(records, (record) => toInvocationModel(record, false));

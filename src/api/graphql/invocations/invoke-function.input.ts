@@ -1,0 +1,44 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { JSONScalar, StringMapScalar } from '@/api/graphql/scalars/json.scalar.js';
+
+@InputType({ description: 'An HTTP-shaped event, for functions that look at method, path or headers.' })
+export class InvocationEventInput {
+  @Field({ nullable: true, defaultValue: 'POST' })
+  method?: string;
+
+  @Field({ nullable: true, defaultValue: '/' })
+  path?: string;
+
+  @Field(() => StringMapScalar, { nullable: true })
+  headers?: Record<string, string>;
+
+  @Field(() => StringMapScalar, { nullable: true })
+  query?: Record<string, string>;
+
+  @Field(() => String, { nullable: true })
+  body?: string;
+
+  @Field({ nullable: true, defaultValue: false })
+  isBase64Encoded?: boolean;
+}
+
+@InputType()
+export class InvokeFunctionInput {
+  @Field(() => ID, { nullable: true, description: 'The function, by id (or give `name`).' })
+  functionId?: string;
+
+  @Field({ nullable: true, description: 'The function, by name (or give `functionId`).' })
+  name?: string;
+
+  @Field({ nullable: true, description: 'A pinned version; the latest when omitted.' })
+  version?: string;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'Sent as a JSON body (POST /). Exclusive with `event`.' })
+  payload?: unknown;
+
+  @Field(() => InvocationEventInput, { nullable: true })
+  event?: InvocationEventInput;
+
+  @Field({ nullable: true, defaultValue: false, description: 'Return the QUEUED invocation at once; follow it by subscription.' })
+  async?: boolean;
+}

@@ -1,0 +1,36 @@
+import type { LanguageEnum } from '@/api/graphql/functions/language.enum.js';
+import type { BuildStatusEnum } from './build-status.enum.js';
+import type { ExecutionConfigModel } from './execution-config.model.js';
+import type { FunctionVersionModel } from './function-version.model.js';
+import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+
+export function toFunctionVersionModel(record: FunctionVersionRecord): FunctionVersionModel {
+  return {
+    id: record.id,
+    functionId: record.functionId,
+    version: record.version,
+    sequence: record.sequence,
+    language: record.language as LanguageEnum,
+    runtime: record.runtime,
+    codeHash: record.codeHash,
+    codeSizeBytes: record.codeSizeBytes,
+    dependencies: record.dependencies,
+    executionConfig: toExecutionConfigModel(record),
+    buildStatus: record.buildStatus as BuildStatusEnum,
+    buildLog: record.buildLog,
+    author: record.author,
+    createdAt: record.createdAt,
+  };
+}
+
+export function toExecutionConfigModel(record: FunctionVersionRecord): ExecutionConfigModel {
+  return {
+    timeout: record.timeoutSeconds,
+    memoryLimit: record.memoryLimitMb,
+    minInstances: record.minInstances,
+    maxInstances: record.maxInstances,
+    environmentVariableNames: record.environmentVariableNames,
+    versionId: record.id,
+    functionId: record.functionId,
+  };
+}

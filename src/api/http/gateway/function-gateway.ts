@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
+import { ValidationError } from '@/kernel/errors/domain-error.js';
+import { presentError } from '@/kernel/errors/error-presenter.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { type RequestContext, runInRequestContext } from '@/kernel/telemetry/request-context.js';
+import { beginRequest, type PrincipalLookup } from '@/api/http/request-logging.js';
+import { AuthenticationService } from '@/modules/auth/authentication.service.js';
+import { requestOrigin, setRequestActor } from '@/api/http/auth/request-actor.js';
+import { ANONYMOUS, type Principal } from '@/kernel/identity/principal.js';
+import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
+import { InvocationsService } from '@/modules/invocations/invocations.service.js';
+import { parseFunctionRoute } from './function-route.js';
+import { toInvocationEvent } from './http-event.js';
+import { writeErrorResponse, writeInvocationResponse } from './http-response.js';
+import { readBody } from './request-body.js';
+
+export interface GatewayLogging {
+  logger: PinoLogger;
+  logRequests: boolean;
+  principalOf: PrincipalLookup;
+}
+
+/**
+ * The HTTP endpoints every function gets, for every method: `/execute/<id>[/<path>]` and
+ * `/fn/<name>[@<version>][/<path>]`. They are the platform's hot path, so they are served
+ * here from the raw request, ahead of the framework's middleware and router (which cost
+ * more than running the function): the same steps the management API takes — request id
+ * and log line, credentials (refused when invalid), rate limits, body size limit — done
+ * once each, then the invocation, then one write of the response.
+ */
+@Injectable()
+export class FunctionGateway {
+  private readonly logger = new Logger(FunctionGateway.name);
+
+  constructor(
+    private readonly invocations: InvocationsService,
+    private readonly authentication: AuthenticationService,
+    private readonly limits: RateLimitsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, logging: GatewayLogging): Promise<void> {
+    const context = beginRequest(req, res, logging.logger, logging.logRequests, logging.principalOf);
+    // As `requestScope` does for the rest: every line written meanwhile carries the request's context.
+    if (this.config.observability.logRequestContext) await runInRequestContext(context, () => this.serve(req, res, context));
+    else await this.serve(req, res, context);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> {
+    try {
+      const route = parseFunctionRoute(req.url ?? '/');
+      if (!route) throw new ValidationError('Expected /fn/<name>[@<version>][/<path>] or /execute/<id>[/<path>]');
+      const principal = await this.callerOf(req);
+      const origin = requestOrigin(req);
+      setRequestActor(req, { principal, origin });
+      await this.limits.consumeRequest(principal, origin);
+      const body = await readBody(req, this.config.limits.maxBodyBytes);
+      const invocation = await this.invocations.invoke({
+        ref: route.ref,
+        version: route.version,
+        trigger: 'HTTP',
+        event: toInvocationEvent(req, route, body),
+        principal,
+        origin: context,
+      });
+      writeInvocationResponse(res, invocation);
+    } catch (error) {
+      this.refuse(req, res, error);
+    }
+  }
+
+  /** The caller, from the platform credentials it sent (removed: a function never sees them). */
+  private async callerOf(req: IncomingMessage): Promise<Principal> {
+    const { authorization, 'x-api-key': apiKey } = req.headers;
+    // Public functions are mostly called without credentials: nothing to verify then.
+    if (authorization === undefined && apiKey === undefined) return ANONYMOUS;
+    const { principal, consumed } = await this.authentication.authenticate({ authorization, apiKey }, 'function');
+    if (consumed.authorization) delete req.headers.authorization;
+    if (consumed.apiKey) delete req.headers['x-api-key'];
+    return principal;
+  }
+
+  private refuse(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    const presented = presentError(error);
+    if (presented.unexpected) this.logger.error((error as Error)?.stack ?? String(error));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // A body left unread (refused before reading, or too large) must not be taken for the next request.
+    if (!req.complete) res.setHeader('connection', 'close');
+    writeErrorResponse(res, presented);
+  }
+}

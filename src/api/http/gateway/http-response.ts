@@ -1,0 +1,97 @@
+import type { ServerResponse } from 'node:http';
+import type { PresentedError } from '@/kernel/errors/error-presenter.js';
+import type { InvocationRecord, InvocationStatus } from '@/modules/invocations/invocation.record.js';
+import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
+
+export const INVOCATION_ID_HEADER = 'x-fngraph-invocation-id';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const FAILURE_STATUS: Partial<Record<InvocationStatus, number>> = {
+  FAILED: 502,
+  OOM_KILLED: 502,
+  TIMED_OUT: 504,
+  REJECTED: 429,
+};
+
+interface HttpResult {
+  statusCode: number;
+  headers?: Record<string, unknown>;
+  body?: unknown;
+  isBase64Encoded?: boolean;
+}
+
+function isHttpResult(value: unknown): value is HttpResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Number.isInteger((value as HttpResult).statusCode) &&
+    (value as HttpResult).statusCode >= 100 &&
+    (value as HttpResult).statusCode <= 599
+  );
+}
+
+/**
+ * Writes an invocation's outcome as the HTTP response, in one `writeHead` + `end`: a
+ * `{statusCode, headers, body}` result as such, any other result as JSON with 200, a
+ * failure as a JSON error.
+ */
+export function writeInvocationResponse(res: ServerResponse, invocation: InvocationRecord): void {
+  res.setHeader(INVOCATION_ID_HEADER, invocation.id);
+  const failure = FAILURE_STATUS[invocation.status];
+  if (failure !== undefined) {
+    const error = { code: `FUNCTION_${invocation.status}`, type: invocation.error?.type ?? 'Error', message: invocation.error?.message ?? 'The function failed' };
+    sendJson(res, failure, { error, invocationId: invocation.id });
+    return;
+  }
+  const value = invocation.response;
+  if (!isHttpResult(value)) {
+    sendJson(res, 200, value ?? null);
+    return;
+  }
+  const invalid = setFunctionHeaders(res, value.headers ?? {});
+  if (invalid) {
+    for (const name of res.getHeaderNames()) if (name !== INVOCATION_ID_HEADER && name !== 'x-request-id') res.removeHeader(name);
+    sendJson(res, 502, { error: { code: 'FUNCTION_BAD_RESPONSE', message: invalid }, invocationId: invocation.id });
+    return;
+  }
+  const body = value.body;
+  if (body === undefined || body === null) {
+    res.writeHead(value.statusCode).end();
+  } else if (typeof body === 'string') {
+    const bytes = value.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body);
+    // Never let a function's text default to HTML on the platform's origin.
+    if (!res.hasHeader('content-type')) res.setHeader('content-type', value.isBase64Encoded ? 'application/octet-stream' : 'text/plain; charset=utf-8');
+    res.writeHead(value.statusCode, { 'content-length': bytes.length }).end(bytes);
+  } else {
+    sendJson(res, value.statusCode, body);
+  }
+}
+
+/** A platform error (auth, limits, unknown function, bad request) as the REST error shape. */
+export function writeErrorResponse(res: ServerResponse, error: PresentedError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+  if (error.status === 401) res.setHeader('www-authenticate', 'Bearer realm="fngraph"');
+  const details = error.details.length > 0 ? { details: error.details } : {};
+  sendJson(res, error.status, { error: { code: error.code, message: error.message, ...details } });
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const bytes = Buffer.from(JSON.stringify(value) ?? 'null');
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', JSON_TYPE);
+  res.writeHead(status, { 'content-length': bytes.length }).end(bytes);
+}
+
+/** Returns a description of the first invalid header, or null. */
+function setFunctionHeaders(res: ServerResponse, headers: Record<string, unknown>): string | null {
+  for (const [name, value] of Object.entries(headers)) {
+    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) continue;
+    const text = Array.isArray(value) ? value.map(String) : String(value);
+    try {
+      res.setHeader(name, text);
+    } catch {
+      return `The function returned an invalid header ${JSON.stringify(name)}`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,377 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { configSchema, type RawConfig } from './config.validation.js';
+
+export type ExecutorKind = RawConfig['FNGRAPH_EXECUTOR'];
+
+export interface LimitsConfig {
+  maxCodeBytes: number;
+  maxBodyBytes: number;
+  maxTimeoutSeconds: number;
+  defaultTimeoutSeconds: number;
+  minMemoryMb: number;
+  maxMemoryMb: number;
+  defaultMemoryMb: number;
+  maxInstancesPerFunction: number;
+  maxQueuedPerFunction: number;
+  queueTimeoutMs: number;
+  sandboxIdleSeconds: number;
+  maxLogLines: number;
+  maxLogLineBytes: number;
+  maxResponseBytes: number;
+}
+
+export interface DependencyBuildConfig {
+  /** Python on the host, for syntax checks at registration and `-m pip` installs. */
+  pythonBinary: string;
+  npmBinary: string;
+  timeoutMs: number;
+  /** Dependency sets installed at the same time, at most. */
+  concurrency: number;
+  /**
+   * The only variables package managers see: what they need to reach their registries
+   * (HOME, PATH, npm and pip settings, proxies, CA bundles). Never the platform's secrets.
+   */
+  environment: Record<string, string>;
+}
+
+export interface JwtConfig {
+  /** HS256 shared secret. */
+  secret: string | undefined;
+  /** PEM (SPKI) public key for RS256/ES256. */
+  publicKey: string | undefined;
+  jwksUrl: string | undefined;
+  jwksFile: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  rolesClaim: string;
+  clockToleranceSeconds: number;
+}
+
+export interface AuthConfig {
+  bootstrapAdminKey: string | undefined;
+  apiKeyCacheSeconds: number;
+  jwt: JwtConfig;
+  /** Express `trust proxy` value; undefined = trust no proxy (client address = socket address). */
+  trustProxy: string | undefined;
+}
+
+export interface RateLimitConfig {
+  windowSeconds: number;
+  /** Per API key / JWT subject per window; 0 = unlimited. */
+  requestsPerPrincipal: number;
+  /** Per client address per window for requests without credentials; 0 = unlimited. */
+  anonymousRequests: number;
+  /** Invocations per function per window; 0 = unlimited. */
+  invocationsPerFunction: number;
+  /** Invocations per day of all functions of one owner; 0 = unlimited. */
+  dailyInvocationsPerOwner: number;
+  keyPrefix: string;
+}
+
+export interface GraphQLLimitsConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+  maxDirectives: number;
+}
+
+/** How sandboxes are contained, for both executors (see README, "Sandboxes"). */
+export interface SandboxConfig {
+  /** bubblewrap executable: a path, or a name looked up in the usual binary directories. */
+  bwrapBinary: string;
+  /** Refuse to start the process executor without working bubblewrap. */
+  requireIsolation: boolean;
+  /** How the process executor enforces memory/CPU/pids limits. */
+  limits: 'auto' | 'cgroup' | 'rlimit';
+  /** Host user and group sandboxes run as (process executor when started as root; Docker always). */
+  uid: number;
+  gid: number;
+  /** CPU share of one sandbox, in CPUs. */
+  cpus: number;
+  /** Processes plus threads one sandbox may have. */
+  pidsLimit: number;
+  /** Generic sandboxes kept started per runtime and memory size, to specialise on a first call. */
+  prewarm: Array<{ runtime: string; memoryLimitMb: number; count: number }>;
+  /** Size of the sandbox's writable /tmp. */
+  tmpMb: number;
+}
+
+export type LogLevel = NonNullable<RawConfig['FNGRAPH_LOG_LEVEL']>;
+
+export interface ObservabilityConfig {
+  logLevel: LogLevel;
+  /** Human-readable log lines (needs the `pino-pretty` dev dependency); JSON otherwise. */
+  logPretty: boolean;
+  /** One line per finished HTTP request (health checks and scrapes excepted). */
+  logHttpRequests: boolean;
+  /**
+   * Every line written while serving a request carries its context (request id, function,
+   * ...), through AsyncLocalStorage: on Node 20 that makes every promise ~3x costlier.
+   * Always on with tracing, whose context propagation pays that cost already.
+   */
+  logRequestContext: boolean;
+  /** Serve Prometheus metrics at `GET /metrics` (on the API port, to admins only). */
+  metrics: boolean;
+  /**
+   * Also serve them, without credentials, on this port of `HOST` (0: any free port), for
+   * Prometheus on an internal network; undefined: no such listener.
+   */
+  metricsPort: number | undefined;
+  /** Distinct function names with their own metric labels; the rest share `other`. */
+  metricsMaxFunctions: number;
+  /** Most recently used versions per function with their own `version` label. */
+  metricsMaxVersions: number;
+  /** Distinct GraphQL operation names with their own metric labels; the rest share `other`. */
+  metricsMaxOperations: number;
+  /** OTLP/HTTP base URL (`…/v1/traces` is appended); tracing is off without one. */
+  otlpEndpoint: string | undefined;
+  serviceName: string;
+  /** Fraction of new traces recorded (a caller's sampling decision is kept). */
+  traceSampleRatio: number;
+  /** Recent unexpected errors kept in memory per node for `platformErrors`. */
+  platformErrorsKept: number;
+}
+
+export class ConfigError extends Error {}
+
+/** The validated, typed configuration. Injected wherever a setting is needed. */
+export class AppConfig {
+  readonly env: RawConfig['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string | undefined;
+  readonly dataDir: string;
+  readonly mongodbUri: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly masterKey: Buffer | undefined;
+  /** Older master keys, for reading data not yet rewrapped under `masterKey`. */
+  readonly previousMasterKeys: Buffer[];
+  readonly auth: AuthConfig;
+  readonly rateLimits: RateLimitConfig;
+  readonly graphqlLimits: GraphQLLimitsConfig;
+  readonly executor: ExecutorKind;
+  readonly sandboxNodeBinary: string;
+  readonly sandboxPythonBinary: string;
+  readonly sandbox: SandboxConfig;
+  readonly dockerHost: string;
+  readonly graphiql: boolean;
+  /** How long running invocations may finish when the server stops. */
+  readonly shutdownGraceSeconds: number;
+  readonly limits: LimitsConfig;
+  readonly dependencyBuild: DependencyBuildConfig;
+  readonly observability: ObservabilityConfig;
+
+  /** `env` is the whole environment, for the variables handed on to package managers. */
+  constructor(raw: RawConfig, env: Record<string, string | undefined> = {}) {
+    this.env = raw.NODE_ENV;
+    this.host = raw.HOST;
+    this.port = raw.PORT;
+    this.publicUrl = raw.FNGRAPH_PUBLIC_URL;
+    this.dataDir = resolve(raw.FNGRAPH_DATA_DIR);
+    this.mongodbUri = raw.MONGODB_URI;
+    this.redisUrl = raw.REDIS_URL;
+    this.masterKey = raw.FNGRAPH_MASTER_KEY ? Buffer.from(raw.FNGRAPH_MASTER_KEY.trim(), 'base64') : undefined;
+    this.previousMasterKeys = (raw.FNGRAPH_PREVIOUS_MASTER_KEYS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== '')
+      .map((key) => Buffer.from(key, 'base64'));
+    this.auth = {
+      bootstrapAdminKey: raw.FNGRAPH_BOOTSTRAP_ADMIN_KEY,
+      apiKeyCacheSeconds: raw.FNGRAPH_API_KEY_CACHE_SECONDS,
+      jwt: {
+        secret: raw.FNGRAPH_JWT_SECRET,
+        publicKey: raw.FNGRAPH_JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+        jwksUrl: raw.FNGRAPH_JWT_JWKS_URL,
+        jwksFile: raw.FNGRAPH_JWT_JWKS_FILE ? resolve(raw.FNGRAPH_JWT_JWKS_FILE) : undefined,
+        issuer: raw.FNGRAPH_JWT_ISSUER,
+        audience: raw.FNGRAPH_JWT_AUDIENCE,
+        rolesClaim: raw.FNGRAPH_JWT_ROLES_CLAIM,
+        clockToleranceSeconds: raw.FNGRAPH_JWT_CLOCK_TOLERANCE_SECONDS,
+      },
+      trustProxy: raw.FNGRAPH_TRUST_PROXY,
+    };
+    this.rateLimits = {
+      windowSeconds: raw.FNGRAPH_RATE_LIMIT_WINDOW_SECONDS,
+      requestsPerPrincipal: raw.FNGRAPH_RATE_LIMIT_REQUESTS,
+      anonymousRequests: raw.FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS,
+      invocationsPerFunction: raw.FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS,
+      dailyInvocationsPerOwner: raw.FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER,
+      keyPrefix: raw.FNGRAPH_RATE_LIMIT_KEY_PREFIX,
+    };
+    this.graphqlLimits = {
+      maxDepth: raw.FNGRAPH_GRAPHQL_MAX_DEPTH,
+      maxAliases: raw.FNGRAPH_GRAPHQL_MAX_ALIASES,
+      maxCost: raw.FNGRAPH_GRAPHQL_MAX_COST,
+      maxTokens: raw.FNGRAPH_GRAPHQL_MAX_TOKENS,
+      maxDirectives: raw.FNGRAPH_GRAPHQL_MAX_DIRECTIVES,
+    };
+    this.executor = raw.FNGRAPH_EXECUTOR;
+    this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
+    this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
+    this.sandbox = {
+      bwrapBinary: raw.FNGRAPH_SANDBOX_BWRAP_BINARY,
+      requireIsolation: raw.FNGRAPH_REQUIRE_ISOLATION,
+      limits: raw.FNGRAPH_SANDBOX_LIMITS,
+      uid: raw.FNGRAPH_SANDBOX_UID,
+      gid: raw.FNGRAPH_SANDBOX_GID,
+      cpus: raw.FNGRAPH_SANDBOX_CPUS,
+      pidsLimit: raw.FNGRAPH_SANDBOX_PIDS_LIMIT,
+      tmpMb: raw.FNGRAPH_SANDBOX_TMP_MB,
+      prewarm: parsePrewarm(raw.FNGRAPH_PREWARM_SANDBOXES),
+    };
+    this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
+    this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
+    this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
+    this.limits = {
+      maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,
+      maxBodyBytes: raw.FNGRAPH_MAX_BODY_BYTES,
+      maxTimeoutSeconds: raw.FNGRAPH_MAX_TIMEOUT_SECONDS,
+      defaultTimeoutSeconds: raw.FNGRAPH_DEFAULT_TIMEOUT_SECONDS,
+      minMemoryMb: raw.FNGRAPH_MIN_MEMORY_MB,
+      maxMemoryMb: raw.FNGRAPH_MAX_MEMORY_MB,
+      defaultMemoryMb: raw.FNGRAPH_DEFAULT_MEMORY_MB,
+      maxInstancesPerFunction: raw.FNGRAPH_MAX_INSTANCES_PER_FUNCTION,
+      maxQueuedPerFunction: raw.FNGRAPH_MAX_QUEUED_PER_FUNCTION,
+      queueTimeoutMs: raw.FNGRAPH_QUEUE_TIMEOUT_MS,
+      sandboxIdleSeconds: raw.FNGRAPH_SANDBOX_IDLE_SECONDS,
+      maxLogLines: raw.FNGRAPH_MAX_LOG_LINES,
+      maxLogLineBytes: raw.FNGRAPH_MAX_LOG_LINE_BYTES,
+      maxResponseBytes: raw.FNGRAPH_MAX_RESPONSE_BYTES,
+    };
+    this.dependencyBuild = {
+      pythonBinary: raw.FNGRAPH_BUILD_PYTHON_BINARY,
+      npmBinary: raw.FNGRAPH_NPM_BINARY,
+      timeoutMs: raw.FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS * 1000,
+      concurrency: raw.FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY,
+      environment: packageManagerEnvironment(env),
+    };
+    this.observability = {
+      logLevel: raw.FNGRAPH_LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
+      logPretty: raw.FNGRAPH_LOG_PRETTY,
+      logHttpRequests: raw.FNGRAPH_LOG_HTTP_REQUESTS,
+      logRequestContext: raw.FNGRAPH_LOG_REQUEST_CONTEXT || (raw.FNGRAPH_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined,
+      metrics: raw.FNGRAPH_METRICS,
+      metricsPort: raw.FNGRAPH_METRICS ? raw.FNGRAPH_METRICS_PORT : undefined,
+      metricsMaxFunctions: raw.FNGRAPH_METRICS_MAX_FUNCTIONS,
+      metricsMaxVersions: raw.FNGRAPH_METRICS_MAX_VERSIONS,
+      metricsMaxOperations: raw.FNGRAPH_METRICS_MAX_OPERATIONS,
+      otlpEndpoint: raw.FNGRAPH_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: raw.OTEL_SERVICE_NAME,
+      traceSampleRatio: raw.FNGRAPH_TRACE_SAMPLE_RATIO,
+      platformErrorsKept: raw.FNGRAPH_PLATFORM_ERRORS_KEPT,
+    };
+    this.assertConsistent();
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  /** For command-line entry points: the process's configuration, or exit 78 (EX_CONFIG) with its problems. */
+  static fromProcessOrExit(): AppConfig {
+    try {
+      return AppConfig.fromEnvironment(process.env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+  }
+
+  /** Parses an environment (normally `process.env`); throws one message listing every problem. */
+  static fromEnvironment(env: Record<string, string | undefined>): AppConfig {
+    const parsed = configSchema.safeParse(env);
+    if (!parsed.success) {
+      throw new ConfigError(`Invalid configuration:\n${formatIssues(parsed.error)}`);
+    }
+    return new AppConfig(parsed.data, env);
+  }
+
+  private assertConsistent(): void {
+    const problems: string[] = [];
+    const { limits } = this;
+    if (limits.minMemoryMb > limits.maxMemoryMb) problems.push('FNGRAPH_MIN_MEMORY_MB exceeds FNGRAPH_MAX_MEMORY_MB');
+    if (limits.defaultMemoryMb < limits.minMemoryMb || limits.defaultMemoryMb > limits.maxMemoryMb) {
+      problems.push('FNGRAPH_DEFAULT_MEMORY_MB must lie between the minimum and the maximum');
+    }
+    if (limits.defaultTimeoutSeconds > limits.maxTimeoutSeconds) {
+      problems.push('FNGRAPH_DEFAULT_TIMEOUT_SECONDS exceeds FNGRAPH_MAX_TIMEOUT_SECONDS');
+    }
+    if (limits.maxCodeBytes * 1.4 > limits.maxBodyBytes) {
+      problems.push('FNGRAPH_MAX_BODY_BYTES must leave room for base64 code of FNGRAPH_MAX_CODE_BYTES (x1.4)');
+    }
+    const { metricsPort } = this.observability;
+    if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === this.port) {
+      problems.push('FNGRAPH_METRICS_PORT must differ from PORT (the API port serves /metrics to admins only)');
+    }
+    if (this.isProduction && !this.masterKey) {
+      problems.push('FNGRAPH_MASTER_KEY is required when NODE_ENV=production');
+    }
+    const jwt = this.auth.jwt;
+    const jwtKeySources = [jwt.secret, jwt.publicKey, jwt.jwksUrl, jwt.jwksFile].filter((v) => v !== undefined).length;
+    if (jwtKeySources > 1) {
+      // One key source means one algorithm family: no HS/RS confusion by configuration.
+      problems.push('Set only one of FNGRAPH_JWT_SECRET, FNGRAPH_JWT_PUBLIC_KEY, FNGRAPH_JWT_JWKS_URL and FNGRAPH_JWT_JWKS_FILE');
+    }
+    if (jwtKeySources > 0 && (!jwt.issuer || !jwt.audience)) {
+      problems.push('FNGRAPH_JWT_ISSUER and FNGRAPH_JWT_AUDIENCE are required when JWT authentication is configured');
+    }
+    if (jwt.jwksUrl?.startsWith('http://') && this.isProduction) {
+      problems.push('FNGRAPH_JWT_JWKS_URL must use https:// when NODE_ENV=production');
+    }
+    if (problems.length > 0) {
+      throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+  }
+}
+
+/** Exact names package managers may see (besides the prefixed families below). */
+const PACKAGE_MANAGER_VARIABLES = new Set([
+  'HOME',
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+]);
+/** npm reads `npm_config_*` (any case), pip reads `PIP_*`: registry, index, certificates, proxies. */
+const PACKAGE_MANAGER_PREFIXES = /^(?:npm_config_|PIP_)/i;
+
+/**
+ * The part of an environment that npm and pip need to reach their registries; the
+ * platform's own settings (storage URIs, master key, ...) are left out.
+ */
+export function packageManagerEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (PACKAGE_MANAGER_VARIABLES.has(name) || PACKAGE_MANAGER_PREFIXES.test(name)) picked[name] = value;
+  }
+  return picked;
+}
+
+/** `nodejs20:128=2,python3.11:128=1` → one entry per runtime and memory size. */
+function parsePrewarm(value: string): SandboxConfig['prewarm'] {
+  if (value === '') return [];
+  return value.split(',').map((entry) => {
+    const [, runtime, memory, count] = /^([a-z0-9.]+):(\d+)=(\d+)$/.exec(entry.trim()) as RegExpExecArray;
+    return { runtime: runtime!, memoryLimitMb: Number(memory), count: Number(count) };
+  });
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n');
+}

@@ -1,0 +1,72 @@
+import { randomHex } from '@/kernel/ids/random-pool.js';
+import { type Attributes, INVALID_SPAN_CONTEXT, isSpanContextValid, type Span, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+
+/**
+ * fngraph's own spans. Without a started SDK (tracing not configured) they are one shared
+ * non-recording span and cost next to nothing; the trace ids below then come from the
+ * request (or a random source) instead, and still tie logs, records and functions together.
+ */
+const tracer = trace.getTracer('fngraph');
+/** Handed out while tracing is off: the API's non-recording span, without its per-call set-up. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+let recording = false;
+
+/** Called once the SDK is started: from then on the spans below are real. */
+export function enableSpans(): void {
+  recording = true;
+}
+
+/** Runs `fn` in a new active span (a child of the active one), ended when `fn` settles. */
+export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+  if (!recording) return fn(NO_SPAN);
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } catch (error) {
+      markFailed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** A span that is not made active (for steps that start and end in callbacks). */
+export function startSpan(name: string, attributes: Attributes = {}, startTime?: number): Span {
+  return recording ? tracer.startSpan(name, { attributes, startTime }) : NO_SPAN;
+}
+
+export function markFailed(span: Span, error: unknown): void {
+  if (error instanceof Error) span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+}
+
+/** The trace id of `span`; when tracing is off, `fallback` (the request's), else a new one. */
+export function traceIdOf(span: Span, fallback?: string): string {
+  const context = span.spanContext();
+  if (isSpanContextValid(context)) return context.traceId;
+  return fallback ?? randomTraceId();
+}
+
+export function randomTraceId(): string {
+  return randomHex(16);
+}
+
+/**
+ * A W3C `traceparent` naming `span` as the parent, in trace `traceId` (the invocation's):
+ * the function's own spans and outgoing calls continue the invocation's trace.
+ */
+export function traceparentOf(span: Span, traceId: string): string {
+  const context = span.spanContext();
+  if (isSpanContextValid(context) && context.traceId === traceId) {
+    const sampled = (context.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+    return `00-${context.traceId}-${context.spanId}-${sampled ? '01' : '00'}`;
+  }
+  return `00-${traceId}-${randomHex(8)}-00`;
+}
+
+/** The ids of the active span, if any, for log lines. */
+export function activeSpanIds(): { traceId: string; spanId: string } | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && isSpanContextValid(context) ? { traceId: context.traceId, spanId: context.spanId } : undefined;
+}

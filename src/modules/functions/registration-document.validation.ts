@@ -1,0 +1,204 @@
+import semver from 'semver';
+import { z } from 'zod';
+import type { LimitsConfig } from '@/kernel/config/app-config.js';
+import { hasControlCharacters, isUnsafeKey } from '@/kernel/validation/safe-keys.js';
+import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/kernel/identity/subject.js';
+import { LANGUAGES } from './function.record.js';
+import {
+  ENV_NAME_PATTERN,
+  FUNCTION_NAME_PATTERN,
+  FUNCTION_NAME_RULE,
+  MAX_DEPENDENCIES,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_ENV_TOTAL_BYTES,
+  MAX_ENV_VALUE_BYTES,
+  MAX_ENV_VARS,
+  MAX_PRINCIPALS,
+  MAX_TAGS,
+  ROLES,
+  TAG_PATTERN,
+} from './function-rules.js';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const NPM_PACKAGE = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]{0,213}$/;
+const PYPI_PACKAGE = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?(?:\[[A-Za-z0-9,._ -]+\])?$/;
+const PEP440_SPECIFIER = /^\s*(?:(?:===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*)(?:,\s*(?:===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*)*$/;
+const NPM_DIST_TAG = /^[a-z][a-z0-9._-]{0,49}$/;
+
+const plainText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((text) => !hasControlCharacters(text), 'must not contain control characters');
+
+const principal = z.string().regex(SUBJECT_PATTERN, `must be a user id: ${SUBJECT_RULE}`);
+
+/** A JSON object whose keys are checked before anything else looks at them. */
+const safeRecord = <V extends z.ZodType>(value: V) =>
+  z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (isUnsafeKey(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'operator and prototype keys are rejected' });
+    }
+  });
+
+/** Base64 that decodes to valid UTF-8 source within the size cap. */
+const base64Code = (maxBytes: number) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      const compact = text.replace(/\s+/g, '');
+      if (compact === '' || !BASE64.test(compact)) {
+        ctx.addIssue({ code: 'custom', message: 'must be base64-encoded source code' });
+        return z.NEVER;
+      }
+      const bytes = Buffer.from(compact, 'base64');
+      if (bytes.length > maxBytes) {
+        ctx.addIssue({ code: 'custom', message: `decodes to ${bytes.length} bytes; the limit is ${maxBytes}` });
+        return z.NEVER;
+      }
+      try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must decode to UTF-8 text' });
+        return z.NEVER;
+      }
+    });
+
+export const semverString = z
+  .string()
+  .max(64)
+  .refine((v) => semver.valid(v) === v, 'must be a semantic version such as 1.2.3');
+
+const envValue = z.string().refine((v) => Buffer.byteLength(v) <= MAX_ENV_VALUE_BYTES, `values must be at most ${MAX_ENV_VALUE_BYTES} bytes`);
+
+/** A variable is a plain string, or `{ "value": "...", "secret": true }` for one the API never returns. */
+const envEntry = z.union([envValue, z.strictObject({ value: envValue, secret: z.boolean().optional() })]).transform((entry) =>
+  typeof entry === 'string' ? { value: entry, secret: false } : { value: entry.value, secret: entry.secret ?? false },
+);
+
+export type EnvironmentEntry = z.output<typeof envEntry>;
+
+function environmentSchema() {
+  return safeRecord(envEntry).superRefine((env, ctx) => {
+    const names = Object.keys(env);
+    if (names.length > MAX_ENV_VARS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_ENV_VARS} variables` });
+    for (const name of names) {
+      if (!ENV_NAME_PATTERN.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits and "_", not starting with a digit' });
+      }
+    }
+    const total = names.reduce((sum, name) => sum + name.length + Buffer.byteLength(env[name]!.value), 0);
+    if (total > MAX_ENV_TOTAL_BYTES) ctx.addIssue({ code: 'custom', message: `variables total more than ${MAX_ENV_TOTAL_BYTES} bytes` });
+  });
+}
+
+const dependenciesSchema = safeRecord(plainText(200)).refine((deps) => Object.keys(deps).length <= MAX_DEPENDENCIES, {
+  message: `at most ${MAX_DEPENDENCIES} dependencies`,
+});
+
+function executionConfigSchema(limits: LimitsConfig) {
+  return z.strictObject({
+    timeout: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(1, 'must be at least 1 second')
+      .max(limits.maxTimeoutSeconds, `must be at most ${limits.maxTimeoutSeconds} seconds`)
+      .optional(),
+    memoryLimit: z
+      .number()
+      .int('must be a whole number of megabytes')
+      .min(limits.minMemoryMb, `must be at least ${limits.minMemoryMb} MB`)
+      .max(limits.maxMemoryMb, `must be at most ${limits.maxMemoryMb} MB`)
+      .optional(),
+    environmentVariables: environmentSchema().optional(),
+    minInstances: z
+      .number()
+      .int()
+      .min(0, 'must be at least 0')
+      .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
+      .optional(),
+    maxInstances: z
+      .number()
+      .int()
+      .min(1, 'must be at least 1')
+      .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
+      .optional(),
+  }).refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
+    message: 'minInstances must not exceed maxInstances',
+    path: ['minInstances'],
+  });
+}
+
+const permissionsSchema = z.strictObject({
+  public: z.boolean().optional(),
+  allowedUsers: z.array(principal).max(MAX_PRINCIPALS).optional(),
+  executionRoles: z.array(z.enum(ROLES)).max(ROLES.length).optional(),
+});
+
+const metadataSchema = z.strictObject({
+  // Accepted because exported documents carry them; the server sets its own.
+  createdAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
+  author: plainText(200).optional(),
+  tags: z
+    .array(z.string().regex(TAG_PATTERN, 'tags are 1 to 50 letters, digits, ".", "_", ":" or "-"'))
+    .max(MAX_TAGS, `at most ${MAX_TAGS} tags`)
+    .refine((tags) => new Set(tags).size === tags.length, 'tags must be unique')
+    .optional(),
+  dependencies: dependenciesSchema.optional(),
+  permissions: permissionsSchema.optional(),
+});
+
+/**
+ * The registration document of the spec, exactly as users send it (REST body, GraphQL
+ * input or an exported file). `id` and the timestamps are accepted and ignored.
+ */
+export function functionDocumentSchema(limits: LimitsConfig) {
+  return z
+    .strictObject({
+      id: z.unknown().optional(),
+      name: z.string().regex(FUNCTION_NAME_PATTERN, `must be ${FUNCTION_NAME_RULE}`),
+      description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
+      language: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }),
+      runtime: z.string().max(32).optional(),
+      code: base64Code(limits.maxCodeBytes),
+      version: semverString.optional(),
+      metadata: metadataSchema.optional(),
+      executionConfig: executionConfigSchema(limits).optional(),
+    })
+    .superRefine((doc, ctx) => checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx));
+}
+
+/** A partial document for `updateFunction`: every field optional, the name fixed. */
+export function functionPatchSchema(limits: LimitsConfig) {
+  return z.strictObject({
+    description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
+    language: z.enum(LANGUAGES).optional(),
+    runtime: z.string().max(32).optional(),
+    code: base64Code(limits.maxCodeBytes).optional(),
+    version: semverString.optional(),
+    metadata: metadataSchema.optional(),
+    executionConfig: executionConfigSchema(limits).optional(),
+  });
+}
+
+export type FunctionDocument = z.output<ReturnType<typeof functionDocumentSchema>>;
+export type FunctionPatch = z.output<ReturnType<typeof functionPatchSchema>>;
+
+/** npm names with semver ranges or dist-tags; PyPI names with PEP 440 specifiers. */
+export function checkDependencySpecs(language: string, dependencies: Record<string, string>, ctx: z.RefinementCtx): void {
+  for (const [name, spec] of Object.entries(dependencies)) {
+    const path = ['metadata', 'dependencies', name];
+    if (language === 'python') {
+      if (!PYPI_PACKAGE.test(name)) ctx.addIssue({ code: 'custom', path, message: 'is not a valid PyPI package name' });
+      if (spec.trim() !== '' && spec.trim() !== '*' && !PEP440_SPECIFIER.test(spec)) {
+        ctx.addIssue({ code: 'custom', path, message: 'must be a version specifier such as "==2.31.0" or ">=1.0,<2"' });
+      }
+    } else {
+      if (!NPM_PACKAGE.test(name)) ctx.addIssue({ code: 'custom', path, message: 'is not a valid npm package name' });
+      if (semver.validRange(spec) === null && !NPM_DIST_TAG.test(spec)) {
+        ctx.addIssue({ code: 'custom', path, message: 'must be a semver range such as "^4.17.21" or a dist-tag such as "latest"' });
+      }
+    }
+  }
+}
