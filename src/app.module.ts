@@ -1,45 +1,64 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { HttpErrorFilter } from './api/http/http-error.filter.js';
-import type { AppConfig } from './kernel/config/app-config.js';
-import { ConfigModule } from './kernel/config/config.module.js';
-import { GraphQLApiModule } from './api/graphql/graphql-api.module.js';
-import { CryptoModule } from './adapters/crypto/crypto.module.js';
-import { EventsModule } from './adapters/events/events.module.js';
-import { RedisModule } from './adapters/redis/redis.module.js';
-import { ObservabilityModule, type ObservabilityRuntime } from './adapters/observability/observability.module.js';
-import { StorageModule } from './adapters/storage/storage.module.js';
-import { ExecutorModule } from './modules/executor/executor.module.js';
-import { AuditModule } from './modules/audit/audit.module.js';
-import { AuthModule } from './modules/auth/auth.module.js';
-import { FunctionsModule } from './modules/functions/functions.module.js';
-import { LimitsModule } from './modules/limits/limits.module.js';
-import { InvocationsModule } from './modules/invocations/invocations.module.js';
-import { VersionsModule } from './modules/versions/versions.module.js';
+import type { AppConfig } from '@/kernel/config/app-config.js';
+import { ConfigModule } from '@/kernel/config/config.module.js';
+import { AuditModule } from '@/modules/audit/audit.module.js';
+import { AuthModule } from '@/modules/auth/auth.module.js';
+import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { FunctionsModule } from '@/modules/functions/functions.module.js';
+import { HealthModule } from '@/modules/health/health.module.js';
+import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
+import { LimitsModule } from '@/modules/limits/limits.module.js';
+import { LiveMetricsModule } from '@/modules/live-metrics/live-metrics.module.js';
+import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
+import { VersionsModule } from '@/modules/versions/versions.module.js';
+import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
+import { EventsModule } from '@/adapters/events/events.module.js';
+import { RateLimiterStoreModule } from '@/adapters/limits/rate-limiter-store.module.js';
+import { LoggingModule, type LoggingRuntime } from '@/adapters/observability/logging/logging.module.js';
+import { MetricsModule } from '@/adapters/observability/metrics/metrics.module.js';
+import { TelemetryModule } from '@/adapters/observability/telemetry.module.js';
+import { PackagesModule } from '@/adapters/packages/packages.module.js';
+import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
+import { StorageModule } from '@/adapters/storage/storage.module.js';
+import { GraphQLApiModule } from '@/api/graphql/graphql-api.module.js';
+import { HttpApiModule } from '@/api/http/http-api.module.js';
 
-/** The whole server for one configuration; adapters are chosen here, once. */
+/**
+ * The whole server for one configuration, and the only place that wires adapters to
+ * ports: each adapter module is chosen here, once, and handed to the feature modules
+ * whose ports it provides. Reading top to bottom gives the dependency graph.
+ */
 @Module({})
 export class AppModule {
-  static forConfig(config: AppConfig, runtime: ObservabilityRuntime): DynamicModule {
+  static forConfig(config: AppConfig, runtime: LoggingRuntime): DynamicModule {
+    // Adapters, each picked from the configuration.
+    const storage = StorageModule.forConfig(config);
+    const events = EventsModule.forConfig(config);
+    const sandbox = SandboxModule.forConfig(config);
+
+    // Features, each given the adapters and features it works with.
+    const executor = ExecutorModule.register({ sandbox });
+    const telemetry = TelemetryModule.register({ executor });
+    const audit = AuditModule.register({ storage });
+    const auth = AuthModule.register({ storage, events, audit });
+    const limits = LimitsModule.register({ store: RateLimiterStoreModule });
+    const runtimes = RuntimesModule.register({ packages: PackagesModule });
+    const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes });
+    const functions = FunctionsModule.register({ storage, events, audit, versions });
+    const invocations = InvocationsModule.register({ storage, events, telemetry, functions, versions, executor, limits });
+    const liveMetrics = LiveMetricsModule.register({ events, executor });
+
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
-        StorageModule.forConfig(config),
-        RedisModule,
-        EventsModule.forConfig(config),
-        ExecutorModule.forConfig(config),
-        CryptoModule,
-        AuditModule,
-        AuthModule,
-        LimitsModule,
-        VersionsModule,
-        FunctionsModule,
-        InvocationsModule,
-        GraphQLApiModule,
-        ObservabilityModule.forRoot(config, runtime),
+        LoggingModule.forRoot(runtime),
+        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule }),
+        HttpApiModule.register(
+          { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
+          { metrics: config.observability.metrics },
+        ),
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }
 }

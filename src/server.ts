@@ -4,18 +4,19 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
-import { AppModule } from './app.module.js';
-import { AppConfig } from './kernel/config/app-config.js';
-import { GRAPHQL_PATH } from './api/graphql/graphql-api.module.js';
-import { createLogger } from './adapters/observability/logging/create-logger.js';
-import { PinoNestLogger } from './adapters/observability/logging/pino-nest-logger.js';
-import { type PrincipalLookup, requestScope, requestStart } from './api/http/request-logging.js';
-import { AuthenticationService } from './modules/auth/authentication.service.js';
-import { apiGate } from './api/http/auth/api-gate.middleware.js';
-import { requestActor } from './api/http/auth/request-actor.js';
-import { FunctionGateway } from './api/http/gateway/function-gateway.js';
-import { isFunctionUrl } from './api/http/gateway/function-route.js';
-import { RateLimitsService } from './modules/limits/rate-limits.service.js';
+import { AppModule } from '@/app.module.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
+import { AuthenticationService } from '@/modules/auth/authentication.service.js';
+import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
+import { createLogger } from '@/adapters/observability/logging/create-logger.js';
+import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
+import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
+import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
+import { requestActor } from '@/api/http/auth/request-actor.js';
+import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
+import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
+import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
 
 export interface ServerOptions {
   /** Where JSON log lines go (tests capture them); stdout otherwise. */
@@ -49,7 +50,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // Refused requests get a request id and a log line too.
   app.use(requestStart(logger, config.observability.logHttpRequests, principalOf));
   // Before the body parser: unauthenticated or throttled requests are refused unread.
-  app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService)));
+  app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
   app.use(express.json({ limit: config.limits.maxBodyBytes, strict: false }));
   if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');

@@ -1,13 +1,37 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { ConfigModule } from '@/kernel/config/config.module.js';
+import { AuditModule } from '@/modules/audit/audit.module.js';
 import { KeyRotationModule } from '@/modules/keys/key-rotation.module.js';
 import { KeyRotationService, type RotationReport } from '@/modules/keys/key-rotation.service.js';
+import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
+import { createLogger } from '@/adapters/observability/logging/create-logger.js';
+import { LoggingModule, type LoggingRuntime } from '@/adapters/observability/logging/logging.module.js';
+import { StorageModule } from '@/adapters/storage/storage.module.js';
+
+/** Just what the rotation needs: the store, the keys and the audit log; no HTTP server, no executor. */
+@Module({})
+class KeyRotationRoot {
+  static forConfig(config: AppConfig, runtime: LoggingRuntime): DynamicModule {
+    const storage = StorageModule.forConfig(config);
+    return {
+      module: KeyRotationRoot,
+      imports: [
+        ConfigModule.forConfig(config),
+        LoggingModule.forRoot(runtime),
+        KeyRotationModule.register({ storage, crypto: CryptoModule, audit: AuditModule.register({ storage }) }),
+      ],
+    };
+  }
+}
 
 /** Rewraps every data key under the configured master key (same settings as the server). */
 export async function rotateMasterKeys(config: AppConfig): Promise<RotationReport> {
-  const app = await NestFactory.createApplicationContext(KeyRotationModule.forConfig(config), { logger: ['error', 'warn'] });
+  const logger = await createLogger({ ...config.observability, logLevel: 'warn' });
+  const app = await NestFactory.createApplicationContext(KeyRotationRoot.forConfig(config, { logger }), { logger: ['error', 'warn'] });
   try {
     return await app.get(KeyRotationService).rotate();
   } finally {

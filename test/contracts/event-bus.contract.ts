@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { EventBus } from '@/kernel/events/event-bus.js';
+import { type EventChannel, eventChannel } from '@/kernel/events/event-channel.js';
 
 export interface EventBusFixture {
   /** Two buses that should see each other's events (the same one twice for in-process). */
@@ -10,7 +11,7 @@ export interface EventBusFixture {
 /** The behaviour every EventBus adapter must have; `open` builds a fresh fixture per test. */
 export function eventBusContract(open: () => Promise<EventBusFixture>, channelPrefix: string): void {
   let fixture: EventBusFixture | null = null;
-  const channel = (name: string) => `${channelPrefix}.${name}.${Math.random().toString(36).slice(2)}`;
+  const channel = <T = unknown>(name: string): EventChannel<T> => eventChannel<T>(`${channelPrefix}.${name}.${Math.random().toString(36).slice(2)}`);
   const until = async (condition: () => boolean) => {
     for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   };

@@ -3,6 +3,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { RedisEventBus } from '@/adapters/events/redis/redis-event-bus.js';
 import { RedisConnections } from '@/adapters/redis/redis-connections.js';
 import { REDIS_URL, skipWithout } from '../support/services.js';
+import { RecordedErrors } from '../support/recorded-errors.js';
 import { eventBusContract } from './event-bus.contract.js';
 
 describe.skipIf(skipWithout('Redis', REDIS_URL))('EventBus contract: Redis', () => {
@@ -10,7 +11,7 @@ describe.skipIf(skipWithout('Redis', REDIS_URL))('EventBus contract: Redis', () 
     const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', REDIS_URL });
     // Two sets of connections: as two server nodes would have.
     const nodes = [new RedisConnections(config), new RedisConnections(config)];
-    const buses = nodes.map((connections) => new RedisEventBus(connections)) as [RedisEventBus, RedisEventBus];
+    const buses = nodes.map((connections) => new RedisEventBus(connections, new RecordedErrors())) as [RedisEventBus, RedisEventBus];
     return {
       buses,
       close: async () => {

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import { AppConfig, type ExecutorKind } from '@/kernel/config/app-config.js';
-import { ConfigModule } from '@/kernel/config/config.module.js';
-import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from '@/modules/executor/execution.types.js';
+import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget, InvocationEvent, LogStream } from '@/modules/executor/execution.types.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
+import { testKernelModules } from '../support/recorded-errors.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { SandboxDriver, type SandboxHandle } from '@/modules/executor/sandbox-driver.js';
-import type { InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
 
 /** Set in the test process and in the server configuration: must never reach a function. */
 const SENTINEL = 'FNGRAPH_CONTRACT_SENTINEL';
@@ -61,7 +61,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         [SENTINEL]: 'server-config-secret',
         ...options.env,
       });
-      moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forConfig(config), ExecutorModule.forConfig(config)] }).compile();
+      moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })] }).compile();
       await moduleRef.init();
       executor = moduleRef.get(ExecutorService);
       driver = moduleRef.get(SandboxDriver);

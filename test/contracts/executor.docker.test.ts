@@ -6,10 +6,11 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { ConfigModule } from '@/kernel/config/config.module.js';
 import { dockerConnectionOptions } from '@/adapters/sandbox/docker/docker-connection.js';
 import { DockerSandboxDriver } from '@/adapters/sandbox/docker/docker-sandbox.driver.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
+import { testKernelModules } from '../support/recorded-errors.js';
 import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
 import { describeWithDocker, dockerAnswers, dockerHost } from '../support/docker.js';
 import { executorContract } from './executor.contract.js';
@@ -30,7 +31,7 @@ describeWithDocker('Docker executor', available, () => {
 
     async function openDriver(): Promise<{ moduleRef: TestingModule; driver: DockerSandboxDriver }> {
       const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir, FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost });
-      const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forConfig(config), ExecutorModule.forConfig(config)] }).compile();
+      const moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })] }).compile();
       await moduleRef.init();
       return { moduleRef, driver: moduleRef.get(SandboxDriver) as DockerSandboxDriver };
     }

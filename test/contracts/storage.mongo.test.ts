@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { MongoFunctionRepository } from '@/adapters/storage/mongo/mongo-function.repository.js';
 import { StorageModule } from '@/adapters/storage/storage.module.js';
+import { testKernelModules } from '../support/recorded-errors.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
@@ -36,7 +37,7 @@ function uniqueDatabaseName(): string {
 /** Built the way the app builds it: from the environment, through StorageModule. */
 async function openModule(uri: string): Promise<TestingModule> {
   const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', MONGODB_URI: uri });
-  const moduleRef = await Test.createTestingModule({ imports: [StorageModule.forConfig(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), StorageModule.forConfig(config)] }).compile();
   await moduleRef.init();
   return moduleRef;
 }

@@ -9,6 +9,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { SqliteDatabase, SQLITE_FILE_NAME } from '@/adapters/storage/sqlite/sqlite-database.js';
 import { SqliteFunctionRepository } from '@/adapters/storage/sqlite/sqlite-function.repository.js';
 import { StorageModule } from '@/adapters/storage/storage.module.js';
+import { testKernelModules } from '../support/recorded-errors.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
@@ -29,7 +30,7 @@ async function freshDataDir(): Promise<string> {
 /** Built the way the app builds it: from the environment, through StorageModule. */
 async function openModule(dataDir: string): Promise<TestingModule> {
   const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir });
-  const moduleRef = await Test.createTestingModule({ imports: [StorageModule.forConfig(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), StorageModule.forConfig(config)] }).compile();
   await moduleRef.init();
   return moduleRef;
 }

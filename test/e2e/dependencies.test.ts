@@ -9,7 +9,7 @@ import { SANDBOX_DEPENDENCIES_DIR } from '@/modules/executor/sandbox-paths.js';
 import { SQLITE_FILE_NAME } from '@/adapters/storage/sqlite/sqlite-database.js';
 import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
-import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version.channels.js';
+import { type VersionBuiltEvent, versionsBuiltChannel } from '@/modules/versions/version.channels.js';
 import { pythonDocument, registerDocument, typescriptDocument, waitForBuild } from '../support/functions.js';
 import { describeWithDocker, dockerAnswers, dockerHost } from '../support/docker.js';
 import { subscribe, wsClient } from '../support/graphql-client.js';
@@ -52,7 +52,7 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
   const built: VersionBuiltEvent[] = [];
   beforeAll(async () => {
     server = await startTestServer();
-    await server.app.get(EventBus).subscribe(VERSION_BUILDS_CHANNEL, (event) => built.push(event as VersionBuiltEvent));
+    await server.app.get(EventBus).subscribe(versionsBuiltChannel, (event) => built.push(event));
   });
   afterAll(() => server.close());
 

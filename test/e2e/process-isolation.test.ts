@@ -5,10 +5,11 @@ import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { ConfigModule } from '@/kernel/config/config.module.js';
 import { ProcessSandboxDriver } from '@/adapters/sandbox/process/process-sandbox.driver.js';
 import { findExecutable } from '@/adapters/sandbox/process/find-executable.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
+import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
+import { testKernelModules } from '../support/recorded-errors.js';
 import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
 import { createServer, startServer } from '@/server.js';
 import { newApiKeyToken } from '../support/credentials.js';
@@ -25,7 +26,7 @@ function configWith(env: Record<string, string>): AppConfig {
 
 async function startDriver(env: Record<string, string>) {
   const config = configWith(env);
-  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forConfig(config), ExecutorModule.forConfig(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })] }).compile();
   await moduleRef.init();
   return { moduleRef, driver: moduleRef.get(SandboxDriver) as ProcessSandboxDriver };
 }

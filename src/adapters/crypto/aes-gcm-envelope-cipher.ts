@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MasterKeyring } from './master-keyring.js';
+import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 
 const IV_BYTES = 12;
@@ -8,8 +9,10 @@ const TAG_BYTES = 16;
 
 /** AES-256-GCM envelope encryption: one random data key per box, wrapped by the master key. */
 @Injectable()
-export class EnvelopeCipher {
-  constructor(private readonly keyring: MasterKeyring) {}
+export class AesGcmEnvelopeCipher extends EnvelopeCipher {
+  constructor(private readonly keyring: MasterKeyring) {
+    super();
+  }
 
   seal(plaintext: Buffer): SealedBox {
     const dataKey = randomBytes(32);

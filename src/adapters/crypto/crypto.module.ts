@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Global, Logger, Module } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { Logger, Module } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { EnvelopeCipher } from './aes-gcm-envelope-cipher.js';
+import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
+import { AesGcmEnvelopeCipher } from './aes-gcm-envelope-cipher.js';
 import { MasterKeyring } from './master-keyring.js';
 
 /**
@@ -22,11 +23,11 @@ export function loadKeyring(config: AppConfig): MasterKeyring {
   return MasterKeyring.fromKeys(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'), config.previousMasterKeys);
 }
 
-@Global()
+/** Encryption at rest: AES-256-GCM envelopes under the configured master key(s). */
 @Module({
   providers: [
     { provide: MasterKeyring, useFactory: loadKeyring, inject: [AppConfig] },
-    EnvelopeCipher,
+    { provide: EnvelopeCipher, useClass: AesGcmEnvelopeCipher },
   ],
   exports: [EnvelopeCipher],
 })

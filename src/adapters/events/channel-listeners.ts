@@ -1,11 +1,12 @@
-import { Logger } from '@nestjs/common';
+import type { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 
 type Listener = (message: unknown) => void;
 
 /** The local listeners of each channel, shared by the event bus adapters. */
 export class ChannelListeners {
-  private readonly logger = new Logger(ChannelListeners.name);
   private readonly byChannel = new Map<string, Set<Listener>>();
+
+  constructor(private readonly errors: UnexpectedErrors) {}
 
   /** Returns true when this is the channel's first listener. */
   add(channel: string, listener: Listener): boolean {
@@ -39,7 +40,7 @@ export class ChannelListeners {
       try {
         listener(message);
       } catch (error) {
-        this.logger.error(`A listener of ${channel} failed: ${(error as Error).stack ?? String(error)}`);
+        this.errors.report(error, { source: 'events', where: `a listener of ${channel}` });
       }
     }
   }

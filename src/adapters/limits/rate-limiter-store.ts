@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { RateLimiterStore } from '@/modules/limits/rate-limiter-store.js';
 import { RedisConnections } from '@/adapters/redis/redis-connections.js';
 
 /**
@@ -8,11 +9,13 @@ import { RedisConnections } from '@/adapters/redis/redis-connections.js';
  * fallback while Redis is unreachable), in this process otherwise.
  */
 @Injectable()
-export class LimiterFactory {
+export class RedisOrMemoryRateLimiterStore extends RateLimiterStore {
   constructor(
     private readonly redis: RedisConnections,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    super();
+  }
 
   create(name: string, points: number, durationSeconds: number): RateLimiterAbstract {
     const keyPrefix = `${this.config.rateLimits.keyPrefix}:${name}`;

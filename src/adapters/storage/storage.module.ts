@@ -1,13 +1,16 @@
-import { type DynamicModule, Global, Inject, Logger, Module, type OnModuleInit, type Provider, type Type } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnModuleInit, type Provider, type Type } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import type { AppConfig } from '@/kernel/config/app-config.js';
+import { MetricsModule } from '@/adapters/observability/metrics/metrics.module.js';
 import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
 import { timedPort } from '@/adapters/observability/metrics/timed-port.js';
+import { HealthModule } from '@/modules/health/health.module.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
 import { SqliteDatabase } from './sqlite/sqlite-database.js';
@@ -32,26 +35,23 @@ const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiK
 
 /**
  * The adapter class as its own provider, and the port token as a timed view of it
- * (`fngraph_storage_operation_duration_seconds`; untimed where no metrics exist, as in
- * the contract tests).
+ * (`fngraph_storage_operation_duration_seconds`).
  */
 function port(token: abstract new (...args: never[]) => unknown, adapter: Type, name: string): Provider[] {
   return [
     adapter,
     {
       provide: token,
-      useFactory: (instance: object, metrics: PlatformMetrics | undefined) => timedPort(instance, name, metrics?.storageDuration ?? null),
-      inject: [adapter, { token: PlatformMetrics, optional: true }],
+      useFactory: (instance: object, metrics: PlatformMetrics) => timedPort(instance, name, metrics.storageDuration),
+      inject: [adapter, PlatformMetrics],
     },
   ];
 }
 
 /**
  * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
- * SQLite file in the data directory. Global, so feature modules inject the ports
- * without importing this module.
+ * SQLite file in the data directory.
  */
-@Global()
 @Module({})
 export class StorageModule implements OnModuleInit {
   private readonly logger = new Logger(StorageModule.name);
@@ -70,8 +70,9 @@ export class StorageModule implements OnModuleInit {
 function mongo(uri: string): DynamicModule {
   return {
     module: StorageModule,
-    global: true,
     imports: [
+      MetricsModule,
+      HealthModule,
       MongooseModule.forRoot(uri, {
         // Indexes are built by the repositories' onModuleInit, which start-up awaits;
         // autoIndex would build them in the background and report failures nowhere.
@@ -98,6 +99,7 @@ function mongo(uri: string): DynamicModule {
       ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
       ...port(ApiKeyRepository, MongoApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, MongoAuditRepository, 'audit'),
+      StorageHealthCheck,
     ],
     exports: PORTS,
   };
@@ -107,7 +109,7 @@ function embedded(dataDir: string): DynamicModule {
   const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir) };
   return {
     module: StorageModule,
-    global: true,
+    imports: [MetricsModule, HealthModule],
     providers: [
       database,
       {
@@ -120,6 +122,7 @@ function embedded(dataDir: string): DynamicModule {
       ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
       ...port(ApiKeyRepository, SqliteApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, SqliteAuditRepository, 'audit'),
+      StorageHealthCheck,
     ],
     exports: PORTS,
   };

@@ -1,15 +1,9 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { Logger } from '@nestjs/common';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { withoutSuggestions } from './graphql-hardening.js';
 
-const logger = new Logger('GraphQL');
-
 /** Receives each unexpected error once, with where it happened (a field path). */
 export type UnexpectedErrorSink = (error: unknown, where: string) => void;
-
-const logUnexpected: UnexpectedErrorSink = (error, where) =>
-  logger.error(`Unexpected error at ${where}: ${(error as Error).stack ?? String(error)}`);
 
 /**
  * The GraphQL face of `presentError`: every error gets `extensions.code`; unexpected
@@ -20,8 +14,8 @@ export function formatGraphQLError(
   formatted: GraphQLFormattedError,
   error: unknown,
   exposeStack: boolean,
-  hideSuggestions = false,
-  onUnexpected: UnexpectedErrorSink = logUnexpected,
+  hideSuggestions: boolean,
+  onUnexpected: UnexpectedErrorSink,
 ): GraphQLFormattedError {
   const original = (error as { originalError?: unknown } | null)?.originalError;
   if (!original || original instanceof GraphQLError) {

@@ -1,10 +1,6 @@
 import type { Request } from 'express';
 import type { Actor } from '@/kernel/identity/principal.js';
-import type { FunctionLoaders } from './loaders/function.loaders.js';
-import type { InvocationLoaders } from './loaders/invocation.loaders.js';
-import type { VersionLoaders } from './loaders/version.loaders.js';
-
-export type RequestLoaders = FunctionLoaders & VersionLoaders & InvocationLoaders;
+import type { RequestLoaders } from './loaders/request-loaders.js';
 
 /** Built once per HTTP request or graphql-ws operation. */
 export interface GraphQLContext {

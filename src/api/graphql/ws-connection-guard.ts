@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { GraphQLSchemaHost } from '@nestjs/graphql';
 import {
   type ExecutionArgs,
@@ -11,6 +11,7 @@ import {
   validate,
 } from 'graphql';
 import { DomainError } from '@/kernel/errors/domain-error.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { AuthenticationService } from '@/modules/auth/authentication.service.js';
@@ -54,7 +55,6 @@ interface SubscribePayload {
  */
 @Injectable()
 export class WsConnectionGuard {
-  private readonly logger = new Logger('GraphQL-WS');
   private readonly socketsByCredential = new Map<string, Set<Socket>>();
 
   constructor(
@@ -62,6 +62,7 @@ export class WsConnectionGuard {
     private readonly revocations: CredentialRevocations,
     private readonly limits: RateLimitsService,
     private readonly config: AppConfig,
+    private readonly errors: UnexpectedErrors,
   ) {
     this.revocations.onRevoked((credentialId) => {
       for (const socket of this.socketsByCredential.get(credentialId) ?? []) socket.close(FORBIDDEN, 'Credential revoked');
@@ -103,7 +104,7 @@ export class WsConnectionGuard {
       this.track(ctx);
       return true;
     } catch (error) {
-      if (!(error instanceof DomainError)) this.logger.error(`Connection authentication failed: ${(error as Error).stack ?? String(error)}`);
+      if (!(error instanceof DomainError)) this.errors.report(error, { source: 'graphql', where: 'connection_init', request: ctx.extra.request });
       ctx.extra.socket.close(UNAUTHORIZED, presentError(error).message.slice(0, 120));
       return false;
     }

@@ -1,4 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Logger, Optional } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
@@ -8,10 +8,9 @@ import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
  * `{ error: { code, message, details } }` and the matching status.
  */
 @Catch()
+@Injectable()
 export class HttpErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
-
-  constructor(@Optional() @Inject(UnexpectedErrors) private readonly unexpectedErrors: UnexpectedErrors | null = null) {}
+  constructor(private readonly unexpectedErrors: UnexpectedErrors) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
@@ -31,7 +30,6 @@ export class HttpErrorFilter implements ExceptionFilter {
   private reportUnexpected(error: unknown, req: Request): void {
     // The route pattern, not the URL: no ids, no query string (it may carry credentials).
     const where = `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
-    if (this.unexpectedErrors) this.unexpectedErrors.report(error, { source: 'http', where, request: req });
-    else this.logger.error((error as Error)?.stack ?? String(error));
+    this.unexpectedErrors.report(error, { source: 'http', where, request: req });
   }
 }

@@ -1,7 +1,9 @@
+import type { EventChannel } from './event-channel.js';
+
 export type Unsubscribe = () => Promise<void>;
 
 /**
- * Events port: fire-and-forget publication on named channels, one channel per entity
+ * Events port: fire-and-forget publication on typed channels, one channel per entity
  * (`invocation.<id>.logs`), so a node only receives what its subscribers asked for.
  */
 export abstract class EventBus {
@@ -9,12 +11,12 @@ export abstract class EventBus {
    * Resolves once the message is handed to every node's subscribers (the broker has
    * accepted it). Hot paths need not wait; changes others must see at once should.
    */
-  abstract publish(channel: string, message: unknown): Promise<void>;
+  abstract publish<Payload>(channel: EventChannel<Payload>, message: Payload): Promise<void>;
   /**
    * False only when no subscriber can be listening (in-process events with none): lets
    * a hot path skip building a message nobody would receive. Buses spanning nodes say true.
    */
-  abstract mayHaveSubscribers(channel: string): boolean;
+  abstract mayHaveSubscribers(channel: EventChannel<unknown>): boolean;
   /** Resolves once the subscription is active: messages published after that arrive. */
-  abstract subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe>;
+  abstract subscribe<Payload>(channel: EventChannel<Payload>, listener: (message: Payload) => void): Promise<Unsubscribe>;
 }

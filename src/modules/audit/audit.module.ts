@@ -1,11 +1,16 @@
-import { Global, Module } from '@nestjs/common';
-import { AuditResolver } from '@/api/graphql/audit/audit.resolver.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { AuditService } from './audit.service.js';
 
-/** Global: every feature that performs management actions records them. */
-@Global()
-@Module({
-  providers: [AuditService, AuditResolver],
-  exports: [AuditService],
-})
-export class AuditModule {}
+export interface AuditModuleImports {
+  /** Provides `AuditRepository`. */
+  storage: ModuleImport;
+}
+
+/** Who did what to which resource, when and from where: written by every management action. */
+@Module({})
+export class AuditModule {
+  static register(imports: AuditModuleImports): DynamicModule {
+    return { module: AuditModule, imports: [imports.storage], providers: [AuditService], exports: [AuditService] };
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
-import { CREDENTIAL_REVOKED_CHANNEL, type CredentialRevokedEvent } from './credential.channels.js';
+import { credentialRevokedChannel } from './credential.channels.js';
 import type { Principal } from '@/kernel/identity/principal.js';
 
 type RevocationListener = (credentialId: string) => void;
@@ -19,9 +19,7 @@ export class CredentialRevocations implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly events: EventBus) {}
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.events.subscribe(CREDENTIAL_REVOKED_CHANNEL, (message) =>
-      this.markRevoked((message as CredentialRevokedEvent).credentialId),
-    );
+    this.unsubscribe = await this.events.subscribe(credentialRevokedChannel, ({ credentialId }) => this.markRevoked(credentialId));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -31,7 +29,7 @@ export class CredentialRevocations implements OnModuleInit, OnModuleDestroy {
   /** Marks locally at once, then tells the other nodes. */
   announce(credentialId: string): void {
     this.markRevoked(credentialId);
-    this.events.publish(CREDENTIAL_REVOKED_CHANNEL, { credentialId } satisfies CredentialRevokedEvent);
+    void this.events.publish(credentialRevokedChannel, { credentialId });
   }
 
   isRevoked(credentialId: string | undefined): boolean {

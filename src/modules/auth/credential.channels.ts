@@ -1,6 +1,8 @@
-/** Announced on the event bus when a credential stops being valid, so every node drops it at once. */
-export const CREDENTIAL_REVOKED_CHANNEL = 'auth.credentials.revoked';
+import { eventChannel } from '@/kernel/events/event-channel.js';
 
 export interface CredentialRevokedEvent {
   credentialId: string;
 }
+
+/** Announced when a credential stops being valid, so every node drops it at once. */
+export const credentialRevokedChannel = eventChannel<CredentialRevokedEvent>('auth.credentials.revoked');

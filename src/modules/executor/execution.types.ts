@@ -1,6 +1,26 @@
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
-import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
 
+// The function contract (DESIGN.md): what a sandbox is given and what it answers.
+
+/** The event handed to a function. */
+export interface InvocationEvent {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  query: Record<string, string | string[]>;
+  body: string | null;
+  isBase64Encoded: boolean;
+}
+
+/** Where a line of a function's output came from. */
+export type LogStream = 'stdout' | 'stderr' | 'system';
+
+/** Why a function failed, as its sandbox reports it. */
+export interface InvocationErrorRecord {
+  type: string;
+  message: string;
+  stack?: string;
+}
 
 /** Everything a sandbox needs to run one function version. Immutable per version. */
 export interface ExecutionTarget {

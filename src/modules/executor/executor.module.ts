@@ -1,25 +1,23 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig, ExecutorKind } from '@/kernel/config/app-config.js';
-import { DockerSandboxDriver } from '@/adapters/sandbox/docker/docker-sandbox.driver.js';
-import { ProcessSandboxDriver } from '@/adapters/sandbox/process/process-sandbox.driver.js';
+import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ExecutorService } from './executor.service.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
-import { SandboxDriver } from './sandbox-driver.js';
+import { RuntimeAvailability } from './runtime-availability.service.js';
 
-const DRIVERS: Record<ExecutorKind, new (config: AppConfig) => SandboxDriver> = {
-  process: ProcessSandboxDriver,
-  docker: DockerSandboxDriver,
-};
+export interface ExecutorModuleImports {
+  /** Provides `SandboxDriver`. */
+  sandbox: ModuleImport;
+}
 
-/** The executor: sandbox pools on top of the driver chosen by `FNGRAPH_EXECUTOR`. */
+/** The executor: warm sandbox pools on top of a sandbox driver. */
 @Module({})
 export class ExecutorModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static register(imports: ExecutorModuleImports): DynamicModule {
     return {
       module: ExecutorModule,
-      global: true,
-      providers: [{ provide: SandboxDriver, useClass: DRIVERS[config.executor] }, GenericSandboxPool, ExecutorService],
-      exports: [ExecutorService, SandboxDriver],
+      imports: [imports.sandbox],
+      providers: [GenericSandboxPool, ExecutorService, RuntimeAvailability],
+      exports: [ExecutorService, RuntimeAvailability],
     };
   }
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { SandboxDriver } from './sandbox-driver.js';
@@ -29,6 +30,7 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly driver: SandboxDriver,
     private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
+    private readonly errors: UnexpectedErrors,
   ) {
     const idleMs = config.limits.sandboxIdleSeconds * 1000;
     this.reaper = setInterval(() => this.reapIdle(Date.now() - idleMs), Math.min(idleMs, 10_000));
@@ -52,7 +54,7 @@ export class ExecutorService implements OnModuleDestroy {
       lease = await pool.acquire();
     } catch (error) {
       if (error instanceof ThrottledError) throw error;
-      return this.failedStart(error, performance.now() - acquireStart);
+      return this.failedStart(error, performance.now() - acquireStart, target, request);
     }
     const { sandbox, cold } = lease;
     request.onSandboxAcquired?.({ cold, waitedMs: performance.now() - acquireStart });
@@ -85,7 +87,7 @@ export class ExecutorService implements OnModuleDestroy {
       pool.release(sandbox, false);
       const durationMs = round(performance.now() - started);
       const memoryPeakBytes = await handle.memoryPeakBytes().catch(() => null);
-      return { ...this.describeFailure(error, timedOut, target, sandbox), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
+      return { ...this.describeFailure(error, timedOut, target, sandbox, request), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);
     }
@@ -204,15 +206,15 @@ export class ExecutorService implements OnModuleDestroy {
     }
   }
 
-  private failedStart(error: unknown, elapsedMs: number): ExecutionOutcome {
+  private failedStart(error: unknown, elapsedMs: number, target: ExecutionTarget, request: ExecutionRequest): ExecutionOutcome {
     const common = { coldStart: true, initDurationMs: round(elapsedMs), durationMs: 0, memoryPeakBytes: null, cpuTimeMs: null };
     if (error instanceof LoadTimeoutError) return { status: 'TIMED_OUT', error: { type: 'Timeout', message: error.message }, ...common };
     if (error instanceof FunctionLoadError) return { status: 'FAILED', error: error.error, ...common };
     if (error instanceof SandboxExitedError && isOutOfMemory(error)) {
       return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: error.message }, ...common };
     }
+    this.reportFailure(error, 'starting a sandbox', target, request);
     if (error instanceof SandboxExitedError) return { status: 'FAILED', error: { type: 'SandboxError', message: error.message }, ...common };
-    this.logger.error(`Could not start a sandbox: ${(error as Error).stack ?? String(error)}`);
     return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox could not be started' }, ...common };
   }
 
@@ -221,6 +223,7 @@ export class ExecutorService implements OnModuleDestroy {
     timedOut: boolean,
     target: ExecutionTarget,
     sandbox: PooledSandbox,
+    request: ExecutionRequest,
   ): Pick<ExecutionOutcome, 'status' | 'error'> {
     if (timedOut) {
       return { status: 'TIMED_OUT', error: { type: 'Timeout', message: `The function did not finish within ${target.timeoutMs / 1000} s` } };
@@ -237,8 +240,13 @@ export class ExecutorService implements OnModuleDestroy {
       }
       return { status: 'FAILED', error: { type: 'SandboxCrashed', message: error.message } };
     }
-    this.logger.error(`Invocation failed in the executor: ${(error as Error).stack ?? String(error)}`);
+    this.reportFailure(error, 'running an invocation', target, request);
     return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox failed unexpectedly' } };
+  }
+
+  /** The platform's failure (not the function's): `SandboxError` outcomes are counted as such. */
+  private reportFailure(error: unknown, doing: string, target: ExecutionTarget, request: ExecutionRequest): void {
+    this.errors.report(error, { source: 'executor', where: doing, functionName: target.functionName, invocationId: request.invocationId });
   }
 
   private notifyInstances(functionId: string): void {

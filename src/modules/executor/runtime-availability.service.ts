@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { type Language, type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { ExecutorService } from './executor.service.js';
-import type { Language } from '@/modules/functions/function.record.js';
-import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 
-export interface RuntimeAvailability {
+export interface RuntimeStatus {
   id: RuntimeId;
   languages: readonly Language[];
   available: boolean;
@@ -12,10 +11,10 @@ export interface RuntimeAvailability {
 
 /** The runtime catalog, with what the configured executor can run on this host. */
 @Injectable()
-export class RuntimesService {
+export class RuntimeAvailability {
   constructor(private readonly executor: ExecutorService) {}
 
-  async list(): Promise<RuntimeAvailability[]> {
+  async list(): Promise<RuntimeStatus[]> {
     const available = new Set(await this.executor.availableRuntimes());
     return RUNTIME_IDS.map((id) => ({
       id,

@@ -1,6 +1,5 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
-import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/invocations/invocation.record.js';
-import type { ExecutionTarget, InvocationContext } from './execution.types.js';
+import type { ExecutionTarget, InvocationContext, InvocationErrorRecord, InvocationEvent, LogStream } from './execution.types.js';
 import { onLines } from './line-splitter.js';
 import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
 

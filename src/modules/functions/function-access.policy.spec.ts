@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, NotFoundError } from '@/kernel/errors/domain-error.js';
 import type { FunctionRecord } from './function.record.js';
-import { AccessPolicy } from './function-access.policy.js';
+import { FunctionAccessPolicy } from './function-access.policy.js';
 import { ANONYMOUS, type Principal } from '@/kernel/identity/principal.js';
 import type { Role } from '@/kernel/identity/roles.js';
 
-const policy = new AccessPolicy();
+const policy = new FunctionAccessPolicy();
 const user = (subject: string, ...roles: Role[]): Principal => ({ kind: 'apiKey', subject, roles, credentialId: `k-${subject}` });
 const fn = (permissions: Partial<FunctionRecord['permissions']> = {}, extra: Partial<FunctionRecord> = {}): FunctionRecord =>
   ({
@@ -17,7 +17,7 @@ const fn = (permissions: Partial<FunctionRecord['permissions']> = {}, extra: Par
     ...extra,
   }) as FunctionRecord;
 
-describe('AccessPolicy', () => {
+describe('FunctionAccessPolicy', () => {
   it('gives admins everything and anonymous callers only public invocation', () => {
     expect(policy.functionAccess(user('root', 'admin'), fn())).toEqual({ visible: true, invoke: true, readInvocations: true, readCode: true, manage: true });
     expect(policy.functionAccess(ANONYMOUS, fn())).toMatchObject({ visible: false, invoke: false });

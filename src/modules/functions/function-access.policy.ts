@@ -32,7 +32,7 @@ const ALL: FunctionAccess = { visible: true, invoke: true, readInvocations: true
  * A function a principal cannot see answers NOT_FOUND, exactly like a missing one.
  */
 @Injectable()
-export class AccessPolicy {
+export class FunctionAccessPolicy {
   functionAccess(principal: Principal, fn: FunctionRecord): FunctionAccess {
     if (isAdmin(principal)) return ALL;
     const publicInvoke = fn.permissions.public && !fn.deletedAt;

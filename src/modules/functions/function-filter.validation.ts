@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseOrThrow } from '@/kernel/validation/zod-errors.js';
 import { hasControlCharacters } from '@/kernel/validation/safe-keys.js';
-import { LANGUAGES, type FunctionFilter } from './function.record.js';
+import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
+import type { FunctionFilter } from './function.record.js';
 
 const filterSchema = z.strictObject({
   namePrefix: z

@@ -1,11 +1,13 @@
-/** Channel on which every change of a function is announced (cache invalidation). */
-export const functionChangedChannel = (functionId: string) => `function.${functionId}.changed`;
-
-/** Channel for changes of any function, for caches keyed by name. */
-export const FUNCTIONS_CHANGED_CHANNEL = 'functions.changed';
+import { eventChannel, eventChannelFamily } from '@/kernel/events/event-channel.js';
 
 export interface FunctionChangedEvent {
   functionId: string;
   name: string;
   kind: 'registered' | 'versioned' | 'deleted';
 }
+
+/** Every change of one function (cache invalidation). */
+export const functionChangedChannel = eventChannelFamily<FunctionChangedEvent>('function', 'changed');
+
+/** Changes of any function, for caches keyed by name. */
+export const functionsChangedChannel = eventChannel<FunctionChangedEvent>('functions.changed');

@@ -1,5 +1,4 @@
-export const LANGUAGES = ['javascript', 'typescript', 'python'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export interface FunctionPermissions {
   public: boolean;
@@ -39,7 +38,7 @@ export interface FunctionFilter {
   language?: Language;
   /**
    * Only functions this user may see: owned by `subject`, listing it in `allowedUsers`, or
-   * listing one of `roles` in `executionRoles` (see `AccessPolicy`). Absent for admins.
+   * listing one of `roles` in `executionRoles` (see `FunctionAccessPolicy`). Absent for admins.
    */
   visibleTo?: { subject: string; roles: readonly string[] };
 }

@@ -1,14 +1,26 @@
-import { Module } from '@nestjs/common';
-import { VersionsModule } from '@/modules/versions/versions.module.js';
-import { FunctionsController } from '@/api/http/functions/functions.controller.js';
-import { FunctionLoadersFactory } from '@/api/graphql/loaders/function.loaders.js';
-import { FunctionsResolver } from '@/api/graphql/functions/functions.resolver.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ModuleImport } from '@/kernel/modules/module-import.js';
+import { FunctionAccessPolicy } from './function-access.policy.js';
 import { FunctionsService } from './functions.service.js';
 
-@Module({
-  imports: [VersionsModule],
-  controllers: [FunctionsController],
-  providers: [FunctionsService, FunctionLoadersFactory, FunctionsResolver],
-  exports: [FunctionsService, FunctionLoadersFactory],
-})
-export class FunctionsModule {}
+export interface FunctionsModuleImports {
+  /** Provides `FunctionRepository`. */
+  storage: ModuleImport;
+  /** Provides `EventBus` (every change is announced to every node's caches). */
+  events: ModuleImport;
+  audit: ModuleImport;
+  versions: ModuleImport;
+}
+
+/** The function aggregate: registration, new versions, deletion, reads, and who may do what with it. */
+@Module({})
+export class FunctionsModule {
+  static register(imports: FunctionsModuleImports): DynamicModule {
+    return {
+      module: FunctionsModule,
+      imports: [imports.storage, imports.events, imports.audit, imports.versions],
+      providers: [FunctionsService, FunctionAccessPolicy],
+      exports: [FunctionsService, FunctionAccessPolicy],
+    };
+  }
+}

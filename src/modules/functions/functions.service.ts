@@ -7,7 +7,7 @@ import { parseOrThrow } from '@/kernel/validation/zod-errors.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
-import { AccessPolicy } from './function-access.policy.js';
+import { FunctionAccessPolicy } from './function-access.policy.js';
 import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
@@ -22,7 +22,7 @@ import {
   type FunctionPatch,
   functionPatchSchema,
 } from './registration-document.validation.js';
-import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL, functionChangedChannel } from './function.channels.js';
+import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
 import { type FunctionHeadUpdate, FunctionRepository } from './function.repository.js';
 
@@ -44,7 +44,7 @@ export class FunctionsService {
     private readonly builds: VersionBuildService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
-    private readonly policy: AccessPolicy,
+    private readonly policy: FunctionAccessPolicy,
     private readonly audit: AuditService,
   ) {
     this.documentSchema = functionDocumentSchema(config.limits);
@@ -277,7 +277,7 @@ export class FunctionsService {
   private async announce(event: FunctionChangedEvent): Promise<void> {
     await Promise.all([
       this.events.publish(functionChangedChannel(event.functionId), event),
-      this.events.publish(FUNCTIONS_CHANGED_CHANNEL, event),
+      this.events.publish(functionsChangedChannel, event),
     ]);
   }
 }

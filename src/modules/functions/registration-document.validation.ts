@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { LimitsConfig } from '@/kernel/config/app-config.js';
 import { hasControlCharacters, isUnsafeKey } from '@/kernel/validation/safe-keys.js';
 import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/kernel/identity/subject.js';
-import { LANGUAGES } from './function.record.js';
+import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
 import {
   ENV_NAME_PATTERN,
   FUNCTION_NAME_PATTERN,

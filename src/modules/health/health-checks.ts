@@ -11,8 +11,8 @@ export interface HealthCheck {
 }
 
 /**
- * The checks readiness runs. Any module can add one (e.g. a sandbox driver that needs an
- * engine): inject `HealthChecks` and `register` in `onModuleInit`.
+ * The checks readiness runs. Each adapter of an external dependency adds its own (import
+ * `HealthModule`, inject `HealthChecks` and `register` in `onModuleInit`).
  */
 @Injectable()
 export class HealthChecks {

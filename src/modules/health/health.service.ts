@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { NODE_ID } from '@/kernel/ids/node-id.js';
-import { PlatformErrors } from '@/adapters/observability/errors/platform-errors.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { HealthChecks } from './health-checks.js';
 
 export interface CheckResult {
@@ -27,7 +27,7 @@ const CHECK_TIMEOUT_MS = 2000;
 export class HealthService {
   constructor(
     private readonly checks: HealthChecks,
-    private readonly platformErrors: PlatformErrors,
+    private readonly platformErrors: UnexpectedErrors,
   ) {}
 
   async readiness(): Promise<ReadinessReport> {

@@ -4,11 +4,11 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
 import type { ExecutionTarget } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
-import { type FunctionChangedEvent, FUNCTIONS_CHANGED_CHANNEL } from '@/modules/functions/function.channels.js';
+import { type FunctionChangedEvent, functionsChangedChannel } from '@/modules/functions/function.channels.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
-import { VERSION_BUILDS_CHANNEL, type VersionBuiltEvent } from '@/modules/versions/version.channels.js';
+import { type VersionBuiltEvent, versionsBuiltChannel } from '@/modules/versions/version.channels.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
@@ -32,8 +32,8 @@ const MAX_PREWARMED_AT_START = 1000;
  * function changes (announced on the event bus); version targets never change.
  */
 @Injectable()
-export class FunctionResolver implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(FunctionResolver.name);
+export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(FunctionLookup.name);
   private readonly functionsById = new Map<string, FunctionRecord>();
   private readonly idsByName = new Map<string, string>();
   /** Keyed by `<functionId>@<version>`: version numbers are unique per function and immutable. */
@@ -51,9 +51,9 @@ export class FunctionResolver implements OnModuleInit, OnApplicationBootstrap, O
 
   async onModuleInit(): Promise<void> {
     this.unsubscribers = await Promise.all([
-      this.events.subscribe(FUNCTIONS_CHANGED_CHANNEL, (message) => this.onFunctionChanged(message as FunctionChangedEvent)),
+      this.events.subscribe(functionsChangedChannel, (event) => this.onFunctionChanged(event)),
       // Only READY versions are cached, but a build result must never meet a stale entry.
-      this.events.subscribe(VERSION_BUILDS_CHANNEL, (message) => this.onVersionBuilt(message as VersionBuiltEvent)),
+      this.events.subscribe(versionsBuiltChannel, (event) => this.onVersionBuilt(event)),
     ]);
   }
 

@@ -46,7 +46,7 @@ export class InvocationFeedService {
   }
 
   private async *ofInvocationFrom(queue: EventQueue<InvocationUpdatedEvent>, invocationId: string): AsyncGenerator<InvocationRecord> {
-    const unsubscribe = await this.events.subscribe(invocationUpdatedChannel(invocationId), (m) => queue.push(m as InvocationUpdatedEvent));
+    const unsubscribe = await this.events.subscribe(invocationUpdatedChannel(invocationId), (event) => queue.push(event));
     try {
       const current = await this.invocations.getById(invocationId);
       yield current;
@@ -67,7 +67,7 @@ export class InvocationFeedService {
   }
 
   private async *ofFunctionFrom(queue: EventQueue<InvocationUpdatedEvent>, functionId: string): AsyncGenerator<InvocationRecord> {
-    const unsubscribe = await this.events.subscribe(functionInvocationsChannel(functionId), (m) => queue.push(m as InvocationUpdatedEvent));
+    const unsubscribe = await this.events.subscribe(functionInvocationsChannel(functionId), (event) => queue.push(event));
     try {
       for await (const event of queue) yield deserializeInvocation(event.invocation);
     } finally {

@@ -5,7 +5,8 @@ import { EventBus } from '@/kernel/events/event-bus.js';
 import { interruptible } from '@/kernel/streams/async-streams.js';
 import { EventQueue } from '@/kernel/events/event-queue.js';
 import { functionLogsChannel, invocationLogsChannel, type LogEvent, type LogLineEvent } from './invocation.channels.js';
-import { FINAL_STATUSES, type LogLineRecord, type LogStream } from './invocation.record.js';
+import type { LogStream } from '@/modules/executor/execution.types.js';
+import { FINAL_STATUSES, type LogLineRecord } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { LiveLog } from './live-log.js';
 import { RunningLogBuffer } from './running-log-buffer.js';
@@ -70,7 +71,7 @@ export class InvocationLogsService {
     log.finished = true;
     this.live.delete(log.invocationId);
     this.buffer.finish(log.invocationId);
-    void this.events.publish(invocationLogsChannel(log.invocationId), { kind: 'end', invocationId: log.invocationId } satisfies LogEvent);
+    void this.events.publish(invocationLogsChannel(log.invocationId), { kind: 'end', invocationId: log.invocationId });
   }
 
   /**
@@ -97,7 +98,7 @@ export class InvocationLogsService {
   }
 
   private async *streamFrom(queue: EventQueue<LogEvent>, invocationId: string, fromSeq: number): AsyncGenerator<StreamedLogLine> {
-    const unsubscribe = await this.events.subscribe(invocationLogsChannel(invocationId), (event) => queue.push(event as LogEvent));
+    const unsubscribe = await this.events.subscribe(invocationLogsChannel(invocationId), (event) => queue.push(event));
     try {
       const snapshot = await this.snapshot(invocationId);
       if (!snapshot) throw new NotFoundError('Invocation', invocationId);
@@ -136,7 +137,7 @@ export class InvocationLogsService {
   }
 
   private async *functionStreamFrom(queue: EventQueue<LogLineEvent>, functionId: string): AsyncGenerator<StreamedLogLine> {
-    const unsubscribe = await this.events.subscribe(functionLogsChannel(functionId), (event) => queue.push(event as LogLineEvent));
+    const unsubscribe = await this.events.subscribe(functionLogsChannel(functionId), (event) => queue.push(event));
     try {
       for await (const event of queue) {
         yield { ...fromEvent(event), invocationId: event.invocationId, droppedBefore: queue.takeDropped() };

@@ -1,4 +1,4 @@
-import type { InvocationEvent } from './invocation.record.js';
+import type { InvocationEvent } from '@/modules/executor/execution.types.js';
 
 /** Request bodies are stored up to this size; the function always gets the whole body. */
 export const STORED_BODY_BYTES = 64 * 1024;

@@ -1,13 +1,6 @@
-import type { InvocationRecord, LogStream } from './invocation.record.js';
-
-/** Log lines and the end of one invocation's output. */
-export const invocationLogsChannel = (invocationId: string) => `invocation.${invocationId}.logs`;
-/** Log lines of every invocation of one function. */
-export const functionLogsChannel = (functionId: string) => `function.${functionId}.logs`;
-/** Status transitions of one invocation. */
-export const invocationUpdatedChannel = (invocationId: string) => `invocation.${invocationId}.updated`;
-/** Status transitions of every invocation of one function. */
-export const functionInvocationsChannel = (functionId: string) => `function.${functionId}.invocations`;
+import { eventChannelFamily } from '@/kernel/events/event-channel.js';
+import type { LogStream } from '@/modules/executor/execution.types.js';
+import type { InvocationRecord } from './invocation.record.js';
 
 /** A log line as it travels between nodes (timestamps as epoch milliseconds). */
 export interface LogLineEvent {
@@ -57,3 +50,12 @@ export function deserializeInvocation(event: SerializedInvocation): InvocationRe
     finishedAt: event.finishedAt === null ? null : new Date(event.finishedAt),
   };
 }
+
+/** Log lines and the end of one invocation's output. */
+export const invocationLogsChannel = eventChannelFamily<LogEvent>('invocation', 'logs');
+/** Log lines of every invocation of one function. */
+export const functionLogsChannel = eventChannelFamily<LogLineEvent>('function', 'logs');
+/** Status transitions of one invocation. */
+export const invocationUpdatedChannel = eventChannelFamily<InvocationUpdatedEvent>('invocation', 'updated');
+/** Status transitions of every invocation of one function. */
+export const functionInvocationsChannel = eventChannelFamily<InvocationUpdatedEvent>('function', 'invocations');

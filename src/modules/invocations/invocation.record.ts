@@ -1,3 +1,5 @@
+import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/executor/execution.types.js';
+
 export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED'] as const;
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
 
@@ -6,30 +8,12 @@ export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
 
 export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED']);
 
-export type LogStream = 'stdout' | 'stderr' | 'system';
-
 export interface LogLineRecord {
   /** 1-based, gap-free per invocation. */
   seq: number;
   timestamp: Date;
   stream: LogStream;
   message: string;
-}
-
-/** The event handed to a function (DESIGN.md, function contract). */
-export interface InvocationEvent {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  query: Record<string, string | string[]>;
-  body: string | null;
-  isBase64Encoded: boolean;
-}
-
-export interface InvocationErrorRecord {
-  type: string;
-  message: string;
-  stack?: string;
 }
 
 export interface InvocationRecord {

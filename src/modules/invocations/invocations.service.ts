@@ -7,19 +7,19 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
 import { markFailed, startSpan, traceIdOf, traceparentOf, withSpan } from '@/kernel/telemetry/spans.js';
-import { AccessPolicy } from '@/modules/functions/function-access.policy.js';
+import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import { isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
-import type { ExecutionOutcome, ExecutionTarget } from '@/modules/executor/execution.types.js';
+import type { ExecutionOutcome, ExecutionTarget, InvocationEvent } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
-import { type FunctionRef, FunctionResolver } from './function-lookup.service.js';
+import { type FunctionRef, FunctionLookup } from './function-lookup.service.js';
 import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel, serializeInvocation } from './invocation.channels.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { InvocationObserver, type SandboxAcquired } from './invocation-observer.js';
 import { storedRequest } from './invocation-request.js';
-import type { InvocationEvent, InvocationFilter, InvocationRecord, InvocationTrigger } from './invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationTrigger } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
 
@@ -51,14 +51,14 @@ export class InvocationsService implements BeforeApplicationShutdown {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly resolver: FunctionResolver,
+    private readonly lookup: FunctionLookup,
     private readonly executor: ExecutorService,
     private readonly invocations: InvocationRepository,
     private readonly recorder: InvocationRecorder,
     private readonly logs: InvocationLogsService,
     private readonly events: EventBus,
     private readonly config: AppConfig,
-    private readonly policy: AccessPolicy,
+    private readonly policy: FunctionAccessPolicy,
     private readonly limits: RateLimitsService,
     private readonly functions: FunctionsService,
     @Optional() @Inject(InvocationObserver) private readonly observer: InvocationObserver | null = null,
@@ -87,7 +87,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
     return this.invocations.latestByFunctionIds(functionIds);
   }
 
-  /** An invocation the principal may read (see `AccessPolicy.canReadInvocation`); NOT_FOUND otherwise. */
+  /** An invocation the principal may read (see `FunctionAccessPolicy.canReadInvocation`); NOT_FOUND otherwise. */
   async getReadable(principal: Principal, id: string): Promise<InvocationRecord> {
     const record = await this.recorder.find(id);
     if (!record || !(await this.canRead(principal, record))) throw new NotFoundError('Invocation', id);
@@ -152,19 +152,19 @@ export class InvocationsService implements BeforeApplicationShutdown {
   /** The current record of a function (cached for active ones; deleted ones from storage). */
   private async functionFor(functionId: string): Promise<FunctionRecord | null> {
     try {
-      return await this.resolver.findFunction({ functionId });
+      return await this.lookup.findFunction({ functionId });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       return (await this.functions.findByIds([functionId]))[0] ?? null;
     }
   }
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
-    const found = await withSpan('fngraph.resolve', {}, () => this.resolver.findFunction(command.ref));
+    const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
     await withSpan('fngraph.authorize', {}, async () => {
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
       await this.limits.consumeInvocation(found);
     });
-    const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.resolver.resolveVersion(found, command.version));
+    const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.lookup.resolveVersion(found, command.version));
     const { request, truncated } = storedRequest(command.event);
     const record: InvocationRecord = {
       id: newId(),

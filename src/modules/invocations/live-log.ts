@@ -1,4 +1,5 @@
-import type { LogLineRecord, LogStream } from './invocation.record.js';
+import type { LogStream } from '@/modules/executor/execution.types.js';
+import type { LogLineRecord } from './invocation.record.js';
 
 /** The output of one running invocation, numbered and capped as it is produced. */
 export class LiveLog {

@@ -1,18 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '@/kernel/config/app-config.js';
-import { ConfigModule } from '@/kernel/config/config.module.js';
-import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
-import { StorageModule } from '@/adapters/storage/storage.module.js';
-import { AuditModule } from '@/modules/audit/audit.module.js';
+import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { KeyRotationService } from './key-rotation.service.js';
 
-/** Just what the rotation command needs: no HTTP server, no executor. */
+export interface KeyRotationModuleImports {
+  /** Provides `VersionRepository`. */
+  storage: ModuleImport;
+  /** Provides `EnvelopeCipher`. */
+  crypto: ModuleImport;
+  audit: ModuleImport;
+}
+
+/** Rewrapping every sealed version under the current master key (`npm run rotate-keys`). */
 @Module({})
 export class KeyRotationModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static register(imports: KeyRotationModuleImports): DynamicModule {
     return {
       module: KeyRotationModule,
-      imports: [ConfigModule.forConfig(config), StorageModule.forConfig(config), CryptoModule, AuditModule],
+      imports: [imports.storage, imports.crypto, imports.audit],
       providers: [KeyRotationService],
       exports: [KeyRotationService],
     };

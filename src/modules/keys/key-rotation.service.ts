@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EnvelopeCipher } from '@/adapters/crypto/aes-gcm-envelope-cipher.js';
+import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
 import { type Actor, systemActor } from '@/kernel/identity/principal.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';

@@ -4,7 +4,7 @@ import { QuotaExceededError, RateLimitedError } from '@/kernel/errors/domain-err
 import { AppConfig } from '@/kernel/config/app-config.js';
 import type { Principal, RequestOrigin } from '@/kernel/identity/principal.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
-import { LimiterFactory } from '@/adapters/limits/rate-limiter-store.js';
+import { RateLimiterStore } from './rate-limiter-store.js';
 
 const DAY_SECONDS = 24 * 3600;
 
@@ -21,7 +21,7 @@ export class RateLimitsService {
   private readonly functions: RateLimiterAbstract | null;
   private readonly owners: RateLimiterAbstract | null;
 
-  constructor(factory: LimiterFactory, config: AppConfig) {
+  constructor(factory: RateLimiterStore, config: AppConfig) {
     const limits = config.rateLimits;
     const window = limits.windowSeconds;
     this.principals = limits.requestsPerPrincipal > 0 ? factory.create('principal', limits.requestsPerPrincipal, window) : null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@/kernel/events/event-bus.js';
-import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from '@/modules/executor/executor.channels.js';
+import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from './instances.channels.js';
 import { functionInvocationsChannel, type InvocationUpdatedEvent } from '@/modules/invocations/invocation.channels.js';
 import { FINAL_STATUSES } from '@/modules/invocations/invocation.record.js';
 import { RollingWindow, type WindowSummary } from './rolling-window.js';
@@ -28,8 +28,7 @@ export class FunctionMetricsService {
     const window = new RollingWindow(windowSeconds * 1000);
     const reports = new Map<string, InstancesReport>();
     const unsubscribers = await Promise.all([
-      this.events.subscribe(functionInvocationsChannel(functionId), (message) => {
-        const { invocation } = message as InvocationUpdatedEvent;
+      this.events.subscribe(functionInvocationsChannel(functionId), ({ invocation }) => {
         if (!FINAL_STATUSES.has(invocation.status) || invocation.durationMs === null) return;
         window.add({
           finishedAt: invocation.finishedAt ?? Date.now(),
@@ -38,8 +37,7 @@ export class FunctionMetricsService {
           coldStart: invocation.coldStart === true,
         });
       }),
-      this.events.subscribe(functionInstancesChannel(functionId), (message) => {
-        const report = message as InstancesReport;
+      this.events.subscribe(functionInstancesChannel(functionId), (report) => {
         reports.set(report.nodeId, report);
       }),
     ]);

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { NODE_ID } from '@/kernel/ids/node-id.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
-import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from '@/modules/executor/executor.channels.js';
+import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from './instances.channels.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 
 /** Changes within this delay are reported once: a burst of invocations is one report. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { transform, type Message } from 'esbuild';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
-import type { Language } from '@/modules/functions/function.record.js';
-import { PythonSyntaxChecker } from '@/adapters/packages/python/python-syntax-checker.js';
+import type { Language } from './runtime-catalog.js';
+import { PythonSourceChecker } from './python-source-checker.js';
 
 const SOURCE_FILE: Record<Language, string> = {
   javascript: 'index.js',
@@ -17,7 +17,7 @@ const SOURCE_FILE: Record<Language, string> = {
  */
 @Injectable()
 export class ArtifactBuilder {
-  constructor(private readonly python: PythonSyntaxChecker) {}
+  constructor(private readonly python: PythonSourceChecker) {}
 
   async build(language: Language, source: string): Promise<string> {
     if (language === 'python') {

@@ -1,5 +1,8 @@
 import { ValidationError } from '@/kernel/errors/domain-error.js';
-import type { Language } from '@/modules/functions/function.record.js';
+
+/** Source languages functions are written in; each runs on one or more runtimes. */
+export const LANGUAGES = ['javascript', 'typescript', 'python'] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 /** Canonical runtime ids; each has one shim and one sandbox image. */
 export const RUNTIME_IDS = ['nodejs20', 'python3.11'] as const;

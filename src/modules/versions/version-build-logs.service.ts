@@ -28,7 +28,7 @@ export class VersionBuildLogsService {
 
   async *stream(versionId: string): AsyncGenerator<BuildLogItem> {
     const queue = new EventQueue<VersionBuildEvent>(SUBSCRIBER_BUFFER);
-    const unsubscribe = await this.events.subscribe(versionBuildChannel(versionId), (event) => queue.push(event as VersionBuildEvent));
+    const unsubscribe = await this.events.subscribe(versionBuildChannel(versionId), (event) => queue.push(event));
     try {
       // Read after subscribing: a build ending in between is then seen here or as an event.
       const current = await this.versions.getById(versionId);

@@ -4,7 +4,8 @@ import { FunctionNotReadyError } from '@/kernel/errors/domain-error.js';
 import { MemoryEventBus } from '@/adapters/events/memory/memory-event-bus.js';
 import type { DependencyBuilder, DependencyBuildResult } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import type { DependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
-import { VERSION_BUILDS_CHANNEL, versionBuildChannel } from './version.channels.js';
+import { RecordedErrors } from '../../../test/support/recorded-errors.js';
+import { versionBuildChannel, versionsBuiltChannel } from './version.channels.js';
 import { initialBuildStatus, VersionBuildService } from './version-build.service.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 import type { VersionRepository } from './version.repository.js';
@@ -69,18 +70,20 @@ describe('VersionBuildService', () => {
   let events: MemoryEventBus;
   let service: VersionBuildService;
   const published: Array<{ channel: string; message: unknown }> = [];
+  let errors: RecordedErrors;
 
   beforeEach(() => {
     versions = new FakeVersions();
     builder = new FakeBuilder();
-    events = new MemoryEventBus();
+    errors = new RecordedErrors();
+    events = new MemoryEventBus(errors);
     published.length = 0;
     const publish = events.publish.bind(events);
     vi.spyOn(events, 'publish').mockImplementation((channel, message) => {
-      published.push({ channel, message });
+      published.push({ channel: channel.name, message });
       return publish(channel, message);
     });
-    service = new VersionBuildService(versions as unknown as VersionRepository, builder as unknown as DependencyBuilder, events);
+    service = new VersionBuildService(versions as unknown as VersionRepository, builder as unknown as DependencyBuilder, events, errors);
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -96,12 +99,12 @@ describe('VersionBuildService', () => {
 
     expect(versions.results.get(version.id)).toEqual({ status: 'READY', log: 'line 1\nline 2' });
     expect(published).toEqual([
-      { channel: versionBuildChannel(version.id), message: { type: 'log', message: 'line 1' } },
-      { channel: versionBuildChannel(version.id), message: { type: 'log', message: 'line 2' } },
-      { channel: versionBuildChannel(version.id), message: { type: 'status', status: 'READY' } },
-      { channel: VERSION_BUILDS_CHANNEL, message: { versionId: version.id, functionId: 'f-1', status: 'READY' } },
+      { channel: versionBuildChannel(version.id).name, message: { type: 'log', message: 'line 1' } },
+      { channel: versionBuildChannel(version.id).name, message: { type: 'log', message: 'line 2' } },
+      { channel: versionBuildChannel(version.id).name, message: { type: 'status', status: 'READY' } },
+      { channel: versionsBuiltChannel.name, message: { versionId: version.id, functionId: 'f-1', status: 'READY' } },
     ]);
-    expect(versionBuildChannel(version.id)).toBe(`version.${version.id}.build`);
+    expect(versionBuildChannel(version.id).name).toBe(`version.${version.id}.build`);
   });
 
   it('records a failed build with its log', async () => {
@@ -119,7 +122,7 @@ describe('VersionBuildService', () => {
     service.start(version);
     await service.beforeApplicationShutdown();
     expect(versions.results.size).toBe(0);
-    expect(published.some((p) => p.channel === VERSION_BUILDS_CHANNEL)).toBe(false);
+    expect(published.some((p) => p.channel === versionsBuiltChannel.name)).toBe(false);
   });
 
   it('ignores versions that are not BUILDING', async () => {

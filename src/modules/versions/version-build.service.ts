@@ -1,15 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { FunctionNotReadyError } from '@/kernel/errors/domain-error.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
+import type { EventChannel } from '@/kernel/events/event-channel.js';
 import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import { dependencySet, hasDependencies } from '@/modules/runtimes/dependencies/dependency-set.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import {
-  VERSION_BUILDS_CHANNEL,
   type VersionBuildEvent,
   type VersionBuiltEvent,
   versionBuildChannel,
+  versionsBuiltChannel,
 } from './version.channels.js';
 import { BuildObserver } from './build-observer.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
@@ -37,6 +39,7 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
     private readonly versions: VersionRepository,
     private readonly builder: DependencyBuilder,
     private readonly events: EventBus,
+    private readonly errors: UnexpectedErrors,
     @Optional() @Inject(BuildObserver) private readonly observer: BuildObserver | null = null,
   ) {}
 
@@ -91,7 +94,7 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
       await this.finish(version, result.status, result.log);
       this.observer?.finished(result.status, performance.now() - started);
     } catch (error) {
-      this.logger.error(`The build of version ${version.id} failed: ${(error as Error).stack ?? String(error)}`);
+      this.errors.report(error, { source: 'build', where: `the build of version ${version.id}` });
       await this.finish(version, 'FAILED', 'The build failed unexpectedly on the server').catch(() => undefined);
       this.observer?.finished('FAILED', performance.now() - started);
     }
@@ -101,10 +104,10 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
     await this.versions.setBuildResult(version.id, status, log);
     this.publish(versionBuildChannel(version.id), { type: 'status', status });
     const built: VersionBuiltEvent = { versionId: version.id, functionId: version.functionId, status };
-    void this.events.publish(VERSION_BUILDS_CHANNEL, built);
+    void this.events.publish(versionsBuiltChannel, built);
   }
 
-  private publish(channel: string, event: VersionBuildEvent): void {
+  private publish(channel: EventChannel<VersionBuildEvent>, event: VersionBuildEvent): void {
     void this.events.publish(channel, event);
   }
 }

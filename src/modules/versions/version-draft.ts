@@ -1,4 +1,4 @@
-import type { Language } from '@/modules/functions/function.record.js';
+import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 
 /** Everything a new version is made of, validated, before it is built and sealed. */

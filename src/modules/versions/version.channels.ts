@@ -1,17 +1,16 @@
+import { eventChannel, eventChannelFamily } from '@/kernel/events/event-channel.js';
 import type { BuildStatus } from './version.record.js';
 
-/** Channel of one version's build: every log line, then the final status. */
-export const versionBuildChannel = (versionId: string) => `version.${versionId}.build`;
+export type VersionBuildEvent = { type: 'log'; message: string } | { type: 'status'; status: Exclude<BuildStatus, 'BUILDING'> };
 
-export type VersionBuildEvent =
-  | { type: 'log'; message: string }
-  | { type: 'status'; status: Exclude<BuildStatus, 'BUILDING'> };
-
-/** Channel on which every finished build is announced, for caches of versions. */
-export const VERSION_BUILDS_CHANNEL = 'versions.built';
+/** One version's build: every log line, then the final status. */
+export const versionBuildChannel = eventChannelFamily<VersionBuildEvent>('version', 'build');
 
 export interface VersionBuiltEvent {
   versionId: string;
   functionId: string;
   status: Exclude<BuildStatus, 'BUILDING'>;
 }
+
+/** Every finished build, for caches of versions. */
+export const versionsBuiltChannel = eventChannel<VersionBuiltEvent>('versions.built');

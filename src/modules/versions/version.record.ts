@@ -1,5 +1,5 @@
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
-import type { Language } from '@/modules/functions/function.record.js';
+import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
 export type BuildStatus = (typeof BUILD_STATUSES)[number];

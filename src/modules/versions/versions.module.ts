@@ -1,24 +1,30 @@
-import { Module } from '@nestjs/common';
-import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
-import { VersionBuildLogsResolver } from '@/api/graphql/versions/version-build-logs.resolver.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { VersionBuildLogsService } from './version-build-logs.service.js';
 import { VersionBuildService } from './version-build.service.js';
-import { VersionLoadersFactory } from '@/api/graphql/loaders/version.loaders.js';
-import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from '@/api/graphql/versions/versions.resolver.js';
 import { VersionsService } from './versions.service.js';
 
-@Module({
-  imports: [RuntimesModule],
-  providers: [
-    VersionsService,
-    VersionBuildService,
-    VersionBuildLogsService,
-    VersionLoadersFactory,
-    VersionsResolver,
-    FunctionVersionsFieldsResolver,
-    ExecutionConfigFieldsResolver,
-    VersionBuildLogsResolver,
-  ],
-  exports: [VersionsService, VersionBuildService, VersionLoadersFactory],
-})
-export class VersionsModule {}
+export interface VersionsModuleImports {
+  /** Provides `VersionRepository`. */
+  storage: ModuleImport;
+  /** Provides `EventBus` (build progress and outcomes). */
+  events: ModuleImport;
+  /** Provides `EnvelopeCipher` (code and variables are sealed at rest). */
+  crypto: ModuleImport;
+  /** Provides `BuildObserver`. */
+  telemetry: ModuleImport;
+  runtimes: ModuleImport;
+}
+
+/** Immutable versions: built and sealed at registration, dependency builds in the background. */
+@Module({})
+export class VersionsModule {
+  static register(imports: VersionsModuleImports): DynamicModule {
+    return {
+      module: VersionsModule,
+      imports: [imports.storage, imports.events, imports.crypto, imports.telemetry, imports.runtimes],
+      providers: [VersionsService, VersionBuildService, VersionBuildLogsService],
+      exports: [VersionsService, VersionBuildService, VersionBuildLogsService],
+    };
+  }
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
-import { EnvelopeCipher } from '@/adapters/crypto/aes-gcm-envelope-cipher.js';
+import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { ArtifactBuilder } from '@/modules/runtimes/artifact-builder.js';
 import { initialBuildStatus } from './version-build.service.js';
 import type { VersionDraft } from './version-draft.js';

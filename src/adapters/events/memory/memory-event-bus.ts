@@ -1,24 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelListeners } from '@/adapters/events/channel-listeners.js';
 import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
+import type { EventChannel } from '@/kernel/events/event-channel.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
+import { ChannelListeners } from '@/adapters/events/channel-listeners.js';
 
 /** In-process events: the embedded default, correct for a single server process. */
 @Injectable()
 export class MemoryEventBus extends EventBus {
-  private readonly listeners = new ChannelListeners();
+  private readonly listeners: ChannelListeners;
 
-  async publish(channel: string, message: unknown): Promise<void> {
-    this.listeners.deliver(channel, message);
+  constructor(errors: UnexpectedErrors) {
+    super();
+    this.listeners = new ChannelListeners(errors);
   }
 
-  mayHaveSubscribers(channel: string): boolean {
-    return this.listeners.has(channel);
+  async publish<Payload>(channel: EventChannel<Payload>, message: Payload): Promise<void> {
+    this.listeners.deliver(channel.name, message);
   }
 
-  async subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
-    this.listeners.add(channel, listener);
+  mayHaveSubscribers(channel: EventChannel<unknown>): boolean {
+    return this.listeners.has(channel.name);
+  }
+
+  async subscribe<Payload>(channel: EventChannel<Payload>, listener: (message: Payload) => void): Promise<Unsubscribe> {
+    const untyped = listener as (message: unknown) => void;
+    this.listeners.add(channel.name, untyped);
     return async () => {
-      this.listeners.remove(channel, listener);
+      this.listeners.remove(channel.name, untyped);
     };
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
+import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
+import type { EventChannel } from '@/kernel/events/event-channel.js';
 import { RedisConnections } from '@/adapters/redis/redis-connections.js';
 import { ChannelListeners } from '@/adapters/events/channel-listeners.js';
-import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
 
 /**
  * Events over Redis pub/sub, so every server node sees every other node's events. One
@@ -12,24 +14,25 @@ import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
 @Injectable()
 export class RedisEventBus extends EventBus implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisEventBus.name);
-  private readonly listeners = new ChannelListeners();
+  private readonly listeners: ChannelListeners;
   /** Per channel, the pending or completed SUBSCRIBE every local listener waits for. */
   private readonly subscriptions = new Map<string, Promise<unknown>>();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
 
-  constructor(connections: RedisConnections) {
+  constructor(connections: RedisConnections, errors: UnexpectedErrors) {
     super();
+    this.listeners = new ChannelListeners(errors);
     this.publisher = connections.client;
     this.subscriber = connections.open('events');
     this.subscriber.on('message', (channel: string, payload: string) => this.deliver(channel, payload));
   }
 
-  async publish(channel: string, message: unknown): Promise<void> {
+  async publish<Payload>(channel: EventChannel<Payload>, message: Payload): Promise<void> {
     try {
-      await this.publisher.publish(channel, JSON.stringify(message));
+      await this.publisher.publish(channel.name, JSON.stringify(message));
     } catch (error) {
-      this.logger.warn(`Could not publish on ${channel}: ${(error as Error).message}`);
+      this.logger.warn(`Could not publish on ${channel.name}: ${(error as Error).message}`);
     }
   }
 
@@ -37,7 +40,8 @@ export class RedisEventBus extends EventBus implements OnApplicationShutdown {
     return true;
   }
 
-  async subscribe(channel: string, listener: (message: unknown) => void): Promise<Unsubscribe> {
+  async subscribe<Payload>({ name: channel }: EventChannel<Payload>, typed: (message: Payload) => void): Promise<Unsubscribe> {
+    const listener = typed as (message: unknown) => void;
     if (this.listeners.add(channel, listener)) this.subscriptions.set(channel, this.subscriber.subscribe(channel));
     try {
       await this.subscriptions.get(channel);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisConnections } from '@/adapters/redis/redis-connections.js';
-import type { LogLineRecord, LogStream } from '@/modules/invocations/invocation.record.js';
+import type { LogStream } from '@/modules/executor/execution.types.js';
+import type { LogLineRecord } from '@/modules/invocations/invocation.record.js';
 import { RunningLogBuffer } from '@/modules/invocations/running-log-buffer.js';
 
 /** Longer than any invocation may run, so a running invocation's list never expires. */

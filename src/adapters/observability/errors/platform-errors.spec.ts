@@ -21,11 +21,11 @@ describe('PlatformErrors', () => {
     expect(errors.recent(2).map((e) => e.message)).toEqual(['error 5', 'error 4']);
   });
 
-  it('logs each error once with its stack, unless it was logged already, and counts it by source', async () => {
+  it('logs each error once with its stack and counts it by source', async () => {
     const { errors, lines, metrics } = platformErrors(10);
     errors.report(new TypeError('boom'), { source: 'http', where: 'GET /x' });
-    errors.report(new Error('logged elsewhere'), { source: 'executor', alreadyLogged: true });
-    expect(lines).toHaveLength(1);
+    errors.report(new Error('sandbox failure'), { source: 'executor' });
+    expect(lines).toHaveLength(2);
     const line = JSON.parse(lines[0]!);
     expect(line).toMatchObject({ unexpected: true, errorSource: 'http', where: 'GET /x', err: { type: 'TypeError', message: 'boom' } });
     expect(line.err.stack).toContain('TypeError: boom');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { type UnexpectedErrorReport, UnexpectedErrors, type UnexpectedErrorSource } from '@/kernel/errors/unexpected-errors.js';
+import { type UnexpectedErrorEntry, type UnexpectedErrorReport, UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { currentRequestContext, errorContextOf, requestContextOf } from '@/kernel/telemetry/request-context.js';
@@ -8,22 +8,6 @@ import { ROOT_LOGGER } from '@/kernel/telemetry/root-logger.js';
 import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
 import { activeSpanIds } from '@/kernel/telemetry/spans.js';
 
-
-export interface PlatformErrorEntry {
-  id: string;
-  occurredAt: Date;
-  source: UnexpectedErrorSource;
-  /** The error's class name, e.g. `TypeError`, `MongoServerError`. */
-  type: string;
-  message: string;
-  stack: string | null;
-  /** Where: a GraphQL path, an HTTP route, an invocation id. */
-  where: string | null;
-  requestId: string | null;
-  traceId: string | null;
-  functionName: string | null;
-  invocationId: string | null;
-}
 
 /**
  * fngraph's own unexpected errors (a bug, a store that fails), as opposed to a function's
@@ -33,7 +17,7 @@ export interface PlatformErrorEntry {
  */
 @Injectable()
 export class PlatformErrors extends UnexpectedErrors {
-  private readonly entries: PlatformErrorEntry[] = [];
+  private readonly entries: UnexpectedErrorEntry[] = [];
   private next = 0;
   private count = 0;
 
@@ -45,9 +29,9 @@ export class PlatformErrors extends UnexpectedErrors {
     super();
   }
 
-  report(error: unknown, report: UnexpectedErrorReport): PlatformErrorEntry {
+  report(error: unknown, report: UnexpectedErrorReport): UnexpectedErrorEntry {
     const request = currentRequestContext() ?? requestContextOf(report.request) ?? errorContextOf(error);
-    const entry: PlatformErrorEntry = {
+    const entry: UnexpectedErrorEntry = {
       id: newId(),
       occurredAt: new Date(),
       source: report.source,
@@ -61,30 +45,28 @@ export class PlatformErrors extends UnexpectedErrors {
       invocationId: report.invocationId ?? request?.invocationId ?? null,
     };
     this.metrics.platformErrors.inc({ source: report.source });
-    if (!report.alreadyLogged) {
-      this.logger.error(
-        {
-          err: error,
-          unexpected: true,
-          errorSource: report.source,
-          where: entry.where,
-          errorId: entry.id,
-          // Explicit: the request's async context may not be active here (FNGRAPH_LOG_REQUEST_CONTEXT).
-          ...(request ? { requestId: request.requestId, traceId: entry.traceId, operation: request.operation, principal: request.principal() } : {}),
-          function: entry.functionName ?? undefined,
-          invocationId: entry.invocationId ?? undefined,
-        },
-        `Unexpected error (${report.source}${entry.where ? ` at ${entry.where}` : ''}): ${entry.message}`,
-      );
-    }
+    this.logger.error(
+      {
+        err: error,
+        unexpected: true,
+        errorSource: report.source,
+        where: entry.where,
+        errorId: entry.id,
+        // Explicit: the request's async context may not be active here (FNGRAPH_LOG_REQUEST_CONTEXT).
+        ...(request ? { requestId: request.requestId, traceId: entry.traceId, operation: request.operation, principal: request.principal() } : {}),
+        function: entry.functionName ?? undefined,
+        invocationId: entry.invocationId ?? undefined,
+      },
+      `Unexpected error (${report.source}${entry.where ? ` at ${entry.where}` : ''}): ${entry.message}`,
+    );
     this.keep(entry);
     return entry;
   }
 
   /** The most recent entries, newest first. */
-  recent(limit = this.config.observability.platformErrorsKept): PlatformErrorEntry[] {
+  recent(limit = this.config.observability.platformErrorsKept): UnexpectedErrorEntry[] {
     const kept = this.entries.length;
-    const result: PlatformErrorEntry[] = [];
+    const result: UnexpectedErrorEntry[] = [];
     for (let i = 1; i <= Math.min(limit, kept); i++) result.push(this.entries[(this.next - i + kept) % kept]!);
     return result;
   }
@@ -94,7 +76,7 @@ export class PlatformErrors extends UnexpectedErrors {
     return this.count;
   }
 
-  private keep(entry: PlatformErrorEntry): void {
+  private keep(entry: UnexpectedErrorEntry): void {
     const capacity = this.config.observability.platformErrorsKept;
     this.count++;
     if (this.entries.length < capacity) {

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { InvocationObserver, type SandboxAcquired } from '@/modules/invocations/invocation-observer.js';
 import type { InvocationRecord } from '@/modules/invocations/invocation.record.js';
-import { PlatformErrors } from '@/adapters/observability/errors/platform-errors.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
 import { PlatformMetrics } from './platform-metrics.js';
 
@@ -20,7 +20,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
 
   constructor(
     private readonly metrics: PlatformMetrics,
-    private readonly errors: PlatformErrors,
+    private readonly errors: UnexpectedErrors,
     private readonly executor: ExecutorService,
   ) {
     super();
@@ -66,17 +66,8 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     }
     switch (record.status) {
       case 'FAILED':
-        if (record.error?.type === PLATFORM_SANDBOX_ERROR) {
-          // The executor logged it with its stack; here it is counted and kept.
-          this.errors.report(new Error(record.error.message), {
-            source: 'executor',
-            alreadyLogged: true,
-            functionName: record.functionName,
-            invocationId: record.id,
-          });
-        } else {
-          metrics.functionErrors.inc({ function: fn });
-        }
+        // The executor's own failures are the platform's (it reported them), not the function's.
+        if (record.error?.type !== PLATFORM_SANDBOX_ERROR) metrics.functionErrors.inc({ function: fn });
         break;
       case 'TIMED_OUT':
         metrics.timeouts.inc({ function: fn });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
 import { FirstSeenLabels, OVERFLOW_LABEL, RecentLabels } from './label-limits.js';
 
 /** Seconds; from sub-millisecond warm calls to the longest allowed timeout. */
@@ -31,7 +32,7 @@ export interface SandboxCount {
  * functions did; `fngraph_platform_errors_total` counts fngraph's own unexpected errors.
  */
 @Injectable()
-export class PlatformMetrics {
+export class PlatformMetrics extends MetricsExporter {
   readonly registry = new Registry();
   private readonly functionNames: FirstSeenLabels;
   private readonly versions: RecentLabels;
@@ -91,6 +92,7 @@ export class PlatformMetrics {
   readonly platformErrors = this.counter('fngraph_platform_errors_total', "fngraph's own unexpected errors (not the functions')", ['source']);
 
   constructor(config: AppConfig) {
+    super();
     const limits = config.observability;
     this.functionNames = new FirstSeenLabels(limits.metricsMaxFunctions);
     this.operationNames = new FirstSeenLabels(limits.metricsMaxOperations);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { Injectable, Logger } from '@nestjs/common';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { PythonSourceChecker } from '@/modules/runtimes/python-source-checker.js';
 
 /** Shown to users in place of the sandbox's path. */
 export const PYTHON_SOURCE_FILE = 'handler.py';
@@ -71,11 +72,13 @@ type CheckOutcome =
  * skipped with a warning: the sandbox then reports the same errors when loading.
  */
 @Injectable()
-export class PythonSyntaxChecker {
+export class PythonSyntaxChecker extends PythonSourceChecker {
   private readonly logger = new Logger(PythonSyntaxChecker.name);
   private warnedUnavailable = false;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
 
   async check(source: string): Promise<void> {
     const outcome = await this.parse(source);

@@ -1,5 +1,5 @@
 import { type mongo, Schema } from 'mongoose';
-import { LANGUAGES } from '@/modules/functions/function.record.js';
+import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
 import { BUILD_STATUSES } from '@/modules/versions/version.record.js';
 
 export const FUNCTION_VERSION_MODEL = 'FunctionVersion';

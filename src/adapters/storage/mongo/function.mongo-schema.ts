@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { LANGUAGES } from '@/modules/functions/function.record.js';
+import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
 
 export const FUNCTION_MODEL = 'Function';
 

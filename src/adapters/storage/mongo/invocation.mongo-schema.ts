@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
-import { INVOCATION_STATUSES, INVOCATION_TRIGGERS, type LogStream } from '@/modules/invocations/invocation.record.js';
+import type { LogStream } from '@/modules/executor/execution.types.js';
+import { INVOCATION_STATUSES, INVOCATION_TRIGGERS } from '@/modules/invocations/invocation.record.js';
 
 export const INVOCATION_MODEL = 'Invocation';
 

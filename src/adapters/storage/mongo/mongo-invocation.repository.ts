@@ -2,9 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import type { InvocationErrorRecord, InvocationEvent } from '@/modules/executor/execution.types.js';
 import type {
-  InvocationErrorRecord,
-  InvocationEvent,
   InvocationFilter,
   InvocationRecord,
   InvocationStatus,

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
-import type { Language } from '@/modules/functions/function.record.js';
+import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { BuildStatus, FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { FUNCTION_VERSION_MODEL, type FunctionVersionDocument } from './function-version.mongo-schema.js';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { FunctionFilter, FunctionPermissions, FunctionRecord, Language } from '@/modules/functions/function.record.js';
+import type { FunctionFilter, FunctionPermissions, FunctionRecord } from '@/modules/functions/function.record.js';
+import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
 import {
   fromSqlDateOrNull,

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
+import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/executor/execution.types.js';
 import type {
-  InvocationErrorRecord,
-  InvocationEvent,
   InvocationFilter,
   InvocationRecord,
   InvocationStatus,
   InvocationTrigger,
   LogLineRecord,
-  LogStream,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
-import type { Language } from '@/modules/functions/function.record.js';
+import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { BuildStatus, FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { SqliteDatabase, toSqlDate, toSqlIdList, uniqueViolation } from './sqlite-database.js';

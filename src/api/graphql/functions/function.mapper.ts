@@ -1,16 +1,7 @@
-import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
-import type { FunctionEndpointsModel } from './function-endpoints.model.js';
+import { functionEndpoints } from '@/api/http/functions/function-endpoints.js';
 import type { FunctionModel } from './function.model.js';
 import type { LanguageEnum } from './language.enum.js';
-
-export function functionEndpoints(record: Pick<FunctionRecord, 'id' | 'name' | 'latestVersion'>, baseUrl = ''): FunctionEndpointsModel {
-  return {
-    execute: `${baseUrl}/execute/${record.id}`,
-    http: `${baseUrl}/fn/${record.name}`,
-    httpPinned: `${baseUrl}/fn/${record.name}@${record.latestVersion}`,
-  };
-}
 
 export function toFunctionModel(record: FunctionRecord, baseUrl = ''): FunctionModel {
   return {
@@ -27,72 +18,5 @@ export function toFunctionModel(record: FunctionRecord, baseUrl = ''): FunctionM
     author: record.author,
     tags: record.tags,
     permissions: record.permissions,
-  };
-}
-
-/** The REST view of a registration: the stored document (minus code) and its endpoints. */
-export interface RegistrationResponse {
-  id: string;
-  name: string;
-  description: string;
-  language: string;
-  runtime: string;
-  version: string;
-  versionId: string;
-  codeHash: string;
-  buildStatus: string;
-  metadata: {
-    createdAt: string;
-    updatedAt: string;
-    author: string | null;
-    tags: string[];
-    dependencies: Record<string, string>;
-    permissions: FunctionRecord['permissions'];
-  };
-  executionConfig: {
-    timeout: number;
-    memoryLimit: number;
-    minInstances: number;
-    maxInstances: number | null;
-    environmentVariableNames: string[];
-    /** Secret values are null. */
-    environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
-  };
-  endpoints: FunctionEndpointsModel;
-}
-
-export function toRegistrationResponse(
-  fn: FunctionRecord,
-  version: FunctionVersionRecord,
-  variables: RegistrationResponse['executionConfig']['environmentVariables'],
-  baseUrl = '',
-): RegistrationResponse {
-  return {
-    id: fn.id,
-    name: fn.name,
-    description: fn.description,
-    language: fn.language,
-    runtime: fn.runtime,
-    version: version.version,
-    versionId: version.id,
-    codeHash: version.codeHash,
-    buildStatus: version.buildStatus,
-    metadata: {
-      createdAt: fn.createdAt.toISOString(),
-      updatedAt: fn.updatedAt.toISOString(),
-      author: fn.author,
-      tags: fn.tags,
-      dependencies: version.dependencies,
-      permissions: fn.permissions,
-    },
-    executionConfig: {
-      timeout: version.timeoutSeconds,
-      memoryLimit: version.memoryLimitMb,
-      minInstances: version.minInstances,
-      maxInstances: version.maxInstances,
-      environmentVariableNames: version.environmentVariableNames,
-      environmentVariables: variables,
-    },
-    endpoints: functionEndpoints(fn, baseUrl),
   };
 }

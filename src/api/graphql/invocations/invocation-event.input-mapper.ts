@@ -1,5 +1,5 @@
 import { ValidationError } from '@/kernel/errors/domain-error.js';
-import type { InvocationEvent } from '@/modules/invocations/invocation.record.js';
+import type { InvocationEvent } from '@/modules/executor/execution.types.js';
 import type { InvokeFunctionInput } from './invoke-function.input.js';
 
 const METHOD = /^[A-Z]{1,16}$/;

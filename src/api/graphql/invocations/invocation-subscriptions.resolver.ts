@@ -6,11 +6,10 @@ import type { Principal } from '@/kernel/identity/principal.js';
 import { guardedStream } from '@/kernel/streams/guarded-stream.js';
 import { InvocationFeedService } from '@/modules/invocations/invocation-feed.service.js';
 import { InvocationLogsService, type StreamedLogLine } from '@/modules/invocations/invocation-logs.service.js';
+import { functionActivity } from './function-activity.js';
 import { toInvocationModel, toLogLineModel } from './invocation.mapper.js';
 import type { InvocationRecord } from '@/modules/invocations/invocation.record.js';
 import { InvocationsService } from '@/modules/invocations/invocations.service.js';
-import { FunctionMetricsService } from '@/modules/live-metrics/function-metrics.service.js';
-import { FunctionMetricsModel } from '@/api/graphql/live-metrics/function-metrics.model.js';
 import { InvocationModel } from './invocation.model.js';
 import { LogLineModel } from './log-line.model.js';
 
@@ -27,7 +26,6 @@ export class InvocationSubscriptionsResolver {
     private readonly invocations: InvocationsService,
     private readonly logs: InvocationLogsService,
     private readonly feed: InvocationFeedService,
-    private readonly metrics: FunctionMetricsService,
   ) {}
 
   @Subscription(() => LogLineModel, {
@@ -45,7 +43,7 @@ export class InvocationSubscriptionsResolver {
 
   @Subscription(() => LogLineModel, { description: 'Lines of every invocation of a function, from now on.', resolve: passThrough })
   async functionLogs(@Context() ctx: GraphQLContext, @Args('functionId', { type: () => ID }) functionId: string): Promise<AsyncIterable<LogLineModel>> {
-    return mapLines(await this.functionActivity(ctx.actor.principal, functionId, () => this.logs.functionStream(functionId)));
+    return mapLines(await functionActivity(this.invocations, ctx.actor.principal, functionId, () => this.logs.functionStream(functionId)));
   }
 
   @Subscription(() => InvocationModel, {
@@ -64,35 +62,14 @@ export class InvocationSubscriptionsResolver {
     const records =
       invocationId != null
         ? await this.readableInvocation(principal, invocationId, (invocation) => this.feed.ofInvocation(invocation.id))
-        : await this.functionActivity(principal, functionId as string, () => this.feed.ofFunction(functionId as string));
+        : await functionActivity(this.invocations, principal, functionId as string, () => this.feed.ofFunction(functionId as string));
     return mapInvocations(records);
-  }
-
-  @Subscription(() => FunctionMetricsModel, {
-    description: 'Rolling-window metrics of a function across all nodes, every `intervalSeconds`.',
-    resolve: passThrough,
-  })
-  async functionMetrics(
-    @Context() ctx: GraphQLContext,
-    @Args('functionId', { type: () => ID }) functionId: string,
-    @Args('windowSeconds', { type: () => Int, nullable: true, defaultValue: 60 }) windowSeconds: number,
-    @Args('intervalSeconds', { type: () => Int, nullable: true, defaultValue: 1 }) intervalSeconds: number,
-  ): Promise<AsyncIterable<FunctionMetricsModel>> {
-    if (windowSeconds < 1 || windowSeconds > 3600) throw new ValidationError('windowSeconds must be 1 to 3600', [{ field: 'windowSeconds', message: '1 to 3600' }]);
-    if (intervalSeconds < 1 || intervalSeconds > 60) throw new ValidationError('intervalSeconds must be 1 to 60', [{ field: 'intervalSeconds', message: '1 to 60' }]);
-    return this.functionActivity(ctx.actor.principal, functionId, () => this.metrics.stream(functionId, windowSeconds, intervalSeconds * 1000));
   }
 
   /** A stream about one invocation the principal may read, re-checked per item. */
   private async readableInvocation<T>(principal: Principal, invocationId: string, open: (invocation: InvocationRecord) => AsyncIterable<T>): Promise<AsyncIterable<T>> {
     const invocation = await this.invocations.getReadable(principal, invocationId);
     return guardedStream(open(invocation), () => this.invocations.canRead(principal, invocation), () => new NotFoundError('Invocation', invocationId));
-  }
-
-  /** A stream about all the activity of a function, for those who may read it, re-checked per item. */
-  private async functionActivity<T>(principal: Principal, functionId: string, open: () => AsyncIterable<T>): Promise<AsyncIterable<T>> {
-    await this.invocations.assertCanReadFunctionActivity(principal, functionId);
-    return guardedStream(open(), () => this.invocations.canReadFunctionActivity(principal, functionId), () => new NotFoundError('Function', functionId));
   }
 }
 

@@ -7,7 +7,7 @@ import { toPageRequest } from '@/api/graphql/pagination/cursor.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { requestContextOf } from '@/kernel/telemetry/request-context.js';
-import { AccessPolicy } from '@/modules/functions/function-access.policy.js';
+import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import { toFunctionModel } from '@/api/graphql/functions/function.mapper.js';
 import { FunctionModel } from '@/api/graphql/functions/function.model.js';
 import { eventFromInput } from './invocation-event.input-mapper.js';
@@ -27,7 +27,7 @@ export class InvocationsResolver {
     private readonly service: InvocationsService,
     private readonly logService: InvocationLogsService,
     private readonly config: AppConfig,
-    private readonly policy: AccessPolicy,
+    private readonly policy: FunctionAccessPolicy,
   ) {}
 
   @Query(() => InvocationModel)
@@ -96,7 +96,7 @@ export class InvocationsResolver {
 /** The invocation fields of `Function`. */
 @Resolver(() => FunctionModel)
 export class FunctionInvocationsFieldsResolver {
-  constructor(private readonly policy: AccessPolicy) {}
+  constructor(private readonly policy: FunctionAccessPolicy) {}
 
   @ResolveField(() => InvocationModel, { nullable: true, description: "Null also when you may not read this function's invocations." })
   async latestInvocation(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<InvocationModel | null> {

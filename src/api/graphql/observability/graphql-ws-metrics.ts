@@ -1,5 +1,5 @@
 import { type ExecutionArgs, type ExecutionResult, getOperationAST, type GraphQLError, Kind } from 'graphql';
-import type { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
+import type { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 
 /** The graphql-ws server hooks this module uses (its `ServerOptions`, loosely typed). */
 export interface GraphQLWsMetricsHooks {
@@ -14,16 +14,19 @@ export interface GraphQLWsMetricsHooks {
  * operation whose `onOperation` returned a stream, however it ends (client `complete`,
  * server end, error, socket closed), which is where the gauge goes down.
  */
-export function graphqlWsMetrics(metrics: PlatformMetrics): GraphQLWsMetricsHooks {
+export function graphqlWsMetrics(telemetry: ApiTelemetry): GraphQLWsMetricsHooks {
   const active = new WeakMap<object, Map<string, string>>();
   return {
     onOperation(ctx, id, _payload, args, result) {
       const ast = getOperationAST(args.document, args.operationName);
-      const type = ast?.operation ?? 'unknown';
-      const operation = metrics.operationLabel(ast?.name?.value ?? args.operationName);
       const errors = isAsyncIterable(result) ? undefined : (result as ExecutionResult).errors;
-      metrics.graphqlOperations.inc({ operation, type, outcome: errors?.length ? 'error' : 'success', transport: 'ws' });
-      for (const error of errors ?? []) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
+      telemetry.operationFinished({
+        operation: ast?.name?.value ?? args.operationName ?? null,
+        validated: true,
+        type: ast?.operation ?? 'unknown',
+        transport: 'ws',
+        errorCodes: (errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN')),
+      });
       if (!isAsyncIterable(result)) return;
       const first = ast?.selectionSet.selections[0];
       const field = first?.kind === Kind.FIELD ? first.name.value : 'unknown';
@@ -33,20 +36,21 @@ export function graphqlWsMetrics(metrics: PlatformMetrics): GraphQLWsMetricsHook
         active.set(ctx, byId);
       }
       byId.set(id, field);
-      metrics.subscriptions.inc({ field });
+      telemetry.subscriptionOpened(field);
     },
     onComplete(ctx, id) {
       const byId = active.get(ctx);
       const field = byId?.get(id);
       if (field === undefined) return;
       byId!.delete(id);
-      metrics.subscriptions.dec({ field });
+      telemetry.subscriptionClosed(field);
     },
     onError(ctx, id, _payload, errors) {
+      const codes = errors.map((error) => String(error.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED'));
       // Before `onOperation`: the operation did not validate. After: its stream failed.
       const streaming = active.get(ctx)?.has(id) ?? false;
-      if (!streaming) metrics.graphqlOperations.inc({ operation: 'invalid', type: 'unknown', outcome: 'error', transport: 'ws' });
-      for (const error of errors) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED') });
+      if (streaming) telemetry.errorsReported(codes);
+      else telemetry.operationFinished({ operation: null, validated: false, type: 'unknown', transport: 'ws', errorCodes: codes });
     },
   };
 }

@@ -2,11 +2,11 @@ import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { NODE_ID } from '@/kernel/ids/node-id.js';
 import { PlatformErrorsModel } from './platform-error.model.js';
-import { PlatformErrors } from '@/adapters/observability/errors/platform-errors.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 
 @Resolver(() => PlatformErrorsModel)
 export class PlatformErrorsResolver {
-  constructor(private readonly errors: PlatformErrors) {}
+  constructor(private readonly errors: UnexpectedErrors) {}
 
   /** Administrators only (the authorization rules decide). */
   @Query(() => PlatformErrorsModel, { description: "fngraph's own recent unexpected errors on the node that answers (for administrators)." })

@@ -1,9 +1,9 @@
 import type { LanguageEnum } from '@/api/graphql/functions/language.enum.js';
 import { ExecutorKindEnum } from './executor-kind.enum.js';
 import type { RuntimeModel } from './runtime.model.js';
-import type { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
+import type { RuntimeStatus } from '@/modules/executor/runtime-availability.service.js';
 
-export function toRuntimeModel(runtime: RuntimeAvailability): RuntimeModel {
+export function toRuntimeModel(runtime: RuntimeStatus): RuntimeModel {
   return {
     id: runtime.id,
     languages: runtime.languages as LanguageEnum[],

@@ -1,11 +1,11 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { RuntimeModel } from './runtime.model.js';
 import { toRuntimeModel } from './runtime.mapper.js';
-import { RuntimesService } from '@/modules/executor/runtime-availability.service.js';
+import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 
 @Resolver(() => RuntimeModel)
 export class RuntimesResolver {
-  constructor(private readonly catalog: RuntimesService) {}
+  constructor(private readonly catalog: RuntimeAvailability) {}
 
   @Query(() => [RuntimeModel], { description: 'Every runtime fngraph knows, and whether this server can run it.' })
   async runtimes(): Promise<RuntimeModel[]> {

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
-import { AccessPolicy } from '@/modules/functions/function-access.policy.js';
+import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import { BuildLogLineModel } from './build-log-line.model.js';
 import type { BuildStatusEnum } from './build-status.enum.js';
 import { type BuildLogItem, VersionBuildLogsService } from '@/modules/versions/version-build-logs.service.js';
@@ -12,7 +12,7 @@ export class VersionBuildLogsResolver {
   constructor(
     private readonly buildLogs: VersionBuildLogsService,
     private readonly versions: VersionsService,
-    private readonly policy: AccessPolicy,
+    private readonly policy: FunctionAccessPolicy,
   ) {}
 
   @Subscription(() => BuildLogLineModel, {

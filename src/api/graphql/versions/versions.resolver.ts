@@ -1,7 +1,7 @@
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
-import { AccessPolicy } from '@/modules/functions/function-access.policy.js';
+import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionModel } from '@/api/graphql/functions/function.model.js';
 import { EnvironmentVariableModel } from './environment-variable.model.js';
@@ -20,7 +20,7 @@ async function functionOf(ctx: GraphQLContext, functionId: string): Promise<Func
 export class VersionsResolver {
   constructor(
     private readonly versions: VersionsService,
-    private readonly policy: AccessPolicy,
+    private readonly policy: FunctionAccessPolicy,
   ) {}
 
   @Query(() => FunctionVersionModel)
@@ -47,7 +47,7 @@ export class VersionsResolver {
 export class ExecutionConfigFieldsResolver {
   constructor(
     private readonly versions: VersionsService,
-    private readonly policy: AccessPolicy,
+    private readonly policy: FunctionAccessPolicy,
   ) {}
 
   @ResolveField(() => [EnvironmentVariableModel], { description: 'Every variable; values only for those who may read the code, never for secrets.' })

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { Logger } from '@nestjs/common';
 import { presentError } from '@/kernel/errors/error-presenter.js';
+import type { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { AuthenticationService } from '@/modules/auth/authentication.service.js';
 import type { Principal, RequestOrigin } from '@/kernel/identity/principal.js';
 import { requestOrigin, setRequestActor } from './request-actor.js';
@@ -10,7 +10,6 @@ export interface RequestLimiter {
 }
 
 const UNGATED_PATHS = /^\/health(?:\/|$)/;
-const logger = new Logger('HTTP');
 
 /**
  * Runs before body parsing on every management request (function endpoints have the
@@ -19,7 +18,7 @@ const logger = new Logger('HTTP');
  * per-address rate limit (429 with Retry-After), and removes the platform credentials it
  * consumed from the headers, so a function never sees its caller's key or token.
  */
-export function apiGate(authentication: AuthenticationService, limiter: RequestLimiter): RequestHandler {
+export function apiGate(authentication: AuthenticationService, limiter: RequestLimiter, errors: UnexpectedErrors): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (UNGATED_PATHS.test(req.path)) {
       next();
@@ -35,13 +34,13 @@ export function apiGate(authentication: AuthenticationService, limiter: RequestL
         await limiter.consumeRequest(principal, origin);
         next();
       })
-      .catch((error: unknown) => refuse(req, res, error));
+      .catch((error: unknown) => refuse(req, res, error, errors));
   };
 }
 
-function refuse(req: Request, res: Response, error: unknown): void {
+function refuse(req: Request, res: Response, error: unknown, errors: UnexpectedErrors): void {
   const presented = presentError(error);
-  if (presented.unexpected) logger.error((error as Error)?.stack ?? String(error));
+  if (presented.unexpected) errors.report(error, { source: 'http', where: `${req.method} (authentication and limits)`, request: req });
   if (presented.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(presented.retryAfterSeconds)));
   if (presented.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="fngraph"');
   const extensions = { code: presented.code, ...(presented.retryAfterSeconds !== undefined ? { retryAfterSeconds: presented.retryAfterSeconds } : {}) };

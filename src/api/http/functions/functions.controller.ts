@@ -3,7 +3,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { CurrentActor } from '@/api/http/auth/current-actor.decorator.js';
 import type { Actor } from '@/kernel/identity/principal.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
-import { toRegistrationResponse, type RegistrationResponse } from '@/api/graphql/functions/function.mapper.js';
+import { type RegistrationResponse, toRegistrationResponse } from './registration.response.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 
 @Controller('functions')

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { type RequestContext, runInRequestContext } from '@/kernel/telemetry/request-context.js';
 import { beginRequest, type PrincipalLookup } from '@/api/http/request-logging.js';
@@ -32,13 +33,12 @@ export interface GatewayLogging {
  */
 @Injectable()
 export class FunctionGateway {
-  private readonly logger = new Logger(FunctionGateway.name);
-
   constructor(
     private readonly invocations: InvocationsService,
     private readonly authentication: AuthenticationService,
     private readonly limits: RateLimitsService,
     private readonly config: AppConfig,
+    private readonly errors: UnexpectedErrors,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, logging: GatewayLogging): Promise<void> {
@@ -84,7 +84,7 @@ export class FunctionGateway {
 
   private refuse(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     const presented = presentError(error);
-    if (presented.unexpected) this.logger.error((error as Error)?.stack ?? String(error));
+    if (presented.unexpected) this.errors.report(error, { source: 'http', where: `${req.method} ${routePattern(req.url)}`, request: req });
     if (res.headersSent) {
       res.destroy();
       return;
@@ -93,4 +93,9 @@ export class FunctionGateway {
     if (!req.complete) res.setHeader('connection', 'close');
     writeErrorResponse(res, presented);
   }
+}
+
+/** The route, not the URL: no names or ids, no query string (it may carry credentials). */
+function routePattern(url: string | undefined): string {
+  return url?.startsWith('/execute') ? '/execute/:functionId' : '/fn/:name';
 }

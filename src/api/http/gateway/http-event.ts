@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { InvocationEvent } from '@/modules/invocations/invocation.record.js';
+import type { InvocationEvent } from '@/modules/executor/execution.types.js';
 import type { FunctionRoute } from './function-route.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 

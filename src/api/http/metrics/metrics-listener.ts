@@ -5,7 +5,8 @@ import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { writeErrorResponse } from '@/api/http/gateway/http-response.js';
-import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
+import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 
 /**
  * A second HTTP listener that serves only `GET /metrics`, without credentials, when
@@ -19,7 +20,8 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     private readonly config: AppConfig,
-    private readonly metrics: PlatformMetrics,
+    private readonly metrics: MetricsExporter,
+    private readonly errors: UnexpectedErrors,
   ) {}
 
   /** `http://host:port`, once listening; null without the listener. */
@@ -42,7 +44,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
       this.metrics.scrape().then(
         ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
         (error: unknown) => {
-          this.logger.error(`Scrape failed: ${(error as Error).stack ?? String(error)}`);
+          this.errors.report(error, { source: 'http', where: 'GET /metrics (scraper listener)', request: req });
           writeErrorResponse(res, presentError(error));
         },
       );

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '@/kernel/errors/domain-error.js';
 import { CurrentActor } from '@/api/http/auth/current-actor.decorator.js';
 import { type Actor, isAdmin, isAuthenticated } from '@/kernel/identity/principal.js';
-import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
+import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
 
 /**
  * Prometheus' scrape endpoint (text exposition format) on the API port. Admins only: the
@@ -12,7 +12,7 @@ import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metri
  */
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: PlatformMetrics) {}
+  constructor(private readonly metrics: MetricsExporter) {}
 
   @Get()
   async scrape(@CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {

@@ -7,16 +7,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { DependencyBuilder } from './dependency-builder.js';
 import { dependencySet, type PackageManager } from './dependency-set.js';
-import type { HostCommandResult } from '@/adapters/packages/host-command.js';
-import { type InstallRequest, PackageInstaller } from './package-installer.js';
+import { RecordedErrors } from '../../../../test/support/recorded-errors.js';
+import { type InstallOutcome, type InstallRequest, PackageInstaller, PackageInstallers } from './package-installer.js';
 
-const OK: HostCommandResult = { code: 0, timedOut: false, aborted: false, startError: null };
+const OK: InstallOutcome = { code: 0, timedOut: false, aborted: false, startError: null };
 
 /** Stands in for npm/pip: does what each test tells it, counts its runs. */
 class FakeInstaller extends PackageInstaller {
   readonly modulesDir: string;
   calls = 0;
-  behaviour: (request: InstallRequest) => Promise<HostCommandResult> = async (request) => {
+  behaviour: (request: InstallRequest) => Promise<InstallOutcome> = async (request) => {
     await mkdir(join(request.dir, this.modulesDir, 'pkg'), { recursive: true });
     await writeFile(join(request.dir, this.modulesDir, 'pkg', 'index.js'), 'module.exports = 1;');
     request.onLine('added 1 package');
@@ -28,7 +28,7 @@ class FakeInstaller extends PackageInstaller {
     this.modulesDir = manager === 'npm' ? 'node_modules' : 'site-packages';
   }
 
-  install(request: InstallRequest): Promise<HostCommandResult> {
+  install(request: InstallRequest): Promise<InstallOutcome> {
     this.calls++;
     return this.behaviour(request);
   }
@@ -45,11 +45,16 @@ describe('DependencyBuilder', () => {
   let npm: FakeInstaller;
   let pip: FakeInstaller;
   let builder: DependencyBuilder;
+  let errors: RecordedErrors;
   const set = dependencySet('nodejs20', { 'left-pad': '1.3.0' });
 
   const open = (env: Record<string, string> = {}) => {
     const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir, HOME: '/home/builder', ...env });
-    builder = new DependencyBuilder(config, npm, pip);
+    const installers = new (class extends PackageInstallers {
+      of = (manager: PackageManager) => (manager === 'npm' ? npm : pip);
+    })();
+    errors = new RecordedErrors();
+    builder = new DependencyBuilder(config, installers, errors);
   };
   const entries = (runtime = 'nodejs20') => (existsSync(join(dataDir, 'dependencies', runtime)) ? readdirSync(join(dataDir, 'dependencies', runtime)) : []);
 
@@ -154,10 +159,8 @@ describe('DependencyBuilder', () => {
     npm.behaviour = async () => {
       throw new Error('disk full');
     };
-    const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const result = await builder.ensure(set);
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining('disk full'));
-    logged.mockRestore();
+    expect(errors.reports).toEqual([{ error: new Error('disk full'), report: { source: 'build', where: expect.stringContaining(set.hash) } }]);
     expect(result).toMatchObject({ status: 'FAILED' });
     expect(result.log).toMatch(/unexpected error/);
     expect(entries()).toEqual([]);

@@ -1,15 +1,13 @@
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { BuildLog, secretValues } from './build-log.js';
 import { BuildSlots } from './build-slots.js';
-import type { DependencySet, PackageManager } from './dependency-set.js';
-import type { HostCommandResult } from '@/adapters/packages/host-command.js';
-import { NpmInstaller } from '@/adapters/packages/npm/npm-installer.js';
-import { PackageInstaller } from './package-installer.js';
-import { PipInstaller } from '@/adapters/packages/pip/pip-installer.js';
+import type { DependencySet } from './dependency-set.js';
+import { type InstallOutcome, type PackageInstaller, PackageInstallers } from './package-installer.js';
 
 export type DependencyBuildResult =
   | { status: 'READY'; dir: string; reused: boolean; log: string }
@@ -38,21 +36,18 @@ const REPLAYED_LINES = 2000;
  */
 @Injectable()
 export class DependencyBuilder implements OnModuleDestroy {
-  private readonly logger = new Logger(DependencyBuilder.name);
   private readonly root: string;
   private readonly running = new Map<string, SharedBuild>();
-  private readonly installers: Record<PackageManager, PackageInstaller>;
   private readonly slots: BuildSlots;
   private readonly shutdown = new AbortController();
   private installs = 0;
 
   constructor(
     private readonly config: AppConfig,
-    @Inject(NpmInstaller) npm: PackageInstaller,
-    @Inject(PipInstaller) pip: PackageInstaller,
+    private readonly installers: PackageInstallers,
+    private readonly errors: UnexpectedErrors,
   ) {
     this.root = join(config.dataDir, 'dependencies');
-    this.installers = { npm, pip };
     this.slots = new BuildSlots(config.dependencyBuild.concurrency);
   }
 
@@ -96,7 +91,7 @@ export class DependencyBuilder implements OnModuleDestroy {
       };
       const result = this.build(set, emit)
         .catch((error: unknown): DependencyBuildResult => {
-          this.logger.error(`Dependency build ${key} failed unexpectedly: ${(error as Error).stack ?? String(error)}`);
+          this.errors.report(error, { source: 'build', where: `dependency build ${key}` });
           emit('Build FAILED: an unexpected error on the server (see its logs)');
           return { status: 'FAILED', log: lines.join('\n') };
         })
@@ -116,7 +111,7 @@ export class DependencyBuilder implements OnModuleDestroy {
     const environment = this.config.dependencyBuild.environment;
     const log = new BuildLog(secretValues(environment), { [this.root]: '<dependency-cache>' });
     const say = (line: string) => emit(log.append(line));
-    const installer = this.installers[set.manager];
+    const installer = this.installers.of(set.manager);
     const listing = set.entries.map(([name, spec]) => (spec === '' || spec === '*' ? name : `${name}@${spec}`)).join(', ');
     say(`${set.entries.length} ${set.manager} ${set.entries.length === 1 ? 'dependency' : 'dependencies'} for ${set.runtime}: ${listing}`);
 
@@ -178,7 +173,7 @@ export class DependencyBuilder implements OnModuleDestroy {
   }
 
   /** Why an install did not produce a usable tree, or null when it did. */
-  private async failureOf(outcome: HostCommandResult, set: DependencySet, installer: PackageInstaller, work: string): Promise<string | null> {
+  private async failureOf(outcome: InstallOutcome, set: DependencySet, installer: PackageInstaller, work: string): Promise<string | null> {
     if (outcome.startError) return `Could not start ${set.manager}: ${outcome.startError.message}`;
     if (outcome.timedOut) return `Stopped after ${this.config.dependencyBuild.timeoutMs / 1000} s (FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS)`;
     if (outcome.code !== 0) return `${set.manager} exited with code ${outcome.code}`;

@@ -1,5 +1,4 @@
 import type { DependencySet, PackageManager } from './dependency-set.js';
-import type { HostCommandResult } from '@/adapters/packages/host-command.js';
 
 /** What an installer gets for one build. */
 export interface InstallRequest {
@@ -11,10 +10,25 @@ export interface InstallRequest {
   signal: AbortSignal;
 }
 
-/** One package manager, run on the host with a scrubbed environment and no install scripts. */
+/** How an install ended (never a rejection: failures are outcomes with the log that explains them). */
+export interface InstallOutcome {
+  /** Exit code, or null when killed or not started. */
+  code: number | null;
+  timedOut: boolean;
+  aborted: boolean;
+  /** Set when the package manager could not be started at all (e.g. not installed). */
+  startError: Error | null;
+}
+
+/** One package manager, run with a scrubbed environment and no install scripts. */
 export abstract class PackageInstaller {
   abstract readonly manager: PackageManager;
   /** Sub-directory of a dependencies directory that holds the installed packages. */
   abstract readonly modulesDir: string;
-  abstract install(request: InstallRequest): Promise<HostCommandResult>;
+  abstract install(request: InstallRequest): Promise<InstallOutcome>;
+}
+
+/** Port: the installer of each package manager (npm, pip). */
+export abstract class PackageInstallers {
+  abstract of(manager: PackageManager): PackageInstaller;
 }

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { PackageInstallers } from '@/modules/runtimes/dependencies/package-installer.js';
+import { PythonSourceChecker } from '@/modules/runtimes/python-source-checker.js';
+import { NpmInstaller } from './npm/npm-installer.js';
+import { HostPackageInstallers } from './package-installers.js';
+import { PipInstaller } from './pip/pip-installer.js';
+import { PythonSyntaxChecker } from './python/python-syntax-checker.js';
+
+/** The host tools that build what sandboxes load: npm, pip, and Python's parser for syntax checks. */
+@Module({
+  providers: [
+    NpmInstaller,
+    PipInstaller,
+    { provide: PackageInstallers, useClass: HostPackageInstallers },
+    { provide: PythonSourceChecker, useClass: PythonSyntaxChecker },
+  ],
+  exports: [PackageInstallers, PythonSourceChecker],
+})
+export class PackagesModule {}

@@ -1,0 +1,41 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { ModuleImport } from '@/kernel/modules/module-import.js';
+import { FunctionsController } from './functions/functions.controller.js';
+import { FunctionGateway } from './gateway/function-gateway.js';
+import { HealthController } from './health/health.controller.js';
+import { HttpErrorFilter } from './http-error.filter.js';
+import { MetricsListener } from './metrics/metrics-listener.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+
+export interface HttpApiModuleImports {
+  functions: ModuleImport;
+  versions: ModuleImport;
+  invocations: ModuleImport;
+  auth: ModuleImport;
+  limits: ModuleImport;
+  health: ModuleImport;
+  /** Provides `MetricsExporter`. */
+  metrics: ModuleImport;
+}
+
+export interface HttpApiOptions {
+  /** Serve `/metrics` (FNGRAPH_METRICS). */
+  metrics: boolean;
+}
+
+/**
+ * REST: registration, the function gateway (`/execute`, `/fn`), health and metrics; and
+ * the one filter that turns any failed REST request into a JSON error.
+ */
+@Module({})
+export class HttpApiModule {
+  static register(imports: HttpApiModuleImports, options: HttpApiOptions): DynamicModule {
+    return {
+      module: HttpApiModule,
+      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics],
+      controllers: [FunctionsController, HealthController, ...(options.metrics ? [MetricsController] : [])],
+      providers: [FunctionGateway, ...(options.metrics ? [MetricsListener] : []), { provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}
