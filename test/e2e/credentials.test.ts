@@ -41,7 +41,7 @@ const REFUSED = { graphql: 'UNAUTHENTICATED', rest: 'UNAUTHENTICATED', execute: 
 
 async function setUp(server: TestServer) {
   const priv = await register(server.url, 'private-fn', SOURCE, { metadata: { permissions: { public: false } } });
-  const pub = await register(server.url, 'public-fn', SOURCE);
+  await register(server.url, 'public-fn', SOURCE);
   const invoked = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { id } }', { id: priv.id });
   return { privateFn: priv.id, publicFn: 'public-fn', invocation: invoked.invokeFunction.id };
 }

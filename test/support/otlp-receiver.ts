@@ -20,13 +20,13 @@ export class OtlpReceiver {
   ) {}
 
   static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
+    const holder: { receiver?: OtlpReceiver } = {};
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         if (req.url === '/v1/traces' && req.headers['content-type']?.startsWith('application/json')) {
-          receiver?.accept(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          holder.receiver?.accept(JSON.parse(Buffer.concat(chunks).toString('utf8')));
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         } else {
           res.writeHead(415).end();
@@ -34,7 +34,8 @@ export class OtlpReceiver {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    holder.receiver = receiver;
     return receiver;
   }
 

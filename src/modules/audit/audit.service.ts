@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { Actor } from '@/kernel/identity/principal.js';
@@ -8,9 +9,10 @@ import { AuditRepository } from './audit.repository.js';
 /** Records management actions; read by admins through `auditLog`. */
 @Injectable()
 export class AuditService {
-  private readonly logger = new Logger('Audit');
-
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly errors: UnexpectedErrors,
+  ) {}
 
   /**
    * Written after the action succeeded. A failed write is logged loudly but does not turn
@@ -32,7 +34,8 @@ export class AuditService {
     try {
       await this.audit.insert(record);
     } catch (error) {
-      this.logger.error(`Could not write audit record ${JSON.stringify(record)}: ${(error as Error).stack ?? String(error)}`);
+      // The record itself goes into the report: it is the only copy of what happened.
+      this.errors.report(error, { source: 'storage', where: `writing audit record ${JSON.stringify(record)}` });
     }
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ForbiddenError, NotFoundError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
@@ -32,17 +33,23 @@ export interface CreatedApiKey {
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
-  private readonly cache = new Map<string, { record: ApiKeyRecord | null; until: number }>();
-  private readonly touchedAt = new Map<string, number>();
+  /** Absent when caching is off (`FNGRAPH_API_KEY_CACHE_SECONDS=0`). */
+  private readonly cache: LRUCache<string, ApiKeyRecord> | null;
+  private readonly touched = new LRUCache<string, true>({ max: MAX_CACHED_KEYS, ttl: TOUCH_INTERVAL_MS });
 
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly revocations: CredentialRevocations,
     private readonly audit: AuditService,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
+    const ttl = config.auth.apiKeyCacheSeconds * 1000;
+    this.cache = ttl > 0 ? new LRUCache({ max: MAX_CACHED_KEYS, ttl }) : null;
     this.revocations.onRevoked((credentialId) => {
-      for (const [prefix, entry] of this.cache) if (entry.record?.id === credentialId) this.cache.delete(prefix);
+      const cache = this.cache;
+      if (!cache) return;
+      const revoked = [...cache.entries()].filter(([, record]) => record.id === credentialId).map(([prefix]) => prefix);
+      for (const prefix of revoked) cache.delete(prefix);
     });
   }
 
@@ -110,7 +117,7 @@ export class ApiKeysService {
       lastUsedAt: null,
     };
     await this.keys.insert(record);
-    this.cache.delete(record.prefix);
+    this.cache?.delete(record.prefix);
     return { record, token: generated.token };
   }
 
@@ -150,24 +157,18 @@ export class ApiKeysService {
   }
 
   private async lookup(prefix: string): Promise<ApiKeyRecord | null> {
-    const ttl = this.config.auth.apiKeyCacheSeconds * 1000;
-    const now = Date.now();
-    const cached = this.cache.get(prefix);
-    if (cached && cached.until > now) return cached.record;
+    const cached = this.cache?.get(prefix);
+    if (cached) return cached;
     const record = await this.keys.findByPrefix(prefix);
-    if (ttl > 0) {
-      if (this.cache.size >= MAX_CACHED_KEYS) this.cache.clear();
-      // Unknown prefixes are not cached: a flood of random tokens must not fill the cache.
-      if (record) this.cache.set(prefix, { record, until: now + ttl });
-    }
+    // Unknown prefixes are not cached: a flood of random tokens must not fill the cache.
+    if (record) this.cache?.set(prefix, record);
     return record;
   }
 
+  /** Records a key's use at most once per `TOUCH_INTERVAL_MS` per key and node. */
   private touchLazily(id: string, now: number): void {
-    const last = this.touchedAt.get(id) ?? 0;
-    if (now - last < TOUCH_INTERVAL_MS) return;
-    if (this.touchedAt.size >= MAX_CACHED_KEYS) this.touchedAt.clear();
-    this.touchedAt.set(id, now);
+    if (this.touched.has(id)) return;
+    this.touched.set(id, true);
     this.keys.touch(id, new Date(now)).catch((error: unknown) => this.logger.warn(`Could not record the use of key ${id}: ${(error as Error).message}`));
   }
 }

@@ -17,10 +17,10 @@ import type { FunctionVersionRecord } from '@/modules/versions/version.record.js
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import {
   type EnvironmentEntry,
-  type FunctionDocument,
-  functionDocumentSchema,
-  type FunctionPatch,
-  functionPatchSchema,
+  type RegistrationDocument,
+  registrationDocumentSchema,
+  type RegistrationPatch,
+  registrationPatchSchema,
 } from './registration-document.validation.js';
 import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
@@ -47,8 +47,8 @@ export class FunctionsService {
     private readonly policy: FunctionAccessPolicy,
     private readonly audit: AuditService,
   ) {
-    this.documentSchema = functionDocumentSchema(config.limits);
-    this.patchSchema = functionPatchSchema(config.limits);
+    this.documentSchema = registrationDocumentSchema(config.limits);
+    this.patchSchema = registrationPatchSchema(config.limits);
   }
 
   /**
@@ -179,7 +179,7 @@ export class FunctionsService {
     return this.functions.list(filter, page);
   }
 
-  private async create(document: FunctionDocument, draft: VersionDraft, head: FunctionHead, ownerId: string | null): Promise<Registration> {
+  private async create(document: RegistrationDocument, draft: VersionDraft, head: FunctionHead, ownerId: string | null): Promise<Registration> {
     const functionId = newId();
     const versionNumber = nextVersion(null, document.version);
     const version = await this.versions.prepare(functionId, 1, versionNumber, draft);
@@ -238,7 +238,7 @@ export class FunctionsService {
     return { function: { ...current, ...update }, version, created: false };
   }
 
-  private draftFromDocument(document: FunctionDocument): VersionDraft {
+  private draftFromDocument(document: RegistrationDocument): VersionDraft {
     const limits = this.config.limits;
     return {
       language: document.language,
@@ -254,7 +254,7 @@ export class FunctionsService {
     };
   }
 
-  private draftFromPatch(patch: FunctionPatch, current: FunctionRecord, latest: FunctionVersionRecord): VersionDraft {
+  private draftFromPatch(patch: RegistrationPatch, current: FunctionRecord, latest: FunctionVersionRecord): VersionDraft {
     const language = patch.language ?? current.language;
     const previous = this.versions.openSecrets(latest);
     return {
@@ -291,7 +291,7 @@ function requireDeveloper(principal: Principal): string {
 
 type FunctionHead = Pick<FunctionRecord, 'description' | 'author' | 'tags' | 'permissions'>;
 
-function headFromDocument(document: FunctionDocument): FunctionHead {
+function headFromDocument(document: RegistrationDocument): FunctionHead {
   const permissions = document.metadata?.permissions;
   return {
     description: document.description ?? '',

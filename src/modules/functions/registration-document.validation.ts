@@ -153,7 +153,7 @@ const metadataSchema = z.strictObject({
  * The registration document of the spec, exactly as users send it (REST body, GraphQL
  * input or an exported file). `id` and the timestamps are accepted and ignored.
  */
-export function functionDocumentSchema(limits: LimitsConfig) {
+export function registrationDocumentSchema(limits: LimitsConfig) {
   return z
     .strictObject({
       id: z.unknown().optional(),
@@ -170,7 +170,7 @@ export function functionDocumentSchema(limits: LimitsConfig) {
 }
 
 /** A partial document for `updateFunction`: every field optional, the name fixed. */
-export function functionPatchSchema(limits: LimitsConfig) {
+export function registrationPatchSchema(limits: LimitsConfig) {
   return z.strictObject({
     description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
     language: z.enum(LANGUAGES).optional(),
@@ -182,8 +182,8 @@ export function functionPatchSchema(limits: LimitsConfig) {
   });
 }
 
-export type FunctionDocument = z.output<ReturnType<typeof functionDocumentSchema>>;
-export type FunctionPatch = z.output<ReturnType<typeof functionPatchSchema>>;
+export type RegistrationDocument = z.output<ReturnType<typeof registrationDocumentSchema>>;
+export type RegistrationPatch = z.output<ReturnType<typeof registrationPatchSchema>>;
 
 /** npm names with semver ranges or dist-tags; PyPI names with PEP 440 specifiers. */
 export function checkDependencySpecs(language: string, dependencies: Record<string, string>, ctx: z.RefinementCtx): void {

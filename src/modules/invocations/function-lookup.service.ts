@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { FunctionNotReadyError, NotFoundError } from '@/kernel/errors/domain-error.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { EventBus, type Unsubscribe } from '@/kernel/events/event-bus.js';
@@ -15,14 +16,19 @@ import { VersionsService } from '@/modules/versions/versions.service.js';
 
 export type FunctionRef = { functionId: string } | { name: string };
 
+interface CachedTarget {
+  version: FunctionVersionRecord;
+  target: ExecutionTarget;
+}
+
 export interface ResolvedFunction {
   function: FunctionRecord;
   version: FunctionVersionRecord;
   target: ExecutionTarget;
 }
 
-/** Decrypted targets kept in memory; versions are immutable so entries never go stale. */
-const MAX_CACHED_TARGETS = 500;
+/** Functions, and decrypted version targets, kept in memory (the least recently used go first). */
+const MAX_CACHED = 500;
 /** Functions looked at for `minInstances` when the server starts. */
 const MAX_PREWARMED_AT_START = 1000;
 
@@ -34,10 +40,10 @@ const MAX_PREWARMED_AT_START = 1000;
 @Injectable()
 export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(FunctionLookup.name);
-  private readonly functionsById = new Map<string, FunctionRecord>();
-  private readonly idsByName = new Map<string, string>();
-  /** Keyed by `<functionId>@<version>`: version numbers are unique per function and immutable. */
-  private readonly targets = new Map<string, { version: FunctionVersionRecord; target: ExecutionTarget }>();
+  private readonly functionsById = new LRUCache<string, FunctionRecord>({ max: MAX_CACHED });
+  private readonly idsByName = new LRUCache<string, string>({ max: MAX_CACHED });
+  /** Keyed by `<functionId>@<version>`: version numbers are unique per function and immutable, so entries never go stale. */
+  private readonly targets = new LRUCache<string, CachedTarget>({ max: MAX_CACHED });
   private unsubscribers: Unsubscribe[] = [];
 
   constructor(
@@ -91,7 +97,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       );
     }
     const entry = { version: record, target: await this.toTarget(fn, record) };
-    this.remember(key, entry);
+    this.targets.set(key, entry);
     return { function: fn, ...entry };
   }
 
@@ -102,7 +108,6 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     if (cached) return cached;
     const fn = 'functionId' in ref ? await this.functions.getActive(ref.functionId) : await this.functions.getByName(ref.name);
     if (fn.deletedAt) throw new NotFoundError('Function', 'functionId' in ref ? ref.functionId : ref.name);
-    if (this.functionsById.size >= MAX_CACHED_TARGETS) this.clearFunctions();
     this.functionsById.set(fn.id, fn);
     this.idsByName.set(fn.name, fn.id);
     return fn;
@@ -127,19 +132,11 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     };
   }
 
-  private remember(key: string, entry: { version: FunctionVersionRecord; target: ExecutionTarget }): void {
-    if (this.targets.size >= MAX_CACHED_TARGETS) {
-      const oldest = this.targets.keys().next().value;
-      if (oldest !== undefined) this.targets.delete(oldest);
-    }
-    this.targets.set(key, entry);
-  }
-
   private onFunctionChanged(event: FunctionChangedEvent): void {
     this.functionsById.delete(event.functionId);
     this.idsByName.delete(event.name);
     if (event.kind === 'deleted') {
-      for (const [key, entry] of this.targets) if (entry.target.functionId === event.functionId) this.targets.delete(key);
+      this.forgetTargets((entry) => entry.target.functionId === event.functionId);
       this.executor.evictFunction(event.functionId);
       return;
     }
@@ -147,7 +144,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
   }
 
   private onVersionBuilt(event: VersionBuiltEvent): void {
-    for (const [key, entry] of this.targets) if (entry.version.id === event.versionId) this.targets.delete(key);
+    this.forgetTargets((entry) => entry.version.id === event.versionId);
     if (event.status === 'READY') void this.prewarmLatest(event.functionId);
   }
 
@@ -183,8 +180,8 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     }
   }
 
-  private clearFunctions(): void {
-    this.functionsById.clear();
-    this.idsByName.clear();
+  private forgetTargets(matches: (entry: CachedTarget) => boolean): void {
+    const stale = [...this.targets.entries()].filter(([, entry]) => matches(entry)).map(([key]) => key);
+    for (const key of stale) this.targets.delete(key);
   }
 }

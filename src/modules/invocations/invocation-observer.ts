@@ -18,9 +18,6 @@ export abstract class InvocationObserver {
   abstract sandboxAcquired(record: InvocationRecord, acquired: SandboxAcquired): void;
   /** The record reached its final status. */
   abstract finished(record: InvocationRecord): void;
-  /**
-   * The platform failed to finish the invocation (e.g. storage down). A foreground error
-   * also reaches the caller, which reports it; a `background` one (async) reaches no one else.
-   */
-  abstract abandoned(record: InvocationRecord, error: unknown, background: boolean): void;
+  /** The platform failed to finish the invocation (e.g. storage down); the error is reported where it is caught. */
+  abstract abandoned(record: InvocationRecord, error: unknown): void;
 }

@@ -3,6 +3,7 @@ import type { PageResult } from '@/kernel/pagination/page.js';
 import { InvocationRecorder, PROVISIONAL_DELAY_MS } from './invocation-recorder.js';
 import type { InvocationRecord } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
+import { RecordedErrors } from '../../../test/support/recorded-errors.js';
 
 /** Records each batch; fails the next `failures` batches. */
 class BatchLog extends InvocationRepository {
@@ -46,7 +47,7 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 describe('InvocationRecorder', () => {
   it('writes what is recorded within a turn as one batch, each record in its latest state', async () => {
     const storage = new BatchLog();
-    const recorder = new InvocationRecorder(storage);
+    const recorder = new InvocationRecorder(storage, new RecordedErrors());
     recorder.save(record('a', 'RUNNING'));
     recorder.save(record('b', 'RUNNING'));
     recorder.save(record('a', 'SUCCEEDED'));
@@ -57,7 +58,7 @@ describe('InvocationRecorder', () => {
 
   it('never lets an earlier state land after a later one', async () => {
     const storage = new BatchLog();
-    const recorder = new InvocationRecorder(storage);
+    const recorder = new InvocationRecorder(storage, new RecordedErrors());
     recorder.save(record('a', 'RUNNING'));
     await turn();
     await turn();
@@ -71,7 +72,7 @@ describe('InvocationRecorder', () => {
 
   it('resolves saveNow once stored, and keeps retrying background records after a failure', async () => {
     const storage = new BatchLog();
-    const recorder = new InvocationRecorder(storage);
+    const recorder = new InvocationRecorder(storage, new RecordedErrors());
     await recorder.saveNow(record('q', 'QUEUED'));
     expect(storage.stored.get('q')?.status).toBe('QUEUED');
 
@@ -83,7 +84,7 @@ describe('InvocationRecorder', () => {
 
   it('rejects saveNow when storage refuses, and does not write that record later', async () => {
     const storage = new BatchLog();
-    const recorder = new InvocationRecorder(storage);
+    const recorder = new InvocationRecorder(storage, new RecordedErrors());
     storage.failures = 1;
     await expect(recorder.saveNow(record('x', 'QUEUED'))).rejects.toThrow('storage down');
     await recorder.flush();
@@ -94,7 +95,7 @@ describe('InvocationRecorder', () => {
 describe('InvocationRecorder provisional states', () => {
   it('writes a provisional state only when nothing replaces it in time', async () => {
     const storage = new BatchLog();
-    const recorder = new InvocationRecorder(storage);
+    const recorder = new InvocationRecorder(storage, new RecordedErrors());
     recorder.saveProvisionally(record('fast', 'RUNNING'));
     recorder.saveProvisionally(record('slow', 'RUNNING'));
     expect(await recorder.find('fast')).toEqual(record('fast', 'RUNNING'));

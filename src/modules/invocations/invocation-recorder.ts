@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { InvocationRecord } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 
@@ -21,7 +22,6 @@ export const PROVISIONAL_DELAY_MS = 200;
  */
 @Injectable()
 export class InvocationRecorder {
-  private readonly logger = new Logger(InvocationRecorder.name);
   /** Latest state of each record not yet handed to storage. */
   private waiting = new Map<string, InvocationRecord>();
   /** States that will be written only if nothing replaces them soon. */
@@ -34,7 +34,10 @@ export class InvocationRecorder {
   private tail: Promise<void> = Promise.resolve();
   private retryDelayMs = 0;
 
-  constructor(private readonly invocations: InvocationRepository) {}
+  constructor(
+    private readonly invocations: InvocationRepository,
+    private readonly errors: UnexpectedErrors,
+  ) {}
 
   /** Records a state of an invocation; it is written with the next batch. */
   save(record: InvocationRecord): void {
@@ -83,7 +86,7 @@ export class InvocationRecorder {
         await (this.nextBatch ?? (this.writing.size > 0 ? this.tail : this.schedule()));
       } catch (error) {
         if (attempt >= attempts) {
-          this.logger.error(`Lost ${this.waiting.size} invocation record(s) at shutdown: storage refused them (${(error as Error).message})`);
+          this.errors.report(error, { source: 'storage', where: `writing invocation records at shutdown: ${this.waiting.size} record(s) lost` });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
@@ -113,7 +116,7 @@ export class InvocationRecorder {
       // Nothing is dropped: the batch goes back in line, under any newer states.
       for (const record of batch) if (!this.waiting.has(record.id)) this.waiting.set(record.id, record);
       this.retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, Math.max(100, this.retryDelayMs * 2));
-      this.logger.error(`Could not store ${batch.length} invocation record(s), retrying in ${this.retryDelayMs} ms: ${(error as Error).message}`);
+      this.errors.report(error, { source: 'storage', where: `writing ${batch.length} invocation record(s), retried in ${this.retryDelayMs} ms` });
       setTimeout(() => this.schedule().catch(() => undefined), this.retryDelayMs).unref();
       throw error;
     } finally {

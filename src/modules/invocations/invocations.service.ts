@@ -1,6 +1,7 @@
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { DomainError, NotFoundError, ThrottledError, UnauthenticatedError } from '@/kernel/errors/domain-error.js';
+import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
@@ -61,7 +62,8 @@ export class InvocationsService implements BeforeApplicationShutdown {
     private readonly policy: FunctionAccessPolicy,
     private readonly limits: RateLimitsService,
     private readonly functions: FunctionsService,
-    @Optional() @Inject(InvocationObserver) private readonly observer: InvocationObserver | null = null,
+    private readonly observer: InvocationObserver,
+    private readonly errors: UnexpectedErrors,
   ) {}
 
   invoke(command: InvokeCommand): Promise<InvocationRecord> {
@@ -208,7 +210,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
     }
     this.observe((o) => o.started(record, command.origin));
     this.announce(record);
-    if (!command.async) return this.track(this.runObserved(record, target, command.event, false));
+    if (!command.async) return this.track(this.runObserved(record, target, command.event));
     void this.track(this.runQueued(record, target, command.event));
     return record;
   }
@@ -217,18 +219,21 @@ export class InvocationsService implements BeforeApplicationShutdown {
     const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt: new Date() };
     this.recorder.save(running);
     this.announce(running);
-    await this.runObserved(running, target, event, true).catch((error: unknown) => {
-      if (!this.observer && !(error instanceof DomainError)) this.logger.error(`Background invocation ${record.id} failed: ${(error as Error).stack}`);
+    await this.runObserved(running, target, event).catch((error: unknown) => {
+      // Nobody waits for an async invocation: its failure would reach no one else.
+      if (!(error instanceof DomainError)) {
+        this.errors.report(error, { source: 'invocation', where: `invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
+      }
     });
   }
 
   /** `run`, telling the observer how it ended. */
-  private async runObserved(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, background: boolean): Promise<InvocationRecord> {
+  private async runObserved(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<InvocationRecord> {
     let finished: InvocationRecord | undefined;
     try {
       return await this.run(record, target, event, (final) => (finished = final));
     } catch (error) {
-      if (!finished) this.observe((o) => o.abandoned(record, error, background));
+      if (!finished) this.observe((o) => o.abandoned(record, error));
       throw error;
     } finally {
       if (finished) this.observe((o) => o.finished(finished as InvocationRecord));
@@ -341,11 +346,10 @@ export class InvocationsService implements BeforeApplicationShutdown {
 
   /** Observers watch; they never break an invocation. */
   private observe(call: (observer: InvocationObserver) => void): void {
-    if (!this.observer) return;
     try {
       call(this.observer);
     } catch (error) {
-      this.logger.error(`An invocation observer failed: ${(error as Error).stack ?? String(error)}`);
+      this.errors.report(error, { source: 'invocation', where: 'an invocation observer' });
     }
   }
 

@@ -44,7 +44,7 @@ export class KeyRotationService {
         await this.versions.replaceSealed(id, this.cipher.rewrap(record.sealed));
         report.rewrapped++;
       } catch (error) {
-        this.logger.error(`Version ${id} (master key ${keyId}): ${(error as Error).message}`);
+        this.logger.warn(`Version ${id} (master key ${keyId}): ${(error as Error).message}`);
         report.failed.push(id);
       }
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from './instances.channels.js';
-import { functionInvocationsChannel, type InvocationUpdatedEvent } from '@/modules/invocations/invocation.channels.js';
+import { functionInvocationsChannel } from '@/modules/invocations/invocation.channels.js';
 import { FINAL_STATUSES } from '@/modules/invocations/invocation.record.js';
 import { RollingWindow, type WindowSummary } from './rolling-window.js';
 

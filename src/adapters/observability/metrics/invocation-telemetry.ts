@@ -2,7 +2,6 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { InvocationObserver, type SandboxAcquired } from '@/modules/invocations/invocation-observer.js';
 import type { InvocationRecord } from '@/modules/invocations/invocation.record.js';
-import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
 import { PlatformMetrics } from './platform-metrics.js';
 
@@ -20,7 +19,6 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
 
   constructor(
     private readonly metrics: PlatformMetrics,
-    private readonly errors: UnexpectedErrors,
     private readonly executor: ExecutorService,
   ) {
     super();
@@ -83,8 +81,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     }
   }
 
-  abandoned(record: InvocationRecord, error: unknown, background: boolean): void {
+  abandoned(record: InvocationRecord): void {
     this.metrics.inFlight.dec({ function: this.metrics.functionLabel(record.functionName) });
-    if (background) this.errors.report(error, { source: 'invocation', where: `invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
   }
 }

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** The label value shared by everything beyond a cap (not a valid function or operation name). */
 export const OVERFLOW_LABEL = '_other';
 
@@ -25,8 +27,7 @@ export class FirstSeenLabels {
  * `_other`; instead the least recently used one is dropped and `onEvict` removes its series.
  */
 export class RecentLabels {
-  /** Map insertion order is the recency order: oldest first. */
-  private readonly byKey = new Map<string, Map<string, true>>();
+  private readonly byKey = new Map<string, LRUCache<string, true>>();
 
   constructor(
     private readonly max: number,
@@ -37,16 +38,15 @@ export class RecentLabels {
     if (key === OVERFLOW_LABEL) return OVERFLOW_LABEL;
     let values = this.byKey.get(key);
     if (!values) {
-      values = new Map();
+      values = new LRUCache<string, true>({
+        max: this.max,
+        dispose: (_kept, evicted, reason) => {
+          if (reason === 'evict') this.onEvict(key, evicted);
+        },
+      });
       this.byKey.set(key, values);
     }
-    values.delete(value);
     values.set(value, true);
-    if (values.size > this.max) {
-      const oldest = values.keys().next().value as string;
-      values.delete(oldest);
-      this.onEvict(key, oldest);
-    }
     return value;
   }
 }

@@ -91,7 +91,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       container = await this.docker.createContainer(options);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) {
-        throw new Error(`The runtime image ${runtime.image} is missing: build it with docker/build-runtime-images.sh`);
+        throw new Error(`The runtime image ${runtime.image} is missing: build it with docker/build-runtime-images.sh`, { cause: error });
       }
       throw error;
     }
@@ -137,7 +137,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       await withTimeout(this.docker.ping(), PING_TIMEOUT_MS);
     } catch (error) {
       this.initialising = null;
-      throw new Error(`The Docker engine at ${this.config.dockerHost} does not answer (FNGRAPH_DOCKER_HOST): ${(error as Error).message}`);
+      throw new Error(`The Docker engine at ${this.config.dockerHost} does not answer (FNGRAPH_DOCKER_HOST): ${(error as Error).message}`, { cause: error });
     }
     const [host] = this.owner.split(':');
     const stale = await this.removeContainers((labels) => {

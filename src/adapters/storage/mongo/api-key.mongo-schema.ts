@@ -3,7 +3,7 @@ import { Schema } from 'mongoose';
 export const API_KEY_MODEL = 'ApiKey';
 
 /** An API key as stored in the `api_keys` collection (the secret only as its hash). */
-export interface ApiKeyDocument {
+export interface MongoApiKey {
   _id: string;
   prefix: string;
   name: string;
@@ -17,7 +17,7 @@ export interface ApiKeyDocument {
   lastUsedAt: Date | null;
 }
 
-export const ApiKeySchema = new Schema<ApiKeyDocument>(
+export const ApiKeySchema = new Schema<MongoApiKey>(
   {
     _id: { type: String, required: true },
     prefix: { type: String, required: true },

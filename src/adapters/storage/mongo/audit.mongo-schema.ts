@@ -3,7 +3,7 @@ import { Schema } from 'mongoose';
 export const AUDIT_MODEL = 'AuditEntry';
 
 /** An audit record as stored in the `audit_log` collection. */
-export interface AuditDocument {
+export interface MongoAuditEntry {
   _id: string;
   at: Date;
   actorId: string | null;
@@ -18,7 +18,7 @@ export interface AuditDocument {
   userAgent: string | null;
 }
 
-export const AuditSchema = new Schema<AuditDocument>(
+export const AuditSchema = new Schema<MongoAuditEntry>(
   {
     _id: { type: String, required: true },
     at: { type: Date, required: true },

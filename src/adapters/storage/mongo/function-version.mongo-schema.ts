@@ -13,7 +13,7 @@ export interface DependencyEntry {
 }
 
 /** A version as stored in the `function_versions` collection. `_id` is the record id. */
-export interface FunctionVersionDocument {
+export interface MongoFunctionVersion {
   _id: string;
   functionId: string;
   sequence: number;
@@ -46,7 +46,7 @@ const DependencySchema = new Schema<DependencyEntry>(
   { _id: false },
 );
 
-const SealedBoxSchema = new Schema<FunctionVersionDocument['sealed']>(
+const SealedBoxSchema = new Schema<MongoFunctionVersion['sealed']>(
   {
     keyId: { type: String, required: true },
     // Not `required`: Mongoose would reject an empty Buffer as missing.
@@ -56,7 +56,7 @@ const SealedBoxSchema = new Schema<FunctionVersionDocument['sealed']>(
   { _id: false },
 );
 
-export const FunctionVersionSchema = new Schema<FunctionVersionDocument>(
+export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
   {
     _id: { type: String, required: true },
     functionId: { type: String, required: true },

@@ -4,7 +4,7 @@ import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
 export const FUNCTION_MODEL = 'Function';
 
 /** A function as stored in the `functions` collection. `_id` is the record id (UUIDv7). */
-export interface FunctionDocument {
+export interface MongoFunction {
   _id: string;
   name: string;
   /** The name while active, `deleted:<id>` once deleted: a plain unique index then keeps
@@ -25,7 +25,7 @@ export interface FunctionDocument {
   deletedAt: Date | null;
 }
 
-const PermissionsSchema = new Schema<FunctionDocument['permissions']>(
+const PermissionsSchema = new Schema<MongoFunction['permissions']>(
   {
     public: { type: Boolean, required: true },
     allowedUsers: { type: [String], default: [] },
@@ -34,7 +34,7 @@ const PermissionsSchema = new Schema<FunctionDocument['permissions']>(
   { _id: false },
 );
 
-export const FunctionSchema = new Schema<FunctionDocument>(
+export const FunctionSchema = new Schema<MongoFunction>(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true },

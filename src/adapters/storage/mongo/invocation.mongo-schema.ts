@@ -25,7 +25,7 @@ export interface LogLineSubdocument {
  * are user data whose keys may contain '.' or start with '$', and results may nest
  * arrays, all of which FerretDB (and older MongoDB) refuse in documents.
  */
-export interface InvocationDocument {
+export interface MongoInvocation {
   _id: string;
   functionId: string;
   functionName: string;
@@ -72,7 +72,7 @@ const LogLineSchema = new Schema<LogLineSubdocument>(
   { _id: false },
 );
 
-export const InvocationSchema = new Schema<InvocationDocument>(
+export const InvocationSchema = new Schema<MongoInvocation>(
   {
     _id: { type: String, required: true },
     functionId: { type: String, required: true },

@@ -6,12 +6,12 @@ import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { ApiKeyFilter, ApiKeyRecord } from '@/modules/auth/api-key.record.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import type { Role } from '@/kernel/identity/roles.js';
-import { API_KEY_MODEL, type ApiKeyDocument } from './api-key.mongo-schema.js';
+import { API_KEY_MODEL, type MongoApiKey } from './api-key.mongo-schema.js';
 import { isDuplicateKeyError } from './mongo.utils.js';
 
 @Injectable()
 export class MongoApiKeyRepository extends ApiKeyRepository implements OnModuleInit {
-  constructor(@InjectModel(API_KEY_MODEL) private readonly model: Model<ApiKeyDocument>) {
+  constructor(@InjectModel(API_KEY_MODEL) private readonly model: Model<MongoApiKey>) {
     super();
   }
 
@@ -30,24 +30,24 @@ export class MongoApiKeyRepository extends ApiKeyRepository implements OnModuleI
   }
 
   async findById(id: string): Promise<ApiKeyRecord | null> {
-    const document = await this.model.findOne({ _id: id }).lean<ApiKeyDocument>().exec();
+    const document = await this.model.findOne({ _id: id }).lean<MongoApiKey>().exec();
     return document ? toRecord(document) : null;
   }
 
   async findByPrefix(prefix: string): Promise<ApiKeyRecord | null> {
-    const document = await this.model.findOne({ prefix }).lean<ApiKeyDocument>().exec();
+    const document = await this.model.findOne({ prefix }).lean<MongoApiKey>().exec();
     return document ? toRecord(document) : null;
   }
 
   async list(filter: ApiKeyFilter, page: PageRequest): Promise<PageResult<ApiKeyRecord>> {
-    const query: QueryFilter<ApiKeyDocument> = {};
+    const query: QueryFilter<MongoApiKey> = {};
     if (filter.ownerId !== undefined) query.ownerId = filter.ownerId;
     if (page.after !== undefined) query._id = { $lt: page.after };
     const documents = await this.model
       .find(query)
       .sort({ _id: -1 })
       .limit(page.first + 1)
-      .lean<ApiKeyDocument[]>()
+      .lean<MongoApiKey[]>()
       .exec();
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
@@ -66,7 +66,7 @@ export class MongoApiKeyRepository extends ApiKeyRepository implements OnModuleI
   }
 }
 
-function toDocument(record: ApiKeyRecord): ApiKeyDocument {
+function toDocument(record: ApiKeyRecord): MongoApiKey {
   return {
     _id: record.id,
     prefix: record.prefix,
@@ -82,7 +82,7 @@ function toDocument(record: ApiKeyRecord): ApiKeyDocument {
   };
 }
 
-function toRecord(document: ApiKeyDocument): ApiKeyRecord {
+function toRecord(document: MongoApiKey): ApiKeyRecord {
   return {
     id: document._id,
     prefix: document.prefix,

@@ -5,11 +5,11 @@ import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { AuditAction, AuditDetails, AuditFilter, AuditRecord } from '@/modules/audit/audit.record.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import type { PrincipalKind } from '@/kernel/identity/principal.js';
-import { AUDIT_MODEL, type AuditDocument } from './audit.mongo-schema.js';
+import { AUDIT_MODEL, type MongoAuditEntry } from './audit.mongo-schema.js';
 
 @Injectable()
 export class MongoAuditRepository extends AuditRepository implements OnModuleInit {
-  constructor(@InjectModel(AUDIT_MODEL) private readonly model: Model<AuditDocument>) {
+  constructor(@InjectModel(AUDIT_MODEL) private readonly model: Model<MongoAuditEntry>) {
     super();
   }
 
@@ -30,11 +30,11 @@ export class MongoAuditRepository extends AuditRepository implements OnModuleIni
       details: JSON.stringify(record.details),
       ip: record.ip,
       userAgent: record.userAgent,
-    } satisfies AuditDocument);
+    } satisfies MongoAuditEntry);
   }
 
   async list(filter: AuditFilter, page: PageRequest): Promise<PageResult<AuditRecord>> {
-    const query: QueryFilter<AuditDocument> = {};
+    const query: QueryFilter<MongoAuditEntry> = {};
     if (filter.action !== undefined) query.action = filter.action;
     if (filter.actorId !== undefined) query.actorId = filter.actorId;
     if (filter.targetId !== undefined) query.targetId = filter.targetId;
@@ -47,13 +47,13 @@ export class MongoAuditRepository extends AuditRepository implements OnModuleIni
       .find(query)
       .sort({ _id: -1 })
       .limit(page.first + 1)
-      .lean<AuditDocument[]>()
+      .lean<MongoAuditEntry[]>()
       .exec();
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
 }
 
-function toRecord(document: AuditDocument): AuditRecord {
+function toRecord(document: MongoAuditEntry): AuditRecord {
   return {
     id: document._id,
     at: document.at,

@@ -6,12 +6,12 @@ import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { FunctionFilter, FunctionRecord } from '@/modules/functions/function.record.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
-import { FUNCTION_MODEL, type FunctionDocument } from './function.mongo-schema.js';
+import { FUNCTION_MODEL, type MongoFunction } from './function.mongo-schema.js';
 import { duplicateKeyFields, escapeRegExp, isDuplicateKeyError } from './mongo.utils.js';
 
 @Injectable()
 export class MongoFunctionRepository extends FunctionRepository implements OnModuleInit {
-  constructor(@InjectModel(FUNCTION_MODEL) private readonly model: Model<FunctionDocument>) {
+  constructor(@InjectModel(FUNCTION_MODEL) private readonly model: Model<MongoFunction>) {
     super();
   }
 
@@ -33,12 +33,12 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
   }
 
   async findById(id: string): Promise<FunctionRecord | null> {
-    const document = await this.model.findOne({ _id: id }).lean<FunctionDocument>().exec();
+    const document = await this.model.findOne({ _id: id }).lean<MongoFunction>().exec();
     return document ? toRecord(document) : null;
   }
 
   async findByName(name: string): Promise<FunctionRecord | null> {
-    const document = await this.model.findOne({ nameKey: name, deletedAt: null }).lean<FunctionDocument>().exec();
+    const document = await this.model.findOne({ nameKey: name, deletedAt: null }).lean<MongoFunction>().exec();
     return document ? toRecord(document) : null;
   }
 
@@ -46,13 +46,13 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
     if (ids.length === 0) return [];
     const documents = await this.model
       .find({ _id: { $in: [...new Set(ids)] } })
-      .lean<FunctionDocument[]>()
+      .lean<MongoFunction[]>()
       .exec();
     return documents.map(toRecord);
   }
 
   async list(filter: FunctionFilter, page: PageRequest): Promise<PageResult<FunctionRecord>> {
-    const query: QueryFilter<FunctionDocument> = { deletedAt: null };
+    const query: QueryFilter<MongoFunction> = { deletedAt: null };
     const name: { $regex?: RegExp; $gt?: string } = {};
     if (filter.namePrefix !== undefined && filter.namePrefix !== '') {
       // Anchored and escaped: the prefix is user input, and `^literal` can use the name index.
@@ -73,7 +73,7 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
       .find(query)
       .sort({ name: 1 })
       .limit(page.first + 1)
-      .lean<FunctionDocument[]>()
+      .lean<MongoFunction[]>()
       .exec();
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
@@ -117,7 +117,7 @@ function deletedNameKey(id: string): string {
   return `deleted:${id}`;
 }
 
-function toPermissions(permissions: FunctionRecord['permissions']): FunctionDocument['permissions'] {
+function toPermissions(permissions: FunctionRecord['permissions']): MongoFunction['permissions'] {
   return {
     public: permissions.public,
     allowedUsers: [...permissions.allowedUsers],
@@ -125,7 +125,7 @@ function toPermissions(permissions: FunctionRecord['permissions']): FunctionDocu
   };
 }
 
-function toDocument(record: FunctionRecord): FunctionDocument {
+function toDocument(record: FunctionRecord): MongoFunction {
   return {
     _id: record.id,
     name: record.name,
@@ -146,7 +146,7 @@ function toDocument(record: FunctionRecord): FunctionDocument {
   };
 }
 
-function toRecord(document: FunctionDocument): FunctionRecord {
+function toRecord(document: MongoFunction): FunctionRecord {
   return {
     id: document._id,
     name: document.name,

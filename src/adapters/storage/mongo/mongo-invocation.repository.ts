@@ -11,11 +11,11 @@ import type {
   LogLineRecord,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
-import { type ErrorSubdocument, INVOCATION_MODEL, type InvocationDocument, type LogLineSubdocument } from './invocation.mongo-schema.js';
+import { type ErrorSubdocument, INVOCATION_MODEL, type MongoInvocation, type LogLineSubdocument } from './invocation.mongo-schema.js';
 
 @Injectable()
 export class MongoInvocationRepository extends InvocationRepository implements OnModuleInit {
-  constructor(@InjectModel(INVOCATION_MODEL) private readonly model: Model<InvocationDocument>) {
+  constructor(@InjectModel(INVOCATION_MODEL) private readonly model: Model<MongoInvocation>) {
     super();
   }
 
@@ -34,7 +34,7 @@ export class MongoInvocationRepository extends InvocationRepository implements O
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
-    const document = await this.model.findOne({ _id: id }).lean<InvocationDocument>().exec();
+    const document = await this.model.findOne({ _id: id }).lean<MongoInvocation>().exec();
     return document ? toRecord(document) : null;
   }
 
@@ -42,13 +42,13 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     if (ids.length === 0) return [];
     const documents = await this.model
       .find({ _id: { $in: [...new Set(ids)] } })
-      .lean<InvocationDocument[]>()
+      .lean<MongoInvocation[]>()
       .exec();
     return documents.map(toRecord);
   }
 
   async list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
-    const query: QueryFilter<InvocationDocument> = {};
+    const query: QueryFilter<MongoInvocation> = {};
     if (filter.functionId !== undefined) query.functionId = filter.functionId;
     if (filter.status !== undefined) query.status = filter.status;
     if (filter.callerId !== undefined) query.callerId = filter.callerId;
@@ -58,7 +58,7 @@ export class MongoInvocationRepository extends InvocationRepository implements O
       .find(query)
       .sort({ _id: -1 })
       .limit(page.first + 1)
-      .lean<InvocationDocument[]>()
+      .lean<MongoInvocation[]>()
       .exec();
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
@@ -69,7 +69,7 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     // form would not run there.
     const latest = await Promise.all(
       [...new Set(functionIds)].map((functionId) =>
-        this.model.findOne({ functionId }).sort({ _id: -1 }).lean<InvocationDocument>().exec(),
+        this.model.findOne({ functionId }).sort({ _id: -1 }).lean<MongoInvocation>().exec(),
       ),
     );
     return latest.filter((document) => document !== null).map(toRecord);
@@ -106,7 +106,7 @@ function decodeResponse(stored: string | null | undefined): unknown {
   return stored === null || stored === undefined ? null : (JSON.parse(stored) as unknown);
 }
 
-function toDocument(record: InvocationRecord): InvocationDocument {
+function toDocument(record: InvocationRecord): MongoInvocation {
   return {
     _id: record.id,
     functionId: record.functionId,
@@ -135,7 +135,7 @@ function toDocument(record: InvocationRecord): InvocationDocument {
   };
 }
 
-function toRecord(document: InvocationDocument): InvocationRecord {
+function toRecord(document: MongoInvocation): InvocationRecord {
   return {
     id: document._id,
     functionId: document.functionId,

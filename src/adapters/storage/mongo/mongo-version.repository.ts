@@ -6,12 +6,12 @@ import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { BuildStatus, FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
-import { FUNCTION_VERSION_MODEL, type FunctionVersionDocument } from './function-version.mongo-schema.js';
+import { FUNCTION_VERSION_MODEL, type MongoFunctionVersion } from './function-version.mongo-schema.js';
 import { duplicateKeyFields, isDuplicateKeyError, toBuffer } from './mongo.utils.js';
 
 @Injectable()
 export class MongoVersionRepository extends VersionRepository implements OnModuleInit {
-  constructor(@InjectModel(FUNCTION_VERSION_MODEL) private readonly model: Model<FunctionVersionDocument>) {
+  constructor(@InjectModel(FUNCTION_VERSION_MODEL) private readonly model: Model<MongoFunctionVersion>) {
     super();
   }
 
@@ -30,7 +30,7 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
   }
 
   async findById(id: string): Promise<FunctionVersionRecord | null> {
-    const document = await this.model.findOne({ _id: id }).lean<FunctionVersionDocument>().exec();
+    const document = await this.model.findOne({ _id: id }).lean<MongoFunctionVersion>().exec();
     return document ? toRecord(document) : null;
   }
 
@@ -38,13 +38,13 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
     if (ids.length === 0) return [];
     const documents = await this.model
       .find({ _id: { $in: [...new Set(ids)] } })
-      .lean<FunctionVersionDocument[]>()
+      .lean<MongoFunctionVersion[]>()
       .exec();
     return documents.map(toRecord);
   }
 
   async findByVersion(functionId: string, version: string): Promise<FunctionVersionRecord | null> {
-    const document = await this.model.findOne({ functionId, version }).lean<FunctionVersionDocument>().exec();
+    const document = await this.model.findOne({ functionId, version }).lean<MongoFunctionVersion>().exec();
     return document ? toRecord(document) : null;
   }
 
@@ -53,7 +53,7 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
     const documents = await this.model
       .find({ functionId: { $in: [...new Set(functionIds)] } })
       .sort({ functionId: 1, sequence: -1 })
-      .lean<FunctionVersionDocument[]>()
+      .lean<MongoFunctionVersion[]>()
       .exec();
     return documents.map(toRecord);
   }
@@ -63,7 +63,7 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
       .find({ buildStatus: status })
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
-      .lean<FunctionVersionDocument[]>()
+      .lean<MongoFunctionVersion[]>()
       .exec();
     return documents.map(toRecord);
   }
@@ -80,7 +80,7 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
     const documents = await this.model
       .find({}, { _id: 1, 'sealed.keyId': 1 })
       .sort({ _id: 1 })
-      .lean<Array<Pick<FunctionVersionDocument, '_id'> & { sealed: { keyId: string } }>>()
+      .lean<Array<Pick<MongoFunctionVersion, '_id'> & { sealed: { keyId: string } }>>()
       .exec();
     return documents.map((document) => ({ id: document._id, keyId: document.sealed.keyId }));
   }
@@ -98,11 +98,11 @@ function conflictMessage(fields: string[] | undefined, record: FunctionVersionRe
   return `Function ${record.functionId} already has version ${record.version} or sequence ${record.sequence}`;
 }
 
-function toSealedDocument(sealed: SealedBox): FunctionVersionDocument['sealed'] {
+function toSealedDocument(sealed: SealedBox): MongoFunctionVersion['sealed'] {
   return { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey, ciphertext: sealed.ciphertext };
 }
 
-function toDocument(record: FunctionVersionRecord): FunctionVersionDocument {
+function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
   return {
     _id: record.id,
     functionId: record.functionId,
@@ -126,7 +126,7 @@ function toDocument(record: FunctionVersionRecord): FunctionVersionDocument {
   };
 }
 
-function toRecord(document: FunctionVersionDocument): FunctionVersionRecord {
+function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
   const dependencies: Record<string, string> = {};
   for (const { name, range } of document.dependencies ?? []) dependencies[name] = range;
   return {

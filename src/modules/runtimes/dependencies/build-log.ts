@@ -50,6 +50,8 @@ export class BuildLog {
   }
 
   private clean(raw: string): string {
+    // Terminal escapes and control characters from package managers are noise in a stored log.
+    // eslint-disable-next-line no-control-regex
     let line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
     for (const [from, to] of this.replacements) line = line.split(from).join(to);
     line = line
