@@ -32,7 +32,7 @@ module.exports = {
     {
       name: 'modules-never-import-api-or-adapters',
       severity: 'error',
-      comment: 'Domain logic depends on ports (its own or the kernel\'s), never on delivery code or on an adapter: the root hands adapters in.',
+      comment: "Domain logic depends on ports (its own or the kernel's), never on delivery code or on an adapter: the root hands adapters in.",
       from: { path: '^src/modules/' },
       to: { path: `^src/(api|adapters)/|${ROOT}` },
     },
@@ -46,7 +46,7 @@ module.exports = {
     {
       name: 'api-never-imports-adapters',
       severity: 'error',
-      comment: 'Delivery code talks to services and ports; which adapter sits behind them is the root\'s choice.',
+      comment: "Delivery code talks to services and ports; which adapter sits behind them is the root's choice.",
       from: { path: '^src/api/' },
       to: { path: `^src/adapters/|${ROOT}` },
     },

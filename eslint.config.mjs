@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // `@/` instead of climbing out of the current folder more than once.
       'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'Import through the @/ alias instead of ../../' }] }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],

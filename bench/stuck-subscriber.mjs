@@ -67,7 +67,10 @@ try {
   // A healthy subscriber is attached throughout and must keep receiving every line.
   const healthy = wsClient(server.url, server.connectionParams);
   let healthyLines = 0;
-  healthy.subscribe({ query: `subscription { functionLogs(functionId: "${functionByName.id}") { message droppedBefore } }` }, { next: () => healthyLines++, error: console.error, complete: () => undefined });
+  healthy.subscribe(
+    { query: `subscription { functionLogs(functionId: "${functionByName.id}") { message droppedBefore } }` },
+    { next: () => healthyLines++, error: console.error, complete: () => undefined },
+  );
   await round(server.url); // warm-up
 
   const without = [];

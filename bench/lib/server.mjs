@@ -18,7 +18,9 @@ export function sharedServerEnv() {
 /** What npm and pip need to reach their registries from this machine (proxies, CA bundles). */
 function packageManagerEnvironment() {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => /^(NODE_EXTRA_CA_CERTS|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|(HTTPS?|NO)_PROXY|(https?|no)_proxy|npm_config_.*|PIP_.*)$/.test(name)),
+    Object.entries(process.env).filter(([name]) =>
+      /^(NODE_EXTRA_CA_CERTS|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|(HTTPS?|NO)_PROXY|(https?|no)_proxy|npm_config_.*|PIP_.*)$/.test(name),
+    ),
   );
 }
 

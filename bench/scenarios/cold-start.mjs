@@ -116,13 +116,20 @@ export async function coldStartScenario({ executors, samples, serverEnv }) {
     } finally {
       await server.stop();
     }
-    rows.push({ target: `fngraph ${executor}: first call of a new function, pre-warmed pool`, ...summarize(await prewarmedFirstCalls(executor, samples, serverEnv)) });
+    rows.push({
+      target: `fngraph ${executor}: first call of a new function, pre-warmed pool`,
+      ...summarize(await prewarmedFirstCalls(executor, samples, serverEnv)),
+    });
   }
   const p50 = (target) => rows.find((r) => r.target === target)?.p50;
   const ratios = executors.map((executor) => ({
     executor,
     'first call / baseline (p50)':
-      Math.round((p50(`fngraph ${executor}: first call after registration`) / p50(executor === 'docker' ? 'Docker Engine API create + start (baseline)' : 'node -e, clean environment (baseline)')) * 100) / 100,
+      Math.round(
+        (p50(`fngraph ${executor}: first call after registration`) /
+          p50(executor === 'docker' ? 'Docker Engine API create + start (baseline)' : 'node -e, clean environment (baseline)')) *
+          100,
+      ) / 100,
     'first call with pre-warmed pool, p50 ms': p50(`fngraph ${executor}: first call of a new function, pre-warmed pool`),
   }));
   return { unit: 'ms', rows, ratios };

@@ -6,7 +6,12 @@ import { SERVER_CPU } from '../lib/wrk.mjs';
 
 async function waitReady(server, functionId, version) {
   for (;;) {
-    const { functionVersion } = await graphql(server.url, 'query($f: ID!, $v: String!) { functionVersion(functionId: $f, version: $v) { buildStatus } }', { f: functionId, v: version }, server.headers);
+    const { functionVersion } = await graphql(
+      server.url,
+      'query($f: ID!, $v: String!) { functionVersion(functionId: $f, version: $v) { buildStatus } }',
+      { f: functionId, v: version },
+      server.headers,
+    );
     if (functionVersion.buildStatus !== 'BUILDING') return functionVersion.buildStatus;
     await new Promise((r) => setTimeout(r, 5));
   }

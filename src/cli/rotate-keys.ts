@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   const report = await rotateMasterKeys(config);
   process.stdout.write(`${JSON.stringify(report)}\n`);
   if (report.failed.length > 0) {
-    process.stderr.write(`${report.failed.length} version(s) are sealed under a master key that is not configured; add it to FNGRAPH_PREVIOUS_MASTER_KEYS and run again\n`);
+    process.stderr.write(
+      `${report.failed.length} version(s) are sealed under a master key that is not configured; add it to FNGRAPH_PREVIOUS_MASTER_KEYS and run again\n`,
+    );
     process.exit(1);
   }
 }

@@ -61,7 +61,9 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         [SENTINEL]: 'server-config-secret',
         ...options.env,
       });
-      moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })] }).compile();
+      moduleRef = await Test.createTestingModule({
+        imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })],
+      }).compile();
       await moduleRef.init();
       executor = moduleRef.get(ExecutorService);
       driver = moduleRef.get(SandboxDriver);
@@ -169,16 +171,22 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
     it('collects garbage before the memory limit: churning through many times the limit in short-lived objects succeeds', async () => {
       // 100 arrays of 4 MB each, one alive at a time, under a 64 MB limit: the runtime must
       // know the limit (V8 sizes its heap from the machine otherwise, and the kernel kills it).
-      const fn = target('module.exports = async () => { let total = 0; for (let i = 0; i < 100; i++) total += new Array(5e5).fill(i).length; return total; };', {
-        memoryLimitMb: 64,
-      });
+      const fn = target(
+        'module.exports = async () => { let total = 0; for (let i = 0; i < 100; i++) total += new Array(5e5).fill(i).length; return total; };',
+        {
+          memoryLimitMb: 64,
+        },
+      );
       for (let round = 0; round < 3; round++) expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: 5e7 });
     });
 
     it('stops memory outside the JavaScript heap at the limit (the driver enforces it)', async () => {
-      const fn = target('module.exports = async (event) => { if (event.body !== "bomb") return "fine"; const keep = []; for (;;) keep.push(Buffer.alloc(4 * 1024 * 1024, 1)); };', {
-        memoryLimitMb: 64,
-      });
+      const fn = target(
+        'module.exports = async (event) => { if (event.body !== "bomb") return "fine"; const keep = []; for (;;) keep.push(Buffer.alloc(4 * 1024 * 1024, 1)); };',
+        {
+          memoryLimitMb: 64,
+        },
+      );
       const { outcome } = await run(fn, 'bomb');
       if (options.exactOffHeapOom === false) expect(['OOM_KILLED', 'FAILED']).toContain(outcome.status);
       else expect(outcome).toMatchObject({ status: 'OOM_KILLED', error: { type: 'OutOfMemory' } });
@@ -217,7 +225,8 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       const dependencies = join(dataDir, 'deps', 'contract');
       mkdirSync(join(dependencies, 'node_modules', 'contract-dep'), { recursive: true });
       writeFileSync(join(dependencies, 'node_modules', 'contract-dep', 'index.js'), 'module.exports = (x) => `dep says ${x}`;');
-      for (const dir of [join(dataDir, 'deps'), dependencies, join(dependencies, 'node_modules'), join(dependencies, 'node_modules', 'contract-dep')]) chmodSync(dir, 0o755);
+      for (const dir of [join(dataDir, 'deps'), dependencies, join(dependencies, 'node_modules'), join(dependencies, 'node_modules', 'contract-dep')])
+        chmodSync(dir, 0o755);
       const fn = target(
         `module.exports = async () => {
           const fs = require('node:fs');

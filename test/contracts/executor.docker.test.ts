@@ -31,7 +31,9 @@ describeWithDocker('Docker executor', available, () => {
 
     async function openDriver(): Promise<{ moduleRef: TestingModule; driver: DockerSandboxDriver }> {
       const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir, FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost });
-      const moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })] }).compile();
+      const moduleRef = await Test.createTestingModule({
+        imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })],
+      }).compile();
       await moduleRef.init();
       return { moduleRef, driver: moduleRef.get(SandboxDriver) as DockerSandboxDriver };
     }
@@ -54,9 +56,7 @@ describeWithDocker('Docker executor', available, () => {
     it('removes all of its containers when it shuts down', async () => {
       const { moduleRef, driver } = await openDriver();
       const filter = { label: [driver.instanceFilter] };
-      const handles = await Promise.all(
-        [1, 2].map(() => driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'lifecycle', dependenciesDir: null })),
-      );
+      const handles = await Promise.all([1, 2].map(() => driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'lifecycle', dependenciesDir: null })));
       expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(2);
       expect(driver.liveSandboxes).toBe(2);
       await moduleRef.close();

@@ -124,8 +124,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const names = ['a_b', 'axb', 'a%c', 'abc', 'a.*z', 'aXz', 'A_b', 'a\\d', 'a1', 'a(b', 'a[b]', 'b'].map((n) => p + n);
         for (const name of names) await functions.insert(aFunction({ name }));
 
-        const namesFor = async (namePrefix: string) =>
-          (await functions.list({ namePrefix }, { first: 100 })).items.map((f) => f.name);
+        const namesFor = async (namePrefix: string) => (await functions.list({ namePrefix }, { first: 100 })).items.map((f) => f.name);
 
         expect(await namesFor(`${p}a_`)).toEqual([`${p}a_b`]);
         expect(await namesFor(`${p}a%`)).toEqual([`${p}a%c`]);
@@ -387,7 +386,11 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const owned = aFunction({ name: `${p}owned`, ownerId: user });
         const shared = aFunction({ name: `${p}shared`, ownerId: 'other', permissions: { public: false, allowedUsers: ['x', user], executionRoles: [] } });
         const byRole = aFunction({ name: `${p}role`, ownerId: 'other', permissions: { public: false, allowedUsers: [], executionRoles: ['invoker'] } });
-        const hidden = aFunction({ name: `${p}hidden`, ownerId: 'other', permissions: { public: true, allowedUsers: [`${user}x`], executionRoles: ['admin'] } });
+        const hidden = aFunction({
+          name: `${p}hidden`,
+          ownerId: 'other',
+          permissions: { public: true, allowedUsers: [`${user}x`], executionRoles: ['admin'] },
+        });
         for (const record of [owned, shared, byRole, hidden]) await functions.insert(record);
         const names = async (roles: string[]) =>
           (await functions.list({ namePrefix: p, visibleTo: { subject: user, roles } }, { first: 100 })).items.map((f) => f.name);
@@ -404,7 +407,8 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const caller = `caller-${newId()}`;
         const functionId = newId();
         const mine = [anInvocation({ functionId, callerId: caller }), anInvocation({ functionId, callerId: caller })];
-        for (const record of [...mine, anInvocation({ functionId, callerId: 'someone-else' }), anInvocation({ functionId })]) await invocations.saveAll([record]);
+        for (const record of [...mine, anInvocation({ functionId, callerId: 'someone-else' }), anInvocation({ functionId })])
+          await invocations.saveAll([record]);
         expect((await invocations.list({ callerId: caller }, { first: 10 })).items.map((i) => i.id)).toEqual([mine[1]!.id, mine[0]!.id]);
         expect((await invocations.list({ functionId, callerId: caller }, { first: 1 })).hasMore).toBe(true);
         expect((await invocations.list({ functionId }, { first: 10 })).items).toHaveLength(4);

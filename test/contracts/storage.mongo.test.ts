@@ -86,9 +86,7 @@ if (!baseUri && servicesRequired) {
         log.mockRestore();
         try {
           // Where it connected, never with the credentials.
-          expect(logged).toContainEqual(
-            expect.stringMatching(new RegExp(`^Storage: MongoDB at mongodb(\\+srv)?://[^@]+/${database}$`)),
-          );
+          expect(logged).toContainEqual(expect.stringMatching(new RegExp(`^Storage: MongoDB at mongodb(\\+srv)?://[^@]+/${database}$`)));
           expect(moduleRef.get(FunctionRepository)).toBeInstanceOf(MongoFunctionRepository);
           const db = moduleRef.get<Connection>(getConnectionToken()).db!;
           const keysOf = async (collection: string) =>
@@ -98,7 +96,10 @@ if (!baseUri && servicesRequired) {
             }));
 
           expect(await keysOf('functions')).toEqual(
-            expect.arrayContaining([{ key: { nameKey: 1 }, unique: true }, { key: { tags: 1 }, unique: false }]),
+            expect.arrayContaining([
+              { key: { nameKey: 1 }, unique: true },
+              { key: { tags: 1 }, unique: false },
+            ]),
           );
           expect(await keysOf('function_versions')).toEqual(
             expect.arrayContaining([

@@ -72,7 +72,10 @@ describe('embedded SQLite storage module', () => {
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(1);
-      const indexes = raw.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'").all().map((r) => r.name);
+      const indexes = raw
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
+        .all()
+        .map((r) => r.name);
       expect(indexes).toEqual(expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status']));
     } finally {
       raw.close();

@@ -21,7 +21,12 @@ describe('audit log', () => {
       body: JSON.stringify({ name: 'audited', language: 'javascript', code: Buffer.from('export default () => 1').toString('base64') }),
     });
     fnId = (await response.json()).id;
-    await graphqlData(server.url, 'mutation($id: ID!) { updateFunction(id: $id, input: { metadata: { permissions: { public: true, allowedUsers: ["bob"] } } }) { id } }', { id: fnId }, developer);
+    await graphqlData(
+      server.url,
+      'mutation($id: ID!) { updateFunction(id: $id, input: { metadata: { permissions: { public: true, allowedUsers: ["bob"] } } }) { id } }',
+      { id: fnId },
+      developer,
+    );
     await register(server.url, 'audited', 'export default () => 2', {}, developer);
     await graphqlData(server.url, 'mutation($id: ID!) { deleteFunction(id: $id) { id } }', { id: fnId }, developer);
     await graphqlData(server.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: await keyId(server.url, developer) });
@@ -39,7 +44,13 @@ describe('audit log', () => {
       'function.register',
     ]);
     const first = entries.at(-1);
-    expect(first).toMatchObject({ actorId: 'ada', actorKind: 'apiKey', targetType: 'function', userAgent: 'audit-test/1.0', details: { name: 'audited', version: '1.0.0', created: true } });
+    expect(first).toMatchObject({
+      actorId: 'ada',
+      actorKind: 'apiKey',
+      targetType: 'function',
+      userAgent: 'audit-test/1.0',
+      details: { name: 'audited', version: '1.0.0', created: true },
+    });
     expect(first.ip).toMatch(/127\.0\.0\.1/);
     expect(first.credentialId).toMatch(/^[0-9a-f-]{36}$/);
     expect(entries[3].details).toMatchObject({ public: true, allowedUsers: ['bob'] });

@@ -14,8 +14,7 @@ describe('bad input gets a clear error and stores nothing', () => {
   });
   afterAll(() => server.close());
 
-  const storedFunctionNames = async () =>
-    (await graphqlData(server.url, '{ functions(first: 100) { nodes { name versions { version } } } }')).functions.nodes;
+  const storedFunctionNames = async () => (await graphqlData(server.url, '{ functions(first: 100) { nodes { name versions { version } } } }')).functions.nodes;
 
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['invalid base64', { code: 'this is not base64!!' }, 'code'],
@@ -59,7 +58,11 @@ describe('bad input gets a clear error and stores nothing', () => {
   it('rejects __proto__ keys anywhere in the document', async () => {
     const before = await storedFunctionNames();
     const raw = JSON.stringify(functionDocument('proto-test', VALID)).replace('"metadata":{', '"metadata":{"__proto__":{"polluted":true},');
-    const response = await fetch(`${server.url}/functions/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders(server.url) }, body: raw });
+    const response = await fetch(`${server.url}/functions/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(server.url) },
+      body: raw,
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).error.message).toContain('__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -84,7 +87,9 @@ describe('bad input gets a clear error and stores nothing', () => {
   });
 
   it('rejects operator objects and prototype keys in GraphQL inputs and filters', async () => {
-    const operatorFilter = await graphql(server.url, 'query($f: FunctionFilterInput) { functions(filter: $f) { nodes { name } } }', { f: { namePrefix: { $gt: '' } } });
+    const operatorFilter = await graphql(server.url, 'query($f: FunctionFilterInput) { functions(filter: $f) { nodes { name } } }', {
+      f: { namePrefix: { $gt: '' } },
+    });
     expect(operatorFilter.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
     const operatorTag = await graphql(server.url, 'query($f: FunctionFilterInput) { functions(filter: $f) { nodes { name } } }', { f: { tag: { $ne: null } } });

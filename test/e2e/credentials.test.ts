@@ -98,7 +98,10 @@ describe('API keys', () => {
   });
 
   it('shows the secret once, stores only its hash, and accepts X-API-Key', async () => {
-    const created = await graphqlData(server.url, 'mutation { createApiKey(input: { name: "ci", roles: ["viewer"], ownerId: "ci-bot" }) { secret apiKey { id prefix ownerId roles } } }');
+    const created = await graphqlData(
+      server.url,
+      'mutation { createApiKey(input: { name: "ci", roles: ["viewer"], ownerId: "ci-bot" }) { secret apiKey { id prefix ownerId roles } } }',
+    );
     const { secret, apiKey } = created.createApiKey;
     expect(secret).toMatch(/^fng_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
     // The secret part is base64url and may itself contain '_', so cut after the prefix.
@@ -141,14 +144,21 @@ describe('API keys', () => {
 
   it('non-admins manage only their own keys, and a key cannot outlive an expiring creator', async () => {
     const dev = await createKey(server.url, 'dora', ['developer', 'invoker']);
-    const own = await graphqlData(server.url, 'mutation { createApiKey(input: { name: "sub", roles: ["invoker"] }) { secret apiKey { id ownerId } } }', {}, dev);
+    const own = await graphqlData(
+      server.url,
+      'mutation { createApiKey(input: { name: "sub", roles: ["invoker"] }) { secret apiKey { id ownerId } } }',
+      {},
+      dev,
+    );
     expect(own.createApiKey.apiKey.ownerId).toBe('dora');
     const mine = await graphqlData(server.url, '{ apiKeys { nodes { ownerId } } }', {}, dev);
     expect(new Set(mine.apiKeys.nodes.map((k: { ownerId: string }) => k.ownerId))).toEqual(new Set(['dora']));
     expect(await gqlOutcome(server.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: own.createApiKey.apiKey.id }, dev)).toBe('ok');
 
     const expiring = await createKey(server.url, 'eve', ['developer'], { expiresAt: new Date(Date.now() + 60_000) });
-    expect(await gqlOutcome(server.url, 'mutation { createApiKey(input: { name: "forever", roles: ["developer"] }) { secret } }', {}, expiring)).toBe('FORBIDDEN');
+    expect(await gqlOutcome(server.url, 'mutation { createApiKey(input: { name: "forever", roles: ["developer"] }) { secret } }', {}, expiring)).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it('validates key inputs: names, roles, owners, expiry', async () => {
@@ -198,7 +208,12 @@ describe('JWT (HS256)', () => {
   let server: TestServer;
   let ids: Awaited<ReturnType<typeof setUp>>;
   beforeAll(async () => {
-    server = await startTestServer({ FNGRAPH_JWT_SECRET: HS_SECRET, FNGRAPH_JWT_ISSUER: JWT_ISSUER, FNGRAPH_JWT_AUDIENCE: JWT_AUDIENCE, FNGRAPH_JWT_ROLES_CLAIM: 'app.roles' });
+    server = await startTestServer({
+      FNGRAPH_JWT_SECRET: HS_SECRET,
+      FNGRAPH_JWT_ISSUER: JWT_ISSUER,
+      FNGRAPH_JWT_AUDIENCE: JWT_AUDIENCE,
+      FNGRAPH_JWT_ROLES_CLAIM: 'app.roles',
+    });
     ids = await setUp(server);
   });
   afterAll(() => server.close());
@@ -206,7 +221,11 @@ describe('JWT (HS256)', () => {
   it('accepts a valid token on every path, with roles from the configured claim', async () => {
     const token = await hsToken({ sub: 'jay', app: { roles: ['admin', 'unknown-role'] } });
     expect(await everyPath(server, token, ids)).toEqual({ graphql: 'ok', rest: 'BAD_USER_INPUT', execute: 'ok', fnPublic: 'ok', ws: 'ok' });
-    expect((await graphqlData(server.url, '{ me { kind subject roles expiresAt } }', {}, token)).me).toMatchObject({ kind: 'jwt', subject: 'jay', roles: ['admin'] });
+    expect((await graphqlData(server.url, '{ me { kind subject roles expiresAt } }', {}, token)).me).toMatchObject({
+      kind: 'jwt',
+      subject: 'jay',
+      roles: ['admin'],
+    });
   });
 
   it('refuses expired, wrong-audience, wrong-issuer, wrongly signed, unsigned and subject-less tokens on every path', async () => {
@@ -222,7 +241,11 @@ describe('JWT (HS256)', () => {
       ).toString('base64url')}.`,
       noSubject: await hsToken({ app: { roles: ['admin'] } }),
       badSubject: await hsToken({ sub: 'has space', app: { roles: ['admin'] } }),
-      noExpiry: await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).sign(new TextEncoder().encode(HS_SECRET)),
+      noExpiry: await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .sign(new TextEncoder().encode(HS_SECRET)),
     };
     for (const [label, token] of Object.entries(tokens)) {
       expect(await everyPath(server, token, ids), label).toEqual(REFUSED);
@@ -230,7 +253,11 @@ describe('JWT (HS256)', () => {
   });
 
   it('closes a subscription when its token expires', async () => {
-    await register(server.url, 'long-logger', 'export default async () => { for (let i = 0; i < 40; i++) { console.log("l" + i); await new Promise((r) => setTimeout(r, 100)); } }');
+    await register(
+      server.url,
+      'long-logger',
+      'export default async () => { for (let i = 0; i < 40; i++) { console.log("l" + i); await new Promise((r) => setTimeout(r, 100)); } }',
+    );
     const { invokeFunction } = await graphqlData(server.url, 'mutation { invokeFunction(input: { name: "long-logger", async: true }) { id } }');
     const token = await hsToken({ sub: 'jay', app: { roles: ['admin'] } }, { expiresIn: Math.floor(Date.now() / 1000) + 2 });
     const client = wsClient(server.url, {}, token);
@@ -253,7 +280,12 @@ describe('JWT (RS256 public key, JWKS file, JWKS URL)', () => {
   let dir: string;
 
   const rsToken = (claims: Record<string, unknown>, kid?: string) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', ...(kid ? { kid } : {}) }).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).setExpirationTime('5m').sign(privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', ...(kid ? { kid } : {}) })
+      .setIssuer(JWT_ISSUER)
+      .setAudience(JWT_AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(privateKey);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fngraph-jwks-'));
@@ -285,7 +317,12 @@ describe('JWT (RS256 public key, JWKS file, JWKS URL)', () => {
       expect((await graphqlData(server.url, '{ me { subject roles } }', {}, good)).me).toEqual({ subject: 'rita', roles: ['viewer'] });
       expect(await gqlOutcome(server.url, '{ me { subject } }', {}, confused)).toBe('UNAUTHENTICATED');
       const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-      const foreign = await new SignJWT({ sub: 'rita' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).setExpirationTime('5m').sign(other);
+      const foreign = await new SignJWT({ sub: 'rita' })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(other);
       expect(await gqlOutcome(server.url, '{ me { subject } }', {}, foreign)).toBe('UNAUTHENTICATED');
     }
   });

@@ -187,7 +187,10 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
   });
 
   it('a new version without dependencies is READY at once', async () => {
-    const next = await registerDocument(server.url, typescriptDocument('ts-missing-dep', "export default async () => 'fixed'", { metadata: { dependencies: {} } }));
+    const next = await registerDocument(
+      server.url,
+      typescriptDocument('ts-missing-dep', "export default async () => 'fixed'", { metadata: { dependencies: {} } }),
+    );
     expect(next.buildStatus).toBe('READY');
     expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).json()).toBe('fixed');
   });
@@ -260,7 +263,6 @@ describe('dependency builds across server restarts', { timeout: NETWORK_TIMEOUT 
       await server.close();
     }
   });
-
 });
 
 describeWithDocker('function dependencies on the Docker executor', docker, () => {

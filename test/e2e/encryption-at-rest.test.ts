@@ -18,7 +18,8 @@ const servicesRequired = process.env.FNGRAPH_REQUIRE_SERVICES === '1';
 const CODE_MARKER = `code-marker-${randomBytes(8).toString('hex')}`;
 const SECRET_VALUE = `secret-value-${randomBytes(8).toString('hex')}`;
 const PLAIN_VALUE = `plain-value-${randomBytes(8).toString('hex')}`;
-const SOURCE = (n: number) => `export default async () => ({ v: ${n}, marker: "${CODE_MARKER}".length, secretLength: process.env.API_TOKEN.length, modeLength: process.env.MODE.length });`;
+const SOURCE = (n: number) =>
+  `export default async () => ({ v: ${n}, marker: "${CODE_MARKER}".length, secretLength: process.env.API_TOKEN.length, modeLength: process.env.MODE.length });`;
 
 const keyOf = () => randomBytes(32).toString('base64');
 const fingerprint = (key: string) => MasterKeyring.fromKeys(Buffer.from(key, 'base64')).current.id;
@@ -32,7 +33,12 @@ async function registerSecretive(server: TestServer, name: string): Promise<stri
 }
 
 async function expectInvocable(server: TestServer, name: string): Promise<void> {
-  expect(await (await fetch(`${server.url}/fn/${name}`)).json()).toEqual({ v: 2, marker: CODE_MARKER.length, secretLength: SECRET_VALUE.length, modeLength: PLAIN_VALUE.length });
+  expect(await (await fetch(`${server.url}/fn/${name}`)).json()).toEqual({
+    v: 2,
+    marker: CODE_MARKER.length,
+    secretLength: SECRET_VALUE.length,
+    modeLength: PLAIN_VALUE.length,
+  });
   expect((await (await fetch(`${server.url}/fn/${name}@1.0.0`)).json()).v).toBe(1);
   const data = await graphqlData(server.url, 'query($n: String!) { functionByName(name: $n) { latestVersion { code } } }', { n: name });
   expect(Buffer.from(data.functionByName.latestVersion.code, 'base64').toString()).toContain(CODE_MARKER);
@@ -66,7 +72,8 @@ describe('secret environment variables', () => {
         { name: 'API_TOKEN', secret: true, value: null },
         { name: 'MODE', secret: false, value: PLAIN_VALUE },
       ]);
-      const query = '{ functionByName(name: "env-api") { executionConfig { environmentVariableNames environmentVariables { name secret value } } versions { executionConfig { environmentVariables { name value } } } } }';
+      const query =
+        '{ functionByName(name: "env-api") { executionConfig { environmentVariableNames environmentVariables { name secret value } } versions { executionConfig { environmentVariables { name value } } } } }';
       const data = await graphqlData(server.url, query);
       expect(JSON.stringify(data)).not.toContain(SECRET_VALUE);
       expect(data.functionByName.executionConfig.environmentVariables).toEqual(body.executionConfig.environmentVariables);
@@ -76,9 +83,15 @@ describe('secret environment variables', () => {
       expect(after.functionByName.executionConfig.environmentVariables[0]).toEqual({ name: 'API_TOKEN', secret: true, value: null });
       expect((await (await fetch(`${server.url}/fn/env-api`)).json()).secretLength).toBe(SECRET_VALUE.length);
       // The old document format (plain strings) still works.
-      const legacy = await registerRest(server.url, functionDocument('env-legacy', SOURCE(1), { executionConfig: { environmentVariables: { API_TOKEN: 'x', MODE: 'y' } } }));
+      const legacy = await registerRest(
+        server.url,
+        functionDocument('env-legacy', SOURCE(1), { executionConfig: { environmentVariables: { API_TOKEN: 'x', MODE: 'y' } } }),
+      );
       expect(legacy.body.executionConfig).toMatchObject({ environmentVariableNames: ['API_TOKEN', 'MODE'] });
-      const bad = await registerRest(server.url, functionDocument('env-bad', SOURCE(1), { executionConfig: { environmentVariables: { A: { value: 'x', secret: 'yes' } } } }));
+      const bad = await registerRest(
+        server.url,
+        functionDocument('env-bad', SOURCE(1), { executionConfig: { environmentVariables: { A: { value: 'x', secret: 'yes' } } } }),
+      );
       expect(bad.status).toBe(400);
     } finally {
       await server.close();
@@ -181,7 +194,9 @@ if (!mongoUri && servicesRequired) {
         const rotated = await connection.db!.collection('function_versions').find({}).toArray();
         expect(rotated.map((v) => v.sealed.keyId)).toEqual([fingerprint(newKey), fingerprint(newKey)]);
         // The ciphertext is untouched: only the data keys were rewrapped.
-        expect(rotated.map((v) => Buffer.from(v.sealed.ciphertext.buffer).toString('hex'))).toEqual(versions.map((v) => Buffer.from(v.sealed.ciphertext.buffer).toString('hex')));
+        expect(rotated.map((v) => Buffer.from(v.sealed.ciphertext.buffer).toString('hex'))).toEqual(
+          versions.map((v) => Buffer.from(v.sealed.ciphertext.buffer).toString('hex')),
+        );
       } finally {
         await connection.close();
       }

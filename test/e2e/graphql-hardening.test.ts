@@ -39,7 +39,10 @@ describe('hardened GraphQL', () => {
   });
 
   it('refuses a costly query (lists multiply their selections)', async () => {
-    const result = await graphql(server.url, '{ functions(first: 100) { nodes { versions { executionConfig { environmentVariables { name value } } } latestInvocation { logs { message } } } } }');
+    const result = await graphql(
+      server.url,
+      '{ functions(first: 100) { nodes { versions { executionConfig { environmentVariables { name value } } } latestInvocation { logs { message } } } } }',
+    );
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(result.errors?.[0]?.message).toMatch(/Cost limit/i);
   });
@@ -70,7 +73,9 @@ describe('hardened GraphQL', () => {
     try {
       const subscriptionBomb = `subscription { invocationLogs(invocationId: "x") { seq ${Array.from({ length: 11 }, (_, i) => `a${i}: message`).join(' ')} } }`;
       await expect(subscribe(client, subscriptionBomb, {}).done).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED/);
-      await expect(subscribe(client, `subscription { invocationLogs(invocationId: "x") { ${'seq '.repeat(600)} } }`, {}).done).rejects.toThrow(/GRAPHQL_PARSE_FAILED/);
+      await expect(subscribe(client, `subscription { invocationLogs(invocationId: "x") { ${'seq '.repeat(600)} } }`, {}).done).rejects.toThrow(
+        /GRAPHQL_PARSE_FAILED/,
+      );
       await expect(subscribe(client, 'subscription { nope }', {}).done).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED/);
     } finally {
       await client.dispose();

@@ -149,7 +149,10 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('two
       let stopMetrics = () => undefined as void;
       const gotMetrics = new Promise<{ invocations: number; warmInstances: number }>((resolve, reject) => {
         stopMetrics = client.subscribe<{ functionMetrics: { invocations: number; warmInstances: number } }>(
-          { query: 'subscription($f: ID!) { functionMetrics(functionId: $f, intervalSeconds: 1) { invocations warmInstances errorRate p50DurationMs } }', variables: { f: functionId } },
+          {
+            query: 'subscription($f: ID!) { functionMetrics(functionId: $f, intervalSeconds: 1) { invocations warmInstances errorRate p50DurationMs } }',
+            variables: { f: functionId },
+          },
           {
             next: (m) => {
               const metrics = m.data!.functionMetrics;

@@ -59,8 +59,16 @@ describe('permission matrix', () => {
   const q = (query: string, variables: () => Record<string, unknown>) => (who: Who) => gqlOutcome(server.url, query, variables(), as[who]);
 
   // --- Queries on a private function of `owner` ---------------------------------------------------
-  add('Query.function (private)', q('query($id: ID!) { function(id: $id) { id name } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
-  add('Query.functionByName (private)', q('query($n: String!) { functionByName(name: $n) { id } }', () => ({ n: fn.private.name })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'Query.function (private)',
+    q('query($id: ID!) { function(id: $id) { id name } }', () => ({ id: fn.private.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
+  add(
+    'Query.functionByName (private)',
+    q('query($n: String!) { functionByName(name: $n) { id } }', () => ({ n: fn.private.name })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
   add(
     'Query.functions lists the private function',
     async (who) => {
@@ -72,10 +80,26 @@ describe('permission matrix', () => {
     },
     row('listed', 'listed', 'hidden', 'hidden', 'hidden', 'UNAUTHENTICATED'),
   );
-  add('Query.functionVersion (private)', q('query($id: ID!) { functionVersion(functionId: $id, version: "1.0.0") { codeHash } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
-  add('FunctionVersion.code (private)', q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
-  add('Query.invocation (private)', q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.private.invocationId })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
-  add('Query.invocations(functionId) (private)', q('query($id: ID!) { invocations(functionId: $id) { nodes { id } } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'Query.functionVersion (private)',
+    q('query($id: ID!) { functionVersion(functionId: $id, version: "1.0.0") { codeHash } }', () => ({ id: fn.private.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
+  add(
+    'FunctionVersion.code (private)',
+    q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.private.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
+  add(
+    'Query.invocation (private)',
+    q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.private.invocationId })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
+  add(
+    'Query.invocations(functionId) (private)',
+    q('query($id: ID!) { invocations(functionId: $id) { nodes { id } } }', () => ({ id: fn.private.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
   add(
     'Query.invocations(traceId) finds the private invocation',
     async (who) => {
@@ -88,9 +112,21 @@ describe('permission matrix', () => {
     },
     row('listed', 'listed', 'hidden', 'hidden', 'hidden', 'UNAUTHENTICATED'),
   );
-  add('Query.me', q('{ me { kind subject roles } }', () => ({})), row('ok', 'ok', 'ok', 'ok', 'ok', 'ok'));
-  add('Query.apiKeys', q('{ apiKeys { nodes { id } } }', () => ({})), row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'));
-  add('Query.auditLog', q('{ auditLog(first: 1) { nodes { id } } }', () => ({})), row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'));
+  add(
+    'Query.me',
+    q('{ me { kind subject roles } }', () => ({})),
+    row('ok', 'ok', 'ok', 'ok', 'ok', 'ok'),
+  );
+  add(
+    'Query.apiKeys',
+    q('{ apiKeys { nodes { id } } }', () => ({})),
+    row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'),
+  );
+  add(
+    'Query.auditLog',
+    q('{ auditLog(first: 1) { nodes { id } } }', () => ({})),
+    row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
+  );
 
   // --- Mutations ----------------------------------------------------------------------------------
   const registerMutation = 'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }';
@@ -101,7 +137,13 @@ describe('permission matrix', () => {
   );
   add(
     "Mutation.registerFunction (another version of the owner's private function)",
-    (who) => gqlOutcome(server.url, registerMutation, { input: functionDocument(fn.private.name, SOURCE, { metadata: { tags: ['m'], permissions: { public: false } } }) }, as[who]),
+    (who) =>
+      gqlOutcome(
+        server.url,
+        registerMutation,
+        { input: functionDocument(fn.private.name, SOURCE, { metadata: { tags: ['m'], permissions: { public: false } } }) },
+        as[who],
+      ),
     row('ok', 'ok', 'CONFLICT', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
   );
   add(
@@ -117,7 +159,11 @@ describe('permission matrix', () => {
     },
     row('ok', 'ok', 'NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
   );
-  add('Mutation.invokeFunction (private)', q('mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { status } }', () => ({ id: fn.private.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'));
+  add(
+    'Mutation.invokeFunction (private)',
+    q('mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { status } }', () => ({ id: fn.private.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'),
+  );
   add(
     'Mutation.createApiKey (for yourself, with your roles)',
     async (who) => {
@@ -150,28 +196,77 @@ describe('permission matrix', () => {
   );
 
   // --- REST routes --------------------------------------------------------------------------------
-  add('GET /metrics (API port)', (who) => httpOutcome(server.url, '/metrics', {}, as[who]), row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'));
+  add(
+    'GET /metrics (API port)',
+    (who) => httpOutcome(server.url, '/metrics', {}, as[who]),
+    row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
+  );
   add(
     'POST /functions/register (new name)',
     (who) =>
-      httpOutcome(server.url, '/functions/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(functionDocument(`m-new-rest-${who.toLowerCase()}`, SOURCE)) }, as[who]),
+      httpOutcome(
+        server.url,
+        '/functions/register',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(functionDocument(`m-new-rest-${who.toLowerCase()}`, SOURCE)) },
+        as[who],
+      ),
     row('ok', 'ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
   );
-  add('POST /execute/:id (private)', (who) => httpOutcome(server.url, `/execute/${fn.private.id}`, { method: 'POST' }, as[who]), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'));
-  add('GET /fn/:name (private)', (who) => httpOutcome(server.url, `/fn/${fn.private.name}`, {}, as[who]), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'));
-  add('GET /fn/:name@version (private; no version leak)', (who) => httpOutcome(server.url, `/fn/${fn.private.name}@9.9.9`, {}, as[who]), row('NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'));
+  add(
+    'POST /execute/:id (private)',
+    (who) => httpOutcome(server.url, `/execute/${fn.private.id}`, { method: 'POST' }, as[who]),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'),
+  );
+  add(
+    'GET /fn/:name (private)',
+    (who) => httpOutcome(server.url, `/fn/${fn.private.name}`, {}, as[who]),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'),
+  );
+  add(
+    'GET /fn/:name@version (private; no version leak)',
+    (who) => httpOutcome(server.url, `/fn/${fn.private.name}@9.9.9`, {}, as[who]),
+    row('NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'),
+  );
 
   // --- Shared through allowedUsers (otherDev, invoker and viewer are listed) ----------------------
-  add('Query.function (shared)', q('query($id: ID!) { function(id: $id) { id } }', () => ({ id: fn.shared.id })), row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'));
-  add('FunctionVersion.code (shared)', q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.shared.id })), row('ok', 'ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'));
-  add("Query.invocation (shared, the owner's call)", q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.shared.invocationId })), row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'));
+  add(
+    'Query.function (shared)',
+    q('query($id: ID!) { function(id: $id) { id } }', () => ({ id: fn.shared.id })),
+    row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'),
+  );
+  add(
+    'FunctionVersion.code (shared)',
+    q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.shared.id })),
+    row('ok', 'ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
+  );
+  add(
+    "Query.invocation (shared, the owner's call)",
+    q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.shared.invocationId })),
+    row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'),
+  );
   add('GET /fn/:name (shared)', (who) => httpOutcome(server.url, `/fn/${fn.shared.name}`, {}, as[who]), row('ok', 'ok', 'ok', 'ok', 'FORBIDDEN', 'NOT_FOUND'));
-  add('Mutation.updateFunction (shared)', q('mutation($id: ID!) { updateFunction(id: $id, input: { description: "x" }) { id } }', () => ({ id: fn.shared.id })), row('ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'));
+  add(
+    'Mutation.updateFunction (shared)',
+    q('mutation($id: ID!) { updateFunction(id: $id, input: { description: "x" }) { id } }', () => ({ id: fn.shared.id })),
+    row('ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
+  );
 
   // --- Executable by role (executionRoles: invoker) -----------------------------------------------
-  add('Query.function (by role)', q('query($id: ID!) { function(id: $id) { id } }', () => ({ id: fn.byRole.id })), row('ok', 'ok', 'NOT_FOUND', 'ok', 'NOT_FOUND', 'UNAUTHENTICATED'));
-  add('POST /execute/:id (by role)', (who) => httpOutcome(server.url, `/execute/${fn.byRole.id}`, { method: 'POST' }, as[who]), row('ok', 'ok', 'NOT_FOUND', 'ok', 'NOT_FOUND', 'NOT_FOUND'));
-  add("Query.invocation (by role, the owner's call)", q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.byRole.invocationId })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'Query.function (by role)',
+    q('query($id: ID!) { function(id: $id) { id } }', () => ({ id: fn.byRole.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'ok', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
+  add(
+    'POST /execute/:id (by role)',
+    (who) => httpOutcome(server.url, `/execute/${fn.byRole.id}`, { method: 'POST' }, as[who]),
+    row('ok', 'ok', 'NOT_FOUND', 'ok', 'NOT_FOUND', 'NOT_FOUND'),
+  );
+  add(
+    "Query.invocation (by role, the owner's call)",
+    q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.byRole.invocationId })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
   add(
     "Query.invocations(functionId) (by role: only one's own)",
     async (who) => {
@@ -183,21 +278,42 @@ describe('permission matrix', () => {
     },
     row('all', 'all', 'NOT_FOUND', 'own', 'NOT_FOUND', 'UNAUTHENTICATED'),
   );
-  add('FunctionVersion.code (by role)', q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.byRole.id })), row('ok', 'ok', 'NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'FunctionVersion.code (by role)',
+    q('query($id: ID!) { function(id: $id) { latestVersion { code } } }', () => ({ id: fn.byRole.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
 
   // --- Public: invocable by anyone, nothing else is public ----------------------------------------
   add('GET /fn/:name (public)', (who) => httpOutcome(server.url, `/fn/${fn.public.name}`, {}, as[who]), row('ok', 'ok', 'ok', 'ok', 'ok', 'ok'));
-  add('Mutation.invokeFunction (public)', q('mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { status } }', () => ({ id: fn.public.id })), row('ok', 'ok', 'ok', 'ok', 'ok', 'ok'));
-  add('Query.function (public)', q('query($id: ID!) { function(id: $id) { id } }', () => ({ id: fn.public.id })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'Mutation.invokeFunction (public)',
+    q('mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { status } }', () => ({ id: fn.public.id })),
+    row('ok', 'ok', 'ok', 'ok', 'ok', 'ok'),
+  );
+  add(
+    'Query.function (public)',
+    q('query($id: ID!) { function(id: $id) { id } }', () => ({ id: fn.public.id })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
   add(
     'Invocation.function after invoking a public function',
     async (who) => {
-      const data = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { status function { name } } }', { id: fn.public.id }, as[who]);
+      const data = await graphqlData(
+        server.url,
+        'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { status function { name } } }',
+        { id: fn.public.id },
+        as[who],
+      );
       return data.invokeFunction.function === null ? 'hidden' : 'visible';
     },
     row('visible', 'visible', 'hidden', 'hidden', 'hidden', 'hidden'),
   );
-  add("Query.invocation (public, the owner's call)", q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.public.invocationId })), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    "Query.invocation (public, the owner's call)",
+    q('query($id: ID!) { invocation(id: $id) { status } }', () => ({ id: fn.public.invocationId })),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
 
   // --- Subscriptions ------------------------------------------------------------------------------
   const logsOutcome = (invocation: () => string) => async (who: Who) => {
@@ -213,9 +329,21 @@ describe('permission matrix', () => {
       await client.dispose();
     }
   };
-  add('Subscription.invocationLogs (private)', logsOutcome(() => fn.private.invocationId), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
-  add('Subscription.invocationLogs (shared)', logsOutcome(() => fn.shared.invocationId), row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'));
-  add('Subscription.invocationLogs (public)', logsOutcome(() => fn.public.invocationId), row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'));
+  add(
+    'Subscription.invocationLogs (private)',
+    logsOutcome(() => fn.private.invocationId),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
+  add(
+    'Subscription.invocationLogs (shared)',
+    logsOutcome(() => fn.shared.invocationId),
+    row('ok', 'ok', 'ok', 'ok', 'ok', 'UNAUTHENTICATED'),
+  );
+  add(
+    'Subscription.invocationLogs (public)',
+    logsOutcome(() => fn.public.invocationId),
+    row('ok', 'ok', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'UNAUTHENTICATED'),
+  );
 
   it.each(cases)('%s', async (_label, run, expected) => {
     const actual = {} as Expect;

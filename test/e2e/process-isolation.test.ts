@@ -26,7 +26,9 @@ function configWith(env: Record<string, string>): AppConfig {
 
 async function startDriver(env: Record<string, string>) {
   const config = configWith(env);
-  const moduleRef = await Test.createTestingModule({ imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })],
+  }).compile();
   await moduleRef.init();
   return { moduleRef, driver: moduleRef.get(SandboxDriver) as ProcessSandboxDriver };
 }

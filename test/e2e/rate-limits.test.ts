@@ -100,7 +100,11 @@ if (!redisUrl && servicesRequired) {
       let nodes: Awaited<ReturnType<typeof twoNodes>>;
       let owner: string;
       beforeAll(async () => {
-        nodes = await twoNodes({ FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS: '3', FNGRAPH_RATE_LIMIT_WINDOW_SECONDS: '2', FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER: '8' });
+        nodes = await twoNodes({
+          FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS: '3',
+          FNGRAPH_RATE_LIMIT_WINDOW_SECONDS: '2',
+          FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER: '8',
+        });
         owner = await createKey(nodes.a.url, 'quinn', ['developer']);
         await register(nodes.a.url, 'hot', 'export default async () => "hot"', {}, owner);
         await register(nodes.a.url, 'cold', 'export default async () => "cold"', {}, owner);
@@ -122,7 +126,11 @@ if (!redisUrl && servicesRequired) {
       it("stops an owner's functions for the day once the daily quota is used (QUOTA_EXCEEDED)", async () => {
         // 5 invocations so far (3 + 1 + 1 after the window; refused ones do not count); 3 more reach the quota of 8,
         // alternating functions to stay under the per-function rate.
-        for (const [server, name] of [[nodes.a, 'hot'], [nodes.b, 'cold'], [nodes.a, 'hot']] as const) {
+        for (const [server, name] of [
+          [nodes.a, 'hot'],
+          [nodes.b, 'cold'],
+          [nodes.a, 'hot'],
+        ] as const) {
           expect((await fetch(`${server.url}/fn/${name}`)).status).toBe(200);
         }
         const refused = await fetch(`${nodes.b.url}/fn/cold`);

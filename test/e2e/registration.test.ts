@@ -135,7 +135,11 @@ describe('queries with filters and cursor pagination', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const data: any = await graphqlData(server.url, 'query($after: String) { functions(first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }', { after });
+      const data: any = await graphqlData(
+        server.url,
+        'query($after: String) { functions(first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
       seen.push(...data.functions.nodes.map((n: { name: string }) => n.name));
       if (!data.functions.pageInfo.hasNextPage) break;
       after = data.functions.pageInfo.endCursor;

@@ -40,7 +40,8 @@ describe('typed TypeScript SDK', () => {
     });
 
     it('registers, invokes, streams logs and reads invocations with typed operations', async () => {
-      const source = 'export default async (event) => { console.log("first"); await new Promise((r) => setTimeout(r, 300)); console.log("second"); const { a, b } = JSON.parse(event.body); return { sum: a + b }; }';
+      const source =
+        'export default async (event) => { console.log("first"); await new Promise((r) => setTimeout(r, 300)); console.log("second"); const { a, b } = JSON.parse(event.body); return { sum: a + b }; }';
       const { registerFunction } = await client.request(RegisterFunctionDocument, {
         input: { name: 'sdk-sum', language: 'javascript', code: Buffer.from(source).toString('base64'), version: '1.0.0' },
       });

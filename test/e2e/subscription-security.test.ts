@@ -5,7 +5,8 @@ import { createKey, keyId } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const LOGS = 'subscription($id: ID!) { invocationLogs(invocationId: $id) { seq message } }';
-const SLOW = 'export default async () => { for (let i = 1; i <= 30; i++) { console.log("line " + i); await new Promise((r) => setTimeout(r, 100)); } return "done"; }';
+const SLOW =
+  'export default async () => { for (let i = 1; i <= 30; i++) { console.log("line " + i); await new Promise((r) => setTimeout(r, 100)); } return "done"; }';
 
 describe('subscription security', () => {
   let server: TestServer;
@@ -15,7 +16,8 @@ describe('subscription security', () => {
   });
   afterAll(() => server.close());
 
-  const invokeSlow = async () => (await graphqlData(server.url, 'mutation { invokeFunction(input: { name: "slow", async: true }) { id } }')).invokeFunction.id as string;
+  const invokeSlow = async () =>
+    (await graphqlData(server.url, 'mutation { invokeFunction(input: { name: "slow", async: true }) { id } }')).invokeFunction.id as string;
 
   it('refuses connections without credentials or with bad ones (connection_init)', async () => {
     for (const [params, as] of [
@@ -73,7 +75,7 @@ describe('subscription security', () => {
     }
   });
 
-  it("re-checks access on every event: removing the user from allowedUsers ends the stream with NOT_FOUND", async () => {
+  it('re-checks access on every event: removing the user from allowedUsers ends the stream with NOT_FOUND', async () => {
     const token = await createKey(server.url, 'sam', ['viewer']);
     const { function: fn } = await graphqlData(server.url, '{ function: functionByName(name: "slow") { id } }');
     const id = await invokeSlow();
@@ -83,14 +85,18 @@ describe('subscription security', () => {
       const { done, received } = subscribe<{ invocationLogs: { seq: number } }>(client, LOGS, { id }, (data) => {
         if (data.invocationLogs.seq === 2 && !changed) {
           changed = true;
-          void graphqlData(server.url, 'mutation($id: ID!) { updateFunction(id: $id, input: { metadata: { permissions: { allowedUsers: [] } } }) { id } }', { id: fn.id });
+          void graphqlData(server.url, 'mutation($id: ID!) { updateFunction(id: $id, input: { metadata: { permissions: { allowedUsers: [] } } }) { id } }', {
+            id: fn.id,
+          });
         }
       });
       await expect(done).rejects.toThrow(/NOT_FOUND/);
       expect(received.length).toBeLessThan(30);
     } finally {
       await client.dispose();
-      await graphqlData(server.url, 'mutation($id: ID!) { updateFunction(id: $id, input: { metadata: { permissions: { allowedUsers: ["sam"] } } }) { id } }', { id: fn.id });
+      await graphqlData(server.url, 'mutation($id: ID!) { updateFunction(id: $id, input: { metadata: { permissions: { allowedUsers: ["sam"] } } }) { id } }', {
+        id: fn.id,
+      });
     }
   });
 
@@ -101,7 +107,9 @@ describe('subscription security', () => {
     try {
       await expect(subscribe(client, LOGS, { id }).done).rejects.toThrow(/NOT_FOUND/);
       await expect(subscribe(client, '{ functions { nodes { id } } }', {}).done).rejects.toThrow(/Only subscriptions/);
-      await expect(subscribe(client, 'mutation { createApiKey(input: { name: "x", roles: ["developer"] }) { secret } }', {}).done).rejects.toThrow(/Only subscriptions/);
+      await expect(subscribe(client, 'mutation { createApiKey(input: { name: "x", roles: ["developer"] }) { secret } }', {}).done).rejects.toThrow(
+        /Only subscriptions/,
+      );
     } finally {
       await client.dispose();
     }

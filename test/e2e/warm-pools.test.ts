@@ -26,14 +26,19 @@ describe('per-function warm pools', () => {
     const { id } = await register(server.url, 'prewarmed', 'export default async () => "warm"', {
       executionConfig: { minInstances: 2, maxInstances: 3 },
     });
-    const counts = await until(() => executor().functionInstances(id), (c) => c.idle === 2);
+    const counts = await until(
+      () => executor().functionInstances(id),
+      (c) => c.idle === 2,
+    );
     expect(counts).toEqual({ instances: 2, idle: 2 });
 
     // Longer than the idle limit (1 s, reaper every second): minInstances are not reaped.
     await new Promise((r) => setTimeout(r, 2500));
     expect(executor().functionInstances(id)).toEqual({ instances: 2, idle: 2 });
 
-    const { invokeFunction } = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { response coldStart } }', { id });
+    const { invokeFunction } = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { response coldStart } }', {
+      id,
+    });
     expect(invokeFunction).toEqual({ response: 'warm', coldStart: false });
 
     const { function: fn } = await graphqlData(server.url, 'query($id: ID!) { function(id: $id) { executionConfig { minInstances maxInstances } } }', { id });
@@ -42,7 +47,10 @@ describe('per-function warm pools', () => {
 
   it('moves the warm sandboxes to a new version and lets the old ones go', async () => {
     const first = await register(server.url, 'rolling', 'export default async () => 1', { executionConfig: { minInstances: 1 } });
-    await until(() => executor().functionInstances(first.id), (c) => c.idle === 1);
+    await until(
+      () => executor().functionInstances(first.id),
+      (c) => c.idle === 1,
+    );
     const second = await register(server.url, 'rolling', 'export default async () => 2', { executionConfig: { minInstances: 1 } });
     await until(
       () => [executor().poolStats(first.versionId), executor().poolStats(second.versionId)],
@@ -53,9 +61,14 @@ describe('per-function warm pools', () => {
   });
 
   it('caps a function at its maxInstances: 20 concurrent calls, never more than 2 sandboxes', async () => {
-    const { id, versionId } = await register(server.url, 'capped', 'export default async () => { await new Promise((r) => setTimeout(r, 100)); return "done"; }', {
-      executionConfig: { maxInstances: 2 },
-    });
+    const { id, versionId } = await register(
+      server.url,
+      'capped',
+      'export default async () => { await new Promise((r) => setTimeout(r, 100)); return "done"; }',
+      {
+        executionConfig: { maxInstances: 2 },
+      },
+    );
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, executor().poolStats(versionId)?.instances ?? 0)), 5);
     const responses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${server.url}/fn/capped`)));
@@ -87,11 +100,22 @@ describe('pre-warmed generic sandboxes', () => {
   const generic = () => server.app.get(GenericSandboxPool);
 
   it('specialises a waiting sandbox for the first call of a new function, and starts a replacement', async () => {
-    await until(() => generic().readyCount('nodejs20', 128), (n) => n === 2);
+    await until(
+      () => generic().readyCount('nodejs20', 128),
+      (n) => n === 2,
+    );
     await register(server.url, 'first-comer', 'export default async () => { globalThis.owner ??= "first-comer"; return globalThis.owner; }');
-    const { invokeFunction } = await graphqlData(server.url, 'mutation { invokeFunction(input: { name: "first-comer" }) { response coldStart initDurationMs } }');
+    const { invokeFunction } = await graphqlData(
+      server.url,
+      'mutation { invokeFunction(input: { name: "first-comer" }) { response coldStart initDurationMs } }',
+    );
     expect(invokeFunction).toMatchObject({ response: 'first-comer', coldStart: true });
-    expect(await until(() => generic().readyCount('nodejs20', 128), (n) => n === 2)).toBe(2);
+    expect(
+      await until(
+        () => generic().readyCount('nodejs20', 128),
+        (n) => n === 2,
+      ),
+    ).toBe(2);
   });
 
   it('never lets a specialised sandbox serve another function', async () => {
@@ -103,7 +127,10 @@ describe('pre-warmed generic sandboxes', () => {
   });
 
   it('leaves functions of another memory size to a sandbox of their own', async () => {
-    await until(() => generic().readyCount('nodejs20', 128), (n) => n === 2);
+    await until(
+      () => generic().readyCount('nodejs20', 128),
+      (n) => n === 2,
+    );
     await register(server.url, 'bigger', 'export default async () => "big"', { executionConfig: { memoryLimit: 256 } });
     expect(await (await fetch(`${server.url}/fn/bigger`)).json()).toBe('big');
     expect(generic().readyCount('nodejs20', 128)).toBe(2);

@@ -16,7 +16,9 @@ export function functionDocument(name: string, source: string, overrides: Record
     ...overrides,
     // Overriding some metadata or settings keeps the defaults of the others.
     metadata: isObject(overrides.metadata) ? { ...metadata, ...overrides.metadata } : (overrides.metadata ?? metadata),
-    executionConfig: isObject(overrides.executionConfig) ? { ...executionConfig, ...overrides.executionConfig } : (overrides.executionConfig ?? executionConfig),
+    executionConfig: isObject(overrides.executionConfig)
+      ? { ...executionConfig, ...overrides.executionConfig }
+      : (overrides.executionConfig ?? executionConfig),
   };
 }
 

@@ -8,7 +8,12 @@ export interface GraphQLResponse<T> {
 }
 
 /** One GraphQL operation over HTTP. */
-export async function graphql<T = Record<string, any>>(url: string, query: string, variables: Record<string, unknown> = {}, as?: As): Promise<GraphQLResponse<T>> {
+export async function graphql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  as?: As,
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...authHeaders(url, as) },
@@ -27,7 +32,10 @@ export async function graphqlData<T = Record<string, any>>(url: string, query: s
 /** A graphql-ws client; it authenticates with the server's admin key unless `connectionParams` carry credentials or `as` says otherwise. */
 export function wsClient(url: string, connectionParams: Record<string, unknown> = {}, as?: As): Client {
   const token = as === undefined ? adminKeyFor(url) : as;
-  const params = 'authorization' in connectionParams || 'apiKey' in connectionParams || !token ? connectionParams : { ...connectionParams, authorization: `Bearer ${token}` };
+  const params =
+    'authorization' in connectionParams || 'apiKey' in connectionParams || !token
+      ? connectionParams
+      : { ...connectionParams, authorization: `Bearer ${token}` };
   return createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: params, retryAttempts: 0, lazy: true });
 }
 

@@ -40,7 +40,10 @@ export class RecordedErrors extends UnexpectedErrors {
  * unexpected-error path), for tests that assemble a few modules on their own.
  */
 export function testKernelModules(config: AppConfig, errors: UnexpectedErrors = new RecordedErrors()): DynamicModule[] {
-  return [ConfigModule.forConfig(config), { module: RecordedErrorsModule, global: true, providers: [{ provide: UnexpectedErrors, useValue: errors }], exports: [UnexpectedErrors] }];
+  return [
+    ConfigModule.forConfig(config),
+    { module: RecordedErrorsModule, global: true, providers: [{ provide: UnexpectedErrors, useValue: errors }], exports: [UnexpectedErrors] },
+  ];
 }
 
 @Module({})

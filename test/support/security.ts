@@ -4,11 +4,9 @@ import { graphql, graphqlData } from './graphql-client.js';
 
 /** An API key created by the server's admin; returns the token. */
 export async function createKey(url: string, ownerId: string, roles: string[], extra: { expiresAt?: Date; name?: string } = {}): Promise<string> {
-  const data = await graphqlData(
-    url,
-    'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }',
-    { input: { name: extra.name ?? `${ownerId} key`, ownerId, roles, ...(extra.expiresAt ? { expiresAt: extra.expiresAt.toISOString() } : {}) } },
-  );
+  const data = await graphqlData(url, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }', {
+    input: { name: extra.name ?? `${ownerId} key`, ownerId, roles, ...(extra.expiresAt ? { expiresAt: extra.expiresAt.toISOString() } : {}) },
+  });
   return data.createApiKey.secret as string;
 }
 
@@ -39,8 +37,15 @@ export const HS_SECRET = 'a-test-secret-that-is-at-least-32-bytes-long!';
 export const JWT_ISSUER = 'https://issuer.test';
 export const JWT_AUDIENCE = 'fngraph-tests';
 
-export async function hsToken(claims: Record<string, unknown>, options: { secret?: string; expiresIn?: string | number; issuer?: string; audience?: string } = {}): Promise<string> {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setIssuer(options.issuer ?? JWT_ISSUER).setAudience(options.audience ?? JWT_AUDIENCE);
+export async function hsToken(
+  claims: Record<string, unknown>,
+  options: { secret?: string; expiresIn?: string | number; issuer?: string; audience?: string } = {},
+): Promise<string> {
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setIssuer(options.issuer ?? JWT_ISSUER)
+    .setAudience(options.audience ?? JWT_AUDIENCE);
   jwt.setExpirationTime(options.expiresIn ?? '5m');
   return jwt.sign(new TextEncoder().encode(options.secret ?? HS_SECRET));
 }

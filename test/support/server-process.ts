@@ -19,7 +19,15 @@ const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
 export async function startServerProcess(env: Record<string, string>, options: { inheritedPipe?: boolean } = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-node-'));
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'development', FNGRAPH_DATA_DIR: dataDir, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      NODE_ENV: 'development',
+      FNGRAPH_DATA_DIR: dataDir,
+      ...env,
+    },
     // `inheritedPipe`: the server starts with an open descriptor 3, as under some launchers.
     stdio: options.inheritedPipe ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
   });

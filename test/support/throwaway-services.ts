@@ -39,9 +39,13 @@ export async function throwawayRedis(binary: string): Promise<ThrowawayService> 
   const dir = mkdtempSync(join(tmpdir(), 'fngraph-redis-'));
   const port = await freePort();
   return managed(port, `redis://127.0.0.1:${port}`, dir, () =>
-    spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], {
-      stdio: 'ignore',
-    }),
+    spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'],
+      {
+        stdio: 'ignore',
+      },
+    ),
   );
 }
 

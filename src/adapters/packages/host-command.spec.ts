@@ -49,7 +49,15 @@ describe('runHostCommand', () => {
 
   it('kills the command when aborted', async () => {
     const controller = new AbortController();
-    const running = runHostCommand({ command: 'sleep', args: ['60'], cwd: '/', env: { PATH }, timeoutMs: 60_000, onLine: () => undefined, signal: controller.signal });
+    const running = runHostCommand({
+      command: 'sleep',
+      args: ['60'],
+      cwd: '/',
+      env: { PATH },
+      timeoutMs: 60_000,
+      onLine: () => undefined,
+      signal: controller.signal,
+    });
     controller.abort();
     expect(await running).toMatchObject({ aborted: true, timedOut: false, code: null });
   });

@@ -1,15 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { GraphQLSchemaHost } from '@nestjs/graphql';
-import {
-  type ExecutionArgs,
-  getOperationAST,
-  GraphQLError,
-  type GraphQLFormattedError,
-  parse,
-  specifiedRules,
-  validate,
-} from 'graphql';
+import { type ExecutionArgs, getOperationAST, GraphQLError, type GraphQLFormattedError, parse, specifiedRules, validate } from 'graphql';
 import { DomainError } from '@/kernel/errors/domain-error.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
@@ -110,7 +102,12 @@ export class WsConnectionGuard {
     }
   }
 
-  private async onSubscribe(ctx: WsContext, payload: SubscribePayload, schemaHost: GraphQLSchemaHost, rules: typeof specifiedRules): Promise<ExecutionArgs | GraphQLError[]> {
+  private async onSubscribe(
+    ctx: WsContext,
+    payload: SubscribePayload,
+    schemaHost: GraphQLSchemaHost,
+    rules: typeof specifiedRules,
+  ): Promise<ExecutionArgs | GraphQLError[]> {
     const actor = ctx.extra.actor;
     if (!actor || !this.revocations.isStillValid(actor.principal)) {
       this.closeInvalid(ctx);
@@ -138,7 +135,8 @@ export class WsConnectionGuard {
     }
     const operation = getOperationAST(document, payload.operationName ?? undefined);
     if (!operation) return [coded('Unable to identify the operation', 'BAD_USER_INPUT')];
-    if (operation.operation !== 'subscription') return [coded('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', 'BAD_USER_INPUT')];
+    if (operation.operation !== 'subscription')
+      return [coded('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', 'BAD_USER_INPUT')];
     return { schema, document, operationName: payload.operationName ?? undefined, variableValues: payload.variables ?? undefined };
   }
 

@@ -47,7 +47,12 @@ describe('package manager environment', () => {
       FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: '60',
       FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY: '4',
     });
-    expect(custom.dependencyBuild).toMatchObject({ pythonBinary: '/opt/python/bin/python3.11', npmBinary: '/opt/node/bin/npm', timeoutMs: 60_000, concurrency: 4 });
+    expect(custom.dependencyBuild).toMatchObject({
+      pythonBinary: '/opt/python/bin/python3.11',
+      npmBinary: '/opt/node/bin/npm',
+      timeoutMs: 60_000,
+      concurrency: 4,
+    });
     expect(() => AppConfig.fromEnvironment({ FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: '0' })).toThrow(/FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS/);
   });
 });

@@ -2,8 +2,7 @@ import { z } from 'zod';
 
 const MiB = 1024 * 1024;
 
-const integer = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const boolean = (fallback: boolean) =>
   z
@@ -120,7 +119,11 @@ export const configSchema = z.object({
   FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: integer(600, 0, 10_000_000),
   FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS: integer(0, 0, 10_000_000),
   FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER: integer(0, 0, 1_000_000_000),
-  FNGRAPH_RATE_LIMIT_KEY_PREFIX: z.string().trim().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('fngraph:rl'),
+  FNGRAPH_RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('fngraph:rl'),
 
   // GraphQL hardening.
   FNGRAPH_GRAPHQL_MAX_DEPTH: integer(12, 2, 100),

@@ -6,7 +6,10 @@ import { AUDIT_ACTIONS, type AuditFilter } from './audit.record.js';
 const filterSchema = z.strictObject({
   action: z.enum(AUDIT_ACTIONS, { message: `must be one of ${AUDIT_ACTIONS.join(', ')}` }).optional(),
   actorId: z.string().regex(SUBJECT_PATTERN, `must be ${SUBJECT_RULE}`).optional(),
-  targetId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id').optional(),
+  targetId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id')
+    .optional(),
   since: z.date().optional(),
   until: z.date().optional(),
 });

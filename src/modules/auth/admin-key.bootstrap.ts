@@ -26,7 +26,13 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
     const configured = this.config.auth.bootstrapAdminKey;
     if (configured) return this.ensureConfiguredKey(configured);
     if (await this.apiKeys.any()) return;
-    const { token } = await this.apiKeys.insertNew({ name: 'bootstrap admin', ownerId: BOOTSTRAP_ADMIN_SUBJECT, roles: ['admin'], expiresAt: null, createdBy: null });
+    const { token } = await this.apiKeys.insertNew({
+      name: 'bootstrap admin',
+      ownerId: BOOTSTRAP_ADMIN_SUBJECT,
+      roles: ['admin'],
+      expiresAt: null,
+      createdBy: null,
+    });
     const file = join(this.config.dataDir, ADMIN_KEY_FILE);
     mkdirSync(this.config.dataDir, { recursive: true });
     rmSync(file, { force: true });
@@ -41,7 +47,14 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
     const existing = await this.apiKeys.findByPrefix(parsed.prefix);
     if (!existing) {
       try {
-        await this.apiKeys.insertNew({ name: 'bootstrap admin (FNGRAPH_BOOTSTRAP_ADMIN_KEY)', ownerId: BOOTSTRAP_ADMIN_SUBJECT, roles: ['admin'], expiresAt: null, createdBy: null, token });
+        await this.apiKeys.insertNew({
+          name: 'bootstrap admin (FNGRAPH_BOOTSTRAP_ADMIN_KEY)',
+          ownerId: BOOTSTRAP_ADMIN_SUBJECT,
+          roles: ['admin'],
+          expiresAt: null,
+          createdBy: null,
+          token,
+        });
       } catch (error) {
         // Another node stored it at the same moment.
         if (!(await this.apiKeys.findByPrefix(parsed.prefix))) throw error;

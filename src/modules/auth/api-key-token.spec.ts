@@ -16,7 +16,14 @@ describe('API key tokens', () => {
     const { secretHash } = generateApiKey();
     expect(secretMatches(generateApiKey().token.split('_').slice(2).join('_'), secretHash)).toBe(false);
     expect(secretMatches('x', 'not-hex')).toBe(false);
-    for (const token of ['', 'fng_', 'fng_ABCDEFGHIJKL_' + 'a'.repeat(43), `fng_abc_${'a'.repeat(43)}`, `xfng_abcdefghijkl_${'a'.repeat(43)}`, `fng_abcdefghijkl_${'a'.repeat(44)}`]) {
+    for (const token of [
+      '',
+      'fng_',
+      'fng_ABCDEFGHIJKL_' + 'a'.repeat(43),
+      `fng_abc_${'a'.repeat(43)}`,
+      `xfng_abcdefghijkl_${'a'.repeat(43)}`,
+      `fng_abcdefghijkl_${'a'.repeat(44)}`,
+    ]) {
       expect(parseApiKey(token), token).toBeNull();
     }
   });

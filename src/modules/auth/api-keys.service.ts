@@ -89,19 +89,37 @@ export class ApiKeysService {
         throw new ForbiddenError(`The key must expire no later than your own credential (${principal.expiresAt.toISOString()})`);
       }
     }
-    const created = await this.insertNew({ name: command.name, ownerId, roles: command.roles, expiresAt: command.expiresAt ?? null, createdBy: principal.subject });
-    await this.audit.record(actor, 'apiKey.create', { targetType: 'apiKey', targetId: created.record.id }, {
-      name: created.record.name,
+    const created = await this.insertNew({
+      name: command.name,
       ownerId,
-      roles: [...created.record.roles],
-      prefix: created.record.prefix,
-      expiresAt: created.record.expiresAt?.toISOString() ?? null,
+      roles: command.roles,
+      expiresAt: command.expiresAt ?? null,
+      createdBy: principal.subject,
     });
+    await this.audit.record(
+      actor,
+      'apiKey.create',
+      { targetType: 'apiKey', targetId: created.record.id },
+      {
+        name: created.record.name,
+        ownerId,
+        roles: [...created.record.roles],
+        prefix: created.record.prefix,
+        expiresAt: created.record.expiresAt?.toISOString() ?? null,
+      },
+    );
     return created;
   }
 
   /** Stores a new key (no permission checks: for the bootstrap and the services above). */
-  async insertNew(fields: { name: string; ownerId: string; roles: Role[]; expiresAt: Date | null; createdBy: string | null; token?: string }): Promise<CreatedApiKey> {
+  async insertNew(fields: {
+    name: string;
+    ownerId: string;
+    roles: Role[];
+    expiresAt: Date | null;
+    createdBy: string | null;
+    token?: string;
+  }): Promise<CreatedApiKey> {
     const generated = fields.token ? fromToken(fields.token) : generateApiKey();
     const record: ApiKeyRecord = {
       id: newId(),
@@ -128,7 +146,12 @@ export class ApiKeysService {
       const at = new Date();
       await this.keys.revoke(id, at);
       this.revocations.announce(id);
-      await this.audit.record(actor, 'apiKey.revoke', { targetType: 'apiKey', targetId: id }, { name: record.name, ownerId: record.ownerId, prefix: record.prefix });
+      await this.audit.record(
+        actor,
+        'apiKey.revoke',
+        { targetType: 'apiKey', targetId: id },
+        { name: record.name, ownerId: record.ownerId, prefix: record.prefix },
+      );
       return { ...record, revokedAt: at };
     }
     return record;

@@ -111,12 +111,7 @@ export class ShimConnection {
     }
   }
 
-  async invoke(
-    id: string,
-    event: InvocationEvent,
-    context: InvocationContext,
-    onLog: LogSink,
-  ): Promise<ShimResult> {
+  async invoke(id: string, event: InvocationEvent, context: InvocationContext, onLog: LogSink): Promise<ShimResult> {
     this.onLog = onLog;
     this.muted = false;
     try {
@@ -202,6 +197,9 @@ export function isOutOfMemoryError(error: InvocationErrorRecord | undefined): bo
 
 function describeExit(exit: SandboxExit, stderrTail: string[]): string {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const last = stderrTail.filter((l) => l.trim() !== '').slice(-3).join(' | ');
+  const last = stderrTail
+    .filter((l) => l.trim() !== '')
+    .slice(-3)
+    .join(' | ');
   return `The sandbox ${how}${last ? `: ${last}` : ''}`;
 }

@@ -21,7 +21,13 @@ describe('FunctionAccessPolicy', () => {
   it('gives admins everything and anonymous callers only public invocation', () => {
     expect(policy.functionAccess(user('root', 'admin'), fn())).toEqual({ visible: true, invoke: true, readInvocations: true, readCode: true, manage: true });
     expect(policy.functionAccess(ANONYMOUS, fn())).toMatchObject({ visible: false, invoke: false });
-    expect(policy.functionAccess(ANONYMOUS, fn({ public: true }))).toEqual({ visible: false, invoke: true, readInvocations: false, readCode: false, manage: false });
+    expect(policy.functionAccess(ANONYMOUS, fn({ public: true }))).toEqual({
+      visible: false,
+      invoke: true,
+      readInvocations: false,
+      readCode: false,
+      manage: false,
+    });
     expect(policy.functionAccess(ANONYMOUS, fn({ public: true }, { deletedAt: new Date() })).invoke).toBe(false);
   });
 
@@ -36,7 +42,13 @@ describe('FunctionAccessPolicy', () => {
     expect(policy.functionAccess(user('ivan', 'invoker'), shared)).toMatchObject({ visible: true, invoke: true, readCode: false });
     expect(policy.functionAccess(user('vera', 'viewer'), shared)).toMatchObject({ visible: true, invoke: false, readInvocations: true });
     const byRole = fn({ executionRoles: ['invoker'] });
-    expect(policy.functionAccess(user('ivan', 'invoker'), byRole)).toEqual({ visible: true, invoke: true, readInvocations: false, readCode: false, manage: false });
+    expect(policy.functionAccess(user('ivan', 'invoker'), byRole)).toEqual({
+      visible: true,
+      invoke: true,
+      readInvocations: false,
+      readCode: false,
+      manage: false,
+    });
     expect(policy.functionAccess(user('vera', 'viewer'), byRole).visible).toBe(false);
   });
 

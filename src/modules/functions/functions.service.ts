@@ -129,7 +129,12 @@ export class FunctionsService {
     return existing;
   }
 
-  private async recordChange(actor: Actor, action: 'function.register' | 'function.update', registration: Registration, before: FunctionRecord | null): Promise<void> {
+  private async recordChange(
+    actor: Actor,
+    action: 'function.register' | 'function.update',
+    registration: Registration,
+    before: FunctionRecord | null,
+  ): Promise<void> {
     const fn = registration.function;
     const target = { targetType: 'function' as const, targetId: fn.id };
     await this.audit.record(actor, action, target, { name: fn.name, version: registration.version.version, created: registration.created });
@@ -275,10 +280,7 @@ export class FunctionsService {
 
   /** Awaited: when a change is acknowledged, every node has been told to drop its cached copy. */
   private async announce(event: FunctionChangedEvent): Promise<void> {
-    await Promise.all([
-      this.events.publish(functionChangedChannel(event.functionId), event),
-      this.events.publish(functionsChangedChannel, event),
-    ]);
+    await Promise.all([this.events.publish(functionChangedChannel(event.functionId), event), this.events.publish(functionsChangedChannel, event)]);
   }
 }
 

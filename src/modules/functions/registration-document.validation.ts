@@ -43,26 +43,24 @@ const safeRecord = <V extends z.ZodType>(value: V) =>
 
 /** Base64 that decodes to valid UTF-8 source within the size cap. */
 const base64Code = (maxBytes: number) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      const compact = text.replace(/\s+/g, '');
-      if (compact === '' || !BASE64.test(compact)) {
-        ctx.addIssue({ code: 'custom', message: 'must be base64-encoded source code' });
-        return z.NEVER;
-      }
-      const bytes = Buffer.from(compact, 'base64');
-      if (bytes.length > maxBytes) {
-        ctx.addIssue({ code: 'custom', message: `decodes to ${bytes.length} bytes; the limit is ${maxBytes}` });
-        return z.NEVER;
-      }
-      try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must decode to UTF-8 text' });
-        return z.NEVER;
-      }
-    });
+  z.string().transform((text, ctx) => {
+    const compact = text.replace(/\s+/g, '');
+    if (compact === '' || !BASE64.test(compact)) {
+      ctx.addIssue({ code: 'custom', message: 'must be base64-encoded source code' });
+      return z.NEVER;
+    }
+    const bytes = Buffer.from(compact, 'base64');
+    if (bytes.length > maxBytes) {
+      ctx.addIssue({ code: 'custom', message: `decodes to ${bytes.length} bytes; the limit is ${maxBytes}` });
+      return z.NEVER;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must decode to UTF-8 text' });
+      return z.NEVER;
+    }
+  });
 
 export const semverString = z
   .string()
@@ -72,9 +70,9 @@ export const semverString = z
 const envValue = z.string().refine((v) => Buffer.byteLength(v) <= MAX_ENV_VALUE_BYTES, `values must be at most ${MAX_ENV_VALUE_BYTES} bytes`);
 
 /** A variable is a plain string, or `{ "value": "...", "secret": true }` for one the API never returns. */
-const envEntry = z.union([envValue, z.strictObject({ value: envValue, secret: z.boolean().optional() })]).transform((entry) =>
-  typeof entry === 'string' ? { value: entry, secret: false } : { value: entry.value, secret: entry.secret ?? false },
-);
+const envEntry = z
+  .union([envValue, z.strictObject({ value: envValue, secret: z.boolean().optional() })])
+  .transform((entry) => (typeof entry === 'string' ? { value: entry, secret: false } : { value: entry.value, secret: entry.secret ?? false }));
 
 export type EnvironmentEntry = z.output<typeof envEntry>;
 
@@ -97,36 +95,38 @@ const dependenciesSchema = safeRecord(plainText(200)).refine((deps) => Object.ke
 });
 
 function executionConfigSchema(limits: LimitsConfig) {
-  return z.strictObject({
-    timeout: z
-      .number()
-      .int('must be a whole number of seconds')
-      .min(1, 'must be at least 1 second')
-      .max(limits.maxTimeoutSeconds, `must be at most ${limits.maxTimeoutSeconds} seconds`)
-      .optional(),
-    memoryLimit: z
-      .number()
-      .int('must be a whole number of megabytes')
-      .min(limits.minMemoryMb, `must be at least ${limits.minMemoryMb} MB`)
-      .max(limits.maxMemoryMb, `must be at most ${limits.maxMemoryMb} MB`)
-      .optional(),
-    environmentVariables: environmentSchema().optional(),
-    minInstances: z
-      .number()
-      .int()
-      .min(0, 'must be at least 0')
-      .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
-      .optional(),
-    maxInstances: z
-      .number()
-      .int()
-      .min(1, 'must be at least 1')
-      .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
-      .optional(),
-  }).refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
-    message: 'minInstances must not exceed maxInstances',
-    path: ['minInstances'],
-  });
+  return z
+    .strictObject({
+      timeout: z
+        .number()
+        .int('must be a whole number of seconds')
+        .min(1, 'must be at least 1 second')
+        .max(limits.maxTimeoutSeconds, `must be at most ${limits.maxTimeoutSeconds} seconds`)
+        .optional(),
+      memoryLimit: z
+        .number()
+        .int('must be a whole number of megabytes')
+        .min(limits.minMemoryMb, `must be at least ${limits.minMemoryMb} MB`)
+        .max(limits.maxMemoryMb, `must be at most ${limits.maxMemoryMb} MB`)
+        .optional(),
+      environmentVariables: environmentSchema().optional(),
+      minInstances: z
+        .number()
+        .int()
+        .min(0, 'must be at least 0')
+        .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
+        .optional(),
+      maxInstances: z
+        .number()
+        .int()
+        .min(1, 'must be at least 1')
+        .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
+        .optional(),
+    })
+    .refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
+      message: 'minInstances must not exceed maxInstances',
+      path: ['minInstances'],
+    });
 }
 
 const permissionsSchema = z.strictObject({

@@ -87,9 +87,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     if (cached) return { function: fn, ...cached };
     const record = version === undefined ? await this.versions.getById(fn.latestVersionId) : await this.versions.getByVersion(fn.id, version);
     if (record.buildStatus === 'BUILDING') {
-      throw new FunctionNotReadyError(
-        `Version ${record.version} of ${fn.name} is still installing its dependencies; retry when its buildStatus is READY`,
-      );
+      throw new FunctionNotReadyError(`Version ${record.version} of ${fn.name} is still installing its dependencies; retry when its buildStatus is READY`);
     }
     if (record.buildStatus === 'FAILED') {
       throw new FunctionNotReadyError(
@@ -168,7 +166,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
 
   private async prewarmAll(): Promise<void> {
     let after: string | undefined;
-    for (let seen = 0; seen < MAX_PREWARMED_AT_START; ) {
+    for (let seen = 0; seen < MAX_PREWARMED_AT_START;) {
       const page = await this.functions.list({}, { first: 100, after });
       for (const fn of page.items) {
         const latest = await this.versions.getById(fn.latestVersionId);

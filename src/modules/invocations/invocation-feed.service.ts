@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { interruptible } from '@/kernel/streams/async-streams.js';
 import { EventQueue } from '@/kernel/events/event-queue.js';
-import {
-  deserializeInvocation,
-  functionInvocationsChannel,
-  type InvocationUpdatedEvent,
-  invocationUpdatedChannel,
-} from './invocation.channels.js';
+import { deserializeInvocation, functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel } from './invocation.channels.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from './invocation.record.js';
 import { InvocationsService } from './invocations.service.js';
 

@@ -102,6 +102,11 @@ describe('InvocationRecorder provisional states', () => {
     recorder.save(record('fast', 'SUCCEEDED'));
     await new Promise((resolve) => setTimeout(resolve, PROVISIONAL_DELAY_MS + 50));
     await recorder.flush();
-    expect(storage.batches.flat().map((r) => `${r.id}:${r.status}`).sort()).toEqual(['fast:SUCCEEDED', 'slow:RUNNING']);
+    expect(
+      storage.batches
+        .flat()
+        .map((r) => `${r.id}:${r.status}`)
+        .sort(),
+    ).toEqual(['fast:SUCCEEDED', 'slow:RUNNING']);
   });
 });

@@ -32,6 +32,9 @@ export class LiveLog {
     const bytes = Buffer.from(message);
     if (bytes.length <= this.maxLineBytes) return message;
     // Cut on a character boundary: decoding a partial sequence drops it.
-    return `${bytes.subarray(0, this.maxLineBytes).toString('utf8').replace(/\uFFFD$/, '')}…[truncated]`;
+    return `${bytes
+      .subarray(0, this.maxLineBytes)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '')}…[truncated]`;
   }
 }

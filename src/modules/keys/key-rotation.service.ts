@@ -48,11 +48,16 @@ export class KeyRotationService {
         report.failed.push(id);
       }
     }
-    await this.audit.record(actor, 'masterKey.rotate', { targetType: 'masterKey', targetId: currentKeyId }, {
-      rewrapped: report.rewrapped,
-      alreadyCurrent: report.alreadyCurrent,
-      failed: report.failed.length,
-    });
+    await this.audit.record(
+      actor,
+      'masterKey.rotate',
+      { targetType: 'masterKey', targetId: currentKeyId },
+      {
+        rewrapped: report.rewrapped,
+        alreadyCurrent: report.alreadyCurrent,
+        failed: report.failed.length,
+      },
+    );
     return report;
   }
 }

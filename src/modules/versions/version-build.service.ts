@@ -7,12 +7,7 @@ import type { EventChannel } from '@/kernel/events/event-channel.js';
 import { DependencyBuilder } from '@/modules/runtimes/dependencies/dependency-builder.js';
 import { dependencySet, hasDependencies } from '@/modules/runtimes/dependencies/dependency-set.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
-import {
-  type VersionBuildEvent,
-  type VersionBuiltEvent,
-  versionBuildChannel,
-  versionsBuiltChannel,
-} from './version.channels.js';
+import { type VersionBuildEvent, type VersionBuiltEvent, versionBuildChannel, versionsBuiltChannel } from './version.channels.js';
 import { BuildObserver } from './build-observer.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 import { VersionRepository } from './version.repository.js';
@@ -64,9 +59,7 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
     const result = await this.builder.ensure(set);
     if (result.status === 'READY') return result.dir;
     if (result.status === 'FAILED') this.logger.warn(`Installing the dependencies of version ${version.id} failed:\n${result.log}`);
-    throw new FunctionNotReadyError(
-      `The dependencies of version ${version.version} could not be installed on this server; retry later`,
-    );
+    throw new FunctionNotReadyError(`The dependencies of version ${version.version} could not be installed on this server; retry later`);
   }
 
   async onApplicationBootstrap(): Promise<void> {

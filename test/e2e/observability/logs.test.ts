@@ -50,10 +50,14 @@ describe('structured logs', () => {
     await graphqlData(server.url, 'mutation Register($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }', {
       input: functionDocument('leaky-gql', LEAKY, env(GRAPHQL_ENV_SECRET)),
     });
-    await graphqlData(server.url, 'mutation Update($id: ID!, $input: UpdateFunctionInput!) { updateFunction(id: $id, input: $input) { latestVersion { version } } }', {
-      id: functionId,
-      input: { executionConfig: { environmentVariables: { SECRET_TOKEN: UPDATED_ENV_SECRET } } },
-    });
+    await graphqlData(
+      server.url,
+      'mutation Update($id: ID!, $input: UpdateFunctionInput!) { updateFunction(id: $id, input: $input) { latestVersion { version } } }',
+      {
+        id: functionId,
+        input: { executionConfig: { environmentVariables: { SECRET_TOKEN: UPDATED_ENV_SECRET } } },
+      },
+    );
     // A rejected registration echoes nothing of its input into the logs either.
     await graphql(server.url, 'mutation Register($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }', {
       input: { ...functionDocument('Bad Name', LEAKY, env(ENV_SECRET)) },
@@ -160,7 +164,13 @@ describe('structured logs', () => {
 
     const { platformErrors } = await graphqlData(server.url, '{ platformErrors { total node errors { source type message where requestId stack } } }');
     expect(platformErrors.total).toBe(1);
-    expect(platformErrors.errors[0]).toMatchObject({ source: 'graphql', type: 'TypeError', message: 'storage exploded', where: 'invocations', requestId: errors[0]!.requestId });
+    expect(platformErrors.errors[0]).toMatchObject({
+      source: 'graphql',
+      type: 'TypeError',
+      message: 'storage exploded',
+      where: 'invocations',
+      requestId: errors[0]!.requestId,
+    });
     expect(platformErrors.errors[0].stack[0]).toBe('TypeError: storage exploded');
     const ready = await (await fetch(`${server.url}/health/ready`)).json();
     expect(ready.platformErrors).toMatchObject({ total: 1, last: { source: 'graphql', type: 'TypeError', message: 'storage exploded' } });

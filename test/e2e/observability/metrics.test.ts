@@ -86,9 +86,15 @@ describe('Prometheus metrics at /metrics', () => {
     // A throttled invocation never ran: no duration.
     expect(after.has('fngraph_invocation_duration_seconds_count', { function: 'm-slow', version: '1.0.0', status: 'REJECTED' })).toBe(false);
     // The timed-out one ran for at least its 1 s timeout; every bucket is cumulative.
-    expect(delta(before, after, 'fngraph_invocation_duration_seconds_sum', { function: 'm-spin', version: '1.0.0', status: 'TIMED_OUT' })).toBeGreaterThanOrEqual(1);
-    expect(delta(before, after, 'fngraph_invocation_duration_seconds_bucket', { function: 'm-spin', version: '1.0.0', status: 'TIMED_OUT', le: '0.5' })).toBe(0);
-    expect(delta(before, after, 'fngraph_invocation_duration_seconds_bucket', { function: 'm-spin', version: '1.0.0', status: 'TIMED_OUT', le: '+Inf' })).toBe(1);
+    expect(
+      delta(before, after, 'fngraph_invocation_duration_seconds_sum', { function: 'm-spin', version: '1.0.0', status: 'TIMED_OUT' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(delta(before, after, 'fngraph_invocation_duration_seconds_bucket', { function: 'm-spin', version: '1.0.0', status: 'TIMED_OUT', le: '0.5' })).toBe(
+      0,
+    );
+    expect(delta(before, after, 'fngraph_invocation_duration_seconds_bucket', { function: 'm-spin', version: '1.0.0', status: 'TIMED_OUT', le: '+Inf' })).toBe(
+      1,
+    );
 
     // The first call of each function started its sandbox; m-boom's failures kept it warm,
     // the timeout and the OOM killed theirs.
@@ -111,7 +117,8 @@ describe('Prometheus metrics at /metrics', () => {
   });
 
   it('counts GraphQL operations by name, type and outcome, and errors by code', () => {
-    const op = (outcome: string) => delta(before, after, 'fngraph_graphql_operations_total', { operation: 'Invoke', type: 'mutation', outcome, transport: 'http' });
+    const op = (outcome: string) =>
+      delta(before, after, 'fngraph_graphql_operations_total', { operation: 'Invoke', type: 'mutation', outcome, transport: 'http' });
     expect(op('success')).toBe(6);
     expect(op('error')).toBe(1);
     expect(delta(before, after, 'fngraph_graphql_operation_duration_seconds_count', { operation: 'Invoke', type: 'mutation', transport: 'http' })).toBe(7);
@@ -121,7 +128,11 @@ describe('Prometheus metrics at /metrics', () => {
   it('times every storage call', () => {
     // Records are written in batches, at most one per state (running, finished) of each of
     // the 9 recorded invocations (the unknown function was never recorded).
-    const batches = delta(before, after, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'saveAll', outcome: 'ok' });
+    const batches = delta(before, after, 'fngraph_storage_operation_duration_seconds_count', {
+      repository: 'invocations',
+      operation: 'saveAll',
+      outcome: 'ok',
+    });
     expect(batches).toBeGreaterThanOrEqual(1);
     expect(batches).toBeLessThanOrEqual(18);
     expect(after.labelSets('fngraph_storage_operation_duration_seconds_count').every((l) => l.outcome === 'ok')).toBe(true);
@@ -141,7 +152,9 @@ describe('Prometheus metrics at /metrics', () => {
     subscription.done.catch(() => undefined);
     await waitFor(async () => (await active()) === 1);
     const scrapeWhileActive = await scrape(server.url);
-    expect(scrapeWhileActive.value('fngraph_graphql_operations_total', { operation: 'Tail', type: 'subscription', outcome: 'success', transport: 'ws' })).toBe(1);
+    expect(scrapeWhileActive.value('fngraph_graphql_operations_total', { operation: 'Tail', type: 'subscription', outcome: 'success', transport: 'ws' })).toBe(
+      1,
+    );
     await client.dispose();
     await waitFor(async () => (await active()) === 0);
   });
@@ -201,7 +214,8 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('sto
     // Status events are published without waiting: their commands may finish after the response.
     const publishes = (scraped: typeof before) => delta(before, scraped, 'fngraph_redis_command_duration_seconds_count', { command: 'publish', outcome: 'ok' });
     // The record is written behind the response too: wait for its batch as well.
-    const batchesSince = (scraped: typeof before) => delta(before, scraped, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'saveAll', outcome: 'ok' });
+    const batchesSince = (scraped: typeof before) =>
+      delta(before, scraped, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'saveAll', outcome: 'ok' });
     await waitFor(async () => {
       const scraped = await scrape(server.url);
       return publishes(scraped) >= 4 && batchesSince(scraped) >= 1;
@@ -243,7 +257,9 @@ describe('who may scrape', () => {
     const refused = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${developer}` } });
     expect(refused.status).toBe(403);
     expect(await refused.text()).not.toContain('private-name');
-    expect((await scrape(server.url)).value('fngraph_invocations_total', { function: 'private-name', version: '1.0.0', status: 'SUCCEEDED', trigger: 'GRAPHQL' })).toBe(1);
+    expect(
+      (await scrape(server.url)).value('fngraph_invocations_total', { function: 'private-name', version: '1.0.0', status: 'SUCCEEDED', trigger: 'GRAPHQL' }),
+    ).toBe(1);
   });
 
   it('serves scrapers without credentials on FNGRAPH_METRICS_PORT, and nothing else there', async () => {

@@ -69,7 +69,10 @@ describe('one trace per invocation', () => {
 
   it('connects the GraphQL invokeFunction operation to the execution, and stores the trace id', async () => {
     exporter.reset();
-    const { invokeFunction } = await helpers.graphqlData(server.url, 'mutation InvokeTraced { invokeFunction(input: { name: "traced" }) { id traceId response } }');
+    const { invokeFunction } = await helpers.graphqlData(
+      server.url,
+      'mutation InvokeTraced { invokeFunction(input: { name: "traced" }) { id traceId response } }',
+    );
     const traceId = invokeFunction.traceId as string;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
 
@@ -84,7 +87,12 @@ describe('one trace per invocation', () => {
     const operation = byName(spans, 'mutation InvokeTraced');
     expect(ancestry(spans, operation).at(-1)).toBe(roots[0]!.name);
     const invoke = byName(spans, 'fngraph.invoke');
-    expect(ancestry(spans, invoke)).toEqual(['fngraph.invoke', 'graphql.resolve invokeFunction', 'mutation InvokeTraced', ...ancestry(spans, operation).slice(1)]);
+    expect(ancestry(spans, invoke)).toEqual([
+      'fngraph.invoke',
+      'graphql.resolve invokeFunction',
+      'mutation InvokeTraced',
+      ...ancestry(spans, operation).slice(1),
+    ]);
     expect(invoke.attributes).toMatchObject({ 'fngraph.invocation.id': invokeFunction.id, 'fngraph.function.name': 'traced', 'fngraph.trigger': 'GRAPHQL' });
     expect(parentOf(spans, byName(spans, 'fngraph.resolve'))).toBe(invoke);
     const execute = byName(spans, 'fngraph.execute');
@@ -130,7 +138,9 @@ describe('one trace per invocation', () => {
     const { invocation } = await helpers.graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { traceId status } }', { id });
     expect(invocation).toEqual({ traceId: callerTrace, status: 'FAILED' });
     // From the trace (say, found in Jaeger) back to the invocation.
-    const { invocations } = await helpers.graphqlData(server.url, 'query($trace: String) { invocations(traceId: $trace) { nodes { id } } }', { trace: callerTrace });
+    const { invocations } = await helpers.graphqlData(server.url, 'query($trace: String) { invocations(traceId: $trace) { nodes { id } } }', {
+      trace: callerTrace,
+    });
     expect(invocations.nodes).toEqual([{ id }]);
     const malformed = await helpers.graphql(server.url, '{ invocations(traceId: "not-a-trace") { nodes { id } } }');
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -138,7 +148,10 @@ describe('one trace per invocation', () => {
 
   it('keeps an async invocation in the trace of the request that queued it', async () => {
     exporter.reset();
-    const { invokeFunction } = await helpers.graphqlData(server.url, 'mutation { invokeFunction(input: { name: "traced", async: true }) { id traceId status } }');
+    const { invokeFunction } = await helpers.graphqlData(
+      server.url,
+      'mutation { invokeFunction(input: { name: "traced", async: true }) { id traceId status } }',
+    );
     expect(invokeFunction.status).toBe('QUEUED');
     const spans = await traceOf(invokeFunction.traceId);
     expect(byName(spans, 'fngraph.invoke').attributes['fngraph.trigger']).toBe('ASYNC');

@@ -8,7 +8,6 @@ import { ROOT_LOGGER } from '@/kernel/telemetry/root-logger.js';
 import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
 import { activeSpanIds } from '@/kernel/telemetry/spans.js';
 
-
 /**
  * fngraph's own unexpected errors (a bug, a store that fails), as opposed to a function's
  * failures: each is logged once with its stack and context, counted

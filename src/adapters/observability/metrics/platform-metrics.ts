@@ -53,7 +53,11 @@ export class PlatformMetrics extends MetricsExporter {
     STARTUP_BUCKETS,
   );
   readonly coldStarts = this.counter('fngraph_invocation_cold_starts_total', 'Invocations that started a new sandbox', ['function']);
-  readonly throttles = this.counter('fngraph_invocation_throttles_total', 'Invocations rejected because every instance was busy and the queue was full or too slow', ['function']);
+  readonly throttles = this.counter(
+    'fngraph_invocation_throttles_total',
+    'Invocations rejected because every instance was busy and the queue was full or too slow',
+    ['function'],
+  );
   readonly timeouts = this.counter('fngraph_function_timeouts_total', 'Invocations that exceeded their timeout', ['function']);
   readonly oomKills = this.counter('fngraph_function_oom_kills_total', 'Invocations that exceeded their memory limit', ['function']);
   readonly functionErrors = this.counter('fngraph_function_errors_total', "Invocations that failed by the function's own doing (status FAILED)", ['function']);

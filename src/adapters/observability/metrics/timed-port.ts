@@ -25,8 +25,7 @@ export function timedPort<T extends object>(adapter: T, repository: string, hist
       if (!wrapper) {
         wrapper = function timed(this: unknown, ...args: unknown[]): unknown {
           const started = performance.now();
-          const observe = (outcome: 'ok' | 'error') =>
-            histogram.observe({ repository, operation: property, outcome }, (performance.now() - started) / 1000);
+          const observe = (outcome: 'ok' | 'error') => histogram.observe({ repository, operation: property, outcome }, (performance.now() - started) / 1000);
           let result: unknown;
           try {
             result = method.apply(this === receiver ? target : this, args);

@@ -11,7 +11,10 @@ function checker(env: Record<string, string> = {}): PythonSyntaxChecker {
 async function rejection(source: string): Promise<ValidationError> {
   const error = await checker()
     .check(source)
-    .then(() => null, (e: unknown) => e);
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
   if (!(error instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(error)}`);
   return error;
 }
@@ -35,7 +38,9 @@ describe('PythonSyntaxChecker (host python3)', () => {
     const error = await rejection('import os\n\ndef handler(event, context)\n    return 1\n');
     expect(error.message).toBe("The python code does not compile: handler.py:3:28: expected ':'");
     expect(error.details).toEqual([{ field: 'code', message: "handler.py:3:28: expected ':'" }]);
-    expect((await rejection('def handler(event, context):\n\treturn 1\n        pass\n')).message).toMatch(/handler\.py:3:\d+: unindent does not match|inconsistent use of tabs/);
+    expect((await rejection('def handler(event, context):\n\treturn 1\n        pass\n')).message).toMatch(
+      /handler\.py:3:\d+: unindent does not match|inconsistent use of tabs/,
+    );
     expect((await rejection('x = 1\0\n')).message).toMatch(/^The python code does not compile: handler\.py:1:\d+: /);
   });
 

@@ -62,9 +62,7 @@ else:
     print(json.dumps({'ok': True, 'definesHandler': 'handler' in names or star}))
 `;
 
-type CheckOutcome =
-  | { ok: true; definesHandler: boolean }
-  | { ok: false; line: number; column: number; message: string };
+type CheckOutcome = { ok: true; definesHandler: boolean } | { ok: false; line: number; column: number; message: string };
 
 /**
  * Registration-time check of Python source with a short-lived host `python3`

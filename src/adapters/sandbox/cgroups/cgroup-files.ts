@@ -116,4 +116,3 @@ export function subdirectories(dir: string): string[] {
     return [];
   }
 }
-

@@ -152,7 +152,14 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
   private async removeContainers(select: (labels: Record<string, string>) => boolean): Promise<number> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`] } });
     const chosen = containers.filter((c) => select(c.Labels ?? {}));
-    await Promise.all(chosen.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      chosen.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     return chosen.length;
   }
 
@@ -180,4 +187,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-

@@ -12,7 +12,11 @@ export interface SandboxIdentity {
  * can. bubblewrap resolves its binds with the sandbox user's permissions, so a
  * dependency cache inside a 0700 data directory would fail at every cold start.
  */
-export function unreachableReason(dir: string, identity: SandboxIdentity, stat: (path: string) => Pick<Stats, 'uid' | 'gid' | 'mode'> = statSync): string | null {
+export function unreachableReason(
+  dir: string,
+  identity: SandboxIdentity,
+  stat: (path: string) => Pick<Stats, 'uid' | 'gid' | 'mode'> = statSync,
+): string | null {
   const allowed = (path: string, wanted: number) => {
     const info = stat(path);
     const bits = info.uid === identity.uid ? info.mode >> 6 : info.gid === identity.gid ? info.mode >> 3 : info.mode;

@@ -15,7 +15,10 @@ const MERGED_USR = fakeFs({
 
 describe('planFilesystem', () => {
   it('binds /usr, links the merged-/usr directories and mounts the shims', () => {
-    const plan = planFilesystem({ interpreters: ['/usr/bin/node', '/usr/bin/python3.11'], shimsDir: '/srv/app/shims', secret: ['/srv/app', '/var/lib/fngraph'] }, MERGED_USR);
+    const plan = planFilesystem(
+      { interpreters: ['/usr/bin/node', '/usr/bin/python3.11'], shimsDir: '/srv/app/shims', secret: ['/srv/app', '/var/lib/fngraph'] },
+      MERGED_USR,
+    );
     expect(plan).toEqual({
       readOnlyBinds: ['/usr'],
       symlinks: [
@@ -39,7 +42,11 @@ describe('planFilesystem', () => {
 
   it('covers secret paths inside bound directories, re-exposing an interpreter living there', () => {
     const plan = planFilesystem(
-      { interpreters: ['/usr/src/app/node_modules/node/bin/node'], shimsDir: '/usr/src/app/dist/shims', secret: ['/usr/src/app', '/usr/src/app/data', '/data'] },
+      {
+        interpreters: ['/usr/src/app/node_modules/node/bin/node'],
+        shimsDir: '/usr/src/app/dist/shims',
+        secret: ['/usr/src/app', '/usr/src/app/data', '/data'],
+      },
       MERGED_USR,
     );
     expect(plan.hidden).toEqual(['/usr/src/app', '/usr/src/app/data']);

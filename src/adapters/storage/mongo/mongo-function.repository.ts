@@ -102,9 +102,7 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
   }
 
   async markDeleted(id: string, at: Date): Promise<boolean> {
-    const result = await this.model
-      .updateOne({ _id: id, deletedAt: null }, { $set: { deletedAt: at, nameKey: deletedNameKey(id) } })
-      .exec();
+    const result = await this.model.updateOne({ _id: id, deletedAt: null }, { $set: { deletedAt: at, nameKey: deletedNameKey(id) } }).exec();
     return result.matchedCount === 1;
   }
 

@@ -3,13 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { InvocationErrorRecord, InvocationEvent } from '@/modules/executor/execution.types.js';
-import type {
-  InvocationFilter,
-  InvocationRecord,
-  InvocationStatus,
-  InvocationTrigger,
-  LogLineRecord,
-} from '@/modules/invocations/invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationTrigger, LogLineRecord } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { type ErrorSubdocument, INVOCATION_MODEL, type MongoInvocation, type LogLineSubdocument } from './invocation.mongo-schema.js';
 
@@ -68,9 +62,7 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     // implements neither `$first` nor `$max`/`$last` in `$group`, so the one-pipeline
     // form would not run there.
     const latest = await Promise.all(
-      [...new Set(functionIds)].map((functionId) =>
-        this.model.findOne({ functionId }).sort({ _id: -1 }).lean<MongoInvocation>().exec(),
-      ),
+      [...new Set(functionIds)].map((functionId) => this.model.findOne({ functionId }).sort({ _id: -1 }).lean<MongoInvocation>().exec()),
     );
     return latest.filter((document) => document !== null).map(toRecord);
   }

@@ -59,12 +59,7 @@ export class MongoVersionRepository extends VersionRepository implements OnModul
   }
 
   async findByBuildStatus(status: BuildStatus, limit: number): Promise<FunctionVersionRecord[]> {
-    const documents = await this.model
-      .find({ buildStatus: status })
-      .sort({ createdAt: 1, _id: 1 })
-      .limit(limit)
-      .lean<MongoFunctionVersion[]>()
-      .exec();
+    const documents = await this.model.find({ buildStatus: status }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<MongoFunctionVersion[]>().exec();
     return documents.map(toRecord);
   }
 

@@ -226,9 +226,7 @@ function migrate(connection: Database.Database): void {
     .transaction(() => {
       const current = readVersion();
       if (current > MIGRATIONS.length) {
-        throw new Error(
-          `${connection.name} has schema version ${current}, newer than this fngraph understands (${MIGRATIONS.length}); upgrade fngraph`,
-        );
+        throw new Error(`${connection.name} has schema version ${current}, newer than this fngraph understands (${MIGRATIONS.length}); upgrade fngraph`);
       }
       for (let version = current; version < MIGRATIONS.length; version += 1) {
         connection.exec(MIGRATIONS[version]!);

@@ -4,15 +4,7 @@ import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { FunctionFilter, FunctionPermissions, FunctionRecord } from '@/modules/functions/function.record.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
-import {
-  fromSqlDateOrNull,
-  type SqlValue,
-  SqliteDatabase,
-  toSqlDate,
-  toSqlDateOrNull,
-  toSqlIdList,
-  uniqueViolation,
-} from './sqlite-database.js';
+import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlDate, toSqlDateOrNull, toSqlIdList, uniqueViolation } from './sqlite-database.js';
 
 interface FunctionRow {
   id: string;
@@ -76,9 +68,7 @@ export class SqliteFunctionRepository extends FunctionRepository {
       const constraint = uniqueViolation(error);
       if (constraint === undefined) throw error;
       throw new ConflictError(
-        constraint.includes('name_key')
-          ? `A function named ${JSON.stringify(record.name)} already exists`
-          : `Function ${record.id} already exists`,
+        constraint.includes('name_key') ? `A function named ${JSON.stringify(record.name)} already exists` : `Function ${record.id} already exists`,
       );
     }
   }
@@ -89,18 +79,13 @@ export class SqliteFunctionRepository extends FunctionRepository {
   }
 
   async findByName(name: string): Promise<FunctionRecord | null> {
-    const row = this.db
-      .statement<FunctionRow>('SELECT * FROM functions WHERE name_key = ? AND deleted_at IS NULL')
-      .get(name);
+    const row = this.db.statement<FunctionRow>('SELECT * FROM functions WHERE name_key = ? AND deleted_at IS NULL').get(name);
     return row ? toRecord(row) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<FunctionRecord[]> {
     if (ids.length === 0) return [];
-    return this.db
-      .statement<FunctionRow>('SELECT * FROM functions WHERE id IN (SELECT value FROM json_each(?))')
-      .all(toSqlIdList(ids))
-      .map(toRecord);
+    return this.db.statement<FunctionRow>('SELECT * FROM functions WHERE id IN (SELECT value FROM json_each(?))').all(toSqlIdList(ids)).map(toRecord);
   }
 
   async list(filter: FunctionFilter, page: PageRequest): Promise<PageResult<FunctionRecord>> {
@@ -130,9 +115,7 @@ export class SqliteFunctionRepository extends FunctionRepository {
       params.push(page.after);
     }
     params.push(page.first + 1);
-    const rows = this.db
-      .statement<FunctionRow>(`SELECT * FROM functions WHERE ${conditions.join(' AND ')} ORDER BY name LIMIT ?`)
-      .all(...params);
+    const rows = this.db.statement<FunctionRow>(`SELECT * FROM functions WHERE ${conditions.join(' AND ')} ORDER BY name LIMIT ?`).all(...params);
     return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
   }
 

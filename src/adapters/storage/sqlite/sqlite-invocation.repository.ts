@@ -1,23 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/executor/execution.types.js';
-import type {
-  InvocationFilter,
-  InvocationRecord,
-  InvocationStatus,
-  InvocationTrigger,
-  LogLineRecord,
-} from '@/modules/invocations/invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationTrigger, LogLineRecord } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
-import {
-  fromSqlDateOrNull,
-  type SqlValue,
-  SqliteDatabase,
-  toSqlBoolean,
-  toSqlDate,
-  toSqlDateOrNull,
-  toSqlIdList,
-} from './sqlite-database.js';
+import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlBoolean, toSqlDate, toSqlDateOrNull, toSqlIdList } from './sqlite-database.js';
 
 interface InvocationRow {
   id: string;
@@ -111,10 +97,7 @@ export class SqliteInvocationRepository extends InvocationRepository {
 
   async findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
     if (ids.length === 0) return [];
-    return this.db
-      .statement<InvocationRow>('SELECT * FROM invocations WHERE id IN (SELECT value FROM json_each(?))')
-      .all(toSqlIdList(ids))
-      .map(toRecord);
+    return this.db.statement<InvocationRow>('SELECT * FROM invocations WHERE id IN (SELECT value FROM json_each(?))').all(toSqlIdList(ids)).map(toRecord);
   }
 
   async list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {

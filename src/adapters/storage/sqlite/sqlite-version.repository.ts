@@ -83,16 +83,11 @@ export class SqliteVersionRepository extends VersionRepository {
 
   async findByIds(ids: readonly string[]): Promise<FunctionVersionRecord[]> {
     if (ids.length === 0) return [];
-    return this.db
-      .statement<VersionRow>('SELECT * FROM function_versions WHERE id IN (SELECT value FROM json_each(?))')
-      .all(toSqlIdList(ids))
-      .map(toRecord);
+    return this.db.statement<VersionRow>('SELECT * FROM function_versions WHERE id IN (SELECT value FROM json_each(?))').all(toSqlIdList(ids)).map(toRecord);
   }
 
   async findByVersion(functionId: string, version: string): Promise<FunctionVersionRecord | null> {
-    const row = this.db
-      .statement<VersionRow>('SELECT * FROM function_versions WHERE function_id = ? AND version = ?')
-      .get(functionId, version);
+    const row = this.db.statement<VersionRow>('SELECT * FROM function_versions WHERE function_id = ? AND version = ?').get(functionId, version);
     return row ? toRecord(row) : null;
   }
 
@@ -125,9 +120,7 @@ export class SqliteVersionRepository extends VersionRepository {
   }
 
   async listSealedKeyIds(): Promise<Array<{ id: string; keyId: string }>> {
-    return this.db
-      .statement<{ id: string; keyId: string }>('SELECT id, sealed_key_id AS keyId FROM function_versions ORDER BY id')
-      .all();
+    return this.db.statement<{ id: string; keyId: string }>('SELECT id, sealed_key_id AS keyId FROM function_versions ORDER BY id').all();
   }
 
   async remove(id: string): Promise<void> {

@@ -42,7 +42,11 @@ export class FunctionsResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ): Promise<Connection<FunctionModel>> {
     const page = await this.service.listVisible(ctx.actor.principal, parseFunctionFilter(withoutNulls(filter ?? {})), toPageRequest(first, after));
-    return toConnection(page, (f) => f.name, (f) => this.toModel(f));
+    return toConnection(
+      page,
+      (f) => f.name,
+      (f) => this.toModel(f),
+    );
   }
 
   @Mutation(() => FunctionModel, { description: 'Registers a function, or a new version of the function with this name.' })

@@ -15,5 +15,9 @@ export async function functionActivity<T>(
   open: () => AsyncIterable<T>,
 ): Promise<AsyncIterable<T>> {
   await invocations.assertCanReadFunctionActivity(principal, functionId);
-  return guardedStream(open(), () => invocations.canReadFunctionActivity(principal, functionId), () => new NotFoundError('Function', functionId));
+  return guardedStream(
+    open(),
+    () => invocations.canReadFunctionActivity(principal, functionId),
+    () => new NotFoundError('Function', functionId),
+  );
 }

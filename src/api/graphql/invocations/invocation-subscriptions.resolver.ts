@@ -67,9 +67,17 @@ export class InvocationSubscriptionsResolver {
   }
 
   /** A stream about one invocation the principal may read, re-checked per item. */
-  private async readableInvocation<T>(principal: Principal, invocationId: string, open: (invocation: InvocationRecord) => AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  private async readableInvocation<T>(
+    principal: Principal,
+    invocationId: string,
+    open: (invocation: InvocationRecord) => AsyncIterable<T>,
+  ): Promise<AsyncIterable<T>> {
     const invocation = await this.invocations.getReadable(principal, invocationId);
-    return guardedStream(open(invocation), () => this.invocations.canRead(principal, invocation), () => new NotFoundError('Invocation', invocationId));
+    return guardedStream(
+      open(invocation),
+      () => this.invocations.canRead(principal, invocation),
+      () => new NotFoundError('Invocation', invocationId),
+    );
   }
 }
 

@@ -42,7 +42,11 @@ export class InvocationsResolver {
     @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID, nullable: true }) functionId: string | null,
     @Args('status', { type: () => InvocationStatusEnum, nullable: true }) status: InvocationStatusEnum | null,
-    @Args('traceId', { type: () => String, nullable: true, description: 'The OpenTelemetry trace id (32 lower-case hex digits) of the invocation, as stored on it.' })
+    @Args('traceId', {
+      type: () => String,
+      nullable: true,
+      description: 'The OpenTelemetry trace id (32 lower-case hex digits) of the invocation, as stored on it.',
+    })
     traceId: string | null | undefined,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,

@@ -23,8 +23,10 @@ export class FunctionMetricsResolver {
     @Args('windowSeconds', { type: () => Int, nullable: true, defaultValue: 60 }) windowSeconds: number,
     @Args('intervalSeconds', { type: () => Int, nullable: true, defaultValue: 1 }) intervalSeconds: number,
   ): Promise<AsyncIterable<FunctionMetricsModel>> {
-    if (windowSeconds < 1 || windowSeconds > 3600) throw new ValidationError('windowSeconds must be 1 to 3600', [{ field: 'windowSeconds', message: '1 to 3600' }]);
-    if (intervalSeconds < 1 || intervalSeconds > 60) throw new ValidationError('intervalSeconds must be 1 to 60', [{ field: 'intervalSeconds', message: '1 to 60' }]);
+    if (windowSeconds < 1 || windowSeconds > 3600)
+      throw new ValidationError('windowSeconds must be 1 to 3600', [{ field: 'windowSeconds', message: '1 to 3600' }]);
+    if (intervalSeconds < 1 || intervalSeconds > 60)
+      throw new ValidationError('intervalSeconds must be 1 to 60', [{ field: 'intervalSeconds', message: '1 to 60' }]);
     return functionActivity(this.invocations, ctx.actor.principal, functionId, () => this.metrics.stream(functionId, windowSeconds, intervalSeconds * 1000));
   }
 }

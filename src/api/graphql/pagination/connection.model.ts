@@ -57,4 +57,3 @@ export function toConnection<R, T>(page: PageResult<R>, sortKey: (record: R) => 
     pageInfo: { hasNextPage: page.hasMore, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }
-

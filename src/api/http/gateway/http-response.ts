@@ -40,7 +40,11 @@ export function writeInvocationResponse(res: ServerResponse, invocation: Invocat
   res.setHeader(INVOCATION_ID_HEADER, invocation.id);
   const failure = FAILURE_STATUS[invocation.status];
   if (failure !== undefined) {
-    const error = { code: `FUNCTION_${invocation.status}`, type: invocation.error?.type ?? 'Error', message: invocation.error?.message ?? 'The function failed' };
+    const error = {
+      code: `FUNCTION_${invocation.status}`,
+      type: invocation.error?.type ?? 'Error',
+      message: invocation.error?.message ?? 'The function failed',
+    };
     sendJson(res, failure, { error, invocationId: invocation.id });
     return;
   }

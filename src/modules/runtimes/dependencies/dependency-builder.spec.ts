@@ -178,8 +178,7 @@ describe('DependencyBuilder', () => {
   });
 
   it('stops builds on shutdown without deciding their outcome', async () => {
-    npm.behaviour = (request) =>
-      new Promise((resolve) => request.signal.addEventListener('abort', () => resolve({ ...OK, code: null, aborted: true })));
+    npm.behaviour = (request) => new Promise((resolve) => request.signal.addEventListener('abort', () => resolve({ ...OK, code: null, aborted: true })));
     const running = builder.ensure(set);
     while (npm.calls === 0) await new Promise((resolve) => setImmediate(resolve));
     builder.onModuleDestroy();

@@ -20,7 +20,7 @@ describe('dependencySet', () => {
     expect(npm('1.2  -  2.3')).toBe(npm('1.2 - 2.3'));
 
     const pip = (deps: Record<string, string>) => dependencySet('python3.11', deps).hash;
-    expect(pip({ 'Python_Dateutil': '>= 2.8 , <3' })).toBe(pip({ 'python-dateutil': '>=2.8,<3' }));
+    expect(pip({ Python_Dateutil: '>= 2.8 , <3' })).toBe(pip({ 'python-dateutil': '>=2.8,<3' }));
     expect(pip({ 'zope.interface': '' })).toBe(pip({ 'zope-interface': '*' }));
     expect(pip({ 'requests[socks,security]': '' })).toBe(pip({ 'Requests[Security, socks]': '' }));
   });

@@ -23,10 +23,18 @@ export function packageManagerFor(runtime: RuntimeId): PackageManager {
  */
 function canonicalPipName(name: string): string {
   const match = /^([^[]+)(?:\[([^\]]*)\])?$/.exec(name.trim());
-  const base = (match?.[1] ?? name).trim().toLowerCase().replace(/[-_.]+/g, '-');
+  const base = (match?.[1] ?? name)
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
   const extras = (match?.[2] ?? '')
     .split(',')
-    .map((extra) => extra.trim().toLowerCase().replace(/[-_.]+/g, '-'))
+    .map((extra) =>
+      extra
+        .trim()
+        .toLowerCase()
+        .replace(/[-_.]+/g, '-'),
+    )
     .filter((extra) => extra !== '');
   return extras.length > 0 ? `${base}[${[...new Set(extras)].sort().join(',')}]` : base;
 }

@@ -28,7 +28,14 @@ describe('CgroupV1Limiter', () => {
   it('creates one cgroup per sandbox in each hierarchy, with the limits, and attaches processes', async () => {
     const own = { memory: dir('memory', 'server'), pids: dir('pids'), cpu: dir('cpu,cpuacct') };
     writeFileSync(join(own.memory, 'memory.memsw.limit_in_bytes'), '');
-    const limiter = await CgroupV1Limiter.open(new Map([['memory', own.memory], ['pids', own.pids], ['cpu', own.cpu], ['cpuacct', own.cpu]]));
+    const limiter = await CgroupV1Limiter.open(
+      new Map([
+        ['memory', own.memory],
+        ['pids', own.pids],
+        ['cpu', own.cpu],
+        ['cpuacct', own.cpu],
+      ]),
+    );
     expect(limiter?.describe()).toMatch(/^cgroup v1 \(memory\+swap, cpu quota, pids\)/);
     const limits = limiter!.create('sandbox-1', RESOURCES);
     const [instance] = readdirSync(own.memory).filter((n) => n.startsWith('fngraph-'));

@@ -75,7 +75,14 @@ function flushOutput() {
   flushStderr();
 }
 
-for (const [method, stream] of [['log', 'stdout'], ['info', 'stdout'], ['debug', 'stdout'], ['warn', 'stderr'], ['error', 'stderr'], ['trace', 'stderr']]) {
+for (const [method, stream] of [
+  ['log', 'stdout'],
+  ['info', 'stdout'],
+  ['debug', 'stdout'],
+  ['warn', 'stderr'],
+  ['error', 'stderr'],
+  ['trace', 'stderr'],
+]) {
   console[method] = (...args) => {
     const text = util.format(...args);
     for (const line of text.split('\n')) logLine(stream, line);
