@@ -60,7 +60,7 @@ const LOG_FRAME = /^\{"type":\s?"log"/;
 export type LogSink = (stream: LogStream, message: string) => boolean;
 
 /**
- * Speaks the shim protocol (see `runtimes/shims/node/shim.cjs`) with one sandbox:
+ * Speaks the shim protocol (see `modules/runtimes/shims/node/shim.cjs`) with one sandbox:
  * newline-delimited JSON frames, one request in flight at a time.
  */
 export class ShimConnection {

@@ -9,8 +9,8 @@ export interface SandboxAcquired {
 }
 
 /**
- * Watches invocations go by (metrics, log context). One implementation is provided by the
- * observability module; the invocation path calls it at each step and never waits on it.
+ * Watches invocations go by (metrics, log context). The telemetry adapter implements it
+ * (`adapters/observability`); the invocation path calls it at each step and never waits on it.
  */
 export abstract class InvocationObserver {
   /** The record was stored (RUNNING, or QUEUED for async); `origin` is the HTTP request it serves, if any. */

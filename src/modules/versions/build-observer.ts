@@ -1,5 +1,5 @@
 /**
- * Watches dependency builds end (metrics). Provided by the observability module; the
+ * Watches dependency builds end (metrics). Implemented by the telemetry adapter; the
  * build service calls it once per finished build and never waits on it.
  */
 export abstract class BuildObserver {

@@ -8,7 +8,7 @@ export class PlatformErrorModel {
   @Field(() => Date)
   occurredAt: Date;
 
-  @Field({ description: 'Where it surfaced: graphql, http, invocation, executor, events or background.' })
+  @Field({ description: 'Where it surfaced: graphql, http, invocation, executor, events, storage, build or background.' })
   source: string;
 
   @Field({ description: 'The error class, e.g. TypeError.' })
