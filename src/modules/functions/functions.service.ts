@@ -56,7 +56,7 @@ export class FunctionsService {
    * function of that name exists. Nothing is stored unless the whole document is valid.
    */
   async register(input: unknown, actor: Actor): Promise<Registration> {
-    const ownerId = requireDeveloper(actor.principal);
+    requireDeveloper(actor.principal);
     assertSafeKeys(input);
     const document = parseOrThrow(this.documentSchema, input, 'function document');
     const existing = await this.functions.findByName(document.name);
@@ -64,7 +64,7 @@ export class FunctionsService {
     const head = headFromDocument(document);
     const registration = existing
       ? await this.addVersion(this.manageable(actor.principal, existing), draft, head, document.version)
-      : await this.create(document, draft, head, ownerId);
+      : await this.create(document, draft, head, actor.principal);
     await this.recordChange(actor, 'function.register', registration, existing);
     return registration;
   }
@@ -184,7 +184,7 @@ export class FunctionsService {
     return this.functions.list(filter, page);
   }
 
-  private async create(document: RegistrationDocument, draft: VersionDraft, head: FunctionHead, ownerId: string | null): Promise<Registration> {
+  private async create(document: RegistrationDocument, draft: VersionDraft, head: FunctionHead, principal: Principal): Promise<Registration> {
     const functionId = newId();
     const versionNumber = nextVersion(null, document.version);
     const version = await this.versions.prepare(functionId, 1, versionNumber, draft);
@@ -194,7 +194,7 @@ export class FunctionsService {
       name: document.name,
       language: draft.language,
       runtime: draft.runtime,
-      ownerId,
+      ownerId: principal.subject,
       ...head,
       latestVersion: versionNumber,
       latestVersionId: version.id,
@@ -210,10 +210,11 @@ export class FunctionsService {
     } catch (error) {
       await this.versions.remove(version.id);
       if (!(error instanceof ConflictError)) throw error;
-      // Another request registered the same name meanwhile: become its next version.
+      // Another request registered the same name meanwhile: become its next version, if the
+      // principal may manage that function (as when the name was taken before this request).
       const winner = await this.functions.findByName(document.name);
       if (!winner) throw error;
-      return this.addVersion(winner, draft, head, document.version);
+      return this.addVersion(this.manageable(principal, winner), draft, head, document.version);
     }
     await this.announce({ functionId, name: record.name, kind: 'registered' });
     this.builds.start(version);

@@ -43,8 +43,10 @@ export interface InvokeCommand {
 
 /**
  * The invocation path: resolve → record → execute in a sandbox → record the outcome.
- * Every invocation is recorded, including rejected ones. Each step is a span of the
- * invocation's trace, whose id is kept on the record and handed to the function.
+ * Every invocation that passes access and rate checks is recorded, those throttled for want
+ * of a sandbox as REJECTED; calls refused before (unknown function, permissions, rate
+ * limits, quotas) get an error and no record. Each step is a span of the invocation's
+ * trace, whose id is kept on the record and handed to the function.
  */
 @Injectable()
 export class InvocationsService implements BeforeApplicationShutdown {
