@@ -1,0 +1,323 @@
+import { afterEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { ThrottledError } from '@/kernel/errors/domain-error.js';
+import { type PoolLimits, type PooledSandbox, SandboxPool } from './sandbox-pool.js';
+
+interface FakeSandbox extends PooledSandbox {
+  readonly name: string;
+  readonly connection: PooledSandbox['connection'] & { alive: boolean; handle: { kill: Mock<() => void> } };
+}
+
+/** The pool only reads `alive` and calls `kill`; a sandbox dies when killed, as a real one does. */
+function fakeSandbox(name: string): FakeSandbox {
+  const connection = {
+    alive: true,
+    handle: {
+      kill: vi.fn(() => {
+        connection.alive = false;
+      }),
+    },
+  };
+  return { name, connection, initDurationMs: 5, lastUsedAt: 0 } as unknown as FakeSandbox;
+}
+
+/**
+ * Sandbox starts the test finishes when it chooses: `next()` resolves the oldest start
+ * with a new sandbox, `fail()` rejects it.
+ */
+function starter() {
+  const pending: Array<{ resolve: (sandbox: FakeSandbox) => void; reject: (error: Error) => void }> = [];
+  let count = 0;
+  const start = vi.fn(() => new Promise<FakeSandbox>((resolve, reject) => pending.push({ resolve, reject })));
+  return {
+    start,
+    get pending() {
+      return pending.length;
+    },
+    next(): FakeSandbox {
+      const sandbox = fakeSandbox(`s${++count}`);
+      pending.shift()!.resolve(sandbox);
+      return sandbox;
+    },
+    fail(error = new Error('cannot start')): void {
+      pending.shift()!.reject(error);
+    },
+  };
+}
+
+const limits = (overrides: Partial<PoolLimits> = {}): PoolLimits => ({ minInstances: 0, maxInstances: 2, maxQueued: 10, queueTimeoutMs: 1000, ...overrides });
+
+/** Acquires and records how the lease settled, without awaiting it. */
+function track(lease: Promise<{ sandbox: PooledSandbox; cold: boolean }>) {
+  const result: { sandbox?: FakeSandbox; cold?: boolean; error?: unknown } = {};
+  lease.then(
+    ({ sandbox, cold }) => Object.assign(result, { sandbox, cold }),
+    (error: unknown) => (result.error = error),
+  );
+  return result;
+}
+
+describe(SandboxPool.name, () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts a sandbox when none is idle, and reuses it warm once released', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits());
+
+    const first = pool.acquire();
+    expect(pool.instances).toBe(1);
+    const sandbox = starts.next();
+    await expect(first).resolves.toEqual({ sandbox, cold: true });
+
+    pool.release(sandbox, true);
+    expect(pool.idleInstances).toBe(1);
+    await expect(pool.acquire()).resolves.toEqual({ sandbox, cold: false });
+    expect(starts.start).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands out the most recently used idle sandbox first', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits());
+    const a = pool.acquire();
+    const b = pool.acquire();
+    const [sa, sb] = [starts.next(), starts.next()];
+    await Promise.all([a, b]);
+
+    pool.release(sa, true);
+    pool.release(sb, true);
+
+    expect((await pool.acquire()).sandbox).toBe(sb);
+    expect((await pool.acquire()).sandbox).toBe(sa);
+  });
+
+  it('never has more than maxInstances; others wait and are served first come, first served', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 1 }));
+    const first = pool.acquire();
+    const second = track(pool.acquire());
+    const third = track(pool.acquire());
+    expect(starts.start).toHaveBeenCalledTimes(1);
+    expect(pool.queued).toBe(2);
+
+    const sandbox = starts.next();
+    await first;
+    pool.release(sandbox, true);
+    await settle();
+    expect(second).toEqual({ sandbox, cold: false });
+    expect(third).toEqual({});
+
+    pool.release(sandbox, true);
+    await settle();
+    expect(third).toEqual({ sandbox, cold: false });
+    expect(pool.instances).toBe(1);
+    expect(pool.queued).toBe(0);
+  });
+
+  it('throttles at once when the queue is full', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, maxQueued: 1 }));
+    void pool.acquire();
+    void track(pool.acquire());
+
+    await expect(pool.acquire()).rejects.toBeInstanceOf(ThrottledError);
+    expect(pool.queued).toBe(1);
+  });
+
+  it('throttles a waiter that gets no sandbox within queueTimeoutMs, and forgets it', async () => {
+    vi.useFakeTimers();
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, queueTimeoutMs: 1000 }));
+    void pool.acquire();
+    const waiter = track(pool.acquire());
+
+    await vi.advanceTimersByTimeAsync(999);
+    expect(waiter).toEqual({});
+    await vi.advanceTimersByTimeAsync(1);
+    expect(waiter.error).toBeInstanceOf(ThrottledError);
+    expect(pool.queued).toBe(0);
+
+    // The sandbox released later goes idle instead of to the forgotten waiter.
+    const sandbox = starts.next();
+    await vi.advanceTimersByTimeAsync(0);
+    pool.release(sandbox, true);
+    expect(pool.idleInstances).toBe(1);
+  });
+
+  it('kills a sandbox released as broken, and starts a fresh one for the next waiter', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 1 }));
+    const first = pool.acquire();
+    const waiter = track(pool.acquire());
+    const broken = starts.next();
+    await first;
+
+    pool.release(broken, false);
+
+    expect(broken.connection.handle.kill).toHaveBeenCalledTimes(1);
+    expect(starts.start).toHaveBeenCalledTimes(2);
+    const fresh = starts.next();
+    await settle();
+    expect(waiter).toEqual({ sandbox: fresh, cold: true });
+    expect(pool.instances).toBe(1);
+  });
+
+  it('does not reuse a sandbox whose connection died, whether busy or idle', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits());
+    const a = pool.acquire();
+    const b = pool.acquire();
+    const [sa, sb] = [starts.next(), starts.next()];
+    await Promise.all([a, b]);
+
+    sa.connection.alive = false;
+    pool.release(sa, true);
+    expect(sa.connection.handle.kill).toHaveBeenCalled();
+    expect(pool.instances).toBe(1);
+
+    pool.release(sb, true);
+    sb.connection.alive = false;
+    const next = pool.acquire();
+    expect(sb.connection.handle.kill).toHaveBeenCalled();
+    const sc = starts.next();
+    await expect(next).resolves.toEqual({ sandbox: sc, cold: true });
+    expect(pool.instances).toBe(1);
+  });
+
+  it('gives the slot of a failed start to the next waiter, which starts its own', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 1 }));
+    const first = pool.acquire();
+    const waiter = track(pool.acquire());
+
+    starts.fail(new Error('no memory'));
+    await expect(first).rejects.toThrow('no memory');
+    expect(starts.start).toHaveBeenCalledTimes(2);
+    const sandbox = starts.next();
+    await settle();
+    expect(waiter).toEqual({ sandbox, cold: true });
+    expect(pool.instances).toBe(1);
+  });
+
+  describe('warmUp', () => {
+    it('starts sandboxes up to minInstances, which then wait idle', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ minInstances: 2, maxInstances: 3 }));
+
+      pool.warmUp(() => expect.unreachable());
+      pool.warmUp(() => expect.unreachable());
+      expect(starts.start).toHaveBeenCalledTimes(2);
+      expect(pool.instances).toBe(2);
+
+      const warm = [starts.next(), starts.next()];
+      await settle();
+      expect(pool.idleInstances).toBe(2);
+      expect(warm).toContain((await pool.acquire()).sandbox);
+    });
+
+    it('reports a failed start and does not retry it until called again', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ minInstances: 1 }));
+      const failures: unknown[] = [];
+
+      pool.warmUp((error) => failures.push(error));
+      starts.fail(new Error('load failed'));
+      await settle();
+
+      expect(failures).toEqual([new Error('load failed')]);
+      expect(starts.start).toHaveBeenCalledTimes(1);
+      expect(pool.instances).toBe(0);
+
+      pool.warmUp((error) => failures.push(error));
+      expect(starts.start).toHaveBeenCalledTimes(2);
+    });
+  });
+
+  it('reaps sandboxes idle since before the cut-off, keeping minInstances', async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ minInstances: 1, maxInstances: 4 }));
+    const leases = [pool.acquire(), pool.acquire(), pool.acquire(), pool.acquire()];
+    const sandboxes = [starts.next(), starts.next(), starts.next(), starts.next()];
+    await Promise.all(leases);
+    for (const sandbox of sandboxes.slice(0, 3)) pool.release(sandbox, true);
+    vi.setSystemTime(20_000);
+    pool.release(sandboxes[3]!, true);
+
+    expect(pool.reapIdle(15_000)).toBe(3);
+    expect(sandboxes.slice(0, 3).every((s) => s.connection.handle.kill.mock.calls.length === 1)).toBe(true);
+    expect(pool.instances).toBe(1);
+    // The last one is recent, and would be kept anyway as the minimum.
+    expect(pool.reapIdle(30_000)).toBe(0);
+    expect(sandboxes[3]!.connection.handle.kill).not.toHaveBeenCalled();
+  });
+
+  it('drain stops idle sandboxes and refuses new acquires; busy ones stop when released', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 2 }));
+    const a = pool.acquire();
+    const b = pool.acquire();
+    const [idle, busy] = [starts.next(), starts.next()];
+    await Promise.all([a, b]);
+    pool.release(idle, true);
+
+    pool.drain();
+
+    expect(idle.connection.handle.kill).toHaveBeenCalledTimes(1);
+    expect(busy.connection.handle.kill).not.toHaveBeenCalled();
+    await expect(pool.acquire()).rejects.toBeInstanceOf(ThrottledError);
+    pool.release(busy, true);
+    expect(busy.connection.handle.kill).toHaveBeenCalledTimes(1);
+    expect(pool.instances).toBe(0);
+    expect(pool.isEmpty).toBe(true);
+  });
+
+  it('drain throttles the invocations waiting for a sandbox', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits({ maxInstances: 1 }));
+    void pool.acquire();
+    const waiter = track(pool.acquire());
+
+    pool.drain();
+    await settle();
+
+    expect(waiter.error).toBeInstanceOf(ThrottledError);
+    expect(pool.queued).toBe(0);
+  });
+
+  it('killAll also kills the sandboxes serving invocations', async () => {
+    const starts = starter();
+    const pool = new SandboxPool(starts.start, limits());
+    const lease = pool.acquire();
+    const busy = starts.next();
+    await lease;
+
+    pool.killAll();
+
+    expect(busy.connection.handle.kill).toHaveBeenCalled();
+    await expect(pool.acquire()).rejects.toBeInstanceOf(ThrottledError);
+  });
+
+  it('tells its listener whenever the number of instances or idle instances changes', async () => {
+    const starts = starter();
+    const seen: Array<[number, number]> = [];
+    const pool = new SandboxPool(starts.start, limits(), () => seen.push([pool.instances, pool.idleInstances]));
+
+    const lease = pool.acquire();
+    const sandbox = starts.next();
+    await lease;
+    pool.release(sandbox, true);
+    await pool.acquire();
+    pool.release(sandbox, false);
+
+    expect(seen).toEqual([
+      [1, 0], // starting
+      [1, 1], // released idle
+      [1, 0], // leased warm
+      [0, 0], // discarded
+    ]);
+  });
+});
+
+/** Lets every pending promise callback run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
