@@ -1,6 +1,7 @@
 import type { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 
-type Listener = (message: unknown) => void;
+/** Any channel's listener: the bus matched its payload type to the channel when it subscribed. */
+type Listener = (message: never) => void;
 
 /** The local listeners of each channel, shared by the event bus adapters. */
 export class ChannelListeners {
@@ -38,7 +39,7 @@ export class ChannelListeners {
     if (!listeners) return;
     for (const listener of listeners) {
       try {
-        listener(message);
+        listener(message as never);
       } catch (error) {
         this.errors.report(error, { source: 'events', where: `a listener of ${channel}` });
       }

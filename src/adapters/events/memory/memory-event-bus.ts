@@ -23,10 +23,9 @@ export class MemoryEventBus extends EventBus {
   }
 
   async subscribe<Payload>(channel: EventChannel<Payload>, listener: (message: Payload) => void): Promise<Unsubscribe> {
-    const untyped = listener as (message: unknown) => void;
-    this.listeners.add(channel.name, untyped);
+    this.listeners.add(channel.name, listener);
     return async () => {
-      this.listeners.remove(channel.name, untyped);
+      this.listeners.remove(channel.name, listener);
     };
   }
 }

@@ -40,8 +40,7 @@ export class RedisEventBus extends EventBus implements OnApplicationShutdown {
     return true;
   }
 
-  async subscribe<Payload>({ name: channel }: EventChannel<Payload>, typed: (message: Payload) => void): Promise<Unsubscribe> {
-    const listener = typed as (message: unknown) => void;
+  async subscribe<Payload>({ name: channel }: EventChannel<Payload>, listener: (message: Payload) => void): Promise<Unsubscribe> {
     if (this.listeners.add(channel, listener)) this.subscriptions.set(channel, this.subscriber.subscribe(channel));
     try {
       await this.subscriptions.get(channel);
