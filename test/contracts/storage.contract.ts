@@ -448,6 +448,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           cpuTimeMs: 9.5,
           startedAt: new Date('2030-01-01T00:00:00.123Z'),
           finishedAt: new Date('2030-01-01T00:00:00.456Z'),
+          nodeId: 'worker-7:1234:a1b2c3',
           traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
           logs: [
             { seq: 1, timestamp: new Date('2030-01-01T00:00:00.200Z'), stream: 'stdout', message: 'hello' },
@@ -676,6 +677,7 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     traceId: null,
     logs: [],
     logsTruncated: false,
+    nodeId: null,
     ...overrides,
   };
 }

@@ -51,13 +51,16 @@ describe('invocation', () => {
     const { invocation } = await graphqlData(
       server.url,
       `query($id: ID!) { invocation(id: $id) {
-        status trigger durationMs coldStart queuedAt startedAt finishedAt version
+        status trigger durationMs coldStart queuedAt startedAt finishedAt version nodeId
         request { method path headers }
         logs { seq stream message } logsTruncated
       } }`,
       { id: invocationId },
     );
     expect(invocation).toMatchObject({ status: 'SUCCEEDED', trigger: 'HTTP', version: '1.0.0', logsTruncated: false });
+    // The node that ran it, as the node names itself.
+    const live = (await (await fetch(`${server.url}/health/live`)).json()) as { node: string };
+    expect(invocation.nodeId).toBe(live.node);
     expect(invocation.durationMs).toBeGreaterThan(0);
     expect(typeof invocation.coldStart).toBe('boolean');
     expect(invocation.logs).toEqual([

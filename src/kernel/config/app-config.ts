@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { NODE_ID } from '@/kernel/ids/node-id.js';
 import { configSchema, type RawConfig } from './config.validation.js';
 
 export type ExecutorKind = RawConfig['FNGRAPH_EXECUTOR'];
@@ -101,6 +102,8 @@ export interface SandboxConfig {
 export type LogLevel = NonNullable<RawConfig['FNGRAPH_LOG_LEVEL']>;
 
 export interface ObservabilityConfig {
+  /** `AppConfig.nodeId`, on every log line. */
+  nodeId: string;
   logLevel: LogLevel;
   /** Human-readable log lines (needs the `pino-pretty` dev dependency); JSON otherwise. */
   logPretty: boolean;
@@ -159,6 +162,11 @@ export class AppConfig {
   readonly graphiql: boolean;
   /** How long running invocations may finish when the server stops. */
   readonly shutdownGraceSeconds: number;
+  /**
+   * This process among the nodes sharing a store (unique per start unless set): what a
+   * running invocation records as its node, so that a dead node's work can be found.
+   */
+  readonly nodeId: string;
   readonly limits: LimitsConfig;
   readonly dependencyBuild: DependencyBuildConfig;
   readonly observability: ObservabilityConfig;
@@ -225,6 +233,7 @@ export class AppConfig {
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
     this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
+    this.nodeId = raw.FNGRAPH_NODE_ID ?? NODE_ID;
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,
       maxBodyBytes: raw.FNGRAPH_MAX_BODY_BYTES,
@@ -249,6 +258,7 @@ export class AppConfig {
       environment: packageManagerEnvironment(env),
     };
     this.observability = {
+      nodeId: this.nodeId,
       logLevel: raw.FNGRAPH_LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
       logPretty: raw.FNGRAPH_LOG_PRETTY,
       logHttpRequests: raw.FNGRAPH_LOG_HTTP_REQUESTS,

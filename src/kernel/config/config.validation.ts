@@ -89,6 +89,11 @@ export const configSchema = z.object({
   FNGRAPH_MAX_RESPONSE_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_GRAPHIQL: boolean(true),
   FNGRAPH_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 3600),
+  // Names this process among the nodes sharing a store: on invocation records and sandbox labels.
+  FNGRAPH_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, dot, dash and underscore, at most 63')
+    .optional(),
 
   // Encryption at rest: older master keys, still accepted for reading during a rotation.
   FNGRAPH_PREVIOUS_MASTER_KEYS: optionalText.refine(

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
-import { NODE_ID } from '@/kernel/ids/node-id.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { HealthChecks } from './health-checks.js';
 
@@ -28,6 +28,7 @@ export class HealthService {
   constructor(
     private readonly checks: HealthChecks,
     private readonly platformErrors: UnexpectedErrors,
+    private readonly config: AppConfig,
   ) {}
 
   async readiness(): Promise<ReadinessReport> {
@@ -36,7 +37,7 @@ export class HealthService {
     const [last] = this.platformErrors.recent(1);
     return {
       ready: results.every(([, result]) => result.ok),
-      node: NODE_ID,
+      node: this.config.nodeId,
       checks,
       platformErrors: {
         total: this.platformErrors.total,

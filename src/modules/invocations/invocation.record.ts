@@ -43,6 +43,8 @@ export interface InvocationRecord {
   traceId: string | null;
   logs: LogLineRecord[];
   logsTruncated: boolean;
+  /** The node running (or that last ran) it, as `AppConfig.nodeId`; null while queued. */
+  nodeId: string | null;
 }
 
 export interface InvocationFilter {

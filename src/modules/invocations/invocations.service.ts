@@ -195,6 +195,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
       traceId: traceIdOf(span, command.origin?.traceId),
       logs: [],
       logsTruncated: false,
+      nodeId: command.async ? null : this.config.nodeId,
     };
     span.setAttributes({
       'fngraph.invocation.id': record.id,
@@ -218,7 +219,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
   }
 
   private async runQueued(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<void> {
-    const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt: new Date() };
+    const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt: new Date(), nodeId: this.config.nodeId };
     this.recorder.save(running);
     this.announce(running);
     await this.runObserved(running, target, event).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { NODE_ID } from '@/kernel/ids/node-id.js';
+import { AppConfig } from '@/kernel/config/app-config.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { functionInstancesChannel, INSTANCES_HEARTBEAT_MS, type InstancesReport } from './instances.channels.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
@@ -21,6 +21,7 @@ export class InstanceReporter implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly executor: ExecutorService,
     private readonly events: EventBus,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -49,7 +50,7 @@ export class InstanceReporter implements OnModuleInit, OnModuleDestroy {
 
   private report(functionId: string): void {
     const counts = this.executor.functionInstances(functionId);
-    const report: InstancesReport = { nodeId: NODE_ID, functionId, ...counts, at: Date.now() };
+    const report: InstancesReport = { nodeId: this.config.nodeId, functionId, ...counts, at: Date.now() };
     void this.events.publish(functionInstancesChannel(functionId), report);
   }
 }

@@ -1,5 +1,4 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { NODE_ID } from '@/kernel/ids/node-id.js';
 import type { ObservabilityConfig } from '@/kernel/config/app-config.js';
 import { activeSpanIds } from '@/kernel/telemetry/spans.js';
 import { currentRequestContext } from '@/kernel/telemetry/request-context.js';
@@ -63,7 +62,7 @@ export async function createLogger(config: ObservabilityConfig, options: LoggerO
   return pino(
     {
       level: config.logLevel,
-      base: { service: config.serviceName, node: NODE_ID },
+      base: { service: config.serviceName, node: config.nodeId },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

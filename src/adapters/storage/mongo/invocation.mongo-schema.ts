@@ -50,6 +50,7 @@ export interface MongoInvocation {
   traceId: string | null;
   logs: LogLineSubdocument[];
   logsTruncated: boolean;
+  nodeId: string | null;
 }
 
 const ErrorSchema = new Schema<ErrorSubdocument>(
@@ -98,6 +99,7 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     traceId: { type: String, default: null },
     logs: { type: [LogLineSchema], default: [] },
     logsTruncated: { type: Boolean, default: false },
+    nodeId: { type: String, default: null },
   },
   { collection: 'invocations', versionKey: false, minimize: false, timestamps: false },
 );

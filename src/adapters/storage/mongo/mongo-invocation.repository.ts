@@ -124,6 +124,7 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     traceId: record.traceId,
     logs: toLogSubdocuments(record.logs),
     logsTruncated: record.logsTruncated,
+    nodeId: record.nodeId,
   };
 }
 
@@ -153,5 +154,6 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     traceId: document.traceId ?? null,
     logs: toLogRecords(document.logs),
     logsTruncated: document.logsTruncated ?? false,
+    nodeId: document.nodeId ?? null,
   };
 }

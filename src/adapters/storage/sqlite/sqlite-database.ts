@@ -152,6 +152,10 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX invocations_trace ON invocations (trace_id) WHERE trace_id IS NOT NULL;
   `,
+  // 5: which node runs an invocation, so that a dead node's unfinished work can be found.
+  `
+  ALTER TABLE invocations ADD COLUMN node_id TEXT;
+  `,
 ];
 
 /**

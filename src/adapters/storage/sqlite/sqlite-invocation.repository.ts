@@ -30,6 +30,7 @@ interface InvocationRow {
   trace_id: string | null;
   logs: string;
   logs_truncated: number;
+  node_id: string | null;
 }
 
 /** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
@@ -65,6 +66,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'trace_id',
   'logs',
   'logs_truncated',
+  'node_id',
 ];
 
 const UPSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
@@ -208,6 +210,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     trace_id: record.traceId,
     logs: encodeLogs(record.logs),
     logs_truncated: toSqlBoolean(record.logsTruncated),
+    node_id: record.nodeId,
   };
 }
 
@@ -237,5 +240,6 @@ function toRecord(row: InvocationRow): InvocationRecord {
     traceId: row.trace_id,
     logs: decodeLogs(row.logs),
     logsTruncated: row.logs_truncated !== 0,
+    nodeId: row.node_id,
   };
 }

@@ -33,5 +33,6 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     traceId: record.traceId,
     logs: withLogs ? record.logs.map((line) => toLogLineModel(record.id, line)) : null,
     logsTruncated: record.logsTruncated,
+    nodeId: record.nodeId,
   };
 }

@@ -109,4 +109,7 @@ export class InvocationModel {
 
   @Field()
   logsTruncated: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The server node that runs (or last ran) it.' })
+  nodeId: string | null;
 }
