@@ -9,7 +9,12 @@ async function main(): Promise<void> {
   // (Nest, Express, GraphQL, Mongoose, ioredis) is imported; hence the dynamic imports.
   const { otlpEndpoint, serviceName, traceSampleRatio } = config.observability;
   const tracing = otlpEndpoint
-    ? (await import('./adapters/observability/tracing/tracing-sdk.js')).startTracing({ serviceName, sampleRatio: traceSampleRatio, otlpEndpoint })
+    ? (await import('./adapters/observability/tracing/tracing-sdk.js')).startTracing({
+        serviceName,
+        instanceId: config.nodeId,
+        sampleRatio: traceSampleRatio,
+        otlpEndpoint,
+      })
     : null;
   const { createServer, startServer } = await import('./server.js');
   const app = await createServer(config, { onShutdown: async () => tracing?.shutdown() });

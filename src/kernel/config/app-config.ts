@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { NODE_ID } from '@/kernel/ids/node-id.js';
 import { configSchema, type RawConfig } from './config.validation.js';
+
+/** The default node id: one per process, whichever configurations it builds. */
+const PROCESS_NODE_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 export type ExecutorKind = RawConfig['FNGRAPH_EXECUTOR'];
 
@@ -163,8 +167,10 @@ export class AppConfig {
   /** How long running invocations may finish when the server stops. */
   readonly shutdownGraceSeconds: number;
   /**
-   * This process among the nodes sharing a store (unique per start unless set): what a
-   * running invocation records as its node, so that a dead node's work can be found.
+   * This process among the nodes sharing Redis and a store: on logs, traces, health,
+   * live metrics and the invocations it runs (so that a dead node's work can be found).
+   * Unless set: host name (the pod's name on Kubernetes), process id and a random part,
+   * so a restart is a new node.
    */
   readonly nodeId: string;
   readonly limits: LimitsConfig;
@@ -233,7 +239,7 @@ export class AppConfig {
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
     this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
-    this.nodeId = raw.FNGRAPH_NODE_ID ?? NODE_ID;
+    this.nodeId = raw.FNGRAPH_NODE_ID ?? PROCESS_NODE_ID;
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,
       maxBodyBytes: raw.FNGRAPH_MAX_BODY_BYTES,

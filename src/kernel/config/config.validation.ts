@@ -89,7 +89,7 @@ export const configSchema = z.object({
   FNGRAPH_MAX_RESPONSE_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_GRAPHIQL: boolean(true),
   FNGRAPH_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 3600),
-  // Names this process among the nodes sharing a store: on invocation records and sandbox labels.
+  // Names this process among the nodes sharing a store (see AppConfig.nodeId).
   FNGRAPH_NODE_ID: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, dot, dash and underscore, at most 63')

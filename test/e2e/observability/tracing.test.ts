@@ -50,7 +50,13 @@ function ancestry(spans: ReadableSpan[], span: ReadableSpan): string[] {
 
 describe('one trace per invocation', () => {
   beforeAll(async () => {
-    tracing = startTracing({ serviceName: 'fngraph-test', sampleRatio: 1, spanProcessors: [new SimpleSpanProcessor(exporter)], esmHooks: false });
+    tracing = startTracing({
+      serviceName: 'fngraph-test',
+      instanceId: 'test-node',
+      sampleRatio: 1,
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+      esmHooks: false,
+    });
     const { startTestServer } = await import('../../support/test-server.js');
     const client = await import('../../support/graphql-client.js');
     helpers = {

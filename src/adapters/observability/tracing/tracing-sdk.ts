@@ -10,11 +10,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { NODE_ID } from '@/kernel/ids/node-id.js';
 import { enableSpans } from '@/kernel/telemetry/spans.js';
 
 export interface TracingOptions {
   serviceName: string;
+  /** `AppConfig.nodeId`: spans name the node as the logs do. */
+  instanceId: string;
   /** Fraction of new traces recorded; a caller's `traceparent` decision is kept. */
   sampleRatio: number;
   /** OTLP/HTTP base URL; spans are exported to `<endpoint>/v1/traces` as JSON. */
@@ -57,7 +58,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
   }
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, 'service.instance.id': NODE_ID }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, 'service.instance.id': options.instanceId }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     spanProcessors,
     // Spans only: metrics are Prometheus' (/metrics), logs go to stdout as JSON.
