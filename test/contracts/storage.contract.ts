@@ -5,7 +5,9 @@ import { newId } from '@/kernel/ids/new-id.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
 import type { InvocationRecord, InvocationStatus } from '@/modules/invocations/invocation.record.js';
+import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 
@@ -13,6 +15,8 @@ export interface StorageUnderTest {
   functions: FunctionRepository;
   versions: VersionRepository;
   invocations: InvocationRepository;
+  nodes: NodeRegistry;
+  idempotencyKeys: IdempotencyKeys;
   /** Releases everything the factory opened (and drops what it created, where it can). */
   cleanup(): Promise<void>;
 }
@@ -378,6 +382,64 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
       });
     });
 
+    describe('NodeRegistry', () => {
+      it('tells live nodes from dead ones by their last heartbeat, and forgets removed ones', async () => {
+        const { nodes } = store();
+        const [a, b] = [`node-${newId()}`, `node-${newId()}`];
+        const now = Date.now();
+        await nodes.heartbeat(a, 'all', new Date(now - 60_000));
+        await nodes.heartbeat(b, 'worker', new Date(now - 60_000));
+        await nodes.heartbeat(b, 'worker', new Date(now));
+        const since = new Date(now - 30_000);
+        expect(await nodes.liveNodeIds(since)).toContain(b);
+        expect(await nodes.liveNodeIds(since)).not.toContain(a);
+        expect(await nodes.deadNodeIds(since)).toContain(a);
+        expect(await nodes.deadNodeIds(since)).not.toContain(b);
+        await nodes.remove(a);
+        expect(await nodes.deadNodeIds(since)).not.toContain(a);
+      });
+    });
+
+    describe('IdempotencyKeys', () => {
+      it('claims a key once per scope until it expires, then for the next claimant', async () => {
+        const { idempotencyKeys } = store();
+        const scope = `f-${newId()}:caller`;
+        const now = new Date();
+        const later = new Date(now.getTime() + 60_000);
+        const [first, second, third] = [newId(), newId(), newId()];
+        expect(await idempotencyKeys.claim(scope, 'k1', first, later, now)).toBe(first);
+        expect(await idempotencyKeys.claim(scope, 'k1', second, later, now)).toBe(first);
+        // Another scope (caller or function) is another key.
+        expect(await idempotencyKeys.claim(`${scope}-other`, 'k1', second, later, now)).toBe(second);
+        // Expired: the next claimant takes it.
+        expect(await idempotencyKeys.claim(scope, 'k1', third, new Date(later.getTime() + 60_000), new Date(later.getTime() + 1))).toBe(third);
+      });
+
+      it('races: of many claims at once exactly one wins', async () => {
+        const { idempotencyKeys } = store();
+        const scope = `f-${newId()}:caller`;
+        const now = new Date();
+        const ids = Array.from({ length: 8 }, () => newId());
+        const holders = await Promise.all(ids.map((id) => idempotencyKeys.claim(scope, 'race', id, new Date(now.getTime() + 60_000), now)));
+        expect(new Set(holders).size).toBe(1);
+        expect(ids).toContain(holders[0]);
+      });
+
+      it('releases a key only for its holder, and deletes expired keys', async () => {
+        const { idempotencyKeys } = store();
+        const scope = `f-${newId()}:caller`;
+        const now = new Date();
+        const [holder, other] = [newId(), newId()];
+        await idempotencyKeys.claim(scope, 'k', holder, new Date(now.getTime() + 1000), now);
+        await idempotencyKeys.release(scope, 'k', other);
+        expect(await idempotencyKeys.claim(scope, 'k', other, new Date(now.getTime() + 1000), now)).toBe(holder);
+        await idempotencyKeys.release(scope, 'k', holder);
+        expect(await idempotencyKeys.claim(scope, 'k', other, new Date(now.getTime() + 1000), now)).toBe(other);
+        expect(await idempotencyKeys.deleteExpired(new Date(now.getTime() + 2000))).toBeGreaterThanOrEqual(1);
+        expect(await idempotencyKeys.claim(scope, 'k', holder, new Date(now.getTime() + 5000), now)).toBe(holder);
+      });
+    });
+
     describe('FunctionRepository visibility filter', () => {
       it('lists only functions owned by, shared with, or executable by the user', async () => {
         const { functions } = store();
@@ -408,7 +470,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const functionId = newId();
         const mine = [anInvocation({ functionId, callerId: caller }), anInvocation({ functionId, callerId: caller })];
         for (const record of [...mine, anInvocation({ functionId, callerId: 'someone-else' }), anInvocation({ functionId })])
-          await invocations.saveAll([record]);
+          await invocations.insertAll([record]);
         expect((await invocations.list({ callerId: caller }, { first: 10 })).items.map((i) => i.id)).toEqual([mine[1]!.id, mine[0]!.id]);
         expect((await invocations.list({ functionId, callerId: caller }, { first: 1 })).hasMore).toBe(true);
         expect((await invocations.list({ functionId }, { first: 10 })).items).toHaveLength(4);
@@ -418,7 +480,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const { invocations } = store();
         const traceId = randomBytes(16).toString('hex');
         const traced = anInvocation({ traceId });
-        await invocations.saveAll([traced, anInvocation({ traceId: randomBytes(16).toString('hex') }), anInvocation({ traceId: null })]);
+        await invocations.insertAll([traced, anInvocation({ traceId: randomBytes(16).toString('hex') }), anInvocation({ traceId: null })]);
         expect((await invocations.list({ traceId }, { first: 10 })).items.map((i) => i.id)).toEqual([traced.id]);
         expect((await invocations.list({ traceId, functionId: newId() }, { first: 10 })).items).toEqual([]);
       });
@@ -449,6 +511,8 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           startedAt: new Date('2030-01-01T00:00:00.123Z'),
           finishedAt: new Date('2030-01-01T00:00:00.456Z'),
           nodeId: 'worker-7:1234:a1b2c3',
+          attempt: 3,
+          queued: true,
           traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
           logs: [
             { seq: 1, timestamp: new Date('2030-01-01T00:00:00.200Z'), stream: 'stdout', message: 'hello' },
@@ -459,7 +523,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const bare = anInvocation({ error: { type: 'Timeout', message: 'took too long' } });
         const arrayResult = anInvocation({ status: 'SUCCEEDED', response: [[1], 'two', null] });
         const scalarResult = anInvocation({ status: 'SUCCEEDED', response: 'just a string' });
-        for (const record of [full, bare, arrayResult, scalarResult]) await invocations.saveAll([record]);
+        for (const record of [full, bare, arrayResult, scalarResult]) await invocations.insertAll([record]);
 
         expect(await invocations.findById(full.id)).toStrictEqual(full);
         const foundBare = await invocations.findById(bare.id);
@@ -470,15 +534,16 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await invocations.findById(newId())).toBeNull();
       });
 
-      it('replaces whole records and inserts new ones in one batch', async () => {
+      it('inserts new records and updates unfinished ones in batches; a final record never changes again', async () => {
         const { invocations } = store();
-        const record = anInvocation({ status: 'QUEUED' });
-        await invocations.saveAll([record]);
+        const record = anInvocation({ status: 'QUEUED', queued: true, attempt: 0 });
+        await invocations.insertAll([record]);
 
         const startedAt = new Date('2030-02-02T02:02:02.222Z');
-        const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt, coldStart: false };
+        const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt, coldStart: false, attempt: 1, nodeId: 'node-a' };
         const other = anInvocation({ status: 'RUNNING' });
-        await invocations.saveAll([running, other]);
+        await invocations.updateAll([running]);
+        await invocations.insertAll([other]);
         expect(await invocations.findById(record.id)).toStrictEqual(running);
         expect(await invocations.findById(other.id)).toStrictEqual(other);
 
@@ -492,14 +557,61 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           finishedAt: new Date('2030-02-02T02:02:03.333Z'),
           logs: [{ seq: 1, timestamp: new Date('2030-02-02T02:02:02.500Z'), stream: 'system', message: 'bye' }],
         };
-        await invocations.saveAll([finished]);
+        await invocations.updateAll([finished]);
         expect(await invocations.findById(record.id)).toStrictEqual(finished);
 
-        // Nulls replace values: nothing of the earlier version of the record survives.
-        const cleared: InvocationRecord = { ...finished, response: null, coldStart: null, startedAt: null, error: { type: 'E', message: 'm' } };
-        await invocations.saveAll([cleared]);
+        // Final: a late write (e.g. from a node presumed dead) is ignored, by update and by a retried insert alike.
+        await invocations.updateAll([{ ...finished, status: 'FAILED', response: null }]);
+        await invocations.insertAll([{ ...finished, status: 'FAILED', response: null }]);
+        expect(await invocations.findById(record.id)).toStrictEqual(finished);
+        await invocations.updateAll([]);
+        await invocations.insertAll([]);
+      });
+
+      it('inserting an id again updates it (a retried batch), nulls replacing values', async () => {
+        const { invocations } = store();
+        const record = anInvocation({ status: 'RUNNING', coldStart: true, startedAt: new Date('2030-02-02T02:02:02.222Z') });
+        await invocations.insertAll([record]);
+        const cleared: InvocationRecord = { ...record, coldStart: null, startedAt: null, error: { type: 'E', message: 'm' } };
+        await invocations.insertAll([cleared, anInvocation()]);
         expect(await invocations.findById(record.id)).toStrictEqual(cleared);
-        await invocations.saveAll([]);
+      });
+
+      it('transitions a record only from the expected statuses', async () => {
+        const { invocations } = store();
+        const record = anInvocation({ status: 'RUNNING', nodeId: 'node-b', startedAt: new Date() });
+        await invocations.insertAll([record]);
+        const lost: InvocationRecord = { ...record, status: 'FAILED', error: { type: 'NODE_LOST', message: 'gone' }, finishedAt: new Date() };
+        expect(await invocations.transition(lost, ['QUEUED'])).toBe(false);
+        expect(await invocations.transition(lost, ['RUNNING'])).toBe(true);
+        expect(await invocations.transition({ ...lost, status: 'SUCCEEDED' }, ['RUNNING'])).toBe(false);
+        expect(await invocations.findById(record.id)).toStrictEqual(lost);
+        const redriven: InvocationRecord = { ...lost, status: 'QUEUED', attempt: 0 };
+        expect(await invocations.transition(redriven, ['FAILED'])).toBe(true);
+        expect((await invocations.findById(record.id))?.status).toBe('QUEUED');
+      });
+
+      it('finds calls left running by nodes that are not live, oldest first, queued ones excepted', async () => {
+        const { invocations } = store();
+        const dead = `dead-${newId()}`;
+        const live = `live-${newId()}`;
+        const long = new Date(Date.now() - 60_000);
+        const older = anInvocation({ status: 'RUNNING', nodeId: dead, startedAt: new Date(Date.now() - 120_000) });
+        const orphan = anInvocation({ status: 'RUNNING', nodeId: dead, startedAt: long });
+        const recent = anInvocation({ status: 'RUNNING', nodeId: dead, startedAt: new Date() });
+        const queued = anInvocation({ status: 'RUNNING', nodeId: dead, startedAt: long, queued: true, trigger: 'ASYNC' });
+        const onLive = anInvocation({ status: 'RUNNING', nodeId: live, startedAt: long });
+        const done = anInvocation({ status: 'SUCCEEDED', nodeId: dead, startedAt: long });
+        await invocations.insertAll([orphan, older, recent, queued, onLive, done]);
+        const found = await invocations.findOrphaned([live], new Date(Date.now() - 30_000), 100);
+        const mine = found.filter((record) => record.nodeId === dead || record.nodeId === live).map((record) => record.id);
+        expect(mine).toStrictEqual([older.id, orphan.id]);
+        expect(await invocations.findOrphaned([live, dead], new Date(Date.now() - 30_000), 100)).not.toContainEqual(expect.objectContaining({ nodeId: dead }));
+      });
+
+      it('proves a write gets through', async () => {
+        await expect(store().invocations.probeWrite()).resolves.toBeUndefined();
+        await expect(store().invocations.probeWrite()).resolves.toBeUndefined();
       });
 
       it('lists newest first, filtered by function and status, in pages', async () => {
@@ -510,9 +622,9 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         for (const status of statuses) {
           const record = anInvocation({ functionId, status });
           records.push(record);
-          await invocations.saveAll([record]);
+          await invocations.insertAll([record]);
         }
-        await invocations.saveAll([anInvocation({ functionId: newId(), status: 'SUCCEEDED' })]);
+        await invocations.insertAll([anInvocation({ functionId: newId(), status: 'SUCCEEDED' })]);
         const newestFirst = [...records].reverse();
 
         const all = await invocations.list({ functionId }, { first: 100 });
@@ -544,7 +656,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
       it('lists across functions and by status alone, newest first', async () => {
         const { invocations } = store();
         const mine = [anInvocation({ status: 'OOM_KILLED' }), anInvocation({ status: 'OOM_KILLED' }), anInvocation({ status: 'REJECTED' })];
-        for (const record of mine) await invocations.saveAll([record]);
+        for (const record of mine) await invocations.insertAll([record]);
 
         const collected: InvocationRecord[] = [];
         let after: string | undefined;
@@ -570,7 +682,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const f2 = newId();
         const f1Records = [anInvocation({ functionId: f1 }), anInvocation({ functionId: f1 }), anInvocation({ functionId: f1 })];
         const f2Record = anInvocation({ functionId: f2, status: 'RUNNING' });
-        for (const record of [...f1Records, f2Record]) await invocations.saveAll([record]);
+        for (const record of [...f1Records, f2Record]) await invocations.insertAll([record]);
 
         const latest = await invocations.latestByFunctionIds([f1, f2, newId(), f1]);
         expect(latest).toHaveLength(2);
@@ -583,8 +695,8 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const { invocations } = store();
         const a = anInvocation();
         const b = anInvocation();
-        await invocations.saveAll([a]);
-        await invocations.saveAll([b]);
+        await invocations.insertAll([a]);
+        await invocations.insertAll([b]);
         const found = await invocations.findByIds([a.id, b.id, a.id, newId()]);
         expect(found.map((i) => i.id).sort()).toEqual([a.id, b.id].sort());
         expect(found.find((i) => i.id === a.id)).toStrictEqual(a);
@@ -678,6 +790,8 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     logs: [],
     logsTruncated: false,
     nodeId: null,
+    attempt: 1,
+    queued: false,
     ...overrides,
   };
 }

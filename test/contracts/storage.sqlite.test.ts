@@ -11,7 +11,9 @@ import { SqliteFunctionRepository } from '@/adapters/storage/sqlite/sqlite-funct
 import { StorageModule } from '@/adapters/storage/storage.module.js';
 import { testKernelModules } from '../support/recorded-errors.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
+import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
@@ -45,6 +47,8 @@ storageContract('embedded SQLite', async () => {
     functions: moduleRef.get(FunctionRepository),
     versions: moduleRef.get(VersionRepository),
     invocations: moduleRef.get(InvocationRepository),
+    nodes: moduleRef.get(NodeRegistry),
+    idempotencyKeys: moduleRef.get(IdempotencyKeys),
     cleanup: () => moduleRef.close(),
   };
 });

@@ -8,13 +8,17 @@ import { HealthModule } from '@/modules/health/health.module.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
+import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
 import { SqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteFunctionRepository } from './sqlite/sqlite-function.repository.js';
+import { SqliteIdempotencyKeys } from './sqlite/sqlite-idempotency-keys.js';
+import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
@@ -25,13 +29,15 @@ import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.mongo-sch
 import { MongoApiKeyRepository } from './mongo/mongo-api-key.repository.js';
 import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
 import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
+import { MongoIdempotencyKeys } from './mongo/mongo-idempotency-keys.js';
+import { MongoNodeRegistry } from './mongo/mongo-node-registry.js';
 import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.js';
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
-const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository];
+const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository, NodeRegistry, IdempotencyKeys];
 
 /**
  * The adapter class as its own provider, and the port token as a timed view of it
@@ -99,6 +105,8 @@ function mongo(uri: string): DynamicModule {
       ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
       ...port(ApiKeyRepository, MongoApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, MongoAuditRepository, 'audit'),
+      ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
+      ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -122,6 +130,8 @@ function embedded(dataDir: string): DynamicModule {
       ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
       ...port(ApiKeyRepository, SqliteApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, SqliteAuditRepository, 'audit'),
+      ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
+      ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       StorageHealthCheck,
     ],
     exports: PORTS,

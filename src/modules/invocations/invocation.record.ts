@@ -1,12 +1,14 @@
 import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/executor/execution.types.js';
 
-export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED'] as const;
+export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'] as const;
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
 
-export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC'] as const;
+/** `ASYNC` and `DESTINATION` invocations run from the job queue; the others while their caller waits. */
+export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'DESTINATION'] as const;
 export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
 
-export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED']);
+export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED']);
+export const UNFINISHED_STATUSES: readonly InvocationStatus[] = ['QUEUED', 'RUNNING'];
 
 export interface LogLineRecord {
   /** 1-based, gap-free per invocation. */
@@ -45,6 +47,10 @@ export interface InvocationRecord {
   logsTruncated: boolean;
   /** The node running (or that last ran) it, as `AppConfig.nodeId`; null while queued. */
   nodeId: string | null;
+  /** 1 for the first run; counts the runs of a queued invocation (retries, redelivery after a lost worker). */
+  attempt: number;
+  /** Nobody waits for it: it runs from the job queue, on any worker node, retried as its function says. */
+  queued: boolean;
 }
 
 export interface InvocationFilter {

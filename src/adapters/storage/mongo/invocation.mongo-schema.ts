@@ -51,6 +51,8 @@ export interface MongoInvocation {
   logs: LogLineSubdocument[];
   logsTruncated: boolean;
   nodeId: string | null;
+  attempt: number;
+  queued: boolean;
 }
 
 const ErrorSchema = new Schema<ErrorSubdocument>(
@@ -100,6 +102,8 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     logs: { type: [LogLineSchema], default: [] },
     logsTruncated: { type: Boolean, default: false },
     nodeId: { type: String, default: null },
+    attempt: { type: Number, default: 1 },
+    queued: { type: Boolean, default: false },
   },
   { collection: 'invocations', versionKey: false, minimize: false, timestamps: false },
 );
@@ -111,3 +115,5 @@ InvocationSchema.index({ status: 1, _id: -1 });
 InvocationSchema.index({ callerId: 1, _id: -1 });
 // From a trace (e.g. found in Jaeger) to its invocation.
 InvocationSchema.index({ traceId: 1 });
+// The sweeper's search for unfinished work of dead nodes.
+InvocationSchema.index({ status: 1, nodeId: 1, startedAt: 1 });

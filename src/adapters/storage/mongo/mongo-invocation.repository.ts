@@ -3,8 +3,16 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { InvocationErrorRecord, InvocationEvent } from '@/modules/executor/execution.types.js';
-import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationTrigger, LogLineRecord } from '@/modules/invocations/invocation.record.js';
+import {
+  type InvocationFilter,
+  type InvocationRecord,
+  type InvocationStatus,
+  type InvocationTrigger,
+  type LogLineRecord,
+  UNFINISHED_STATUSES,
+} from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { isDuplicateKeyError } from './mongo.utils.js';
 import { type ErrorSubdocument, INVOCATION_MODEL, type MongoInvocation, type LogLineSubdocument } from './invocation.mongo-schema.js';
 
 @Injectable()
@@ -18,13 +26,47 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     await this.model.createIndexes();
   }
 
-  async saveAll(records: readonly InvocationRecord[]): Promise<void> {
+  async insertAll(records: readonly InvocationRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // One round trip; unordered, so one bad record does not hold back the others.
+    try {
+      // One round trip; unordered, so one bad record does not hold back the others.
+      await this.model.bulkWrite(
+        records.map((record) => ({ insertOne: { document: toDocument(record) } })),
+        { ordered: false },
+      );
+    } catch (error) {
+      // A retried batch whose first attempt got through in part: those ids are updates now.
+      const duplicates = duplicateKeyIndexes(error);
+      if (duplicates === null) throw error;
+      await this.updateAll(duplicates.map((index) => records[index] as InvocationRecord));
+    }
+  }
+
+  async updateAll(records: readonly InvocationRecord[]): Promise<void> {
+    if (records.length === 0) return;
     await this.model.bulkWrite(
-      records.map((record) => ({ replaceOne: { filter: { _id: record.id }, replacement: toDocument(record), upsert: true } })),
+      records.map((record) => ({ updateOne: { filter: { _id: record.id, status: { $in: [...UNFINISHED_STATUSES] } }, update: { $set: mutableFields(record) } } })),
       { ordered: false },
     );
+  }
+
+  async transition(record: InvocationRecord, from: readonly InvocationStatus[]): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: record.id, status: { $in: [...from] } }, { $set: mutableFields(record) }).exec();
+    return result.modifiedCount === 1;
+  }
+
+  async probeWrite(): Promise<void> {
+    await this.model.db.collection('write_probe').updateOne({ _id: 'probe' as never }, { $set: { writtenAt: new Date() } }, { upsert: true });
+  }
+
+  async findOrphaned(liveNodeIds: readonly string[], startedBefore: Date, limit: number): Promise<InvocationRecord[]> {
+    const documents = await this.model
+      .find({ status: 'RUNNING', queued: { $ne: true }, nodeId: { $ne: null, $nin: [...liveNodeIds] }, startedAt: { $lt: startedBefore } })
+      .sort({ startedAt: 1 })
+      .limit(limit)
+      .lean<MongoInvocation[]>()
+      .exec();
+    return documents.map(toRecord);
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
@@ -125,6 +167,8 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     logs: toLogSubdocuments(record.logs),
     logsTruncated: record.logsTruncated,
     nodeId: record.nodeId,
+    attempt: record.attempt,
+    queued: record.queued,
   };
 }
 
@@ -155,5 +199,20 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     logs: toLogRecords(document.logs),
     logsTruncated: document.logsTruncated ?? false,
     nodeId: document.nodeId ?? null,
+    attempt: document.attempt ?? 1,
+    queued: document.queued ?? document.trigger === 'ASYNC',
   };
+}
+
+function mutableFields(record: InvocationRecord): Omit<MongoInvocation, '_id'> {
+  const { _id, ...fields } = toDocument(record);
+  return fields;
+}
+
+/** The positions of a failed bulk write's duplicate-key errors, or null when it failed for anything else. */
+function duplicateKeyIndexes(error: unknown): number[] | null {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code?: number; index?: number }>;
+  if (list.length === 0 || list.some((entry) => !isDuplicateKeyError(entry) || typeof entry.index !== 'number')) return null;
+  return list.map((entry) => entry.index as number);
 }

@@ -156,6 +156,29 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE invocations ADD COLUMN node_id TEXT;
   `,
+  // 6: durable execution — runs of queued invocations, the search for dead nodes' work,
+  // node heartbeats, idempotency keys, and a row storage readiness rewrites to prove writes work.
+  `
+  ALTER TABLE invocations ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE invocations ADD COLUMN queued INTEGER NOT NULL DEFAULT 0;
+  UPDATE invocations SET queued = 1 WHERE "trigger" = 'ASYNC';
+  CREATE INDEX invocations_running ON invocations (node_id, started_at) WHERE status = 'RUNNING';
+  CREATE TABLE nodes (
+    id TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL
+  );
+  CREATE TABLE idempotency_keys (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    invocation_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+  CREATE TABLE write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at INTEGER NOT NULL);
+  `,
 ];
 
 /**

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/modules/executor/execution.types.js';
-import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationTrigger, LogLineRecord } from '@/modules/invocations/invocation.record.js';
+import {
+  type InvocationFilter,
+  type InvocationRecord,
+  type InvocationStatus,
+  type InvocationTrigger,
+  type LogLineRecord,
+  UNFINISHED_STATUSES,
+} from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlBoolean, toSqlDate, toSqlDateOrNull, toSqlIdList } from './sqlite-database.js';
 
@@ -31,6 +38,8 @@ interface InvocationRow {
   logs: string;
   logs_truncated: number;
   node_id: string | null;
+  attempt: number;
+  queued: number;
 }
 
 /** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
@@ -67,12 +76,17 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'logs',
   'logs_truncated',
   'node_id',
+  'attempt',
+  'queued',
 ];
 
-const UPSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT(id) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'id')
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ')}`;
+const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
+const UNFINISHED_SQL = `(${UNFINISHED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+/** A retried batch may meet its own earlier insert: then it is an update, under the same rule as `UPDATE_SQL`. */
+const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT(id) DO UPDATE SET ${MUTABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE invocations.status IN ${UNFINISHED_SQL}`;
+const SET_SQL = MUTABLE_COLUMNS.map((c) => `${c} = ?`).join(', ');
+const UPDATE_SQL = `UPDATE invocations SET ${SET_SQL} WHERE id = ? AND status IN ${UNFINISHED_SQL}`;
 
 @Injectable()
 export class SqliteInvocationRepository extends InvocationRepository {
@@ -80,16 +94,47 @@ export class SqliteInvocationRepository extends InvocationRepository {
     super();
   }
 
-  async saveAll(records: readonly InvocationRecord[]): Promise<void> {
+  async insertAll(records: readonly InvocationRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const upsert = this.db.statement(UPSERT_SQL);
+    const insert = this.db.statement(INSERT_SQL);
     // One transaction: one WAL commit for the whole batch.
     this.db.transaction(() => {
       for (const record of records) {
         const row = toRow(record);
-        upsert.run(...COLUMNS.map((column) => row[column]));
+        insert.run(...COLUMNS.map((column) => row[column]));
       }
     });
+  }
+
+  async updateAll(records: readonly InvocationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const update = this.db.statement(UPDATE_SQL);
+    this.db.transaction(() => {
+      for (const record of records) {
+        const row = toRow(record);
+        update.run(...MUTABLE_COLUMNS.map((column) => row[column]), row.id);
+      }
+    });
+  }
+
+  async transition(record: InvocationRecord, from: readonly InvocationStatus[]): Promise<boolean> {
+    const row = toRow(record);
+    const sql = `UPDATE invocations SET ${SET_SQL} WHERE id = ? AND status IN (SELECT value FROM json_each(?))`;
+    return this.db.statement(sql).run(...MUTABLE_COLUMNS.map((column) => row[column]), row.id, JSON.stringify(from)).changes === 1;
+  }
+
+  async probeWrite(): Promise<void> {
+    this.db.statement('INSERT INTO write_probe (id, written_at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET written_at = excluded.written_at').run(Date.now());
+  }
+
+  async findOrphaned(liveNodeIds: readonly string[], startedBefore: Date, limit: number): Promise<InvocationRecord[]> {
+    const sql = `SELECT * FROM invocations
+      WHERE status = 'RUNNING' AND queued = 0 AND node_id IS NOT NULL AND node_id NOT IN (SELECT value FROM json_each(?)) AND started_at < ?
+      ORDER BY started_at LIMIT ?`;
+    return this.db
+      .statement<InvocationRow>(sql)
+      .all(toSqlIdList(liveNodeIds), toSqlDate(startedBefore), limit)
+      .map(toRecord);
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
@@ -211,6 +256,8 @@ function toRow(record: InvocationRecord): InvocationRow {
     logs: encodeLogs(record.logs),
     logs_truncated: toSqlBoolean(record.logsTruncated),
     node_id: record.nodeId,
+    attempt: record.attempt,
+    queued: toSqlBoolean(record.queued),
   };
 }
 
@@ -241,5 +288,7 @@ function toRecord(row: InvocationRow): InvocationRecord {
     logs: decodeLogs(row.logs),
     logsTruncated: row.logs_truncated !== 0,
     nodeId: row.node_id,
+    attempt: row.attempt,
+    queued: row.queued !== 0,
   };
 }
