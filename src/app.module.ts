@@ -18,6 +18,7 @@ import { LoggingModule, type LoggingRuntime } from '@/adapters/observability/log
 import { MetricsModule } from '@/adapters/observability/metrics/metrics.module.js';
 import { TelemetryModule } from '@/adapters/observability/telemetry.module.js';
 import { PackagesModule } from '@/adapters/packages/packages.module.js';
+import { QueueModule } from '@/adapters/queue/queue.module.js';
 import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
 import { StorageModule } from '@/adapters/storage/storage.module.js';
 import { GraphQLApiModule } from '@/api/graphql/graphql-api.module.js';
@@ -45,7 +46,8 @@ export class AppModule {
     const runtimes = RuntimesModule.register({ packages: PackagesModule });
     const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes });
     const functions = FunctionsModule.register({ storage, events, audit, versions });
-    const invocations = InvocationsModule.register({ storage, events, telemetry, functions, versions, executor, limits });
+    const queue = QueueModule.forConfig(config);
+    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
 
     return {

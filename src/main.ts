@@ -16,8 +16,9 @@ async function main(): Promise<void> {
         otlpEndpoint,
       })
     : null;
-  const { createServer, startServer } = await import('./server.js');
+  const { createServer, startServer, stopOnSignals } = await import('./server.js');
   const app = await createServer(config, { onShutdown: async () => tracing?.shutdown() });
+  stopOnSignals(app);
   await startServer(app, config);
 }
 

@@ -8,6 +8,7 @@ import { AppModule } from '@/app.module.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { AuthenticationService } from '@/modules/auth/authentication.service.js';
+import { InvocationDrain } from '@/modules/invocations/invocation-drain.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { createLogger } from '@/adapters/observability/logging/create-logger.js';
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
@@ -56,8 +57,34 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   app.disable('x-powered-by');
   // Management responses are small and uncached: hashing each for an ETag is wasted work.
   app.set('etag', false);
-  app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * SIGTERM/SIGINT stop the server gracefully: first the invocation path drains (new calls
+ * refused, running ones finish or are cut, records stored; see `InvocationDrain`) while
+ * everything else still works, then the application closes. A second signal exits at once.
+ */
+export function stopOnSignals(app: INestApplication): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    new Logger('fngraph').log(`${signal}: draining, then stopping`);
+    void app
+      .get(InvocationDrain)
+      .drain()
+      .finally(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          new Logger('fngraph').error(`Shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Starts listening; returns the base URL. */

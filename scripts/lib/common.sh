@@ -175,11 +175,16 @@ ensure_apt_packages() {
 ensure_node_modules() {
   (
     cd "$FNGRAPH_ROOT" || exit
-    if [[ ! -f node_modules/.package-lock.json ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+    # Compares contents, not times: a fresh checkout (or a git worktree sharing node_modules)
+    # has a newer lock file without any dependency having changed.
+    local wanted stamp=node_modules/.fngraph-lock-sha256
+    wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [[ -f node_modules/.package-lock.json && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+      log "node_modules up to date with package-lock.json"
+    else
       log "npm ci"
       npm ci --no-audit --no-fund
-    else
-      log "node_modules up to date with package-lock.json"
+      echo "$wanted" >"$stamp"
     fi
   )
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,14 @@ export interface ServerProcess {
   child: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
+}
+
+/**
+ * Test servers share one Redis: nodes of one test (one store) share a job queue, and no
+ * other test's workers take their jobs.
+ */
+export function queueNameFor(store: string): string {
+  return `test-${createHash('sha256').update(store).digest('hex').slice(0, 16)}`;
 }
 
 const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
@@ -26,6 +35,7 @@ export async function startServerProcess(env: Record<string, string>, options: {
       PORT: '0',
       NODE_ENV: 'development',
       FNGRAPH_DATA_DIR: dataDir,
+      FNGRAPH_QUEUE_NAME: queueNameFor(env.MONGODB_URI ?? dataDir),
       ...env,
     },
     // `inheritedPipe`: the server starts with an open descriptor 3, as under some launchers.

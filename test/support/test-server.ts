@@ -6,6 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { AppConfig, packageManagerEnvironment } from '@/kernel/config/app-config.js';
 import { createServer, type ServerOptions, startServer } from '@/server.js';
 import { forgetAdminKey, newApiKeyToken, rememberAdminKey } from './credentials.js';
+import { queueNameFor } from './server-process.js';
 
 export interface TestServer {
   url: string;
@@ -39,6 +40,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     FNGRAPH_BOOTSTRAP_ADMIN_KEY: newApiKeyToken(),
     FNGRAPH_RATE_LIMIT_REQUESTS: '0',
     FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '0',
+    FNGRAPH_QUEUE_NAME: queueNameFor(env.MONGODB_URI ?? dataDir),
     ...env,
   });
   const adminKey = config.auth.bootstrapAdminKey!;

@@ -5,6 +5,7 @@ import { FunctionsController } from './functions/functions.controller.js';
 import { FunctionGateway } from './gateway/function-gateway.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpErrorFilter } from './http-error.filter.js';
+import { InvocationsController } from './invocations/invocations.controller.js';
 import { MetricsListener } from './metrics/metrics-listener.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 
@@ -25,7 +26,7 @@ export interface HttpApiOptions {
 }
 
 /**
- * REST: registration, the function gateway (`/execute`, `/fn`), health and metrics; and
+ * REST: registration, the function gateway (`/execute`, `/fn`), invocations, health and metrics; and
  * the one filter that turns any failed REST request into a JSON error.
  */
 @Module({})
@@ -34,7 +35,7 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics],
-      controllers: [FunctionsController, HealthController, ...(options.metrics ? [MetricsController] : [])],
+      controllers: [FunctionsController, InvocationsController, HealthController, ...(options.metrics ? [MetricsController] : [])],
       providers: [FunctionGateway, ...(options.metrics ? [MetricsListener] : []), { provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }

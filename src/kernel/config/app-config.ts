@@ -103,6 +103,27 @@ export interface SandboxConfig {
   tmpMb: number;
 }
 
+export type NodeRole = RawConfig['FNGRAPH_ROLE'];
+
+/** How invocations are kept and delivered across nodes (README: Delivery guarantees). */
+export interface DeliveryConfig {
+  /** `api` nodes take requests and queue async work; `worker` nodes run queued work; `all` does both. */
+  role: NodeRole;
+  /** Queued invocations one node runs at once. */
+  workerConcurrency: number;
+  /** The Redis queue (`fngraph:<name>:*`): nodes sharing a store share it; installations sharing a Redis must not. */
+  queueName: string;
+  /** Records waiting to be stored beyond which new invocations are refused (503). */
+  recordBacklogMax: number;
+  heartbeatSeconds: number;
+  /** A node silent this long is dead: its unfinished synchronous work is failed (`NODE_LOST`). */
+  nodeTimeoutSeconds: number;
+  /** A queued invocation whose worker stops renewing its lease runs again after this. */
+  jobLeaseSeconds: number;
+  /** How long an idempotency key keeps answering with the invocation it first started. */
+  idempotencyWindowSeconds: number;
+}
+
 export type LogLevel = NonNullable<RawConfig['FNGRAPH_LOG_LEVEL']>;
 
 export interface ObservabilityConfig {
@@ -173,6 +194,7 @@ export class AppConfig {
    * so a restart is a new node.
    */
   readonly nodeId: string;
+  readonly delivery: DeliveryConfig;
   readonly limits: LimitsConfig;
   readonly dependencyBuild: DependencyBuildConfig;
   readonly observability: ObservabilityConfig;
@@ -240,6 +262,16 @@ export class AppConfig {
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
     this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
     this.nodeId = raw.FNGRAPH_NODE_ID ?? PROCESS_NODE_ID;
+    this.delivery = {
+      role: raw.FNGRAPH_ROLE,
+      workerConcurrency: raw.FNGRAPH_WORKER_CONCURRENCY,
+      queueName: raw.FNGRAPH_QUEUE_NAME,
+      recordBacklogMax: raw.FNGRAPH_RECORD_BACKLOG_MAX,
+      heartbeatSeconds: raw.FNGRAPH_NODE_HEARTBEAT_SECONDS,
+      nodeTimeoutSeconds: raw.FNGRAPH_NODE_TIMEOUT_SECONDS,
+      jobLeaseSeconds: raw.FNGRAPH_JOB_LEASE_SECONDS,
+      idempotencyWindowSeconds: raw.FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS,
+    };
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,
       maxBodyBytes: raw.FNGRAPH_MAX_BODY_BYTES,

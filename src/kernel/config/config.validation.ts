@@ -89,6 +89,18 @@ export const configSchema = z.object({
   FNGRAPH_MAX_RESPONSE_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_GRAPHIQL: boolean(true),
   FNGRAPH_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 3600),
+  // Durable execution (see AppConfig.delivery).
+  FNGRAPH_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  FNGRAPH_WORKER_CONCURRENCY: integer(16, 1, 1000),
+  FNGRAPH_QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, dash and underscore, at most 64')
+    .default('invocations'),
+  FNGRAPH_RECORD_BACKLOG_MAX: integer(10_000, 10, 1_000_000),
+  FNGRAPH_NODE_HEARTBEAT_SECONDS: integer(5, 1, 300),
+  FNGRAPH_NODE_TIMEOUT_SECONDS: integer(30, 2, 3600),
+  FNGRAPH_JOB_LEASE_SECONDS: integer(30, 2, 3600),
+  FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: integer(86_400, 60, 30 * 86_400),
   // Names this process among the nodes sharing a store (see AppConfig.nodeId).
   FNGRAPH_NODE_ID: z
     .string()

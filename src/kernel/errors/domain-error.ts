@@ -84,3 +84,10 @@ export class QuotaExceededError extends DomainError {
     super(ErrorCode.QUOTA_EXCEEDED, message, [], retryAfterSeconds);
   }
 }
+
+/** The platform cannot take the call now (store failing, record backlog full, shutting down); retrying later may work. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(message: string, retryAfterSeconds = 1) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message, [], retryAfterSeconds);
+  }
+}

@@ -137,6 +137,11 @@ export class ExecutorService implements OnModuleDestroy {
     for (const { pool } of this.pools.values()) pool.drain();
   }
 
+  /** Removes sandboxes of nodes that died (see `SandboxDriver.removeOrphans`). */
+  removeOrphanedSandboxes(deadNodeIds: readonly string[]): Promise<number> {
+    return this.driver.removeOrphans(deadNodeIds);
+  }
+
   /** Shutdown, last resort: kills the sandboxes still running invocations (they fail). */
   killAll(): void {
     for (const { pool } of this.pools.values()) pool.killAll();

@@ -53,4 +53,11 @@ export abstract class SandboxDriver {
    * ping), rejects with the reason otherwise. Cheap: `/health/ready` calls it every probe.
    */
   async check(): Promise<void> {}
+  /**
+   * Removes sandboxes started by the given nodes (they died without cleaning up); returns
+   * how many. Only drivers whose sandboxes can outlive their node need it.
+   */
+  async removeOrphans(_deadNodeIds: readonly string[]): Promise<number> {
+    return 0;
+  }
 }

@@ -15,6 +15,7 @@ const STATUS_ORDER: Record<InvocationStatus, number> = {
   TIMED_OUT: 2,
   OOM_KILLED: 2,
   REJECTED: 2,
+  DEAD_LETTERED: 2,
 };
 
 /** Status transitions are few per invocation; this many pending means a stuck client. */

@@ -42,8 +42,8 @@ export class InvocationLogsService {
     private readonly config: AppConfig,
   ) {}
 
-  open(invocationId: string, functionId: string): LiveLog {
-    const log = new LiveLog(invocationId, functionId, this.config.limits.maxLogLines, this.config.limits.maxLogLineBytes);
+  open(invocationId: string, functionId: string, earlier: readonly LogLineRecord[] = []): LiveLog {
+    const log = new LiveLog(invocationId, functionId, this.config.limits.maxLogLines, this.config.limits.maxLogLineBytes, earlier);
     this.live.set(invocationId, log);
     return log;
   }
@@ -74,6 +74,17 @@ export class InvocationLogsService {
     void this.events.publish(invocationLogsChannel(log.invocationId), { kind: 'end', invocationId: log.invocationId });
   }
 
+  /** Ends the live stream of an invocation another node was running (it died; its record was ended for it). */
+  endRemotely(invocationId: string): void {
+    void this.events.publish(invocationLogsChannel(invocationId), { kind: 'end', invocationId });
+  }
+
+  /** The run ended but the invocation goes on (a retry, maybe elsewhere): the live stream stays open, the lines are on the record. */
+  suspend(log: LiveLog): void {
+    this.live.delete(log.invocationId);
+    this.buffer.finish(log.invocationId);
+  }
+
   /**
    * Lines produced so far: from memory when running on this node, from the stored record
    * once finished, else from the buffer shared by all nodes.
@@ -84,7 +95,10 @@ export class InvocationLogsService {
     const record = await this.recorder.find(invocationId);
     if (!record) return null;
     if (FINAL_STATUSES.has(record.status)) return { lines: record.logs, finished: true };
-    return { lines: (await this.buffer.read(invocationId)) ?? [], finished: false };
+    // Lines of earlier runs (a retried invocation) are on the record, the current run's in the buffer.
+    const buffered = (await this.buffer.read(invocationId)) ?? [];
+    const lastStored = record.logs.at(-1)?.seq ?? 0;
+    return { lines: [...record.logs, ...buffered.filter((line) => line.seq > lastStored)], finished: false };
   }
 
   /**

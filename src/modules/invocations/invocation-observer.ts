@@ -13,11 +13,15 @@ export interface SandboxAcquired {
  * (`adapters/observability`); the invocation path calls it at each step and never waits on it.
  */
 export abstract class InvocationObserver {
-  /** The record was stored (RUNNING, or QUEUED for async); `origin` is the HTTP request it serves, if any. */
+  /** The record was stored (RUNNING: a run starts; QUEUED: queued); `origin` is the HTTP request it serves, if any. */
   abstract started(record: InvocationRecord, origin?: RequestContext): void;
   abstract sandboxAcquired(record: InvocationRecord, acquired: SandboxAcquired): void;
   /** The record reached its final status. */
   abstract finished(record: InvocationRecord): void;
   /** The platform failed to finish the invocation (e.g. storage down); the error is reported where it is caught. */
   abstract abandoned(record: InvocationRecord, error: unknown): void;
+  /** A run ended without ending the invocation: it is queued again (retry, or released at shutdown). */
+  abstract suspended(record: InvocationRecord): void;
+  /** Records waiting to be stored on this node, and the most there ever were. */
+  abstract recordBacklog(waiting: number, highWater: number): void;
 }

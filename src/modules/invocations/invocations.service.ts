@@ -1,31 +1,28 @@
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
-import { DomainError, NotFoundError, ThrottledError, UnauthenticatedError } from '@/kernel/errors/domain-error.js';
+import { Injectable } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError, ThrottledError, UnauthenticatedError, ValidationError } from '@/kernel/errors/domain-error.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
+import { isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import { AppConfig } from '@/kernel/config/app-config.js';
-import { EventBus } from '@/kernel/events/event-bus.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
-import { markFailed, startSpan, traceIdOf, traceparentOf, withSpan } from '@/kernel/telemetry/spans.js';
+import { traceIdOf, withSpan } from '@/kernel/telemetry/spans.js';
+import type { ExecutionTarget, InvocationEvent } from '@/modules/executor/execution.types.js';
 import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
-import { isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
-import type { ExecutionOutcome, ExecutionTarget, InvocationEvent } from '@/modules/executor/execution.types.js';
-import { ExecutorService } from '@/modules/executor/executor.service.js';
+import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { type FunctionRef, FunctionLookup } from './function-lookup.service.js';
-import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel, serializeInvocation } from './invocation.channels.js';
-import { InvocationLogsService } from './invocation-logs.service.js';
-import { InvocationObserver, type SandboxAcquired } from './invocation-observer.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { InvocationAdmission } from './invocation-admission.js';
+import { InvocationQueue } from './invocation-queue.js';
 import { storedRequest } from './invocation-request.js';
-import type { InvocationFilter, InvocationRecord, InvocationTrigger } from './invocation.record.js';
+import { FINAL_STATUSES, type InvocationFilter, type InvocationRecord, type InvocationTrigger } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
-
-/** Results larger than this are returned to the caller but not kept on the record. */
-const STORED_RESPONSE_BYTES = 256 * 1024;
+import { InvocationRunner } from './invocation-runner.js';
 
 export interface InvokeCommand {
   ref: FunctionRef;
@@ -39,37 +36,38 @@ export interface InvokeCommand {
   async?: boolean;
   /** The HTTP request this invocation serves: its log context, and its trace id when tracing is off. */
   origin?: RequestContext;
+  /** A re-send with the same key (same function and caller, within the window) gets the first invocation instead of a new one. */
+  idempotencyKey?: string;
 }
 
 /**
- * The invocation path: resolve → record → execute in a sandbox → record the outcome.
- * Every invocation that passes access and rate checks is recorded, those throttled for want
- * of a sandbox as REJECTED; calls refused before (unknown function, permissions, rate
- * limits, quotas) get an error and no record. Each step is a span of the invocation's
- * trace, whose id is kept on the record and handed to the function.
+ * The invocation path: resolve → authorise → record → run (now, or queued) → record the
+ * outcome. An invocation id reaches its caller only once its record is durable: a queued
+ * one is stored before it is queued; a call the client waits for is answered once its
+ * final state is stored (group commit with the other calls of the same moment). Calls
+ * refused before (unknown function, permissions, rate limits, quotas, a storage that
+ * cannot keep up, shutdown) get an error and no record. Each step is a span of the
+ * invocation's trace, whose id is kept on the record and handed to the function.
  */
 @Injectable()
-export class InvocationsService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(InvocationsService.name);
-  private readonly inFlight = new Set<Promise<unknown>>();
-
+export class InvocationsService {
   constructor(
     private readonly lookup: FunctionLookup,
-    private readonly executor: ExecutorService,
+    private readonly runner: InvocationRunner,
+    private readonly queue: InvocationQueue,
     private readonly invocations: InvocationRepository,
     private readonly recorder: InvocationRecorder,
-    private readonly logs: InvocationLogsService,
-    private readonly events: EventBus,
+    private readonly idempotency: IdempotencyKeys,
+    private readonly admission: InvocationAdmission,
     private readonly config: AppConfig,
     private readonly policy: FunctionAccessPolicy,
     private readonly limits: RateLimitsService,
     private readonly functions: FunctionsService,
-    private readonly observer: InvocationObserver,
     private readonly errors: UnexpectedErrors,
   ) {}
 
   invoke(command: InvokeCommand): Promise<InvocationRecord> {
-    const trigger = command.async ? 'ASYNC' : command.trigger;
+    const trigger = command.async && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger;
     return withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span));
   }
 
@@ -138,21 +136,6 @@ export class InvocationsService implements BeforeApplicationShutdown {
     return this.invocations.list(access.readInvocations ? filter : own, page);
   }
 
-  /**
-   * Lets running invocations finish and be recorded before the process exits; after the
-   * grace period their sandboxes are killed, so they end (as failed) and are recorded too.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    const allDone = Promise.allSettled([...this.inFlight]);
-    const grace = new Promise((resolve) => setTimeout(resolve, this.config.shutdownGraceSeconds * 1000).unref());
-    if ((await Promise.race([allDone.then(() => 'done'), grace])) !== 'done') {
-      this.logger.warn(`Stopping ${this.inFlight.size} invocation(s) still running after the shutdown grace period`);
-      this.executor.killAll();
-      await allDone;
-    }
-    await this.recorder.flush();
-  }
-
   /** The current record of a function (cached for active ones; deleted ones from storage). */
   private async functionFor(functionId: string): Promise<FunctionRecord | null> {
     try {
@@ -162,210 +145,163 @@ export class InvocationsService implements BeforeApplicationShutdown {
       return (await this.functions.findByIds([functionId]))[0] ?? null;
     }
   }
+
+  /**
+   * Runs a dead-lettered invocation again from the start (a fresh set of attempts), with
+   * the event it was queued with; whoever may invoke the function may re-drive it.
+   */
+  async redrive(principal: Principal, id: string): Promise<InvocationRecord> {
+    const record = await this.getReadable(principal, id);
+    this.policy.assertCanInvoke(principal, await this.lookup.findFunction({ functionId: record.functionId }), record.functionId);
+    if (record.status !== 'DEAD_LETTERED') throw new ConflictError(`Invocation ${id} is ${record.status}; only DEAD_LETTERED invocations can be re-driven`);
+    if (record.requestTruncated) throw new ConflictError(`Invocation ${id} kept only part of its request body, so it cannot be run again as it was`);
+    this.admission.assertAccepting();
+    const queued: InvocationRecord = { ...record, status: 'QUEUED', attempt: 0, nodeId: null, startedAt: null, finishedAt: null, queuedAt: new Date() };
+    if (!(await this.invocations.transition(queued, ['DEAD_LETTERED']))) throw new ConflictError(`Invocation ${id} was re-driven already`);
+    await this.queue.enqueue({ invocationId: id, event: record.request });
+    this.runner.announce(queued);
+    return queued;
+  }
+
+
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
+    if (command.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
+      throw new ValidationError('An idempotency key is 1 to 255 printable ASCII characters', [{ field: 'idempotencyKey', message: 'not a valid key' }]);
+    }
+    this.admission.assertAccepting();
     const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
     await withSpan('fngraph.authorize', {}, async () => {
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
       await this.limits.consumeInvocation(found);
     });
     const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.lookup.resolveVersion(found, command.version));
-    const { request, truncated } = storedRequest(command.event);
-    const record: InvocationRecord = {
-      id: newId(),
-      functionId: fn.id,
-      functionName: fn.name,
-      versionId: version.id,
-      version: version.version,
-      trigger: command.async ? 'ASYNC' : command.trigger,
-      callerId: command.principal.subject,
-      status: command.async ? 'QUEUED' : 'RUNNING',
-      request,
-      requestTruncated: truncated,
-      response: null,
-      responseTruncated: false,
-      error: null,
-      coldStart: null,
-      durationMs: null,
-      initDurationMs: null,
-      memoryPeakBytes: null,
-      cpuTimeMs: null,
-      queuedAt: new Date(),
-      startedAt: command.async ? null : new Date(),
-      finishedAt: null,
-      traceId: traceIdOf(span, command.origin?.traceId),
-      logs: [],
-      logsTruncated: false,
-      nodeId: command.async ? null : this.config.nodeId,
-    };
+    const record = newRecord(command, fn, version, this.config.nodeId, traceIdOf(span, command.origin?.traceId));
     span.setAttributes({
       'fngraph.invocation.id': record.id,
       'fngraph.function.id': fn.id,
       'fngraph.function.name': fn.name,
       'fngraph.function.version': version.version,
     });
-    // An async invocation's id goes back to the caller at once, who may ask any node about
-    // it: its record must be stored first. A synchronous one is recorded behind the run.
-    if (command.async) await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.recorder.saveNow(record));
-    else {
-      const span = startSpan('fngraph.record', { 'fngraph.step': 'insert' });
-      this.recorder.saveProvisionally(record);
-      span.end();
+    if (command.idempotencyKey !== undefined) {
+      const holder = await this.claimKey(command, record);
+      if (holder !== record.id) return this.replay(holder);
     }
-    this.observe((o) => o.started(record, command.origin));
-    this.announce(record);
-    if (!command.async) return this.track(this.runObserved(record, target, command.event));
-    void this.track(this.runQueued(record, target, command.event));
+    try {
+      if (command.async) return await this.enqueue(record, command);
+      // Stored at once when keyed: a re-send of the key on any node must find it.
+      if (command.idempotencyKey !== undefined) await this.recorder.insert(record);
+      else this.recorder.insertProvisionally(record);
+    } catch (error) {
+      if (command.idempotencyKey !== undefined) await this.releaseKey(command, record);
+      throw error;
+    }
+    this.runner.observe((o) => o.started(record, command.origin));
+    this.runner.announce(record);
+    return this.runNow(record, target, command.event);
+  }
+
+  private async enqueue(record: InvocationRecord, command: InvokeCommand): Promise<InvocationRecord> {
+    await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.recorder.insert(record));
+    try {
+      await withSpan('fngraph.enqueue', {}, () => this.queue.enqueue({ invocationId: record.id, event: command.event }));
+    } catch (error) {
+      // Stored but not queued: it will never run, and its id has not left yet; say so on the record.
+      const refused: InvocationRecord = { ...record, status: 'REJECTED', error: QUEUE_UNAVAILABLE, finishedAt: new Date() };
+      await this.recorder.commit(refused).catch(() => undefined);
+      this.errors.report(error, { source: 'invocation', where: `queueing invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
+      throw new ServiceUnavailableError('Async invocations cannot be queued at the moment', 5);
+    }
+    this.runner.observe((o) => o.started(record, command.origin));
+    this.runner.announce(record);
     return record;
   }
 
-  private async runQueued(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<void> {
-    const running: InvocationRecord = { ...record, status: 'RUNNING', startedAt: new Date(), nodeId: this.config.nodeId };
-    this.recorder.save(running);
-    this.announce(running);
-    await this.runObserved(running, target, event).catch((error: unknown) => {
-      // Nobody waits for an async invocation: its failure would reach no one else.
-      if (!(error instanceof DomainError)) {
-        this.errors.report(error, { source: 'invocation', where: `invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
-      }
-    });
-  }
-
-  /** `run`, telling the observer how it ended. */
-  private async runObserved(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<InvocationRecord> {
-    let finished: InvocationRecord | undefined;
+  /** A call the client waits for: run, store the final state, answer with the whole result. */
+  private async runNow(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<InvocationRecord> {
+    const attempt = await this.runner.attempt(record, target, event);
+    const final = this.runner.outcomeOf(record, attempt);
     try {
-      return await this.run(record, target, event, (final) => (finished = final));
-    } catch (error) {
-      if (!finished) this.observe((o) => o.abandoned(record, error));
-      throw error;
-    } finally {
-      if (finished) this.observe((o) => o.finished(finished as InvocationRecord));
+      await this.runner.finish(final, attempt.log);
+    } catch {
+      // Not lost: the recorder keeps retrying it. But the caller may not be given an id that is not durable.
+      throw new ServiceUnavailableError('The invocation ran, but its record cannot be stored at the moment; it is stored once storage recovers', 5);
     }
-  }
-
-  private async run(
-    record: InvocationRecord,
-    target: ExecutionTarget,
-    event: InvocationEvent,
-    onFinished: (finished: InvocationRecord) => void,
-  ): Promise<InvocationRecord> {
-    const log = this.logs.open(record.id, record.functionId);
-    let outcome: ExecutionOutcome;
-    try {
-      outcome = await withSpan('fngraph.execute', { 'fngraph.executor': this.executor.driverKind }, (span) => this.execute(record, target, event, log, span));
-    } catch (error) {
-      if (!(error instanceof ThrottledError)) throw error;
-      onFinished(this.finish(record, log, { status: 'REJECTED', error: { type: 'Throttled', message: error.message }, finishedAt: new Date() }));
-      throw error;
+    if (attempt.failure instanceof ThrottledError) throw attempt.failure;
+    if (attempt.failure !== undefined && !attempt.cut) {
+      this.errors.report(attempt.failure, { source: 'invocation', where: `invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
     }
-    const finished = this.finish(record, log, {
-      status: outcome.status,
-      ...storedResponse(outcome.value),
-      error: outcome.error ?? null,
-      coldStart: outcome.coldStart,
-      durationMs: outcome.durationMs,
-      initDurationMs: outcome.initDurationMs,
-      memoryPeakBytes: outcome.memoryPeakBytes,
-      cpuTimeMs: outcome.cpuTimeMs,
-      finishedAt: new Date(),
-    });
-    onFinished(finished);
     // The caller gets the whole result even when the record keeps only a marker.
-    return { ...finished, response: outcome.value ?? null };
+    return { ...final, response: attempt.outcome?.value ?? null };
+  }
+
+  private claimKey(command: InvokeCommand, record: InvocationRecord): Promise<string> {
+    const now = new Date();
+    const expires = new Date(now.getTime() + this.config.delivery.idempotencyWindowSeconds * 1000);
+    return this.idempotency.claim(keyScope(record), command.idempotencyKey as string, record.id, expires, now);
+  }
+
+  private async releaseKey(command: InvokeCommand, record: InvocationRecord): Promise<void> {
+    await this.idempotency.release(keyScope(record), command.idempotencyKey as string, record.id).catch(() => undefined);
   }
 
   /**
-   * Hands the event to the executor, with spans for the sandbox acquisition (ended when a
-   * sandbox is assigned) and the run in it (from then to the answer).
+   * The invocation an idempotency key already started: its final state when it ends within
+   * its timeout (a re-sent call gets the first call's answer), else its state now.
    */
-  private async execute(
-    record: InvocationRecord,
-    target: ExecutionTarget,
-    event: InvocationEvent,
-    log: ReturnType<InvocationLogsService['open']>,
-    span: Span,
-  ): Promise<ExecutionOutcome> {
-    const acquire = startSpan('fngraph.sandbox.acquire');
-    let acquired = false;
-    let running: Span | undefined;
-    try {
-      const outcome = await this.executor.execute(target, {
-        invocationId: record.id,
-        event,
-        context: {
-          invocationId: record.id,
-          functionName: record.functionName,
-          version: record.version,
-          deadlineMs: Date.now() + target.timeoutMs,
-          traceId: record.traceId,
-          traceparent: record.traceId ? traceparentOf(span, record.traceId) : null,
-        },
-        onLog: (stream, message) => this.logs.append(log, stream, message),
-        onSandboxAcquired: (sandbox: SandboxAcquired) => {
-          acquired = true;
-          acquire.setAttribute('fngraph.sandbox.cold', sandbox.cold);
-          acquire.end();
-          running = startSpan('fngraph.sandbox.run', { 'fngraph.sandbox.cold': sandbox.cold });
-          this.observe((o) => o.sandboxAcquired(record, sandbox));
-        },
-      });
-      span.setAttributes({ 'fngraph.invocation.status': outcome.status, 'fngraph.sandbox.cold': outcome.coldStart });
-      if (outcome.status !== 'SUCCEEDED') {
-        // The function's failure, not the platform's: a status, no exception event.
-        const status = { code: SpanStatusCode.ERROR, message: `${outcome.status}: ${outcome.error?.type ?? 'Error'}` };
-        span.setStatus(status);
-        (running ?? acquire).setStatus(status);
-      }
-      return outcome;
-    } catch (error) {
-      markFailed(running ?? acquire, error);
-      throw error;
-    } finally {
-      if (!acquired) acquire.end();
-      running?.end();
+  private async replay(invocationId: string): Promise<InvocationRecord> {
+    const deadline = Date.now() + REPLAY_WAIT_MS;
+    for (;;) {
+      const record = await this.recorder.find(invocationId);
+      if (record && (record.queued || FINAL_STATUSES.has(record.status) || Date.now() >= deadline)) return record;
+      if (!record && Date.now() >= deadline) throw new ConflictError('An invocation with this idempotency key is being started; retry shortly');
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
     }
-  }
-
-  private finish(record: InvocationRecord, log: ReturnType<InvocationLogsService['open']>, outcome: Partial<InvocationRecord>): InvocationRecord {
-    const finished: InvocationRecord = { ...record, ...outcome, logs: log.lines, logsTruncated: log.truncated };
-    // Recorded before the live stream ends: a subscriber resynchronising finds every line.
-    // The span covers handing the record to the recorder, which writes it a moment later.
-    const span = startSpan('fngraph.record', { 'fngraph.step': 'finish', 'fngraph.invocation.status': finished.status });
-    this.recorder.save(finished);
-    span.end();
-    this.logs.close(log);
-    this.announce(finished);
-    return finished;
-  }
-
-  private announce(record: InvocationRecord): void {
-    const channels = [invocationUpdatedChannel(record.id), functionInvocationsChannel(record.functionId)].filter((channel) =>
-      this.events.mayHaveSubscribers(channel),
-    );
-    if (channels.length === 0) return;
-    const event: InvocationUpdatedEvent = { invocation: serializeInvocation(record) };
-    for (const channel of channels) void this.events.publish(channel, event);
-  }
-
-  /** Observers watch; they never break an invocation. */
-  private observe(call: (observer: InvocationObserver) => void): void {
-    try {
-      call(this.observer);
-    } catch (error) {
-      this.errors.report(error, { source: 'invocation', where: 'an invocation observer' });
-    }
-  }
-
-  private track<T>(task: Promise<T>): Promise<T> {
-    this.inFlight.add(task);
-    const forget = () => this.inFlight.delete(task);
-    task.then(forget, forget);
-    return task;
   }
 }
 
-function storedResponse(value: unknown): Pick<InvocationRecord, 'response' | 'responseTruncated'> {
-  if (value === undefined) return { response: null, responseTruncated: false };
-  const size = Buffer.byteLength(JSON.stringify(value) ?? '');
-  return size <= STORED_RESPONSE_BYTES ? { response: value, responseTruncated: false } : { response: null, responseTruncated: true };
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** A replayed call waits this long at most for the first call to end. */
+const REPLAY_WAIT_MS = 30_000;
+const REPLAY_POLL_MS = 100;
+
+const QUEUE_UNAVAILABLE = { type: 'QueueUnavailable', message: 'The invocation could not be queued' };
+
+/** Keys are per function and caller: two callers cannot collide, nor learn of each other's keys. */
+function keyScope(record: InvocationRecord): string {
+  return `${record.functionId}:${record.callerId ?? 'anonymous'}`;
+}
+
+function newRecord(command: InvokeCommand, fn: FunctionRecord, version: FunctionVersionRecord, nodeId: string, traceId: string | null): InvocationRecord {
+  const { request, truncated } = storedRequest(command.event);
+  const queued = command.async === true;
+  return {
+    id: newId(),
+    functionId: fn.id,
+    functionName: fn.name,
+    versionId: version.id,
+    version: version.version,
+    trigger: queued && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger,
+    callerId: command.principal.subject,
+    status: queued ? 'QUEUED' : 'RUNNING',
+    request,
+    requestTruncated: truncated,
+    response: null,
+    responseTruncated: false,
+    error: null,
+    coldStart: null,
+    durationMs: null,
+    initDurationMs: null,
+    memoryPeakBytes: null,
+    cpuTimeMs: null,
+    queuedAt: new Date(),
+    startedAt: queued ? null : new Date(),
+    finishedAt: null,
+    traceId,
+    logs: [],
+    logsTruncated: false,
+    nodeId: queued ? null : nodeId,
+    attempt: queued ? 0 : 1,
+    queued,
+  };
 }

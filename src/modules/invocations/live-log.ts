@@ -3,7 +3,7 @@ import type { LogLineRecord } from './invocation.record.js';
 
 /** The output of one running invocation, numbered and capped as it is produced. */
 export class LiveLog {
-  readonly lines: LogLineRecord[] = [];
+  readonly lines: LogLineRecord[];
   truncated = false;
   /** Set when the invocation ended: `lines` is then final. */
   finished = false;
@@ -13,7 +13,11 @@ export class LiveLog {
     readonly functionId: string,
     private readonly maxLines: number,
     private readonly maxLineBytes: number,
-  ) {}
+    /** Lines of earlier runs of the same invocation (a retry goes on numbering after them). */
+    earlier: readonly LogLineRecord[] = [],
+  ) {
+    this.lines = [...earlier];
+  }
 
   /** Returns the stored line, or null once the cap is reached. */
   append(stream: LogStream, message: string): LogLineRecord | null {

@@ -130,7 +130,7 @@ describe('Prometheus metrics at /metrics', () => {
     // the 9 recorded invocations (the unknown function was never recorded).
     const batches = delta(before, after, 'fngraph_storage_operation_duration_seconds_count', {
       repository: 'invocations',
-      operation: 'saveAll',
+      operation: 'insertAll',
       outcome: 'ok',
     });
     expect(batches).toBeGreaterThanOrEqual(1);
@@ -215,7 +215,7 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('sto
     const publishes = (scraped: typeof before) => delta(before, scraped, 'fngraph_redis_command_duration_seconds_count', { command: 'publish', outcome: 'ok' });
     // The record is written behind the response too: wait for its batch as well.
     const batchesSince = (scraped: typeof before) =>
-      delta(before, scraped, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'saveAll', outcome: 'ok' });
+      delta(before, scraped, 'fngraph_storage_operation_duration_seconds_count', { repository: 'invocations', operation: 'insertAll', outcome: 'ok' });
     await waitFor(async () => {
       const scraped = await scrape(server.url);
       return publishes(scraped) >= 4 && batchesSince(scraped) >= 1;

@@ -5,8 +5,8 @@ import type { InvocationRecord } from '@/modules/invocations/invocation.record.j
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
 import { PlatformMetrics } from './platform-metrics.js';
 
-/** The executor's outcome type for its own failures (not the function's): see ExecutorService. */
-const PLATFORM_SANDBOX_ERROR = 'SandboxError';
+/** Error types of failures that are the platform's (executor, runner, shutdown, a lost node), not the function's. */
+const PLATFORM_ERRORS = new Set(['SandboxError', 'PlatformError', 'Shutdown', 'NODE_LOST', 'WorkerLost']);
 
 /**
  * Turns invocations into metrics and log context, in one place: the invocation path
@@ -16,6 +16,8 @@ const PLATFORM_SANDBOX_ERROR = 'SandboxError';
 export class InvocationTelemetry extends InvocationObserver implements OnModuleInit {
   /** Function id → name, for the sandbox gauge (the executor knows ids only). */
   private readonly names = new Map<string, string>();
+  /** Runs counted in `fngraph_invocations_in_flight` on this node (an invocation may end on another node than it was queued on). */
+  private readonly running = new Set<string>();
 
   constructor(
     private readonly metrics: PlatformMetrics,
@@ -41,6 +43,8 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
       origin.function = record.functionName;
       origin.invocationId = record.id;
     }
+    if (record.status !== 'RUNNING' || this.running.has(record.id)) return;
+    this.running.add(record.id);
     this.metrics.inFlight.inc({ function: this.metrics.functionLabel(record.functionName) });
   }
 
@@ -53,7 +57,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     const { metrics } = this;
     const fn = metrics.functionLabel(record.functionName);
     const version = metrics.versionLabel(fn, record.version);
-    metrics.inFlight.dec({ function: fn });
+    this.runEnded(record);
     metrics.invocations.inc({ function: fn, version, status: record.status, trigger: record.trigger });
     if (record.status !== 'REJECTED' && record.durationMs !== null) {
       metrics.invocationDuration.observe({ function: fn, version, status: record.status }, record.durationMs / 1000);
@@ -65,7 +69,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     switch (record.status) {
       case 'FAILED':
         // The executor's own failures are the platform's (it reported them), not the function's.
-        if (record.error?.type !== PLATFORM_SANDBOX_ERROR) metrics.functionErrors.inc({ function: fn });
+        if (!PLATFORM_ERRORS.has(record.error?.type ?? '')) metrics.functionErrors.inc({ function: fn });
         break;
       case 'TIMED_OUT':
         metrics.timeouts.inc({ function: fn });
@@ -82,6 +86,19 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
   }
 
   abandoned(record: InvocationRecord): void {
-    this.metrics.inFlight.dec({ function: this.metrics.functionLabel(record.functionName) });
+    this.runEnded(record);
+  }
+
+  suspended(record: InvocationRecord): void {
+    this.runEnded(record);
+  }
+
+  recordBacklog(waiting: number, highWater: number): void {
+    this.metrics.recordBacklog.set(waiting);
+    this.metrics.recordBacklogHighWater.set(highWater);
+  }
+
+  private runEnded(record: InvocationRecord): void {
+    if (this.running.delete(record.id)) this.metrics.inFlight.dec({ function: this.metrics.functionLabel(record.functionName) });
   }
 }

@@ -14,8 +14,8 @@ const IO_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 
 const BUILD_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 /** Statuses and triggers an invocation series can carry (for removing a version's series). */
-const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED'];
-const TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC'];
+const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'];
+const TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'DESTINATION'];
 
 export interface SandboxCount {
   functionName: string;
@@ -61,7 +61,9 @@ export class PlatformMetrics extends MetricsExporter {
   readonly timeouts = this.counter('fngraph_function_timeouts_total', 'Invocations that exceeded their timeout', ['function']);
   readonly oomKills = this.counter('fngraph_function_oom_kills_total', 'Invocations that exceeded their memory limit', ['function']);
   readonly functionErrors = this.counter('fngraph_function_errors_total', "Invocations that failed by the function's own doing (status FAILED)", ['function']);
-  readonly inFlight = this.gauge('fngraph_invocations_in_flight', 'Invocations recorded and not finished yet', ['function']);
+  readonly inFlight = this.gauge('fngraph_invocations_in_flight', 'Invocations running on this node', ['function']);
+  readonly recordBacklog = this.gauge('fngraph_record_backlog', 'Invocation records on this node waiting to be written to storage', []);
+  readonly recordBacklogHighWater = this.gauge('fngraph_record_backlog_high_water', 'The most invocation records ever waiting at once on this node', []);
   readonly acquireWait = this.histogram(
     'fngraph_sandbox_acquire_wait_seconds',
     'Time until a sandbox was assigned: queue wait (warm), plus start-up (cold)',

@@ -8,6 +8,8 @@ export const MANAGED_LABEL = 'fngraph.managed';
 export const INSTANCE_LABEL = 'fngraph.instance';
 /** `<hostname>:<pid>` of the server that created the container: finds stale ones. */
 export const OWNER_LABEL = 'fngraph.owner';
+/** `AppConfig.nodeId` of the server that started it: the sweeper removes a dead node's containers. */
+export const NODE_LABEL = 'fngraph.node';
 
 export interface ContainerSpecInput {
   name: string;

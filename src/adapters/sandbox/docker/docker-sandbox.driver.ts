@@ -12,7 +12,7 @@ import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { ContainerSandbox } from './container-sandbox.js';
-import { containerSpec, INSTANCE_LABEL, MANAGED_LABEL, OWNER_LABEL } from './container-spec.js';
+import { containerSpec, INSTANCE_LABEL, MANAGED_LABEL, NODE_LABEL, OWNER_LABEL } from './container-spec.js';
 import { dockerConnectionOptions, isLocalEngine } from './docker-connection.js';
 import { isProcessAlive } from '@/adapters/sandbox/process-alive.js';
 
@@ -84,7 +84,13 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       tmpMb: settings.tmpMb,
       shimsDir: this.shimsDir,
       dependenciesDir: spec.dependenciesDir,
-      labels: { [MANAGED_LABEL]: '1', [INSTANCE_LABEL]: this.instanceId, [OWNER_LABEL]: this.owner, 'fngraph.sandbox': spec.label },
+      labels: {
+        [MANAGED_LABEL]: '1',
+        [INSTANCE_LABEL]: this.instanceId,
+        [OWNER_LABEL]: this.owner,
+        [NODE_LABEL]: this.config.nodeId,
+        'fngraph.sandbox': spec.label,
+      },
     });
     let container: Docker.Container;
     try {
@@ -125,6 +131,14 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     for (const sandbox of sandboxes) sandbox.kill();
     await Promise.all(sandboxes.map((s) => s.removed));
     await this.removeContainers((labels) => labels[INSTANCE_LABEL] === this.instanceId);
+  }
+
+  override async removeOrphans(deadNodeIds: readonly string[]): Promise<number> {
+    if (deadNodeIds.length === 0) return 0;
+    const dead = new Set(deadNodeIds);
+    const removed = await this.removeContainers((labels) => labels[NODE_LABEL] !== undefined && dead.has(labels[NODE_LABEL]));
+    if (removed > 0) this.logger.warn(`Removed ${removed} sandbox container(s) of nodes that stopped answering`);
+    return removed;
   }
 
   private initialise(): Promise<void> {

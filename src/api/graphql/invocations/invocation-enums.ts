@@ -8,12 +8,16 @@ export enum InvocationStatusEnum {
   TIMED_OUT = 'TIMED_OUT',
   OOM_KILLED = 'OOM_KILLED',
   REJECTED = 'REJECTED',
+  /** Queued, and every attempt failed (or it waited too long): see `error`; `redriveInvocation` runs it again. */
+  DEAD_LETTERED = 'DEAD_LETTERED',
 }
 
 export enum InvocationTriggerEnum {
   GRAPHQL = 'GRAPHQL',
   HTTP = 'HTTP',
   ASYNC = 'ASYNC',
+  /** Sent the outcome of another function's queued invocation (its `destinations`). */
+  DESTINATION = 'DESTINATION',
 }
 
 export enum LogStreamEnum {

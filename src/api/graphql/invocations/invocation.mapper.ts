@@ -34,5 +34,7 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     logs: withLogs ? record.logs.map((line) => toLogLineModel(record.id, line)) : null,
     logsTruncated: record.logsTruncated,
     nodeId: record.nodeId,
+    attempt: record.attempt,
+    queued: record.queued,
   };
 }

@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '@/api/graphql/scalars/json.scalar.js';
 import { InvocationStatusEnum, InvocationTriggerEnum } from './invocation-enums.js';
 import type { LogLineModel } from './log-line.model.js';
@@ -112,4 +112,10 @@ export class InvocationModel {
 
   @Field(() => String, { nullable: true, description: 'The server node that runs (or last ran) it.' })
   nodeId: string | null;
+
+  @Field(() => Int, { description: 'Runs started so far: 1 for a call, 0 while a queued invocation waits for its first run, more after retries.' })
+  attempt: number;
+
+  @Field({ description: 'Runs from the job queue (async, destinations) instead of while its caller waits.' })
+  queued: boolean;
 }

@@ -77,8 +77,14 @@ export class InvocationsResolver {
       principal: ctx.actor.principal,
       async: input.async ?? false,
       origin: requestContextOf(ctx.req),
+      idempotencyKey: input.idempotencyKey,
     });
     return toInvocationModel(record);
+  }
+
+  @Mutation(() => InvocationModel, { description: 'Queues a DEAD_LETTERED invocation again, with a fresh set of attempts.' })
+  async redriveInvocation(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<InvocationModel> {
+    return toInvocationModel(await this.service.redrive(ctx.actor.principal, id));
   }
 
   @ResolveField(() => [LogLineModel], { description: 'Output lines so far (see `logsTruncated`).' })

@@ -41,4 +41,11 @@ export class InvokeFunctionInput {
 
   @Field({ nullable: true, defaultValue: false, description: 'Return the QUEUED invocation at once; follow it by subscription.' })
   async?: boolean;
+
+  @Field({
+    nullable: true,
+    description:
+      'Makes re-sends safe: the same key (for the same function and caller, within the idempotency window) returns the invocation it first started instead of running again.',
+  })
+  idempotencyKey?: string;
 }

@@ -33,6 +33,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     deleteFunction: MANAGERS,
     setAlias: MANAGERS,
     invokeFunction: 'public',
+    // The service checks the caller may invoke the function.
+    redriveInvocation: ANY_ROLE,
     createApiKey: 'authenticated',
     revokeApiKey: 'authenticated',
   },

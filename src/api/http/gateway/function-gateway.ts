@@ -64,6 +64,8 @@ export class FunctionGateway {
         event: toInvocationEvent(req, route, body),
         principal,
         origin: context,
+        async: wantsAsync(req),
+        idempotencyKey: headerValue(req.headers['idempotency-key']),
       });
       writeInvocationResponse(res, invocation);
     } catch (error) {
@@ -93,6 +95,17 @@ export class FunctionGateway {
     if (!req.complete) res.setHeader('connection', 'close');
     writeErrorResponse(res, presented);
   }
+}
+
+/** `Prefer: respond-async` (RFC 7240), or Lambda's way of saying it: queue the call, answer 202 at once. */
+function wantsAsync(req: IncomingMessage): boolean {
+  const prefer = headerValue(req.headers.prefer) ?? '';
+  if (/(^|[,;\s])respond-async($|[,;\s])/i.test(prefer)) return true;
+  return headerValue(req.headers['x-fngraph-invocation-type'])?.toLowerCase() === 'event';
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The route, not the URL: no names or ids, no query string (it may carry credentials). */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { PresentedError } from '@/kernel/errors/error-presenter.js';
-import type { InvocationRecord, InvocationStatus } from '@/modules/invocations/invocation.record.js';
+import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from '@/modules/invocations/invocation.record.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 
 export const INVOCATION_ID_HEADER = 'x-fngraph-invocation-id';
@@ -12,6 +12,7 @@ const FAILURE_STATUS: Partial<Record<InvocationStatus, number>> = {
   OOM_KILLED: 502,
   TIMED_OUT: 504,
   REJECTED: 429,
+  DEAD_LETTERED: 502,
 };
 
 interface HttpResult {
@@ -38,6 +39,12 @@ function isHttpResult(value: unknown): value is HttpResult {
  */
 export function writeInvocationResponse(res: ServerResponse, invocation: InvocationRecord): void {
   res.setHeader(INVOCATION_ID_HEADER, invocation.id);
+  if (!FINAL_STATUSES.has(invocation.status)) {
+    // Queued (or still running, for a re-sent idempotency key): where to follow it.
+    res.setHeader('location', `/invocations/${invocation.id}`);
+    sendJson(res, 202, { invocationId: invocation.id, status: invocation.status });
+    return;
+  }
   const failure = FAILURE_STATUS[invocation.status];
   if (failure !== undefined) {
     const error = {
