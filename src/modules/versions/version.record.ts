@@ -38,6 +38,8 @@ export interface FunctionVersionRecord {
   minInstances: number;
   /** Most sandboxes at once per node; null: the platform default. */
   maxInstances: number | null;
+  /** How queued (async) invocations of this version are delivered. */
+  asyncPolicy: AsyncPolicy;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;
@@ -46,3 +48,18 @@ export interface FunctionVersionRecord {
   author: string | null;
   createdAt: Date;
 }
+
+/** Delivery of queued invocations: retries, how long an event may wait, where outcomes go. */
+export interface AsyncPolicy {
+  /** Runs in all, the first included (1: no retry). */
+  maxAttempts: number;
+  /** Wait before the second run; doubled before each next one. */
+  retryBackoffSeconds: number;
+  /** An event still waiting after this long is dead-lettered instead of run; null: no limit. */
+  maxEventAgeSeconds: number | null;
+  /** Functions (by name) invoked, queued, with the outcome; null: none. */
+  onSuccess: string | null;
+  onFailure: string | null;
+}
+
+export const DEFAULT_ASYNC_POLICY: AsyncPolicy = { maxAttempts: 3, retryBackoffSeconds: 1, maxEventAgeSeconds: 21600, onSuccess: null, onFailure: null };

@@ -156,6 +156,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE invocations ADD COLUMN node_id TEXT;
   `,
+  // 6: per-version async delivery policy (JSON; NULL in older rows: the defaults).
+  `
+  ALTER TABLE function_versions ADD COLUMN async_policy TEXT;
+  `,
 ];
 
 /**
