@@ -8,7 +8,7 @@ import type { InvocationRecord, InvocationStatus } from '@/modules/invocations/i
 import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
-import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 
 export interface StorageUnderTest {
@@ -249,8 +249,9 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           buildStatus: 'READY',
           buildLog: 'compiled in 12 ms\nok',
           timeoutSeconds: 2.5,
+          asyncPolicy: { maxAttempts: 10, retryBackoffSeconds: 0, maxEventAgeSeconds: 86400, onSuccess: 'notify-ok', onFailure: 'notify_failed' },
         });
-        const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '' });
+        const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '', asyncPolicy: { ...DEFAULT_ASYNC_POLICY } });
         bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
         await versions.insert(full);
         await versions.insert(bare);
@@ -753,6 +754,7 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     memoryLimitMb: 128,
     minInstances: 1,
     maxInstances: 3,
+    asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
     environmentVariableNames: [],
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',

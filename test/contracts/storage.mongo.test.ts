@@ -15,7 +15,8 @@ import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
-import { storageContract } from './storage.contract.js';
+import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
+import { aVersion, storageContract } from './storage.contract.js';
 
 // Tests read the environment directly on purpose: it says which services this run has.
 const baseUri = process.env.MONGODB_URI?.trim() || undefined;
@@ -82,6 +83,19 @@ if (!baseUri && servicesRequired) {
     });
 
     describe('MongoDB storage module', () => {
+      it('reads the default async policy for versions stored before the policy existed', async () => {
+        const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
+        try {
+          const version = aVersion();
+          await moduleRef.get(VersionRepository).insert(version);
+          const db = moduleRef.get<Connection>(getConnectionToken()).db!;
+          await db.collection<{ _id: string }>('function_versions').updateOne({ _id: version.id }, { $unset: { asyncPolicy: '' } });
+          expect(await moduleRef.get(VersionRepository).findById(version.id)).toStrictEqual({ ...version, asyncPolicy: DEFAULT_ASYNC_POLICY });
+        } finally {
+          await dropAndClose(moduleRef);
+        }
+      });
+
       it('uses the Mongo adapters and has built every index by the end of start-up', async () => {
         const database = uniqueDatabaseName();
         const log = vi.spyOn(Logger.prototype, 'log');

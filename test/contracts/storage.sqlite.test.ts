@@ -18,7 +18,8 @@ import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
-import { aFunction, storageContract } from './storage.contract.js';
+import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
+import { aFunction, aVersion, storageContract } from './storage.contract.js';
 
 const dataDirs: string[] = [];
 
@@ -98,6 +99,19 @@ describe('embedded SQLite storage module', () => {
       expect(await second.get(FunctionRepository).findById(record.id)).toStrictEqual(record);
     } finally {
       await second.close();
+    }
+  });
+
+  it('reads the default async policy for versions stored before the policy existed', async () => {
+    const dataDir = await freshDataDir();
+    const moduleRef = await openModule(dataDir);
+    try {
+      const version = aVersion();
+      await moduleRef.get(VersionRepository).insert(version);
+      moduleRef.get(SqliteDatabase).statement('UPDATE function_versions SET async_policy = NULL WHERE id = ?').run(version.id);
+      expect(await moduleRef.get(VersionRepository).findById(version.id)).toStrictEqual({ ...version, asyncPolicy: DEFAULT_ASYNC_POLICY });
+    } finally {
+      await moduleRef.close();
     }
   });
 

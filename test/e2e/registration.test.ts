@@ -113,6 +113,92 @@ describe('registration and immutable versions', () => {
     expect(status).toBe(400);
     expect(body.error.message).toMatch(/index\.js:1:\d+/);
   });
+
+  it('keeps an async delivery policy per version: defaults, explicit values, inheritance on update, refusals', async () => {
+    const POLICY = 'retry { attempts backoffSeconds } maxEventAgeSeconds destinations { onSuccess onFailure }';
+    const defaults = { retry: { attempts: 3, backoffSeconds: 1 }, maxEventAgeSeconds: 21600, destinations: { onSuccess: null, onFailure: null } };
+
+    const plain = await register(server.url, 'policy-default', 'export default async () => 1');
+    expect(plain.executionConfig).toMatchObject(defaults);
+    const plainConfig = await graphqlData(server.url, `query($id: ID!) { function(id: $id) { executionConfig { ${POLICY} } } }`, { id: plain.id });
+    expect(plainConfig.function.executionConfig).toEqual(defaults);
+
+    // Over GraphQL, an explicit null survives: it means "no limit", not "the default".
+    const registered = await graphqlData(
+      server.url,
+      `mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id executionConfig { ${POLICY} } } }`,
+      {
+        input: functionDocument('policy-set', 'export default async () => 2', {
+          executionConfig: {
+            retry: { attempts: 5, backoffSeconds: 10 },
+            maxEventAgeSeconds: null,
+            destinations: { onSuccess: 'policy-default', onFailure: 'pager' },
+          },
+        }),
+      },
+    );
+    const id = registered.registerFunction.id;
+    const explicit = {
+      retry: { attempts: 5, backoffSeconds: 10 },
+      maxEventAgeSeconds: null,
+      destinations: { onSuccess: 'policy-default', onFailure: 'pager' },
+    };
+    expect(registered.registerFunction.executionConfig).toEqual(explicit);
+
+    const update = (input: Record<string, unknown>) =>
+      graphql(
+        server.url,
+        `
+          mutation ($id: ID!, $input: UpdateFunctionInput!) {
+            updateFunction(id: $id, input: $input) {
+              latestVersion {
+                version
+              }
+            }
+          }
+        `,
+        { id, input },
+      );
+    expect((await update({ code: Buffer.from('export default async () => 3').toString('base64') })).errors).toBeUndefined();
+    expect((await update({ executionConfig: { retry: { attempts: 1 }, maxEventAgeSeconds: 600, destinations: { onFailure: null } } })).errors).toBeUndefined();
+
+    const versions = await graphqlData(server.url, `query($id: ID!) { function(id: $id) { versions { version executionConfig { ${POLICY} } } } }`, { id });
+    expect(versions.function.versions).toEqual([
+      {
+        version: '1.0.2',
+        executionConfig: {
+          retry: { attempts: 1, backoffSeconds: 10 },
+          maxEventAgeSeconds: 600,
+          destinations: { onSuccess: 'policy-default', onFailure: null },
+        },
+      },
+      { version: '1.0.1', executionConfig: explicit },
+      { version: '1.0.0', executionConfig: explicit },
+    ]);
+
+    const selfish = await update({ executionConfig: { destinations: { onSuccess: 'policy-set' } } });
+    expect(selfish.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: [{ field: 'executionConfig.destinations.onSuccess', message: 'must not be the function itself' }],
+    });
+    const tooMany = await update({ executionConfig: { retry: { attempts: 11 } } });
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: [{ field: 'executionConfig.retry.attempts', message: 'must be at most 10' }],
+    });
+
+    const rest = await registerRest(server.url, functionDocument('policy-bad', 'export default () => 1', { executionConfig: { maxEventAgeSeconds: 30 } }));
+    expect(rest.status).toBe(400);
+    expect(rest.body.error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: [{ field: 'executionConfig.maxEventAgeSeconds', message: 'must be at least 60 seconds' }],
+    });
+    const gql = await graphql(server.url, 'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }', {
+      input: functionDocument('policy-bad', 'export default () => 1', { executionConfig: { destinations: { onFailure: 'Not A Name' } } }),
+    });
+    expect(gql.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: [{ field: 'executionConfig.destinations.onFailure' }] });
+    expect((await graphql(server.url, 'query { functionByName(name: "policy-bad") { id } }')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
 });
 
 describe('queries with filters and cursor pagination', () => {

@@ -4,6 +4,12 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Functions (by name) invoked, queued, with the outcome of a queued invocation. null: none; omitted: none, or on update the latest version's. */
+export type AsyncDestinationsInput = {
+  onFailure?: string | null | undefined;
+  onSuccess?: string | null | undefined;
+};
+
 /** Whether a version can be invoked yet. */
 export type BuildStatus =
   | 'BUILDING'
@@ -11,13 +17,17 @@ export type BuildStatus =
   | 'READY';
 
 export type ExecutionConfigInput = {
+  destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
+  /** Seconds a queued invocation may wait before it is dead-lettered instead of run: 60 to 86400 (default 21600); null: no limit. */
+  maxEventAgeSeconds?: number | null | undefined;
   /** Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION). */
   maxInstances?: number | null | undefined;
   /** Megabytes. */
   memoryLimit?: number | null | undefined;
   /** Sandboxes kept warm on each server node (default 0). */
   minInstances?: number | null | undefined;
+  retry?: RetryPolicyInput | null | undefined;
   /** Seconds. */
   timeout?: number | null | undefined;
 };
@@ -117,6 +127,14 @@ export type RegisterFunctionInput = {
   runtime?: string | null | undefined;
   /** Semantic version; the latest patch + 1 when omitted. */
   version?: string | null | undefined;
+};
+
+/** Runs of a queued (async) invocation that fails. */
+export type RetryPolicyInput = {
+  /** Runs in all, the first included: 1 to 10 (default 3; 1: no retry). */
+  attempts?: number | null | undefined;
+  /** Seconds before the second run, doubled before each next one: 0 to 3600 (default 1). */
+  backoffSeconds?: number | null | undefined;
 };
 
 /** Creates a new version; omitted fields keep the values of the latest version. */

@@ -14,4 +14,10 @@ export const MAX_DEPENDENCIES = 100;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MAX_PRINCIPALS = 100;
 
+/** Bounds of the async delivery policy (`executionConfig.retry`, `maxEventAgeSeconds`). */
+export const MAX_ATTEMPTS = 10;
+export const MAX_RETRY_BACKOFF_SECONDS = 3600;
+export const MIN_EVENT_AGE_SECONDS = 60;
+export const MAX_EVENT_AGE_SECONDS = 86400;
+
 export { ROLES, type Role } from '@/kernel/identity/roles.js';

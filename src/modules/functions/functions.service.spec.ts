@@ -7,7 +7,7 @@ import type { Role } from '@/kernel/identity/roles.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
-import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import { automock } from '../../../test/support/automock.js';
 import { FunctionAccessPolicy } from './function-access.policy.js';
@@ -64,6 +64,7 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     memoryLimitMb: draft.memoryLimitMb,
     minInstances: draft.minInstances,
     maxInstances: draft.maxInstances,
+    asyncPolicy: draft.asyncPolicy,
     environmentVariableNames: Object.keys(draft.environmentVariables),
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'READY',
@@ -188,6 +189,22 @@ describe(FunctionsService.name, () => {
         { targetType: 'function', targetId: shared.function.id },
         { name: 'shared', public: false, allowedUsers: ['ivan'], executionRoles: [] },
       );
+    });
+
+    it('gives a new function the default async policy, or the one its document states', async () => {
+      functions.findByName.mockResolvedValue(null);
+      functions.insert.mockResolvedValue();
+      acceptChanges();
+
+      expect((await sut.register(aDocument(), dora)).version.asyncPolicy).toEqual(DEFAULT_ASYNC_POLICY);
+      const stated = await sut.register(
+        aDocument({
+          name: 'stated',
+          executionConfig: { retry: { attempts: 5 }, maxEventAgeSeconds: null, destinations: { onSuccess: 'greet' } },
+        }),
+        dora,
+      );
+      expect(stated.version.asyncPolicy).toEqual({ ...DEFAULT_ASYNC_POLICY, maxAttempts: 5, maxEventAgeSeconds: null, onSuccess: 'greet' });
     });
 
     it('refuses an invalid document with BAD_USER_INPUT and stores nothing', async () => {
@@ -325,6 +342,7 @@ describe(FunctionsService.name, () => {
       memoryLimitMb: 256,
       minInstances: 0,
       maxInstances: null,
+      asyncPolicy: { maxAttempts: 5, retryBackoffSeconds: 2, maxEventAgeSeconds: null, onSuccess: 'audit-trail', onFailure: 'pager' },
       environmentVariables: { GREETING: 'hi' },
       secretVariableNames: [],
       author: null,
@@ -393,6 +411,39 @@ describe(FunctionsService.name, () => {
     it('refuses an invalid patch, and a principal without the developer role, before looking anything up', async () => {
       await expect(sut.update('f-1', { name: 'renamed' }, dora)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
       await expect(sut.update('f-1', { description: 'x' }, as('ivan', 'invoker'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    });
+
+    it('keeps the async policy of the latest version, field by field, where the patch leaves it out; null clears', async () => {
+      functions.findById.mockResolvedValue(aFunction());
+      existingVersion();
+      functions.updateHead.mockResolvedValue(true);
+      acceptChanges();
+
+      const kept = await sut.update('f-1', { description: 'same policy' }, dora);
+      expect(kept.version.asyncPolicy).toEqual(latest.asyncPolicy);
+
+      const changed = await sut.update(
+        'f-1',
+        { executionConfig: { retry: { attempts: 1 }, maxEventAgeSeconds: 600, destinations: { onFailure: null } } },
+        dora,
+      );
+      expect(changed.version.asyncPolicy).toEqual({
+        maxAttempts: 1,
+        retryBackoffSeconds: 2,
+        maxEventAgeSeconds: 600,
+        onSuccess: 'audit-trail',
+        onFailure: null,
+      });
+    });
+
+    it('refuses a patch that sends the outcome to the function itself, storing nothing', async () => {
+      functions.findById.mockResolvedValue(aFunction());
+      await expect(sut.update('f-1', { executionConfig: { destinations: { onSuccess: 'greet' } } }, dora)).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        message: 'Invalid function update: executionConfig.destinations.onSuccess: must not be the function itself',
+        details: [{ field: 'executionConfig.destinations.onSuccess', message: 'must not be the function itself' }],
+      });
+      expect(versions.prepare).not.toHaveBeenCalled();
     });
   });
 

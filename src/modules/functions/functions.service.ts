@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@/kernel/errors/domain-error.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import { assertSafeKeys } from '@/kernel/validation/safe-keys.js';
@@ -13,7 +13,7 @@ import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
-import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import {
   type EnvironmentEntry,
@@ -21,7 +21,9 @@ import {
   registrationDocumentSchema,
   type RegistrationPatch,
   registrationPatchSchema,
+  selfDestinationIssues,
 } from './registration-document.validation.js';
+import { asyncPolicyFrom } from './async-policy.settings.js';
 import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
 import { type FunctionHeadUpdate, FunctionRepository } from './function.repository.js';
@@ -76,6 +78,7 @@ export class FunctionsService {
     const patch = parseOrThrow(this.patchSchema, input, 'function update');
     const current = await this.getActive(id);
     this.policy.assertCanManage(actor.principal, current, id);
+    assertNoSelfDestination(current.name, patch);
     const latest = await this.versions.getById(current.latestVersionId);
     const draft = this.draftFromPatch(patch, current, latest);
     const head: FunctionHead = {
@@ -255,6 +258,7 @@ export class FunctionsService {
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
       minInstances: document.executionConfig?.minInstances ?? 0,
       maxInstances: document.executionConfig?.maxInstances ?? null,
+      asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
     };
@@ -272,6 +276,7 @@ export class FunctionsService {
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
       minInstances: patch.executionConfig?.minInstances ?? latest.minInstances,
       maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
+      asyncPolicy: asyncPolicyFrom(patch.executionConfig, latest.asyncPolicy),
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),
@@ -290,6 +295,12 @@ function requireDeveloper(principal: Principal): string {
   if (!isAuthenticated(principal)) throw new UnauthenticatedError();
   if (!hasRole(principal, 'admin', 'developer')) throw new ForbiddenError('Registering and changing functions needs the developer role');
   return principal.subject;
+}
+
+/** The document schema checks this for registrations; a patch does not carry the name. */
+function assertNoSelfDestination(name: string, patch: RegistrationPatch): void {
+  const details = selfDestinationIssues(name, patch.executionConfig?.destinations).map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+  if (details.length > 0) throw new ValidationError(`Invalid function update: ${details[0]!.field}: ${details[0]!.message}`, details);
 }
 
 type FunctionHead = Pick<FunctionRecord, 'description' | 'author' | 'tags' | 'permissions'>;

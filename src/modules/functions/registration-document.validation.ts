@@ -8,12 +8,16 @@ import {
   ENV_NAME_PATTERN,
   FUNCTION_NAME_PATTERN,
   FUNCTION_NAME_RULE,
+  MAX_ATTEMPTS,
   MAX_DEPENDENCIES,
   MAX_DESCRIPTION_LENGTH,
   MAX_ENV_TOTAL_BYTES,
   MAX_ENV_VALUE_BYTES,
   MAX_ENV_VARS,
+  MAX_EVENT_AGE_SECONDS,
   MAX_PRINCIPALS,
+  MAX_RETRY_BACKOFF_SECONDS,
+  MIN_EVENT_AGE_SECONDS,
   MAX_TAGS,
   ROLES,
   TAG_PATTERN,
@@ -94,6 +98,20 @@ const dependenciesSchema = safeRecord(plainText(200)).refine((deps) => Object.ke
   message: `at most ${MAX_DEPENDENCIES} dependencies`,
 });
 
+const retrySchema = z.strictObject({
+  attempts: z.number().int('must be a whole number').min(1, 'must be at least 1 (no retry)').max(MAX_ATTEMPTS, `must be at most ${MAX_ATTEMPTS}`).optional(),
+  backoffSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0, 'must be at least 0 seconds')
+    .max(MAX_RETRY_BACKOFF_SECONDS, `must be at most ${MAX_RETRY_BACKOFF_SECONDS} seconds`)
+    .optional(),
+});
+
+// null names no destination; absent keeps the previous one (or none).
+const destination = z.string().regex(FUNCTION_NAME_PATTERN, `must be a function name: ${FUNCTION_NAME_RULE}`).nullable().optional();
+const destinationsSchema = z.strictObject({ onSuccess: destination, onFailure: destination });
+
 function executionConfigSchema(limits: LimitsConfig) {
   return z
     .strictObject({
@@ -122,6 +140,15 @@ function executionConfigSchema(limits: LimitsConfig) {
         .min(1, 'must be at least 1')
         .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
         .optional(),
+      retry: retrySchema.optional(),
+      maxEventAgeSeconds: z
+        .number()
+        .int('must be a whole number of seconds')
+        .min(MIN_EVENT_AGE_SECONDS, `must be at least ${MIN_EVENT_AGE_SECONDS} seconds`)
+        .max(MAX_EVENT_AGE_SECONDS, `must be at most ${MAX_EVENT_AGE_SECONDS} seconds`)
+        .nullable()
+        .optional(),
+      destinations: destinationsSchema.optional(),
     })
     .refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
       message: 'minInstances must not exceed maxInstances',
@@ -166,7 +193,10 @@ export function registrationDocumentSchema(limits: LimitsConfig) {
       metadata: metadataSchema.optional(),
       executionConfig: executionConfigSchema(limits).optional(),
     })
-    .superRefine((doc, ctx) => checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx));
+    .superRefine((doc, ctx) => {
+      checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx);
+      for (const issue of selfDestinationIssues(doc.name, doc.executionConfig?.destinations)) ctx.addIssue({ code: 'custom', ...issue });
+    });
 }
 
 /** A partial document for `updateFunction`: every field optional, the name fixed. */
@@ -184,6 +214,14 @@ export function registrationPatchSchema(limits: LimitsConfig) {
 
 export type RegistrationDocument = z.output<ReturnType<typeof registrationDocumentSchema>>;
 export type RegistrationPatch = z.output<ReturnType<typeof registrationPatchSchema>>;
+export type ExecutionConfigDocument = NonNullable<RegistrationDocument['executionConfig']>;
+
+/** A function's outcome is never sent back to itself: that would be a loop, not a destination. */
+export function selfDestinationIssues(name: string, destinations: ExecutionConfigDocument['destinations']): Array<{ path: string[]; message: string }> {
+  return (['onSuccess', 'onFailure'] as const)
+    .filter((key) => destinations?.[key] === name)
+    .map((key) => ({ path: ['executionConfig', 'destinations', key], message: 'must not be the function itself' }));
+}
 
 /** npm names with semver ranges or dist-tags; PyPI names with PEP 440 specifiers. */
 export function checkDependencySpecs(language: string, dependencies: Record<string, string>, ctx: z.RefinementCtx): void {

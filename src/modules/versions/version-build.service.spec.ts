@@ -7,7 +7,7 @@ import type { DependencySet } from '@/modules/runtimes/dependencies/dependency-s
 import { RecordedErrors } from '../../../test/support/recorded-errors.js';
 import { versionBuildChannel, versionsBuiltChannel } from './version.channels.js';
 import { initialBuildStatus, VersionBuildService } from './version-build.service.js';
-import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
+import { type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from './version.record.js';
 import type { VersionRepository } from './version.repository.js';
 
 function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersionRecord {
@@ -25,6 +25,7 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     memoryLimitMb: 128,
     minInstances: 0,
     maxInstances: null,
+    asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
     environmentVariableNames: [],
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'BUILDING',

@@ -1,5 +1,6 @@
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import type { AsyncPolicy } from './version.record.js';
 
 /** Everything a new version is made of, validated, before it is built and sealed. */
 export interface VersionDraft {
@@ -11,6 +12,7 @@ export interface VersionDraft {
   memoryLimitMb: number;
   minInstances: number;
   maxInstances: number | null;
+  asyncPolicy: AsyncPolicy;
   environmentVariables: Record<string, string>;
   /** Names of the variables whose values the API never returns. */
   secretVariableNames: string[];

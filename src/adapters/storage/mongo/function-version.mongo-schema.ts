@@ -7,6 +7,14 @@ export const FUNCTION_VERSION_MODEL = 'FunctionVersion';
 /** Written as a Buffer, read back (with `.lean()`) as a BSON Binary. */
 export type StoredBinary = Buffer | mongo.Binary;
 
+export interface AsyncPolicySubdocument {
+  maxAttempts: number;
+  retryBackoffSeconds: number;
+  maxEventAgeSeconds: number | null;
+  onSuccess: string | null;
+  onFailure: string | null;
+}
+
 export interface DependencyEntry {
   name: string;
   range: string;
@@ -30,6 +38,8 @@ export interface MongoFunctionVersion {
   /** Absent on versions stored before instance bounds existed: read as 0 / null. */
   minInstances?: number;
   maxInstances?: number | null;
+  /** Absent on versions stored before async policies existed: read as the defaults. */
+  asyncPolicy?: AsyncPolicySubdocument;
   environmentVariableNames: string[];
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
@@ -42,6 +52,17 @@ const DependencySchema = new Schema<DependencyEntry>(
   {
     name: { type: String, required: true },
     range: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+const AsyncPolicySchema = new Schema<AsyncPolicySubdocument>(
+  {
+    maxAttempts: { type: Number, required: true },
+    retryBackoffSeconds: { type: Number, required: true },
+    maxEventAgeSeconds: { type: Number, default: null },
+    onSuccess: { type: String, default: null },
+    onFailure: { type: String, default: null },
   },
   { _id: false },
 );
@@ -71,6 +92,7 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     memoryLimitMb: { type: Number, required: true },
     minInstances: { type: Number, default: 0 },
     maxInstances: { type: Number, default: null },
+    asyncPolicy: { type: AsyncPolicySchema },
     environmentVariableNames: { type: [String], default: [] },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },

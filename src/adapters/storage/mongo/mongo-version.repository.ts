@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
-import type { BuildStatus, FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { FUNCTION_VERSION_MODEL, type MongoFunctionVersion } from './function-version.mongo-schema.js';
 import { duplicateKeyFields, isDuplicateKeyError, toBuffer } from './mongo.utils.js';
@@ -97,6 +97,17 @@ function toSealedDocument(sealed: SealedBox): MongoFunctionVersion['sealed'] {
   return { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey, ciphertext: sealed.ciphertext };
 }
 
+function toAsyncPolicy(stored: MongoFunctionVersion['asyncPolicy']): FunctionVersionRecord['asyncPolicy'] {
+  if (!stored) return { ...DEFAULT_ASYNC_POLICY };
+  return {
+    maxAttempts: stored.maxAttempts,
+    retryBackoffSeconds: stored.retryBackoffSeconds,
+    maxEventAgeSeconds: stored.maxEventAgeSeconds ?? null,
+    onSuccess: stored.onSuccess ?? null,
+    onFailure: stored.onFailure ?? null,
+  };
+}
+
 function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
   return {
     _id: record.id,
@@ -112,6 +123,7 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     memoryLimitMb: record.memoryLimitMb,
     minInstances: record.minInstances,
     maxInstances: record.maxInstances,
+    asyncPolicy: { ...record.asyncPolicy },
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -138,6 +150,7 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     memoryLimitMb: document.memoryLimitMb,
     minInstances: document.minInstances ?? 0,
     maxInstances: document.maxInstances ?? null,
+    asyncPolicy: toAsyncPolicy(document.asyncPolicy),
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

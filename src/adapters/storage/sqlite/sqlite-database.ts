@@ -179,6 +179,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
   CREATE TABLE write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at INTEGER NOT NULL);
   `,
+  // 7: per-version async delivery policy (JSON; NULL in older rows: the defaults).
+  `
+  ALTER TABLE function_versions ADD COLUMN async_policy TEXT;
+  `,
 ];
 
 /**

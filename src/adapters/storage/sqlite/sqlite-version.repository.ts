@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
-import type { BuildStatus, FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { type AsyncPolicy, type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { SqliteDatabase, toSqlDate, toSqlIdList, uniqueViolation } from './sqlite-database.js';
 
@@ -20,6 +20,8 @@ interface VersionRow {
   memory_limit_mb: number;
   min_instances: number;
   max_instances: number | null;
+  /** JSON of the AsyncPolicy; NULL in rows written before it existed. */
+  async_policy: string | null;
   environment_variable_names: string;
   sealed_key_id: string;
   sealed_wrapped_key: Buffer;
@@ -42,9 +44,9 @@ export class SqliteVersionRepository extends VersionRepository {
       this.db
         .statement(
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
-             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, environment_variable_names, sealed_key_id,
-             sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, environment_variable_names,
+             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -60,6 +62,7 @@ export class SqliteVersionRepository extends VersionRepository {
           row.memory_limit_mb,
           row.min_instances,
           row.max_instances,
+          row.async_policy,
           row.environment_variable_names,
           row.sealed_key_id,
           row.sealed_wrapped_key,
@@ -149,6 +152,7 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     memory_limit_mb: record.memoryLimitMb,
     min_instances: record.minInstances,
     max_instances: record.maxInstances,
+    async_policy: JSON.stringify(record.asyncPolicy),
     environment_variable_names: JSON.stringify(record.environmentVariableNames),
     sealed_key_id: record.sealed.keyId,
     sealed_wrapped_key: record.sealed.wrappedKey,
@@ -175,6 +179,8 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     memoryLimitMb: row.memory_limit_mb,
     minInstances: row.min_instances,
     maxInstances: row.max_instances,
+    asyncPolicy:
+      row.async_policy === null ? { ...DEFAULT_ASYNC_POLICY } : { ...DEFAULT_ASYNC_POLICY, ...(JSON.parse(row.async_policy) as Partial<AsyncPolicy>) },
     environmentVariableNames: JSON.parse(row.environment_variable_names) as string[],
     sealed: { keyId: row.sealed_key_id, wrappedKey: row.sealed_wrapped_key, ciphertext: row.sealed_ciphertext },
     buildStatus: row.build_status as BuildStatus,

@@ -2,6 +2,7 @@ import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver
 import { type Connection, ConnectionType, toConnection } from '@/api/graphql/pagination/connection.model.js';
 import { toPageRequest } from '@/api/graphql/pagination/cursor.js';
 import { withoutNulls } from '@/api/graphql/without-nulls.js';
+import { withAsyncPolicyNulls } from './async-policy-nulls.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { ExecutionConfigModel } from '@/api/graphql/versions/execution-config.model.js';
@@ -51,7 +52,7 @@ export class FunctionsResolver {
 
   @Mutation(() => FunctionModel, { description: 'Registers a function, or a new version of the function with this name.' })
   async registerFunction(@Context() ctx: GraphQLContext, @Args('input') input: RegisterFunctionInput): Promise<FunctionModel> {
-    const registration = await this.service.register(withoutNulls(input), ctx.actor);
+    const registration = await this.service.register(withAsyncPolicyNulls(input, withoutNulls(input)), ctx.actor);
     return this.toModel(registration.function);
   }
 
@@ -61,7 +62,7 @@ export class FunctionsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: UpdateFunctionInput,
   ): Promise<FunctionModel> {
-    const registration = await this.service.update(id, withoutNulls(input), ctx.actor);
+    const registration = await this.service.update(id, withAsyncPolicyNulls(input, withoutNulls(input)), ctx.actor);
     return this.toModel(registration.function);
   }
 

@@ -39,6 +39,26 @@ export class FunctionMetadataInput {
   permissions?: FunctionPermissionsInput;
 }
 
+@InputType({ description: 'Runs of a queued (async) invocation that fails.' })
+export class RetryPolicyInput {
+  @Field(() => Int, { nullable: true, description: 'Runs in all, the first included: 1 to 10 (default 3; 1: no retry).' })
+  attempts?: number;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds before the second run, doubled before each next one: 0 to 3600 (default 1).' })
+  backoffSeconds?: number;
+}
+
+@InputType({
+  description: "Functions (by name) invoked, queued, with the outcome of a queued invocation. null: none; omitted: none, or on update the latest version's.",
+})
+export class AsyncDestinationsInput {
+  @Field(() => String, { nullable: true })
+  onSuccess?: string | null;
+
+  @Field(() => String, { nullable: true })
+  onFailure?: string | null;
+}
+
 @InputType()
 export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Seconds.' })
@@ -55,6 +75,18 @@ export class ExecutionConfigInput {
 
   @Field(() => Int, { nullable: true, description: 'Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION).' })
   maxInstances?: number;
+
+  @Field(() => RetryPolicyInput, { nullable: true })
+  retry?: RetryPolicyInput;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds a queued invocation may wait before it is dead-lettered instead of run: 60 to 86400 (default 21600); null: no limit.',
+  })
+  maxEventAgeSeconds?: number | null;
+
+  @Field(() => AsyncDestinationsInput, { nullable: true })
+  destinations?: AsyncDestinationsInput;
 }
 
 @InputType()

@@ -62,6 +62,8 @@ export const DATA_TYPES = [
   'FunctionPermissions',
   'FunctionVersion',
   'ExecutionConfig',
+  'RetryPolicy',
+  'AsyncDestinations',
   'EnvironmentVariable',
   'Invocation',
   'InvocationConnection',

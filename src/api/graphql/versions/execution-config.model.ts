@@ -1,4 +1,6 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { AsyncDestinationsModel } from './async-destinations.model.js';
+import { RetryPolicyModel } from './retry-policy.model.js';
 
 @ObjectType('ExecutionConfig')
 export class ExecutionConfigModel {
@@ -13,6 +15,15 @@ export class ExecutionConfigModel {
 
   @Field(() => Int, { nullable: true, description: 'Most sandboxes at once on each server node; null: the platform default.' })
   maxInstances: number | null;
+
+  @Field(() => RetryPolicyModel)
+  retry: RetryPolicyModel;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds a queued invocation may wait before it is dead-lettered instead of run; null: no limit.' })
+  maxEventAgeSeconds: number | null;
+
+  @Field(() => AsyncDestinationsModel)
+  destinations: AsyncDestinationsModel;
 
   @Field(() => [String], { description: 'Names of all variables (see `environmentVariables`).' })
   environmentVariableNames: string[];

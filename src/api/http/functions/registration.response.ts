@@ -26,6 +26,9 @@ export interface RegistrationResponse {
     memoryLimit: number;
     minInstances: number;
     maxInstances: number | null;
+    retry: { attempts: number; backoffSeconds: number };
+    maxEventAgeSeconds: number | null;
+    destinations: { onSuccess: string | null; onFailure: string | null };
     environmentVariableNames: string[];
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
@@ -62,6 +65,9 @@ export function toRegistrationResponse(
       memoryLimit: version.memoryLimitMb,
       minInstances: version.minInstances,
       maxInstances: version.maxInstances,
+      retry: { attempts: version.asyncPolicy.maxAttempts, backoffSeconds: version.asyncPolicy.retryBackoffSeconds },
+      maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,
+      destinations: { onSuccess: version.asyncPolicy.onSuccess, onFailure: version.asyncPolicy.onFailure },
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },
