@@ -75,6 +75,7 @@ export type InvocationEventInput = {
 };
 
 export type InvocationStatus =
+  | 'DEAD_LETTERED'
   | 'FAILED'
   | 'OOM_KILLED'
   | 'QUEUED'
@@ -85,6 +86,7 @@ export type InvocationStatus =
 
 export type InvocationTrigger =
   | 'ASYNC'
+  | 'DESTINATION'
   | 'GRAPHQL'
   | 'HTTP';
 
@@ -94,6 +96,8 @@ export type InvokeFunctionInput = {
   event?: InvocationEventInput | null | undefined;
   /** The function, by id (or give `name`). */
   functionId?: string | number | null | undefined;
+  /** Makes re-sends safe: the same key (for the same function and caller, within the idempotency window) returns the invocation it first started instead of running again. */
+  idempotencyKey?: string | null | undefined;
   /** The function, by name (or give `functionId`). */
   name?: string | null | undefined;
   /** Sent as a JSON body (POST /). Exclusive with `event`. */
