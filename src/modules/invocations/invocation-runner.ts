@@ -128,9 +128,13 @@ export class InvocationRunner {
     }
   }
 
-  /** A state that is not the end (queued again for a retry): its lines are kept, the live log is left open for the next run. */
-  suspend(record: InvocationRecord, log: LiveLog): void {
-    this.recorder.update(record);
+  /**
+   * A state that is not the end (queued again for a retry): its lines are kept, the live log
+   * is left open for the next run. Stored before it resolves: the next run, maybe on another
+   * node, starts from it.
+   */
+  async suspend(record: InvocationRecord, log: LiveLog): Promise<void> {
+    await this.recorder.commit(record);
     this.logs.suspend(log);
     this.announce(record);
     this.observe((o) => o.suspended(record));

@@ -99,7 +99,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
     // Cut by a shutdown, or no sandbox free here: the run does not count; another node (or this one, later) runs it.
     if (attempt.cut || attempt.failure instanceof ThrottledError) {
       const delay = attempt.cut ? 0 : THROTTLED_RETRY_MS;
-      this.runner.suspend(this.requeued(running, attempt, running.attempt - 1, running.error), attempt.log);
+      await this.runner.suspend(this.requeued(running, attempt, running.attempt - 1, running.error), attempt.log);
       return { done: false, retryInMs: delay };
     }
     if (attempt.failure !== undefined) {
@@ -112,7 +112,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
       return { done: true };
     }
     if (running.attempt < policy.maxAttempts) {
-      this.runner.suspend(this.requeued(running, attempt, running.attempt, outcome.error), attempt.log);
+      await this.runner.suspend(this.requeued(running, attempt, running.attempt, outcome.error), attempt.log);
       return { done: false, retryInMs: policy.retryBackoffSeconds * 1000 * 2 ** (running.attempt - 1) };
     }
     await this.end({ ...outcome, status: 'DEAD_LETTERED', error: lastError(outcome) }, policy);
