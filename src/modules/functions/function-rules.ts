@@ -14,4 +14,10 @@ export const MAX_DEPENDENCIES = 100;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MAX_PRINCIPALS = 100;
 
+export const MAX_SCHEDULES = 10;
+export const SCHEDULE_ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})$/;
+export const SCHEDULE_ID_RULE = 'letters, digits, "-" and "_", 1 to 63 characters, starting with a letter or digit';
+/** Serialised size of one schedule's payload, at most (it is stored on the function). */
+export const MAX_SCHEDULE_PAYLOAD_BYTES = 64 * 1024;
+
 export { ROLES, type Role } from '@/kernel/identity/roles.js';
