@@ -10,6 +10,7 @@ import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
@@ -17,6 +18,7 @@ import { SqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteFunctionRepository } from './sqlite/sqlite-function.repository.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
+import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
@@ -27,11 +29,13 @@ import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
 import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
 import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.js';
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
+import { MongoScheduleClaimRepository } from './mongo/mongo-schedule-claim.repository.js';
+import { SCHEDULE_CLAIM_MODEL, ScheduleClaimSchema } from './mongo/schedule-claim.mongo-schema.js';
 
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
-const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository];
+const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository, ScheduleClaimRepository];
 
 /**
  * The adapter class as its own provider, and the port token as a timed view of it
@@ -90,6 +94,7 @@ function mongo(uri: string): DynamicModule {
         { name: INVOCATION_MODEL, schema: InvocationSchema },
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
+        { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
       ]),
     ],
     providers: [
@@ -99,6 +104,7 @@ function mongo(uri: string): DynamicModule {
       ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
       ...port(ApiKeyRepository, MongoApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, MongoAuditRepository, 'audit'),
+      ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -122,6 +128,7 @@ function embedded(dataDir: string): DynamicModule {
       ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
       ...port(ApiKeyRepository, SqliteApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, SqliteAuditRepository, 'audit'),
+      ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
       StorageHealthCheck,
     ],
     exports: PORTS,
