@@ -3,7 +3,7 @@ import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/module
 export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED'] as const;
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
 
-export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC'] as const;
+export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'SCHEDULE'] as const;
 export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
 
 export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED']);

@@ -69,7 +69,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
   ) {}
 
   invoke(command: InvokeCommand): Promise<InvocationRecord> {
-    const trigger = command.async ? 'ASYNC' : command.trigger;
+    const trigger = command.async && command.trigger !== 'SCHEDULE' ? 'ASYNC' : command.trigger;
     return withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span));
   }
 
@@ -176,7 +176,7 @@ export class InvocationsService implements BeforeApplicationShutdown {
       functionName: fn.name,
       versionId: version.id,
       version: version.version,
-      trigger: command.async ? 'ASYNC' : command.trigger,
+      trigger: command.async && command.trigger !== 'SCHEDULE' ? 'ASYNC' : command.trigger,
       callerId: command.principal.subject,
       status: command.async ? 'QUEUED' : 'RUNNING',
       request,
