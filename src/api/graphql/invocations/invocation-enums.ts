@@ -14,6 +14,7 @@ export enum InvocationTriggerEnum {
   GRAPHQL = 'GRAPHQL',
   HTTP = 'HTTP',
   ASYNC = 'ASYNC',
+  SCHEDULE = 'SCHEDULE',
 }
 
 export enum LogStreamEnum {

@@ -58,6 +58,7 @@ export const DATA_TYPES = [
   'FunctionEndpoints',
   'FunctionMetadata',
   'FunctionPermissions',
+  'FunctionSchedule',
   'FunctionVersion',
   'ExecutionConfig',
   'EnvironmentVariable',
