@@ -23,7 +23,8 @@ const MAX_SLEEP_MS = 60_000;
  * enabled schedules and wakes at the next tick; for each due tick it inserts a claim
  * (function, schedule, tick) under a unique key, and only the node whose insert succeeds
  * starts the run, as an async invocation with trigger SCHEDULE. So a tick runs at most
- * once however many nodes compete, and at least once while any scheduler node is up.
+ * once however many nodes compete; it is lost only if its winner dies between the claim and
+ * the start (the claim then names no invocation).
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
