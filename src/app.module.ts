@@ -10,6 +10,7 @@ import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { LimitsModule } from '@/modules/limits/limits.module.js';
 import { LiveMetricsModule } from '@/modules/live-metrics/live-metrics.module.js';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
+import { SchedulesModule } from '@/modules/schedules/schedules.module.js';
 import { VersionsModule } from '@/modules/versions/versions.module.js';
 import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
 import { EventsModule } from '@/adapters/events/events.module.js';
@@ -49,13 +50,14 @@ export class AppModule {
     const queue = QueueModule.forConfig(config);
     const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
+    const schedules = SchedulesModule.register({ storage, events, functions, invocations });
 
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule }),
+        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules }),
         HttpApiModule.register(
           { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },

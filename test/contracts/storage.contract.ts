@@ -55,6 +55,11 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           language: 'python',
           runtime: 'python3.11',
           permissions: { public: true, allowedUsers: ['u1', 'u2'], executionRoles: ['admin'] },
+          schedules: [
+            { id: 'nightly', cron: '0 3 * * *', timezone: 'Europe/Paris', payload: { report: 'daily', ids: [1, 2], nested: { deep: true } }, enabled: true },
+            { id: 'cron-0123456789', cron: '*/5 * * * * *', timezone: 'UTC', payload: 'plain text', enabled: false },
+            { id: 'empty', cron: '0 0 1 * *', timezone: 'UTC', payload: null, enabled: true },
+          ],
           latestVersion: '2.10.0-rc.1',
           versionCount: 7,
         });
@@ -204,6 +209,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           author: null,
           tags: ['new-tag'],
           permissions: { public: true, allowedUsers: ['x'], executionRoles: [] },
+          schedules: [{ id: 'hourly', cron: '0 * * * *', timezone: 'UTC', payload: [1, 'two'], enabled: true }],
         };
 
         expect(await functions.updateHead(record.id, 1, update)).toBe(true);
@@ -223,6 +229,30 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         await functions.markDeleted(record.id, new Date());
         expect(await functions.updateHead(record.id, 2, { ...update, versionCount: 3 })).toBe(false);
         expect((await functions.findById(record.id))?.versionCount).toBe(2);
+      });
+
+      it('lists the active functions with an enabled schedule, following updates and deletion', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const enabled = { id: 'on', cron: '0 * * * *', timezone: 'UTC', payload: null, enabled: true };
+        const disabled = { ...enabled, id: 'off', enabled: false };
+        const scheduled = aFunction({ name: `${p}scheduled`, schedules: [disabled, enabled] });
+        const paused = aFunction({ name: `${p}paused`, schedules: [disabled] });
+        const plain = aFunction({ name: `${p}plain` });
+        for (const record of [scheduled, paused, plain]) await functions.insert(record);
+        const listed = async () => (await functions.listScheduled()).filter((f) => f.name.startsWith(p));
+        expect(await listed()).toStrictEqual([scheduled]);
+
+        const head = (record: FunctionRecord, schedules: FunctionRecord['schedules']): FunctionHeadUpdate => ({
+          ...record,
+          schedules,
+          versionCount: record.versionCount + 1,
+        });
+        expect(await functions.updateHead(paused.id, 1, head(paused, [enabled]))).toBe(true);
+        expect(await functions.updateHead(scheduled.id, 1, head(scheduled, []))).toBe(true);
+        expect((await listed()).map((f) => f.id)).toEqual([paused.id]);
+        await functions.markDeleted(paused.id, new Date());
+        expect(await listed()).toEqual([]);
       });
 
       it('removes a record for good', async () => {
@@ -729,6 +759,7 @@ export function aFunction(overrides: Partial<FunctionRecord> = {}): FunctionReco
     author: null,
     tags: [],
     permissions: { public: false, allowedUsers: [], executionRoles: [] },
+    schedules: [],
     latestVersion: '1.0.0',
     latestVersionId: newId(),
     versionCount: 1,

@@ -14,6 +14,8 @@ import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
+import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
+import { scheduleClaimsContract } from './schedule-claims.contract.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aVersion, storageContract } from './storage.contract.js';
@@ -80,6 +82,20 @@ if (!baseUri && servicesRequired) {
     securityStorageContract('MongoDB', async () => {
       const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
       return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => dropAndClose(moduleRef) };
+    });
+
+    scheduleClaimsContract('MongoDB', async () => {
+      const uri = withDatabase(baseUri!, uniqueDatabaseName());
+      const first = await openModule(uri);
+      const second = await openModule(uri);
+      return {
+        claims: first.get(ScheduleClaimRepository),
+        otherNode: second.get(ScheduleClaimRepository),
+        cleanup: async () => {
+          await second.close();
+          await dropAndClose(first);
+        },
+      };
     });
 
     describe('MongoDB storage module', () => {

@@ -17,6 +17,8 @@ import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
+import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
+import { scheduleClaimsContract } from './schedule-claims.contract.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aFunction, aVersion, storageContract } from './storage.contract.js';
@@ -57,6 +59,21 @@ storageContract('embedded SQLite', async () => {
 securityStorageContract('embedded SQLite', async () => {
   const moduleRef = await openModule(await freshDataDir());
   return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => moduleRef.close() };
+});
+
+scheduleClaimsContract('embedded SQLite', async () => {
+  // Two processes of one node share the file: two modules on one data directory.
+  const dataDir = await freshDataDir();
+  const first = await openModule(dataDir);
+  const second = await openModule(dataDir);
+  return {
+    claims: first.get(ScheduleClaimRepository),
+    otherNode: second.get(ScheduleClaimRepository),
+    cleanup: async () => {
+      await second.close();
+      await first.close();
+    },
+  };
 });
 
 describe('embedded SQLite storage module', () => {

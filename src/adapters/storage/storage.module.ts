@@ -12,6 +12,7 @@ import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
@@ -21,6 +22,7 @@ import { SqliteIdempotencyKeys } from './sqlite/sqlite-idempotency-keys.js';
 import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
+import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
@@ -33,11 +35,13 @@ import { MongoIdempotencyKeys } from './mongo/mongo-idempotency-keys.js';
 import { MongoNodeRegistry } from './mongo/mongo-node-registry.js';
 import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.js';
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
+import { MongoScheduleClaimRepository } from './mongo/mongo-schedule-claim.repository.js';
+import { SCHEDULE_CLAIM_MODEL, ScheduleClaimSchema } from './mongo/schedule-claim.mongo-schema.js';
 
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
-const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository, NodeRegistry, IdempotencyKeys];
+const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository, NodeRegistry, IdempotencyKeys, ScheduleClaimRepository];
 
 /**
  * The adapter class as its own provider, and the port token as a timed view of it
@@ -96,6 +100,7 @@ function mongo(uri: string): DynamicModule {
         { name: INVOCATION_MODEL, schema: InvocationSchema },
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
+        { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
       ]),
     ],
     providers: [
@@ -107,6 +112,7 @@ function mongo(uri: string): DynamicModule {
       ...port(AuditRepository, MongoAuditRepository, 'audit'),
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
+      ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -132,6 +138,7 @@ function embedded(dataDir: string): DynamicModule {
       ...port(AuditRepository, SqliteAuditRepository, 'audit'),
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
+      ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
       StorageHealthCheck,
     ],
     exports: PORTS,

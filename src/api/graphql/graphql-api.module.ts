@@ -25,6 +25,7 @@ import { graphqlWsMetrics } from './observability/graphql-ws-metrics.js';
 import { PlatformErrorsResolver } from './observability/platform-errors.resolver.js';
 import { applyPermissions } from './permissions/shield-permissions.js';
 import { RuntimesResolver } from './runtimes/runtimes.resolver.js';
+import { FunctionSchedulesResolver } from './schedules/function-schedules.resolver.js';
 import { VersionBuildLogsResolver } from './versions/version-build-logs.resolver.js';
 import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from './versions/versions.resolver.js';
 import { type WsContext, WsConnectionGuard } from './ws-connection-guard.js';
@@ -43,6 +44,8 @@ export interface GraphQLApiModuleImports {
   executor: ModuleImport;
   /** Provides `ApiTelemetry`. */
   metrics: ModuleImport;
+  /** Last and next runs of schedules (`Function.schedules`). */
+  schedules: ModuleImport;
 }
 
 /**
@@ -64,6 +67,7 @@ export class GraphQLApiModule {
         imports.auth,
         imports.audit,
         imports.executor,
+        imports.schedules,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [context, imports.metrics],
@@ -85,6 +89,7 @@ export class GraphQLApiModule {
         ApiKeysResolver,
         AuditResolver,
         PlatformErrorsResolver,
+        FunctionSchedulesResolver,
       ],
     };
   }

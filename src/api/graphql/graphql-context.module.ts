@@ -3,6 +3,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { FunctionLoadersFactory } from './loaders/function.loaders.js';
 import { InvocationLoadersFactory } from './loaders/invocation.loaders.js';
 import { RequestLoadersFactory } from './loaders/request-loaders.js';
+import { ScheduleLoadersFactory } from './loaders/schedule.loaders.js';
 import { VersionLoadersFactory } from './loaders/version.loaders.js';
 import { WsConnectionGuard } from './ws-connection-guard.js';
 
@@ -12,6 +13,7 @@ export interface GraphQLContextModuleImports {
   invocations: ModuleImport;
   auth: ModuleImport;
   limits: ModuleImport;
+  schedules: ModuleImport;
 }
 
 /** What the GraphQL options factory needs: per-request DataLoaders and the graphql-ws guard. */
@@ -20,8 +22,8 @@ export class GraphQLContextModule {
   static register(imports: GraphQLContextModuleImports): DynamicModule {
     return {
       module: GraphQLContextModule,
-      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits],
-      providers: [FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory, RequestLoadersFactory, WsConnectionGuard],
+      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.schedules],
+      providers: [FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory, ScheduleLoadersFactory, RequestLoadersFactory, WsConnectionGuard],
       exports: [RequestLoadersFactory, WsConnectionGuard],
     };
   }

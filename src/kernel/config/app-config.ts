@@ -124,6 +124,16 @@ export interface DeliveryConfig {
   idempotencyWindowSeconds: number;
 }
 
+/** Cron triggers (README: "Schedules"). */
+export interface SchedulesConfig {
+  /** This node claims and starts ticks; off: it still serves schedules, it never runs them. */
+  scheduler: boolean;
+  /** Schedules that would fire more often than this are refused (60: no per-second cron). */
+  minIntervalSeconds: number;
+  /** A tick missed (every node down, or late) still runs if at most this old; only the latest missed one. */
+  catchUpSeconds: number;
+}
+
 export type LogLevel = NonNullable<RawConfig['FNGRAPH_LOG_LEVEL']>;
 
 export interface ObservabilityConfig {
@@ -198,6 +208,7 @@ export class AppConfig {
   readonly limits: LimitsConfig;
   readonly dependencyBuild: DependencyBuildConfig;
   readonly observability: ObservabilityConfig;
+  readonly schedules: SchedulesConfig;
 
   /** `env` is the whole environment, for the variables handed on to package managers. */
   constructor(raw: RawConfig, env: Record<string, string | undefined> = {}) {
@@ -310,6 +321,11 @@ export class AppConfig {
       serviceName: raw.OTEL_SERVICE_NAME,
       traceSampleRatio: raw.FNGRAPH_TRACE_SAMPLE_RATIO,
       platformErrorsKept: raw.FNGRAPH_PLATFORM_ERRORS_KEPT,
+    };
+    this.schedules = {
+      scheduler: raw.FNGRAPH_SCHEDULER === 'on',
+      minIntervalSeconds: raw.FNGRAPH_SCHEDULE_MIN_INTERVAL_SECONDS,
+      catchUpSeconds: raw.FNGRAPH_SCHEDULE_CATCH_UP_SECONDS,
     };
     this.assertConsistent();
   }

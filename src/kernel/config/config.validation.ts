@@ -107,6 +107,11 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, dot, dash and underscore, at most 63')
     .optional(),
 
+  // Cron triggers (`schedules` on functions): whether this node claims ticks, how often a schedule may fire, how late a missed tick still runs.
+  FNGRAPH_SCHEDULER: z.enum(['on', 'off']).default('on'),
+  FNGRAPH_SCHEDULE_MIN_INTERVAL_SECONDS: integer(60, 1, 86400),
+  FNGRAPH_SCHEDULE_CATCH_UP_SECONDS: integer(300, 10, 86400),
+
   // Encryption at rest: older master keys, still accepted for reading during a rotation.
   FNGRAPH_PREVIOUS_MASTER_KEYS: optionalText.refine(
     (value) => value === undefined || value.split(',').every((key) => base64Key.safeParse(key.trim()).success),

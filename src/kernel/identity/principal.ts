@@ -1,6 +1,7 @@
 import type { Role } from './roles.js';
 
-export type PrincipalKind = 'apiKey' | 'jwt' | 'anonymous';
+/** `schedule`: a cron trigger acting for the function's owner (see SchedulerService). */
+export type PrincipalKind = 'apiKey' | 'jwt' | 'anonymous' | 'schedule';
 
 /**
  * Who is calling, resolved once per HTTP request or graphql-ws connection. `subject` is

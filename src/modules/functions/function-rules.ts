@@ -19,5 +19,10 @@ export const MAX_ATTEMPTS = 10;
 export const MAX_RETRY_BACKOFF_SECONDS = 3600;
 export const MIN_EVENT_AGE_SECONDS = 60;
 export const MAX_EVENT_AGE_SECONDS = 86400;
+export const MAX_SCHEDULES = 10;
+export const SCHEDULE_ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})$/;
+export const SCHEDULE_ID_RULE = 'letters, digits, "-" and "_", 1 to 63 characters, starting with a letter or digit';
+/** Serialised size of one schedule's payload, at most (it is stored on the function). */
+export const MAX_SCHEDULE_PAYLOAD_BYTES = 64 * 1024;
 
 export { ROLES, type Role } from '@/kernel/identity/roles.js';

@@ -1,5 +1,21 @@
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
+/**
+ * A cron trigger of a function: each tick runs it once, across all nodes, as an ordinary
+ * async invocation with trigger SCHEDULE and `payload` as the event body.
+ */
+export interface FunctionScheduleRecord {
+  /** Unique within the function; ticks are claimed per (function, schedule id). */
+  id: string;
+  /** Five fields, or six with seconds first (croner syntax). */
+  cron: string;
+  /** IANA time zone the expression is read in. */
+  timezone: string;
+  /** Any JSON value; null for an empty body. */
+  payload: unknown;
+  enabled: boolean;
+}
+
 export interface FunctionPermissions {
   public: boolean;
   allowedUsers: string[];
@@ -22,6 +38,7 @@ export interface FunctionRecord {
   author: string | null;
   tags: string[];
   permissions: FunctionPermissions;
+  schedules: FunctionScheduleRecord[];
   latestVersion: string;
   latestVersionId: string;
   /** Number of versions; also the `sequence` of the latest version. */

@@ -4,7 +4,7 @@ import type { FunctionFilter, FunctionRecord } from './function.record.js';
 /** Fields that change when a new version becomes the latest one. */
 export type FunctionHeadUpdate = Pick<
   FunctionRecord,
-  'latestVersion' | 'latestVersionId' | 'versionCount' | 'updatedAt' | 'description' | 'language' | 'runtime' | 'author' | 'tags' | 'permissions'
+  'latestVersion' | 'latestVersionId' | 'versionCount' | 'updatedAt' | 'description' | 'language' | 'runtime' | 'author' | 'tags' | 'permissions' | 'schedules'
 >;
 
 /**
@@ -30,6 +30,8 @@ export abstract class FunctionRepository {
    * versions and is not deleted (optimistic concurrency). Returns whether it did.
    */
   abstract updateHead(id: string, expectedVersionCount: number, update: FunctionHeadUpdate): Promise<boolean>;
+  /** Active functions with at least one enabled schedule, in no particular order (the schedulers' working set). */
+  abstract listScheduled(): Promise<FunctionRecord[]>;
   /** Returns false when the function does not exist or is already deleted. */
   abstract markDeleted(id: string, at: Date): Promise<boolean>;
   /** Removes the record for good; used only to undo a half-done registration. */

@@ -38,6 +38,7 @@ function aFunction(overrides: Partial<FunctionRecord> = {}): FunctionRecord {
     author: null,
     tags: [],
     permissions: { public: false, allowedUsers: [], executionRoles: [] },
+    schedules: [],
     latestVersion: '1.0.0',
     latestVersionId: 'v-f-1-1',
     versionCount: 1,

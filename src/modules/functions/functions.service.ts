@@ -49,8 +49,8 @@ export class FunctionsService {
     private readonly policy: FunctionAccessPolicy,
     private readonly audit: AuditService,
   ) {
-    this.documentSchema = registrationDocumentSchema(config.limits);
-    this.patchSchema = registrationPatchSchema(config.limits);
+    this.documentSchema = registrationDocumentSchema(config.limits, config.schedules);
+    this.patchSchema = registrationPatchSchema(config.limits, config.schedules);
   }
 
   /**
@@ -86,6 +86,7 @@ export class FunctionsService {
       author: patch.metadata?.author ?? current.author,
       tags: patch.metadata?.tags ?? current.tags,
       permissions: { ...current.permissions, ...definedOnly(patch.metadata?.permissions ?? {}) },
+      schedules: patch.schedules ?? current.schedules,
     };
     const registration = await this.addVersion(current, draft, head, patch.version);
     await this.recordChange(actor, 'function.update', registration, current);
@@ -185,6 +186,11 @@ export class FunctionsService {
 
   list(filter: FunctionFilter, page: PageRequest): Promise<PageResult<FunctionRecord>> {
     return this.functions.list(filter, page);
+  }
+
+  /** Active functions with an enabled schedule: what the schedulers run. */
+  listScheduled(): Promise<FunctionRecord[]> {
+    return this.functions.listScheduled();
   }
 
   private async create(document: RegistrationDocument, draft: VersionDraft, head: FunctionHead, principal: Principal): Promise<Registration> {
@@ -303,7 +309,7 @@ function assertNoSelfDestination(name: string, patch: RegistrationPatch): void {
   if (details.length > 0) throw new ValidationError(`Invalid function update: ${details[0]!.field}: ${details[0]!.message}`, details);
 }
 
-type FunctionHead = Pick<FunctionRecord, 'description' | 'author' | 'tags' | 'permissions'>;
+type FunctionHead = Pick<FunctionRecord, 'description' | 'author' | 'tags' | 'permissions' | 'schedules'>;
 
 function headFromDocument(document: RegistrationDocument): FunctionHead {
   const permissions = document.metadata?.permissions;
@@ -316,6 +322,8 @@ function headFromDocument(document: RegistrationDocument): FunctionHead {
       allowedUsers: permissions?.allowedUsers ?? [],
       executionRoles: permissions?.executionRoles ?? [],
     },
+    // A document states the whole function: re-registering without schedules removes them.
+    schedules: document.schedules ?? [],
   };
 }
 

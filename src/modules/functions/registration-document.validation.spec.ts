@@ -3,9 +3,9 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { parseOrThrow } from '@/kernel/validation/zod-errors.js';
 import { registrationDocumentSchema, registrationPatchSchema } from './registration-document.validation.js';
 
-const limits = AppConfig.fromEnvironment({ NODE_ENV: 'test' }).limits;
-const documentSchema = registrationDocumentSchema(limits);
-const patchSchema = registrationPatchSchema(limits);
+const { limits, schedules } = AppConfig.fromEnvironment({ NODE_ENV: 'test' });
+const documentSchema = registrationDocumentSchema(limits, schedules);
+const patchSchema = registrationPatchSchema(limits, schedules);
 const code = Buffer.from('export default () => 1').toString('base64');
 
 const parseDocument = (executionConfig: unknown) =>

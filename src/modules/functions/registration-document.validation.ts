@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
-import type { LimitsConfig } from '@/kernel/config/app-config.js';
+import type { LimitsConfig, SchedulesConfig } from '@/kernel/config/app-config.js';
 import { hasControlCharacters, isUnsafeKey } from '@/kernel/validation/safe-keys.js';
 import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/kernel/identity/subject.js';
 import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
@@ -22,6 +22,7 @@ import {
   ROLES,
   TAG_PATTERN,
 } from './function-rules.js';
+import { schedulesSchema } from './schedules.validation.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const NPM_PACKAGE = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]{0,213}$/;
@@ -180,7 +181,7 @@ const metadataSchema = z.strictObject({
  * The registration document of the spec, exactly as users send it (REST body, GraphQL
  * input or an exported file). `id` and the timestamps are accepted and ignored.
  */
-export function registrationDocumentSchema(limits: LimitsConfig) {
+export function registrationDocumentSchema(limits: LimitsConfig, schedules: SchedulesConfig) {
   return z
     .strictObject({
       id: z.unknown().optional(),
@@ -192,6 +193,7 @@ export function registrationDocumentSchema(limits: LimitsConfig) {
       version: semverString.optional(),
       metadata: metadataSchema.optional(),
       executionConfig: executionConfigSchema(limits).optional(),
+      schedules: schedulesSchema(schedules).optional(),
     })
     .superRefine((doc, ctx) => {
       checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx);
@@ -200,7 +202,7 @@ export function registrationDocumentSchema(limits: LimitsConfig) {
 }
 
 /** A partial document for `updateFunction`: every field optional, the name fixed. */
-export function registrationPatchSchema(limits: LimitsConfig) {
+export function registrationPatchSchema(limits: LimitsConfig, schedules: SchedulesConfig) {
   return z.strictObject({
     description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
     language: z.enum(LANGUAGES).optional(),
@@ -209,6 +211,8 @@ export function registrationPatchSchema(limits: LimitsConfig) {
     version: semverString.optional(),
     metadata: metadataSchema.optional(),
     executionConfig: executionConfigSchema(limits).optional(),
+    /** Replaces the whole list when present. */
+    schedules: schedulesSchema(schedules).optional(),
   });
 }
 

@@ -3,8 +3,8 @@ import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/module
 export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'] as const;
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
 
-/** `ASYNC` and `DESTINATION` invocations run from the job queue; the others while their caller waits. */
-export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'DESTINATION'] as const;
+/** `ASYNC`, `SCHEDULE` and `DESTINATION` invocations run from the job queue; the others while their caller waits. */
+export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'SCHEDULE', 'DESTINATION'] as const;
 export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
 
 export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED']);

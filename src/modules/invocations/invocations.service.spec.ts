@@ -47,6 +47,7 @@ const fn: FunctionRecord = {
   author: null,
   tags: [],
   permissions: { public: false, allowedUsers: ['vera'], executionRoles: ['invoker'] },
+  schedules: [],
   latestVersion: '1.2.0',
   latestVersionId: 'v-1',
   versionCount: 3,

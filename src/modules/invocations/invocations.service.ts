@@ -67,7 +67,7 @@ export class InvocationsService {
   ) {}
 
   invoke(command: InvokeCommand): Promise<InvocationRecord> {
-    const trigger = command.async && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger;
+    const trigger = recordedTrigger(command);
     return withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span));
   }
 
@@ -272,6 +272,11 @@ function keyScope(record: InvocationRecord): string {
   return `${record.functionId}:${record.callerId ?? 'anonymous'}`;
 }
 
+/** A queued call says ASYNC, unless the platform queued it for a reason of its own (a schedule's tick, a destination). */
+function recordedTrigger(command: InvokeCommand): InvocationTrigger {
+  return command.async && command.trigger !== 'SCHEDULE' && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger;
+}
+
 function newRecord(command: InvokeCommand, fn: FunctionRecord, version: FunctionVersionRecord, nodeId: string, traceId: string | null): InvocationRecord {
   const { request, truncated } = storedRequest(command.event);
   const queued = command.async === true;
@@ -281,7 +286,7 @@ function newRecord(command: InvokeCommand, fn: FunctionRecord, version: Function
     functionName: fn.name,
     versionId: version.id,
     version: version.version,
-    trigger: queued && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger,
+    trigger: recordedTrigger(command),
     callerId: command.principal.subject,
     status: queued ? 'QUEUED' : 'RUNNING',
     request,

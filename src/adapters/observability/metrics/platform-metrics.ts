@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
+import { INVOCATION_TRIGGERS } from '@/modules/invocations/invocation.record.js';
 import { FirstSeenLabels, OVERFLOW_LABEL, RecentLabels } from './label-limits.js';
 
 /** Seconds; from sub-millisecond warm calls to the longest allowed timeout. */
@@ -15,7 +16,6 @@ const BUILD_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 /** Statuses and triggers an invocation series can carry (for removing a version's series). */
 const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'];
-const TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'DESTINATION'];
 
 export interface SandboxCount {
   functionName: string;
@@ -156,7 +156,7 @@ export class PlatformMetrics extends MetricsExporter {
   private removeVersionSeries(fn: string, version: string): void {
     for (const status of FINAL_STATUSES) {
       this.invocationDuration.remove({ function: fn, version, status });
-      for (const trigger of TRIGGERS) this.invocations.remove({ function: fn, version, status, trigger });
+      for (const trigger of INVOCATION_TRIGGERS) this.invocations.remove({ function: fn, version, status, trigger });
     }
   }
 

@@ -17,6 +17,9 @@ export interface MongoFunction {
   author: string | null;
   tags: string[];
   permissions: { public: boolean; allowedUsers: string[]; executionRoles: string[] };
+  schedules: MongoFunctionSchedule[];
+  /** Some schedule is enabled: what the schedulers' scan filters on (no array queries needed). */
+  scheduled: boolean;
   latestVersion: string;
   latestVersionId: string;
   versionCount: number;
@@ -24,6 +27,25 @@ export interface MongoFunction {
   updatedAt: Date;
   deletedAt: Date | null;
 }
+
+export interface MongoFunctionSchedule {
+  id: string;
+  cron: string;
+  timezone: string;
+  payload: unknown;
+  enabled: boolean;
+}
+
+const ScheduleSchema = new Schema<MongoFunctionSchedule>(
+  {
+    id: { type: String, required: true },
+    cron: { type: String, required: true },
+    timezone: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, default: null },
+    enabled: { type: Boolean, required: true },
+  },
+  { _id: false, minimize: false },
+);
 
 const PermissionsSchema = new Schema<MongoFunction['permissions']>(
   {
@@ -47,6 +69,8 @@ export const FunctionSchema = new Schema<MongoFunction>(
     author: { type: String, default: null },
     tags: { type: [String], default: [] },
     permissions: { type: PermissionsSchema, required: true },
+    schedules: { type: [ScheduleSchema], default: [] },
+    scheduled: { type: Boolean, default: false },
     latestVersion: { type: String, required: true },
     latestVersionId: { type: String, required: true },
     versionCount: { type: Number, required: true },
@@ -63,3 +87,4 @@ FunctionSchema.index({ nameKey: 1 }, { unique: true });
 FunctionSchema.index({ deletedAt: 1, name: 1 });
 FunctionSchema.index({ tags: 1 });
 FunctionSchema.index({ ownerId: 1 });
+FunctionSchema.index({ scheduled: 1, deletedAt: 1 });

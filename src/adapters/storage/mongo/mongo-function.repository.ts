@@ -6,7 +6,7 @@ import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { FunctionFilter, FunctionRecord } from '@/modules/functions/function.record.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
-import { FUNCTION_MODEL, type MongoFunction } from './function.mongo-schema.js';
+import { FUNCTION_MODEL, type MongoFunction, type MongoFunctionSchedule } from './function.mongo-schema.js';
 import { duplicateKeyFields, escapeRegExp, isDuplicateKeyError } from './mongo.utils.js';
 
 @Injectable()
@@ -78,6 +78,11 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
 
+  async listScheduled(): Promise<FunctionRecord[]> {
+    const documents = await this.model.find({ scheduled: true, deletedAt: null }).lean<MongoFunction[]>().exec();
+    return documents.map(toRecord);
+  }
+
   async updateHead(id: string, expectedVersionCount: number, update: FunctionHeadUpdate): Promise<boolean> {
     const result = await this.model
       .updateOne(
@@ -94,6 +99,8 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
             author: update.author,
             tags: [...update.tags],
             permissions: toPermissions(update.permissions),
+            schedules: toSchedules(update.schedules),
+            scheduled: isScheduled(update.schedules),
           },
         },
       )
@@ -123,6 +130,20 @@ function toPermissions(permissions: FunctionRecord['permissions']): MongoFunctio
   };
 }
 
+function toSchedules(schedules: FunctionRecord['schedules']): MongoFunctionSchedule[] {
+  return schedules.map((schedule) => ({
+    id: schedule.id,
+    cron: schedule.cron,
+    timezone: schedule.timezone,
+    payload: schedule.payload,
+    enabled: schedule.enabled,
+  }));
+}
+
+function isScheduled(schedules: FunctionRecord['schedules']): boolean {
+  return schedules.some((schedule) => schedule.enabled);
+}
+
 function toDocument(record: FunctionRecord): MongoFunction {
   return {
     _id: record.id,
@@ -135,6 +156,8 @@ function toDocument(record: FunctionRecord): MongoFunction {
     author: record.author,
     tags: [...record.tags],
     permissions: toPermissions(record.permissions),
+    schedules: toSchedules(record.schedules),
+    scheduled: isScheduled(record.schedules),
     latestVersion: record.latestVersion,
     latestVersionId: record.latestVersionId,
     versionCount: record.versionCount,
@@ -159,6 +182,7 @@ function toRecord(document: MongoFunction): FunctionRecord {
       allowedUsers: document.permissions.allowedUsers ?? [],
       executionRoles: document.permissions.executionRoles ?? [],
     },
+    schedules: toSchedules(document.schedules ?? []).map((schedule) => ({ ...schedule, payload: schedule.payload ?? null })),
     latestVersion: document.latestVersion,
     latestVersionId: document.latestVersionId,
     versionCount: document.versionCount,

@@ -183,6 +183,25 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE function_versions ADD COLUMN async_policy TEXT;
   `,
+  // 8: cron triggers. A function's schedules (JSON) with a flag for the schedulers' scan, and
+  // one claim per (schedule, tick): the primary key lets exactly one node start each tick.
+  `
+  ALTER TABLE functions ADD COLUMN schedules TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE functions ADD COLUMN scheduled INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX functions_scheduled ON functions (scheduled) WHERE scheduled = 1 AND deleted_at IS NULL;
+
+  CREATE TABLE schedule_claims (
+    function_id   TEXT NOT NULL,
+    schedule_id   TEXT NOT NULL,
+    tick          INTEGER NOT NULL,
+    node_id       TEXT NOT NULL,
+    claimed_at    INTEGER NOT NULL,
+    invocation_id TEXT,
+    error         TEXT,
+    PRIMARY KEY (function_id, schedule_id, tick)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX schedule_claims_tick ON schedule_claims (tick);
+  `,
 ];
 
 /**

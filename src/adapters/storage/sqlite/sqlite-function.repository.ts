@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { FunctionFilter, FunctionPermissions, FunctionRecord } from '@/modules/functions/function.record.js';
+import type { FunctionFilter, FunctionPermissions, FunctionRecord, FunctionScheduleRecord } from '@/modules/functions/function.record.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
 import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlDate, toSqlDateOrNull, toSqlIdList, uniqueViolation } from './sqlite-database.js';
@@ -17,6 +17,8 @@ interface FunctionRow {
   author: string | null;
   tags: string;
   permissions: string;
+  schedules: string;
+  scheduled: number;
   latest_version: string;
   latest_version_id: string;
   version_count: number;
@@ -41,8 +43,8 @@ export class SqliteFunctionRepository extends FunctionRepository {
         this.db
           .statement(
             `INSERT INTO functions (id, name, name_key, description, language, runtime, owner_id, author, tags, permissions,
-               latest_version, latest_version_id, version_count, created_at, updated_at, deleted_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               latest_version, latest_version_id, version_count, created_at, updated_at, deleted_at, schedules, scheduled)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             row.id,
@@ -61,6 +63,8 @@ export class SqliteFunctionRepository extends FunctionRepository {
             row.created_at,
             row.updated_at,
             row.deleted_at,
+            row.schedules,
+            row.scheduled,
           );
         this.writeTags(record.id, record.tags);
       });
@@ -119,13 +123,17 @@ export class SqliteFunctionRepository extends FunctionRepository {
     return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
   }
 
+  async listScheduled(): Promise<FunctionRecord[]> {
+    return this.db.statement<FunctionRow>('SELECT * FROM functions WHERE scheduled = 1 AND deleted_at IS NULL').all().map(toRecord);
+  }
+
   async updateHead(id: string, expectedVersionCount: number, update: FunctionHeadUpdate): Promise<boolean> {
     return this.db.transaction(() => {
       const { changes } = this.db
         .statement(
           `UPDATE functions
               SET latest_version = ?, latest_version_id = ?, version_count = ?, updated_at = ?, description = ?,
-                  language = ?, runtime = ?, author = ?, tags = ?, permissions = ?
+                  language = ?, runtime = ?, author = ?, tags = ?, permissions = ?, schedules = ?, scheduled = ?
             WHERE id = ? AND version_count = ? AND deleted_at IS NULL`,
         )
         .run(
@@ -139,6 +147,8 @@ export class SqliteFunctionRepository extends FunctionRepository {
           update.author,
           JSON.stringify(update.tags),
           JSON.stringify(update.permissions),
+          JSON.stringify(update.schedules),
+          isScheduled(update.schedules),
           id,
           expectedVersionCount,
         );
@@ -181,6 +191,8 @@ function toRow(record: FunctionRecord): FunctionRow {
     author: record.author,
     tags: JSON.stringify(record.tags),
     permissions: JSON.stringify(record.permissions),
+    schedules: JSON.stringify(record.schedules),
+    scheduled: isScheduled(record.schedules),
     latest_version: record.latestVersion,
     latest_version_id: record.latestVersionId,
     version_count: record.versionCount,
@@ -206,6 +218,7 @@ function toRecord(row: FunctionRow): FunctionRecord {
       allowedUsers: permissions.allowedUsers,
       executionRoles: permissions.executionRoles,
     },
+    schedules: JSON.parse(row.schedules) as FunctionScheduleRecord[],
     latestVersion: row.latest_version,
     latestVersionId: row.latest_version_id,
     versionCount: row.version_count,
@@ -213,4 +226,9 @@ function toRecord(row: FunctionRow): FunctionRecord {
     updatedAt: new Date(row.updated_at),
     deletedAt: fromSqlDateOrNull(row.deleted_at),
   };
+}
+
+/** 1 when some schedule is enabled: the flag the schedulers' scan uses. */
+function isScheduled(schedules: readonly FunctionScheduleRecord[]): number {
+  return schedules.some((schedule) => schedule.enabled) ? 1 : 0;
 }

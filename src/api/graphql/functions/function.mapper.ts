@@ -18,5 +18,6 @@ export function toFunctionModel(record: FunctionRecord, baseUrl = ''): FunctionM
     author: record.author,
     tags: record.tags,
     permissions: record.permissions,
+    schedules: record.schedules,
   };
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import type { FunctionScheduleRecord } from '@/modules/functions/function.record.js';
 import { FunctionEndpointsModel } from './function-endpoints.model.js';
 import { FunctionPermissionsModel } from './function-permissions.model.js';
 import { LanguageEnum } from './language.enum.js';
@@ -34,4 +35,6 @@ export class FunctionModel {
   author: string | null;
   tags: string[];
   permissions: FunctionPermissionsModel;
+  /** Read by the `schedules` field resolver, which adds their runs. */
+  schedules: FunctionScheduleRecord[];
 }

@@ -1,5 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { EnvironmentVariablesScalar, StringMapScalar } from '@/api/graphql/scalars/json.scalar.js';
+import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
 import { LanguageEnum } from './language.enum.js';
 
 // These inputs mirror the spec's JSON document so that a document can be sent as
@@ -117,4 +118,7 @@ export class RegisterFunctionInput {
 
   @Field(() => ExecutionConfigInput, { nullable: true })
   executionConfig?: ExecutionConfigInput;
+
+  @Field(() => [FunctionScheduleInput], { nullable: true, description: 'Cron triggers; a registration without them removes existing ones.' })
+  schedules?: FunctionScheduleInput[];
 }

@@ -1,4 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
+import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
 import { LanguageEnum } from './language.enum.js';
 import { ExecutionConfigInput, FunctionMetadataInput } from './register-function.input.js';
 
@@ -24,4 +25,7 @@ export class UpdateFunctionInput {
 
   @Field(() => ExecutionConfigInput, { nullable: true })
   executionConfig?: ExecutionConfigInput;
+
+  @Field(() => [FunctionScheduleInput], { nullable: true, description: 'Replaces all cron triggers (an empty list removes them).' })
+  schedules?: FunctionScheduleInput[];
 }

@@ -18,6 +18,8 @@ export enum InvocationTriggerEnum {
   ASYNC = 'ASYNC',
   /** Sent the outcome of another function's queued invocation (its `destinations`). */
   DESTINATION = 'DESTINATION',
+  /** A tick of one of the function's `schedules`. */
+  SCHEDULE = 'SCHEDULE',
 }
 
 export enum LogStreamEnum {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { FunctionLoadersFactory, type FunctionLoaders } from './function.loaders.js';
 import { InvocationLoadersFactory, type InvocationLoaders } from './invocation.loaders.js';
+import { ScheduleLoadersFactory, type ScheduleLoaders } from './schedule.loaders.js';
 import { VersionLoadersFactory, type VersionLoaders } from './version.loaders.js';
 
-export type RequestLoaders = FunctionLoaders & VersionLoaders & InvocationLoaders;
+export type RequestLoaders = FunctionLoaders & VersionLoaders & InvocationLoaders & ScheduleLoaders;
 
 /** Fresh DataLoaders for each GraphQL request or graphql-ws operation: batching never crosses callers. */
 @Injectable()
@@ -12,9 +13,10 @@ export class RequestLoadersFactory {
     private readonly functions: FunctionLoadersFactory,
     private readonly versions: VersionLoadersFactory,
     private readonly invocations: InvocationLoadersFactory,
+    private readonly schedules: ScheduleLoadersFactory,
   ) {}
 
   create(): RequestLoaders {
-    return { ...this.functions.create(), ...this.versions.create(), ...this.invocations.create() };
+    return { ...this.functions.create(), ...this.versions.create(), ...this.invocations.create(), ...this.schedules.create() };
   }
 }

@@ -60,6 +60,7 @@ export const DATA_TYPES = [
   'FunctionEndpoints',
   'FunctionMetadata',
   'FunctionPermissions',
+  'FunctionSchedule',
   'FunctionVersion',
   'ExecutionConfig',
   'RetryPolicy',

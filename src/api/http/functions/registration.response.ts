@@ -33,6 +33,8 @@ export interface RegistrationResponse {
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
   };
+  /** As stored (ids filled in, defaults applied). */
+  schedules: FunctionRecord['schedules'];
   endpoints: FunctionEndpoints;
 }
 
@@ -71,6 +73,7 @@ export function toRegistrationResponse(
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },
+    schedules: fn.schedules,
     endpoints: functionEndpoints(fn, baseUrl),
   };
 }
