@@ -84,3 +84,10 @@ export class QuotaExceededError extends DomainError {
     super(ErrorCode.QUOTA_EXCEEDED, message, [], retryAfterSeconds);
   }
 }
+
+/** A dependency the request needs is unreachable for now (HTTP 503 with Retry-After). */
+export class ServiceUnavailableError extends DomainError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message, [], retryAfterSeconds);
+  }
+}
