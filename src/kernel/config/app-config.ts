@@ -72,6 +72,8 @@ export interface RateLimitConfig {
   /** Invocations per day of all functions of one owner; 0 = unlimited. */
   dailyInvocationsPerOwner: number;
   keyPrefix: string;
+  /** Redis unreachable: `open` counts in this process meanwhile, `closed` refuses (503). */
+  onRedisDown: 'open' | 'closed';
 }
 
 export interface GraphQLLimitsConfig {
@@ -183,6 +185,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly mongodbUri: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Bound on the Redis commands of the request path (rate limits, event publishing), which never wait for a reconnection. */
+  readonly redisCommandTimeoutMs: number;
   readonly masterKey: Buffer | undefined;
   /** Older master keys, for reading data not yet rewrapped under `masterKey`. */
   readonly previousMasterKeys: Buffer[];
@@ -219,6 +223,7 @@ export class AppConfig {
     this.dataDir = resolve(raw.FNGRAPH_DATA_DIR);
     this.mongodbUri = raw.MONGODB_URI;
     this.redisUrl = raw.REDIS_URL;
+    this.redisCommandTimeoutMs = raw.FNGRAPH_REDIS_COMMAND_TIMEOUT_MS;
     this.masterKey = raw.FNGRAPH_MASTER_KEY ? Buffer.from(raw.FNGRAPH_MASTER_KEY.trim(), 'base64') : undefined;
     this.previousMasterKeys = (raw.FNGRAPH_PREVIOUS_MASTER_KEYS ?? '')
       .split(',')
@@ -247,6 +252,7 @@ export class AppConfig {
       invocationsPerFunction: raw.FNGRAPH_RATE_LIMIT_FUNCTION_INVOCATIONS,
       dailyInvocationsPerOwner: raw.FNGRAPH_QUOTA_DAILY_INVOCATIONS_PER_OWNER,
       keyPrefix: raw.FNGRAPH_RATE_LIMIT_KEY_PREFIX,
+      onRedisDown: raw.FNGRAPH_RATE_LIMIT_ON_REDIS_DOWN,
     };
     this.graphqlLimits = {
       maxDepth: raw.FNGRAPH_GRAPHQL_MAX_DEPTH,

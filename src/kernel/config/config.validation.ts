@@ -44,6 +44,7 @@ export const configSchema = z.object({
   FNGRAPH_DATA_DIR: z.string().default('./data'),
   MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+  FNGRAPH_REDIS_COMMAND_TIMEOUT_MS: integer(500, 50, 60_000),
   FNGRAPH_MASTER_KEY: base64Key.optional(),
   FNGRAPH_EXECUTOR: z.enum(['process', 'docker']).default('process'),
   FNGRAPH_SANDBOX_NODE_BINARY: z.string().default(process.execPath),
@@ -146,6 +147,7 @@ export const configSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/)
     .default('fngraph:rl'),
+  FNGRAPH_RATE_LIMIT_ON_REDIS_DOWN: z.enum(['open', 'closed']).default('open'),
 
   // GraphQL hardening.
   FNGRAPH_GRAPHQL_MAX_DEPTH: integer(12, 2, 100),

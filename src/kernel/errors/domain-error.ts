@@ -85,7 +85,7 @@ export class QuotaExceededError extends DomainError {
   }
 }
 
-/** The platform cannot take the call now (store failing, record backlog full, shutting down); retrying later may work. */
+/** The platform cannot take the call now (a dependency unreachable, store failing, record backlog full, shutting down); retrying later may work. */
 export class ServiceUnavailableError extends DomainError {
   constructor(message: string, retryAfterSeconds = 1) {
     super(ErrorCode.SERVICE_UNAVAILABLE, message, [], retryAfterSeconds);

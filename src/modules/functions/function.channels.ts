@@ -1,4 +1,4 @@
-import { eventChannel, eventChannelFamily } from '@/kernel/events/event-channel.js';
+import { always, eventChannel, eventChannelFamily } from '@/kernel/events/event-channel.js';
 
 export interface FunctionChangedEvent {
   functionId: string;
@@ -10,4 +10,4 @@ export interface FunctionChangedEvent {
 export const functionChangedChannel = eventChannelFamily<FunctionChangedEvent>('function', 'changed');
 
 /** Changes of any function, for caches keyed by name. */
-export const functionsChangedChannel = eventChannel<FunctionChangedEvent>('functions.changed');
+export const functionsChangedChannel = eventChannel<FunctionChangedEvent>('functions.changed', { redeliver: always });

@@ -57,7 +57,8 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
 
   async onModuleInit(): Promise<void> {
     this.unsubscribers = await Promise.all([
-      this.events.subscribe(functionsChangedChannel, (event) => this.onFunctionChanged(event)),
+      // Changes announced while the subscription was interrupted never arrive: forget every function then.
+      this.events.subscribe(functionsChangedChannel, (event) => this.onFunctionChanged(event), { onResumed: () => this.forgetFunctions() }),
       // Only READY versions are cached, but a build result must never meet a stale entry.
       this.events.subscribe(versionsBuiltChannel, (event) => this.onVersionBuilt(event)),
     ]);
@@ -139,6 +140,11 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       return;
     }
     void this.prewarmLatest(event.functionId);
+  }
+
+  private forgetFunctions(): void {
+    this.functionsById.clear();
+    this.idsByName.clear();
   }
 
   private onVersionBuilt(event: VersionBuiltEvent): void {

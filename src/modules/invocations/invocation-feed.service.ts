@@ -5,6 +5,7 @@ import { EventQueue } from '@/kernel/events/event-queue.js';
 import { deserializeInvocation, functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel } from './invocation.channels.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from './invocation.record.js';
 import { InvocationsService } from './invocations.service.js';
+import { resumeSignals } from './resume-signals.js';
 
 /** Statuses only move forward; a transition at or before the last one seen is stale. */
 const STATUS_ORDER: Record<InvocationStatus, number> = {
@@ -17,6 +18,9 @@ const STATUS_ORDER: Record<InvocationStatus, number> = {
   REJECTED: 2,
   DEAD_LETTERED: 2,
 };
+
+/** Read the record again (the subscription was interrupted). */
+const REREAD = 'reread' as const;
 
 /** Status transitions are few per invocation; this many pending means a stuck client. */
 const SUBSCRIBER_BUFFER = 1000;
@@ -31,7 +35,7 @@ export class InvocationFeedService {
 
   /** The invocation's current state, then each change, until a final status. */
   ofInvocation(invocationId: string): AsyncGenerator<InvocationRecord> {
-    const queue = new EventQueue<InvocationUpdatedEvent>(SUBSCRIBER_BUFFER);
+    const queue = new EventQueue<InvocationUpdatedEvent | typeof REREAD>(SUBSCRIBER_BUFFER);
     return interruptible(queue, this.ofInvocationFrom(queue, invocationId));
   }
 
@@ -41,15 +45,19 @@ export class InvocationFeedService {
     return interruptible(queue, this.ofFunctionFrom(queue, functionId));
   }
 
-  private async *ofInvocationFrom(queue: EventQueue<InvocationUpdatedEvent>, invocationId: string): AsyncGenerator<InvocationRecord> {
-    const unsubscribe = await this.events.subscribe(invocationUpdatedChannel(invocationId), (event) => queue.push(event));
+  private async *ofInvocationFrom(queue: EventQueue<InvocationUpdatedEvent | typeof REREAD>, invocationId: string): AsyncGenerator<InvocationRecord> {
+    // Transitions published while the subscription was interrupted are lost to it: the record in storage has them.
+    const unsubscribe = await this.events.subscribe(invocationUpdatedChannel(invocationId), (event) => queue.push(event), {
+      onResumed: resumeSignals(() => queue.push(REREAD)),
+    });
     try {
       const current = await this.invocations.getById(invocationId);
       yield current;
       let lastStatus = current.status;
       if (FINAL_STATUSES.has(lastStatus)) return;
       for await (const event of queue) {
-        const record = deserializeInvocation(event.invocation);
+        const record = event === REREAD ? await this.invocations.getById(invocationId).catch(() => null) : deserializeInvocation(event.invocation);
+        if (!record) continue;
         // A transition already covered by the initial read can arrive after it: skip it.
         if (STATUS_ORDER[record.status] <= STATUS_ORDER[lastStatus]) continue;
         lastStatus = record.status;

@@ -1,6 +1,6 @@
 import { eventChannelFamily } from '@/kernel/events/event-channel.js';
 import type { LogStream } from '@/modules/executor/execution.types.js';
-import type { InvocationRecord } from './invocation.record.js';
+import { FINAL_STATUSES, type InvocationRecord } from './invocation.record.js';
 
 /** A log line as it travels between nodes (timestamps as epoch milliseconds). */
 export interface LogLineEvent {
@@ -16,6 +16,8 @@ export interface LogLineEvent {
 export interface LogEndEvent {
   kind: 'end';
   invocationId: string;
+  /** The seq of the last line (0 without lines): a subscriber missing some knows to wait for them. */
+  lastSeq: number;
 }
 
 export type LogEvent = LogLineEvent | LogEndEvent;
@@ -51,11 +53,15 @@ export function deserializeInvocation(event: SerializedInvocation): InvocationRe
   };
 }
 
+// Lines lost in an outage are read again from the buffer or the record; the end of a
+// stream and final statuses are what subscribers would otherwise wait for forever.
+const isFinalUpdate = (event: InvocationUpdatedEvent): boolean => FINAL_STATUSES.has(event.invocation.status);
+
 /** Log lines and the end of one invocation's output. */
-export const invocationLogsChannel = eventChannelFamily<LogEvent>('invocation', 'logs');
+export const invocationLogsChannel = eventChannelFamily<LogEvent>('invocation', 'logs', { redeliver: (event) => event.kind === 'end' });
 /** Log lines of every invocation of one function. */
 export const functionLogsChannel = eventChannelFamily<LogLineEvent>('function', 'logs');
 /** Status transitions of one invocation. */
-export const invocationUpdatedChannel = eventChannelFamily<InvocationUpdatedEvent>('invocation', 'updated');
+export const invocationUpdatedChannel = eventChannelFamily<InvocationUpdatedEvent>('invocation', 'updated', { redeliver: isFinalUpdate });
 /** Status transitions of every invocation of one function. */
-export const functionInvocationsChannel = eventChannelFamily<InvocationUpdatedEvent>('function', 'invocations');
+export const functionInvocationsChannel = eventChannelFamily<InvocationUpdatedEvent>('function', 'invocations', { redeliver: isFinalUpdate });

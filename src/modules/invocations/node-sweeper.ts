@@ -88,7 +88,7 @@ export class NodeSweeper implements OnApplicationBootstrap {
     };
     if (!(await this.invocations.transition(lost, ['RUNNING']))) return false;
     this.runner.announce(lost);
-    this.logs.endRemotely(lost.id);
+    this.logs.endRemotely(lost.id, lost.logs.length);
     return true;
   }
 }

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { QuotaExceededError, RateLimitedError } from '@/kernel/errors/domain-error.js';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { QuotaExceededError, RateLimitedError, ServiceUnavailableError } from '@/kernel/errors/domain-error.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import type { Principal, RequestOrigin } from '@/kernel/identity/principal.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
-import { RateLimiterStore } from './rate-limiter-store.js';
+import { type RateLimiter, RateLimiterStore } from './rate-limiter-store.js';
 
 const DAY_SECONDS = 24 * 3600;
+/** What a client refused for want of the shared counters is told to wait. */
+const STORE_DOWN_RETRY_SECONDS = 5;
 
 /**
  * Request rate per credential (API key, JWT subject) or, without credentials, per client
@@ -16,13 +18,15 @@ const DAY_SECONDS = 24 * 3600;
 @Injectable()
 export class RateLimitsService {
   private readonly logger = new Logger(RateLimitsService.name);
-  private readonly principals: RateLimiterAbstract | null;
-  private readonly anonymous: RateLimiterAbstract | null;
-  private readonly functions: RateLimiterAbstract | null;
-  private readonly owners: RateLimiterAbstract | null;
+  private readonly principals: RateLimiter | null;
+  private readonly anonymous: RateLimiter | null;
+  private readonly functions: RateLimiter | null;
+  private readonly owners: RateLimiter | null;
+  private readonly failClosed: boolean;
 
   constructor(factory: RateLimiterStore, config: AppConfig) {
     const limits = config.rateLimits;
+    this.failClosed = limits.onRedisDown === 'closed';
     const window = limits.windowSeconds;
     this.principals = limits.requestsPerPrincipal > 0 ? factory.create('principal', limits.requestsPerPrincipal, window) : null;
     this.anonymous = limits.anonymousRequests > 0 ? factory.create('anonymous', limits.anonymousRequests, window) : null;
@@ -52,14 +56,15 @@ export class RateLimitsService {
     }
   }
 
-  private async consume(limiter: RateLimiterAbstract | null, key: string, refusal: (retryAfterSeconds: number) => Error): Promise<void> {
+  private async consume(limiter: RateLimiter | null, key: string, refusal: (retryAfterSeconds: number) => Error): Promise<void> {
     if (!limiter) return;
     try {
       await limiter.consume(key, 1);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) throw refusal(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
-      // The store failed and so did its fallback: let the request through rather than fail it.
-      this.logger.warn(`Rate limiter unavailable: ${(rejection as Error)?.message ?? String(rejection)}`);
+      // The store can decide nothing (the store reports the outage itself, once).
+      if (this.failClosed) throw new ServiceUnavailableError('Rate limits cannot be checked right now (their store is unreachable)', STORE_DOWN_RETRY_SECONDS);
+      this.logger.debug(`Rate limiter unavailable, request let through: ${(rejection as Error)?.message ?? String(rejection)}`);
     }
   }
 }

@@ -15,4 +15,6 @@ export class LocalRunningLogBuffer extends RunningLogBuffer {
   }
 
   finish(): void {}
+
+  restoreFrom(): void {}
 }

@@ -94,6 +94,11 @@ export class PlatformMetrics extends MetricsExporter {
     ['repository', 'operation', 'outcome'],
     IO_BUCKETS,
   );
+  readonly rateLimiterDegraded = this.gauge(
+    'fngraph_rate_limiter_degraded',
+    'Whether the shared rate-limit counters (Redis) were unreachable at the last check (1): limits are then per node or refusing',
+    [],
+  );
   readonly redisDuration = this.histogram('fngraph_redis_command_duration_seconds', 'Redis commands', ['command', 'outcome'], IO_BUCKETS);
   readonly platformErrors = this.counter('fngraph_platform_errors_total', "fngraph's own unexpected errors (not the functions')", ['source']);
 
