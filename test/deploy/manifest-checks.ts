@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { configSchema } from '@/kernel/config/config.validation.js';
+import { QUEUE_PREFIX } from '@/adapters/queue/bullmq/bullmq-invocation-queue.js';
 import { generateApiKey } from '@/modules/auth/api-key-token.js';
 import { RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
@@ -16,15 +17,12 @@ import { EXAMPLE_SECRETS_FILE, type Located, type Manifest, type ManifestSet, wh
  * broken manifest is caught.
  */
 
-// FNGRAPH_ROLE (all|api|worker) is being added to the configuration by the durable-execution
-// work; until configSchema has it, it is the one name allowed beyond the schema.
-const PENDING_SETTINGS = ['FNGRAPH_ROLE'];
-export const SETTINGS = new Set([...Object.keys(configSchema.shape), ...PENDING_SETTINGS]);
-export const ROLES = ['all', 'api', 'worker'];
+export const SETTINGS = new Set(Object.keys(configSchema.shape));
+export const ROLES: readonly string[] = configSchema.shape.FNGRAPH_ROLE.removeDefault().options;
 
-// The BullMQ queue of async invocations is `invocations` with key prefix `fngraph`; BullMQ keeps
-// its waiting and running jobs in the lists `<prefix>:<queue>:wait` and `…:active`.
-export const QUEUE_KEY = 'fngraph:invocations';
+// The BullMQ queue of async invocations (FNGRAPH_QUEUE_NAME, `invocations` unless set) under the
+// key prefix `fngraph`; BullMQ keeps waiting and running jobs in `<prefix>:<queue>:wait` and `…:active`.
+export const QUEUE_KEY = `${QUEUE_PREFIX}:${configSchema.shape.FNGRAPH_QUEUE_NAME.parse(undefined)}`;
 export const QUEUE_LISTS = { wait: `${QUEUE_KEY}:wait`, active: `${QUEUE_KEY}:active` };
 
 /** After the shutdown grace, time to answer, record, release jobs and flush before SIGKILL. */
