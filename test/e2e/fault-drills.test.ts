@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKeyToken, rememberAdminKey } from '../support/credentials.js';
@@ -9,6 +10,8 @@ import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { MONGODB_URI, REDIS_URL, skipWithout } from '../support/services.js';
+import { describeWithDocker, dockerAnswers, dockerHost } from '../support/docker.js';
+import { dockerConnectionOptions } from '@/adapters/sandbox/docker/docker-connection.js';
 
 interface Invocation {
   id: string;
@@ -143,6 +146,56 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('fau
       await client.dispose();
     }
   }, 60_000);
+});
+
+const dockerAvailable = await dockerAnswers();
+
+/** The same on the Docker executor: a dead node's containers do not run on; another node removes them. */
+describeWithDocker('fault drills: a node with Docker sandboxes killed', dockerAvailable && MONGODB_URI !== undefined && REDIS_URL !== undefined, () => {
+  const database = `fngraph_drills_docker_${randomBytes(4).toString('hex')}`;
+  const started: ServerProcess[] = [];
+  const docker = new Docker(dockerConnectionOptions(dockerHost));
+
+  afterAll(async () => {
+    await Promise.all(started.map((server) => server.stop()));
+    const connection = await mongoose.createConnection(`${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  const containersOf = async (nodeId: string) => docker.listContainers({ all: true, filters: { label: [`fngraph.node=${nodeId}`] } });
+
+  it('ends the dead node’s calls NODE_LOST and removes its containers', async () => {
+    const adminKey = newApiKeyToken();
+    const env = {
+      MONGODB_URI: `${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`,
+      REDIS_URL: REDIS_URL as string,
+      FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
+      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
+      FNGRAPH_EXECUTOR: 'docker',
+      FNGRAPH_DOCKER_HOST: dockerHost,
+      ...FAST_FAILOVER,
+    };
+    const doomed = await startServerProcess({ ...env, FNGRAPH_NODE_ID: 'drill-docker-doomed' });
+    const survivor = await startServerProcess({ ...env, FNGRAPH_NODE_ID: 'drill-docker-survivor' });
+    started.push(doomed, survivor);
+    for (const server of [doomed, survivor]) rememberAdminKey(server.url, adminKey);
+    await register(survivor.url, 'docker-sleeper', `export default async () => { await new Promise((r) => setTimeout(r, 20000)); return 'late'; }`, {
+      executionConfig: { timeout: 30 },
+    });
+    const call = fetch(`${doomed.url}/fn/docker-sleeper`).catch((error: Error) => error);
+    const id = await until('the call running in a container', async () => {
+      const page = await graphqlData(survivor.url, '{ invocations(status: RUNNING, first: 5) { edges { node { id } } } }');
+      return page.invocations.edges[0]?.node.id as string | undefined;
+    });
+    expect((await containersOf('drill-docker-doomed')).length).toBeGreaterThan(0);
+    await killHard(doomed);
+    expect(await call).toBeInstanceOf(Error);
+
+    await until('the call ended NODE_LOST', async () => ((await read(survivor, id)).status === 'FAILED' ? true : undefined));
+    expect(await read(survivor, id)).toMatchObject({ status: 'FAILED', error: { type: 'NODE_LOST' } });
+    await until('the dead node’s containers removed', async () => ((await containersOf('drill-docker-doomed')).length === 0 ? true : undefined));
+  }, 90_000);
 });
 
 /** Graceful shutdown keeps its word: on SIGTERM every answered call's record says what its client was told. */

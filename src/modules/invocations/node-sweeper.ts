@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import type { InvocationRecord } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
@@ -27,6 +28,7 @@ export class NodeSweeper implements OnApplicationBootstrap {
 
   constructor(
     private readonly nodes: NodeRegistry,
+    private readonly idempotencyKeys: IdempotencyKeys,
     private readonly invocations: InvocationRepository,
     private readonly runner: InvocationRunner,
     private readonly logs: InvocationLogsService,
@@ -55,6 +57,8 @@ export class NodeSweeper implements OnApplicationBootstrap {
     if (this.beating) return;
     this.beating = this.beat()
       .then(() => this.sweep())
+      // On the same beat, cheaply (an indexed delete): keys past their window.
+      .then(async () => void (await this.idempotencyKeys.deleteExpired(new Date())))
       .catch((error: unknown) => this.errors.report(error, { source: 'storage', where: 'node heartbeat and sweep' }))
       .finally(() => (this.beating = null));
     await this.beating;
