@@ -1,7 +1,7 @@
 // `npm run bench`: every scenario with its baselines, in one run on this machine.
 // Writes bench/results/latest.json and latest.md; a run of some scenarios only, or a
 // --quick one, writes partial.json and partial.md instead, so `latest` is always complete.
-// Usage: node bench/run.mjs [--scenarios warm,cold-start,log-latency,registration,footprint]
+// Usage: node bench/run.mjs [--scenarios warm,cold-start,log-latency,registration,footprint,durability]
 //                           [--executors process,docker] [--quick]
 // Needs `npm run build`, wrk and taskset; Redis/MongoDB (REDIS_URL, MONGODB_URI) for the
 // cross-node log scenario and a Docker engine with the runtime images for the Docker one.
@@ -11,12 +11,13 @@ import { table } from './lib/markdown.mjs';
 import { writeResults } from './lib/results.mjs';
 import { sharedServerEnv } from './lib/server.mjs';
 import { coldStartScenario } from './scenarios/cold-start.mjs';
+import { durabilityScenario } from './scenarios/durability.mjs';
 import { footprintScenario } from './scenarios/footprint.mjs';
 import { logLatencyScenario } from './scenarios/log-latency.mjs';
 import { registrationScenario } from './scenarios/registration.mjs';
 import { warmScenario } from './scenarios/warm.mjs';
 
-const ALL_SCENARIOS = 'warm,cold-start,log-latency,registration,footprint';
+const ALL_SCENARIOS = 'warm,cold-start,log-latency,registration,footprint,durability';
 const { values } = parseArgs({
   options: {
     scenarios: { type: 'string', default: ALL_SCENARIOS },
@@ -40,6 +41,10 @@ const scenarios = {
     }),
   registration: () => registrationScenario({ count: quick ? 20 : 100, serverEnv }),
   footprint: () => footprintScenario({ serverEnv, seconds: quick ? 3 : 5 }),
+  durability: () => {
+    if (!process.env.REDIS_URL || !process.env.MONGODB_URI) return { skipped: 'needs REDIS_URL and MONGODB_URI (scripts/bench starts them)', rows: [] };
+    return durabilityScenario({ seconds: quick ? 10 : 60, connections: 16, serverEnv, redisUrl: process.env.REDIS_URL, mongodbUri: process.env.MONGODB_URI });
+  },
 };
 
 const results = {};

@@ -30,5 +30,7 @@ export async function wrk(url, { connections, seconds, method = 'GET' }) {
     p99Ms: ms(report.p99),
     maxMs: ms(report.max),
     errors: report.errors,
+    /** Completed requests answered 2xx/3xx (the others are in `errors`). */
+    answered: report.requests - report.statusErrors,
   };
 }

@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, type Mocked, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { NotFoundError, RateLimitedError, ThrottledError } from '@/kernel/errors/domain-error.js';
+import { NotFoundError, RateLimitedError, ServiceUnavailableError, ThrottledError } from '@/kernel/errors/domain-error.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { ANONYMOUS, type Principal } from '@/kernel/identity/principal.js';
 import type { Role } from '@/kernel/identity/roles.js';
@@ -11,20 +10,24 @@ import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
-import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { automock } from '../../../test/support/automock.js';
 import { RecordedErrors } from '../../../test/support/recorded-errors.js';
 import { FunctionLookup } from './function-lookup.service.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
+import { InvocationAdmission } from './invocation-admission.js';
 import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel } from './invocation.channels.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { InvocationObserver } from './invocation-observer.js';
+import { InvocationQueue } from './invocation-queue.js';
 import type { InvocationRecord } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
+import { InvocationRunner } from './invocation-runner.js';
 import { type InvokeCommand, InvocationsService } from './invocations.service.js';
 import { LiveLog } from './live-log.js';
 
-const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_SHUTDOWN_GRACE_SECONDS: '10' });
+const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: '3600' });
 
 const as = (subject: string, ...roles: Role[]): Principal => ({ kind: 'apiKey', subject, roles, credentialId: `key-${subject}` });
 const admin = as('root', 'admin');
@@ -55,7 +58,7 @@ const fn: FunctionRecord = {
   updatedAt: new Date(0),
   deletedAt: null,
 };
-const version = { id: 'v-1', functionId: 'f-1', version: '1.2.0' } as FunctionVersionRecord;
+const version = { id: 'v-1', functionId: 'f-1', version: '1.2.0', asyncPolicy: DEFAULT_ASYNC_POLICY } as FunctionVersionRecord;
 const target: ExecutionTarget = {
   versionId: 'v-1',
   functionId: 'f-1',
@@ -100,12 +103,29 @@ function anInvocation(overrides: Partial<InvocationRecord> = {}): InvocationReco
   return { id: 'i-1', functionId: 'f-1', functionName: 'greet', callerId: 'ivan', status: 'SUCCEEDED', ...overrides } as InvocationRecord;
 }
 
+/** A promise settled from outside: lets a test hold a step (a write, a run) and look at what happened meanwhile. */
+function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets every pending promise callback run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 describe(InvocationsService.name, () => {
   let sut: InvocationsService;
   let lookup: Mocked<FunctionLookup>;
   let executor: Mocked<ExecutorService>;
+  let queue: Mocked<InvocationQueue>;
   let invocations: Mocked<InvocationRepository>;
   let recorder: Mocked<InvocationRecorder>;
+  let idempotency: Mocked<IdempotencyKeys>;
+  let admission: Mocked<InvocationAdmission>;
   let logs: Mocked<InvocationLogsService>;
   let events: Mocked<EventBus>;
   let limits: Mocked<RateLimitsService>;
@@ -116,26 +136,32 @@ describe(InvocationsService.name, () => {
   beforeEach(() => {
     lookup = automock(FunctionLookup);
     executor = automock(ExecutorService, { properties: { driverKind: 'process' } });
-    invocations = automock(InvocationRepository, { methods: ['saveAll', 'findById', 'findByIds', 'list', 'latestByFunctionIds'] });
+    queue = automock(InvocationQueue, { methods: ['enqueue', 'startWorking', 'stopWorking', 'depth'] });
+    invocations = automock(InvocationRepository, {
+      methods: ['insertAll', 'updateAll', 'transition', 'findById', 'findByIds', 'list', 'latestByFunctionIds', 'probeWrite', 'findOrphaned'],
+    });
     recorder = automock(InvocationRecorder);
+    idempotency = automock(IdempotencyKeys, { methods: ['claim', 'release', 'deleteExpired'] });
+    admission = automock(InvocationAdmission);
     logs = automock(InvocationLogsService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     limits = automock(RateLimitsService);
     functions = automock(FunctionsService);
-    observer = automock(InvocationObserver, { methods: ['started', 'sandboxAcquired', 'finished', 'abandoned'] });
+    observer = automock(InvocationObserver, { methods: ['started', 'sandboxAcquired', 'finished', 'abandoned', 'suspended', 'recordBacklog'] });
     errors = new RecordedErrors();
+    const runner = new InvocationRunner(executor, recorder, logs, events, observer, errors);
     sut = new InvocationsService(
       lookup,
-      executor,
+      runner,
+      queue,
       invocations,
       recorder,
-      logs,
-      events,
+      idempotency,
+      admission,
       config,
       new FunctionAccessPolicy(),
       limits,
       functions,
-      observer,
       errors,
     );
 
@@ -152,28 +178,29 @@ describe(InvocationsService.name, () => {
     vi.restoreAllMocks();
   });
 
-  /** The function resolves, the caller is within its limits, and the run's output is collected. */
+  /** The node accepts calls, the function resolves, the caller is within its limits, and the run's output is collected. */
   function invocable(record: FunctionRecord = fn): void {
+    admission.assertAccepting.mockReturnValue();
     lookup.findFunction.mockResolvedValue(record);
     limits.consumeInvocation.mockResolvedValue();
     lookup.resolveVersion.mockResolvedValue({ function: record, version, target });
-    logs.open.mockImplementation((invocationId, functionId) => new LiveLog(invocationId, functionId, 100, 1024));
+    logs.open.mockImplementation((invocationId, functionId, earlier) => new LiveLog(invocationId, functionId, 100, 1024, earlier));
     logs.append.mockImplementation((log, stream, message) => log.append(stream, message) !== null);
     logs.close.mockReturnValue();
-    recorder.saveProvisionally.mockReturnValue();
-    recorder.save.mockReturnValue();
+    recorder.insertProvisionally.mockReturnValue();
+    recorder.commit.mockResolvedValue();
   }
 
-  const saved = () => recorder.save.mock.calls.map(([record]) => record);
+  const committed = () => recorder.commit.mock.calls.map(([record]) => record);
 
   describe('a synchronous invocation', () => {
-    it('records a provisional RUNNING record, then the final one with the outcome', async () => {
+    it('records a provisional RUNNING record, then commits the final one with the outcome', async () => {
       invocable();
       executor.execute.mockResolvedValue(succeeded);
 
       const result = await sut.invoke(command());
 
-      const [provisional] = recorder.saveProvisionally.mock.calls[0]!;
+      const [provisional] = recorder.insertProvisionally.mock.calls[0]!;
       expect(provisional).toMatchObject({
         id: result.id,
         functionId: 'f-1',
@@ -183,12 +210,15 @@ describe(InvocationsService.name, () => {
         trigger: 'GRAPHQL',
         callerId: 'ivan',
         status: 'RUNNING',
+        attempt: 1,
+        queued: false,
+        nodeId: 'node-a',
         startedAt: expect.any(Date),
         finishedAt: null,
       });
       // Credentials never reach storage.
       expect(provisional.request.headers).toEqual({ authorization: '[redacted]', 'content-type': 'application/json' });
-      expect(saved()).toEqual([
+      expect(committed()).toEqual([
         expect.objectContaining({
           id: result.id,
           status: 'SUCCEEDED',
@@ -201,9 +231,47 @@ describe(InvocationsService.name, () => {
           finishedAt: expect.any(Date),
         }),
       ]);
-      expect(result).toEqual(saved()[0]);
-      expect(recorder.saveProvisionally.mock.invocationCallOrder[0]).toBeLessThan(executor.execute.mock.invocationCallOrder[0]!);
+      expect(result).toEqual(committed()[0]);
+      expect(recorder.insertProvisionally.mock.invocationCallOrder[0]).toBeLessThan(executor.execute.mock.invocationCallOrder[0]!);
+      expect(admission.assertAccepting.mock.invocationCallOrder[0]).toBeLessThan(lookup.findFunction.mock.invocationCallOrder[0]!);
+      expect(observer.started).toHaveBeenCalledWith(provisional, undefined);
       expect(observer.finished).toHaveBeenCalledWith(result);
+      expect(errors.reports).toEqual([]);
+    });
+
+    it('answers only once the final record is durable', async () => {
+      invocable();
+      executor.execute.mockResolvedValue(succeeded);
+      const stored = deferred();
+      recorder.commit.mockReturnValue(stored.promise);
+
+      let answered: InvocationRecord | undefined;
+      const invoking = sut.invoke(command()).then((record) => (answered = record));
+      await settle();
+      expect(recorder.commit).toHaveBeenCalledWith(expect.objectContaining({ status: 'SUCCEEDED' }));
+      expect(answered).toBeUndefined();
+      // The live log ends only once the lines are stored.
+      expect(logs.close).not.toHaveBeenCalled();
+
+      stored.resolve();
+      await invoking;
+      expect(answered).toMatchObject({ status: 'SUCCEEDED' });
+      expect(logs.close).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers SERVICE_UNAVAILABLE when the final record cannot be stored, and tells the observer it was abandoned', async () => {
+      invocable();
+      executor.execute.mockResolvedValue(succeeded);
+      const failure = new Error('SQLITE_FULL: database or disk is full');
+      recorder.commit.mockRejectedValue(failure);
+
+      const invoking = sut.invoke(command());
+
+      await expect(invoking).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(invoking).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+      expect(observer.abandoned).toHaveBeenCalledWith(expect.objectContaining({ status: 'SUCCEEDED' }), failure);
+      expect(observer.finished).not.toHaveBeenCalled();
+      expect(logs.close).toHaveBeenCalledTimes(1);
     });
 
     it('hands the executor the version’s target, the whole event and the invocation context', async () => {
@@ -214,6 +282,7 @@ describe(InvocationsService.name, () => {
 
       expect(lookup.findFunction).toHaveBeenCalledWith({ name: 'greet' });
       expect(lookup.resolveVersion).toHaveBeenCalledWith(fn, undefined);
+      expect(logs.open).toHaveBeenCalledWith(result.id, 'f-1', []);
       expect(executor.execute).toHaveBeenCalledWith(
         target,
         expect.objectContaining({
@@ -239,6 +308,7 @@ describe(InvocationsService.name, () => {
         { seq: 1, stream: 'stdout', message: 'hello' },
         { seq: 2, stream: 'stderr', message: 'careful' },
       ]);
+      expect(committed()[0]!.logs).toEqual(result.logs);
       expect(logs.close).toHaveBeenCalledTimes(1);
       expect(observer.sandboxAcquired).toHaveBeenCalledWith(expect.objectContaining({ id: result.id }), { cold: true, waitedMs: 7 });
     });
@@ -251,10 +321,10 @@ describe(InvocationsService.name, () => {
       const result = await sut.invoke(command());
 
       expect(result.response).toBe(big);
-      expect(saved()[0]).toMatchObject({ response: null, responseTruncated: true });
+      expect(committed()[0]).toMatchObject({ response: null, responseTruncated: true });
     });
 
-    it('records a function failure as the executor reports it', async () => {
+    it('records a function failure as the executor reports it, without reporting an unexpected error', async () => {
       invocable();
       const error = { type: 'TypeError', message: 'x is undefined' };
       executor.execute.mockResolvedValue({ ...succeeded, status: 'FAILED', value: undefined, error });
@@ -262,7 +332,8 @@ describe(InvocationsService.name, () => {
       const result = await sut.invoke(command());
 
       expect(result).toMatchObject({ status: 'FAILED', error, response: null });
-      expect(saved()[0]).toMatchObject({ status: 'FAILED', error });
+      expect(committed()[0]).toMatchObject({ status: 'FAILED', error });
+      expect(errors.reports).toEqual([]);
     });
 
     it('records a throttled invocation as REJECTED and rethrows', async () => {
@@ -271,12 +342,27 @@ describe(InvocationsService.name, () => {
 
       await expect(sut.invoke(command())).rejects.toBeInstanceOf(ThrottledError);
 
-      expect(saved()).toEqual([
+      expect(committed()).toEqual([
         expect.objectContaining({ status: 'REJECTED', error: { type: 'Throttled', message: 'All 4 instances are busy' }, finishedAt: expect.any(Date) }),
       ]);
-      expect(observer.finished).toHaveBeenCalledWith(saved()[0]);
+      expect(observer.finished).toHaveBeenCalledWith(committed()[0]);
       expect(observer.abandoned).not.toHaveBeenCalled();
       expect(logs.close).toHaveBeenCalledTimes(1);
+      expect(errors.reports).toEqual([]);
+    });
+
+    it('records a platform failure as FAILED PlatformError, answers with that record and reports the failure', async () => {
+      invocable();
+      const failure = new Error('sandbox exploded');
+      executor.execute.mockRejectedValue(failure);
+
+      const result = await sut.invoke(command());
+
+      expect(result).toMatchObject({ status: 'FAILED', error: { type: 'PlatformError', message: 'fngraph could not run the invocation' }, response: null });
+      expect(committed()).toEqual([expect.objectContaining({ id: result.id, status: 'FAILED', error: expect.objectContaining({ type: 'PlatformError' }) })]);
+      expect(errors.reports).toEqual([
+        { error: failure, report: { source: 'invocation', where: `invocation ${result.id}`, functionName: 'greet', invocationId: result.id } },
+      ]);
     });
 
     it('announces each state to the subscribers of the invocation and of the function', async () => {
@@ -310,70 +396,282 @@ describe(InvocationsService.name, () => {
   });
 
   describe('an asynchronous invocation', () => {
-    it('is stored QUEUED before its id is returned, and runs in the background', async () => {
+    function queueable(): void {
       invocable();
-      let stored!: () => void;
-      recorder.saveNow.mockReturnValue(new Promise<void>((resolve) => (stored = resolve)));
-      let finish!: (outcome: ExecutionOutcome) => void;
-      executor.execute.mockReturnValue(new Promise((resolve) => (finish = resolve)));
+      recorder.insert.mockResolvedValue();
+      queue.enqueue.mockResolvedValue();
+    }
+
+    it('is stored QUEUED before it is queued and before its id is returned; it runs on a worker, not here', async () => {
+      queueable();
+      const stored = deferred();
+      recorder.insert.mockReturnValue(stored.promise);
 
       let returned: InvocationRecord | undefined;
       const invoking = sut.invoke(command({ async: true })).then((record) => (returned = record));
       await settle();
-      expect(recorder.saveNow).toHaveBeenCalledWith(expect.objectContaining({ status: 'QUEUED', trigger: 'ASYNC', startedAt: null }));
+      const [queued] = recorder.insert.mock.calls[0]!;
+      expect(queued).toMatchObject({ status: 'QUEUED', trigger: 'ASYNC', queued: true, attempt: 0, nodeId: null, startedAt: null, finishedAt: null });
+      expect(queue.enqueue).not.toHaveBeenCalled();
       expect(returned).toBeUndefined();
-      expect(executor.execute).not.toHaveBeenCalled();
 
-      stored();
+      stored.resolve();
       await invoking;
-      expect(returned).toMatchObject({ status: 'QUEUED', trigger: 'ASYNC' });
-      expect(saved()).toEqual([expect.objectContaining({ id: returned!.id, status: 'RUNNING', startedAt: expect.any(Date) })]);
-
-      finish(succeeded);
-      await settle();
-      expect(saved()[1]).toMatchObject({ id: returned!.id, status: 'SUCCEEDED', trigger: 'ASYNC', response: { greeting: 'Hello, Ada' } });
-      expect(recorder.saveProvisionally).not.toHaveBeenCalled();
+      expect(returned).toEqual(queued);
+      // The job carries the whole event (the record keeps a redacted copy).
+      expect(queue.enqueue).toHaveBeenCalledWith({ invocationId: queued.id, event });
+      expect(recorder.insert.mock.invocationCallOrder[0]).toBeLessThan(queue.enqueue.mock.invocationCallOrder[0]!);
+      expect(observer.started).toHaveBeenCalledWith(queued, undefined);
+      // Strict mocks: no sandbox, no provisional record, no commit.
+      expect(executor.execute).not.toHaveBeenCalled();
+      expect(recorder.insertProvisionally).not.toHaveBeenCalled();
+      expect(recorder.commit).not.toHaveBeenCalled();
     });
 
-    it('runs nothing when its record cannot be stored', async () => {
-      invocable();
-      recorder.saveNow.mockRejectedValue(new Error('storage down'));
+    it('is returned only once it is queued', async () => {
+      queueable();
+      const enqueued = deferred();
+      queue.enqueue.mockReturnValue(enqueued.promise);
+
+      let returned: InvocationRecord | undefined;
+      const invoking = sut.invoke(command({ async: true })).then((record) => (returned = record));
+      await settle();
+      expect(queue.enqueue).toHaveBeenCalledTimes(1);
+      expect(returned).toBeUndefined();
+
+      enqueued.resolve();
+      await invoking;
+      expect(returned).toMatchObject({ status: 'QUEUED' });
+    });
+
+    it('keeps the trigger of a call the platform queued for a reason of its own (a destination, a schedule)', async () => {
+      queueable();
+
+      await expect(sut.invoke(command({ async: true, trigger: 'DESTINATION' }))).resolves.toMatchObject({ trigger: 'DESTINATION', status: 'QUEUED' });
+      await expect(sut.invoke(command({ async: true, trigger: 'SCHEDULE' }))).resolves.toMatchObject({ trigger: 'SCHEDULE', status: 'QUEUED' });
+      await expect(sut.invoke(command({ async: true, trigger: 'HTTP' }))).resolves.toMatchObject({ trigger: 'ASYNC', status: 'QUEUED' });
+    });
+
+    it('queues nothing when its record cannot be stored', async () => {
+      queueable();
+      recorder.insert.mockRejectedValue(new Error('storage down'));
 
       await expect(sut.invoke(command({ async: true }))).rejects.toThrow('storage down');
-      // Strict mocks: the executor, the recorder's save and the observer's `started` were not reached.
+      // Strict mocks: the queue, the observer's `started` and the commit were not reached.
+      expect(queue.enqueue).not.toHaveBeenCalled();
       expect(observer.started).not.toHaveBeenCalled();
     });
 
-    it('reports a background failure that is not a DomainError as unexpected', async () => {
-      invocable();
-      recorder.saveNow.mockResolvedValue();
-      const failure = new Error('sandbox exploded');
-      executor.execute.mockRejectedValue(failure);
+    it('records REJECTED QueueUnavailable when it cannot be queued, reports it and answers SERVICE_UNAVAILABLE', async () => {
+      queueable();
+      const failure = new Error('ECONNREFUSED redis');
+      queue.enqueue.mockRejectedValue(failure);
 
-      const queued = await sut.invoke(command({ async: true }));
-      await settle();
+      await expect(sut.invoke(command({ async: true }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
 
-      expect(errors.reports).toEqual([
-        { error: failure, report: { source: 'invocation', where: `invocation ${queued.id}`, functionName: 'greet', invocationId: queued.id } },
+      const [queued] = recorder.insert.mock.calls[0]!;
+      expect(committed()).toEqual([
+        expect.objectContaining({
+          id: queued.id,
+          status: 'REJECTED',
+          error: { type: 'QueueUnavailable', message: 'The invocation could not be queued' },
+          finishedAt: expect.any(Date),
+        }),
       ]);
-      expect(observer.abandoned).toHaveBeenCalledWith(expect.objectContaining({ id: queued.id, status: 'RUNNING' }), failure);
+      expect(errors.reports).toEqual([
+        { error: failure, report: { source: 'invocation', where: `queueing invocation ${queued.id}`, functionName: 'greet', invocationId: queued.id } },
+      ]);
+      expect(observer.started).not.toHaveBeenCalled();
     });
 
-    it('records a throttled background invocation as REJECTED without reporting it', async () => {
+    it('still answers SERVICE_UNAVAILABLE when the REJECTED record cannot be stored either', async () => {
+      queueable();
+      queue.enqueue.mockRejectedValue(new Error('ECONNREFUSED redis'));
+      recorder.commit.mockRejectedValue(new Error('storage down'));
+
+      await expect(sut.invoke(command({ async: true }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    });
+  });
+
+  describe('admission', () => {
+    it('refuses a call while the record backlog is full, before looking anything up or recording anything', async () => {
+      admission.assertAccepting.mockImplementation(() => {
+        throw new ServiceUnavailableError('1000 invocation records are waiting to be stored; retry shortly', 1);
+      });
+
+      await expect(sut.invoke(command())).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      await expect(sut.invoke(command({ async: true }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      // Strict mocks: no lookup, limit, record or queue was touched.
+      expect(lookup.findFunction).not.toHaveBeenCalled();
+    });
+
+    it('refuses a call while the node drains', async () => {
+      admission.assertAccepting.mockImplementation(() => {
+        throw new ServiceUnavailableError('This node is shutting down; retry (another node will answer)', 1);
+      });
+
+      await expect(sut.invoke(command({ idempotencyKey: 'k-1' }))).rejects.toThrow(/shutting down/);
+      expect(idempotency.claim).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('idempotency keys', () => {
+    const scope = 'f-1:ivan';
+
+    /** The key is free: this call claims it. */
+    function claimable(): void {
+      idempotency.claim.mockImplementation(async (_scope, _key, invocationId) => invocationId);
+    }
+
+    it('refuses an invalid key as BAD_USER_INPUT before anything else', async () => {
+      for (const key of ['', 'with space', 'é', 'x'.repeat(256)]) {
+        await expect(sut.invoke(command({ idempotencyKey: key }))).rejects.toMatchObject({
+          code: 'BAD_USER_INPUT',
+          details: [{ field: 'idempotencyKey', message: 'not a valid key' }],
+        });
+      }
+      // Strict mocks: not even admission was asked.
+      expect(admission.assertAccepting).not.toHaveBeenCalled();
+    });
+
+    it('claims the key for the new invocation, per function and caller, for the configured window', async () => {
       invocable();
-      recorder.saveNow.mockResolvedValue();
-      executor.execute.mockRejectedValue(new ThrottledError('queue full'));
+      claimable();
+      recorder.insert.mockResolvedValue();
+      executor.execute.mockResolvedValue(succeeded);
+      const before = Date.now();
 
-      const queued = await sut.invoke(command({ async: true }));
+      const result = await sut.invoke(command({ idempotencyKey: 'order-42' }));
+
+      const [claimScope, key, invocationId, expires, now] = idempotency.claim.mock.calls[0]!;
+      expect([claimScope, key, invocationId]).toEqual([scope, 'order-42', result.id]);
+      expect(now.getTime()).toBeGreaterThanOrEqual(before);
+      expect(expires.getTime() - now.getTime()).toBe(3600 * 1000);
+    });
+
+    it('stores a keyed synchronous call at once (not provisionally) before it runs, so other nodes find it', async () => {
+      invocable();
+      claimable();
+      const stored = deferred();
+      recorder.insert.mockReturnValue(stored.promise);
+      executor.execute.mockResolvedValue(succeeded);
+
+      const invoking = sut.invoke(command({ idempotencyKey: 'order-42' }));
       await settle();
+      expect(recorder.insert).toHaveBeenCalledWith(expect.objectContaining({ status: 'RUNNING' }));
+      expect(executor.execute).not.toHaveBeenCalled();
 
-      expect(saved().map((record) => record.status)).toEqual(['RUNNING', 'REJECTED']);
-      expect(saved()[1]).toMatchObject({ id: queued.id, error: { type: 'Throttled', message: 'queue full' } });
-      expect(errors.reports).toEqual([]);
+      stored.resolve();
+      await expect(invoking).resolves.toMatchObject({ status: 'SUCCEEDED' });
+      expect(recorder.insertProvisionally).not.toHaveBeenCalled();
+    });
+
+    it('replays the final state of the invocation that holds the key, running nothing', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+      invocable();
+      idempotency.claim.mockResolvedValue('i-first');
+      const running = anInvocation({ id: 'i-first', status: 'RUNNING', queued: false });
+      const done = anInvocation({ id: 'i-first', status: 'SUCCEEDED', queued: false, response: { greeting: 'Hello, Ada' } });
+      recorder.find.mockResolvedValueOnce(null).mockResolvedValueOnce(running).mockResolvedValueOnce(done);
+
+      const replaying = sut.invoke(command({ idempotencyKey: 'order-42' }));
+      await vi.advanceTimersByTimeAsync(250);
+
+      await expect(replaying).resolves.toBe(done);
+      expect(recorder.find).toHaveBeenCalledTimes(3);
+      expect(recorder.find).toHaveBeenCalledWith('i-first');
+      // Strict mocks: no record, no run.
+      expect(executor.execute).not.toHaveBeenCalled();
+      expect(recorder.insertProvisionally).not.toHaveBeenCalled();
+    });
+
+    it('replays a queued invocation as it is now, without waiting for it to end', async () => {
+      invocable();
+      idempotency.claim.mockResolvedValue('i-first');
+      const queued = anInvocation({ id: 'i-first', status: 'QUEUED', queued: true });
+      recorder.find.mockResolvedValue(queued);
+
+      await expect(sut.invoke(command({ async: true, idempotencyKey: 'order-42' }))).resolves.toBe(queued);
+      expect(recorder.find).toHaveBeenCalledTimes(1);
+      expect(queue.enqueue).not.toHaveBeenCalled();
+    });
+
+    it('answers with the state of a replayed call that has not ended after 30 s', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+      invocable();
+      idempotency.claim.mockResolvedValue('i-first');
+      const running = anInvocation({ id: 'i-first', status: 'RUNNING', queued: false });
+      recorder.find.mockResolvedValue(running);
+
+      let replayed: InvocationRecord | undefined;
+      void sut.invoke(command({ idempotencyKey: 'order-42' })).then((record) => (replayed = record));
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(replayed).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(replayed).toBe(running);
+    });
+
+    it('answers CONFLICT when the invocation holding the key never shows up', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+      invocable();
+      idempotency.claim.mockResolvedValue('i-first');
+      recorder.find.mockResolvedValue(null);
+
+      const replaying = sut.invoke(command({ idempotencyKey: 'order-42' }));
+      const outcome = expect(replaying).rejects.toMatchObject({ code: 'CONFLICT' });
+      await vi.advanceTimersByTimeAsync(30_100);
+      await outcome;
+    });
+
+    it('releases the key when the queued record cannot be stored', async () => {
+      invocable();
+      claimable();
+      recorder.insert.mockRejectedValue(new Error('storage down'));
+      idempotency.release.mockResolvedValue();
+
+      await expect(sut.invoke(command({ async: true, idempotencyKey: 'order-42' }))).rejects.toThrow('storage down');
+
+      const [queued] = recorder.insert.mock.calls[0]!;
+      expect(idempotency.release).toHaveBeenCalledWith(scope, 'order-42', queued.id);
+    });
+
+    it('releases the key when the call cannot be queued', async () => {
+      invocable();
+      claimable();
+      recorder.insert.mockResolvedValue();
+      queue.enqueue.mockRejectedValue(new Error('ECONNREFUSED redis'));
+      idempotency.release.mockResolvedValue();
+
+      await expect(sut.invoke(command({ async: true, idempotencyKey: 'order-42' }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+
+      const [queued] = recorder.insert.mock.calls[0]!;
+      expect(idempotency.release).toHaveBeenCalledWith(scope, 'order-42', queued.id);
+      expect(idempotency.release.mock.invocationCallOrder[0]).toBeGreaterThan(recorder.commit.mock.invocationCallOrder[0]!);
+    });
+
+    it('releases the key when a keyed synchronous call cannot be stored, and still fails the call if the release fails', async () => {
+      invocable();
+      claimable();
+      recorder.insert.mockRejectedValue(new Error('storage down'));
+      idempotency.release.mockRejectedValue(new Error('storage still down'));
+
+      await expect(sut.invoke(command({ idempotencyKey: 'order-42' }))).rejects.toThrow('storage down');
+      expect(idempotency.release).toHaveBeenCalledWith(scope, 'order-42', expect.any(String));
+      expect(executor.execute).not.toHaveBeenCalled();
+    });
+
+    it('claims no key for a call refused before it is recorded (permissions)', async () => {
+      admission.assertAccepting.mockReturnValue();
+      lookup.findFunction.mockResolvedValue(fn);
+
+      await expect(sut.invoke(command({ principal: mallory, idempotencyKey: 'order-42' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(idempotency.claim).not.toHaveBeenCalled();
     });
   });
 
   describe('who may invoke', () => {
+    beforeEach(() => admission.assertAccepting.mockReturnValue());
+
     it('answers NOT_FOUND for a private function the principal may not see, recording nothing', async () => {
       lookup.findFunction.mockResolvedValue(fn);
 
@@ -385,6 +683,7 @@ describe(InvocationsService.name, () => {
       lookup.findFunction.mockResolvedValue(fn);
 
       await expect(sut.invoke(command({ principal: vera }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(sut.invoke(command({ principal: vera, async: true }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     });
 
     it('lets anyone invoke a public function, recording no caller', async () => {
@@ -392,6 +691,13 @@ describe(InvocationsService.name, () => {
       executor.execute.mockResolvedValue(succeeded);
 
       await expect(sut.invoke(command({ principal: ANONYMOUS }))).resolves.toMatchObject({ status: 'SUCCEEDED', callerId: null });
+    });
+
+    it('lets the owner invoke as a developer', async () => {
+      invocable();
+      executor.execute.mockResolvedValue(succeeded);
+
+      await expect(sut.invoke(command({ principal: dora }))).resolves.toMatchObject({ status: 'SUCCEEDED', callerId: 'dora' });
     });
 
     it('refuses a rate-limited invocation before resolving or recording anything', async () => {
@@ -410,6 +716,7 @@ describe(InvocationsService.name, () => {
     it('answers NOT_FOUND for an unknown invocation', async () => {
       recorder.find.mockResolvedValue(null);
       await expect(sut.getReadable(admin, 'i-x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(sut.getById('i-x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('lets admins and the caller read an invocation without looking at the function', async () => {
@@ -471,59 +778,87 @@ describe(InvocationsService.name, () => {
     });
   });
 
-  describe('shutdown', () => {
-    it('waits for running invocations, then writes every record', async () => {
-      invocable();
-      let finish!: (outcome: ExecutionOutcome) => void;
-      executor.execute.mockReturnValue(new Promise((resolve) => (finish = resolve)));
-      recorder.flush.mockResolvedValue();
-      const running = sut.invoke(command());
-      await settle();
-
-      let stopped = false;
-      const stopping = sut.beforeApplicationShutdown().then(() => (stopped = true));
-      await settle();
-      expect(stopped).toBe(false);
-      expect(recorder.flush).not.toHaveBeenCalled();
-
-      finish(succeeded);
-      await Promise.all([running, stopping]);
-      expect(recorder.flush).toHaveBeenCalledTimes(1);
-      expect(recorder.save.mock.invocationCallOrder[0]).toBeLessThan(recorder.flush.mock.invocationCallOrder[0]!);
+  describe('redrive', () => {
+    const deadLettered = anInvocation({
+      id: 'i-dead',
+      status: 'DEAD_LETTERED',
+      queued: true,
+      trigger: 'ASYNC',
+      attempt: 3,
+      nodeId: 'node-b',
+      request: { ...event, headers: { authorization: '[redacted]' } },
+      requestTruncated: false,
+      error: { type: 'TypeError', message: 'x is undefined' },
+      startedAt: new Date(1000),
+      finishedAt: new Date(2000),
+      queuedAt: new Date(0),
     });
 
-    it('kills the sandboxes still running after the grace period, and still records their end', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      invocable();
-      let finish!: (outcome: ExecutionOutcome) => void;
-      executor.execute.mockReturnValue(new Promise((resolve) => (finish = resolve)));
-      executor.killAll.mockImplementation(() =>
-        finish({ ...succeeded, status: 'FAILED', value: undefined, error: { type: 'SandboxCrashed', message: 'killed' } }),
-      );
-      recorder.flush.mockResolvedValue();
-      const running = sut.invoke(command());
-      await settle();
-
-      const stopping = sut.beforeApplicationShutdown();
-      await vi.advanceTimersByTimeAsync(9_999);
-      expect(executor.killAll).not.toHaveBeenCalled();
-      await vi.advanceTimersByTimeAsync(1);
-      expect(executor.killAll).toHaveBeenCalledTimes(1);
-
-      await stopping;
-      await expect(running).resolves.toMatchObject({ status: 'FAILED' });
-      expect(saved()).toEqual([expect.objectContaining({ status: 'FAILED' })]);
-      expect(recorder.flush).toHaveBeenCalledTimes(1);
+    beforeEach(() => {
+      recorder.find.mockResolvedValue(deadLettered);
+      lookup.findFunction.mockResolvedValue(fn);
     });
 
-    it('only flushes the recorder when nothing runs', async () => {
-      recorder.flush.mockResolvedValue();
-      await sut.beforeApplicationShutdown();
-      expect(recorder.flush).toHaveBeenCalledTimes(1);
+    it('queues a dead-lettered invocation again with a fresh set of attempts and its stored event', async () => {
+      admission.assertAccepting.mockReturnValue();
+      invocations.transition.mockResolvedValue(true);
+      queue.enqueue.mockResolvedValue();
+
+      const queued = await sut.redrive(ivan, 'i-dead');
+
+      expect(queued).toMatchObject({ id: 'i-dead', status: 'QUEUED', attempt: 0, nodeId: null, startedAt: null, finishedAt: null });
+      expect(queued.queuedAt.getTime()).toBeGreaterThan(0);
+      expect(invocations.transition).toHaveBeenCalledWith(queued, ['DEAD_LETTERED']);
+      expect(queue.enqueue).toHaveBeenCalledWith({ invocationId: 'i-dead', event: deadLettered.request });
+      expect(invocations.transition.mock.invocationCallOrder[0]).toBeLessThan(queue.enqueue.mock.invocationCallOrder[0]!);
+    });
+
+    it('answers CONFLICT for an invocation that is not DEAD_LETTERED', async () => {
+      for (const status of ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const) {
+        recorder.find.mockResolvedValue({ ...deadLettered, status });
+        await expect(sut.redrive(ivan, 'i-dead')).rejects.toMatchObject({ code: 'CONFLICT' });
+      }
+      // Strict mocks: nothing was transitioned nor queued.
+    });
+
+    it('answers CONFLICT for an invocation that kept only part of its request', async () => {
+      recorder.find.mockResolvedValue({ ...deadLettered, requestTruncated: true });
+
+      await expect(sut.redrive(ivan, 'i-dead')).rejects.toThrow(/only part of its request/);
+    });
+
+    it('answers CONFLICT, queueing nothing, when another redrive won the transition', async () => {
+      admission.assertAccepting.mockReturnValue();
+      invocations.transition.mockResolvedValue(false);
+
+      await expect(sut.redrive(ivan, 'i-dead')).rejects.toThrow(/re-driven already/);
+      expect(queue.enqueue).not.toHaveBeenCalled();
+    });
+
+    it('is refused while the node drains', async () => {
+      admission.assertAccepting.mockImplementation(() => {
+        throw new ServiceUnavailableError('This node is shutting down; retry (another node will answer)', 1);
+      });
+
+      await expect(sut.redrive(ivan, 'i-dead')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(invocations.transition).not.toHaveBeenCalled();
+    });
+
+    it('answers NOT_FOUND to one who may not read the invocation, and FORBIDDEN to a reader who may not invoke', async () => {
+      await expect(sut.redrive(mallory, 'i-dead')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(sut.redrive(vera, 'i-dead')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    });
+
+    // Bug (invocations.service.ts, redrive): the record is moved to QUEUED before the job is queued, and a failed
+    // enqueue is not compensated: the invocation stays QUEUED with no job (it never runs) and every later redrive
+    // answers CONFLICT. invoke() handles the same failure (REJECTED + SERVICE_UNAVAILABLE); redrive should too.
+    it.fails('puts the invocation back DEAD_LETTERED and answers SERVICE_UNAVAILABLE when it cannot be queued', async () => {
+      admission.assertAccepting.mockReturnValue();
+      invocations.transition.mockResolvedValue(true);
+      queue.enqueue.mockRejectedValue(new Error('ECONNREFUSED redis'));
+
+      await expect(sut.redrive(ivan, 'i-dead')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(invocations.transition).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'i-dead', status: 'DEAD_LETTERED' }), ['QUEUED']);
     });
   });
 });
-
-/** Lets every pending promise callback run. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
