@@ -53,5 +53,5 @@ function killAll(select: (p: Proc) => boolean): number {
 
 autoscalingSuite('process', {
   killSandboxes: async () => killAll(isSandbox),
-  moreKillers: { 'the shim process inside': async () => killAll(isShim) },
+  moreKillers: { 'only the shim process inside': async () => killAll(isShim) },
 });
