@@ -66,3 +66,24 @@ describe('metrics listener setting', () => {
     expect(() => AppConfig.fromEnvironment({ FNGRAPH_METRICS_PORT: '8080', PORT: '8080' })).toThrow(/FNGRAPH_METRICS_PORT must differ from PORT/);
   });
 });
+
+describe('autoscaling settings', () => {
+  it('default to a 60 s stable and 6 s panic window, panic at 2x, a 1 s tick and 200 sandboxes per node', () => {
+    expect(AppConfig.fromEnvironment({}).autoscaling).toEqual({
+      stableWindowMs: 60_000,
+      panicWindowMs: 6_000,
+      panicThreshold: 2,
+      tickMs: 1000,
+      maxSandboxes: 200,
+    });
+  });
+
+  it('refuse a panic window longer than the stable window, or a tick longer than the panic window', () => {
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS: '5', FNGRAPH_AUTOSCALE_PANIC_WINDOW_SECONDS: '6' })).toThrow(
+      /FNGRAPH_AUTOSCALE_PANIC_WINDOW_SECONDS must not exceed/,
+    );
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_AUTOSCALE_TICK_MS: '7000' })).toThrow(/FNGRAPH_AUTOSCALE_TICK_MS must not exceed/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_AUTOSCALE_PANIC_THRESHOLD: '0.5' })).toThrow(/FNGRAPH_AUTOSCALE_PANIC_THRESHOLD/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_MAX_SANDBOXES: '0' })).toThrow(/FNGRAPH_MAX_SANDBOXES/);
+  });
+});

@@ -26,6 +26,18 @@ export interface LimitsConfig {
   maxResponseBytes: number;
 }
 
+/** Warm sandboxes follow demand per function version (see `Autoscaler`), within a node-wide limit. */
+export interface AutoscalingConfig {
+  stableWindowMs: number;
+  panicWindowMs: number;
+  /** Panic when the panic window wants this many times the sandboxes there are. */
+  panicThreshold: number;
+  /** How often demand is sampled and decisions are acted on. */
+  tickMs: number;
+  /** Sandboxes of function versions on this node, at most (pre-warmed generic ones aside). */
+  maxSandboxes: number;
+}
+
 export interface DependencyBuildConfig {
   /** Python on the host, for syntax checks at registration and `-m pip` installs. */
   pythonBinary: string;
@@ -210,6 +222,7 @@ export class AppConfig {
   readonly nodeId: string;
   readonly delivery: DeliveryConfig;
   readonly limits: LimitsConfig;
+  readonly autoscaling: AutoscalingConfig;
   readonly dependencyBuild: DependencyBuildConfig;
   readonly observability: ObservabilityConfig;
   readonly schedules: SchedulesConfig;
@@ -305,6 +318,13 @@ export class AppConfig {
       maxLogLineBytes: raw.FNGRAPH_MAX_LOG_LINE_BYTES,
       maxResponseBytes: raw.FNGRAPH_MAX_RESPONSE_BYTES,
     };
+    this.autoscaling = {
+      stableWindowMs: raw.FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS * 1000,
+      panicWindowMs: raw.FNGRAPH_AUTOSCALE_PANIC_WINDOW_SECONDS * 1000,
+      panicThreshold: raw.FNGRAPH_AUTOSCALE_PANIC_THRESHOLD,
+      tickMs: raw.FNGRAPH_AUTOSCALE_TICK_MS,
+      maxSandboxes: raw.FNGRAPH_MAX_SANDBOXES,
+    };
     this.dependencyBuild = {
       pythonBinary: raw.FNGRAPH_BUILD_PYTHON_BINARY,
       npmBinary: raw.FNGRAPH_NPM_BINARY,
@@ -373,6 +393,11 @@ export class AppConfig {
     if (limits.maxCodeBytes * 1.4 > limits.maxBodyBytes) {
       problems.push('FNGRAPH_MAX_BODY_BYTES must leave room for base64 code of FNGRAPH_MAX_CODE_BYTES (x1.4)');
     }
+    const { autoscaling } = this;
+    if (autoscaling.panicWindowMs > autoscaling.stableWindowMs) {
+      problems.push('FNGRAPH_AUTOSCALE_PANIC_WINDOW_SECONDS must not exceed FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS');
+    }
+    if (autoscaling.tickMs > autoscaling.panicWindowMs) problems.push('FNGRAPH_AUTOSCALE_TICK_MS must not exceed the panic window');
     const { metricsPort } = this.observability;
     if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === this.port) {
       problems.push('FNGRAPH_METRICS_PORT must differ from PORT (the API port serves /metrics to admins only)');

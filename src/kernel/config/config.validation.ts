@@ -85,6 +85,12 @@ export const configSchema = z.object({
   FNGRAPH_MAX_QUEUED_PER_FUNCTION: integer(100, 0, 100_000),
   FNGRAPH_QUEUE_TIMEOUT_MS: integer(10_000, 0, 600_000),
   FNGRAPH_SANDBOX_IDLE_SECONDS: integer(300, 1, 86400),
+  // Autoscaling of warm sandboxes (Knative KPA-style) and the node-wide sandbox limit.
+  FNGRAPH_MAX_SANDBOXES: integer(200, 1, 100_000),
+  FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS: integer(60, 1, 3600),
+  FNGRAPH_AUTOSCALE_PANIC_WINDOW_SECONDS: integer(6, 1, 3600),
+  FNGRAPH_AUTOSCALE_PANIC_THRESHOLD: z.coerce.number().min(1).max(100).default(2),
+  FNGRAPH_AUTOSCALE_TICK_MS: integer(1000, 50, 60_000),
   FNGRAPH_MAX_LOG_LINES: integer(1000, 1, 1_000_000),
   FNGRAPH_MAX_LOG_LINE_BYTES: integer(8192, 64, MiB),
   FNGRAPH_MAX_RESPONSE_BYTES: integer(6 * MiB, 1024, 100 * MiB),

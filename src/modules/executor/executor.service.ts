@@ -4,27 +4,70 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
+import { Autoscaler, type ScaleDecision } from './autoscaler.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
+import { SandboxAdmission } from './sandbox-admission.js';
 import { SandboxDriver } from './sandbox-driver.js';
-import { type PooledSandbox, SandboxPool } from './sandbox-pool.js';
+import { type Lease, type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { dependencyModulePath } from '@/modules/runtimes/dependency-layout.js';
-import { FunctionLoadError, isOutOfMemory, isOutOfMemoryError, SandboxExitedError, ShimConnection, shimFrameLimit } from './shim-connection.js';
+import {
+  FunctionLoadError,
+  InvocationNotDeliveredError,
+  isOutOfMemory,
+  isOutOfMemoryError,
+  SandboxExitedError,
+  ShimConnection,
+  shimFrameLimit,
+} from './shim-connection.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
+
+/** Sandboxes tried for one invocation whose event never reached the function (a sandbox died just before). */
+const DELIVERY_ATTEMPTS = 3;
+/** After a failed start ahead of demand, the autoscaler waits this long before trying again. */
+const PRESTART_RETRY_MS = 10_000;
+/** `run`'s answer when the event never reached the function: it can be sent to another sandbox. */
+const UNDELIVERED = Symbol('undelivered');
+
+interface PoolEntry {
+  pool: SandboxPool;
+  functionId: string;
+  target: ExecutionTarget;
+  autoscaler: Autoscaler;
+  decision: ScaleDecision;
+  /** No start ahead of demand before this time (a previous one failed). */
+  prestartAfter: number;
+}
+
+/** What the autoscaler decided for one function version, for metrics. */
+export interface AutoscalingState {
+  functionId: string;
+  functionName: string;
+  version: string;
+  desired: number;
+  panicking: boolean;
+}
 
 /**
  * Runs invocations in pooled, warm sandboxes (one pool per function version) and turns
  * whatever happens in the sandbox into an `ExecutionOutcome`. Knows nothing about how a
  * sandbox is isolated: that is the driver's job.
+ *
+ * Every `FNGRAPH_AUTOSCALE_TICK_MS` each pool's demand goes to its `Autoscaler`, and the
+ * pool is brought towards the decision: sandboxes started ahead of demand, idle ones
+ * beyond it stopped (which is how an unused version scales to zero after the stable
+ * window). `FNGRAPH_SANDBOX_IDLE_SECONDS` stays the longest any idle sandbox beyond
+ * `minInstances` lives, whatever the decision. All pools share the node-wide admission.
  */
 @Injectable()
 export class ExecutorService implements OnModuleDestroy {
   private readonly logger = new Logger(ExecutorService.name);
-  private readonly pools = new Map<string, { pool: SandboxPool; functionId: string; target: ExecutionTarget }>();
-  private readonly reaper: NodeJS.Timeout;
+  private readonly pools = new Map<string, PoolEntry>();
+  private readonly ticker: NodeJS.Timeout;
   private readonly instanceListeners = new Set<(functionId: string) => void>();
+  private readonly admission: SandboxAdmission;
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -32,9 +75,9 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
   ) {
-    const idleMs = config.limits.sandboxIdleSeconds * 1000;
-    this.reaper = setInterval(() => this.reapIdle(Date.now() - idleMs), Math.min(idleMs, 10_000));
-    this.reaper.unref();
+    this.admission = new SandboxAdmission(config.autoscaling.maxSandboxes);
+    this.ticker = setInterval(() => this.autoscale(), config.autoscaling.tickMs);
+    this.ticker.unref();
   }
 
   get driverKind(): 'process' | 'docker' {
@@ -49,15 +92,33 @@ export class ExecutorService implements OnModuleDestroy {
   async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
     const pool = this.poolFor(target);
     const acquireStart = performance.now();
-    let lease;
-    try {
-      lease = await pool.acquire();
-    } catch (error) {
-      if (error instanceof ThrottledError) throw error;
-      return this.failedStart(error, performance.now() - acquireStart, target, request);
+    for (let attempt = 1; ; attempt++) {
+      let lease;
+      try {
+        lease = await pool.acquire();
+      } catch (error) {
+        if (error instanceof ThrottledError) throw error;
+        return this.failedStart(error, performance.now() - acquireStart, target, request);
+      }
+      if (attempt === 1) request.onSandboxAcquired?.({ cold: lease.cold, waitedMs: performance.now() - acquireStart });
+      const outcome = await this.run(pool, lease, target, request, attempt < DELIVERY_ATTEMPTS);
+      if (outcome !== UNDELIVERED) return outcome;
+      this.logger.warn(`${target.functionName}@${target.version}: the sandbox died before taking invocation ${request.invocationId}; sending it to another`);
     }
-    const { sandbox, cold } = lease;
-    request.onSandboxAcquired?.({ cold, waitedMs: performance.now() - acquireStart });
+  }
+
+  /**
+   * One invocation in one sandbox. With `mayRetry`, a sandbox that died before its shim
+   * took the event answers `UNDELIVERED` instead of a failure: the function never started,
+   * so running the invocation elsewhere cannot run it twice.
+   */
+  private async run(
+    pool: SandboxPool,
+    { sandbox, cold }: Lease,
+    target: ExecutionTarget,
+    request: ExecutionRequest,
+    mayRetry: boolean,
+  ): Promise<ExecutionOutcome | typeof UNDELIVERED> {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -85,12 +146,29 @@ export class ExecutorService implements OnModuleDestroy {
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
     } catch (error) {
       pool.release(sandbox, false);
+      if (mayRetry && !timedOut && error instanceof InvocationNotDeliveredError) return UNDELIVERED;
       const durationMs = round(performance.now() - started);
       const memoryPeakBytes = await handle.memoryPeakBytes().catch(() => null);
       return { ...this.describeFailure(error, timedOut, target, sandbox, request), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** What the autoscaler last decided per function version on this node. */
+  autoscalingStates(): AutoscalingState[] {
+    return [...this.pools.values()].map(({ functionId, target, decision }) => ({
+      functionId,
+      functionName: target.functionName,
+      version: target.version,
+      desired: decision.desired,
+      panicking: decision.panicking,
+    }));
+  }
+
+  /** Sandboxes of function versions on this node, and the most allowed. */
+  nodeSandboxes(): { inUse: number; limit: number } {
+    return { inUse: this.admission.inUse, limit: this.admission.limit };
   }
 
   /** Stops the sandboxes of a function's versions (deleted, or superseded by `keepVersionId`). */
@@ -133,7 +211,7 @@ export class ExecutorService implements OnModuleDestroy {
 
   /** Shutdown, first step: no new sandboxes, idle ones stopped; running invocations go on. */
   onModuleDestroy(): void {
-    clearInterval(this.reaper);
+    clearInterval(this.ticker);
     for (const { pool } of this.pools.values()) pool.drain();
   }
 
@@ -160,10 +238,22 @@ export class ExecutorService implements OnModuleDestroy {
           queueTimeoutMs: this.config.limits.queueTimeoutMs,
         },
         () => this.notifyInstances(target.functionId),
+        { admission: this.admission },
       );
-      entry = { pool, functionId: target.functionId, target };
+      const { autoscaling } = this.config;
+      const autoscaler = new Autoscaler(
+        {
+          stableWindowMs: autoscaling.stableWindowMs,
+          panicWindowMs: autoscaling.panicWindowMs,
+          panicThreshold: autoscaling.panicThreshold,
+          targetConcurrency: 1,
+        },
+        { minInstances: target.minInstances, maxInstances: target.maxInstances },
+        Date.now,
+      );
+      entry = { pool, functionId: target.functionId, target, autoscaler, decision: autoscaler.decide(0), prestartAfter: 0 };
       this.pools.set(target.versionId, entry);
-      this.warmUp(pool, target);
+      this.prestart(entry, target.minInstances);
     }
     return entry.pool;
   }
@@ -173,8 +263,14 @@ export class ExecutorService implements OnModuleDestroy {
     this.poolFor(target);
   }
 
-  private warmUp(pool: SandboxPool, target: ExecutionTarget): void {
-    pool.warmUp((error) => this.logger.warn(`Could not pre-warm ${target.functionName}@${target.version}: ${(error as Error).message}`));
+  /** Starts sandboxes until `wanted` exist, unless a start failed recently (a function that cannot load is not restarted in a loop). */
+  private prestart(entry: PoolEntry, wanted: number): void {
+    if (Date.now() < entry.prestartAfter) return;
+    const { target } = entry;
+    entry.pool.prestart(wanted, (error) => {
+      entry.prestartAfter = Date.now() + PRESTART_RETRY_MS;
+      this.logger.warn(`Could not start a sandbox ahead of demand for ${target.functionName}@${target.version}: ${(error as Error).message}`);
+    });
   }
 
   /**
@@ -258,12 +354,22 @@ export class ExecutorService implements OnModuleDestroy {
     for (const listener of this.instanceListeners) listener(functionId);
   }
 
-  private reapIdle(idleSince: number): void {
+  /** One autoscaling tick: observe every pool's demand, decide, and act on the decision. */
+  private autoscale(): void {
+    const now = Date.now();
+    const idleSince = now - this.config.limits.sandboxIdleSeconds * 1000;
     for (const [versionId, entry] of this.pools) {
-      entry.pool.reapIdle(idleSince);
-      // Also the retry of pre-warming after a failure or a crash.
-      this.warmUp(entry.pool, entry.target);
-      if (entry.pool.isEmpty) this.pools.delete(versionId);
+      const { pool, autoscaler } = entry;
+      autoscaler.record(pool.takeDemand());
+      entry.decision = autoscaler.decide(pool.instances);
+      pool.scaleDownTo(entry.decision.desired);
+      pool.reapIdle(idleSince);
+      // Also how minInstances come back after a failure or a crash.
+      this.prestart(entry, entry.decision.desired);
+      if (pool.isEmpty && pool.inFlight === 0 && entry.decision.desired === 0) {
+        pool.drain();
+        this.pools.delete(versionId);
+      }
     }
   }
 }

@@ -18,7 +18,8 @@ interface FakeHandle extends SandboxHandle {
 /** A sandbox whose shim may say it is ready (`ready`) or not, over real streams as `ShimConnection` reads them. */
 function fakeHandle({ ready }: { ready: boolean }): FakeHandle {
   let exit!: (exit: SandboxExit) => void;
-  const exited = new Promise<SandboxExit>((resolve) => (exit = resolve));
+  let running = true;
+  const exited = new Promise<SandboxExit>((resolve) => (exit = resolve)).finally(() => (running = false));
   const stdout = new PassThrough();
   if (ready) stdout.write('{"type":"ready"}\n');
   return {
@@ -27,6 +28,9 @@ function fakeHandle({ ready }: { ready: boolean }): FakeHandle {
     stdout,
     stderr: new PassThrough(),
     exited,
+    get running() {
+      return running;
+    },
     kill: vi.fn(() => exit({ code: null, signal: 'SIGKILL', oomKilled: false })),
     memoryPeakBytes: async () => null,
     exit: () => exit({ code: 1, signal: null, oomKilled: false }),

@@ -32,6 +32,11 @@ export interface SandboxHandle {
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly exited: Promise<SandboxExit>;
+  /**
+   * Whether the sandbox still runs, asked of the OS or engine now: cheap and synchronous,
+   * checked before a sandbox is handed out, because `exited` settles a moment after a kill.
+   */
+  readonly running: boolean;
   /** Stops the sandbox at once (SIGKILL or container kill); safe to call twice. */
   kill(): void;
   /**

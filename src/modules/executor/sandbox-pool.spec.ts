@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
+import { SandboxAdmission } from './sandbox-admission.js';
 import { type PoolLimits, type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 
 interface FakeSandbox extends PooledSandbox {
@@ -296,6 +297,138 @@ describe(SandboxPool.name, () => {
 
     expect(busy.connection.handle.kill).toHaveBeenCalled();
     await expect(pool.acquire()).rejects.toBeInstanceOf(ThrottledError);
+  });
+
+  describe('autoscaling', () => {
+    it('measures demand: invocations waiting for or served by a sandbox, averaged over time', async () => {
+      let now = 0;
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1 }), undefined, { clock: () => now });
+      const first = pool.acquire();
+      void track(pool.acquire());
+      expect(pool.inFlight).toBe(2);
+      const sandbox = starts.next();
+      await first;
+      now = 500;
+      pool.release(sandbox, true); // the first is done; the waiter gets its sandbox
+      await settle();
+      now = 1000;
+      // Two in flight for 500 ms, then one for 500 ms.
+      expect(pool.takeDemand()).toBeCloseTo(1.5);
+      pool.release(sandbox, true);
+      now = 2000;
+      expect(pool.takeDemand()).toBe(0);
+      expect(pool.inFlight).toBe(0);
+    });
+
+    it('does not count an acquire that was refused', async () => {
+      const pool = new SandboxPool(starter().start, limits({ maxInstances: 1, maxQueued: 0 }));
+      void pool.acquire();
+      await expect(pool.acquire()).rejects.toBeInstanceOf(ThrottledError);
+      expect(pool.inFlight).toBe(1);
+    });
+
+    it('prestarts up to the wanted count, capped by maxInstances; they wait idle', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 3 }));
+      expect(pool.prestart(5, () => expect.unreachable())).toBe(3);
+      expect(pool.prestart(5, () => expect.unreachable())).toBe(0);
+      starts.next();
+      starts.next();
+      starts.next();
+      await settle();
+      expect(pool.idleInstances).toBe(3);
+    });
+
+    it('scales down by stopping idle sandboxes, least recently used first, never below minInstances or busy ones', async () => {
+      vi.useFakeTimers({ now: 1000 });
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ minInstances: 1, maxInstances: 4 }));
+      const leases = [pool.acquire(), pool.acquire(), pool.acquire(), pool.acquire()];
+      const [a, b, c, d] = [starts.next(), starts.next(), starts.next(), starts.next()];
+      await Promise.all(leases);
+      pool.release(b, true);
+      vi.setSystemTime(2000);
+      pool.release(a, true);
+      vi.setSystemTime(3000);
+      pool.release(c, true);
+
+      expect(pool.scaleDownTo(2)).toBe(2);
+      expect(b.connection.handle.kill).toHaveBeenCalled();
+      expect(a.connection.handle.kill).toHaveBeenCalled();
+      expect(c.connection.handle.kill).not.toHaveBeenCalled();
+      expect(pool.scaleDownTo(0)).toBe(1);
+      expect(d.connection.handle.kill).not.toHaveBeenCalled();
+      expect(pool.instances).toBe(1);
+    });
+  });
+
+  describe('node-wide admission', () => {
+    it('evicts the least recently used idle sandbox of another pool for a call when the node is full', async () => {
+      vi.useFakeTimers({ now: 1000 });
+      const admission = new SandboxAdmission(2);
+      const [startsA, startsB, startsC] = [starter(), starter(), starter()];
+      const poolA = new SandboxPool(startsA.start, limits(), undefined, { admission });
+      const poolB = new SandboxPool(startsB.start, limits(), undefined, { admission });
+      const poolC = new SandboxPool(startsC.start, limits(), undefined, { admission });
+      const [la, lb] = [poolA.acquire(), poolB.acquire()];
+      const [sa, sb] = [startsA.next(), startsB.next()];
+      await Promise.all([la, lb]);
+      poolA.release(sa, true);
+      vi.setSystemTime(2000);
+      poolB.release(sb, true);
+
+      const lc = poolC.acquire();
+      expect(sa.connection.handle.kill).toHaveBeenCalled();
+      expect(sb.connection.handle.kill).not.toHaveBeenCalled();
+      startsC.next();
+      await lc;
+      expect(admission.inUse).toBe(2);
+      expect(poolA.instances).toBe(0);
+    });
+
+    it('never prestarts by evicting, and keeps minInstances from eviction', async () => {
+      const admission = new SandboxAdmission(1);
+      const [startsA, startsB] = [starter(), starter()];
+      const poolA = new SandboxPool(startsA.start, limits({ minInstances: 1 }), undefined, { admission });
+      const poolB = new SandboxPool(startsB.start, limits(), undefined, { admission });
+      poolA.warmUp(() => expect.unreachable());
+      startsA.next();
+      await settle();
+
+      expect(poolB.prestart(1, () => expect.unreachable())).toBe(0);
+      await expect(poolB.acquire()).rejects.toBeInstanceOf(ThrottledError);
+      expect(poolA.idleInstances).toBe(1);
+    });
+
+    it('queues a call when the node is full but its own pool has busy sandboxes', async () => {
+      const admission = new SandboxAdmission(1);
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 3 }), undefined, { admission });
+      const first = pool.acquire();
+      const sandbox = starts.next();
+      await first;
+      const waiter = track(pool.acquire());
+      expect(pool.queued).toBe(1);
+      pool.release(sandbox, true);
+      await settle();
+      expect(waiter).toEqual({ sandbox, cold: false });
+    });
+
+    it('returns the slot of a discarded or failed sandbox', async () => {
+      const admission = new SandboxAdmission(1);
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits(), undefined, { admission });
+      const first = pool.acquire();
+      starts.fail();
+      await expect(first).rejects.toThrow();
+      expect(admission.inUse).toBe(0);
+      const second = pool.acquire();
+      const sandbox = starts.next();
+      await second;
+      pool.release(sandbox, false);
+      expect(admission.inUse).toBe(0);
+    });
   });
 
   it('tells its listener whenever the number of instances or idle instances changes', async () => {

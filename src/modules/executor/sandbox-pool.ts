@@ -1,4 +1,6 @@
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
+import { ConcurrencyMeter } from './concurrency-meter.js';
+import { type EvictionCandidate, SandboxAdmission } from './sandbox-admission.js';
 import type { ShimConnection } from './shim-connection.js';
 
 /** A started, loaded sandbox owned by a pool. */
@@ -24,6 +26,12 @@ export interface PoolLimits {
   queueTimeoutMs: number;
 }
 
+export interface PoolOptions {
+  /** The node-wide sandbox limit this pool shares with the others; unlimited when absent. */
+  admission?: SandboxAdmission;
+  clock?: () => number;
+}
+
 interface Waiter {
   grant: (lease: Promise<Lease>) => void;
   timer: NodeJS.Timeout;
@@ -33,9 +41,13 @@ interface Waiter {
  * The sandboxes of one function version. A sandbox serves one invocation at a time and
  * stays warm between invocations; at most `maxInstances` exist, and invocations beyond
  * that wait in a bounded queue, first come first served. `minInstances` are started
- * ahead of need (`warmUp`) and never reaped for idleness.
+ * ahead of need (`warmUp`) and never reaped for idleness. How many to keep between the
+ * two is the autoscaler's decision (`prestart`, `scaleDownTo`); the pool measures the
+ * demand it decides on (`takeDemand`). Every sandbox holds a slot of the node-wide
+ * admission, and an idle one may be evicted for another pool's caller when the node is full.
  */
-export class SandboxPool {
+export class SandboxPool implements EvictionCandidate {
+  /** Least recently used first. */
   private readonly idle: PooledSandbox[] = [];
   /** Sandboxes serving an invocation right now. */
   private readonly leased = new Set<PooledSandbox>();
@@ -43,13 +55,23 @@ export class SandboxPool {
   /** Sandboxes starting, busy or idle. */
   private size = 0;
   private draining = false;
+  private readonly admission: SandboxAdmission;
+  private readonly clock: () => number;
+  /** Invocations that asked for a sandbox and have not given it back: waiting, starting one, or served. */
+  private readonly demand: ConcurrencyMeter;
 
   constructor(
     private readonly startSandbox: () => Promise<PooledSandbox>,
     private readonly limits: PoolLimits,
     /** Called whenever the number of instances or idle instances may have changed. */
     private readonly onChange: () => void = () => undefined,
-  ) {}
+    options: PoolOptions = {},
+  ) {
+    this.admission = options.admission ?? new SandboxAdmission(Number.POSITIVE_INFINITY);
+    this.clock = options.clock ?? Date.now;
+    this.demand = new ConcurrencyMeter(this.clock);
+    this.admission.join(this);
+  }
 
   get instances(): number {
     return this.size;
@@ -63,7 +85,26 @@ export class SandboxPool {
     return this.waiters.length;
   }
 
+  /** Invocations in flight (waiting for, or served by, a sandbox of this pool) right now. */
+  get inFlight(): number {
+    return this.demand.current;
+  }
+
+  /** The average number of invocations in flight since the previous call: the autoscaler's input. */
+  takeDemand(): number {
+    return this.demand.takeAverage();
+  }
+
+  /** A sandbox for one invocation; give it back with `release`. */
   acquire(): Promise<Lease> {
+    this.demand.change(1);
+    return this.lease().catch((error: unknown) => {
+      this.demand.change(-1);
+      throw error;
+    });
+  }
+
+  private lease(): Promise<Lease> {
     if (this.draining) return Promise.reject(new ThrottledError('The function is being unloaded; retry'));
     const warm = this.takeIdle();
     if (warm) {
@@ -71,7 +112,11 @@ export class SandboxPool {
       this.onChange();
       return Promise.resolve({ sandbox: warm, cold: false });
     }
-    if (this.size < this.limits.maxInstances) return this.startNew();
+    if (this.size < this.limits.maxInstances) {
+      if (this.admission.tryTake(this, true)) return this.startReserved();
+      // The node is full of busy sandboxes: wait for one of ours, if there is one to wait for.
+      if (this.size === 0) return Promise.reject(nodeFull(this.admission));
+    }
     if (this.waiters.length >= this.limits.maxQueued) {
       return Promise.reject(new ThrottledError(`All ${this.limits.maxInstances} instances are busy and the queue is full`));
     }
@@ -92,6 +137,11 @@ export class SandboxPool {
 
   /** Returns a sandbox after an invocation; a broken one is killed and replaced on demand. */
   release(sandbox: PooledSandbox, reusable: boolean): void {
+    this.demand.change(-1);
+    this.putBack(sandbox, reusable);
+  }
+
+  private putBack(sandbox: PooledSandbox, reusable: boolean): void {
     this.leased.delete(sandbox);
     if (!reusable || this.draining || !sandbox.connection.alive) {
       this.discard(sandbox);
@@ -99,7 +149,7 @@ export class SandboxPool {
       if (waiter) waiter.grant(this.startNew());
       return;
     }
-    sandbox.lastUsedAt = Date.now();
+    sandbox.lastUsedAt = this.clock();
     const waiter = this.waiters.shift();
     if (waiter) {
       this.leased.add(sandbox);
@@ -112,22 +162,53 @@ export class SandboxPool {
 
   /**
    * Starts sandboxes until `minInstances` exist, in the background; they wait idle. A
-   * failed start is reported and not retried until the next call (the reaper's tick), so
-   * a function that cannot load does not restart in a loop.
+   * failed start is reported and not retried until the next call (the autoscaler's tick),
+   * so a function that cannot load does not restart in a loop.
    */
   warmUp(onFailure: (error: unknown) => void): void {
-    while (!this.draining && this.size < this.limits.minInstances) {
+    this.prestart(this.limits.minInstances, onFailure);
+  }
+
+  /**
+   * Starts sandboxes in the background until `wanted` exist (at most `maxInstances`), ahead
+   * of the invocations expected; only with free room on the node: a guess never evicts
+   * another function's sandbox. Returns how many it started.
+   */
+  prestart(wanted: number, onFailure: (error: unknown) => void): number {
+    let started = 0;
+    while (!this.draining && this.size < Math.min(wanted, this.limits.maxInstances) && this.admission.tryTake(this, false)) {
       this.size++;
+      started++;
       this.onChange();
       this.startSandbox().then(
-        (sandbox) => this.release(sandbox, true),
+        (sandbox) => this.putBack(sandbox, true),
         (error: unknown) => {
-          this.size--;
-          this.onChange();
+          this.shrink();
           onFailure(error);
         },
       );
     }
+    return started;
+  }
+
+  /** Stops idle sandboxes, least recently used first, until at most `wanted` (never below `minInstances`) exist; returns how many. */
+  scaleDownTo(wanted: number): number {
+    let stopped = 0;
+    while (this.idle.length > 0 && this.size > Math.max(wanted, this.limits.minInstances)) {
+      this.discard(this.idle.shift()!);
+      stopped++;
+    }
+    return stopped;
+  }
+
+  evictableSince(): number | null {
+    const oldest = this.idle[0];
+    return oldest && this.size > this.limits.minInstances ? oldest.lastUsedAt : null;
+  }
+
+  evictOldestIdle(): void {
+    const oldest = this.idle.shift();
+    if (oldest) this.discard(oldest);
   }
 
   /** Kills sandboxes idle since before `idleSince`, keeping `minInstances`; returns how many. */
@@ -144,6 +225,7 @@ export class SandboxPool {
   /** Stops every sandbox; busy ones are killed when released. */
   drain(): void {
     this.draining = true;
+    this.admission.leave(this);
     for (const sandbox of this.idle.splice(0)) this.discard(sandbox);
     for (const waiter of this.waiters.splice(0)) {
       waiter.grant(Promise.reject(new ThrottledError('The function is being unloaded; retry')));
@@ -172,6 +254,12 @@ export class SandboxPool {
   }
 
   private startNew(): Promise<Lease> {
+    if (!this.admission.tryTake(this, true)) return Promise.reject(nodeFull(this.admission));
+    return this.startReserved();
+  }
+
+  /** Starts a sandbox in a node slot already taken. */
+  private startReserved(): Promise<Lease> {
     this.size++;
     this.onChange();
     return this.startSandbox().then(
@@ -180,8 +268,7 @@ export class SandboxPool {
         return { sandbox, cold: true };
       },
       (error: unknown) => {
-        this.size--;
-        this.onChange();
+        this.shrink();
         // The freed slot belongs to the next waiter, which then tries a start of its own.
         const waiter = this.waiters.shift();
         if (waiter) waiter.grant(this.startNew());
@@ -192,7 +279,16 @@ export class SandboxPool {
 
   private discard(sandbox: PooledSandbox): void {
     sandbox.connection.handle.kill();
+    this.shrink();
+  }
+
+  private shrink(): void {
     this.size--;
+    this.admission.release();
     this.onChange();
   }
+}
+
+function nodeFull(admission: SandboxAdmission): ThrottledError {
+  return new ThrottledError(`This node runs its maximum of ${admission.limit} sandboxes, none of them idle`);
 }

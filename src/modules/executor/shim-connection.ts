@@ -27,6 +27,12 @@ export class SandboxExitedError extends Error {
   }
 }
 
+/**
+ * The sandbox died before its shim took the invocation (no `accepted` frame, and its
+ * output ended): the function did not start, so the invocation may run elsewhere.
+ */
+export class InvocationNotDeliveredError extends SandboxExitedError {}
+
 /** The function's module threw or exported no handler while loading. */
 export class FunctionLoadError extends Error {
   constructor(readonly error: InvocationErrorRecord) {
@@ -51,6 +57,8 @@ interface Waiter {
 }
 
 const STDERR_TAIL_LINES = 20;
+/** After a sandbox exits, how long its last output may take to arrive before the failure is reported. */
+const OUTPUT_DRAIN_MS = 500;
 /** Longest line kept from a sandbox's raw stderr (longer ones are truncated). */
 const MAX_STDERR_LINE = 64 * 1024;
 /** A log frame, recognised without parsing it (JSON from Node, or Python's spacing). */
@@ -71,6 +79,9 @@ export class ShimConnection {
   private readonly stderrTail: string[] = [];
   private reportedOutOfMemory = false;
   private exit: SandboxExit | null = null;
+  private stdoutEnded = false;
+  /** Whether the shim took the invocation in progress (its `accepted` frame): from then on the function may be running. */
+  private accepted = false;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
   oversizedFrame = false;
 
@@ -85,6 +96,8 @@ export class ShimConnection {
         handle.kill();
       },
     });
+    // After onLines' own listener: every line is delivered by the time this runs.
+    handle.stdout.once('end', () => (this.stdoutEnded = true));
     onLines(handle.stderr, (line) => this.onStderrLine(line), { maxLineLength: MAX_STDERR_LINE, oversized: 'truncate' });
     handle.exited.then((exit) => this.onExit(exit));
     // A sandbox that dies while we write to it must not crash the platform.
@@ -98,8 +111,9 @@ export class ShimConnection {
     return connection;
   }
 
+  /** Whether the sandbox still runs, asked of the driver too: the exit event can lag a kill by a moment. */
   get alive(): boolean {
-    return this.exit === null;
+    return this.exit === null && this.handle.running;
   }
 
   async load(target: ExecutionTarget, filename: string, modulePaths: string[]): Promise<void> {
@@ -112,8 +126,10 @@ export class ShimConnection {
   }
 
   async invoke(id: string, event: InvocationEvent, context: InvocationContext, onLog: LogSink): Promise<ShimResult> {
+    if (this.exit) throw new InvocationNotDeliveredError(this.exit, this.stderrTail, this.reportedOutOfMemory);
     this.onLog = onLog;
     this.muted = false;
+    this.accepted = false;
     try {
       const reply = this.expect(['result']);
       this.write({ type: 'invoke', id, event, context });
@@ -153,6 +169,10 @@ export class ShimConnection {
       this.log(frame.stream ?? 'stdout', frame.message ?? '');
       return;
     }
+    if (frame.type === 'accepted') {
+      this.accepted = true;
+      return;
+    }
     const waiter = this.waiter;
     this.waiter = null;
     waiter?.resolve(frame);
@@ -173,9 +193,24 @@ export class ShimConnection {
   private onExit(exit: SandboxExit): void {
     this.exit = exit;
     const waiter = this.waiter;
-    this.waiter = null;
-    // Let the last stderr lines arrive before reporting why the sandbox died.
-    setImmediate(() => waiter?.reject(new SandboxExitedError(exit, this.stderrTail, this.reportedOutOfMemory)));
+    if (!waiter) return;
+    // Let the last output arrive (an `accepted` frame, why it died on stderr) before the verdict.
+    const report = () => {
+      if (this.waiter !== waiter) return; // Answered after all (its last frame was still in the pipe).
+      this.waiter = null;
+      const undelivered = this.onLog !== null && !this.accepted && this.stdoutEnded;
+      const Failure = undelivered ? InvocationNotDeliveredError : SandboxExitedError;
+      waiter.reject(new Failure(exit, this.stderrTail, this.reportedOutOfMemory));
+    };
+    // Only an invocation needs to know whether it was accepted; other waits are not held up.
+    if (this.stdoutEnded || this.onLog === null) setImmediate(report);
+    else {
+      const timer = setTimeout(report, OUTPUT_DRAIN_MS);
+      this.handle.stdout.once('end', () => {
+        clearTimeout(timer);
+        setImmediate(report);
+      });
+    }
   }
 }
 

@@ -111,8 +111,9 @@ describe('Prometheus metrics at /metrics', () => {
     expect(after.value('fngraph_sandboxes', { function: 'm-ok', state: 'idle' })).toBe(1);
     expect(after.value('fngraph_sandboxes', { function: 'm-ok', state: 'busy' })).toBe(0);
     expect(after.value('fngraph_sandboxes', { function: 'm-boom', state: 'idle' })).toBe(1);
-    // Killed on timeout: no sandbox left.
-    expect(after.value('fngraph_sandboxes', { function: 'm-spin', state: 'idle' })).toBe(0);
+    // Killed on timeout: nothing of it left busy; at most a fresh one the autoscaler started ahead of demand.
+    expect(after.value('fngraph_sandboxes', { function: 'm-spin', state: 'busy' })).toBe(0);
+    expect(after.value('fngraph_sandboxes', { function: 'm-spin', state: 'idle' })).toBeLessThanOrEqual(1);
     for (const labels of after.labelSets('fngraph_invocations_in_flight')) expect(after.value('fngraph_invocations_in_flight', labels)).toBe(0);
   });
 

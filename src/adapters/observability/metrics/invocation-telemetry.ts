@@ -35,6 +35,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
         return [{ functionName, busy: instances - idle, idle }];
       }),
     );
+    this.metrics.setAutoscalingSource({ versions: () => this.executor.autoscalingStates(), node: () => this.executor.nodeSandboxes() });
   }
 
   started(record: InvocationRecord, origin?: RequestContext): void {

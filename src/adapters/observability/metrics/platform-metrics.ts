@@ -23,6 +23,18 @@ export interface SandboxCount {
   idle: number;
 }
 
+export interface AutoscalingCount {
+  functionName: string;
+  version: string;
+  desired: number;
+  panicking: boolean;
+}
+
+export interface AutoscalingSource {
+  versions(): AutoscalingCount[];
+  node(): { inUse: number; limit: number };
+}
+
 /**
  * Every Prometheus metric fngraph exports, in one registry per server (not prom-client's
  * global one, so several servers can share a process in tests). Label values that come
@@ -38,6 +50,7 @@ export class PlatformMetrics extends MetricsExporter {
   private readonly versions: RecentLabels;
   private readonly operationNames: FirstSeenLabels;
   private sandboxSource: (() => SandboxCount[]) | null = null;
+  private autoscalingSource: AutoscalingSource | null = null;
 
   readonly invocations = this.counter('fngraph_invocations_total', 'Finished invocations', ['function', 'version', 'status', 'trigger']);
   readonly invocationDuration = this.histogram(
@@ -76,6 +89,27 @@ export class PlatformMetrics extends MetricsExporter {
     labelNames: ['function', 'state'],
     registers: [this.registry],
     collect: () => this.collectSandboxes(),
+  });
+  readonly desiredSandboxes = new Gauge({
+    name: 'fngraph_desired_sandboxes',
+    help: 'Sandboxes the autoscaler wants on this node per function version (within minInstances and maxInstances)',
+    labelNames: ['function', 'version'],
+    registers: [this.registry],
+    collect: () => this.collectDesired(),
+  });
+  readonly autoscalerPanic = new Gauge({
+    name: 'fngraph_autoscaler_panic',
+    help: 'Whether the autoscaler is in panic mode (scaling on the short window, never down) for a version of the function: 1 or 0',
+    labelNames: ['function'],
+    registers: [this.registry],
+    collect: () => this.collectPanic(),
+  });
+  readonly nodeSandboxes = new Gauge({
+    name: 'fngraph_node_sandboxes',
+    help: 'Sandboxes of function versions on this node (in_use) and the most allowed (limit, FNGRAPH_MAX_SANDBOXES)',
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: () => this.collectNodeSandboxes(),
   });
   readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
   readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
@@ -131,6 +165,11 @@ export class PlatformMetrics extends MetricsExporter {
     this.sandboxSource = source;
   }
 
+  /** Where the autoscaling gauges read their values at scrape time. */
+  setAutoscalingSource(source: AutoscalingSource): void {
+    this.autoscalingSource = source;
+  }
+
   /** A finished dependency build (this node's builds: see `BuildObserver`). */
   recordBuild(durationMs: number, status: 'READY' | 'FAILED'): void {
     this.builds.inc({ status });
@@ -156,6 +195,32 @@ export class PlatformMetrics extends MetricsExporter {
       this.sandboxes.set({ function: fn, state: 'busy' }, busy);
       this.sandboxes.set({ function: fn, state: 'idle' }, idle);
     }
+  }
+
+  private collectDesired(): void {
+    this.desiredSandboxes.reset();
+    for (const { functionName, version, desired } of this.autoscalingSource?.versions() ?? []) {
+      const fn = this.functionLabel(functionName);
+      this.desiredSandboxes.inc({ function: fn, version: this.versionLabel(fn, version) }, desired);
+    }
+  }
+
+  private collectPanic(): void {
+    this.autoscalerPanic.reset();
+    const panicking = new Map<string, boolean>();
+    for (const { functionName, panicking: panic } of this.autoscalingSource?.versions() ?? []) {
+      const fn = this.functionLabel(functionName);
+      panicking.set(fn, (panicking.get(fn) ?? false) || panic);
+    }
+    for (const [fn, panic] of panicking) this.autoscalerPanic.set({ function: fn }, panic ? 1 : 0);
+  }
+
+  private collectNodeSandboxes(): void {
+    this.nodeSandboxes.reset();
+    if (!this.autoscalingSource) return;
+    const { inUse, limit } = this.autoscalingSource.node();
+    this.nodeSandboxes.set({ state: 'in_use' }, inUse);
+    this.nodeSandboxes.set({ state: 'limit' }, limit);
   }
 
   private removeVersionSeries(fn: string, version: string): void {

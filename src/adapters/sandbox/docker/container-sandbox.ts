@@ -52,7 +52,8 @@ export class ContainerSandbox implements SandboxHandle {
   }
 
   get running(): boolean {
-    return !this.ended;
+    // The attach stream closes with the container, a moment before `exited` settles.
+    return !this.ended && !this.killed && !this.stream.destroyed && !this.stream.readableEnded;
   }
 
   kill(): void {

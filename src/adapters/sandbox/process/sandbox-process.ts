@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
+import { isProcessRunning } from '@/adapters/sandbox/process-alive.js';
 import type { SandboxLimits } from './limits/resource-limiter.js';
 
 /**
@@ -52,7 +53,10 @@ export class SandboxProcess implements SandboxHandle {
   }
 
   get running(): boolean {
-    return !this.ended;
+    const { child } = this;
+    if (this.ended || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
+    // Node learns of the exit a moment after the kernel does: ask the kernel.
+    return isProcessRunning(child.pid);
   }
 
   kill(): void {

@@ -8,7 +8,9 @@
 //   in : {type:'load', artifact, filename, env, modulePaths}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
-//        {type:'log', id, stream, message}* then {type:'result', id, ok, value|error, metrics}
+//        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
+// `accepted` goes out before the handler runs: a sandbox that dies before sending it
+// never ran the invocation, which the executor may then send to another sandbox.
 // It deliberately depends on nothing but Node's core modules.
 
 const fs = require('node:fs');
@@ -117,6 +119,7 @@ function load(frame) {
 
 // ---- invoking ---------------------------------------------------------------
 async function invoke(frame) {
+  send({ type: 'accepted', id: frame.id });
   currentId = frame.id;
   const cpuBefore = process.cpuUsage();
   let reply;

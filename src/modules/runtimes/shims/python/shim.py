@@ -5,7 +5,8 @@
 #   in : {type:'load', artifact, filename, env, modulePaths}
 #        {type:'invoke', id, event, context}
 #   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
-#        {type:'log', id, stream, message}* then {type:'result', id, ok, value|error, metrics}
+#        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
+# `accepted` goes out before the handler runs (see the Node.js shim).
 # Frames leave on a duplicate of the original stdout descriptor that only this shim
 # holds; descriptors 0 and 1 are pointed elsewhere, so neither user code nor a library
 # writing to "stdout" at the descriptor level can corrupt or read the protocol.
@@ -251,6 +252,7 @@ def _usage():
 
 def invoke(frame):
     global _current_id
+    send({'type': 'accepted', 'id': frame.get('id')})
     _current_id = frame.get('id')
     cpu_before, _ = _usage()
     reply = {'type': 'result', 'id': frame.get('id')}
