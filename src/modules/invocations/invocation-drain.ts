@@ -43,11 +43,9 @@ export class InvocationDrain implements BeforeApplicationShutdown {
   private async run(): Promise<void> {
     this.admission.stopAccepting();
     const workerStopped = this.worker.stop();
-    const deadline = Date.now() + this.config.shutdownGraceSeconds * 1000;
-    // Calls admitted just before the stop may start their run a moment later: wait for those too.
-    while (this.runner.inFlight > 0 && Date.now() < deadline) await this.runner.settle(deadline - Date.now());
-    if (this.runner.inFlight > 0) {
-      this.logger.warn(`Cutting ${this.runner.inFlight} invocation(s) still running after the shutdown grace period`);
+    // Everything admitted counts, from admission on: a call resolving its function now runs in a moment.
+    if (!(await this.admission.settle(Date.now() + this.config.shutdownGraceSeconds * 1000))) {
+      this.logger.warn(`Cutting ${this.admission.inFlight} invocation(s) still running after the shutdown grace period`);
       await this.runner.cutAll();
     }
     await workerStopped;

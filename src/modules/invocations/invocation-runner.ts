@@ -60,25 +60,16 @@ export class InvocationRunner {
   /** One run of a RUNNING record; never throws. The log goes on from the lines of earlier runs. */
   attempt(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<Attempt> {
     const log = this.logs.open(record.id, record.functionId, record.logs);
+    // After the cut nothing starts: it comes back cut at once.
+    if (this.cutting) return Promise.resolve({ log, cut: true });
     const run = withSpan('fngraph.execute', { 'fngraph.executor': this.executor.driverKind }, (span) => this.execute(record, target, event, log, span)).then(
-      (outcome): Attempt => ({ log, outcome, cut: this.cutting }),
+      // A run that succeeded just as the cut came is not cut: its caller gets its answer.
+      (outcome): Attempt => ({ log, outcome, cut: this.cutting && outcome.status !== 'SUCCEEDED' }),
       (failure: unknown): Attempt => ({ log, failure, cut: this.cutting }),
     );
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
     return run;
-  }
-
-  /** Resolves when every run in flight has ended, or after `ms`, whichever is first; true if they all ended. */
-  async settle(ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    const ended = Promise.allSettled([...this.running]).then(() => true);
-    try {
-      return await Promise.race([ended, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Shutdown, past the grace period: ends the runs still going (they come back `cut`). */

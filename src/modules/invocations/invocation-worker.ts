@@ -6,6 +6,7 @@ import type { Principal } from '@/kernel/identity/principal.js';
 import type { InvocationErrorRecord } from '@/modules/executor/execution.types.js';
 import type { AsyncPolicy } from '@/modules/versions/version.record.js';
 import { FunctionLookup, type ResolvedFunction } from './function-lookup.service.js';
+import { InvocationAdmission } from './invocation-admission.js';
 import { type InvocationJob, InvocationQueue, type JobVerdict } from './invocation-queue.js';
 import { FINAL_STATUSES, type InvocationRecord } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
@@ -36,6 +37,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
     private readonly runner: InvocationRunner,
     private readonly lookup: FunctionLookup,
     private readonly invocations: InvocationsService,
+    private readonly admission: InvocationAdmission,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
   ) {}
@@ -54,7 +56,12 @@ export class InvocationWorker implements OnApplicationBootstrap {
     await this.queue.stopWorking();
   }
 
-  private async handle(job: InvocationJob): Promise<JobVerdict> {
+  /** Counted by admission, so a shutdown waits for (or cuts) a job from the moment it is taken. */
+  private handle(job: InvocationJob): Promise<JobVerdict> {
+    return this.admission.track(this.judged(job));
+  }
+
+  private async judged(job: InvocationJob): Promise<JobVerdict> {
     try {
       return await this.run(job);
     } catch (error) {
@@ -65,8 +72,14 @@ export class InvocationWorker implements OnApplicationBootstrap {
 
   private async run(job: InvocationJob): Promise<JobVerdict> {
     const record = await this.recorder.find(job.invocationId);
-    // Stored before it was queued, so a missing record was removed since; a final one is a repeated delivery.
-    if (!record || FINAL_STATUSES.has(record.status)) return { done: true };
+    // Stored before it was queued, so a missing record was removed since.
+    if (!record) return { done: true };
+    if (FINAL_STATUSES.has(record.status)) {
+      // Delivered again after it ended (its worker failed right after, e.g. storing it): its destination may not have
+      // been sent. Sending is idempotent (keyed by the invocation), so send again.
+      await this.resendDestination(record);
+      return { done: true };
+    }
     let resolved: ResolvedFunction;
     try {
       resolved = await this.lookup.resolve({ functionId: record.functionId }, record.version);
@@ -131,14 +144,29 @@ export class InvocationWorker implements OnApplicationBootstrap {
     if (policy) await this.sendTo(policy.onFailure, final);
   }
 
+  private async resendDestination(final: InvocationRecord): Promise<void> {
+    if (final.status === 'REJECTED') return;
+    const policy = await this.lookup
+      .resolve({ functionId: final.functionId }, final.version)
+      .then((resolved) => resolved.version.asyncPolicy)
+      .catch(() => null);
+    if (policy) await this.sendTo(final.status === 'SUCCEEDED' ? policy.onSuccess : policy.onFailure, final);
+  }
+
   /**
-   * Invokes a destination function, queued, with the outcome. It runs with the rights of
-   * the source function's owner: a destination the owner may not invoke is not invoked.
+   * Invokes a destination function, queued, with the outcome, on behalf of the source
+   * function's owner. Only a function of the same owner, or a public one, may be a
+   * destination: anything else would let a function reach what its owner cannot.
    */
   private async sendTo(destination: string | null, source: InvocationRecord): Promise<void> {
     if (destination === null) return;
     const owner = (await this.lookup.findFunction({ functionId: source.functionId }).catch(() => null))?.ownerId ?? null;
-    const principal: Principal = { kind: 'apiKey', subject: owner, roles: ['invoker'] };
+    const target = await this.lookup.findFunction({ name: destination }).catch(() => null);
+    if (!target || !(target.permissions.public || (owner !== null && target.ownerId === owner))) {
+      this.logger.warn(`Destination ${destination} of invocation ${source.id} was not invoked: no such function of the same owner, nor a public one`);
+      return;
+    }
+    const principal: Principal = { kind: 'apiKey', subject: owner ?? 'system:destinations', roles: ['invoker'] };
     const body = {
       source: { invocationId: source.id, functionName: source.functionName, version: source.version, attempt: source.attempt },
       status: source.status,

@@ -67,8 +67,10 @@ export class InvocationsService {
   ) {}
 
   invoke(command: InvokeCommand): Promise<InvocationRecord> {
+    if (command.idempotencyKey !== undefined) assertUsableKey(command.idempotencyKey, command.principal);
+    this.admission.assertAccepting({ duringShutdown: command.trigger === 'DESTINATION' });
     const trigger = recordedTrigger(command);
-    return withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span));
+    return this.admission.track(withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span)));
   }
 
   async getById(id: string): Promise<InvocationRecord> {
@@ -158,17 +160,20 @@ export class InvocationsService {
     this.admission.assertAccepting();
     const queued: InvocationRecord = { ...record, status: 'QUEUED', attempt: 0, nodeId: null, startedAt: null, finishedAt: null, queuedAt: new Date() };
     if (!(await this.invocations.transition(queued, ['DEAD_LETTERED']))) throw new ConflictError(`Invocation ${id} was re-driven already`);
-    await this.queue.enqueue({ invocationId: id, event: record.request });
+    try {
+      await this.queue.enqueue({ invocationId: id, event: record.request });
+    } catch (error) {
+      // Not queued: back as it was, so it can be re-driven later.
+      await this.invocations.transition(record, ['QUEUED']);
+      this.errors.report(error, { source: 'invocation', where: `re-driving invocation ${id}`, invocationId: id });
+      throw new ServiceUnavailableError('The invocation cannot be queued at the moment; retry shortly', 5);
+    }
     this.runner.announce(queued);
     return queued;
   }
 
 
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
-    if (command.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
-      throw new ValidationError('An idempotency key is 1 to 255 printable ASCII characters', [{ field: 'idempotencyKey', message: 'not a valid key' }]);
-    }
-    this.admission.assertAccepting();
     const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
     await withSpan('fngraph.authorize', {}, async () => {
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
@@ -189,7 +194,7 @@ export class InvocationsService {
     try {
       if (command.async) return await this.enqueue(record, command);
       // Stored at once when keyed: a re-send of the key on any node must find it.
-      if (command.idempotencyKey !== undefined) await this.recorder.insert(record);
+      if (command.idempotencyKey !== undefined) await this.insertNow(record);
       else this.recorder.insertProvisionally(record);
     } catch (error) {
       if (command.idempotencyKey !== undefined) await this.releaseKey(command, record);
@@ -201,7 +206,7 @@ export class InvocationsService {
   }
 
   private async enqueue(record: InvocationRecord, command: InvokeCommand): Promise<InvocationRecord> {
-    await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.recorder.insert(record));
+    await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.insertNow(record));
     try {
       await withSpan('fngraph.enqueue', {}, () => this.queue.enqueue({ invocationId: record.id, event: command.event }));
     } catch (error) {
@@ -234,6 +239,16 @@ export class InvocationsService {
     return { ...final, response: attempt.outcome?.value ?? null };
   }
 
+  /** A record stored before its id leaves; if storage refuses it, the caller learns it may retry. */
+  private async insertNow(record: InvocationRecord): Promise<void> {
+    try {
+      await this.recorder.insert(record);
+    } catch (error) {
+      this.errors.report(error, { source: 'storage', where: `storing invocation ${record.id}`, invocationId: record.id });
+      throw new ServiceUnavailableError('The invocation cannot be recorded at the moment; retry shortly', 5);
+    }
+  }
+
   private claimKey(command: InvokeCommand, record: InvocationRecord): Promise<string> {
     const now = new Date();
     const expires = new Date(now.getTime() + this.config.delivery.idempotencyWindowSeconds * 1000);
@@ -261,6 +276,21 @@ export class InvocationsService {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/**
+ * Keys are scoped per caller, so anonymous callers cannot use them: they cannot be told
+ * apart, and one would be handed another's invocation (request and result).
+ */
+function assertUsableKey(key: string, principal: Principal): void {
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('An idempotency key is 1 to 255 printable ASCII characters', [{ field: 'idempotencyKey', message: 'not a valid key' }]);
+  }
+  if (!isAuthenticated(principal)) {
+    throw new ValidationError('Idempotency keys need credentials: anonymous callers cannot be told apart', [
+      { field: 'idempotencyKey', message: 'send credentials, or no key' },
+    ]);
+  }
+}
+
 /** A replayed call waits this long at most for the first call to end. */
 const REPLAY_WAIT_MS = 30_000;
 const REPLAY_POLL_MS = 100;
@@ -269,7 +299,7 @@ const QUEUE_UNAVAILABLE = { type: 'QueueUnavailable', message: 'The invocation c
 
 /** Keys are per function and caller: two callers cannot collide, nor learn of each other's keys. */
 function keyScope(record: InvocationRecord): string {
-  return `${record.functionId}:${record.callerId ?? 'anonymous'}`;
+  return `${record.functionId}:${record.callerId}`;
 }
 
 /** A queued call says ASYNC, unless the platform queued it for a reason of its own (a schedule's tick, a destination). */
