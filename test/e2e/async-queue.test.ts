@@ -167,7 +167,9 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('asy
 
     const httpKey = `pay-${randomBytes(4).toString('hex')}`;
     const calls = await Promise.all(
-      [a, b, a].map((node) => fetch(`${node.url}/fn/slow-echo`, { method: 'POST', headers: { 'idempotency-key': httpKey, 'content-type': 'text/plain' }, body: 'sync' })),
+      [a, b, a].map((node) =>
+        fetch(`${node.url}/fn/slow-echo`, { method: 'POST', headers: { ...authHeaders(node.url), 'idempotency-key': httpKey, 'content-type': 'text/plain' }, body: 'sync' }),
+      ),
     );
     const ids = calls.map((response) => response.headers.get('x-fngraph-invocation-id'));
     expect(new Set(ids).size).toBe(1);
@@ -176,5 +178,8 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('asy
 
     const badKey = await graphql(a.url, 'mutation { invokeFunction(input: { name: "slow-echo", idempotencyKey: "" }) { id } }');
     expect(badKey.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // Anonymous callers cannot be told apart: one would get another's invocation.
+    const anonymous = await fetch(`${a.url}/fn/slow-echo`, { headers: { 'idempotency-key': httpKey } });
+    expect(anonymous.status).toBe(400);
   });
 });

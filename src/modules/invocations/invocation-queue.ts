@@ -5,6 +5,8 @@ export interface InvocationJob {
   invocationId: string;
   /** The whole event: the record keeps a copy capped in size. */
   event: InvocationEvent;
+  /** W3C trace context of the request that queued it: the run continues that trace on any node. */
+  traceparent?: string | null;
 }
 
 /** What became of a job: done (whatever the invocation's outcome), or to be run again later. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { DomainError, ThrottledError } from '@/kernel/errors/domain-error.js';
+import { withRemoteParentSpan } from '@/kernel/telemetry/spans.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { Principal } from '@/kernel/identity/principal.js';
 import type { InvocationErrorRecord } from '@/modules/executor/execution.types.js';
@@ -63,7 +64,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
 
   private async judged(job: InvocationJob): Promise<JobVerdict> {
     try {
-      return await this.run(job);
+      return await withRemoteParentSpan('fngraph.run', job.traceparent, { 'fngraph.invocation.id': job.invocationId }, () => this.run(job));
     } catch (error) {
       this.errors.report(error, { source: 'invocation', where: `queued invocation ${job.invocationId}, tried again in ${TROUBLED_RETRY_MS} ms`, invocationId: job.invocationId });
       return { done: false, retryInMs: TROUBLED_RETRY_MS };

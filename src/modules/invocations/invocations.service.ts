@@ -7,7 +7,7 @@ import { isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/prin
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
-import { traceIdOf, withSpan } from '@/kernel/telemetry/spans.js';
+import { startSpan, traceIdOf, traceparentOf, withSpan } from '@/kernel/telemetry/spans.js';
 import type { ExecutionTarget, InvocationEvent } from '@/modules/executor/execution.types.js';
 import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
@@ -192,10 +192,14 @@ export class InvocationsService {
       if (holder !== record.id) return this.replay(holder);
     }
     try {
-      if (command.async) return await this.enqueue(record, command);
+      if (command.async) return await this.enqueue(record, command, span);
       // Stored at once when keyed: a re-send of the key on any node must find it.
       if (command.idempotencyKey !== undefined) await this.insertNow(record);
-      else this.recorder.insertProvisionally(record);
+      else {
+        const insert = startSpan('fngraph.record', { 'fngraph.step': 'insert' });
+        this.recorder.insertProvisionally(record);
+        insert.end();
+      }
     } catch (error) {
       if (command.idempotencyKey !== undefined) await this.releaseKey(command, record);
       throw error;
@@ -205,10 +209,12 @@ export class InvocationsService {
     return this.runNow(record, target, command.event);
   }
 
-  private async enqueue(record: InvocationRecord, command: InvokeCommand): Promise<InvocationRecord> {
+  private async enqueue(record: InvocationRecord, command: InvokeCommand, span: Span): Promise<InvocationRecord> {
     await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.insertNow(record));
     try {
-      await withSpan('fngraph.enqueue', {}, () => this.queue.enqueue({ invocationId: record.id, event: command.event }));
+      await withSpan('fngraph.enqueue', {}, () =>
+        this.queue.enqueue({ invocationId: record.id, event: command.event, traceparent: record.traceId ? traceparentOf(span, record.traceId) : null }),
+      );
     } catch (error) {
       // Stored but not queued: it will never run, and its id has not left yet; say so on the record.
       const refused: InvocationRecord = { ...record, status: 'REJECTED', error: QUEUE_UNAVAILABLE, finishedAt: new Date() };

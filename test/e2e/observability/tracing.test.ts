@@ -161,6 +161,10 @@ describe('one trace per invocation', () => {
     expect(invokeFunction.status).toBe('QUEUED');
     const spans = await traceOf(invokeFunction.traceId);
     expect(byName(spans, 'fngraph.invoke').attributes['fngraph.trigger']).toBe('ASYNC');
-    expect(parentOf(spans, byName(spans, 'fngraph.execute'))?.name).toBe('fngraph.invoke');
+    // Queued, then run by a worker (any node): its run continues the trace of the request.
+    const run = byName(spans, 'fngraph.run');
+    expect(parentOf(spans, run)).toBe(byName(spans, 'fngraph.invoke'));
+    expect(run.kind).toBe(SpanKind.CONSUMER);
+    expect(parentOf(spans, byName(spans, 'fngraph.execute'))).toBe(run);
   });
 });
