@@ -22,6 +22,8 @@ export abstract class InvocationObserver {
   abstract abandoned(record: InvocationRecord, error: unknown): void;
   /** A run ended without ending the invocation: it is queued again (retry, or released at shutdown). */
   abstract suspended(record: InvocationRecord): void;
+  /** Queued invocations waiting for a worker (the whole queue, as this node sees it): what worker autoscaling follows. */
+  abstract queueDepth(waiting: number): void;
   /** Records waiting to be stored on this node, and the most there ever were. */
   abstract recordBacklog(waiting: number, highWater: number): void;
 }

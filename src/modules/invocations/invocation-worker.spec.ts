@@ -15,6 +15,7 @@ import { InvocationObserver } from './invocation-observer.js';
 import { type InvocationJob, InvocationQueue, type JobHandler } from './invocation-queue.js';
 import type { InvocationRecord } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
+import { InvocationAdmission } from './invocation-admission.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
@@ -104,10 +105,11 @@ describe(InvocationWorker.name, () => {
   let observer: Mocked<InvocationObserver>;
   let errors: RecordedErrors;
   let runner: InvocationRunner;
+  let admission: Mocked<InvocationAdmission>;
   let warn: ReturnType<typeof vi.spyOn>;
 
   function worker(on: AppConfig = config): InvocationWorker {
-    return new InvocationWorker(queue, recorder, runner, lookup, invocations, on, errors);
+    return new InvocationWorker(queue, recorder, runner, lookup, invocations, admission, on, errors);
   }
 
   beforeEach(() => {
@@ -121,6 +123,8 @@ describe(InvocationWorker.name, () => {
     observer = automock(InvocationObserver, { methods: ['started', 'sandboxAcquired', 'finished', 'abandoned', 'suspended', 'recordBacklog'] });
     errors = new RecordedErrors();
     runner = new InvocationRunner(executor, recorder, logs, events, observer, errors);
+    admission = automock(InvocationAdmission);
+    admission.track.mockImplementation((work) => work);
 
     vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);

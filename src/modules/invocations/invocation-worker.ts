@@ -31,6 +31,7 @@ const TROUBLED_RETRY_MS = 5000;
 export class InvocationWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger(InvocationWorker.name);
   private working = false;
+  private depthProbe: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly queue: InvocationQueue,
@@ -47,6 +48,8 @@ export class InvocationWorker implements OnApplicationBootstrap {
     if (this.config.delivery.role === 'api') return;
     this.queue.startWorking((job) => this.handle(job), this.config.delivery.workerConcurrency);
     this.working = true;
+    this.depthProbe = setInterval(() => void this.reportDepth(), this.config.delivery.heartbeatSeconds * 1000);
+    this.depthProbe.unref();
     this.logger.log(`Running queued invocations, ${this.config.delivery.workerConcurrency} at a time`);
   }
 
@@ -54,7 +57,13 @@ export class InvocationWorker implements OnApplicationBootstrap {
   async stop(): Promise<void> {
     if (!this.working) return;
     this.working = false;
+    if (this.depthProbe) clearInterval(this.depthProbe);
     await this.queue.stopWorking();
+  }
+
+  private async reportDepth(): Promise<void> {
+    const depth = await this.queue.depth().catch(() => null);
+    if (depth !== null) this.runner.observe((o) => o.queueDepth(depth));
   }
 
   /** Counted by admission, so a shutdown waits for (or cuts) a job from the moment it is taken. */

@@ -178,9 +178,15 @@ describe(InvocationsService.name, () => {
     vi.restoreAllMocks();
   });
 
+  /** The node accepts calls, and counts each one it admits until it is answered. */
+  function admitting(): void {
+    admission.assertAccepting.mockReturnValue();
+    admission.track.mockImplementation((work) => work);
+  }
+
   /** The node accepts calls, the function resolves, the caller is within its limits, and the run's output is collected. */
   function invocable(record: FunctionRecord = fn): void {
-    admission.assertAccepting.mockReturnValue();
+    admitting();
     lookup.findFunction.mockResolvedValue(record);
     limits.consumeInvocation.mockResolvedValue();
     lookup.resolveVersion.mockResolvedValue({ function: record, version, target });
@@ -233,6 +239,7 @@ describe(InvocationsService.name, () => {
       ]);
       expect(result).toEqual(committed()[0]);
       expect(recorder.insertProvisionally.mock.invocationCallOrder[0]).toBeLessThan(executor.execute.mock.invocationCallOrder[0]!);
+      expect(admission.assertAccepting).toHaveBeenCalledWith({ duringShutdown: false });
       expect(admission.assertAccepting.mock.invocationCallOrder[0]).toBeLessThan(lookup.findFunction.mock.invocationCallOrder[0]!);
       expect(observer.started).toHaveBeenCalledWith(provisional, undefined);
       expect(observer.finished).toHaveBeenCalledWith(result);
@@ -418,8 +425,8 @@ describe(InvocationsService.name, () => {
       stored.resolve();
       await invoking;
       expect(returned).toEqual(queued);
-      // The job carries the whole event (the record keeps a redacted copy).
-      expect(queue.enqueue).toHaveBeenCalledWith({ invocationId: queued.id, event });
+      // The job carries the whole event (the record keeps a redacted copy), and the trace the run continues.
+      expect(queue.enqueue).toHaveBeenCalledWith({ invocationId: queued.id, event, traceparent: expect.stringMatching(new RegExp(`^00-${queued.traceId}-[0-9a-f]{16}-0[01]$`)) });
       expect(recorder.insert.mock.invocationCallOrder[0]).toBeLessThan(queue.enqueue.mock.invocationCallOrder[0]!);
       expect(observer.started).toHaveBeenCalledWith(queued, undefined);
       // Strict mocks: no sandbox, no provisional record, no commit.
@@ -452,11 +459,17 @@ describe(InvocationsService.name, () => {
       await expect(sut.invoke(command({ async: true, trigger: 'HTTP' }))).resolves.toMatchObject({ trigger: 'ASYNC', status: 'QUEUED' });
     });
 
-    it('queues nothing when its record cannot be stored', async () => {
+    it('queues nothing when its record cannot be stored: answers SERVICE_UNAVAILABLE and reports the storage error', async () => {
       queueable();
-      recorder.insert.mockRejectedValue(new Error('storage down'));
+      const failure = new Error('storage down');
+      recorder.insert.mockRejectedValue(failure);
 
-      await expect(sut.invoke(command({ async: true }))).rejects.toThrow('storage down');
+      const invoking = sut.invoke(command({ async: true }));
+
+      await expect(invoking).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(invoking).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+      const [queued] = recorder.insert.mock.calls[0]!;
+      expect(errors.reports).toEqual([{ error: failure, report: { source: 'storage', where: `storing invocation ${queued.id}`, invocationId: queued.id } }]);
       // Strict mocks: the queue, the observer's `started` and the commit were not reached.
       expect(queue.enqueue).not.toHaveBeenCalled();
       expect(observer.started).not.toHaveBeenCalled();
@@ -499,10 +512,11 @@ describe(InvocationsService.name, () => {
         throw new ServiceUnavailableError('1000 invocation records are waiting to be stored; retry shortly', 1);
       });
 
-      await expect(sut.invoke(command())).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-      await expect(sut.invoke(command({ async: true }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-      // Strict mocks: no lookup, limit, record or queue was touched.
+      await expect(async () => sut.invoke(command())).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      await expect(async () => sut.invoke(command({ async: true }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      // Strict mocks: no lookup, limit, record or queue was touched, and nothing was counted in flight.
       expect(lookup.findFunction).not.toHaveBeenCalled();
+      expect(admission.track).not.toHaveBeenCalled();
     });
 
     it('refuses a call while the node drains', async () => {
@@ -510,8 +524,81 @@ describe(InvocationsService.name, () => {
         throw new ServiceUnavailableError('This node is shutting down; retry (another node will answer)', 1);
       });
 
-      await expect(sut.invoke(command({ idempotencyKey: 'k-1' }))).rejects.toThrow(/shutting down/);
+      await expect(async () => sut.invoke(command({ idempotencyKey: 'k-1' }))).rejects.toThrow(/shutting down/);
       expect(idempotency.claim).not.toHaveBeenCalled();
+    });
+
+    it('still takes a destination while the node drains (the run it reports on finished in time), and nothing else', async () => {
+      invocable();
+      recorder.insert.mockResolvedValue();
+      queue.enqueue.mockResolvedValue();
+      executor.execute.mockResolvedValue(succeeded);
+
+      await sut.invoke(command({ async: true, trigger: 'DESTINATION' }));
+      await sut.invoke(command({ async: true, trigger: 'SCHEDULE' }));
+      await sut.invoke(command({ trigger: 'HTTP' }));
+
+      expect(admission.assertAccepting.mock.calls).toEqual([[{ duringShutdown: true }], [{ duringShutdown: false }], [{ duringShutdown: false }]]);
+    });
+
+    it('counts the call from admission until it is answered, not only while it runs', async () => {
+      invocable();
+      const resolved = deferred<FunctionRecord>();
+      lookup.findFunction.mockReturnValue(resolved.promise);
+      executor.execute.mockResolvedValue(succeeded);
+
+      const invoking = sut.invoke(command());
+      // Tracked before its function is even resolved: a drain starting now waits for it.
+      expect(admission.track).toHaveBeenCalledTimes(1);
+      expect(admission.track.mock.results[0]!.value).toBe(invoking);
+      expect(admission.assertAccepting.mock.invocationCallOrder[0]).toBeLessThan(admission.track.mock.invocationCallOrder[0]!);
+
+      resolved.resolve(fn);
+      const [tracked] = admission.track.mock.calls[0]!;
+      await expect(tracked).resolves.toMatchObject({ status: 'SUCCEEDED' });
+    });
+
+    it('answers a call admitted just before the cut FAILED Shutdown, without running it or reporting it', async () => {
+      invocable();
+      executor.killAll.mockReturnValue();
+      const runner = (sut as unknown as { runner: InvocationRunner }).runner;
+      await runner.cutAll();
+
+      const result = await sut.invoke(command());
+
+      expect(result).toMatchObject({ status: 'FAILED', error: { type: 'Shutdown', message: 'The server stopped before the invocation finished' } });
+      expect(committed()).toEqual([expect.objectContaining({ id: result.id, status: 'FAILED', error: expect.objectContaining({ type: 'Shutdown' }) })]);
+      expect(executor.execute).not.toHaveBeenCalled();
+      expect(errors.reports).toEqual([]);
+    });
+
+    it('gives a call that succeeded just as the cut came its answer (not cut)', async () => {
+      invocable();
+      const run = deferred<ExecutionOutcome>();
+      executor.execute.mockReturnValue(run.promise);
+      // The kill comes too late: the function had already answered.
+      executor.killAll.mockImplementation(() => run.resolve(succeeded));
+      const runner = (sut as unknown as { runner: InvocationRunner }).runner;
+
+      const invoking = sut.invoke(command());
+      await settle();
+      expect(runner.inFlight).toBe(1);
+      await runner.cutAll();
+
+      await expect(invoking).resolves.toMatchObject({ status: 'SUCCEEDED', response: { greeting: 'Hello, Ada' }, error: null });
+      expect(committed()).toEqual([expect.objectContaining({ status: 'SUCCEEDED' })]);
+    });
+
+    // Bug (invocations.service.ts, invoke): invoke() is not async, so an invalid or anonymous idempotency key and a
+    // refusal by admission throw synchronously instead of rejecting the promise it returns. Every caller today awaits
+    // it inside an async function (so it works), but `sut.invoke(...).catch(...)` would miss these refusals.
+    it.fails('refuses by rejecting the promise it returns, not by throwing', () => {
+      admission.assertAccepting.mockImplementation(() => {
+        throw new ServiceUnavailableError('This node is shutting down; retry (another node will answer)', 1);
+      });
+
+      const invoking = sut.invoke(command());
+      void invoking.catch(() => undefined);
     });
   });
 
@@ -525,13 +612,31 @@ describe(InvocationsService.name, () => {
 
     it('refuses an invalid key as BAD_USER_INPUT before anything else', async () => {
       for (const key of ['', 'with space', 'é', 'x'.repeat(256)]) {
-        await expect(sut.invoke(command({ idempotencyKey: key }))).rejects.toMatchObject({
+        await expect(async () => sut.invoke(command({ idempotencyKey: key }))).rejects.toMatchObject({
           code: 'BAD_USER_INPUT',
           details: [{ field: 'idempotencyKey', message: 'not a valid key' }],
         });
       }
       // Strict mocks: not even admission was asked.
       expect(admission.assertAccepting).not.toHaveBeenCalled();
+    });
+
+    it('refuses a key from an anonymous caller as BAD_USER_INPUT before anything else (anonymous callers cannot be told apart)', async () => {
+      await expect(async () => sut.invoke(command({ principal: ANONYMOUS, idempotencyKey: 'order-42' }))).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: [{ field: 'idempotencyKey', message: 'send credentials, or no key' }],
+      });
+      // Strict mocks: not even admission was asked, no function looked up, no key claimed.
+      expect(admission.assertAccepting).not.toHaveBeenCalled();
+      expect(idempotency.claim).not.toHaveBeenCalled();
+    });
+
+    it('lets an anonymous caller invoke a public function without a key', async () => {
+      invocable({ ...fn, permissions: { ...fn.permissions, public: true } });
+      executor.execute.mockResolvedValue(succeeded);
+
+      await expect(sut.invoke(command({ principal: ANONYMOUS }))).resolves.toMatchObject({ status: 'SUCCEEDED', callerId: null });
+      // Strict mocks: no key claimed.
     });
 
     it('claims the key for the new invocation, per function and caller, for the configured window', async () => {
@@ -547,6 +652,10 @@ describe(InvocationsService.name, () => {
       expect([claimScope, key, invocationId]).toEqual([scope, 'order-42', result.id]);
       expect(now.getTime()).toBeGreaterThanOrEqual(before);
       expect(expires.getTime() - now.getTime()).toBe(3600 * 1000);
+
+      // Another caller's same key is another key.
+      await sut.invoke(command({ principal: dora, idempotencyKey: 'order-42' }));
+      expect(idempotency.claim.mock.calls[1]![0]).toBe('f-1:dora');
     });
 
     it('stores a keyed synchronous call at once (not provisionally) before it runs, so other nodes find it', async () => {
@@ -623,16 +732,18 @@ describe(InvocationsService.name, () => {
       await outcome;
     });
 
-    it('releases the key when the queued record cannot be stored', async () => {
+    it('releases the key when the queued record cannot be stored, and answers SERVICE_UNAVAILABLE', async () => {
       invocable();
       claimable();
-      recorder.insert.mockRejectedValue(new Error('storage down'));
+      const failure = new Error('storage down');
+      recorder.insert.mockRejectedValue(failure);
       idempotency.release.mockResolvedValue();
 
-      await expect(sut.invoke(command({ async: true, idempotencyKey: 'order-42' }))).rejects.toThrow('storage down');
+      await expect(sut.invoke(command({ async: true, idempotencyKey: 'order-42' }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
 
       const [queued] = recorder.insert.mock.calls[0]!;
       expect(idempotency.release).toHaveBeenCalledWith(scope, 'order-42', queued.id);
+      expect(errors.reports).toEqual([{ error: failure, report: { source: 'storage', where: `storing invocation ${queued.id}`, invocationId: queued.id } }]);
     });
 
     it('releases the key when the call cannot be queued', async () => {
@@ -649,19 +760,22 @@ describe(InvocationsService.name, () => {
       expect(idempotency.release.mock.invocationCallOrder[0]).toBeGreaterThan(recorder.commit.mock.invocationCallOrder[0]!);
     });
 
-    it('releases the key when a keyed synchronous call cannot be stored, and still fails the call if the release fails', async () => {
+    it('releases the key when a keyed synchronous call cannot be stored, and still answers SERVICE_UNAVAILABLE if the release fails', async () => {
       invocable();
       claimable();
-      recorder.insert.mockRejectedValue(new Error('storage down'));
+      const failure = new Error('storage down');
+      recorder.insert.mockRejectedValue(failure);
       idempotency.release.mockRejectedValue(new Error('storage still down'));
 
-      await expect(sut.invoke(command({ idempotencyKey: 'order-42' }))).rejects.toThrow('storage down');
-      expect(idempotency.release).toHaveBeenCalledWith(scope, 'order-42', expect.any(String));
+      await expect(sut.invoke(command({ idempotencyKey: 'order-42' }))).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+      const [stored] = recorder.insert.mock.calls[0]!;
+      expect(idempotency.release).toHaveBeenCalledWith(scope, 'order-42', stored.id);
+      expect(errors.reports).toEqual([{ error: failure, report: { source: 'storage', where: `storing invocation ${stored.id}`, invocationId: stored.id } }]);
       expect(executor.execute).not.toHaveBeenCalled();
     });
 
     it('claims no key for a call refused before it is recorded (permissions)', async () => {
-      admission.assertAccepting.mockReturnValue();
+      admitting();
       lookup.findFunction.mockResolvedValue(fn);
 
       await expect(sut.invoke(command({ principal: mallory, idempotencyKey: 'order-42' }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -670,7 +784,7 @@ describe(InvocationsService.name, () => {
   });
 
   describe('who may invoke', () => {
-    beforeEach(() => admission.assertAccepting.mockReturnValue());
+    beforeEach(() => admitting());
 
     it('answers NOT_FOUND for a private function the principal may not see, recording nothing', async () => {
       lookup.findFunction.mockResolvedValue(fn);
@@ -849,16 +963,20 @@ describe(InvocationsService.name, () => {
       await expect(sut.redrive(vera, 'i-dead')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     });
 
-    // Bug (invocations.service.ts, redrive): the record is moved to QUEUED before the job is queued, and a failed
-    // enqueue is not compensated: the invocation stays QUEUED with no job (it never runs) and every later redrive
-    // answers CONFLICT. invoke() handles the same failure (REJECTED + SERVICE_UNAVAILABLE); redrive should too.
-    it.fails('puts the invocation back DEAD_LETTERED and answers SERVICE_UNAVAILABLE when it cannot be queued', async () => {
+    it('puts the invocation back DEAD_LETTERED, reports the error and answers SERVICE_UNAVAILABLE when it cannot be queued', async () => {
       admission.assertAccepting.mockReturnValue();
       invocations.transition.mockResolvedValue(true);
-      queue.enqueue.mockRejectedValue(new Error('ECONNREFUSED redis'));
+      const failure = new Error('ECONNREFUSED redis');
+      queue.enqueue.mockRejectedValue(failure);
 
-      await expect(sut.redrive(ivan, 'i-dead')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-      expect(invocations.transition).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'i-dead', status: 'DEAD_LETTERED' }), ['QUEUED']);
+      await expect(sut.redrive(ivan, 'i-dead')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
+
+      expect(invocations.transition).toHaveBeenCalledTimes(2);
+      // Back exactly as it was (attempts, node, times), and only if it is still the QUEUED state this redrive wrote.
+      expect(invocations.transition).toHaveBeenLastCalledWith(deadLettered, ['QUEUED']);
+      expect(errors.reports).toEqual([{ error: failure, report: { source: 'invocation', where: 're-driving invocation i-dead', invocationId: 'i-dead' } }]);
+      // Not announced as QUEUED: it never was, as far as anyone is told.
+      expect(events.mayHaveSubscribers).not.toHaveBeenCalled();
     });
   });
 });

@@ -94,6 +94,10 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     this.runEnded(record);
   }
 
+  queueDepth(waiting: number): void {
+    this.metrics.queueDepth.set(waiting);
+  }
+
   recordBacklog(waiting: number, highWater: number): void {
     this.metrics.recordBacklog.set(waiting);
     this.metrics.recordBacklogHighWater.set(highWater);

@@ -75,6 +75,7 @@ export class PlatformMetrics extends MetricsExporter {
   readonly oomKills = this.counter('fngraph_function_oom_kills_total', 'Invocations that exceeded their memory limit', ['function']);
   readonly functionErrors = this.counter('fngraph_function_errors_total', "Invocations that failed by the function's own doing (status FAILED)", ['function']);
   readonly inFlight = this.gauge('fngraph_invocations_in_flight', 'Invocations running on this node', ['function']);
+  readonly queueDepth = this.gauge('fngraph_queue_depth', 'Queued invocations waiting for a worker (reported by worker nodes)', []);
   readonly recordBacklog = this.gauge('fngraph_record_backlog', 'Invocation records on this node waiting to be written to storage', []);
   readonly recordBacklogHighWater = this.gauge('fngraph_record_backlog_high_water', 'The most invocation records ever waiting at once on this node', []);
   readonly acquireWait = this.histogram(
