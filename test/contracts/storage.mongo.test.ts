@@ -73,8 +73,8 @@ if (!baseUri && servicesRequired) {
         functions: moduleRef.get(FunctionRepository),
         versions: moduleRef.get(VersionRepository),
         invocations: moduleRef.get(InvocationRepository),
-    nodes: moduleRef.get(NodeRegistry),
-    idempotencyKeys: moduleRef.get(IdempotencyKeys),
+        nodes: moduleRef.get(NodeRegistry),
+        idempotencyKeys: moduleRef.get(IdempotencyKeys),
         cleanup: () => dropAndClose(moduleRef),
       };
     });

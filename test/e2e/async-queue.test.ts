@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeaders, newApiKeyToken, rememberAdminKey } from '../support/credentials.js';
+import { Cluster } from '../support/cluster.js';
+import { authHeaders } from '../support/credentials.js';
 import { graphql, graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { ServerProcess } from '../support/server-process.js';
 import { MONGODB_URI, REDIS_URL, skipWithout } from '../support/services.js';
 
 interface Invocation {
@@ -27,23 +27,14 @@ const INVOCATION_FIELDS = 'id status trigger attempt nodeId response error { typ
  * idempotency keys make re-sends run once.
  */
 describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('async invocations on the job queue, two nodes', () => {
-  const database = `fngraph_queue_${randomBytes(4).toString('hex')}`;
+  // Few at a time per node, so a burst must spread to be done soon.
+  const cluster = new Cluster('fngraph_queue', { FNGRAPH_WORKER_CONCURRENCY: '4' });
   let a: ServerProcess;
   let b: ServerProcess;
 
   beforeAll(async () => {
-    const adminKey = newApiKeyToken();
-    const env = {
-      MONGODB_URI: `${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`,
-      REDIS_URL: REDIS_URL as string,
-      FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
-      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
-      // Few at a time per node, so a burst must spread to be done soon.
-      FNGRAPH_WORKER_CONCURRENCY: '4',
-    };
-    a = await startServerProcess({ ...env, FNGRAPH_NODE_ID: 'queue-node-a' });
-    b = await startServerProcess({ ...env, FNGRAPH_NODE_ID: 'queue-node-b' });
-    for (const node of [a, b]) rememberAdminKey(node.url, adminKey);
+    a = await cluster.node('queue-node-a');
+    b = await cluster.node('queue-node-b');
     await register(a.url, 'slow-echo', `export default async (event) => { await new Promise((r) => setTimeout(r, 300)); return { echo: event.body }; }`, {
       executionConfig: { maxInstances: 4 },
     });
@@ -53,12 +44,7 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('asy
     await register(a.url, 'failure-sink', `export default async (event) => ({ got: JSON.parse(event.body) })`);
   }, 90_000);
 
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    const connection = await mongoose.createConnection(`${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`).asPromise();
-    await connection.dropDatabase();
-    await connection.close();
-  });
+  afterAll(() => cluster.destroy());
 
   const invokeAsync = async (node: ServerProcess, name: string, body: string, idempotencyKey?: string): Promise<Invocation> =>
     (
@@ -120,7 +106,9 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('asy
       const deadline = Date.now() + 20_000;
       let delivered: Invocation | undefined;
       while (!delivered && Date.now() < deadline) {
-        const page = await graphqlData(a.url, `query($f: ID) { invocations(functionId: $f, first: 10) { edges { node { ${INVOCATION_FIELDS} } } } }`, { f: sinkId });
+        const page = await graphqlData(a.url, `query($f: ID) { invocations(functionId: $f, first: 10) { edges { node { ${INVOCATION_FIELDS} } } } }`, {
+          f: sinkId,
+        });
         delivered = page.invocations.edges.map((edge: { node: Invocation }) => edge.node).find((node: Invocation) => node.status === 'SUCCEEDED');
         if (!delivered) await new Promise((resolve) => setTimeout(resolve, 200));
       }
@@ -168,7 +156,11 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('asy
     const httpKey = `pay-${randomBytes(4).toString('hex')}`;
     const calls = await Promise.all(
       [a, b, a].map((node) =>
-        fetch(`${node.url}/fn/slow-echo`, { method: 'POST', headers: { ...authHeaders(node.url), 'idempotency-key': httpKey, 'content-type': 'text/plain' }, body: 'sync' }),
+        fetch(`${node.url}/fn/slow-echo`, {
+          method: 'POST',
+          headers: { ...authHeaders(node.url), 'idempotency-key': httpKey, 'content-type': 'text/plain' },
+          body: 'sync',
+        }),
       ),
     );
     const ids = calls.map((response) => response.headers.get('x-fngraph-invocation-id'));

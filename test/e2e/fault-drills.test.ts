@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import mongoose from 'mongoose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Cluster } from '../support/cluster.js';
 import { newApiKeyToken, rememberAdminKey } from '../support/credentials.js';
 import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
@@ -25,7 +25,12 @@ interface Invocation {
 const FIELDS = 'id status attempt nodeId error { type message } response';
 
 /** Fast failure detection for the drills: a node silent for 3 s is dead. */
-const FAST_FAILOVER = { FNGRAPH_NODE_HEARTBEAT_SECONDS: '1', FNGRAPH_NODE_TIMEOUT_SECONDS: '3', FNGRAPH_JOB_LEASE_SECONDS: '2', FNGRAPH_MAX_INSTANCES_PER_FUNCTION: '16' };
+const FAST_FAILOVER = {
+  FNGRAPH_NODE_HEARTBEAT_SECONDS: '1',
+  FNGRAPH_NODE_TIMEOUT_SECONDS: '3',
+  FNGRAPH_JOB_LEASE_SECONDS: '2',
+  FNGRAPH_MAX_INSTANCES_PER_FUNCTION: '16',
+};
 
 const read = async (node: ServerProcess, id: string): Promise<Invocation> =>
   (await graphqlData(node.url, `query($id: ID!) { invocation(id: $id) { ${FIELDS} } }`, { id })).invocation as Invocation;
@@ -51,43 +56,20 @@ const killHard = (node: ServerProcess) =>
  * processes killed the hard way. Nothing accepted is lost or left RUNNING.
  */
 describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('fault drills: nodes killed', () => {
-  const database = `fngraph_drills_${randomBytes(4).toString('hex')}`;
-  const started: ServerProcess[] = [];
-  let env: Record<string, string>;
-  let adminKey: string;
+  const cluster = new Cluster('fngraph_drills', FAST_FAILOVER);
+  const node = (nodeId: string, env: Record<string, string> = {}) => cluster.node(nodeId, env);
 
-  const node = async (nodeId: string, extra: Record<string, string> = {}): Promise<ServerProcess> => {
-    const server = await startServerProcess({ ...env, FNGRAPH_NODE_ID: nodeId, ...extra });
-    rememberAdminKey(server.url, adminKey);
-    started.push(server);
-    return server;
-  };
-
-  beforeAll(async () => {
-    adminKey = newApiKeyToken();
-    env = {
-      MONGODB_URI: `${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`,
-      REDIS_URL: REDIS_URL as string,
-      FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
-      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
-      ...FAST_FAILOVER,
-    };
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((server) => server.stop()));
-  });
-
-  afterAll(async () => {
-    const connection = await mongoose.createConnection(env.MONGODB_URI as string).asPromise();
-    await connection.dropDatabase();
-    await connection.close();
-  });
+  afterEach(() => cluster.stopNodes());
+  afterAll(() => cluster.destroy());
 
   it('kill -9 of a worker mid-job: the job runs again on another worker, once, and its subscribers end', async () => {
     const api = await node('drill-api', { FNGRAPH_ROLE: 'api' });
     const first = await node('drill-worker-1', { FNGRAPH_ROLE: 'worker' });
-    await register(api.url, 'long-job', `export default async () => { for (let i = 1; i <= 20; i++) { console.log('step ' + i); await new Promise((r) => setTimeout(r, 100)); } return 'done'; }`);
+    await register(
+      api.url,
+      'long-job',
+      `export default async () => { for (let i = 1; i <= 20; i++) { console.log('step ' + i); await new Promise((r) => setTimeout(r, 100)); } return 'done'; }`,
+    );
     const client = wsClient(api.url);
     try {
       const { id } = (await graphqlData(api.url, 'mutation { invokeFunction(input: { name: "long-job", async: true }) { id } }')).invokeFunction;
@@ -122,14 +104,20 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('fau
     });
     const calls = Array.from({ length: 6 }, () => fetch(`${doomed.url}/fn/sleeper`).catch((error: Error) => error));
     const running = await until('6 running calls stored', async () => {
-      const page = await graphqlData(survivor.url, 'query($f: ID) { invocations(functionId: $f, status: RUNNING, first: 20) { edges { node { id nodeId } } } }', { f: fn.id });
+      const page = await graphqlData(
+        survivor.url,
+        'query($f: ID) { invocations(functionId: $f, status: RUNNING, first: 20) { edges { node { id nodeId } } } }',
+        { f: fn.id },
+      );
       const ids = page.invocations.edges.map((edge: { node: { id: string } }) => edge.node.id) as string[];
       return ids.length === 6 ? ids : undefined;
     });
     const client = wsClient(survivor.url);
     try {
       const watched = running.map(
-        (id) => subscribe<{ invocationUpdated: { status: string } }>(client, 'subscription($id: ID) { invocationUpdated(invocationId: $id) { status } }', { id }).done,
+        (id) =>
+          subscribe<{ invocationUpdated: { status: string } }>(client, 'subscription($id: ID) { invocationUpdated(invocationId: $id) { status } }', { id })
+            .done,
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const killedAt = Date.now();
@@ -152,34 +140,16 @@ const dockerAvailable = await dockerAnswers();
 
 /** The same on the Docker executor: a dead node's containers do not run on; another node removes them. */
 describeWithDocker('fault drills: a node with Docker sandboxes killed', dockerAvailable && MONGODB_URI !== undefined && REDIS_URL !== undefined, () => {
-  const database = `fngraph_drills_docker_${randomBytes(4).toString('hex')}`;
-  const started: ServerProcess[] = [];
+  const cluster = new Cluster('fngraph_drills_docker', { ...FAST_FAILOVER, FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost });
   const docker = new Docker(dockerConnectionOptions(dockerHost));
 
-  afterAll(async () => {
-    await Promise.all(started.map((server) => server.stop()));
-    const connection = await mongoose.createConnection(`${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`).asPromise();
-    await connection.dropDatabase();
-    await connection.close();
-  });
+  afterAll(() => cluster.destroy());
 
   const containersOf = async (nodeId: string) => docker.listContainers({ all: true, filters: { label: [`fngraph.node=${nodeId}`] } });
 
   it('ends the dead node’s calls NODE_LOST and removes its containers', async () => {
-    const adminKey = newApiKeyToken();
-    const env = {
-      MONGODB_URI: `${(MONGODB_URI as string).replace(/\/?$/, '/')}${database}`,
-      REDIS_URL: REDIS_URL as string,
-      FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
-      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
-      FNGRAPH_EXECUTOR: 'docker',
-      FNGRAPH_DOCKER_HOST: dockerHost,
-      ...FAST_FAILOVER,
-    };
-    const doomed = await startServerProcess({ ...env, FNGRAPH_NODE_ID: 'drill-docker-doomed' });
-    const survivor = await startServerProcess({ ...env, FNGRAPH_NODE_ID: 'drill-docker-survivor' });
-    started.push(doomed, survivor);
-    for (const server of [doomed, survivor]) rememberAdminKey(server.url, adminKey);
+    const doomed = await cluster.node('drill-docker-doomed');
+    const survivor = await cluster.node('drill-docker-survivor');
     await register(survivor.url, 'docker-sleeper', `export default async () => { await new Promise((r) => setTimeout(r, 20000)); return 'late'; }`, {
       executionConfig: { timeout: 30 },
     });
@@ -203,7 +173,13 @@ describe('fault drills: SIGTERM under load', () => {
   it('answers short calls, cuts long ones as FAILED Shutdown (client and record agree), refuses new ones, and exits', async () => {
     const adminKey = newApiKeyToken();
     const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-sigterm-'));
-    const env = { FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey, FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'), FNGRAPH_DATA_DIR: dataDir, FNGRAPH_SHUTDOWN_GRACE_SECONDS: '2', FNGRAPH_MAX_INSTANCES_PER_FUNCTION: '16' };
+    const env = {
+      FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
+      FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
+      FNGRAPH_DATA_DIR: dataDir,
+      FNGRAPH_SHUTDOWN_GRACE_SECONDS: '2',
+      FNGRAPH_MAX_INSTANCES_PER_FUNCTION: '16',
+    };
     let server = await startServerProcess(env);
     rememberAdminKey(server.url, adminKey);
     try {
@@ -249,4 +225,3 @@ describe('fault drills: SIGTERM under load', () => {
     }
   }, 90_000);
 });
-

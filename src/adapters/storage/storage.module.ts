@@ -41,7 +41,16 @@ import { SCHEDULE_CLAIM_MODEL, ScheduleClaimSchema } from './mongo/schedule-clai
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
 
-const PORTS = [FunctionRepository, VersionRepository, InvocationRepository, ApiKeyRepository, AuditRepository, NodeRegistry, IdempotencyKeys, ScheduleClaimRepository];
+const PORTS = [
+  FunctionRepository,
+  VersionRepository,
+  InvocationRepository,
+  ApiKeyRepository,
+  AuditRepository,
+  NodeRegistry,
+  IdempotencyKeys,
+  ScheduleClaimRepository,
+];
 
 /**
  * The adapter class as its own provider, and the port token as a timed view of it

@@ -1,5 +1,15 @@
 import { randomHex } from '@/kernel/ids/random-pool.js';
-import { type Attributes, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import {
+  type Attributes,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+} from '@opentelemetry/api';
 
 /**
  * fngraph's own spans. Without a started SDK (tracing not configured) they are one shared
@@ -35,7 +45,12 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Spa
  * Runs `fn` in a new active span whose parent is the span a W3C `traceparent` names (work
  * picked up elsewhere, e.g. a queued invocation on a worker node), or a root span without one.
  */
-export function withRemoteParentSpan<T>(name: string, traceparent: string | null | undefined, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
+export function withRemoteParentSpan<T>(
+  name: string,
+  traceparent: string | null | undefined,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   if (!recording) return fn(NO_SPAN);
   const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(traceparent ?? '');
   const parent = match

@@ -196,7 +196,6 @@ export class InvocationRunner {
   }
 }
 
-
 function storedResponse(value: unknown): Pick<InvocationRecord, 'response' | 'responseTruncated'> {
   if (value === undefined) return { response: null, responseTruncated: false };
   const size = Buffer.byteLength(JSON.stringify(value) ?? '');

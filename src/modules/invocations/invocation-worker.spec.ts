@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, type Mocked, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { FunctionNotReadyError, NotFoundError, ThrottledError } from '@/kernel/errors/domain-error.js';
+import { FunctionNotReadyError, NotFoundError, ForbiddenError, ServiceUnavailableError, ThrottledError } from '@/kernel/errors/domain-error.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import type { ExecutionOutcome, ExecutionTarget, InvocationEvent } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
@@ -23,7 +23,12 @@ import { LiveLog } from './live-log.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_WORKER_CONCURRENCY: '4' });
 
-const fn = { id: 'f-1', name: 'greet', ownerId: 'dora' } as FunctionRecord;
+const fn = { id: 'f-1', name: 'greet', ownerId: 'dora', permissions: { public: false, allowedUsers: [], executionRoles: [] } } as unknown as FunctionRecord;
+/** Destinations: `audit` and `alert` are dora's (the source function's owner), `billing` is mallory's, `webhook` is mallory's but public. */
+const audit = { ...fn, id: 'f-audit', name: 'audit' };
+const alert = { ...fn, id: 'f-alert', name: 'alert' };
+const billing = { ...fn, id: 'f-billing', name: 'billing', ownerId: 'mallory' };
+const webhook = { ...fn, id: 'f-webhook', name: 'webhook', ownerId: 'mallory', permissions: { ...fn.permissions, public: true } };
 const target = { versionId: 'v-1', functionId: 'f-1', functionName: 'greet', version: '1.2.0', timeoutMs: 5000 } as ExecutionTarget;
 const event: InvocationEvent = {
   method: 'POST',
@@ -94,6 +99,9 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Destinations are keyed per run of the source (its queuedAt), so a re-driven invocation's outcome is sent too. */
+const DESTINATION_KEY = expect.stringMatching(/^destination:i-1:\d+$/);
+
 describe(InvocationWorker.name, () => {
   let queue: Mocked<InvocationQueue>;
   let recorder: Mocked<InvocationRecorder>;
@@ -107,6 +115,7 @@ describe(InvocationWorker.name, () => {
   let runner: InvocationRunner;
   let admission: Mocked<InvocationAdmission>;
   let warn: ReturnType<typeof vi.spyOn>;
+  const started: InvocationWorker[] = [];
 
   function worker(on: AppConfig = config): InvocationWorker {
     return new InvocationWorker(queue, recorder, runner, lookup, invocations, admission, on, errors);
@@ -120,7 +129,7 @@ describe(InvocationWorker.name, () => {
     executor = automock(ExecutorService, { properties: { driverKind: 'process' } });
     logs = automock(InvocationLogsService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
-    observer = automock(InvocationObserver, { methods: ['started', 'sandboxAcquired', 'finished', 'abandoned', 'suspended', 'recordBacklog'] });
+    observer = automock(InvocationObserver, { methods: ['started', 'sandboxAcquired', 'finished', 'abandoned', 'suspended', 'queueDepth', 'recordBacklog'] });
     errors = new RecordedErrors();
     runner = new InvocationRunner(executor, recorder, logs, events, observer, errors);
     admission = automock(InvocationAdmission);
@@ -135,7 +144,10 @@ describe(InvocationWorker.name, () => {
     events.mayHaveSubscribers.mockReturnValue(false);
   });
 
-  afterEach(() => {
+  afterEach(async () => {
+    // Started workers probe the queue depth on a timer: stop them, so no probe lands in a later test.
+    queue.stopWorking.mockResolvedValue();
+    for (const sut of started.splice(0)) await sut.stop();
     vi.useRealTimers();
     vi.restoreAllMocks();
   });
@@ -144,6 +156,7 @@ describe(InvocationWorker.name, () => {
   function handlerOf(sut: InvocationWorker = worker()): JobHandler {
     queue.startWorking.mockReturnValue();
     sut.onApplicationBootstrap();
+    started.push(sut);
     return queue.startWorking.mock.calls[0]![0];
   }
 
@@ -158,6 +171,15 @@ describe(InvocationWorker.name, () => {
     logs.append.mockImplementation((log, stream, message) => log.append(stream, message) !== null);
     logs.close.mockReturnValue();
     logs.suspend.mockReturnValue();
+  }
+
+  /** The lookup finds the source function (by id) and these destinations (by name); any other name is NOT_FOUND. */
+  function destinations(source: FunctionRecord | null = fn, ...named: FunctionRecord[]): void {
+    lookup.findFunction.mockImplementation(async (ref) => {
+      const found = 'functionId' in ref ? (ref.functionId === source?.id ? source : undefined) : [audit, alert, ...named].find(({ name }) => name === ref.name);
+      if (!found) throw new NotFoundError('Function', 'functionId' in ref ? ref.functionId : ref.name);
+      return found;
+    });
   }
 
   const updated = () => recorder.update.mock.calls.map(([record]) => record);
@@ -175,28 +197,106 @@ describe(InvocationWorker.name, () => {
       expect(queue.stopWorking).toHaveBeenCalledTimes(1);
     });
 
+    it('counts each job with admission from the moment it is taken until its verdict', async () => {
+      const handle = handlerOf();
+      recorder.find.mockResolvedValueOnce(null);
+
+      const handling = handle(job);
+
+      expect(admission.track).toHaveBeenCalledTimes(1);
+      expect(admission.track.mock.results[0]!.value).toBe(handling);
+      await expect(admission.track.mock.calls[0]![0]).resolves.toEqual({ done: true });
+      // Strict mocks: a queued job is not refused by admission (the queue stops handing them out instead).
+      expect(admission.assertAccepting).not.toHaveBeenCalled();
+    });
+
+    it('reports the queue depth on every heartbeat while it works, and not after stop', async () => {
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+      const sut = worker();
+      handlerOf(sut);
+      const beat = config.delivery.heartbeatSeconds * 1000;
+      queue.depth.mockResolvedValueOnce(7).mockRejectedValueOnce(new Error('ECONNREFUSED redis'));
+      observer.queueDepth.mockReturnValue();
+
+      await vi.advanceTimersByTimeAsync(beat);
+      expect(observer.queueDepth).toHaveBeenCalledWith(7);
+
+      // A depth that cannot be read is not reported (nor is it an error).
+      await vi.advanceTimersByTimeAsync(beat);
+      expect(queue.depth).toHaveBeenCalledTimes(2);
+      expect(observer.queueDepth).toHaveBeenCalledTimes(1);
+      expect(errors.reports).toEqual([]);
+
+      queue.stopWorking.mockResolvedValue();
+      await sut.stop();
+      await vi.advanceTimersByTimeAsync(3 * beat);
+      expect(queue.depth).toHaveBeenCalledTimes(2);
+    });
+
     it('runs no queued work on an api node', async () => {
       const sut = worker(AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_ROLE: 'api' }));
 
+      vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
       sut.onApplicationBootstrap();
+      await vi.advanceTimersByTimeAsync(10 * config.delivery.heartbeatSeconds * 1000);
       await sut.stop();
-      // Strict mocks: neither startWorking nor stopWorking was called.
+      // Strict mocks: neither startWorking nor stopWorking was called, nor the queue depth probed.
       expect(queue.startWorking).not.toHaveBeenCalled();
+      expect(queue.depth).not.toHaveBeenCalled();
     });
   });
 
   describe('a job that will not run', () => {
-    it('is done when its record is missing, or already final (a repeated delivery)', async () => {
+    it('is done when its record is missing, or already final (a repeated delivery), running and writing nothing', async () => {
       const handle = handlerOf();
       recorder.find.mockResolvedValueOnce(null);
       await expect(handle(job)).resolves.toEqual({ done: true });
+      expect(lookup.resolve).not.toHaveBeenCalled();
 
+      const version = { id: 'v-1', version: '1.2.0', asyncPolicy: basePolicy } as FunctionVersionRecord;
+      lookup.resolve.mockResolvedValue({ function: fn, version, target });
       for (const status of ['SUCCEEDED', 'FAILED', 'DEAD_LETTERED', 'REJECTED'] as const) {
         recorder.find.mockResolvedValueOnce(queuedRecord({ status }));
         await expect(handle(job)).resolves.toEqual({ done: true });
       }
-      // Strict mocks: no lookup, no record written.
-      expect(lookup.resolve).not.toHaveBeenCalled();
+      // Its policy is looked up for its destination (none here), except for a REJECTED one, which has none.
+      expect(lookup.resolve).toHaveBeenCalledTimes(3);
+      expect(lookup.resolve).toHaveBeenCalledWith({ functionId: 'f-1' }, '1.2.0');
+      // Strict mocks: no record written, nothing run, no destination.
+      expect(invocations.invoke).not.toHaveBeenCalled();
+    });
+
+    it('sends the destination of an already final record again (its worker may have stopped before sending it), keyed so it is invoked once', async () => {
+      const handle = handlerOf();
+      const version = { id: 'v-1', version: '1.2.0', asyncPolicy: { ...basePolicy, onSuccess: 'audit', onFailure: 'alert' } } as FunctionVersionRecord;
+      lookup.resolve.mockResolvedValue({ function: fn, version, target });
+      destinations();
+      invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
+
+      for (const status of ['SUCCEEDED', 'DEAD_LETTERED', 'FAILED', 'REJECTED'] as const) {
+        recorder.find.mockResolvedValueOnce(queuedRecord({ status, attempt: 2, finishedAt: new Date() }));
+        await expect(handle(job)).resolves.toEqual({ done: true });
+      }
+
+      // SUCCEEDED to onSuccess, any other end to onFailure; a REJECTED one (never queued) to neither.
+      expect(invocations.invoke.mock.calls.map(([command]) => [command.ref, command.idempotencyKey, JSON.parse(command.event.body!).status])).toEqual([
+        [{ name: 'audit' }, DESTINATION_KEY, 'SUCCEEDED'],
+        [{ name: 'alert' }, DESTINATION_KEY, 'DEAD_LETTERED'],
+        [{ name: 'alert' }, DESTINATION_KEY, 'FAILED'],
+      ]);
+      expect(invocations.invoke).toHaveBeenCalledWith(expect.objectContaining({ trigger: 'DESTINATION', async: true }));
+      // Strict mocks: nothing run, no record written.
+      expect(executor.execute).not.toHaveBeenCalled();
+    });
+
+    it('is done, sending nothing, when the function of an already final record cannot be resolved any more', async () => {
+      const handle = handlerOf();
+      recorder.find.mockResolvedValue(queuedRecord({ status: 'SUCCEEDED' }));
+      lookup.resolve.mockRejectedValue(new NotFoundError('Function', 'f-1'));
+
+      await expect(handle(job)).resolves.toEqual({ done: true });
+      // Strict mocks: no destination looked up or invoked.
+      expect(invocations.invoke).not.toHaveBeenCalled();
     });
 
     it('is dead-lettered FunctionUnavailable when its function or version is gone, without a destination', async () => {
@@ -224,7 +324,7 @@ describe(InvocationWorker.name, () => {
       const handle = handlerOf();
       const old = queuedRecord({ queuedAt: new Date(Date.now() - 61_000) });
       runnable(old, { maxEventAgeSeconds: 60, onFailure: 'alert' });
-      lookup.findFunction.mockResolvedValue(fn);
+      destinations();
       invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
 
       await expect(handle(job)).resolves.toEqual({ done: true });
@@ -237,7 +337,7 @@ describe(InvocationWorker.name, () => {
         }),
       ]);
       expect(invocations.invoke).toHaveBeenCalledWith(
-        expect.objectContaining({ ref: { name: 'alert' }, trigger: 'DESTINATION', idempotencyKey: 'destination:i-1' }),
+        expect.objectContaining({ ref: { name: 'alert' }, trigger: 'DESTINATION', idempotencyKey: DESTINATION_KEY }),
       );
       expect(executor.execute).not.toHaveBeenCalled();
     });
@@ -328,12 +428,13 @@ describe(InvocationWorker.name, () => {
       const handle = handlerOf();
       runnable(queuedRecord(), { onSuccess: 'audit', onFailure: 'alert' });
       executor.execute.mockResolvedValue(succeeded);
-      lookup.findFunction.mockResolvedValue(fn);
+      destinations();
       invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
 
       await expect(handle(job)).resolves.toEqual({ done: true });
 
       expect(lookup.findFunction).toHaveBeenCalledWith({ functionId: 'f-1' });
+      expect(lookup.findFunction).toHaveBeenCalledWith({ name: 'audit' });
       expect(invocations.invoke).toHaveBeenCalledTimes(1);
       const [destination] = invocations.invoke.mock.calls[0]!;
       expect(destination).toEqual({
@@ -342,7 +443,7 @@ describe(InvocationWorker.name, () => {
         async: true,
         principal: { kind: 'apiKey', subject: 'dora', roles: ['invoker'] },
         event: expect.objectContaining({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, isBase64Encoded: false }),
-        idempotencyKey: 'destination:i-1',
+        idempotencyKey: DESTINATION_KEY,
       });
       expect(JSON.parse(destination.event.body!)).toEqual({
         source: { invocationId: 'i-1', functionName: 'greet', version: '1.2.0', attempt: 1 },
@@ -354,28 +455,90 @@ describe(InvocationWorker.name, () => {
       expect(recorder.commit.mock.invocationCallOrder[0]).toBeLessThan(invocations.invoke.mock.invocationCallOrder[0]!);
     });
 
-    it('invokes a destination without rights (anonymous) when the source function’s owner cannot be found', async () => {
+    it('invokes another owner’s destination only if it is public, still with the source owner’s rights', async () => {
       const handle = handlerOf();
-      runnable(queuedRecord(), { onSuccess: 'audit' });
+      runnable(queuedRecord(), { onSuccess: 'webhook' });
       executor.execute.mockResolvedValue(succeeded);
-      lookup.findFunction.mockRejectedValue(new NotFoundError('Function', 'f-1'));
+      destinations(fn, webhook);
+      invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
+
+      await expect(handle(job)).resolves.toEqual({ done: true });
+
+      expect(invocations.invoke).toHaveBeenCalledWith(
+        expect.objectContaining({ ref: { name: 'webhook' }, principal: { kind: 'apiKey', subject: 'dora', roles: ['invoker'] } }),
+      );
+    });
+
+    it('does not invoke a private destination of another owner (a function may not reach what its owner cannot); says so in the log', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord({ attempt: 2 }), { maxAttempts: 3, onFailure: 'billing' });
+      executor.execute.mockResolvedValue(failed);
+      destinations(fn, billing);
+
+      await expect(handle(job)).resolves.toEqual({ done: true });
+
+      expect(committed()).toEqual([expect.objectContaining({ status: 'DEAD_LETTERED' })]);
+      expect(lookup.findFunction).toHaveBeenCalledWith({ name: 'billing' });
+      expect(warn).toHaveBeenCalledWith('Destination billing of invocation i-1 was not invoked: no such function of the same owner, nor a public one');
+      // Strict mocks: nothing invoked.
+      expect(invocations.invoke).not.toHaveBeenCalled();
+      expect(errors.reports).toEqual([]);
+    });
+
+    it('does not invoke a destination that does not exist; says so in the log', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord(), { onSuccess: 'nowhere' });
+      executor.execute.mockResolvedValue(succeeded);
+      destinations();
+
+      await expect(handle(job)).resolves.toEqual({ done: true });
+
+      expect(warn).toHaveBeenCalledWith('Destination nowhere of invocation i-1 was not invoked: no such function of the same owner, nor a public one');
+      // Strict mocks: nothing invoked.
+      expect(invocations.invoke).not.toHaveBeenCalled();
+    });
+
+    it('invokes only a public destination, as system:destinations, when the source function’s owner cannot be found', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord(), { onSuccess: 'webhook' });
+      executor.execute.mockResolvedValue(succeeded);
+      destinations(null, webhook);
       invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
 
       await handle(job);
 
-      expect(invocations.invoke).toHaveBeenCalledWith(expect.objectContaining({ principal: { kind: 'apiKey', subject: null, roles: ['invoker'] } }));
+      expect(invocations.invoke).toHaveBeenCalledWith(
+        expect.objectContaining({ ref: { name: 'webhook' }, principal: { kind: 'apiKey', subject: 'system:destinations', roles: ['invoker'] } }),
+      );
+
+      // A private one (even named like the lost owner's) is not invoked.
+      runnable(queuedRecord({ id: 'i-2' }), { onSuccess: 'audit' });
+      await handle({ ...job, invocationId: 'i-2' });
+      expect(invocations.invoke).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith('Destination audit of invocation i-2 was not invoked: no such function of the same owner, nor a public one');
     });
 
-    it('is done even when the destination cannot be invoked; says so in the log', async () => {
+    it('is done when the destination refuses it (e.g. forbidden); says so in the log', async () => {
       const handle = handlerOf();
       runnable(queuedRecord(), { onSuccess: 'audit' });
       executor.execute.mockResolvedValue(succeeded);
-      lookup.findFunction.mockResolvedValue(fn);
-      invocations.invoke.mockRejectedValue(new NotFoundError('Function', 'audit'));
+      destinations();
+      invocations.invoke.mockRejectedValue(new ForbiddenError('You may not invoke audit'));
 
       await expect(handle(job)).resolves.toEqual({ done: true });
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^Destination audit of invocation i-1 was not invoked: Function "audit" was not found/));
+      expect(warn).toHaveBeenCalledWith('Destination audit of invocation i-1 was not invoked: You may not invoke audit');
       expect(errors.reports).toEqual([]);
+    });
+
+    it('is tried again when the destination cannot be queued now (sending again is idempotent)', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord(), { onSuccess: 'audit' });
+      executor.execute.mockResolvedValue(succeeded);
+      destinations();
+      invocations.invoke.mockRejectedValue(new ServiceUnavailableError('Async invocations cannot be queued at the moment', 5));
+
+      await expect(handle(job)).resolves.toEqual({ done: false, retryInMs: 5000 });
+      expect(errors.reports).toHaveLength(1);
     });
   });
 
@@ -421,7 +584,7 @@ describe(InvocationWorker.name, () => {
       const handle = handlerOf();
       runnable(queuedRecord({ attempt: 2 }), { maxAttempts: 3, onSuccess: 'audit', onFailure: 'alert' });
       executor.execute.mockResolvedValue(failed);
-      lookup.findFunction.mockResolvedValue(fn);
+      destinations();
       invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
 
       await expect(handle(job)).resolves.toEqual({ done: true });
@@ -432,7 +595,7 @@ describe(InvocationWorker.name, () => {
       expect(observer.finished).toHaveBeenCalledWith(committed()[0]);
       expect(invocations.invoke).toHaveBeenCalledTimes(1);
       const [destination] = invocations.invoke.mock.calls[0]!;
-      expect(destination).toMatchObject({ ref: { name: 'alert' }, trigger: 'DESTINATION', async: true, idempotencyKey: 'destination:i-1' });
+      expect(destination).toMatchObject({ ref: { name: 'alert' }, trigger: 'DESTINATION', async: true, idempotencyKey: DESTINATION_KEY });
       expect(JSON.parse(destination.event.body!)).toMatchObject({ source: { attempt: 3 }, status: 'DEAD_LETTERED', error: typeError });
     });
 
@@ -493,6 +656,41 @@ describe(InvocationWorker.name, () => {
       // Strict mocks: not sent to onFailure; and not reported.
       expect(observer.finished).not.toHaveBeenCalled();
       expect(errors.reports).toEqual([]);
+    });
+
+    it('releases a job taken after the cut at once, without running it or using an attempt', async () => {
+      const handle = handlerOf();
+      executor.killAll.mockReturnValue();
+      await runner.cutAll();
+      runnable(queuedRecord({ attempt: 1, error: typeError }), { maxAttempts: 3, onFailure: 'alert' });
+
+      await expect(handle(job)).resolves.toEqual({ done: false, retryInMs: 0 });
+
+      expect(committed()).toEqual([expect.objectContaining({ status: 'QUEUED', attempt: 1, error: typeError, nodeId: null })]);
+      expect(logs.suspend).toHaveBeenCalledTimes(1);
+      // Strict mocks: nothing ran, nothing sent, nothing reported.
+      expect(executor.execute).not.toHaveBeenCalled();
+      expect(runner.inFlight).toBe(0);
+      expect(errors.reports).toEqual([]);
+    });
+
+    it('ends a run that succeeded just as the cut came SUCCEEDED (not released to run again), and sends it to onSuccess', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord(), { onSuccess: 'audit' });
+      const run = deferred<ExecutionOutcome>();
+      executor.execute.mockReturnValue(run.promise);
+      // The kill comes too late: the function had already answered.
+      executor.killAll.mockImplementation(() => run.resolve(succeeded));
+      destinations();
+      invocations.invoke.mockResolvedValue(queuedRecord({ id: 'i-dest' }));
+
+      const handling = handle(job);
+      await settle();
+      await runner.cutAll();
+
+      await expect(handling).resolves.toEqual({ done: true });
+      expect(committed()).toEqual([expect.objectContaining({ status: 'SUCCEEDED', attempt: 1, error: null })]);
+      expect(invocations.invoke).toHaveBeenCalledWith(expect.objectContaining({ ref: { name: 'audit' }, idempotencyKey: DESTINATION_KEY }));
     });
   });
 

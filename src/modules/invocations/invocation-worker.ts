@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { DomainError, ThrottledError } from '@/kernel/errors/domain-error.js';
+import { DomainError, FunctionNotReadyError, NotFoundError, ServiceUnavailableError, ThrottledError } from '@/kernel/errors/domain-error.js';
 import { withRemoteParentSpan } from '@/kernel/telemetry/spans.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { Principal } from '@/kernel/identity/principal.js';
@@ -75,7 +75,11 @@ export class InvocationWorker implements OnApplicationBootstrap {
     try {
       return await withRemoteParentSpan('fngraph.run', job.traceparent, { 'fngraph.invocation.id': job.invocationId }, () => this.run(job));
     } catch (error) {
-      this.errors.report(error, { source: 'invocation', where: `queued invocation ${job.invocationId}, tried again in ${TROUBLED_RETRY_MS} ms`, invocationId: job.invocationId });
+      this.errors.report(error, {
+        source: 'invocation',
+        where: `queued invocation ${job.invocationId}, tried again in ${TROUBLED_RETRY_MS} ms`,
+        invocationId: job.invocationId,
+      });
       return { done: false, retryInMs: TROUBLED_RETRY_MS };
     }
   }
@@ -101,7 +105,10 @@ export class InvocationWorker implements OnApplicationBootstrap {
     const policy = resolved.version.asyncPolicy;
     const age = Date.now() - record.queuedAt.getTime();
     if (policy.maxEventAgeSeconds !== null && age > policy.maxEventAgeSeconds * 1000) {
-      const error = { type: 'EventTooOld', message: `Not run: queued ${Math.round(age / 1000)} s ago, longer than maxEventAgeSeconds (${policy.maxEventAgeSeconds})` };
+      const error = {
+        type: 'EventTooOld',
+        message: `Not run: queued ${Math.round(age / 1000)} s ago, longer than maxEventAgeSeconds (${policy.maxEventAgeSeconds})`,
+      };
       await this.end({ ...record, status: 'DEAD_LETTERED', error, finishedAt: new Date() }, policy);
       return { done: true };
     }
@@ -110,7 +117,14 @@ export class InvocationWorker implements OnApplicationBootstrap {
       await this.end({ ...record, status: 'DEAD_LETTERED', error: record.error ?? WORKER_LOST, finishedAt: new Date() }, policy);
       return { done: true };
     }
-    const running: InvocationRecord = { ...record, status: 'RUNNING', attempt: record.attempt + 1, startedAt: new Date(), finishedAt: null, nodeId: this.config.nodeId };
+    const running: InvocationRecord = {
+      ...record,
+      status: 'RUNNING',
+      attempt: record.attempt + 1,
+      startedAt: new Date(),
+      finishedAt: null,
+      nodeId: this.config.nodeId,
+    };
     this.recorder.update(running);
     this.runner.observe((o) => o.started(running));
     this.runner.announce(running);
@@ -126,7 +140,12 @@ export class InvocationWorker implements OnApplicationBootstrap {
       return { done: false, retryInMs: delay };
     }
     if (attempt.failure !== undefined) {
-      this.errors.report(attempt.failure, { source: 'invocation', where: `invocation ${running.id}`, functionName: running.functionName, invocationId: running.id });
+      this.errors.report(attempt.failure, {
+        source: 'invocation',
+        where: `invocation ${running.id}`,
+        functionName: running.functionName,
+        invocationId: running.id,
+      });
     }
     const outcome = this.runner.outcomeOf(running, attempt);
     if (outcome.status === 'SUCCEEDED') {
@@ -159,7 +178,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
     const policy = await this.lookup
       .resolve({ functionId: final.functionId }, final.version)
       .then((resolved) => resolved.version.asyncPolicy)
-      .catch(() => null);
+      .catch(unlessGone);
     if (policy) await this.sendTo(final.status === 'SUCCEEDED' ? policy.onSuccess : policy.onFailure, final);
   }
 
@@ -170,8 +189,9 @@ export class InvocationWorker implements OnApplicationBootstrap {
    */
   private async sendTo(destination: string | null, source: InvocationRecord): Promise<void> {
     if (destination === null) return;
-    const owner = (await this.lookup.findFunction({ functionId: source.functionId }).catch(() => null))?.ownerId ?? null;
-    const target = await this.lookup.findFunction({ name: destination }).catch(() => null);
+    // A store that fails now is not a missing function: that throws, and the job is retried (sending is idempotent).
+    const owner = (await this.lookup.findFunction({ functionId: source.functionId }).catch(unlessGone))?.ownerId ?? null;
+    const target = await this.lookup.findFunction({ name: destination }).catch(unlessGone);
     if (!target || !(target.permissions.public || (owner !== null && target.ownerId === owner))) {
       this.logger.warn(`Destination ${destination} of invocation ${source.id} was not invoked: no such function of the same owner, nor a public one`);
       return;
@@ -190,12 +210,20 @@ export class InvocationWorker implements OnApplicationBootstrap {
         async: true,
         principal,
         event: { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, query: {}, body: JSON.stringify(body), isBase64Encoded: false },
-        idempotencyKey: `destination:${source.id}`,
+        // Per run of the source: a re-driven invocation's new outcome is sent too.
+        idempotencyKey: `destination:${source.id}:${source.queuedAt.getTime()}`,
       });
     } catch (error) {
-      this.logger.warn(`Destination ${destination} of invocation ${source.id} was not invoked: ${(error as Error).message}`);
+      if (error instanceof ServiceUnavailableError || !(error instanceof DomainError)) throw error;
+      this.logger.warn(`Destination ${destination} of invocation ${source.id} was not invoked: ${error.message}`);
     }
   }
+}
+
+/** Null for a function that is gone (nothing to send to, nothing to retry); any other failure is thrown. */
+function unlessGone(error: unknown): null {
+  if (error instanceof NotFoundError || error instanceof FunctionNotReadyError) return null;
+  throw error;
 }
 
 const WORKER_LOST: InvocationErrorRecord = { type: 'WorkerLost', message: 'The node running it stopped before it finished' };

@@ -66,7 +66,7 @@ export class InvocationsService {
     private readonly errors: UnexpectedErrors,
   ) {}
 
-  invoke(command: InvokeCommand): Promise<InvocationRecord> {
+  async invoke(command: InvokeCommand): Promise<InvocationRecord> {
     if (command.idempotencyKey !== undefined) assertUsableKey(command.idempotencyKey, command.principal);
     this.admission.assertAccepting({ duringShutdown: command.trigger === 'DESTINATION' });
     const trigger = recordedTrigger(command);
@@ -163,15 +163,16 @@ export class InvocationsService {
     try {
       await this.queue.enqueue({ invocationId: id, event: record.request });
     } catch (error) {
-      // Not queued: back as it was, so it can be re-driven later.
-      await this.invocations.transition(record, ['QUEUED']);
       this.errors.report(error, { source: 'invocation', where: `re-driving invocation ${id}`, invocationId: id });
+      // Not queued: back as it was, so it can be re-driven later.
+      await this.invocations.transition(record, ['QUEUED']).catch((undo: unknown) => {
+        this.errors.report(undo, { source: 'storage', where: `putting invocation ${id} back DEAD_LETTERED after a failed re-drive` });
+      });
       throw new ServiceUnavailableError('The invocation cannot be queued at the moment; retry shortly', 5);
     }
     this.runner.announce(queued);
     return queued;
   }
-
 
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
     const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
@@ -219,7 +220,12 @@ export class InvocationsService {
       // Stored but not queued: it will never run, and its id has not left yet; say so on the record.
       const refused: InvocationRecord = { ...record, status: 'REJECTED', error: QUEUE_UNAVAILABLE, finishedAt: new Date() };
       await this.recorder.commit(refused).catch(() => undefined);
-      this.errors.report(error, { source: 'invocation', where: `queueing invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
+      this.errors.report(error, {
+        source: 'invocation',
+        where: `queueing invocation ${record.id}`,
+        functionName: record.functionName,
+        invocationId: record.id,
+      });
       throw new ServiceUnavailableError('Async invocations cannot be queued at the moment', 5);
     }
     this.runner.observe((o) => o.started(record, command.origin));
@@ -239,7 +245,12 @@ export class InvocationsService {
     }
     if (attempt.failure instanceof ThrottledError) throw attempt.failure;
     if (attempt.failure !== undefined && !attempt.cut) {
-      this.errors.report(attempt.failure, { source: 'invocation', where: `invocation ${record.id}`, functionName: record.functionName, invocationId: record.id });
+      this.errors.report(attempt.failure, {
+        source: 'invocation',
+        where: `invocation ${record.id}`,
+        functionName: record.functionName,
+        invocationId: record.id,
+      });
     }
     // The caller gets the whole result even when the record keeps only a marker.
     return { ...final, response: attempt.outcome?.value ?? null };

@@ -45,7 +45,9 @@ export class MongoInvocationRepository extends InvocationRepository implements O
   async updateAll(records: readonly InvocationRecord[]): Promise<void> {
     if (records.length === 0) return;
     await this.model.bulkWrite(
-      records.map((record) => ({ updateOne: { filter: { _id: record.id, status: { $in: [...UNFINISHED_STATUSES] } }, update: { $set: mutableFields(record) } } })),
+      records.map((record) => ({
+        updateOne: { filter: { _id: record.id, status: { $in: [...UNFINISHED_STATUSES] } }, update: { $set: mutableFields(record) } },
+      })),
       { ordered: false },
     );
   }

@@ -131,10 +131,7 @@ export class SqliteInvocationRepository extends InvocationRepository {
     const sql = `SELECT * FROM invocations
       WHERE status = 'RUNNING' AND queued = 0 AND node_id IS NOT NULL AND node_id NOT IN (SELECT value FROM json_each(?)) AND started_at < ?
       ORDER BY started_at LIMIT ?`;
-    return this.db
-      .statement<InvocationRow>(sql)
-      .all(toSqlIdList(liveNodeIds), toSqlDate(startedBefore), limit)
-      .map(toRecord);
+    return this.db.statement<InvocationRow>(sql).all(toSqlIdList(liveNodeIds), toSqlDate(startedBefore), limit).map(toRecord);
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {

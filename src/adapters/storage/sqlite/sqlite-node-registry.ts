@@ -14,7 +14,9 @@ export class SqliteNodeRegistry extends NodeRegistry {
 
   async heartbeat(nodeId: string, role: string, at: Date): Promise<void> {
     this.db
-      .statement('INSERT INTO nodes (id, role, started_at, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET seen_at = excluded.seen_at, role = excluded.role')
+      .statement(
+        'INSERT INTO nodes (id, role, started_at, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET seen_at = excluded.seen_at, role = excluded.role',
+      )
       .run(nodeId, role, at.getTime(), at.getTime());
   }
 
