@@ -64,6 +64,19 @@ export type FunctionPermissionsInput = {
   public?: boolean | null | undefined;
 };
 
+export type FunctionScheduleInput = {
+  /** Five fields (minute first), or six with seconds first, e.g. "0 3 * * *". */
+  cron: string;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  /** Unique within the function; derived from cron and timezone when omitted. */
+  id?: string | null | undefined;
+  /** The event body of each run: a string as is, anything else as JSON. */
+  payload?: unknown;
+  /** IANA time zone, default UTC. */
+  timezone?: string | null | undefined;
+};
+
 /** An HTTP-shaped event, for functions that look at method, path or headers. */
 export type InvocationEventInput = {
   body?: string | null | undefined;
@@ -88,7 +101,8 @@ export type InvocationTrigger =
   | 'ASYNC'
   | 'DESTINATION'
   | 'GRAPHQL'
-  | 'HTTP';
+  | 'HTTP'
+  | 'SCHEDULE';
 
 export type InvokeFunctionInput = {
   /** Return the QUEUED invocation at once; follow it by subscription. */
@@ -129,6 +143,8 @@ export type RegisterFunctionInput = {
   name: string;
   /** e.g. nodejs, nodejs20, python3.11; defaults from the language. */
   runtime?: string | null | undefined;
+  /** Cron triggers; a registration without them removes existing ones. */
+  schedules?: Array<FunctionScheduleInput> | null | undefined;
   /** Semantic version; the latest patch + 1 when omitted. */
   version?: string | null | undefined;
 };
@@ -150,6 +166,8 @@ export type UpdateFunctionInput = {
   language?: Language | null | undefined;
   metadata?: FunctionMetadataInput | null | undefined;
   runtime?: string | null | undefined;
+  /** Replaces all cron triggers (an empty list removes them). */
+  schedules?: Array<FunctionScheduleInput> | null | undefined;
   version?: string | null | undefined;
 };
 

@@ -4,6 +4,24 @@ import { Redis } from 'ioredis';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { type InvocationJob, InvocationQueue, type JobHandler } from '@/modules/invocations/invocation-queue.js';
 
+/** How long closing waits for Redis before it lets go. */
+const CLOSE_WAIT_MS = 5000;
+
+/** True when `work` settled (either way) within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Redis keys are `fngraph:<FNGRAPH_QUEUE_NAME>:*` (the waiting list `fngraph:invocations:wait` is what KEDA watches). */
 export const QUEUE_PREFIX = 'fngraph';
 
@@ -49,8 +67,12 @@ export class BullmqInvocationQueue extends InvocationQueue implements OnApplicat
   }
 
   async stopWorking(): Promise<void> {
-    await this.worker?.close();
+    const worker = this.worker;
     this.worker = null;
+    if (!worker) return;
+    // Waits for the running jobs (the drain has them return). A connection still reconnecting after a Redis outage
+    // (BullMQ waits up to 20 s between attempts) must not hold the shutdown: past a bound, close without waiting.
+    if (!(await settlesWithin(worker.close(), CLOSE_WAIT_MS))) await worker.close(true).catch(() => undefined);
   }
 
   async depth(): Promise<number> {
@@ -60,8 +82,11 @@ export class BullmqInvocationQueue extends InvocationQueue implements OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     await this.stopWorking();
-    await this.queue.close();
-    await Promise.allSettled(this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await settlesWithin(this.queue.close(), CLOSE_WAIT_MS);
+    // `quit` on a connection that is not up would wait in its offline queue for a reconnect.
+    for (const connection of this.connections) {
+      if (connection.status !== 'ready' || !(await settlesWithin(connection.quit(), CLOSE_WAIT_MS))) connection.disconnect();
+    }
   }
 
   private async process(handler: JobHandler, job: Job<InvocationJob>, token: string | undefined): Promise<void> {
