@@ -168,8 +168,81 @@ describeWithDocker('fault drills: a node with Docker sandboxes killed', dockerAv
   }, 90_000);
 });
 
+/**
+ * SIGTERM of a node of two, with calls waiting on it and queued jobs running on it: calls that
+ * finish within the grace period are answered; the others are cut, their clients and records
+ * saying FAILED `Shutdown`; the cut jobs go back to the queue and run to the end on the other node.
+ */
+function sigtermOnTwoNodes(executor: 'process' | 'docker', env: Record<string, string> = {}): void {
+  const cluster = new Cluster(`fngraph_sigterm_${executor}`, { ...FAST_FAILOVER, FNGRAPH_SHUTDOWN_GRACE_SECONDS: '2', ...env });
+  afterAll(() => cluster.destroy());
+
+  it(`keeps its word on the ${executor} executor: answered calls and records agree, cut jobs finish elsewhere`, async () => {
+    const leaving = await cluster.node(`sigterm-${executor}-leaving`);
+    await register(leaving.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 300)); return 'quick'; }`);
+    await register(leaving.url, 'endless', `export default async () => { await new Promise((r) => setTimeout(r, 30000)); return 'never'; }`, {
+      executionConfig: { timeout: 60 },
+    });
+    await register(leaving.url, 'job', `export default async (event) => { await new Promise((r) => setTimeout(r, 10000)); return 'job ' + event.body; }`, {
+      executionConfig: { timeout: 30 },
+    });
+    const jobs = await Promise.all(
+      [1, 2].map(
+        async (n) =>
+          (await graphqlData(leaving.url, `mutation { invokeFunction(input: { name: "job", async: true, event: { body: "${n}" } }) { id } }`)).invokeFunction
+            .id as string,
+      ),
+    );
+    await until('both jobs running on the leaving node', async () => {
+      const records = await Promise.all(jobs.map((id) => read(leaving, id)));
+      return records.every((record) => record.status === 'RUNNING') ? true : undefined;
+    });
+    const staying = await cluster.node(`sigterm-${executor}-staying`);
+    const call = (name: string) =>
+      fetch(`${leaving.url}/fn/${name}`).then(async (response) => ({
+        status: response.status,
+        id: response.headers.get('x-fngraph-invocation-id') as string,
+        body: (await response.json()) as { error?: { type: string } },
+      }));
+    const calls = [call('quick'), call('quick'), call('endless'), call('endless')];
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exited = new Promise<number | null>((resolve) => leaving.child.once('exit', (code) => resolve(code)));
+    leaving.child.kill('SIGTERM');
+
+    const answers = await Promise.all(calls);
+    expect(await exited).toBe(0);
+    expect(answers.map((answer) => [answer.status, answer.body.error?.type])).toEqual([
+      [200, undefined],
+      [200, undefined],
+      [502, 'Shutdown'],
+      [502, 'Shutdown'],
+    ]);
+    for (const answer of answers) {
+      const record = await read(staying, answer.id);
+      expect(record.status).toBe(answer.status === 200 ? 'SUCCEEDED' : 'FAILED');
+      if (answer.status !== 200) expect(record.error?.type).toBe('Shutdown');
+    }
+    for (const [i, id] of jobs.entries()) {
+      const final = await until(`job ${i + 1} finished on the other node`, async () => {
+        const record = await read(staying, id);
+        return record.status === 'SUCCEEDED' ? record : undefined;
+      });
+      // The cut run does not count as an attempt.
+      expect(final).toMatchObject({ nodeId: `sigterm-${executor}-staying`, attempt: 1, response: `job ${i + 1}` });
+    }
+  }, 90_000);
+}
+
+describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('fault drills: SIGTERM of a node of two (process)', () =>
+  sigtermOnTwoNodes('process'),
+);
+
+describeWithDocker('fault drills: SIGTERM of a node of two (Docker)', dockerAvailable && MONGODB_URI !== undefined && REDIS_URL !== undefined, () =>
+  sigtermOnTwoNodes('docker', { FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost }),
+);
+
 /** Graceful shutdown keeps its word: on SIGTERM every answered call's record says what its client was told. */
-describe('fault drills: SIGTERM under load', () => {
+describe('fault drills: SIGTERM under load (embedded store, restarted on the same data)', () => {
   it('answers short calls, cuts long ones as FAILED Shutdown (client and record agree), refuses new ones, and exits', async () => {
     const adminKey = newApiKeyToken();
     const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-sigterm-'));

@@ -51,5 +51,6 @@ export class InvocationDrain implements BeforeApplicationShutdown {
     await workerStopped;
     await this.recorder.flush();
     await this.sweeper.stop();
+    this.logger.log('Drained: no invocation runs here any more, every record is stored');
   }
 }

@@ -71,8 +71,11 @@ export class BullmqInvocationQueue extends InvocationQueue implements OnApplicat
     this.worker = null;
     if (!worker) return;
     // Waits for the running jobs (the drain has them return). A connection still reconnecting after a Redis outage
-    // (BullMQ waits up to 20 s between attempts) must not hold the shutdown: past a bound, close without waiting.
-    if (!(await settlesWithin(worker.close(), CLOSE_WAIT_MS))) await worker.close(true).catch(() => undefined);
+    // (BullMQ waits up to 20 s between attempts) must not hold the shutdown: past a bound, stop waiting.
+    if (await settlesWithin(worker.close(), CLOSE_WAIT_MS)) return;
+    // Even a forced close waits for that connection: let it go, and say so (the process is stopping anyway).
+    this.logger.warn('The queue worker did not close within 5 s (Redis connection still reconnecting); leaving it behind');
+    void worker.close(true).catch(() => undefined);
   }
 
   async depth(): Promise<number> {
