@@ -29,16 +29,7 @@ export function enableSpans(): void {
 /** Runs `fn` in a new active span (a child of the active one), ended when `fn` settles. */
 export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T>): Promise<T> {
   if (!recording) return fn(NO_SPAN);
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      markFailed(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(name, { attributes }, (span) => runInSpan(span, fn));
 }
 
 /**
@@ -56,16 +47,19 @@ export function withRemoteParentSpan<T>(
   const parent = match
     ? trace.setSpanContext(ROOT_CONTEXT, { traceId: match[1]!, spanId: match[2]!, traceFlags: Number.parseInt(match[3]!, 16), isRemote: true })
     : ROOT_CONTEXT;
-  return tracer.startActiveSpan(name, { attributes, kind: SpanKind.CONSUMER }, parent, async (span) => {
-    try {
-      return await fn(span);
-    } catch (error) {
-      markFailed(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(name, { attributes, kind: SpanKind.CONSUMER }, parent, (span) => runInSpan(span, fn));
+}
+
+/** `fn` in `span`: a failure marks it, and it ends when `fn` settles. */
+async function runInSpan<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    return await fn(span);
+  } catch (error) {
+    markFailed(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** A span that is not made active (for steps that start and end in callbacks). */

@@ -39,6 +39,8 @@ export class SqliteInvocationQueue extends InvocationQueue implements OnApplicat
   private timer: NodeJS.Timeout | null = null;
   private renewer: NodeJS.Timeout | null = null;
   private readonly leaseMs: number;
+  /** Prepared once: enqueue, poll and renewal run them all the time. */
+  private readonly sql: ReturnType<typeof prepareStatements>;
 
   constructor(config: AppConfig) {
     super();
@@ -49,12 +51,11 @@ export class SqliteInvocationQueue extends InvocationQueue implements OnApplicat
     this.db.exec(SCHEMA);
     this.db.prepare('UPDATE jobs SET lease_until = NULL WHERE lease_until IS NOT NULL').run();
     this.leaseMs = config.delivery.jobLeaseSeconds * 1000;
+    this.sql = prepareStatements(this.db);
   }
 
   async enqueue(job: InvocationJob, delayMs = 0): Promise<void> {
-    this.db
-      .prepare('INSERT INTO jobs (invocation_id, job, run_at) VALUES (?, ?, ?) ON CONFLICT(invocation_id) DO NOTHING')
-      .run(job.invocationId, JSON.stringify(job), Date.now() + delayMs);
+    this.sql.insert.run(job.invocationId, JSON.stringify(job), Date.now() + delayMs);
     if (this.handler && delayMs === 0) setImmediate(() => this.poll());
   }
 
@@ -77,8 +78,7 @@ export class SqliteInvocationQueue extends InvocationQueue implements OnApplicat
   }
 
   async depth(): Promise<number> {
-    const row = this.db.prepare('SELECT count(*) AS n FROM jobs WHERE lease_until IS NULL').get() as { n: number };
-    return row.n;
+    return (this.sql.count.get() as { n: number }).n;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -91,13 +91,7 @@ export class SqliteInvocationQueue extends InvocationQueue implements OnApplicat
     const free = this.concurrency - this.running.size;
     if (!handler || free <= 0 || !this.db.open) return;
     const now = Date.now();
-    const leased = this.db
-      .prepare(
-        `UPDATE jobs SET lease_until = ? WHERE invocation_id IN (
-           SELECT invocation_id FROM jobs WHERE run_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY run_at LIMIT ?
-         ) RETURNING invocation_id, job`,
-      )
-      .all(now + this.leaseMs, now, now, free) as JobRow[];
+    const leased = this.sql.lease.all(now + this.leaseMs, now, now, free) as JobRow[];
     for (const row of leased) {
       const run = this.run(handler, row).finally(() => {
         this.running.delete(row.invocation_id);
@@ -110,14 +104,28 @@ export class SqliteInvocationQueue extends InvocationQueue implements OnApplicat
   private async run(handler: JobHandler, row: JobRow): Promise<void> {
     const verdict: JobVerdict = await handler(JSON.parse(row.job) as InvocationJob);
     if (!this.db.open) return;
-    if (verdict.done) this.db.prepare('DELETE FROM jobs WHERE invocation_id = ?').run(row.invocation_id);
-    else this.db.prepare('UPDATE jobs SET run_at = ?, lease_until = NULL WHERE invocation_id = ?').run(Date.now() + verdict.retryInMs, row.invocation_id);
+    if (verdict.done) this.sql.remove.run(row.invocation_id);
+    else this.sql.later.run(Date.now() + verdict.retryInMs, row.invocation_id);
   }
 
   private renewLeases(): void {
     if (this.running.size === 0 || !this.db.open) return;
-    const renew = this.db.prepare('UPDATE jobs SET lease_until = ? WHERE invocation_id = ?');
     const until = Date.now() + this.leaseMs;
-    for (const id of this.running.keys()) renew.run(until, id);
+    for (const id of this.running.keys()) this.sql.renew.run(until, id);
   }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare('INSERT INTO jobs (invocation_id, job, run_at) VALUES (?, ?, ?) ON CONFLICT(invocation_id) DO NOTHING'),
+    count: db.prepare('SELECT count(*) AS n FROM jobs WHERE lease_until IS NULL'),
+    lease: db.prepare(
+      `UPDATE jobs SET lease_until = ? WHERE invocation_id IN (
+         SELECT invocation_id FROM jobs WHERE run_at <= ? AND (lease_until IS NULL OR lease_until < ?) ORDER BY run_at LIMIT ?
+       ) RETURNING invocation_id, job`,
+    ),
+    remove: db.prepare('DELETE FROM jobs WHERE invocation_id = ?'),
+    later: db.prepare('UPDATE jobs SET run_at = ?, lease_until = NULL WHERE invocation_id = ?'),
+    renew: db.prepare('UPDATE jobs SET lease_until = ? WHERE invocation_id = ?'),
+  };
 }
