@@ -57,8 +57,12 @@ interface Waiter {
 }
 
 const STDERR_TAIL_LINES = 20;
-/** After a sandbox exits, how long its last output may take to arrive before the failure is reported. */
-const OUTPUT_DRAIN_MS = 500;
+/**
+ * After a sandbox exits, how long its last output may take to arrive before the failure is
+ * reported. The end of its output is what proves an event undelivered (and so safe to send to
+ * another sandbox): on a loaded machine it can come well after the exit, hence not shorter.
+ */
+const OUTPUT_DRAIN_MS = 2000;
 /** Longest line kept from a sandbox's raw stderr (longer ones are truncated). */
 const MAX_STDERR_LINE = 64 * 1024;
 /** A log frame, recognised without parsing it (JSON from Node, or Python's spacing). */
