@@ -158,7 +158,7 @@ export const configSchema = z.object({
   // GraphQL hardening.
   FNGRAPH_GRAPHQL_MAX_DEPTH: integer(12, 2, 100),
   FNGRAPH_GRAPHQL_MAX_ALIASES: integer(20, 0, 1000),
-  FNGRAPH_GRAPHQL_MAX_COST: integer(25_000, 10, 10_000_000),
+  FNGRAPH_GRAPHQL_MAX_COST: integer(50_000, 10, 10_000_000),
   FNGRAPH_GRAPHQL_MAX_TOKENS: integer(2000, 50, 100_000),
   FNGRAPH_GRAPHQL_MAX_DIRECTIVES: integer(20, 0, 1000),
   // Items assumed for a list the API does not page (a function's versions), in the cost.
