@@ -13,11 +13,13 @@ import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { createLogger } from '@/adapters/observability/logging/create-logger.js';
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
+import { limitWsPayload } from '@/api/graphql/ws-payload-limit.js';
 import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
+import { gateUpgrades } from '@/api/http/upgrades/upgrade-gate.js';
 
 export interface ServerOptions {
   /** Where JSON log lines go (tests capture them); stdout otherwise. */
@@ -57,6 +59,10 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   app.disable('x-powered-by');
   // Management responses are small and uncached: hashing each for an ETag is wasted work.
   app.set('etag', false);
+  // graphql-ws installs its upgrade listener and WebSocket server during init.
+  await app.init();
+  limitWsPayload(app, config.limits.maxBodyBytes);
+  gateUpgrades(app.getHttpServer(), GRAPHQL_PATH, app.get(RateLimitsService), app.get(UnexpectedErrors));
   return app;
 }
 
