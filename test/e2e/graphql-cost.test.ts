@@ -29,7 +29,11 @@ describe('GraphQL cost by list sizes, and the response size cap', () => {
       const body = await register(server.url, 'big-code', `// ${padding}\nexport default async () => ({ v: ${v} });\n`);
       bigId = body.id;
     }
-    const chatty = await register(server.url, 'chatty', `export default async () => { for (let i = 0; i < ${LOG_LINES}; i++) console.log('line ' + i + ' ' + 'x'.repeat(100)); return 'ok'; };`);
+    const chatty = await register(
+      server.url,
+      'chatty',
+      `export default async () => { for (let i = 0; i < ${LOG_LINES}; i++) console.log('line ' + i + ' ' + 'x'.repeat(100)); return 'ok'; };`,
+    );
     chattyId = chatty.id;
     for (let i = 0; i < 3; i++) {
       const invoked = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id }) { id status } }', { id: chattyId });
@@ -57,7 +61,9 @@ describe('GraphQL cost by list sizes, and the response size cap', () => {
   });
 
   it('serves a legitimate paged query', async () => {
-    const data = await graphqlData(server.url, 'query($id: ID!) { invocations(functionId: $id, first: 5) { nodes { id logs { seq message } } } }', { id: chattyId });
+    const data = await graphqlData(server.url, 'query($id: ID!) { invocations(functionId: $id, first: 5) { nodes { id logs { seq message } } } }', {
+      id: chattyId,
+    });
     expect(data.invocations.nodes).toHaveLength(3);
     expect(data.invocations.nodes[0].logs).toHaveLength(LOG_LINES);
     const version = await graphqlData(server.url, 'query($id: ID!) { functionVersion(functionId: $id, version: "1.0.0") { code } }', { id: bigId });
@@ -81,7 +87,9 @@ describe('GraphQL cost by list sizes, and the response size cap', () => {
     const client = wsClient(server.url);
     try {
       const costly = `subscription($id: ID!) { invocationUpdated(invocationId: $id) { function { ${aliases(6, 'versions { code }')} } } }`;
-      await expect(subscribe(client, costly, { id: invocationId }).done).rejects.toThrow(/GRAPHQL_VALIDATION_FAILED.*cost limit|cost limit.*GRAPHQL_VALIDATION_FAILED/i);
+      await expect(subscribe(client, costly, { id: invocationId }).done).rejects.toThrow(
+        /GRAPHQL_VALIDATION_FAILED.*cost limit|cost limit.*GRAPHQL_VALIDATION_FAILED/i,
+      );
       const invocations = await graphqlData(server.url, 'query($id: ID!) { invocations(functionId: $id, first: 1) { nodes { id } } }', { id: bigId });
       const bigInvocation = invocations.invocations.nodes[0].id;
       // Affordable by cost, too large in fact: the event is replaced by the error.

@@ -15,7 +15,7 @@ const cost = (query: string, variables: Record<string, unknown> = {}, operationN
 const aliases = (count: number, selection: string) => Array.from({ length: count }, (_, i) => `a${i}: ${selection}`).join(' ');
 
 describe('operationCost (default limits)', () => {
-  it("lets every operation of the SDK through, at the largest page size", () => {
+  it('lets every operation of the SDK through, at the largest page size', () => {
     const sdk = parse(readFileSync(new URL('../../../../sdk/typescript/operations.graphql', import.meta.url), 'utf8'));
     const names = sdk.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition').map((d) => d.name!.value);
     expect(names.length).toBeGreaterThan(10);

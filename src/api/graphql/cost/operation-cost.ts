@@ -61,7 +61,8 @@ class CostWalk {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) cost += this.field(selection, parent);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) cost += this.selectionSet(selection.selectionSet, this.typeNamed(selection.typeCondition?.name.value) ?? parent);
+      else if (selection.kind === Kind.INLINE_FRAGMENT)
+        cost += this.selectionSet(selection.selectionSet, this.typeNamed(selection.typeCondition?.name.value) ?? parent);
       else cost += this.fragment(selection.name.value);
     }
     return cost;
@@ -85,7 +86,10 @@ class CostWalk {
     if (!definition) return 0;
     const key = `${parent.name}.${name}`;
     const type = getNamedType(definition.type);
-    const own = node.selectionSet && isCompositeType(type) ? 1 + this.selectionSet(node.selectionSet, type) : SIZE_CLASS_WEIGHT[this.model.sizeClasses.get(key) ?? 'small'];
+    const own =
+      node.selectionSet && isCompositeType(type)
+        ? 1 + this.selectionSet(node.selectionSet, type)
+        : SIZE_CLASS_WEIGHT[this.model.sizeClasses.get(key) ?? 'small'];
     return this.multiplier(node, definition, key) * own;
   }
 
