@@ -23,6 +23,7 @@ import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
 import { gateUpgrades } from '@/api/http/upgrades/upgrade-gate.js';
+import { type ExpressApplication, upgradeOriginResolver } from '@/api/http/upgrades/upgrade-origin.js';
 
 export interface ServerOptions {
   /** Where JSON log lines go (tests capture them); stdout otherwise. */
@@ -67,7 +68,12 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   await app.init();
   limitSlowRequests(app.getHttpServer(), config);
   limitWsPayload(app, config.limits.maxBodyBytes);
-  gateUpgrades(app.getHttpServer(), GRAPHQL_PATH, app.get(RateLimitsService), app.get(UnexpectedErrors));
+  gateUpgrades(app.getHttpServer(), {
+    path: GRAPHQL_PATH,
+    limiter: app.get(RateLimitsService),
+    originOf: upgradeOriginResolver(app.getHttpAdapter().getInstance() as ExpressApplication),
+    errors: app.get(UnexpectedErrors),
+  });
   return app;
 }
 

@@ -12,10 +12,10 @@ interface UpgradeAnswer {
 }
 
 /** A WebSocket handshake on `path`; resolves with the answer once the socket is closed (or fails after a generous deadline). */
-function upgrade(url: string, path: string): Promise<UpgradeAnswer> {
+function upgrade(url: string, path: string, headers: Record<string, string> = {}): Promise<UpgradeAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}${path}`, {
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
     });
     const deadline = setTimeout(() => {
       req.destroy();
@@ -102,7 +102,7 @@ describe('WebSocket upgrades', () => {
 describe('WebSocket upgrades, rate-limited', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '3' });
+    server = await startTestServer({ FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '3', FNGRAPH_TRUST_PROXY: 'loopback' });
   });
   afterAll(() => server?.close());
 
@@ -112,5 +112,11 @@ describe('WebSocket upgrades, rate-limited', () => {
     expect(answers.slice(0, 3).map((answer) => answer.status)).toEqual([101, 101, 101]);
     expect(answers[3]).toMatchObject({ status: 429, closed: true });
     expect(JSON.parse(answers[3].body)).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+  });
+
+  it('counts the client behind a trusted proxy, not the proxy', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await upgrade(server.url, '/graphql', { 'x-forwarded-for': `192.0.2.${i + 1}` })).status);
+    expect(statuses).toEqual([101, 101, 101, 101]);
   });
 });

@@ -3,9 +3,8 @@ import type { Duplex } from 'node:stream';
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import type { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
-import { ANONYMOUS } from '@/kernel/identity/principal.js';
+import { ANONYMOUS, type RequestOrigin } from '@/kernel/identity/principal.js';
 import type { RequestLimiter } from '@/api/http/auth/api-gate.middleware.js';
-import { requestOrigin } from '@/api/http/auth/request-actor.js';
 
 type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -16,7 +15,16 @@ type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => v
  * address like anonymous requests (they authenticate later, in `connection_init`).
  * Call once the listeners are installed (after the application's `init`).
  */
-export function gateUpgrades(server: Server, path: string, limiter: RequestLimiter, errors: UnexpectedErrors): void {
+export interface UpgradeGateOptions {
+  /** The one path upgrades are served on. */
+  path: string;
+  limiter: RequestLimiter;
+  /** The client's address (see `upgradeOriginResolver`). */
+  originOf: (req: IncomingMessage) => RequestOrigin;
+  errors: UnexpectedErrors;
+}
+
+export function gateUpgrades(server: Server, { path, limiter, originOf, errors }: UpgradeGateOptions): void {
   const listeners = server.listeners('upgrade') as UpgradeListener[];
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -26,7 +34,7 @@ export function gateUpgrades(server: Server, path: string, limiter: RequestLimit
       refuse(socket, new NotFoundError('WebSocket endpoint', pathOf(req.url)), errors);
       return;
     }
-    limiter.consumeRequest(ANONYMOUS, requestOrigin(req)).then(
+    limiter.consumeRequest(ANONYMOUS, originOf(req)).then(
       () => {
         if (socket.destroyed) return;
         for (const listener of listeners) listener.call(server, req, socket, head);
