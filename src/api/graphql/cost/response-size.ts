@@ -2,7 +2,8 @@
  * Whether `value`, serialized as JSON, would take more than `limit` bytes. Walks the
  * result instead of serializing it (no second copy of a large response) and stops as soon
  * as the limit is passed. Strings count their UTF-8 bytes plus quotes; escapes are not
- * counted, so the measure errs slightly low, never high.
+ * counted and punctuation is approximated, so the measure is close, not exact: large
+ * results are made of strings, which are counted in full.
  */
 export function exceedsJsonSize(value: unknown, limit: number): boolean {
   let size = 0;
