@@ -16,7 +16,7 @@ export const SIZE_CLASS_WEIGHT = {
   /** Up to tens of KiB (a build log, an environment value, a stack trace, headers). */
   document: 20,
   /** Up to MiBs (source code, request and response bodies). */
-  blob: 100,
+  blob: 400,
 } as const;
 
 export type SizeClass = keyof typeof SIZE_CLASS_WEIGHT;

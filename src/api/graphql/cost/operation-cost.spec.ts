@@ -27,7 +27,9 @@ describe('operationCost (default limits)', () => {
 
   it('refuses aliases of unpaged lists of large fields (every version with its code)', () => {
     expect(cost(`query($id: ID!) { function(id: $id) { ${aliases(20, 'versions { code }')} } }`)).toBeGreaterThan(maxCost);
+    // Once is affordable (the response size cap is the backstop), twice is not.
     expect(cost('query($id: ID!) { function(id: $id) { versions { code } } }')).toBeLessThanOrEqual(maxCost);
+    expect(cost(`query($id: ID!) { function(id: $id) { ${aliases(2, 'versions { code }')} } }`)).toBeGreaterThan(maxCost);
   });
 
   it('multiplies by page sizes: pages of invocations with their logs', () => {
@@ -48,7 +50,7 @@ describe('operationCost (default limits)', () => {
   });
 
   it('counts fragments and weighs large fields by their size class', () => {
-    expect(cost('query($id: ID!) { invocation(id: $id) { ...F } } fragment F on Invocation { id response }')).toBe(1 + 1 + 100);
+    expect(cost('query($id: ID!) { invocation(id: $id) { ...F } } fragment F on Invocation { id response }')).toBe(1 + 1 + 400);
     expect(cost('query($id: ID!) { invocation(id: $id) { ... on Invocation { logs { seq } } } }')).toBe(1 + config.limits.maxLogLines * 2);
   });
 });
