@@ -1,8 +1,9 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from '@/app.module.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
@@ -13,11 +14,16 @@ import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { createLogger } from '@/adapters/observability/logging/create-logger.js';
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
+import { limitWsPayload } from '@/api/graphql/ws-payload-limit.js';
 import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
+import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
+import { jsonBody } from '@/api/http/bodies/json-body.middleware.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
+import { gateUpgrades } from '@/api/http/upgrades/upgrade-gate.js';
+import { type ExpressApplication, upgradeOriginResolver } from '@/api/http/upgrades/upgrade-origin.js';
 
 export interface ServerOptions {
   /** Where JSON log lines go (tests capture them); stdout otherwise. */
@@ -52,12 +58,34 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   app.use(requestStart(logger, config.observability.logHttpRequests, principalOf));
   // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
-  app.use(express.json({ limit: config.limits.maxBodyBytes, strict: false }));
+  const bodies = { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.requestBodies.bodyTimeoutMs };
+  app.use(jsonBody(bodies, app.get(AnonymousUploads), app.get(UnexpectedErrors)));
   if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');
   // Management responses are small and uncached: hashing each for an ETag is wasted work.
   app.set('etag', false);
+  // graphql-ws installs its upgrade listener and WebSocket server during init.
+  await app.init();
+  limitSlowRequests(app.getHttpServer(), config);
+  limitWsPayload(app, config.limits.maxBodyBytes);
+  gateUpgrades(app.getHttpServer(), {
+    path: GRAPHQL_PATH,
+    limiter: app.get(RateLimitsService),
+    originOf: upgradeOriginResolver(app.getHttpAdapter().getInstance() as ExpressApplication),
+    errors: app.get(UnexpectedErrors),
+  });
   return app;
+}
+
+/**
+ * Node's own bounds on receiving a request: the headers within `FNGRAPH_HEADERS_TIMEOUT_MS`
+ * (else 408 and closed), the whole request a little after the body timeout (the body
+ * readers answer 408 with a JSON body first; this catches any other reader).
+ */
+function limitSlowRequests(server: Server, config: AppConfig): void {
+  const { headersTimeoutMs, bodyTimeoutMs } = config.requestBodies;
+  server.headersTimeout = headersTimeoutMs;
+  server.requestTimeout = headersTimeoutMs + bodyTimeoutMs + 5000;
 }
 
 /**

@@ -15,6 +15,8 @@ import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
 import type { GraphQLContext } from './graphql-context.js';
 import { GraphQLContextModule } from './graphql-context.module.js';
+import { GraphQLLimits } from './cost/graphql-limits.js';
+import { graphqlLimitsPlugin } from './cost/graphql-limits.plugin.js';
 import { hardeningRules, parseOptions } from './graphql-hardening.js';
 import { InvocationSubscriptionsResolver } from './invocations/invocation-subscriptions.resolver.js';
 import { FunctionInvocationsFieldsResolver, InvocationsResolver } from './invocations/invocations.resolver.js';
@@ -120,7 +122,8 @@ function apolloOptions(
     validationRules: hardeningRules(config),
     parseOptions: parseOptions(config),
     formatError: format,
-    plugins: [graphqlMetricsPlugin(telemetry)],
+    // The limits plugin first: the metrics plugin counts the error codes of what is finally sent.
+    plugins: [graphqlLimitsPlugin(new GraphQLLimits(config)), graphqlMetricsPlugin(telemetry)],
     context: (arg: { req?: Request } | WsContext): GraphQLContext => {
       if ('extra' in arg && arg.extra?.socket) {
         return {

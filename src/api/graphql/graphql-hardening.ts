@@ -1,4 +1,3 @@
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
@@ -8,7 +7,8 @@ import type { AppConfig } from '@/kernel/config/app-config.js';
 /**
  * The limits every operation is validated against, over HTTP (Apollo) and over graphql-ws
  * (`onSubscribe`), where Apollo's validation rules do not run. They are cheap: each walks
- * the document once, before anything executes.
+ * the document once, before anything executes. The cost limit needs the variables (page
+ * sizes), so it runs after validation: see `GraphQLLimits`.
  */
 export function hardeningRules(config: AppConfig): ValidationRule[] {
   const limits = config.graphqlLimits;
@@ -17,7 +17,6 @@ export function hardeningRules(config: AppConfig): ValidationRule[] {
   const rules: ValidationRule[] = [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...common }),
     maxAliasesRule({ n: limits.maxAliases, ...common }),
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, ...common }),
     maxDirectivesRule({ n: limits.maxDirectives, ...common }),
   ] as ValidationRule[];
   if (config.isProduction) rules.push(NoSchemaIntrospectionCustomRule);

@@ -11,6 +11,7 @@ import { CredentialRevocations } from '@/modules/auth/credential-revocations.js'
 import { requestOrigin } from '@/api/http/auth/request-actor.js';
 import { type Actor, isAuthenticated } from '@/kernel/identity/principal.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
+import { GraphQLLimits } from './cost/graphql-limits.js';
 import { hardeningRules, parseOptions, withoutSuggestions } from './graphql-hardening.js';
 
 /** graphql-ws close codes (the protocol's own). */
@@ -64,15 +65,18 @@ export class WsConnectionGuard {
 
   hooks(schemaHost: GraphQLSchemaHost, format: (error: GraphQLFormattedError, original: unknown) => GraphQLFormattedError) {
     const rules = [...specifiedRules, ...hardeningRules(this.config)];
+    const limits = new GraphQLLimits(this.config);
     return {
       onConnect: (ctx: WsContext) => this.onConnect(ctx),
-      onSubscribe: (ctx: WsContext, _id: string, payload: SubscribePayload) => this.onSubscribe(ctx, payload, schemaHost, rules),
+      onSubscribe: (ctx: WsContext, _id: string, payload: SubscribePayload) => this.onSubscribe(ctx, payload, schemaHost, rules, limits),
       onNext: (ctx: WsContext, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[] }) => {
         const actor = ctx.extra.actor;
         if (!actor || !this.revocations.isStillValid(actor.principal)) {
           this.closeInvalid(ctx);
           return { errors: [{ message: 'Credential expired or revoked', extensions: { code: 'UNAUTHENTICATED' } }] };
         }
+        const oversize = limits.oversizeError(result);
+        if (oversize) return { errors: [oversize] };
         // Apollo's formatError does not run for WebSocket operations: apply it here.
         return result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined;
       },
@@ -107,6 +111,7 @@ export class WsConnectionGuard {
     payload: SubscribePayload,
     schemaHost: GraphQLSchemaHost,
     rules: typeof specifiedRules,
+    limits: GraphQLLimits,
   ): Promise<ExecutionArgs | GraphQLError[]> {
     const actor = ctx.extra.actor;
     if (!actor || !this.revocations.isStillValid(actor.principal)) {
@@ -137,6 +142,8 @@ export class WsConnectionGuard {
     if (!operation) return [coded('Unable to identify the operation', 'BAD_USER_INPUT')];
     if (operation.operation !== 'subscription')
       return [coded('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', 'BAD_USER_INPUT')];
+    const tooCostly = limits.costError(schema, { document, operationName: payload.operationName, variables: payload.variables });
+    if (tooCostly) return [coded(tooCostly.message, 'GRAPHQL_VALIDATION_FAILED')];
     return { schema, document, operationName: payload.operationName ?? undefined, variableValues: payload.variables ?? undefined };
   }
 

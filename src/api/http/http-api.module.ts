@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
+import { AnonymousUploads } from './bodies/anonymous-uploads.js';
 import { FunctionsController } from './functions/functions.controller.js';
 import { FunctionGateway } from './gateway/function-gateway.js';
 import { HealthController } from './health/health.controller.js';
@@ -36,7 +37,7 @@ export class HttpApiModule {
       module: HttpApiModule,
       imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics],
       controllers: [FunctionsController, InvocationsController, HealthController, ...(options.metrics ? [MetricsController] : [])],
-      providers: [FunctionGateway, ...(options.metrics ? [MetricsListener] : []), { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [FunctionGateway, AnonymousUploads, ...(options.metrics ? [MetricsListener] : []), { provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }
 }

@@ -94,6 +94,20 @@ export interface GraphQLLimitsConfig {
   maxCost: number;
   maxTokens: number;
   maxDirectives: number;
+  /** Items assumed for a list that is not paged and has no bound of its own (a function's versions). */
+  unpagedListBound: number;
+  /** Largest serialized result of one operation (or one subscription event). */
+  maxResponseBytes: number;
+}
+
+/** How long and how many request bodies the server waits for, before and after knowing the caller. */
+export interface RequestBodyConfig {
+  /** The request line and headers must arrive within this (Node's `server.headersTimeout`). */
+  headersTimeoutMs: number;
+  /** A body must arrive whole within this after its headers, else 408. */
+  bodyTimeoutMs: number;
+  /** Bodies of callers without credentials read at once, per node; more are refused (503). */
+  maxAnonymousUploads: number;
 }
 
 /** How sandboxes are contained, for both executors (see README, "Sandboxes"). */
@@ -205,6 +219,7 @@ export class AppConfig {
   readonly auth: AuthConfig;
   readonly rateLimits: RateLimitConfig;
   readonly graphqlLimits: GraphQLLimitsConfig;
+  readonly requestBodies: RequestBodyConfig;
   readonly executor: ExecutorKind;
   readonly sandboxNodeBinary: string;
   readonly sandboxPythonBinary: string;
@@ -273,6 +288,13 @@ export class AppConfig {
       maxCost: raw.FNGRAPH_GRAPHQL_MAX_COST,
       maxTokens: raw.FNGRAPH_GRAPHQL_MAX_TOKENS,
       maxDirectives: raw.FNGRAPH_GRAPHQL_MAX_DIRECTIVES,
+      unpagedListBound: raw.FNGRAPH_GRAPHQL_LIST_BOUND,
+      maxResponseBytes: raw.FNGRAPH_GRAPHQL_MAX_RESPONSE_BYTES,
+    };
+    this.requestBodies = {
+      headersTimeoutMs: raw.FNGRAPH_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: raw.FNGRAPH_BODY_TIMEOUT_MS,
+      maxAnonymousUploads: raw.FNGRAPH_MAX_ANONYMOUS_UPLOADS,
     };
     this.executor = raw.FNGRAPH_EXECUTOR;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;

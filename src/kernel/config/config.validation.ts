@@ -158,9 +158,16 @@ export const configSchema = z.object({
   // GraphQL hardening.
   FNGRAPH_GRAPHQL_MAX_DEPTH: integer(12, 2, 100),
   FNGRAPH_GRAPHQL_MAX_ALIASES: integer(20, 0, 1000),
-  FNGRAPH_GRAPHQL_MAX_COST: integer(5000, 10, 1_000_000),
+  FNGRAPH_GRAPHQL_MAX_COST: integer(50_000, 10, 10_000_000),
   FNGRAPH_GRAPHQL_MAX_TOKENS: integer(2000, 50, 100_000),
   FNGRAPH_GRAPHQL_MAX_DIRECTIVES: integer(20, 0, 1000),
+  // Items assumed for a list the API does not page (a function's versions), in the cost.
+  FNGRAPH_GRAPHQL_LIST_BOUND: integer(100, 1, 100_000),
+  FNGRAPH_GRAPHQL_MAX_RESPONSE_BYTES: integer(32 * MiB, 1024, 1024 * MiB),
+  // Slow and anonymous request bodies.
+  FNGRAPH_HEADERS_TIMEOUT_MS: integer(20_000, 100, 600_000),
+  FNGRAPH_BODY_TIMEOUT_MS: integer(60_000, 100, 3_600_000),
+  FNGRAPH_MAX_ANONYMOUS_UPLOADS: integer(16, 1, 100_000),
   // Observability: logs, metrics, traces, platform errors.
   FNGRAPH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   FNGRAPH_LOG_PRETTY: boolean(false),

@@ -47,6 +47,20 @@ export class PayloadTooLargeError extends DomainError {
   }
 }
 
+/** A response that would be larger than the client may be sent. */
+export class ResponseTooLargeError extends DomainError {
+  constructor(limit: number) {
+    super(ErrorCode.RESPONSE_TOO_LARGE, `The response would exceed ${limit} bytes: ask for fewer items or fields`);
+  }
+}
+
+/** A request whose body did not arrive within the allowed time. */
+export class RequestTimeoutError extends DomainError {
+  constructor(timeoutMs: number) {
+    super(ErrorCode.REQUEST_TIMEOUT, `The request body did not arrive within ${timeoutMs} ms`);
+  }
+}
+
 export class FunctionNotReadyError extends DomainError {
   constructor(message: string) {
     super(ErrorCode.FUNCTION_NOT_READY, message);

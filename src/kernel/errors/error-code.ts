@@ -6,6 +6,10 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** A GraphQL response larger than FNGRAPH_GRAPHQL_MAX_RESPONSE_BYTES: ask for less (smaller pages, fewer fields). */
+  RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE',
+  /** The request's body did not arrive in time (FNGRAPH_BODY_TIMEOUT_MS). */
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   FUNCTION_NOT_READY = 'FUNCTION_NOT_READY',
   THROTTLED = 'THROTTLED',

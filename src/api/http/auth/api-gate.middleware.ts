@@ -34,11 +34,12 @@ export function apiGate(authentication: AuthenticationService, limiter: RequestL
         await limiter.consumeRequest(principal, origin);
         next();
       })
-      .catch((error: unknown) => refuse(req, res, error, errors));
+      .catch((error: unknown) => refuseRequest(req, res, error, errors));
   };
 }
 
-function refuse(req: Request, res: Response, error: unknown, errors: UnexpectedErrors): void {
+/** A refusal before the request reaches a route: the REST error shape, or a GraphQL-shaped body on /graphql. */
+export function refuseRequest(req: Request, res: Response, error: unknown, errors: UnexpectedErrors): void {
   const presented = presentError(error);
   if (presented.unexpected) errors.report(error, { source: 'http', where: `${req.method} (authentication and limits)`, request: req });
   if (presented.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.ceil(presented.retryAfterSeconds)));

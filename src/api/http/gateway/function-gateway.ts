@@ -9,13 +9,14 @@ import { type RequestContext, runInRequestContext } from '@/kernel/telemetry/req
 import { beginRequest, type PrincipalLookup } from '@/api/http/request-logging.js';
 import { AuthenticationService } from '@/modules/auth/authentication.service.js';
 import { requestOrigin, setRequestActor } from '@/api/http/auth/request-actor.js';
-import { ANONYMOUS, type Principal } from '@/kernel/identity/principal.js';
+import { ANONYMOUS, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { InvocationsService } from '@/modules/invocations/invocations.service.js';
 import { parseFunctionRoute } from './function-route.js';
 import { toInvocationEvent } from './http-event.js';
 import { writeErrorResponse, writeInvocationResponse } from './http-response.js';
-import { readBody } from './request-body.js';
+import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
+import { hasBody, readBody } from './request-body.js';
 
 export interface GatewayLogging {
   logger: PinoLogger;
@@ -39,6 +40,7 @@ export class FunctionGateway {
     private readonly limits: RateLimitsService,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly anonymousUploads: AnonymousUploads,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, logging: GatewayLogging): Promise<void> {
@@ -56,7 +58,7 @@ export class FunctionGateway {
       const origin = requestOrigin(req);
       setRequestActor(req, { principal, origin });
       await this.limits.consumeRequest(principal, origin);
-      const body = await readBody(req, this.config.limits.maxBodyBytes);
+      const body = await this.bodyOf(req, principal);
       const invocation = await this.invocations.invoke({
         ref: route.ref,
         version: route.version,
@@ -70,6 +72,16 @@ export class FunctionGateway {
       writeInvocationResponse(res, invocation);
     } catch (error) {
       this.refuse(req, res, error);
+    }
+  }
+
+  /** Read only once the caller is known and within its limits; anonymous bodies share a bounded number of places. */
+  private async bodyOf(req: IncomingMessage, principal: Principal): Promise<Buffer> {
+    const release = hasBody(req) && !isAuthenticated(principal) ? this.anonymousUploads.acquire() : undefined;
+    try {
+      return await readBody(req, this.config.limits.maxBodyBytes, this.config.requestBodies.bodyTimeoutMs);
+    } finally {
+      release?.();
     }
   }
 

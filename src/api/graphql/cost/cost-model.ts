@@ -1,0 +1,79 @@
+import type { AppConfig } from '@/kernel/config/app-config.js';
+import { ROLES } from '@/kernel/identity/roles.js';
+import { DEFAULT_PAGE_SIZE } from '@/kernel/pagination/page.js';
+import { MAX_ENV_VARS, MAX_PRINCIPALS, MAX_SCHEDULES, MAX_TAGS } from '@/modules/functions/function-rules.js';
+
+/**
+ * What a value of a leaf field weighs, by how large it may be. Not proportional to bytes on
+ * purpose: the weights make large fields dominate the cost of a query, while the actual
+ * size of a response is bounded separately (`FNGRAPH_GRAPHQL_MAX_RESPONSE_BYTES`).
+ */
+export const SIZE_CLASS_WEIGHT = {
+  /** ids, names, numbers, dates, flags. */
+  small: 1,
+  /** A line of text, up to a few KiB (a log line, an error message). */
+  line: 4,
+  /** Up to tens of KiB (a build log, an environment value, a stack trace, headers). */
+  document: 20,
+  /** Up to MiBs (source code, request and response bodies). */
+  blob: 400,
+} as const;
+
+export type SizeClass = keyof typeof SIZE_CLASS_WEIGHT;
+
+/** What the cost analysis needs to know about the schema beyond its types. */
+export interface CostModel {
+  /** `Type.field` → size class of its values (leaf fields not named are `small`). */
+  sizeClasses: ReadonlyMap<string, SizeClass>;
+  /**
+   * `Type.field` → how many items a list field returns at most, for lists that are not paged
+   * (a page-size argument wins). The `edges`/`nodes` of a connection count 1: their
+   * connection field carries the page size.
+   */
+  listBounds: ReadonlyMap<string, number>;
+  /** Lists neither paged nor named in `listBounds`. */
+  defaultListBound: number;
+  /** Page size of a paged field whose page-size argument is absent and has no default. */
+  defaultPageSize: number;
+}
+
+/** The model of fngraph's schema, with the bounds the configuration and the domain rules set. */
+export function costModel(config: AppConfig): CostModel {
+  const sizeClasses = new Map<string, SizeClass>([
+    ['FunctionVersion.code', 'blob'],
+    ['Invocation.response', 'blob'],
+    ['InvocationRequest.body', 'blob'],
+    ['InvocationRequest.headers', 'document'],
+    ['InvocationRequest.query', 'document'],
+    ['FunctionVersion.buildLog', 'document'],
+    ['EnvironmentVariable.value', 'document'],
+    ['FunctionSchedule.payload', 'document'],
+    ['InvocationError.stack', 'document'],
+    ['AuditEntry.details', 'document'],
+    ['Function.description', 'line'],
+    ['LogLine.message', 'line'],
+    ['BuildLogLine.message', 'line'],
+    ['InvocationError.message', 'line'],
+    ['PlatformError.message', 'line'],
+    ['PlatformError.stack', 'line'],
+    ['FunctionMetadata.dependencies', 'document'],
+    ['FunctionVersion.dependencies', 'document'],
+  ]);
+  const listBounds = new Map<string, number>([
+    ['Function.versions', config.graphqlLimits.unpagedListBound],
+    ['Invocation.logs', config.limits.maxLogLines],
+    ['Function.schedules', MAX_SCHEDULES],
+    ['FunctionMetadata.tags', MAX_TAGS],
+    ['FunctionPermissions.allowedUsers', MAX_PRINCIPALS],
+    ['FunctionPermissions.executionRoles', MAX_PRINCIPALS],
+    ['ExecutionConfig.environmentVariables', MAX_ENV_VARS],
+    ['ExecutionConfig.environmentVariableNames', MAX_ENV_VARS],
+    ['ApiKey.roles', ROLES.length],
+    ['Principal.roles', ROLES.length],
+    // Paged by `platformErrors(first)`.
+    ['PlatformErrors.errors', 1],
+    // Error.stackTraceLimit frames plus the message's lines, generously.
+    ['PlatformError.stack', 50],
+  ]);
+  return { sizeClasses, listBounds, defaultListBound: config.graphqlLimits.unpagedListBound, defaultPageSize: DEFAULT_PAGE_SIZE };
+}
