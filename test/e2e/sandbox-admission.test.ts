@@ -156,6 +156,10 @@ describe('per-owner caps on a node (FNGRAPH_OWNER_MAX_SANDBOXES)', () => {
     const body = await refused.json();
     expect(body.error.code).toBe('THROTTLED');
     expect(body.error.message).toMatch(/owner/i);
+    const metrics = await scrape(server.url);
+    expect(metrics.value('fngraph_owner_sandboxes', { owner: 'cap-tenant-a' })).toBe(2);
+    expect(metrics.value('fngraph_owner_sandbox_memory_bytes', { owner: 'cap-tenant-a' })).toBe(128 * MiB);
+    expect(metrics.value('fngraph_owner_sandbox_limit', { resource: 'sandboxes' })).toBe(2);
 
     expect((await fetch(`${server.url}/fn/cap-b`)).status).toBe(200);
     expect((await Promise.all(busy)).map((r) => r.status)).toEqual([200, 200]);
