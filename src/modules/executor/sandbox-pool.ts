@@ -182,7 +182,7 @@ export class SandboxPool implements EvictionCandidate {
    */
   prestart(wanted: number, onFailure: (error: unknown) => void): number {
     let started = 0;
-    while (!this.draining && this.size < Math.min(wanted, this.limits.maxInstances) && !this.admission.tryTake(this, false)) {
+    while (!this.draining && this.size < Math.min(wanted, this.limits.maxInstances) && this.admission.tryTake(this, false) === null) {
       this.size++;
       started++;
       this.onChange();
