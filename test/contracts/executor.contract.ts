@@ -81,6 +81,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         versionId: id,
         functionId: id,
         functionName: `contract-${id.slice(0, 8)}`,
+        ownerId: 'contract-owner',
         version: '1.0.0',
         runtime: 'nodejs20',
         artifact: source,

@@ -162,7 +162,14 @@ export function autoscalingSuite(kind: ExecutorKind, options: AutoscalingSuiteOp
   describe(`node-wide sandbox limit: ${kind} executor`, () => {
     let server: TestServer;
     beforeAll(async () => {
-      server = await startTestServer({ FNGRAPH_EXECUTOR: kind, ...AUTOSCALING_ENV, ...options.env, FNGRAPH_MAX_SANDBOXES: '2' });
+      // One owner (the admin) registers everything here: its own cap (half the node by default) is lifted to the node's.
+      server = await startTestServer({
+        FNGRAPH_EXECUTOR: kind,
+        ...AUTOSCALING_ENV,
+        ...options.env,
+        FNGRAPH_MAX_SANDBOXES: '2',
+        FNGRAPH_OWNER_MAX_SANDBOXES: '2',
+      });
     });
     afterAll(() => server?.close());
 

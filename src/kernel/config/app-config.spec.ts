@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { AppConfig, packageManagerEnvironment } from './app-config.js';
 
@@ -75,7 +76,27 @@ describe('autoscaling settings', () => {
       panicThreshold: 2,
       tickMs: 1000,
       maxSandboxes: 200,
+      memoryBudgetMb: expect.any(Number),
+      ownerMaxSandboxes: 100,
+      ownerMemoryMb: expect.any(Number),
     });
+  });
+
+  it('derive the node memory budget from the machine (75 %) and give one owner half the node unless told', () => {
+    const derived = AppConfig.fromEnvironment({}).autoscaling;
+    const totalMb = totalmem() / (1024 * 1024);
+    expect(derived.memoryBudgetMb).toBeGreaterThan(0);
+    expect(derived.memoryBudgetMb).toBeLessThanOrEqual(Math.floor(totalMb * 0.75));
+    expect(derived.ownerMemoryMb).toBe(Math.floor(derived.memoryBudgetMb / 2));
+
+    const set = AppConfig.fromEnvironment({ FNGRAPH_NODE_MEMORY_BUDGET_MB: '1000', FNGRAPH_MAX_SANDBOXES: '9' }).autoscaling;
+    expect(set).toMatchObject({ memoryBudgetMb: 1000, ownerMemoryMb: 500, ownerMaxSandboxes: 5 });
+    expect(AppConfig.fromEnvironment({ FNGRAPH_OWNER_MAX_SANDBOXES: '3', FNGRAPH_OWNER_MEMORY_MB: '256' }).autoscaling).toMatchObject({
+      ownerMaxSandboxes: 3,
+      ownerMemoryMb: 256,
+    });
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_NODE_MEMORY_BUDGET_MB: 'lots' })).toThrow(/FNGRAPH_NODE_MEMORY_BUDGET_MB/);
+    expect(AppConfig.fromEnvironment({}).limits.ownerPrewarmMemoryMb).toBe(2048);
   });
 
   it('refuse a panic window longer than the stable window, or a tick longer than the panic window', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { configSchema, type RawConfig } from './config.validation.js';
@@ -24,6 +24,8 @@ export interface LimitsConfig {
   maxLogLines: number;
   maxLogLineBytes: number;
   maxResponseBytes: number;
+  /** Sum over an owner's functions of the latest version's `minInstances × memoryLimit` (0: no quota). */
+  ownerPrewarmMemoryMb: number;
 }
 
 /** Warm sandboxes follow demand per function version (see `Autoscaler`), within a node-wide limit. */
@@ -36,6 +38,12 @@ export interface AutoscalingConfig {
   tickMs: number;
   /** Sandboxes of function versions on this node, at most (pre-warmed generic ones aside). */
   maxSandboxes: number;
+  /** Sum of the memory limits of those sandboxes, at most. */
+  memoryBudgetMb: number;
+  /** Sandboxes of one owner's functions on this node, at most. */
+  ownerMaxSandboxes: number;
+  /** Sum of the memory limits of one owner's sandboxes on this node, at most. */
+  ownerMemoryMb: number;
 }
 
 export interface DependencyBuildConfig {
@@ -191,6 +199,8 @@ export interface ObservabilityConfig {
   metricsMaxVersions: number;
   /** Distinct GraphQL operation names with their own metric labels; the rest share `other`. */
   metricsMaxOperations: number;
+  /** Owners with their own series in the per-owner sandbox gauges (the rest share `other`; 0: no per-owner series). */
+  metricsMaxOwners: number;
   /** OTLP/HTTP base URL (`…/v1/traces` is appended); tracing is off without one. */
   otlpEndpoint: string | undefined;
   serviceName: string;
@@ -339,6 +349,7 @@ export class AppConfig {
       maxLogLines: raw.FNGRAPH_MAX_LOG_LINES,
       maxLogLineBytes: raw.FNGRAPH_MAX_LOG_LINE_BYTES,
       maxResponseBytes: raw.FNGRAPH_MAX_RESPONSE_BYTES,
+      ownerPrewarmMemoryMb: raw.FNGRAPH_OWNER_PREWARM_MEMORY_MB,
     };
     this.autoscaling = {
       stableWindowMs: raw.FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS * 1000,
@@ -346,6 +357,7 @@ export class AppConfig {
       panicThreshold: raw.FNGRAPH_AUTOSCALE_PANIC_THRESHOLD,
       tickMs: raw.FNGRAPH_AUTOSCALE_TICK_MS,
       maxSandboxes: raw.FNGRAPH_MAX_SANDBOXES,
+      ...admissionLimits(raw),
     };
     this.dependencyBuild = {
       pythonBinary: raw.FNGRAPH_BUILD_PYTHON_BINARY,
@@ -365,6 +377,7 @@ export class AppConfig {
       metricsMaxFunctions: raw.FNGRAPH_METRICS_MAX_FUNCTIONS,
       metricsMaxVersions: raw.FNGRAPH_METRICS_MAX_VERSIONS,
       metricsMaxOperations: raw.FNGRAPH_METRICS_MAX_OPERATIONS,
+      metricsMaxOwners: raw.FNGRAPH_METRICS_MAX_OWNERS,
       otlpEndpoint: raw.FNGRAPH_OTLP_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: raw.OTEL_SERVICE_NAME,
       traceSampleRatio: raw.FNGRAPH_TRACE_SAMPLE_RATIO,
@@ -481,6 +494,26 @@ export function packageManagerEnvironment(env: Record<string, string | undefined
 }
 
 /** `nodejs20:128=2,python3.11:128=1` → one entry per runtime and memory size. */
+/**
+ * The node's sandbox memory budget and the per-owner caps; unset, the budget is 75 % of the
+ * memory this process may use (the machine's, or its cgroup's when lower) and one owner may
+ * take half of the node's sandboxes and budget.
+ */
+function admissionLimits(raw: RawConfig): Pick<AutoscalingConfig, 'memoryBudgetMb' | 'ownerMaxSandboxes' | 'ownerMemoryMb'> {
+  const memoryBudgetMb = raw.FNGRAPH_NODE_MEMORY_BUDGET_MB ?? Math.floor((availableMemoryBytes() * 0.75) / (1024 * 1024));
+  return {
+    memoryBudgetMb,
+    ownerMaxSandboxes: raw.FNGRAPH_OWNER_MAX_SANDBOXES ?? Math.ceil(raw.FNGRAPH_MAX_SANDBOXES / 2),
+    ownerMemoryMb: raw.FNGRAPH_OWNER_MEMORY_MB ?? Math.floor(memoryBudgetMb / 2),
+  };
+}
+
+function availableMemoryBytes(): number {
+  // 0 or a huge number (cgroup "max") when the process is not constrained.
+  const constrained = process.constrainedMemory?.() ?? 0;
+  return constrained > 0 ? Math.min(totalmem(), constrained) : totalmem();
+}
+
 function parsePrewarm(value: string): SandboxConfig['prewarm'] {
   if (value === '') return [];
   return value.split(',').map((entry) => {

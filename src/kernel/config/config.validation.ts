@@ -4,6 +4,16 @@ const MiB = 1024 * 1024;
 
 const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+const optionalInteger = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? undefined : Number(value)))
+    .refine((value) => value === undefined || (Number.isInteger(value) && value >= min && value <= max), {
+      message: `must be a whole number from ${min} to ${max}`,
+    });
+
 const boolean = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -87,6 +97,11 @@ export const configSchema = z.object({
   FNGRAPH_SANDBOX_IDLE_SECONDS: integer(300, 1, 86400),
   // Autoscaling of warm sandboxes (Knative KPA-style) and the node-wide sandbox limit.
   FNGRAPH_MAX_SANDBOXES: integer(200, 1, 100_000),
+  // Admission control of sandboxes (see AppConfig.autoscaling); unset: derived from the machine and the node-wide limits.
+  FNGRAPH_NODE_MEMORY_BUDGET_MB: optionalInteger(16, 16_777_216),
+  FNGRAPH_OWNER_MAX_SANDBOXES: optionalInteger(1, 100_000),
+  FNGRAPH_OWNER_MEMORY_MB: optionalInteger(16, 16_777_216),
+  FNGRAPH_OWNER_PREWARM_MEMORY_MB: integer(2048, 0, 16_777_216),
   FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS: integer(60, 1, 3600),
   FNGRAPH_AUTOSCALE_PANIC_WINDOW_SECONDS: integer(6, 1, 3600),
   FNGRAPH_AUTOSCALE_PANIC_THRESHOLD: z.coerce.number().min(1).max(100).default(2),
@@ -184,6 +199,7 @@ export const configSchema = z.object({
   FNGRAPH_METRICS_MAX_FUNCTIONS: integer(100, 1, 100_000),
   FNGRAPH_METRICS_MAX_VERSIONS: integer(3, 1, 1000),
   FNGRAPH_METRICS_MAX_OPERATIONS: integer(100, 1, 100_000),
+  FNGRAPH_METRICS_MAX_OWNERS: integer(50, 0, 10_000),
   FNGRAPH_OTLP_ENDPOINT: optionalUrl(['http://', 'https://']),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http://', 'https://']),
   OTEL_SERVICE_NAME: z.string().trim().min(1).default('fngraph'),

@@ -93,8 +93,9 @@ export class RateLimitedError extends DomainError {
   }
 }
 
+/** A quota is used up: until a time (`retryAfterSeconds`), or until the caller frees some of it (none). */
 export class QuotaExceededError extends DomainError {
-  constructor(message: string, retryAfterSeconds: number) {
+  constructor(message: string, retryAfterSeconds?: number) {
     super(ErrorCode.QUOTA_EXCEEDED, message, [], retryAfterSeconds);
   }
 }

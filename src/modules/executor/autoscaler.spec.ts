@@ -36,6 +36,20 @@ describe(Autoscaler.name, () => {
     expect(run(10, 0, 4)).toEqual({ desired: 4, panicking: false });
   });
 
+  it('drops its floor when the version stops being current, then scales to zero once idle for a stable window', () => {
+    const { autoscaler, run } = scaler({ minInstances: 2 });
+    expect(run(70, 0, 2)).toEqual({ desired: 2, panicking: false });
+    autoscaler.setMinInstances(0);
+    expect(run(1, 0, 2)).toEqual({ desired: 0, panicking: false });
+  });
+
+  it('wants no more than minInstances once nothing ran for the idle limit, even if the stable window still remembers calls', () => {
+    const { run } = scaler({ minInstances: 1 }, { idleLimitMs: 5_000 });
+    expect(run(10, 3, 3)).toEqual({ desired: 3, panicking: false });
+    expect(run(4, 0, 3).desired).toBe(3);
+    expect(run(1, 0, 3)).toEqual({ desired: 1, panicking: false });
+  });
+
   it('honours a target concurrency above one', () => {
     const { run } = scaler({}, { targetConcurrency: 10 });
     expect(run(60, 25, 3).desired).toBe(3);

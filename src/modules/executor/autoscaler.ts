@@ -7,6 +7,12 @@ export interface AutoscalerSettings {
   panicThreshold: number;
   /** Invocations one sandbox serves at once (1: a sandbox serves one invocation at a time). */
   targetConcurrency: number;
+  /**
+   * No demand for this long means `minInstances`, whatever the windows still average
+   * (`FNGRAPH_SANDBOX_IDLE_SECONDS`): otherwise a sandbox stopped for idleness would be
+   * started again at once while the stable window remembers older calls.
+   */
+  idleLimitMs?: number;
 }
 
 export interface ScaleBounds {
@@ -43,11 +49,16 @@ export class Autoscaler {
 
   constructor(
     private readonly settings: AutoscalerSettings,
-    private readonly bounds: ScaleBounds,
+    private bounds: ScaleBounds,
     private readonly now: () => number,
   ) {
     // A new version counts as just used: it is not scaled to zero before a window has passed.
     this.lastActiveAt = now();
+  }
+
+  /** The floor of the decisions: 0 once the version stops being the function's current one. */
+  setMinInstances(minInstances: number): void {
+    this.bounds = { ...this.bounds, minInstances };
   }
 
   /** One observation: the average number of invocations in flight since the previous one. */
@@ -76,6 +87,7 @@ export class Autoscaler {
       desired = this.panicDesired;
     }
     if (desired === 0 && now - this.lastActiveAt < this.settings.stableWindowMs) desired = 1;
+    if (this.settings.idleLimitMs !== undefined && now - this.lastActiveAt >= this.settings.idleLimitMs) desired = 0;
     return { desired: Math.min(this.bounds.maxInstances, Math.max(this.bounds.minInstances, desired)), panicking: this.panicSince !== null };
   }
 

@@ -27,6 +27,8 @@ export interface ExecutionTarget {
   versionId: string;
   functionId: string;
   functionName: string;
+  /** Whom its sandboxes are charged to on a node ('' for functions without an owner). */
+  ownerId: string;
   version: string;
   runtime: RuntimeId;
   /** What the shim loads (CommonJS for Node, source for Python). */
@@ -36,7 +38,7 @@ export interface ExecutionTarget {
   dependenciesDir: string | null;
   timeoutMs: number;
   memoryLimitMb: number;
-  /** Sandboxes kept started on this node even when idle. */
+  /** Sandboxes kept started on this node even when idle (the function's current version only: 0 for older ones). */
   minInstances: number;
   maxInstances: number;
 }

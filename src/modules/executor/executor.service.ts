@@ -59,7 +59,9 @@ export interface AutoscalingState {
  * pool is brought towards the decision: sandboxes started ahead of demand, idle ones
  * beyond it stopped (which is how an unused version scales to zero after the stable
  * window). `FNGRAPH_SANDBOX_IDLE_SECONDS` stays the longest any idle sandbox beyond
- * `minInstances` lives, whatever the decision. All pools share the node-wide admission.
+ * `minInstances` lives, whatever the decision. All pools share the node-wide admission
+ * (sandbox, memory and per-owner limits). Only a function's current version keeps its
+ * `minInstances`: older versions' pools scale down like any idle ones.
  */
 @Injectable()
 export class ExecutorService implements OnModuleDestroy {
@@ -68,6 +70,8 @@ export class ExecutorService implements OnModuleDestroy {
   private readonly ticker: NodeJS.Timeout;
   private readonly instanceListeners = new Set<(functionId: string) => void>();
   private readonly admission: SandboxAdmission;
+  /** The version of each function whose `minInstances` this node keeps started, as last told by `prewarm`/`retireVersions`. */
+  private readonly currentVersions = new Map<string, string>();
 
   constructor(
     private readonly driver: SandboxDriver,
@@ -75,7 +79,13 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
   ) {
-    this.admission = new SandboxAdmission(config.autoscaling.maxSandboxes);
+    const { autoscaling } = config;
+    this.admission = new SandboxAdmission({
+      maxSandboxes: autoscaling.maxSandboxes,
+      memoryBudgetMb: autoscaling.memoryBudgetMb,
+      ownerMaxSandboxes: autoscaling.ownerMaxSandboxes,
+      ownerMemoryMb: autoscaling.ownerMemoryMb,
+    });
     this.ticker = setInterval(() => this.autoscale(), config.autoscaling.tickMs);
     this.ticker.unref();
   }
@@ -168,15 +178,42 @@ export class ExecutorService implements OnModuleDestroy {
 
   /** Sandboxes of function versions on this node, and the most allowed. */
   nodeSandboxes(): { inUse: number; limit: number } {
-    return { inUse: this.admission.inUse, limit: this.admission.limit };
+    return { inUse: this.admission.inUse.sandboxes, limit: this.admission.limits.maxSandboxes };
   }
 
-  /** Stops the sandboxes of a function's versions (deleted, or superseded by `keepVersionId`). */
-  evictFunction(functionId: string, keepVersionId?: string): void {
+  /** The sum of the memory limits of those sandboxes, and the node's budget, in MB. */
+  nodeSandboxMemory(): { inUseMb: number; limitMb: number } {
+    return { inUseMb: this.admission.inUse.memoryMb, limitMb: this.admission.limits.memoryBudgetMb };
+  }
+
+  /** What each owner with sandboxes on this node uses (sandboxes, MB), and the caps. */
+  ownerSandboxes(): { owners: Array<{ ownerId: string; sandboxes: number; memoryMb: number }>; maxSandboxes: number; memoryMb: number } {
+    const { limits } = this.admission;
+    return { owners: this.admission.ownerUsage(), maxSandboxes: limits.ownerMaxSandboxes, memoryMb: limits.ownerMemoryMb };
+  }
+
+  /** Stops the sandboxes of every version of a deleted function. */
+  evictFunction(functionId: string): void {
+    this.currentVersions.delete(functionId);
     for (const [versionId, entry] of this.pools) {
-      if (entry.functionId !== functionId || versionId === keepVersionId) continue;
+      if (entry.functionId !== functionId) continue;
       entry.pool.drain();
       this.pools.delete(versionId);
+    }
+  }
+
+  /**
+   * Makes `currentVersionId` the function's current version on this node: every other
+   * version loses its `minInstances` and scales down like any idle pool (its running
+   * invocations and pinned calls go on; idle sandboxes go within the stable window or the
+   * idle limit). Nothing of an old version is kept started ahead of need.
+   */
+  retireVersions(functionId: string, currentVersionId: string): void {
+    this.currentVersions.set(functionId, currentVersionId);
+    for (const [versionId, entry] of this.pools) {
+      if (entry.functionId !== functionId || versionId === currentVersionId) continue;
+      entry.pool.setMinInstances(0);
+      entry.autoscaler.setMinInstances(0);
     }
   }
 
@@ -229,16 +266,17 @@ export class ExecutorService implements OnModuleDestroy {
   private poolFor(target: ExecutionTarget): SandboxPool {
     let entry = this.pools.get(target.versionId);
     if (!entry) {
+      const minInstances = this.floorOf(target);
       const pool = new SandboxPool(
         () => this.startSandbox(target),
         {
-          minInstances: target.minInstances,
+          minInstances,
           maxInstances: target.maxInstances,
           maxQueued: this.config.limits.maxQueuedPerFunction,
           queueTimeoutMs: this.config.limits.queueTimeoutMs,
         },
         () => this.notifyInstances(target.functionId),
-        { admission: this.admission },
+        { admission: this.admission, cost: { ownerId: target.ownerId, memoryMb: target.memoryLimitMb } },
       );
       const { autoscaling } = this.config;
       const autoscaler = new Autoscaler(
@@ -247,20 +285,36 @@ export class ExecutorService implements OnModuleDestroy {
           panicWindowMs: autoscaling.panicWindowMs,
           panicThreshold: autoscaling.panicThreshold,
           targetConcurrency: 1,
+          idleLimitMs: this.config.limits.sandboxIdleSeconds * 1000,
         },
-        { minInstances: target.minInstances, maxInstances: target.maxInstances },
+        { minInstances, maxInstances: target.maxInstances },
         Date.now,
       );
       entry = { pool, functionId: target.functionId, target, autoscaler, decision: autoscaler.decide(0), prestartAfter: 0 };
       this.pools.set(target.versionId, entry);
-      this.prestart(entry, target.minInstances);
+      this.prestart(entry, minInstances);
     }
     return entry.pool;
   }
 
-  /** Starts the version's `minInstances` sandboxes now rather than on its first invocation. */
+  /** `minInstances`, for the function's current version only (a call to an older one never keeps it warm). */
+  private floorOf(target: ExecutionTarget): number {
+    const current = this.currentVersions.get(target.functionId);
+    return current === undefined || current === target.versionId ? target.minInstances : 0;
+  }
+
+  /**
+   * Makes the target its function's current version on this node (see `retireVersions`)
+   * and starts its `minInstances` sandboxes now rather than on its first invocation.
+   */
   prewarm(target: ExecutionTarget): void {
-    this.poolFor(target);
+    this.retireVersions(target.functionId, target.versionId);
+    const pool = this.poolFor(target);
+    const entry = this.pools.get(target.versionId)!;
+    // A pool made by an earlier call (before this node learnt the version is current) gets its floor now.
+    pool.setMinInstances(target.minInstances);
+    entry.autoscaler.setMinInstances(target.minInstances);
+    this.prestart(entry, target.minInstances);
   }
 
   /** Starts sandboxes until `wanted` exist, unless a start failed recently (a function that cannot load is not restarted in a loop). */

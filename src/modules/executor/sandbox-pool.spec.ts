@@ -328,6 +328,24 @@ describe(SandboxPool.name, () => {
       expect(pool.inFlight).toBe(1);
     });
 
+    it('lets its minInstances go once lowered (a version no longer current): idle ones are reaped and evictable', async () => {
+      vi.useFakeTimers({ now: 1000 });
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ minInstances: 2, maxInstances: 3 }));
+      pool.warmUp(() => expect.unreachable());
+      starts.next();
+      starts.next();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(pool.evictable()).toEqual([]);
+      expect(pool.reapIdle(5000)).toBe(0);
+
+      pool.setMinInstances(0);
+      expect(pool.evictable()).toEqual([1000, 1000]);
+      expect(pool.reapIdle(5000)).toBe(2);
+      expect(pool.instances).toBe(0);
+      expect(pool.isEmpty).toBe(true);
+    });
+
     it('prestarts up to the wanted count, capped by maxInstances; they wait idle', async () => {
       const starts = starter();
       const pool = new SandboxPool(starts.start, limits({ maxInstances: 3 }));
@@ -366,7 +384,7 @@ describe(SandboxPool.name, () => {
   describe('node-wide admission', () => {
     it('evicts the least recently used idle sandbox of another pool for a call when the node is full', async () => {
       vi.useFakeTimers({ now: 1000 });
-      const admission = new SandboxAdmission(2);
+      const admission = new SandboxAdmission({ maxSandboxes: 2 });
       const [startsA, startsB, startsC] = [starter(), starter(), starter()];
       const poolA = new SandboxPool(startsA.start, limits(), undefined, { admission });
       const poolB = new SandboxPool(startsB.start, limits(), undefined, { admission });
@@ -383,12 +401,12 @@ describe(SandboxPool.name, () => {
       expect(sb.connection.handle.kill).not.toHaveBeenCalled();
       startsC.next();
       await lc;
-      expect(admission.inUse).toBe(2);
+      expect(admission.inUse.sandboxes).toBe(2);
       expect(poolA.instances).toBe(0);
     });
 
     it('never prestarts by evicting, and keeps minInstances from eviction', async () => {
-      const admission = new SandboxAdmission(1);
+      const admission = new SandboxAdmission({ maxSandboxes: 1 });
       const [startsA, startsB] = [starter(), starter()];
       const poolA = new SandboxPool(startsA.start, limits({ minInstances: 1 }), undefined, { admission });
       const poolB = new SandboxPool(startsB.start, limits(), undefined, { admission });
@@ -402,7 +420,7 @@ describe(SandboxPool.name, () => {
     });
 
     it('queues a call when the node is full but its own pool has busy sandboxes', async () => {
-      const admission = new SandboxAdmission(1);
+      const admission = new SandboxAdmission({ maxSandboxes: 1 });
       const starts = starter();
       const pool = new SandboxPool(starts.start, limits({ maxInstances: 3 }), undefined, { admission });
       const first = pool.acquire();
@@ -416,18 +434,18 @@ describe(SandboxPool.name, () => {
     });
 
     it('returns the slot of a discarded or failed sandbox', async () => {
-      const admission = new SandboxAdmission(1);
+      const admission = new SandboxAdmission({ maxSandboxes: 1 });
       const starts = starter();
       const pool = new SandboxPool(starts.start, limits(), undefined, { admission });
       const first = pool.acquire();
       starts.fail();
       await expect(first).rejects.toThrow();
-      expect(admission.inUse).toBe(0);
+      expect(admission.inUse.sandboxes).toBe(0);
       const second = pool.acquire();
       const sandbox = starts.next();
       await second;
       pool.release(sandbox, false);
-      expect(admission.inUse).toBe(0);
+      expect(admission.inUse.sandboxes).toBe(0);
     });
   });
 

@@ -1,6 +1,6 @@
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { ConcurrencyMeter } from './concurrency-meter.js';
-import { type EvictionCandidate, SandboxAdmission } from './sandbox-admission.js';
+import { type AdmissionRefusal, type EvictionCandidate, SandboxAdmission, type SandboxCost } from './sandbox-admission.js';
 import type { ShimConnection } from './shim-connection.js';
 
 /** A started, loaded sandbox owned by a pool. */
@@ -27,8 +27,10 @@ export interface PoolLimits {
 }
 
 export interface PoolOptions {
-  /** The node-wide sandbox limit this pool shares with the others; unlimited when absent. */
+  /** The node-wide limits this pool shares with the others; unlimited when absent. */
   admission?: SandboxAdmission;
+  /** What each sandbox takes from the admission: the owner it is charged to and its memory limit. */
+  cost?: SandboxCost;
   clock?: () => number;
 }
 
@@ -43,8 +45,9 @@ interface Waiter {
  * that wait in a bounded queue, first come first served. `minInstances` are started
  * ahead of need (`warmUp`) and never reaped for idleness. How many to keep between the
  * two is the autoscaler's decision (`prestart`, `scaleDownTo`); the pool measures the
- * demand it decides on (`takeDemand`). Every sandbox holds a slot of the node-wide
- * admission, and an idle one may be evicted for another pool's caller when the node is full.
+ * demand it decides on (`takeDemand`). Every sandbox holds a share of the node-wide
+ * admission (a slot and its memory, charged to the owner), and an idle one beyond
+ * `minInstances` may be evicted for another pool's caller when there is no room.
  */
 export class SandboxPool implements EvictionCandidate {
   /** Least recently used first. */
@@ -59,6 +62,7 @@ export class SandboxPool implements EvictionCandidate {
   private readonly clock: () => number;
   /** Invocations that asked for a sandbox and have not given it back: waiting, starting one, or served. */
   private readonly demand: ConcurrencyMeter;
+  readonly cost: SandboxCost;
 
   constructor(
     private readonly startSandbox: () => Promise<PooledSandbox>,
@@ -67,7 +71,8 @@ export class SandboxPool implements EvictionCandidate {
     private readonly onChange: () => void = () => undefined,
     options: PoolOptions = {},
   ) {
-    this.admission = options.admission ?? new SandboxAdmission(Number.POSITIVE_INFINITY);
+    this.admission = options.admission ?? new SandboxAdmission();
+    this.cost = options.cost ?? { ownerId: '', memoryMb: 0 };
     this.clock = options.clock ?? Date.now;
     this.demand = new ConcurrencyMeter(this.clock);
     this.admission.join(this);
@@ -113,9 +118,10 @@ export class SandboxPool implements EvictionCandidate {
       return Promise.resolve({ sandbox: warm, cold: false });
     }
     if (this.size < this.limits.maxInstances) {
-      if (this.admission.tryTake(this, true)) return this.startReserved();
-      // The node is full of busy sandboxes: wait for one of ours, if there is one to wait for.
-      if (this.size === 0) return Promise.reject(nodeFull(this.admission));
+      const refusal = this.admission.tryTake(this, true);
+      if (!refusal) return this.startReserved();
+      // No room on the node (or for the owner) and nothing idle to stop: wait for one of ours, if there is one to wait for.
+      if (this.size === 0) return Promise.reject(refused(refusal));
     }
     if (this.waiters.length >= this.limits.maxQueued) {
       return Promise.reject(new ThrottledError(`All ${this.limits.maxInstances} instances are busy and the queue is full`));
@@ -176,7 +182,7 @@ export class SandboxPool implements EvictionCandidate {
    */
   prestart(wanted: number, onFailure: (error: unknown) => void): number {
     let started = 0;
-    while (!this.draining && this.size < Math.min(wanted, this.limits.maxInstances) && this.admission.tryTake(this, false)) {
+    while (!this.draining && this.size < Math.min(wanted, this.limits.maxInstances) && this.admission.tryTake(this, false) === null) {
       this.size++;
       started++;
       this.onChange();
@@ -201,9 +207,17 @@ export class SandboxPool implements EvictionCandidate {
     return stopped;
   }
 
-  evictableSince(): number | null {
-    const oldest = this.idle[0];
-    return oldest && this.size > this.limits.minInstances ? oldest.lastUsedAt : null;
+  evictable(): number[] {
+    const surplus = Math.max(0, this.size - this.limits.minInstances);
+    return this.idle.slice(0, surplus).map((sandbox) => sandbox.lastUsedAt);
+  }
+
+  /**
+   * Changes how many sandboxes are kept started: 0 when the version stops being the
+   * function's current one, whose sandboxes then scale down like any idle ones.
+   */
+  setMinInstances(minInstances: number): void {
+    this.limits.minInstances = minInstances;
   }
 
   evictOldestIdle(): void {
@@ -254,7 +268,8 @@ export class SandboxPool implements EvictionCandidate {
   }
 
   private startNew(): Promise<Lease> {
-    if (!this.admission.tryTake(this, true)) return Promise.reject(nodeFull(this.admission));
+    const refusal = this.admission.tryTake(this, true);
+    if (refusal) return Promise.reject(refused(refusal));
     return this.startReserved();
   }
 
@@ -284,11 +299,11 @@ export class SandboxPool implements EvictionCandidate {
 
   private shrink(): void {
     this.size--;
-    this.admission.release();
+    this.admission.release(this);
     this.onChange();
   }
 }
 
-function nodeFull(admission: SandboxAdmission): ThrottledError {
-  return new ThrottledError(`This node runs its maximum of ${admission.limit} sandboxes, none of them idle`);
+function refused(refusal: AdmissionRefusal): ThrottledError {
+  return new ThrottledError(refusal.message);
 }

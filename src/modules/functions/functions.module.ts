@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { FunctionAccessPolicy } from './function-access.policy.js';
 import { FunctionsService } from './functions.service.js';
+import { PrewarmQuota } from './prewarm-quota.js';
 
 export interface FunctionsModuleImports {
   /** Provides `FunctionRepository`. */
@@ -19,7 +20,7 @@ export class FunctionsModule {
     return {
       module: FunctionsModule,
       imports: [imports.storage, imports.events, imports.audit, imports.versions],
-      providers: [FunctionsService, FunctionAccessPolicy],
+      providers: [FunctionsService, FunctionAccessPolicy, PrewarmQuota],
       exports: [FunctionsService, FunctionAccessPolicy],
     };
   }

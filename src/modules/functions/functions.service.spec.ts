@@ -15,6 +15,7 @@ import { functionChangedChannel, functionsChangedChannel } from './function.chan
 import type { FunctionRecord } from './function.record.js';
 import { FunctionRepository } from './function.repository.js';
 import { FunctionsService } from './functions.service.js';
+import { PrewarmQuota } from './prewarm-quota.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test' });
 const SOURCE = 'export default () => "hello"';
@@ -89,7 +90,7 @@ describe(FunctionsService.name, () => {
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     audit = automock(AuditService);
-    sut = new FunctionsService(functions, versions, builds, events, config, new FunctionAccessPolicy(), audit);
+    sut = new FunctionsService(functions, versions, builds, events, config, new FunctionAccessPolicy(), audit, new PrewarmQuota(functions, versions, config));
   });
 
   /** A version is built, stored, announced, its build started and the change audited. */

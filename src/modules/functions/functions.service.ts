@@ -8,6 +8,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
 import { FunctionAccessPolicy } from './function-access.policy.js';
+import { PrewarmQuota } from './prewarm-quota.js';
 import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
@@ -48,6 +49,7 @@ export class FunctionsService {
     private readonly config: AppConfig,
     private readonly policy: FunctionAccessPolicy,
     private readonly audit: AuditService,
+    private readonly prewarmQuota: PrewarmQuota,
   ) {
     this.documentSchema = registrationDocumentSchema(config.limits, config.schedules);
     this.patchSchema = registrationPatchSchema(config.limits, config.schedules);
@@ -194,6 +196,7 @@ export class FunctionsService {
   }
 
   private async create(document: RegistrationDocument, draft: VersionDraft, head: FunctionHead, principal: Principal): Promise<Registration> {
+    await this.assertInstances(principal.subject, null, draft);
     const functionId = newId();
     const versionNumber = nextVersion(null, document.version);
     const version = await this.versions.prepare(functionId, 1, versionNumber, draft);
@@ -231,6 +234,7 @@ export class FunctionsService {
   }
 
   private async addVersion(current: FunctionRecord, draft: VersionDraft, head: FunctionHead, requested: string | undefined): Promise<Registration> {
+    await this.assertInstances(current.ownerId, current.id, draft);
     const versionNumber = nextVersion(current.latestVersion, requested);
     const sequence = current.versionCount + 1;
     const version = await this.versions.prepare(current.id, sequence, versionNumber, draft);
@@ -288,6 +292,16 @@ export class FunctionsService {
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),
       author: patch.metadata?.author ?? current.author,
     };
+  }
+
+  /** The draft's instance bounds: `minInstances` within the `maxInstances` it keeps, and within the owner's pre-warm quota. */
+  private async assertInstances(ownerId: string | null, functionId: string | null, draft: VersionDraft): Promise<void> {
+    const maxInstances = draft.maxInstances ?? this.config.limits.maxInstancesPerFunction;
+    if (draft.minInstances > maxInstances) {
+      const message = `must not exceed maxInstances (${maxInstances})`;
+      throw new ValidationError(`Invalid function version: executionConfig.minInstances: ${message}`, [{ field: 'executionConfig.minInstances', message }]);
+    }
+    await this.prewarmQuota.assertWithin(ownerId, functionId, draft);
   }
 
   /** Awaited: when a change is acknowledged, every node has been told to drop its cached copy. */

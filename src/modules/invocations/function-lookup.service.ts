@@ -85,7 +85,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     const wanted = version ?? fn.latestVersion;
     const key = `${fn.id}@${wanted}`;
     const cached = this.targets.get(key);
-    if (cached) return { function: fn, ...cached };
+    if (cached) return { function: fn, version: cached.version, target: asCalledFor(fn, cached.target) };
     const record = version === undefined ? await this.versions.getById(fn.latestVersionId) : await this.versions.getByVersion(fn.id, version);
     if (record.buildStatus === 'BUILDING') {
       throw new FunctionNotReadyError(`Version ${record.version} of ${fn.name} is still installing its dependencies; retry when its buildStatus is READY`);
@@ -97,7 +97,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     }
     const entry = { version: record, target: await this.toTarget(fn, record) };
     this.targets.set(key, entry);
-    return { function: fn, ...entry };
+    return { function: fn, version: record, target: asCalledFor(fn, entry.target) };
   }
 
   /** An active function by id or name, from the cache (dropped on every change announced on the event bus). */
@@ -119,6 +119,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       versionId: version.id,
       functionId: fn.id,
       functionName: fn.name,
+      ownerId: fn.ownerId ?? '',
       version: version.version,
       runtime: version.runtime as RuntimeId,
       artifact: secrets.artifact,
@@ -153,14 +154,14 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
   }
 
   /**
-   * Keeps the latest version's `minInstances` warm on this node; older versions' idle
-   * sandboxes are stopped (they still start on demand for pinned calls).
+   * Keeps the latest version's `minInstances` warm on this node; older versions lose theirs
+   * and scale down when idle (they still start on demand for pinned calls).
    */
   private async prewarmLatest(functionId: string): Promise<void> {
     try {
       const fn = await this.findFunction({ functionId });
       const latest = await this.versions.getById(fn.latestVersionId);
-      this.executor.evictFunction(functionId, latest.id);
+      this.executor.retireVersions(functionId, latest.id);
       if (latest.minInstances === 0 || latest.buildStatus !== 'READY') return;
       this.executor.prewarm((await this.resolveVersion(fn)).target);
     } catch (error) {
@@ -188,4 +189,9 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     const stale = [...this.targets.entries()].filter(([, entry]) => matches(entry)).map(([key]) => key);
     for (const key of stale) this.targets.delete(key);
   }
+}
+
+/** A version's target as a call sees it: only the function's latest version is kept warm (`minInstances`). */
+function asCalledFor(fn: FunctionRecord, target: ExecutionTarget): ExecutionTarget {
+  return target.versionId === fn.latestVersionId || target.minInstances === 0 ? target : { ...target, minInstances: 0 };
 }

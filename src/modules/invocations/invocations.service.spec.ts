@@ -63,6 +63,7 @@ const target: ExecutionTarget = {
   versionId: 'v-1',
   functionId: 'f-1',
   functionName: 'greet',
+  ownerId: 'owner-1',
   version: '1.2.0',
   runtime: 'nodejs20',
   artifact: 'module.exports = () => "hi"',

@@ -35,7 +35,12 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
         return [{ functionName, busy: instances - idle, idle }];
       }),
     );
-    this.metrics.setAutoscalingSource({ versions: () => this.executor.autoscalingStates(), node: () => this.executor.nodeSandboxes() });
+    this.metrics.setAutoscalingSource({
+      versions: () => this.executor.autoscalingStates(),
+      node: () => this.executor.nodeSandboxes(),
+      nodeMemory: () => this.executor.nodeSandboxMemory(),
+      owners: () => this.executor.ownerSandboxes(),
+    });
   }
 
   started(record: InvocationRecord, origin?: RequestContext): void {

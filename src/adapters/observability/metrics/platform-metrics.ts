@@ -30,10 +30,23 @@ export interface AutoscalingCount {
   panicking: boolean;
 }
 
+export interface OwnerSandboxUsage {
+  owners: Array<{ ownerId: string; sandboxes: number; memoryMb: number }>;
+  /** The per-owner caps (the same for every owner). */
+  maxSandboxes: number;
+  memoryMb: number;
+}
+
 export interface AutoscalingSource {
   versions(): AutoscalingCount[];
   node(): { inUse: number; limit: number };
+  nodeMemory(): { inUseMb: number; limitMb: number };
+  owners(): OwnerSandboxUsage;
 }
+
+const MiB = 1024 * 1024;
+/** The owner label of functions registered before owners existed. */
+const NO_OWNER_LABEL = '_none';
 
 /**
  * Every Prometheus metric fngraph exports, in one registry per server (not prom-client's
@@ -49,6 +62,9 @@ export class PlatformMetrics extends MetricsExporter {
   private readonly functionNames: FirstSeenLabels;
   private readonly versions: RecentLabels;
   private readonly operationNames: FirstSeenLabels;
+  /** Owner ids are bounded by the sandboxes on the node, and capped further (`FNGRAPH_METRICS_MAX_OWNERS`). */
+  private readonly ownerIds: FirstSeenLabels;
+  private readonly perOwnerSeries: boolean;
   private sandboxSource: (() => SandboxCount[]) | null = null;
   private autoscalingSource: AutoscalingSource | null = null;
 
@@ -112,6 +128,34 @@ export class PlatformMetrics extends MetricsExporter {
     registers: [this.registry],
     collect: () => this.collectNodeSandboxes(),
   });
+  readonly nodeSandboxMemory = new Gauge({
+    name: 'fngraph_node_sandbox_memory_bytes',
+    help: 'Sum of the memory limits of the sandboxes of function versions on this node (in_use) and the budget (limit, FNGRAPH_NODE_MEMORY_BUDGET_MB)',
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: () => this.collectNodeSandboxMemory(),
+  });
+  readonly ownerSandboxes: Gauge<'owner'> = new Gauge({
+    name: 'fngraph_owner_sandboxes',
+    help: "Sandboxes of an owner's functions on this node (owners beyond FNGRAPH_METRICS_MAX_OWNERS share _other)",
+    labelNames: ['owner'],
+    registers: [this.registry],
+    collect: () => this.collectOwners(this.ownerSandboxes, (owner) => owner.sandboxes),
+  });
+  readonly ownerSandboxMemory: Gauge<'owner'> = new Gauge({
+    name: 'fngraph_owner_sandbox_memory_bytes',
+    help: "Sum of the memory limits of an owner's sandboxes on this node",
+    labelNames: ['owner'],
+    registers: [this.registry],
+    collect: () => this.collectOwners(this.ownerSandboxMemory, (owner) => owner.memoryMb * MiB),
+  });
+  readonly ownerLimits = new Gauge({
+    name: 'fngraph_owner_sandbox_limit',
+    help: 'Per-owner caps on this node: sandboxes (FNGRAPH_OWNER_MAX_SANDBOXES) and memory_bytes (FNGRAPH_OWNER_MEMORY_MB)',
+    labelNames: ['resource'],
+    registers: [this.registry],
+    collect: () => this.collectOwnerLimits(),
+  });
   readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
   readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
   readonly graphqlOperations = this.counter('fngraph_graphql_operations_total', 'GraphQL operations', ['operation', 'type', 'outcome', 'transport']);
@@ -142,6 +186,8 @@ export class PlatformMetrics extends MetricsExporter {
     const limits = config.observability;
     this.functionNames = new FirstSeenLabels(limits.metricsMaxFunctions);
     this.operationNames = new FirstSeenLabels(limits.metricsMaxOperations);
+    this.ownerIds = new FirstSeenLabels(limits.metricsMaxOwners);
+    this.perOwnerSeries = limits.metricsMaxOwners > 0;
     this.versions = new RecentLabels(limits.metricsMaxVersions, (fn, version) => this.removeVersionSeries(fn, version));
     collectDefaultMetrics({ register: this.registry });
   }
@@ -222,6 +268,30 @@ export class PlatformMetrics extends MetricsExporter {
     const { inUse, limit } = this.autoscalingSource.node();
     this.nodeSandboxes.set({ state: 'in_use' }, inUse);
     this.nodeSandboxes.set({ state: 'limit' }, limit);
+  }
+
+  private collectNodeSandboxMemory(): void {
+    this.nodeSandboxMemory.reset();
+    if (!this.autoscalingSource) return;
+    const { inUseMb, limitMb } = this.autoscalingSource.nodeMemory();
+    this.nodeSandboxMemory.set({ state: 'in_use' }, inUseMb * MiB);
+    this.nodeSandboxMemory.set({ state: 'limit' }, limitMb * MiB);
+  }
+
+  private collectOwners(gauge: Gauge<'owner'>, value: (owner: OwnerSandboxUsage['owners'][number]) => number): void {
+    gauge.reset();
+    if (!this.autoscalingSource || !this.perOwnerSeries) return;
+    for (const owner of this.autoscalingSource.owners().owners) {
+      gauge.inc({ owner: this.ownerIds.label(owner.ownerId === '' ? NO_OWNER_LABEL : owner.ownerId) }, value(owner));
+    }
+  }
+
+  private collectOwnerLimits(): void {
+    this.ownerLimits.reset();
+    if (!this.autoscalingSource) return;
+    const { maxSandboxes, memoryMb } = this.autoscalingSource.owners();
+    this.ownerLimits.set({ resource: 'sandboxes' }, maxSandboxes);
+    this.ownerLimits.set({ resource: 'memory_bytes' }, memoryMb * MiB);
   }
 
   private removeVersionSeries(fn: string, version: string): void {
