@@ -13,9 +13,11 @@ import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { createLogger } from '@/adapters/observability/logging/create-logger.js';
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
+import { graphiql } from '@/api/graphql/graphiql/graphiql.middleware.js';
 import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
+import { FunctionsListener } from '@/api/http/gateway/functions-listener.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
 
@@ -47,11 +49,14 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // Function endpoints first, served whole by the gateway: nothing below runs for them.
   const gateway = app.get(FunctionGateway);
   const logging = { logger, logRequests: config.observability.logHttpRequests, principalOf };
-  app.use((req: Request, res: Response, next: NextFunction) => (isFunctionUrl(req.url) ? void gateway.handle(req, res, logging) : next()));
+  app.use((req: Request, res: Response, next: NextFunction) => (isFunctionUrl(req.url) ? void gateway.handle(req, res, logging, 'api') : next()));
+  // The functions' own origin, when configured: the same gateway, nothing else.
+  app.get(FunctionsListener).serveWith(functionsOnly(config, (req, res) => void gateway.handle(req, res, logging, 'functions')));
   // Refused requests get a request id and a log line too.
   app.use(requestStart(logger, config.observability.logHttpRequests, principalOf));
   // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
+  if (config.graphiql) app.use(graphiql(GRAPHQL_PATH));
   app.use(express.json({ limit: config.limits.maxBodyBytes, strict: false }));
   if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');
@@ -94,6 +99,19 @@ export async function startServer(app: INestApplication, config: AppConfig): Pro
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   new Logger('fngraph').log(`Listening on ${url} (GraphQL and graphql-ws at ${GRAPHQL_PATH})`);
   return url;
+}
+
+/**
+ * The functions listener's request handler: an Express application only for what Express
+ * gives every request on the API port too (the client address behind trusted proxies).
+ */
+function functionsOnly(config: AppConfig, serve: (req: Request, res: Response) => void): express.Express {
+  const functions = express();
+  functions.disable('x-powered-by');
+  functions.disable('etag');
+  if (config.auth.trustProxy !== undefined) functions.set('trust proxy', trustProxyValue(config.auth.trustProxy));
+  functions.use(serve);
+  return functions;
 }
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses/subnets. */

@@ -4,7 +4,7 @@ import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { withoutNulls } from '@/api/graphql/without-nulls.js';
 import { type Connection, ConnectionType, toConnection } from '@/api/graphql/pagination/connection.model.js';
 import { toPageRequest } from '@/api/graphql/pagination/cursor.js';
-import { AppConfig } from '@/kernel/config/app-config.js';
+import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { requestContextOf } from '@/kernel/telemetry/request-context.js';
 import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
@@ -26,7 +26,7 @@ export class InvocationsResolver {
   constructor(
     private readonly service: InvocationsService,
     private readonly logService: InvocationLogsService,
-    private readonly config: AppConfig,
+    private readonly urls: PublicUrls,
     private readonly policy: FunctionAccessPolicy,
   ) {}
 
@@ -99,7 +99,7 @@ export class InvocationsResolver {
     const fn = await ctx.loaders.functionById.load(invocation.functionId);
     if (!fn) throw new Error(`Invocation ${invocation.id} points at a missing function`);
     if (!this.policy.functionAccess(ctx.actor.principal, fn).visible) return null;
-    return toFunctionModel(fn, this.config.publicUrl ?? '');
+    return toFunctionModel(fn, this.urls.functions());
   }
 }
 
