@@ -15,8 +15,9 @@ import { InvokeFunctionInput } from './invoke-function.input.js';
 import { InvocationLogsService } from '@/modules/invocations/invocation-logs.service.js';
 import { toInvocationModel, toLogLineModel } from './invocation.mapper.js';
 import { InvocationsService } from '@/modules/invocations/invocations.service.js';
+import { errorSeenBy } from '@/modules/invocations/invocation-error-view.js';
 import { InvocationStatusEnum } from './invocation-enums.js';
-import { InvocationModel } from './invocation.model.js';
+import { InvocationErrorModel, InvocationModel } from './invocation.model.js';
 import { LogLineModel } from './log-line.model.js';
 
 const InvocationConnection = ConnectionType(InvocationModel, 'Invocation');
@@ -92,6 +93,17 @@ export class InvocationsResolver {
     if (invocation.logs) return invocation.logs;
     const snapshot = await this.logService.snapshot(invocation.id);
     return (snapshot?.lines ?? []).map((line) => toLogLineModel(invocation.id, line));
+  }
+
+  @ResolveField(() => InvocationErrorModel, {
+    nullable: true,
+    description:
+      "Why it did not succeed. The exception's message and stack go to those who may read the function's code; anyone else gets a generic message naming the invocation (and the type only when fngraph set it, e.g. `Timeout`).",
+  })
+  async error(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<InvocationErrorModel | null> {
+    if (invocation.error === null) return null;
+    const fn = await ctx.loaders.functionById.load(invocation.functionId);
+    return errorSeenBy(invocation, fn !== null && this.policy.functionAccess(ctx.actor.principal, fn).readCode) ?? null;
   }
 
   @ResolveField(() => FunctionModel, { nullable: true, description: 'Null when you may not see the function (e.g. a public function invoked anonymously).' })

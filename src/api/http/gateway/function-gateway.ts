@@ -77,7 +77,7 @@ export class FunctionGateway {
       });
       // The API's origin links its own invocations by path; the functions' origin needs the API's address.
       const apiBaseUrl = servedOn === 'api' ? '' : this.urls.api();
-      writeInvocationResponse(res, invocation, { origin: servedOn, apiBaseUrl });
+      writeInvocationResponse(res, await this.invocations.seenBy(principal, invocation), { origin: servedOn, apiBaseUrl });
     } catch (error) {
       this.refuse(req, res, error);
     }
