@@ -24,6 +24,7 @@ export default async () => ({
     'x-content-type-options': 'sniff-away',
     'clear-site-data': '"storage"',
     'nel': '{"report_to":"x","max_age":31536000}',
+    'content-security-policy': "img-src 'none'",
     'x-own-header': 'kept',
   },
   body: '<script>fetch("/graphql", { credentials: "include" })</script>',
@@ -40,6 +41,8 @@ async function invocationOf(url: string, id: string): Promise<{ functionName: st
 async function expectContained(response: Response, apiUrl: string): Promise<void> {
   expect(response.status).toBe(200);
   expect(response.headers.get('content-security-policy')).toMatch(/(^|,\s*)sandbox($|[;,])/);
+  // The function's own policy is enforced too, never instead of the platform's.
+  expect(response.headers.get('content-security-policy')).toContain("img-src 'none'");
   expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   expect(response.headers.get('set-cookie')).toBeNull();
   expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
@@ -109,6 +112,7 @@ describe('a separate functions origin (FNGRAPH_FUNCTIONS_PORT)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toContain('session=stolen');
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('content-security-policy')).toBe("img-src 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-own-header')).toBe('kept');
     await expectPlatformIds(response, server.url);
