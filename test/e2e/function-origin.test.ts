@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeaders } from '../support/credentials.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
+import { InvocationDrain } from '@/modules/invocations/invocation-drain.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { freePort } from '../support/throwaway-services.js';
 
@@ -168,22 +169,47 @@ describe('a functions origin behind a proxy (FNGRAPH_FUNCTIONS_URL)', () => {
 describe('the functions listener', () => {
   let server: TestServer;
   let functionsUrl: string;
+  const lines: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
     const port = await freePort();
     functionsUrl = `http://127.0.0.1:${port}`;
-    server = await startTestServer({ FNGRAPH_FUNCTIONS_PORT: String(port), FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '3' });
+    server = await startTestServer(
+      { FNGRAPH_FUNCTIONS_PORT: String(port), FNGRAPH_RATE_LIMIT_ANONYMOUS_REQUESTS: '3', FNGRAPH_LOG_LEVEL: 'debug' },
+      {
+        logStream: {
+          write: (chunk: string) =>
+            void lines.push(
+              ...chunk
+                .split('\n')
+                .filter((line) => line !== '')
+                .map((line) => JSON.parse(line)),
+            ),
+        },
+      },
+    );
     await register(server.url, 'hostile-page', HOSTILE_PAGE);
   });
   afterAll(() => server?.close());
 
-  it('applies the same rate limits as the API port', async () => {
+  it('applies the same rate limits as the API port, and logs each request', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const response = await fetch(`${functionsUrl}/fn/hostile-page`);
+      const response = await fetch(`${functionsUrl}/fn/hostile-page`, { headers: { 'x-request-id': `functions-port-${i}` } });
       statuses.push(response.status);
       if (response.status === 429) expect((await response.json()).error.code).toBe('RATE_LIMITED');
       else await response.arrayBuffer();
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
+    const logged = lines.filter((line) => line.msg === 'request completed' && String(line.requestId).startsWith('functions-port-'));
+    expect(logged.map((line) => [line.requestId, line.path, line.status])).toEqual(
+      statuses.map((status, i) => [`functions-port-${i}`, '/fn/hostile-page', status]),
+    );
+  });
+
+  it('refuses new calls once the node drains, like the API port', async () => {
+    await server.app.get(InvocationDrain).drain();
+    const refused = await fetch(`${functionsUrl}/fn/hostile-page`, { headers: authHeaders(server.url) });
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error.code).toBe('SERVICE_UNAVAILABLE');
   });
 });

@@ -58,8 +58,12 @@ export class FunctionsListener implements OnApplicationBootstrap, OnApplicationS
     this.server = null;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Idle keep-alive connections would otherwise hold the shutdown.
-    server.closeAllConnections();
+    // Idle keep-alive connections would otherwise hold the shutdown; a response still
+    // being sent gets a moment to leave before its connection is cut.
+    server.closeIdleConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), 1000);
+    cut.unref();
     await closed;
+    clearTimeout(cut);
   }
 }
