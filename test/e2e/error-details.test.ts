@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeaders } from '../support/credentials.js';
-import { graphqlData } from '../support/graphql-client.js';
+import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { pythonDocument, register, registerRest } from '../support/functions.js';
 import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -128,6 +128,23 @@ describe("a function's exception, seen by its callers", () => {
       const record = await (await fetch(`${server.url}/invocations/${restBody.invocationId}`, { headers: authHeaders(server.url, as) })).json();
       expect(record.error.stack).toContain(PYTHON_SOURCE_LINE);
     }
+  });
+
+  it('applies the same to invocationUpdated (graphql-ws)', async () => {
+    const { invokeFunction } = await graphqlData(server.url, INVOKE, { name: 'throws-node' }, invoker);
+    const query = 'subscription($id: ID) { invocationUpdated(invocationId: $id) { id status error { type message stack } } }';
+    const seen = async (as: string) => {
+      const client = wsClient(server.url, {}, as);
+      try {
+        return await subscribe<{ invocationUpdated: unknown }>(client, query, { id: invokeFunction.id }).done;
+      } finally {
+        await client.dispose();
+      }
+    };
+    const byInvoker = await seen(invoker);
+    expect(byInvoker.at(-1)).toMatchObject({ invocationUpdated: { status: 'FAILED', error: { type: 'FunctionError', stack: null } } });
+    expectNoDetails(byInvoker);
+    expect(JSON.stringify(await seen(owner))).toContain(SECRET);
   });
 
   it('answers the owner calling over HTTP with the details (the caller may read the code)', async () => {
