@@ -30,6 +30,11 @@ export class FunctionsListener implements OnApplicationBootstrap, OnApplicationS
     return `http://${host}:${address.port}`;
   }
 
+  /** The listening server (for server-wide settings such as timeouts); null without the listener. */
+  get httpServer(): Server | null {
+    return this.server;
+  }
+
   /** What answers its requests; set before the application starts (it listens at bootstrap). */
   serveWith(handler: RequestListener): void {
     this.handler = handler;
