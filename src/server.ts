@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from '@/app.module.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
@@ -15,11 +15,13 @@ import { createLogger } from '@/adapters/observability/logging/create-logger.js'
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
 import { limitWsPayload } from '@/api/graphql/ws-payload-limit.js';
+import { graphiql } from '@/api/graphql/graphiql/graphiql.middleware.js';
 import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
 import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
 import { jsonBody } from '@/api/http/bodies/json-body.middleware.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
+import { FunctionsListener } from '@/api/http/gateway/functions-listener.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
 import { gateUpgrades } from '@/api/http/upgrades/upgrade-gate.js';
@@ -53,11 +55,14 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // Function endpoints first, served whole by the gateway: nothing below runs for them.
   const gateway = app.get(FunctionGateway);
   const logging = { logger, logRequests: config.observability.logHttpRequests, principalOf };
-  app.use((req: Request, res: Response, next: NextFunction) => (isFunctionUrl(req.url) ? void gateway.handle(req, res, logging) : next()));
+  app.use((req: Request, res: Response, next: NextFunction) => (isFunctionUrl(req.url) ? void gateway.handle(req, res, logging, 'api') : next()));
+  // The functions' own origin, when configured: the same gateway, nothing else.
+  app.get(FunctionsListener).serveWith(functionsOnly(config, (req, res) => void gateway.handle(req, res, logging, 'functions')));
   // Refused requests get a request id and a log line too.
   app.use(requestStart(logger, config.observability.logHttpRequests, principalOf));
   // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
+  if (config.graphiql) app.use(graphiql(GRAPHQL_PATH));
   const bodies = { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.requestBodies.bodyTimeoutMs };
   app.use(jsonBody(bodies, app.get(AnonymousUploads), app.get(UnexpectedErrors)));
   if (config.observability.logRequestContext) app.use(requestScope());
@@ -67,6 +72,9 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // graphql-ws installs its upgrade listener and WebSocket server during init.
   await app.init();
   limitSlowRequests(app.getHttpServer(), config);
+  // The functions listener started during init: the same bounds there.
+  const functionsServer = app.get(FunctionsListener).httpServer;
+  if (functionsServer) limitSlowRequests(functionsServer, config);
   limitWsPayload(app, config.limits.maxBodyBytes);
   gateUpgrades(app.getHttpServer(), {
     path: GRAPHQL_PATH,
@@ -122,6 +130,19 @@ export async function startServer(app: INestApplication, config: AppConfig): Pro
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   new Logger('fngraph').log(`Listening on ${url} (GraphQL and graphql-ws at ${GRAPHQL_PATH})`);
   return url;
+}
+
+/**
+ * The functions listener's request handler: an Express application only for what Express
+ * gives every request on the API port too (the client address behind trusted proxies).
+ */
+function functionsOnly(config: AppConfig, serve: (req: Request, res: Response) => void): express.Express {
+  const functions = express();
+  functions.disable('x-powered-by');
+  functions.disable('etag');
+  if (config.auth.trustProxy !== undefined) functions.set('trust proxy', trustProxyValue(config.auth.trustProxy));
+  functions.use(serve);
+  return functions;
 }
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses/subnets. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlData } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
+import { authHeaders } from '../support/credentials.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const ECHO = `
@@ -131,7 +132,8 @@ describe('invocation', () => {
 
   it('reports a thrown error as FAILED with 502 and keeps serving', async () => {
     await register(server.url, 'thrower', 'export default async () => { throw new TypeError("bad thing") }');
-    const response = await fetch(`${server.url}/fn/thrower`);
+    // As the admin: callers who may not read the code get a generic error (error-details.test.ts).
+    const response = await fetch(`${server.url}/fn/thrower`, { headers: authHeaders(server.url) });
     expect(response.status).toBe(502);
     expect((await response.json()).error).toMatchObject({ code: 'FUNCTION_FAILED', type: 'TypeError', message: 'bad thing' });
   });

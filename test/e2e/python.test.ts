@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlData } from '../support/graphql-client.js';
 import { pythonDocument, registerDocument, registerRest } from '../support/functions.js';
+import { authHeaders } from '../support/credentials.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const ECHO = `
@@ -88,7 +89,8 @@ describe('Python functions (process executor)', () => {
 
   it('reports an exception as FAILED with the Python traceback, and keeps serving', async () => {
     await registerDocument(server.url, pythonDocument('py-failing', FAILING));
-    const response = await fetch(`${server.url}/fn/py-failing`);
+    // As the admin: callers who may not read the code get a generic error (error-details.test.ts).
+    const response = await fetch(`${server.url}/fn/py-failing`, { headers: authHeaders(server.url) });
     expect(response.status).toBe(502);
     const body = await response.json();
     expect(body.error).toMatchObject({ code: 'FUNCTION_FAILED', type: 'ValueError' });
@@ -138,7 +140,7 @@ describe('Python functions (process executor)', () => {
 
   it('reports a result that is not JSON-serialisable as a clear failure', async () => {
     await registerDocument(server.url, pythonDocument('py-set', 'def handler(event, context):\n    return {"ids": {1, 2}}\n'));
-    const response = await fetch(`${server.url}/fn/py-set`);
+    const response = await fetch(`${server.url}/fn/py-set`, { headers: authHeaders(server.url) });
     expect(response.status).toBe(502);
     expect((await response.json()).error.message).toMatch(/not JSON-serialisable: Object of type set is not JSON serializable/);
     expect((await fetch(`${server.url}/fn/py-set`)).status).toBe(502);
@@ -188,7 +190,7 @@ describe('Python functions (process executor)', () => {
 
   it('reports a failure while importing the module as FAILED with its traceback', async () => {
     await registerDocument(server.url, pythonDocument('py-import-error', 'import no_such_module_here\ndef handler(event, context):\n    return 1\n'));
-    const response = await fetch(`${server.url}/fn/py-import-error`);
+    const response = await fetch(`${server.url}/fn/py-import-error`, { headers: authHeaders(server.url) });
     expect(response.status).toBe(502);
     const { error } = await response.json();
     expect(error).toMatchObject({ type: 'ModuleNotFoundError', message: "No module named 'no_such_module_here'" });

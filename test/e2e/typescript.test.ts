@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDocument, registerRest, typescriptDocument } from '../support/functions.js';
 import { graphqlData } from '../support/graphql-client.js';
+import { authHeaders } from '../support/credentials.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const TYPED = `
@@ -88,7 +89,7 @@ describe('TypeScript functions', () => {
   it('maps a runtime error back to the TypeScript source lines', async () => {
     const source = 'interface Input {\n  n: number;\n}\n\nexport default async (): Promise<never> => {\n  throw new RangeError("out of range");\n};\n';
     await registerDocument(server.url, typescriptDocument('ts-throws', source));
-    const response = await fetch(`${server.url}/fn/ts-throws`);
+    const response = await fetch(`${server.url}/fn/ts-throws`, { headers: authHeaders(server.url) });
     expect(response.status).toBe(502);
     const { error, invocationId } = await response.json();
     expect(error).toMatchObject({ type: 'RangeError', message: 'out of range' });

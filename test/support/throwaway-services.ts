@@ -103,7 +103,8 @@ async function managed(port: number, url: string, dir: string, launch: () => Chi
   return service;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free at the moment (for settings that need a port number before the server starts). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

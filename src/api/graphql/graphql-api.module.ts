@@ -9,6 +9,7 @@ import { ANONYMOUS, NO_ORIGIN } from '@/kernel/identity/principal.js';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
+import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
@@ -70,6 +71,7 @@ export class GraphQLApiModule {
         imports.audit,
         imports.executor,
         imports.schedules,
+        PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [context, imports.metrics],
@@ -115,7 +117,8 @@ function apolloOptions(
     sortSchema: true,
     buildSchemaOptions: { dateScalarMode: 'isoDate' },
     transformSchema: applyPermissions,
-    graphiql: config.graphiql,
+    // Never Apollo's or Nest's GraphiQL (from a CDN, keeping the headers in localStorage): `graphiql.middleware.ts` serves ours.
+    graphiql: false,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

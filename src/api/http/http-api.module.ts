@@ -4,11 +4,13 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { AnonymousUploads } from './bodies/anonymous-uploads.js';
 import { FunctionsController } from './functions/functions.controller.js';
 import { FunctionGateway } from './gateway/function-gateway.js';
+import { FunctionsListener } from './gateway/functions-listener.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { InvocationsController } from './invocations/invocations.controller.js';
 import { MetricsListener } from './metrics/metrics-listener.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { PublicUrlsModule } from './origins/public-urls.module.js';
 
 export interface HttpApiModuleImports {
   functions: ModuleImport;
@@ -27,7 +29,7 @@ export interface HttpApiOptions {
 }
 
 /**
- * REST: registration, the function gateway (`/execute`, `/fn`), invocations, health and metrics; and
+ * REST: registration, the function gateway (`/execute`, `/fn`, also on the functions' own listener), invocations, health and metrics; and
  * the one filter that turns any failed REST request into a JSON error.
  */
 @Module({})
@@ -35,9 +37,15 @@ export class HttpApiModule {
   static register(imports: HttpApiModuleImports, options: HttpApiOptions): DynamicModule {
     return {
       module: HttpApiModule,
-      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics],
+      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics, PublicUrlsModule],
       controllers: [FunctionsController, InvocationsController, HealthController, ...(options.metrics ? [MetricsController] : [])],
-      providers: [FunctionGateway, AnonymousUploads, ...(options.metrics ? [MetricsListener] : []), { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [
+        FunctionGateway,
+        AnonymousUploads,
+        FunctionsListener,
+        ...(options.metrics ? [MetricsListener] : []),
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
     };
   }
 }

@@ -68,6 +68,32 @@ describe('metrics listener setting', () => {
   });
 });
 
+describe('functions origin settings', () => {
+  it('are off unless set; the URL loses its trailing slash', () => {
+    expect(AppConfig.fromEnvironment({}).functionsOrigin).toEqual({ url: undefined, port: undefined });
+    expect(AppConfig.fromEnvironment({ FNGRAPH_FUNCTIONS_PORT: '8081', FNGRAPH_FUNCTIONS_URL: 'https://fn.example.com/' }).functionsOrigin).toEqual({
+      url: 'https://fn.example.com',
+      port: 8081,
+    });
+  });
+
+  it('refuse a port shared with the API or the scrapers, an URL on the API origin, and what is not an http(s) URL', () => {
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_FUNCTIONS_PORT: '8080' })).toThrow(/FNGRAPH_FUNCTIONS_PORT must differ/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_FUNCTIONS_PORT: '9464', FNGRAPH_METRICS_PORT: '9464' })).toThrow(/FNGRAPH_FUNCTIONS_PORT must differ/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_FUNCTIONS_PORT: 'x' })).toThrow(/FNGRAPH_FUNCTIONS_PORT/);
+    expect(() =>
+      AppConfig.fromEnvironment({ FNGRAPH_PUBLIC_URL: 'https://api.example.com', FNGRAPH_FUNCTIONS_URL: 'https://api.example.com/functions' }),
+    ).toThrow(/FNGRAPH_FUNCTIONS_URL must be another origin/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_FUNCTIONS_URL: 'ftp://fn.example.com' })).toThrow(/FNGRAPH_FUNCTIONS_URL/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_PUBLIC_URL: 'https://api.example.com', FNGRAPH_FUNCTIONS_PORT: '8081' })).toThrow(
+      /FNGRAPH_FUNCTIONS_URL is required/,
+    );
+    expect(
+      AppConfig.fromEnvironment({ FNGRAPH_PUBLIC_URL: 'https://example.com', FNGRAPH_FUNCTIONS_URL: 'https://example.com:8443' }).functionsOrigin.url,
+    ).toBe('https://example.com:8443');
+  });
+});
+
 describe('autoscaling settings', () => {
   it('default to a 60 s stable and 6 s panic window, panic at 2x, a 1 s tick and 200 sandboxes per node', () => {
     expect(AppConfig.fromEnvironment({}).autoscaling).toEqual({

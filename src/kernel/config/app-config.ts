@@ -210,6 +210,17 @@ export interface ObservabilityConfig {
   platformErrorsKept: number;
 }
 
+/**
+ * Where functions answer HTTP (README: Security, "Function origin"). Without a port of
+ * their own they share the API's origin, where their responses are contained.
+ */
+export interface FunctionsOriginConfig {
+  /** Public base URL of the functions' endpoints (no trailing slash); undefined: derived (see `PublicUrls`). */
+  url: string | undefined;
+  /** A second listener on `HOST` serving only function endpoints (0: any free port); undefined: none. */
+  port: number | undefined;
+}
+
 export class ConfigError extends Error {}
 
 /** The validated, typed configuration. Injected wherever a setting is needed. */
@@ -218,6 +229,7 @@ export class AppConfig {
   readonly host: string;
   readonly port: number;
   readonly publicUrl: string | undefined;
+  readonly functionsOrigin: FunctionsOriginConfig;
   readonly dataDir: string;
   readonly mongodbUri: string | undefined;
   readonly redisUrl: string | undefined;
@@ -258,6 +270,7 @@ export class AppConfig {
     this.host = raw.HOST;
     this.port = raw.PORT;
     this.publicUrl = raw.FNGRAPH_PUBLIC_URL;
+    this.functionsOrigin = { url: raw.FNGRAPH_FUNCTIONS_URL?.replace(/\/+$/, ''), port: raw.FNGRAPH_FUNCTIONS_PORT };
     this.dataDir = resolve(raw.FNGRAPH_DATA_DIR);
     this.mongodbUri = raw.MONGODB_URI;
     this.redisUrl = raw.REDIS_URL;
@@ -436,6 +449,18 @@ export class AppConfig {
     const { metricsPort } = this.observability;
     if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === this.port) {
       problems.push('FNGRAPH_METRICS_PORT must differ from PORT (the API port serves /metrics to admins only)');
+    }
+    const functions = this.functionsOrigin;
+    if (functions.port !== undefined && functions.port !== 0 && (functions.port === this.port || functions.port === metricsPort)) {
+      problems.push('FNGRAPH_FUNCTIONS_PORT must differ from PORT and FNGRAPH_METRICS_PORT (function responses get an origin of their own)');
+    }
+    if (functions.port !== undefined && functions.url === undefined && this.publicUrl !== undefined) {
+      problems.push('FNGRAPH_FUNCTIONS_URL is required with FNGRAPH_FUNCTIONS_PORT when FNGRAPH_PUBLIC_URL is set: the public address of the functions origin');
+    }
+    if (functions.url !== undefined && this.publicUrl !== undefined && new URL(functions.url).origin === new URL(this.publicUrl).origin) {
+      problems.push(
+        "FNGRAPH_FUNCTIONS_URL must be another origin than FNGRAPH_PUBLIC_URL (another host or port): that is what keeps functions away from the API's credentials",
+      );
     }
     if (this.isProduction && !this.masterKey) {
       problems.push('FNGRAPH_MASTER_KEY is required when NODE_ENV=production');

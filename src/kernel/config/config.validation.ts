@@ -38,6 +38,14 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** A port number (0: any free one), or nothing: no such listener. */
+const optionalPort = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? undefined : Number(value)))
+  .refine((value) => value === undefined || (Number.isInteger(value) && value >= 0 && value <= 65535), { message: 'must be a port number (0-65535)' });
+
 const base64Key = z.string().refine((value) => Buffer.from(value.trim(), 'base64').length === 32, {
   message: 'must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)',
 });
@@ -51,6 +59,13 @@ export const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: integer(8080, 0, 65535),
   FNGRAPH_PUBLIC_URL: z.string().url().optional(),
+  // The functions' own origin (README: Security): their public base URL, and a listener serving only them.
+  FNGRAPH_FUNCTIONS_URL: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), { message: 'must start with http:// or https://' })
+    .optional(),
+  FNGRAPH_FUNCTIONS_PORT: optionalPort,
   FNGRAPH_DATA_DIR: z.string().default('./data'),
   MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
@@ -190,12 +205,7 @@ export const configSchema = z.object({
   FNGRAPH_LOG_REQUEST_CONTEXT: boolean(false),
   FNGRAPH_METRICS: boolean(true),
   // A second listener serving only /metrics, without credentials, for scrapers on an internal network.
-  FNGRAPH_METRICS_PORT: z
-    .string()
-    .trim()
-    .optional()
-    .transform((value) => (value === undefined || value === '' ? undefined : Number(value)))
-    .refine((value) => value === undefined || (Number.isInteger(value) && value >= 0 && value <= 65535), { message: 'must be a port number (0-65535)' }),
+  FNGRAPH_METRICS_PORT: optionalPort,
   FNGRAPH_METRICS_MAX_FUNCTIONS: integer(100, 1, 100_000),
   FNGRAPH_METRICS_MAX_VERSIONS: integer(3, 1, 1000),
   FNGRAPH_METRICS_MAX_OPERATIONS: integer(100, 1, 100_000),

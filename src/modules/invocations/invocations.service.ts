@@ -17,6 +17,7 @@ import type { FunctionVersionRecord } from '@/modules/versions/version.record.js
 import { type FunctionRef, FunctionLookup } from './function-lookup.service.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { InvocationAdmission } from './invocation-admission.js';
+import { errorSeenBy } from './invocation-error-view.js';
 import { InvocationQueue } from './invocation-queue.js';
 import { storedRequest } from './invocation-request.js';
 import { FINAL_STATUSES, type InvocationFilter, type InvocationRecord, type InvocationTrigger } from './invocation.record.js';
@@ -96,6 +97,16 @@ export class InvocationsService {
     const record = await this.recorder.find(id);
     if (!record || !(await this.canRead(principal, record))) throw new NotFoundError('Invocation', id);
     return record;
+  }
+
+  /**
+   * The record as this principal may see it: the error whole for whoever may read the
+   * function's code, a generic one naming the invocation for anyone else (see `errorSeenBy`).
+   */
+  async seenBy(principal: Principal, record: InvocationRecord): Promise<InvocationRecord> {
+    if (record.error === null || isAdmin(principal)) return record;
+    const fn = await this.functionFor(record.functionId);
+    return { ...record, error: errorSeenBy(record, fn !== null && this.policy.functionAccess(principal, fn).readCode) };
   }
 
   /** Re-checked on every log event of a subscription: permissions may change meanwhile. */

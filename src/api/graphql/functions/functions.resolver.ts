@@ -3,7 +3,7 @@ import { type Connection, ConnectionType, toConnection } from '@/api/graphql/pag
 import { toPageRequest } from '@/api/graphql/pagination/cursor.js';
 import { withoutNulls } from '@/api/graphql/without-nulls.js';
 import { withAsyncPolicyNulls } from './async-policy-nulls.js';
-import { AppConfig } from '@/kernel/config/app-config.js';
+import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { ExecutionConfigModel } from '@/api/graphql/versions/execution-config.model.js';
 import { toExecutionConfigModel } from '@/api/graphql/versions/version.mapper.js';
@@ -22,7 +22,7 @@ const FunctionConnection = ConnectionType(FunctionModel, 'Function');
 export class FunctionsResolver {
   constructor(
     private readonly service: FunctionsService,
-    private readonly config: AppConfig,
+    private readonly urls: PublicUrls,
   ) {}
 
   @Query(() => FunctionModel, { description: 'A function by id, deleted ones included.' })
@@ -92,6 +92,6 @@ export class FunctionsResolver {
   }
 
   private toModel(record: Parameters<typeof toFunctionModel>[0]): FunctionModel {
-    return toFunctionModel(record, this.config.publicUrl ?? '');
+    return toFunctionModel(record, this.urls.functions());
   }
 }

@@ -74,7 +74,7 @@ export class InvocationModel {
   @Field({ description: 'The result was too large to keep: `response` is null.' })
   responseTruncated: boolean;
 
-  @Field(() => InvocationErrorModel, { nullable: true })
+  /** Resolved by `InvocationsResolver.error`: shown whole only to those who may read the code. */
   error: InvocationErrorModel | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether a sandbox was started for this invocation.' })

@@ -4,7 +4,7 @@ import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { withoutNulls } from '@/api/graphql/without-nulls.js';
 import { type Connection, ConnectionType, toConnection } from '@/api/graphql/pagination/connection.model.js';
 import { toPageRequest } from '@/api/graphql/pagination/cursor.js';
-import { AppConfig } from '@/kernel/config/app-config.js';
+import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { requestContextOf } from '@/kernel/telemetry/request-context.js';
 import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
@@ -15,8 +15,9 @@ import { InvokeFunctionInput } from './invoke-function.input.js';
 import { InvocationLogsService } from '@/modules/invocations/invocation-logs.service.js';
 import { toInvocationModel, toLogLineModel } from './invocation.mapper.js';
 import { InvocationsService } from '@/modules/invocations/invocations.service.js';
+import { errorSeenBy } from '@/modules/invocations/invocation-error-view.js';
 import { InvocationStatusEnum } from './invocation-enums.js';
-import { InvocationModel } from './invocation.model.js';
+import { InvocationErrorModel, InvocationModel } from './invocation.model.js';
 import { LogLineModel } from './log-line.model.js';
 
 const InvocationConnection = ConnectionType(InvocationModel, 'Invocation');
@@ -26,7 +27,7 @@ export class InvocationsResolver {
   constructor(
     private readonly service: InvocationsService,
     private readonly logService: InvocationLogsService,
-    private readonly config: AppConfig,
+    private readonly urls: PublicUrls,
     private readonly policy: FunctionAccessPolicy,
   ) {}
 
@@ -94,12 +95,23 @@ export class InvocationsResolver {
     return (snapshot?.lines ?? []).map((line) => toLogLineModel(invocation.id, line));
   }
 
+  @ResolveField(() => InvocationErrorModel, {
+    nullable: true,
+    description:
+      "Why it did not succeed. The exception's message and stack go to those who may read the function's code; anyone else gets a generic message naming the invocation (and the type only when fngraph set it, e.g. `Timeout`).",
+  })
+  async error(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<InvocationErrorModel | null> {
+    if (invocation.error === null) return null;
+    const fn = await ctx.loaders.functionById.load(invocation.functionId);
+    return errorSeenBy(invocation, fn !== null && this.policy.functionAccess(ctx.actor.principal, fn).readCode) ?? null;
+  }
+
   @ResolveField(() => FunctionModel, { nullable: true, description: 'Null when you may not see the function (e.g. a public function invoked anonymously).' })
   async function(@Parent() invocation: InvocationModel, @Context() ctx: GraphQLContext): Promise<FunctionModel | null> {
     const fn = await ctx.loaders.functionById.load(invocation.functionId);
     if (!fn) throw new Error(`Invocation ${invocation.id} points at a missing function`);
     if (!this.policy.functionAccess(ctx.actor.principal, fn).visible) return null;
-    return toFunctionModel(fn, this.config.publicUrl ?? '');
+    return toFunctionModel(fn, this.urls.functions());
   }
 }
 

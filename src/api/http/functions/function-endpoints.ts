@@ -7,7 +7,7 @@ export interface FunctionEndpoints {
   httpPinned: string;
 }
 
-/** The URLs the function gateway serves for a function (paths, or absolute with `FNGRAPH_PUBLIC_URL`). */
+/** The URLs the function gateway serves for a function: under `PublicUrls.functions()` (paths when it is ''). */
 export function functionEndpoints(record: Pick<FunctionRecord, 'id' | 'name' | 'latestVersion'>, baseUrl = ''): FunctionEndpoints {
   return {
     execute: `${baseUrl}/execute/${record.id}`,

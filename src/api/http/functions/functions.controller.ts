@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { AppConfig } from '@/kernel/config/app-config.js';
+import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import { CurrentActor } from '@/api/http/auth/current-actor.decorator.js';
 import type { Actor } from '@/kernel/identity/principal.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
@@ -10,7 +10,7 @@ import { FunctionsService } from '@/modules/functions/functions.service.js';
 export class FunctionsController {
   constructor(
     private readonly functions: FunctionsService,
-    private readonly config: AppConfig,
+    private readonly urls: PublicUrls,
     private readonly versions: VersionsService,
   ) {}
 
@@ -21,6 +21,6 @@ export class FunctionsController {
     const registration = await this.functions.register(body, actor);
     // Whoever registered may read the code, hence the values of non-secret variables.
     const variables = this.versions.environmentOf(registration.version, true);
-    return toRegistrationResponse(registration.function, registration.version, variables, this.config.publicUrl ?? '');
+    return toRegistrationResponse(registration.function, registration.version, variables, this.urls.functions());
   }
 }

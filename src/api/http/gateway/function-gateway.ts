@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { Logger as PinoLogger } from 'pino';
-import { ValidationError } from '@/kernel/errors/domain-error.js';
+import { NotFoundError, ValidationError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
@@ -12,11 +12,13 @@ import { requestOrigin, setRequestActor } from '@/api/http/auth/request-actor.js
 import { ANONYMOUS, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { InvocationsService } from '@/modules/invocations/invocations.service.js';
-import { parseFunctionRoute } from './function-route.js';
+import { PublicUrls } from '@/api/http/origins/public-urls.js';
+import { isFunctionUrl, parseFunctionRoute } from './function-route.js';
 import { toInvocationEvent } from './http-event.js';
 import { writeErrorResponse, writeInvocationResponse } from './http-response.js';
 import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
 import { hasBody, readBody } from './request-body.js';
+import { containResponse, type ServingOrigin } from './serving-origin.js';
 
 export interface GatewayLogging {
   logger: PinoLogger;
@@ -30,7 +32,9 @@ export interface GatewayLogging {
  * here from the raw request, ahead of the framework's middleware and router (which cost
  * more than running the function): the same steps the management API takes — request id
  * and log line, credentials (refused when invalid), rate limits, body size limit — done
- * once each, then the invocation, then one write of the response.
+ * once each, then the invocation, then one write of the response. It serves the API's
+ * port and, when configured, the functions' own (`FunctionsListener`); what a function's
+ * response may carry depends on which (see `ServingOrigin`).
  */
 @Injectable()
 export class FunctionGateway {
@@ -41,17 +45,21 @@ export class FunctionGateway {
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
     private readonly anonymousUploads: AnonymousUploads,
+    private readonly urls: PublicUrls,
   ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, logging: GatewayLogging): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, logging: GatewayLogging, servedOn: ServingOrigin): Promise<void> {
     const context = beginRequest(req, res, logging.logger, logging.logRequests, logging.principalOf);
     // As `requestScope` does for the rest: every line written meanwhile carries the request's context.
-    if (this.config.observability.logRequestContext) await runInRequestContext(context, () => this.serve(req, res, context));
-    else await this.serve(req, res, context);
+    if (this.config.observability.logRequestContext) await runInRequestContext(context, () => this.serve(req, res, context, servedOn));
+    else await this.serve(req, res, context, servedOn);
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, context: RequestContext, servedOn: ServingOrigin): Promise<void> {
+    containResponse(res, servedOn);
     try {
+      // Only the functions' own listener hands over other URLs: nothing else is served there.
+      if (!isFunctionUrl(req.url ?? '/')) throw new NotFoundError('Route', `${req.method} ${(req.url ?? '/').split('?', 1)[0]}`);
       const route = parseFunctionRoute(req.url ?? '/');
       if (!route) throw new ValidationError('Expected /fn/<name>[@<version>][/<path>] or /execute/<id>[/<path>]');
       const principal = await this.callerOf(req);
@@ -69,7 +77,9 @@ export class FunctionGateway {
         async: wantsAsync(req),
         idempotencyKey: headerValue(req.headers['idempotency-key']),
       });
-      writeInvocationResponse(res, invocation);
+      // The API's origin links its own invocations by path; the functions' origin needs the API's address.
+      const apiBaseUrl = servedOn === 'api' ? '' : this.urls.api();
+      writeInvocationResponse(res, await this.invocations.seenBy(principal, invocation), { origin: servedOn, apiBaseUrl });
     } catch (error) {
       this.refuse(req, res, error);
     }

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { PresentedError } from '@/kernel/errors/error-presenter.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from '@/modules/invocations/invocation.record.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
+import { containResponse, functionMaySet, type ServingOrigin } from './serving-origin.js';
 
 export const INVOCATION_ID_HEADER = 'x-fngraph-invocation-id';
 
@@ -32,16 +33,24 @@ function isHttpResult(value: unknown): value is HttpResult {
   );
 }
 
+export interface InvocationResponseOptions {
+  /** Which headers of the function's go out (see `functionMaySet`). */
+  origin: ServingOrigin;
+  /** Base URL of the management API, where a queued invocation is followed ('' for a path on this origin). */
+  apiBaseUrl: string;
+}
+
 /**
  * Writes an invocation's outcome as the HTTP response, in one `writeHead` + `end`: a
- * `{statusCode, headers, body}` result as such, any other result as JSON with 200, a
- * failure as a JSON error.
+ * `{statusCode, headers, body}` result as such (minus the headers the origin does not
+ * allow a function), any other result as JSON with 200, a failure as a JSON error (its
+ * `error` as the caller may see it: see `errorSeenBy`).
  */
-export function writeInvocationResponse(res: ServerResponse, invocation: InvocationRecord): void {
+export function writeInvocationResponse(res: ServerResponse, invocation: InvocationRecord, options: InvocationResponseOptions): void {
   res.setHeader(INVOCATION_ID_HEADER, invocation.id);
   if (!FINAL_STATUSES.has(invocation.status)) {
     // Queued (or still running, for a re-sent idempotency key): where to follow it.
-    res.setHeader('location', `/invocations/${invocation.id}`);
+    res.setHeader('location', `${options.apiBaseUrl}/invocations/${invocation.id}`);
     sendJson(res, 202, { invocationId: invocation.id, status: invocation.status });
     return;
   }
@@ -60,9 +69,10 @@ export function writeInvocationResponse(res: ServerResponse, invocation: Invocat
     sendJson(res, 200, value ?? null);
     return;
   }
-  const invalid = setFunctionHeaders(res, value.headers ?? {});
+  const invalid = setFunctionHeaders(res, value.headers ?? {}, options.origin);
   if (invalid) {
     for (const name of res.getHeaderNames()) if (name !== INVOCATION_ID_HEADER && name !== 'x-request-id') res.removeHeader(name);
+    containResponse(res, options.origin);
     sendJson(res, 502, { error: { code: 'FUNCTION_BAD_RESPONSE', message: invalid }, invocationId: invocation.id });
     return;
   }
@@ -93,13 +103,16 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-length': bytes.length }).end(bytes);
 }
 
-/** Returns a description of the first invalid header, or null. */
-function setFunctionHeaders(res: ServerResponse, headers: Record<string, unknown>): string | null {
+/** Sets the headers the origin allows a function; returns a description of the first invalid header, or null. */
+function setFunctionHeaders(res: ServerResponse, headers: Record<string, unknown>, origin: ServingOrigin): string | null {
   for (const [name, value] of Object.entries(headers)) {
-    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) continue;
+    const lowerCase = name.toLowerCase();
+    if (HOP_BY_HOP_HEADERS.has(lowerCase) || !functionMaySet(lowerCase, origin)) continue;
     const text = Array.isArray(value) ? value.map(String) : String(value);
     try {
-      res.setHeader(name, text);
+      // The platform's policy stays in force beside the function's (browsers enforce every one).
+      if (lowerCase === 'content-security-policy' && res.hasHeader(lowerCase)) res.appendHeader(lowerCase, text);
+      else res.setHeader(name, text);
     } catch {
       return `The function returned an invalid header ${JSON.stringify(name)}`;
     }

@@ -11,6 +11,7 @@ export class InvocationsController {
 
   @Get(':id')
   async get(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<InvocationResponse> {
-    return toInvocationResponse(await this.invocations.getReadable(actor.principal, id));
+    const record = await this.invocations.getReadable(actor.principal, id);
+    return toInvocationResponse(await this.invocations.seenBy(actor.principal, record));
   }
 }
