@@ -52,6 +52,16 @@ export interface DependencyBuildConfig {
   environment: Record<string, string>;
 }
 
+/** The registration-time Python syntax check: one short-lived sandboxed parser per check. */
+export interface PythonCheckConfig {
+  /** Larger Python source is refused without parsing it. */
+  maxSourceBytes: number;
+  /** Memory the parser may use (rlimit); source that needs more is refused. */
+  memoryMb: number;
+  /** Checks running at once, at most; the others wait their turn. */
+  concurrency: number;
+}
+
 export interface JwtConfig {
   /** HS256 shared secret. */
   secret: string | undefined;
@@ -224,6 +234,7 @@ export class AppConfig {
   readonly limits: LimitsConfig;
   readonly autoscaling: AutoscalingConfig;
   readonly dependencyBuild: DependencyBuildConfig;
+  readonly pythonCheck: PythonCheckConfig;
   readonly observability: ObservabilityConfig;
   readonly schedules: SchedulesConfig;
 
@@ -331,6 +342,11 @@ export class AppConfig {
       timeoutMs: raw.FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS * 1000,
       concurrency: raw.FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY,
       environment: packageManagerEnvironment(env),
+    };
+    this.pythonCheck = {
+      maxSourceBytes: raw.FNGRAPH_PYTHON_CHECK_MAX_BYTES,
+      memoryMb: raw.FNGRAPH_PYTHON_CHECK_MEMORY_MB,
+      concurrency: raw.FNGRAPH_PYTHON_CHECK_CONCURRENCY,
     };
     this.observability = {
       nodeId: this.nodeId,

@@ -65,7 +65,7 @@ export class NpmInstaller extends PackageInstaller {
         const why =
           refusal ??
           (resolved.code !== 0 && resolved.code !== null
-            ? `npm could not resolve the set from ${registry} (git, file and URL dependencies are not installed)`
+            ? `npm exited with code ${resolved.code} resolving the set from ${registry} (only its packages are installed: git, file and URL dependencies are not)`
             : null);
         return { ...resolved, refusal: why };
       }

@@ -94,7 +94,7 @@ export class PipInstaller extends PackageInstaller {
         const why =
           refusal ??
           (resolved.code !== 0 && resolved.code !== null
-            ? `pip could not resolve the set to wheels from ${indexes.index} (source distributions are not built: building runs their code)`
+            ? `pip exited with code ${resolved.code} resolving the set to wheels from ${indexes.index} (source distributions are not built: building one runs its code)`
             : null);
         return { ...resolved, refusal: why };
       }

@@ -89,7 +89,7 @@ export class ToolSandbox {
   async run(run: ToolRun): Promise<HostCommandResult> {
     const executable = this.tools[run.tool];
     const missing = (message: string): HostCommandResult => ({ code: null, timedOut: false, aborted: false, startError: new Error(message) });
-    if (!executable) return missing(`${this.configuredName(run.tool)} was not found`);
+    if (!executable) return missing(this.configuredName(run.tool).replace(' (', ' was not found ('));
     const isolation = this.detect();
     if (isolation.kind === 'refused') return missing(isolation.reason);
     // A JavaScript entry point (npm-cli.js) runs under our node, not through `#!/usr/bin/env node`.
@@ -155,9 +155,9 @@ export class ToolSandbox {
   }
 
   private configuredName(tool: ToolName): string {
-    if (tool === 'node') return `FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary})`;
-    if (tool === 'npm') return `FNGRAPH_NPM_BINARY (${this.config.dependencyBuild.npmBinary})`;
-    return `FNGRAPH_BUILD_PYTHON_BINARY (${this.config.dependencyBuild.pythonBinary})`;
+    if (tool === 'node') return `${this.config.sandboxNodeBinary} (FNGRAPH_SANDBOX_NODE_BINARY)`;
+    if (tool === 'npm') return `${this.config.dependencyBuild.npmBinary} (FNGRAPH_NPM_BINARY)`;
+    return `${this.config.dependencyBuild.pythonBinary} (FNGRAPH_BUILD_PYTHON_BINARY)`;
   }
 
   private detect(): Isolation {
