@@ -1,0 +1,115 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { SCRATCH_DIR, TOOL_WORK_DIR, ToolSandbox } from './tool-sandbox.js';
+
+/** What the tool sees, as a node script prints it. */
+const PROBE = String.raw`
+const fs = require('fs');
+const tryTo = (f) => { try { f(); return true; } catch { return false; } };
+const [dataDir, port] = process.argv.slice(1);
+const seen = {
+  uid: process.getuid(),
+  cwd: process.cwd(),
+  env: process.env,
+  dataDirVisible: fs.existsSync(dataDir),
+  rootVisible: fs.existsSync('/root'),
+  passwdVisible: fs.existsSync('/etc/passwd'),
+  writesWork: tryTo(() => fs.writeFileSync('made-by-tool.txt', 'x')),
+  writesUsr: tryTo(() => fs.writeFileSync('/usr/made-by-tool.txt', 'x')),
+  writesRoot: tryTo(() => fs.writeFileSync('/made-by-tool.txt', 'x')),
+};
+require('http')
+  .get('http://127.0.0.1:' + port + '/', () => done(true))
+  .on('error', () => done(false));
+function done(reached) {
+  console.log('SEEN ' + JSON.stringify({ ...seen, reachedHostLoopback: reached }));
+  process.exit(0);
+}
+`;
+
+describe('ToolSandbox (real bubblewrap when installed)', () => {
+  const base = mkdtempSync(join(tmpdir(), 'fngraph-tools-'));
+  const dataDir = join(base, 'data');
+  const work = join(base, 'work');
+  let server: Server;
+  let port = 0;
+  let requests = 0;
+  const isRoot = process.getuid?.() === 0;
+
+  beforeAll(async () => {
+    chmodSync(base, 0o711);
+    mkdirSync(dataDir, { mode: 0o700 });
+    writeFileSync(join(dataDir, 'fngraph.sqlite'), 'secret');
+    mkdirSync(work, { mode: 0o755 });
+    server = createServer((_request, response) => {
+      requests++;
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  const sandbox = () => new ToolSandbox(AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir }));
+
+  async function probe(tools: ToolSandbox, network: boolean) {
+    const lines: string[] = [];
+    const result = await tools.run({
+      tool: 'node',
+      args: ['-e', PROBE, dataDir, String(port)],
+      workDir: work,
+      network,
+      env: { ONLY_THIS: 'yes' },
+      timeoutMs: 30_000,
+      onLine: (line) => lines.push(line),
+    });
+    const seen = lines.find((line) => line.startsWith('SEEN '));
+    if (!seen) throw new Error(`no probe output (${JSON.stringify(result)}): ${lines.join('\n')}`);
+    return JSON.parse(seen.slice(5));
+  }
+
+  it('runs the tool unprivileged, with only its work folder writable and nothing of the server', async () => {
+    const tools = sandbox();
+    const seen = await probe(tools, false);
+    expect(seen.uid).toBe(isRoot ? 10001 : process.getuid?.());
+    expect(seen.dataDirVisible).toBe(false);
+    expect(seen.writesWork).toBe(true);
+    expect(seen.writesUsr).toBe(false);
+    // (bubblewrap adds PWD for its --chdir.)
+    expect(
+      Object.keys(seen.env)
+        .filter((name) => name !== 'PWD')
+        .sort(),
+    ).toEqual(['HOME', 'LANG', 'ONLY_THIS', 'PATH', 'TMPDIR']);
+    if (tools.mode === 'bubblewrap') {
+      expect(seen.cwd).toBe(TOOL_WORK_DIR);
+      expect(seen.env.HOME).toBe(`${TOOL_WORK_DIR}/${SCRATCH_DIR}/home`);
+      expect(seen.rootVisible).toBe(false);
+      expect(seen.passwdVisible).toBe(false);
+      expect(seen.writesRoot).toBe(false);
+      // Without the network: the host's loopback is out of reach.
+      expect(seen.reachedHostLoopback).toBe(false);
+      expect(requests).toBe(0);
+    }
+    // What the tool wrote belongs to the server's user again: sandboxes only read it.
+    const made = join(work, 'made-by-tool.txt');
+    expect(existsSync(made)).toBe(true);
+    expect(statSync(made).uid).toBe(process.getuid?.());
+    expect(readdirSync(work).sort()).toEqual([SCRATCH_DIR, 'made-by-tool.txt']);
+  });
+
+  it('keeps the host network only when asked to (dependency builds)', async () => {
+    const tools = sandbox();
+    const seen = await probe(tools, true);
+    expect(seen.reachedHostLoopback).toBe(true);
+    expect(seen.dataDirVisible).toBe(false);
+  });
+});
