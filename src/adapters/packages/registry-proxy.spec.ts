@@ -46,7 +46,7 @@ describe('startRegistryProxy', () => {
 
   beforeAll(async () => {
     [registryUrl, internalUrl] = await Promise.all([listen(registry), listen(internal)]);
-    proxy = await startRegistryProxy([`${registryUrl}/`, 'https://registry.example/'], (target) => refused.push(target));
+    proxy = await startRegistryProxy({ allowed: [`${registryUrl}/`, 'https://registry.example/'], onRefused: (target) => refused.push(target) });
   });
   afterAll(async () => {
     await proxy.close();
@@ -67,5 +67,25 @@ describe('startRegistryProxy', () => {
     expect(await tunnel(proxy.url, 'registry.example:8443')).toBe('HTTP/1.1 403 Forbidden');
     expect(hits.internal).toBe(0);
     expect(proxy.refused.slice(-2)).toEqual([`https://127.0.0.1:${new URL(internalUrl).port}`, 'https://registry.example:8443']);
+  });
+
+  it("goes through the host's own proxy when the environment names one, for allowed targets only", async () => {
+    const seen: string[] = [];
+    const corporate = createServer((q, r) => (seen.push(`${q.method} ${q.url} ${q.headers['proxy-authorization'] ?? ''}`), r.end('via corporate')));
+    corporate.on('connect', (q, socket) => (seen.push(`CONNECT ${q.url}`), socket.end('HTTP/1.1 200 OK\r\n\r\n')));
+    const corporateUrl = await listen(corporate);
+    const chained = await startRegistryProxy({
+      allowed: ['http://registry.internal:8080/', 'https://registry.example/'],
+      upstream: { http: corporateUrl.replace('//', '//u:p@'), https: corporateUrl, noProxy: 'localhost,.direct.example' },
+    });
+    try {
+      expect(await viaProxy(chained.url, 'http://registry.internal:8080/left-pad')).toEqual({ status: 200, body: 'via corporate' });
+      expect(await tunnel(chained.url, 'registry.example:443')).toBe('HTTP/1.1 200 Connection Established');
+      expect((await viaProxy(chained.url, 'http://elsewhere.internal/x')).status).toBe(403);
+      expect(seen).toEqual([`GET http://registry.internal:8080/left-pad Basic ${Buffer.from('u:p').toString('base64')}`, 'CONNECT registry.example:443']);
+    } finally {
+      await chained.close();
+      corporate.close();
+    }
   });
 });

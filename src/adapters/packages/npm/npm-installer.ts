@@ -6,7 +6,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { npmManifest } from '@/modules/runtimes/dependencies/dependency-set.js';
 import { type InstallOutcome, type InstallRequest, PackageInstaller } from '@/modules/runtimes/dependencies/package-installer.js';
 import { npmRegistry } from '@/adapters/packages/registries.js';
-import { startRegistryProxy } from '@/adapters/packages/registry-proxy.js';
+import { startRegistryProxy, upstreamProxies } from '@/adapters/packages/registry-proxy.js';
 import { SCRATCH_DIR, ToolSandbox } from '@/adapters/packages/sandboxed/tool-sandbox.js';
 import { lockedName, verifyLockfile } from './npm-lockfile.js';
 
@@ -42,7 +42,11 @@ export class NpmInstaller extends PackageInstaller {
     this.registry ??= npmRegistry(this.config.dependencyBuild.npmBinary, this.config.dependencyBuild.environment);
     const registry = await this.registry;
     await writeFile(join(request.dir, 'package.json'), npmManifest(request.set));
-    const proxy = await startRegistryProxy([registry], (target) => request.onLine(`Refused to fetch ${target}: not on the configured registry ${registry}`));
+    const proxy = await startRegistryProxy({
+      allowed: [registry],
+      upstream: upstreamProxies(this.config.dependencyBuild.environment),
+      onRefused: (target) => request.onLine(`Refused to fetch ${target}: not on the configured registry ${registry}`),
+    });
     try {
       const common = ['--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--no-progress'];
       const npm = (args: string[]) => {

@@ -5,7 +5,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { pipRequirements } from '@/modules/runtimes/dependencies/dependency-set.js';
 import { type InstallOutcome, type InstallRequest, PackageInstaller } from '@/modules/runtimes/dependencies/package-installer.js';
 import { pipIndexes } from '@/adapters/packages/registries.js';
-import { startRegistryProxy } from '@/adapters/packages/registry-proxy.js';
+import { startRegistryProxy, upstreamProxies } from '@/adapters/packages/registry-proxy.js';
 import { SCRATCH_DIR, ToolSandbox } from '@/adapters/packages/sandboxed/tool-sandbox.js';
 import { pinnedRequirements, verifyPipReport } from './pip-report.js';
 
@@ -46,9 +46,11 @@ export class PipInstaller extends PackageInstaller {
   async install(request: InstallRequest): Promise<InstallOutcome> {
     const indexes = pipIndexes(this.config.dependencyBuild.environment);
     await writeFile(join(request.dir, 'requirements.txt'), pipRequirements(request.set));
-    const proxy = await startRegistryProxy(indexes.allowed, (target) =>
-      request.onLine(`Refused to fetch ${target}: not on the configured index ${indexes.index}`),
-    );
+    const proxy = await startRegistryProxy({
+      allowed: indexes.allowed,
+      upstream: upstreamProxies(this.config.dependencyBuild.environment),
+      onRefused: (target) => request.onLine(`Refused to fetch ${target}: not on the configured index ${indexes.index}`),
+    });
     const pythonVersion = /^python(\d+\.\d+)$/.exec(request.set.runtime)?.[1];
     try {
       const pip = (args: string[]) => {

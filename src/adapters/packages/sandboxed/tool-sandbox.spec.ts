@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { SCRATCH_DIR, TOOL_WORK_DIR, ToolSandbox } from './tool-sandbox.js';
 
@@ -111,5 +112,26 @@ describe('ToolSandbox (real bubblewrap when installed)', () => {
     const seen = await probe(tools, true);
     expect(seen.reachedHostLoopback).toBe(true);
     expect(seen.dataDirVisible).toBe(false);
+  });
+
+  it('without bubblewrap: runs the tool as the sandbox user after a warning, or not at all with FNGRAPH_REQUIRE_ISOLATION', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const without = { NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir, FNGRAPH_SANDBOX_BWRAP_BINARY: 'fngraph-no-such-bwrap' };
+      const plain = new ToolSandbox(AppConfig.fromEnvironment(without));
+      const seen = await probe(plain, false);
+      expect(plain.mode).toBe('plain');
+      expect(seen.uid).toBe(isRoot ? 10001 : process.getuid?.());
+      expect(seen.writesUsr).toBe(false);
+      expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/isolation is WEAK/));
+
+      const strict = new ToolSandbox(AppConfig.fromEnvironment({ ...without, FNGRAPH_REQUIRE_ISOLATION: 'true' }));
+      const result = await strict.run({ tool: 'node', args: ['-e', '0'], workDir: null, network: false, env: {}, timeoutMs: 30_000, onLine: () => undefined });
+      expect(result.startError?.message).toMatch(/not run without bubblewrap \(FNGRAPH_REQUIRE_ISOLATION=true\)/);
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
   });
 });
