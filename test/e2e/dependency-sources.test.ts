@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dependencySet } from '@/modules/runtimes/dependencies/dependency-set.js';
 import { pythonDocument, registerDocument, typescriptDocument, waitForBuild } from '../support/functions.js';
 import {
   type LocalNpmRegistry,
@@ -87,6 +88,11 @@ describe('dependency builds take every package from the configured registry', { 
     expect(outcome.buildStatus).toBe('READY');
     expect(await (await fetch(`${server.url}/fn/uses-plain`)).json()).toEqual(['plain-top', 'plain-dep']);
     expect(npm.requests).toContain('GET /plain-dep/-/plain-dep-1.0.0.tgz');
+    expect(outcome.buildLog).toContain('$ npm ci');
+    // The tree belongs to the server's user (the build ran as the sandbox user), without the build's scratch folder.
+    const dir = join(cache(), 'nodejs20', dependencySet('nodejs20', { 'plain-top': '1.0.0' }).hash);
+    expect(readdirSync(dir).sort()).toEqual(['fngraph-dependencies.json', 'node_modules', 'package-lock.json', 'package.json']);
+    expect(statSync(join(dir, 'node_modules', 'plain-dep', 'package.json')).uid).toBe(process.getuid?.());
   });
 
   it('refuses a nested dependency on a tarball URL without fetching it', async () => {

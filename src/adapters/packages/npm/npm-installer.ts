@@ -42,6 +42,7 @@ export class NpmInstaller extends PackageInstaller {
     this.registry ??= npmRegistry(this.config.dependencyBuild.npmBinary, this.config.dependencyBuild.environment);
     const registry = await this.registry;
     await writeFile(join(request.dir, 'package.json'), npmManifest(request.set));
+    await this.sandbox.lend(request.dir);
     const proxy = await startRegistryProxy({
       allowed: [registry],
       upstream: upstreamProxies(this.config.dependencyBuild.environment),
@@ -86,6 +87,7 @@ export class NpmInstaller extends PackageInstaller {
       return { ...installed, refusal: reasons[0]! + more(reasons.length - 1) };
     } finally {
       await proxy.close();
+      await this.sandbox.reclaim(request.dir);
       await rm(join(request.dir, SCRATCH_DIR), { recursive: true, force: true });
     }
   }

@@ -46,6 +46,7 @@ export class PipInstaller extends PackageInstaller {
   async install(request: InstallRequest): Promise<InstallOutcome> {
     const indexes = pipIndexes(this.config.dependencyBuild.environment);
     await writeFile(join(request.dir, 'requirements.txt'), pipRequirements(request.set));
+    await this.sandbox.lend(request.dir);
     const proxy = await startRegistryProxy({
       allowed: indexes.allowed,
       upstream: upstreamProxies(this.config.dependencyBuild.environment),
@@ -110,6 +111,7 @@ export class PipInstaller extends PackageInstaller {
       return await pip(['--no-deps', '--require-hashes', '-r', PINNED_FILE]);
     } finally {
       await proxy.close();
+      await this.sandbox.reclaim(request.dir);
       await rm(join(request.dir, SCRATCH_DIR), { recursive: true, force: true });
     }
   }

@@ -11,7 +11,7 @@ import { packageRoot } from '@/adapters/sandbox/process/package-root.js';
 import { unreachableReason } from '@/adapters/sandbox/process/reachability.js';
 import { planFilesystem } from '@/adapters/sandbox/process/sandbox-filesystem.js';
 import { type HostCommandResult, runHostCommand } from '@/adapters/packages/host-command.js';
-import { chownTree } from './chown-tree.js';
+import { chownTree, reclaimTree } from './chown-tree.js';
 
 /** Where a tool sees its work folder under bubblewrap. */
 export const TOOL_WORK_DIR = '/build';
@@ -27,9 +27,9 @@ export interface ToolRun {
   tool: ToolName;
   args: string[];
   /**
-   * The host folder the tool may write: its working directory, bound at `/build`
-   * (so relative paths in `args` mean the same with and without bubblewrap). Null:
-   * nothing writable but a private /tmp.
+   * The host folder the tool may write (see `lend`): its working directory, bound at
+   * `/build` (so relative paths in `args` mean the same with and without bubblewrap).
+   * Null: nothing writable but a private /tmp.
    */
   workDir: string | null;
   /** Keeps the host's network (to reach a registry, through the build proxy); otherwise loopback only. */
@@ -104,32 +104,43 @@ export class ToolSandbox {
       HOME: base ? join(base, SCRATCH_DIR, 'home') : '/tmp',
       TMPDIR: base ? join(base, SCRATCH_DIR, 'tmp') : '/tmp',
     };
-    if (run.workDir) {
-      await mkdir(join(run.workDir, SCRATCH_DIR, 'home'), { recursive: true });
-      await mkdir(join(run.workDir, SCRATCH_DIR, 'tmp'), { recursive: true });
-      if (identity) await chownTree(run.workDir, identity.uid, identity.gid);
+    if (isolation.kind === 'plain') {
+      return runHostCommand({ ...this.commandSpec(run, command, env), cwd: run.workDir ?? '/' });
     }
-    try {
-      if (isolation.kind === 'plain') {
-        return await runHostCommand({ ...this.commandSpec(run, command, env), cwd: run.workDir ?? '/' });
-      }
-      const layout: BwrapLayout = {
-        ...isolation.layout,
-        binds: [...isolation.layout.binds, ...(run.network ? this.certificateBinds(run.readOnlyFiles ?? []) : [])],
-        writableBinds: run.workDir ? [{ source: realpathSync(run.workDir), path: TOOL_WORK_DIR }] : [],
-        network: run.network ? 'host' : 'isolated',
-        chdir: run.workDir ? TOOL_WORK_DIR : '/tmp',
-        env,
-      };
-      if (run.workDir && identity) {
-        const reason = unreachableReason(realpathSync(run.workDir), identity);
-        if (reason) return missing(`the sandbox user cannot reach the work folder: ${reason}`);
-      }
-      return await runHostCommand({ ...this.commandSpec(run, [isolation.bwrap, ...bwrapArguments(layout, command)], {}), cwd: '/' });
-    } finally {
-      // The tree goes back to the server's user: sandboxes (that user) only ever read it.
-      if (run.workDir && identity) await chownTree(run.workDir, process.getuid!(), process.getgid!());
+    const layout: BwrapLayout = {
+      ...isolation.layout,
+      binds: [...isolation.layout.binds, ...(run.network ? this.certificateBinds(run.readOnlyFiles ?? []) : [])],
+      writableBinds: run.workDir ? [{ source: realpathSync(run.workDir), path: TOOL_WORK_DIR }] : [],
+      network: run.network ? 'host' : 'isolated',
+      chdir: run.workDir ? TOOL_WORK_DIR : '/tmp',
+      env,
+    };
+    if (run.workDir && identity) {
+      const reason = unreachableReason(realpathSync(run.workDir), identity);
+      if (reason) return missing(`the sandbox user cannot reach the work folder: ${reason}`);
     }
+    return runHostCommand({ ...this.commandSpec(run, [isolation.bwrap, ...bwrapArguments(layout, command)], {}), cwd: '/' });
+  }
+
+  /**
+   * Makes `dir` the tools' work folder: the scratch HOME and TMPDIR inside, and the whole
+   * folder (holding only what the server wrote so far) given to the sandbox user.
+   */
+  async lend(dir: string): Promise<void> {
+    await mkdir(join(dir, SCRATCH_DIR, 'home'), { recursive: true });
+    await mkdir(join(dir, SCRATCH_DIR, 'tmp'), { recursive: true });
+    const identity = this.identity;
+    if (identity) await chownTree(dir, identity.uid, identity.gid);
+  }
+
+  /**
+   * Takes the folder back once the tools are done: everything in it belongs to the
+   * server's user again (sandboxes, as the sandbox user, only ever read it), and a file
+   * with other hard links — nothing a package manager makes — is removed rather than
+   * given away with its other names.
+   */
+  async reclaim(dir: string): Promise<void> {
+    if (this.identity) await reclaimTree(dir, process.getuid!(), process.getgid!());
   }
 
   private commandSpec(run: ToolRun, command: string[], env: Record<string, string>) {
