@@ -65,6 +65,7 @@ describe('dependency builds take every package from the configured registry', { 
     npm.publish({ name: 'wraps-needs-build', version: '1.0.0', dependencies: { 'needs-build': '1.0.0' } });
     pypi.publish('plain-py', '1.0');
     pypi.publish('uses-direct-url', '1.0', [`inner-py @ ${internal.origin}/inner_py-1.0-py3-none-any.whl`]);
+    pypi.publishSdist('source-only', '1.0');
 
     server = await startTestServer({ npm_config_registry: npm.url, PIP_INDEX_URL: pypi.url });
   });
@@ -155,5 +156,17 @@ describe('dependency builds take every package from the configured registry', { 
     expect(outcome.buildStatus).toBe('FAILED');
     expect(outcome.buildLog).toContain(`${internal.origin}/inner_py-1.0-py3-none-any.whl`);
     expect(internal.requests).toEqual([]);
+  });
+
+  it('fails a requirement that only has a source distribution, with the reason, without building it', async () => {
+    const { build: outcome } = await build(
+      'sdist',
+      pythonDocument('uses-sdist', 'def handler(event, context):\n    return 1\n', { metadata: { dependencies: { 'source-only': '==1.0' } } }),
+    );
+    expect(outcome.buildStatus).toBe('FAILED');
+    expect(outcome.buildLog.split('\n').at(-1)).toMatch(
+      /^Build FAILED: pip exited with code \d+ resolving the set to wheels from .*source distributions are not built/,
+    );
+    expect(outcome.buildLog).not.toContain('setup.py of source-only ran');
   });
 });

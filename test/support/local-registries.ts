@@ -92,24 +92,34 @@ export interface LocalPythonIndex extends RecordingServer {
   /** The index URL, as pip is configured with it. */
   url: string;
   publish(name: string, version: string, requires?: string[]): void;
+  /** Publishes a source distribution only (`<name>-<version>.tar.gz`, whose setup.py would run at build). */
+  publishSdist(name: string, version: string): void;
 }
 
 export async function startPythonIndex(): Promise<LocalPythonIndex> {
   const files: Files = new Map();
   const links = new Map<string, string[]>();
   const server = await startRecordingServer(files);
+  const add = (name: string, fileName: string, data: Buffer) => {
+    files.set(`/files/${fileName}`, { type: 'application/octet-stream', body: data });
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    const project = name.toLowerCase().replace(/[-_.]+/g, '-');
+    const anchors = [...(links.get(project) ?? []), `<a href="/files/${fileName}#sha256=${sha256}">${fileName}</a>`];
+    links.set(project, anchors);
+    const page = `<!DOCTYPE html><html><body>\n${anchors.join('<br/>\n')}\n</body></html>\n`;
+    files.set(`/simple/${project}/`, { type: 'text/html', body: Buffer.from(page) });
+  };
   return {
     ...server,
     url: `${server.origin}/simple/`,
     publish(name, version, requires = []) {
       const wheel = pythonWheel(name, version, requires);
-      files.set(`/files/${wheel.fileName}`, { type: 'application/octet-stream', body: wheel.data });
-      const sha256 = createHash('sha256').update(wheel.data).digest('hex');
-      const project = name.toLowerCase().replace(/[-_.]+/g, '-');
-      const anchors = [...(links.get(project) ?? []), `<a href="/files/${wheel.fileName}#sha256=${sha256}">${wheel.fileName}</a>`];
-      links.set(project, anchors);
-      const page = `<!DOCTYPE html><html><body>\n${anchors.join('<br/>\n')}\n</body></html>\n`;
-      files.set(`/simple/${project}/`, { type: 'text/html', body: Buffer.from(page) });
+      add(name, wheel.fileName, wheel.data);
+    },
+    publishSdist(name, version) {
+      const base = `${name.replace(/-/g, '_')}-${version}`;
+      const setup = `raise SystemExit("setup.py of ${name} ran")\n`;
+      add(name, `${base}.tar.gz`, npmTarball({ 'setup.py': setup, 'PKG-INFO': `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n` }, base));
     },
   };
 }

@@ -23,12 +23,12 @@ function tarHeader(path: string, size: number): Buffer {
   return header;
 }
 
-/** A gzipped tarball as npm packs it (every file under `package/`). */
-export function npmTarball(files: ArchiveFiles): Buffer {
+/** A gzipped tarball with every file under `top/` (`package/`, as npm packs). */
+export function npmTarball(files: ArchiveFiles, top = 'package'): Buffer {
   const blocks: Buffer[] = [];
   for (const [path, content] of Object.entries(files)) {
     const data = Buffer.from(content);
-    blocks.push(tarHeader(`package/${path}`, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    blocks.push(tarHeader(`${top}/${path}`, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(blocks));

@@ -39,7 +39,7 @@ export interface AutoscalingConfig {
 }
 
 export interface DependencyBuildConfig {
-  /** Python on the host, for syntax checks at registration and `-m pip` installs. */
+  /** Python for syntax checks at registration and `-m pip` installs (run in the tool sandbox). */
   pythonBinary: string;
   npmBinary: string;
   timeoutMs: number;

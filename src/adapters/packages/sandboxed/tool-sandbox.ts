@@ -71,11 +71,6 @@ export class ToolSandbox {
     };
   }
 
-  /** Whether the tool exists on this host. */
-  has(tool: ToolName): boolean {
-    return this.tools[tool] !== null;
-  }
-
   /** The user tools run as (the server's own unless it is root). */
   get identity(): { uid: number; gid: number } | undefined {
     return process.getuid?.() === 0 ? { uid: this.config.sandbox.uid, gid: this.config.sandbox.gid } : undefined;
@@ -87,11 +82,15 @@ export class ToolSandbox {
   }
 
   async run(run: ToolRun): Promise<HostCommandResult> {
-    const executable = this.tools[run.tool];
     const missing = (message: string): HostCommandResult => ({ code: null, timedOut: false, aborted: false, startError: new Error(message) });
-    if (!executable) return missing(this.configuredName(run.tool).replace(' (', ' was not found ('));
     const isolation = this.detect();
     if (isolation.kind === 'refused') return missing(isolation.reason);
+    // After detection, which drops tools the sandbox user cannot reach.
+    const executable = this.tools[run.tool];
+    if (!executable) {
+      const [value, setting] = this.configured(run.tool);
+      return missing(`${value} was not found, or cannot be used by sandboxed tools (${setting})`);
+    }
     // A JavaScript entry point (npm-cli.js) runs under our node, not through `#!/usr/bin/env node`.
     const command =
       ['.js', '.cjs', '.mjs'].includes(extname(executable)) && this.tools.node ? [this.tools.node, executable, ...run.args] : [executable, ...run.args];
@@ -165,10 +164,11 @@ export class ToolSandbox {
     return binds;
   }
 
-  private configuredName(tool: ToolName): string {
-    if (tool === 'node') return `${this.config.sandboxNodeBinary} (FNGRAPH_SANDBOX_NODE_BINARY)`;
-    if (tool === 'npm') return `${this.config.dependencyBuild.npmBinary} (FNGRAPH_NPM_BINARY)`;
-    return `${this.config.dependencyBuild.pythonBinary} (FNGRAPH_BUILD_PYTHON_BINARY)`;
+  /** A tool's configured value, and the setting it comes from. */
+  private configured(tool: ToolName): [string, string] {
+    if (tool === 'node') return [this.config.sandboxNodeBinary, 'FNGRAPH_SANDBOX_NODE_BINARY'];
+    if (tool === 'npm') return [this.config.dependencyBuild.npmBinary, 'FNGRAPH_NPM_BINARY'];
+    return [this.config.dependencyBuild.pythonBinary, 'FNGRAPH_BUILD_PYTHON_BINARY'];
   }
 
   private detect(): Isolation {
@@ -183,7 +183,10 @@ export class ToolSandbox {
     if (bwrap && this.tools.node) {
       const layout = this.layout(bwrap);
       const probe = probeBubblewrap(bwrap, layout, [this.tools.node, '-e', '0'], this.identity ?? {});
-      if (probe.ok) return { kind: 'bubblewrap', bwrap, layout };
+      if (probe.ok) {
+        this.logger.log(`Dependency builds and Python syntax checks: bubblewrap (${bwrap}), uid ${this.identity?.uid ?? process.getuid?.()}`);
+        return { kind: 'bubblewrap', bwrap, layout };
+      }
       problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
     }
     const message = `${problem ?? 'no node binary'}. Dependency builds and Python syntax checks would run as plain processes (uid ${this.identity?.uid ?? process.getuid?.()}), with the host's filesystem: isolation is WEAK.`;
@@ -201,7 +204,7 @@ export class ToolSandbox {
     for (const [tool, path] of Object.entries(this.tools) as [ToolName, string | null][]) {
       const reason = path && identity && unreachableReason(dirname(path), identity);
       if (!reason) continue;
-      this.logger.warn(`${this.configuredName(tool)} cannot be used by sandboxed tools: ${reason}`);
+      this.logger.warn(`${this.configured(tool).join(' ')} cannot be used by sandboxed tools: ${reason}`);
       this.tools[tool] = null;
     }
     const interpreters = Object.values(this.tools).filter((path): path is string => path !== null);
