@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { type BwrapLayout, bwrapArguments } from '@/adapters/sandbox/process/bwrap-arguments.js';
@@ -57,7 +57,7 @@ type Isolation = { kind: 'bubblewrap'; bwrap: string; layout: BwrapLayout } | { 
  * `FNGRAPH_REQUIRE_ISOLATION=true`.
  */
 @Injectable()
-export class ToolSandbox {
+export class ToolSandbox implements OnModuleInit {
   private readonly logger = new Logger(ToolSandbox.name);
   private readonly tools: Record<ToolName, string | null>;
   private isolation: Isolation | null = null;
@@ -69,6 +69,11 @@ export class ToolSandbox {
       npm: resolveTool(dependencyBuild.npmBinary),
       python: resolveTool(dependencyBuild.pythonBinary),
     };
+  }
+
+  /** Decided at start-up, so that a weak set-up is reported (or refused) before the first build. */
+  onModuleInit(): void {
+    this.detect();
   }
 
   /** The user tools run as (the server's own unless it is root). */
