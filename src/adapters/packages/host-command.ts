@@ -12,6 +12,10 @@ export interface HostCommand {
   onLine: (line: string) => void;
   /** Aborting kills the command. */
   signal?: AbortSignal;
+  /** Run as this user (the server must be root to switch). */
+  identity?: { uid: number; gid: number };
+  /** Written to the command's stdin (closed right away otherwise). */
+  input?: string;
 }
 
 export interface HostCommandResult {
@@ -24,8 +28,8 @@ export interface HostCommandResult {
 }
 
 /**
- * Runs a package manager on the host in its own process group, so that a timeout or an
- * abort kills it with everything it started. Never rejects.
+ * Runs a command (bubblewrap with a tool inside, or the tool itself) in its own process
+ * group, so that a timeout or an abort kills it with everything it started. Never rejects.
  */
 export function runHostCommand(spec: HostCommand): Promise<HostCommandResult> {
   return new Promise((resolve) => {
@@ -35,9 +39,14 @@ export function runHostCommand(spec: HostCommand): Promise<HostCommandResult> {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [spec.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: true,
+      ...spec.identity,
     });
+    if (spec.input !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(spec.input);
+    }
     const killGroup = () => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       try {
@@ -58,7 +67,7 @@ export function runHostCommand(spec: HostCommand): Promise<HostCommandResult> {
     spec.signal?.addEventListener('abort', onAbort, { once: true });
 
     // Both streams must be drained before `close`, or the last lines could be lost.
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => spec.onLine(line));
     }
     child.once('error', (error) => {

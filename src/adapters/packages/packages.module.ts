@@ -5,10 +5,12 @@ import { NpmInstaller } from './npm/npm-installer.js';
 import { HostPackageInstallers } from './package-installers.js';
 import { PipInstaller } from './pip/pip-installer.js';
 import { PythonSyntaxChecker } from './python/python-syntax-checker.js';
+import { ToolSandbox } from './sandboxed/tool-sandbox.js';
 
-/** The host tools that build what sandboxes load: npm, pip, and Python's parser for syntax checks. */
+/** The tools that build what sandboxes load, themselves sandboxed: npm, pip, and Python's parser for syntax checks. */
 @Module({
   providers: [
+    ToolSandbox,
     NpmInstaller,
     PipInstaller,
     { provide: PackageInstallers, useClass: HostPackageInstallers },

@@ -47,7 +47,7 @@ export interface AutoscalingConfig {
 }
 
 export interface DependencyBuildConfig {
-  /** Python on the host, for syntax checks at registration and `-m pip` installs. */
+  /** Python for syntax checks at registration and `-m pip` installs (run in the tool sandbox). */
   pythonBinary: string;
   npmBinary: string;
   timeoutMs: number;
@@ -58,6 +58,16 @@ export interface DependencyBuildConfig {
    * (HOME, PATH, npm and pip settings, proxies, CA bundles). Never the platform's secrets.
    */
   environment: Record<string, string>;
+}
+
+/** The registration-time Python syntax check: one short-lived sandboxed parser per check. */
+export interface PythonCheckConfig {
+  /** Larger Python source is refused without parsing it. */
+  maxSourceBytes: number;
+  /** Memory the parser may use (rlimit); source that needs more is refused. */
+  memoryMb: number;
+  /** Checks running at once, at most; the others wait their turn. */
+  concurrency: number;
 }
 
 export interface JwtConfig {
@@ -261,6 +271,7 @@ export class AppConfig {
   readonly limits: LimitsConfig;
   readonly autoscaling: AutoscalingConfig;
   readonly dependencyBuild: DependencyBuildConfig;
+  readonly pythonCheck: PythonCheckConfig;
   readonly observability: ObservabilityConfig;
   readonly schedules: SchedulesConfig;
 
@@ -378,6 +389,11 @@ export class AppConfig {
       timeoutMs: raw.FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS * 1000,
       concurrency: raw.FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY,
       environment: packageManagerEnvironment(env),
+    };
+    this.pythonCheck = {
+      maxSourceBytes: raw.FNGRAPH_PYTHON_CHECK_MAX_BYTES,
+      memoryMb: raw.FNGRAPH_PYTHON_CHECK_MEMORY_MB,
+      concurrency: raw.FNGRAPH_PYTHON_CHECK_CONCURRENCY,
     };
     this.observability = {
       nodeId: this.nodeId,

@@ -74,11 +74,15 @@ export const configSchema = z.object({
   FNGRAPH_EXECUTOR: z.enum(['process', 'docker']).default('process'),
   FNGRAPH_SANDBOX_NODE_BINARY: z.string().default(process.execPath),
   FNGRAPH_SANDBOX_PYTHON_BINARY: z.string().default('/usr/bin/python3'),
-  // Host tools (not sandboxed): registration-time Python syntax checks, dependency installs.
+  // Host tools (run sandboxed): registration-time Python syntax checks, dependency installs.
   FNGRAPH_BUILD_PYTHON_BINARY: z.string().min(1).default('python3'),
   FNGRAPH_NPM_BINARY: z.string().min(1).default('npm'),
   FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS: integer(300, 5, 3600),
   FNGRAPH_DEPENDENCY_BUILD_CONCURRENCY: integer(2, 1, 64),
+  // The registration-time Python syntax check (sandboxed like the builds).
+  FNGRAPH_PYTHON_CHECK_MAX_BYTES: integer(MiB, 1024, 50 * MiB),
+  FNGRAPH_PYTHON_CHECK_MEMORY_MB: integer(256, 32, 65536),
+  FNGRAPH_PYTHON_CHECK_CONCURRENCY: integer(2, 1, 64),
   FNGRAPH_SANDBOX_BWRAP_BINARY: z.string().default('bwrap'),
   FNGRAPH_REQUIRE_ISOLATION: boolean(false),
   FNGRAPH_SANDBOX_LIMITS: z.enum(['auto', 'cgroup', 'rlimit']).default('auto'),

@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { AppConfig, packageManagerEnvironment } from '@/kernel/config/app-config.js';
+import { ToolSandbox } from '@/adapters/packages/sandboxed/tool-sandbox.js';
 import { PythonSyntaxChecker } from './python-syntax-checker.js';
 
 function checker(env: Record<string, string> = {}): PythonSyntaxChecker {
-  return new PythonSyntaxChecker(AppConfig.fromEnvironment({ ...packageManagerEnvironment(process.env), NODE_ENV: 'test', ...env }));
+  const config = AppConfig.fromEnvironment({ ...packageManagerEnvironment(process.env), NODE_ENV: 'test', ...env });
+  return new PythonSyntaxChecker(config, new ToolSandbox(config));
 }
 
 async function rejection(source: string): Promise<ValidationError> {
@@ -19,7 +21,7 @@ async function rejection(source: string): Promise<ValidationError> {
   return error;
 }
 
-describe('PythonSyntaxChecker (host python3)', () => {
+describe('PythonSyntaxChecker (sandboxed python3)', () => {
   it('accepts valid modules that bind handler at the top level, however they do it', async () => {
     const valid = [
       'def handler(event, context):\n    return 1\n',
@@ -47,6 +49,17 @@ describe('PythonSyntaxChecker (host python3)', () => {
   it('requires a handler, without running any of the code', async () => {
     const error = await rejection('import sys\nsys.exit(3)\ndef main(event, context):\n    def handler():\n        pass\n');
     expect(error.message).toBe('handler.py must define a top-level function handler(event, context)');
+  });
+
+  it('refuses source over the size cap, and source whose parse needs more than the memory cap', async () => {
+    const bulky = `DATA = [\n${'(1, 2),\n'.repeat(70_000)}]\ndef handler(event, context):\n    return 1\n`;
+    const capped = checker({ FNGRAPH_PYTHON_CHECK_MEMORY_MB: '64' });
+    await expect(capped.check(bulky)).rejects.toThrow('The python code is too large or too complex to check within 64 MB (FNGRAPH_PYTHON_CHECK_MEMORY_MB)');
+    // The same source within a larger cap: the cap is what refused it.
+    await expect(checker({ FNGRAPH_PYTHON_CHECK_MEMORY_MB: '1024' }).check(bulky)).resolves.toBeUndefined();
+    const small = checker({ FNGRAPH_PYTHON_CHECK_MAX_BYTES: '1024' });
+    await expect(small.check(`# ${'x'.repeat(1100)}\n`)).rejects.toThrow(/takes at most 1024 bytes \(FNGRAPH_PYTHON_CHECK_MAX_BYTES\)/);
+    expect(small.peakConcurrentChecks).toBe(0);
   });
 
   it('skips the check with a warning when no python is available', async () => {

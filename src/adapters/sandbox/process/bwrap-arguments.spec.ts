@@ -53,6 +53,20 @@ describe('bwrapArguments', () => {
     expect(args.slice(tmp - 3, tmp)).toEqual(['--size', String(64 * 1024 * 1024), '--tmpfs']);
   });
 
+  it('for a tool: keeps the host network only when asked, and binds its work folder writable after the hidden paths', () => {
+    const tool = bwrapArguments(
+      { ...LAYOUT, network: 'host', writableBinds: [{ source: '/srv/data/deps/nodejs20/.building-x', path: '/build' }], chdir: '/build' },
+      ['npm'],
+    );
+    expect(tool.slice(0, 3)).toEqual(['--unshare-all', '--unshare-user', '--share-net']);
+    expect(valuesOf(tool, '--bind', 2)).toEqual([['/srv/data/deps/nodejs20/.building-x', '/build']]);
+    const bind = tool.indexOf('--bind');
+    expect(bind).toBeGreaterThan(tool.lastIndexOf('/usr/src/app'));
+    expect(bind).toBeLessThan(tool.lastIndexOf('--remount-ro'));
+    expect(valuesOf(tool, '--chdir')).toEqual([['/build']]);
+    expect(valuesOf(args, '--chdir')).toEqual([['/tmp']]);
+  });
+
   it('leaves out options an older bubblewrap does not know', () => {
     const old = bwrapArguments({ ...LAYOUT, features: { disableUserns: false, tmpfsSize: false } }, ['x']);
     expect(old).not.toContain('--disable-userns');

@@ -10,6 +10,18 @@ export interface BwrapLayout {
    * to reach them: bwrap resolves them with its permissions.
    */
   binds: readonly { source: string; path: string }[];
+  /**
+   * Host directories bound writable at a sandbox path, after everything else (a
+   * dependency build's own work folder). Function sandboxes have none.
+   */
+  writableBinds?: readonly { source: string; path: string }[];
+  /**
+   * `isolated` (default): a network namespace of its own, loopback only. `host`: the
+   * host's network, for dependency builds that must reach their registry.
+   */
+  network?: 'isolated' | 'host';
+  /** Working directory of the command (default `/tmp`). */
+  chdir?: string;
   /** Paths inside bound directories covered by an empty read-only tmpfs (the data dir...). */
   hidden: readonly string[];
   tmpBytes: number;
@@ -27,6 +39,7 @@ export interface BwrapLayout {
  */
 export function bwrapArguments(layout: BwrapLayout, command: readonly string[]): string[] {
   const args = ['--unshare-all', '--unshare-user'];
+  if (layout.network === 'host') args.push('--share-net');
   if (layout.features.disableUserns) args.push('--disable-userns');
   args.push('--die-with-parent', '--new-session', '--clearenv');
   args.push('--hostname', 'fngraph');
@@ -37,12 +50,15 @@ export function bwrapArguments(layout: BwrapLayout, command: readonly string[]):
   for (const path of layout.hidden) args.push('--tmpfs', path);
   for (const { source, path } of layout.binds) args.push('--ro-bind', source, path);
   for (const path of layout.hidden) args.push('--remount-ro', path);
+  // After the hidden paths, so that none covers them; before the root turns read-only,
+  // which would forbid creating their mount points.
+  for (const { source, path } of layout.writableBinds ?? []) args.push('--bind', source, path);
   // tmpfs pages count towards the memory limit either way; the size caps them earlier.
   const size = (bytes: number) => (layout.features.tmpfsSize ? ['--size', String(bytes)] : []);
   args.push(...size(layout.tmpBytes), '--tmpfs', '/tmp');
   args.push('--proc', '/proc', '--dev', '/dev', ...size(Math.min(layout.tmpBytes, 16 * 1024 * 1024)), '--tmpfs', '/dev/shm');
   // The root (a tmpfs bwrap made) and /dev must not be writable either.
-  args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', '/tmp');
+  args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', layout.chdir ?? '/tmp');
   for (const [name, value] of Object.entries(layout.env)) args.push('--setenv', name, value);
   if (layout.sync) args.push('--info-fd', String(layout.sync.infoFd), '--block-fd', String(layout.sync.blockFd));
   args.push('--', ...command);

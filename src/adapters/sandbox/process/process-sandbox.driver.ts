@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -11,6 +11,7 @@ import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
+import { packageRoot } from './package-root.js';
 import { openResourceLimiter } from './limits/open-resource-limiter.js';
 import type { ResourceLimiter, SandboxLimits } from './limits/resource-limiter.js';
 import { NoLimiter } from './limits/rlimit.limiter.js';
@@ -292,14 +293,4 @@ function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The directory holding the server's package.json (its source or build). */
-function packageRoot(from: string): string {
-  let dir = from;
-  while (dirname(dir) !== dir) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  return from;
 }

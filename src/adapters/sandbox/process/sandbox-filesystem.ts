@@ -18,7 +18,8 @@ export interface FilesystemPlan {
 export interface FilesystemNeeds {
   /** Real paths of the interpreters sandboxes run. */
   interpreters: string[];
-  shimsDir: string;
+  /** Bound at `/opt/fngraph/shims` (function sandboxes; tool sandboxes have none). */
+  shimsDir?: string;
   /** Real paths that must never be visible (the data dir, the server's own files). */
   secret: string[];
 }
@@ -54,7 +55,7 @@ export function planFilesystem(needs: FilesystemNeeds, probe: (path: string) => 
       if (covers(source, secret) && !plan.hidden.includes(secret)) plan.hidden.push(secret);
     }
   }
-  plan.binds.push({ source: needs.shimsDir, path: SANDBOX_SHIMS_DIR });
+  if (needs.shimsDir) plan.binds.push({ source: needs.shimsDir, path: SANDBOX_SHIMS_DIR });
   return plan;
 }
 

@@ -146,6 +146,11 @@ describe('DependencyBuilder', () => {
     ['a timeout', { ...OK, code: null, timedOut: true }, /Build FAILED: Stopped after 300 s \(FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS\)/],
     ['a missing binary', { ...OK, code: null, startError: new Error('spawn npm ENOENT') }, /Build FAILED: Could not start npm: spawn npm ENOENT/],
     ['success without a tree', OK, /Build FAILED: npm finished without creating node_modules\//],
+    [
+      'a refusal of the installer',
+      { ...OK, code: 1, refusal: 'x@1.0.0 comes from http://127.0.0.1:9/x.tgz, not from the configured registry' },
+      /Build FAILED: x@1\.0\.0 comes from http:\/\/127\.0\.0\.1:9\/x\.tgz, not from the configured registry$/,
+    ],
   ])('reports %s as a failed build', async (_what, outcome, message) => {
     npm.behaviour = async () => outcome;
     const result = await builder.ensure(set);

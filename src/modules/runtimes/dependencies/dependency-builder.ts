@@ -175,6 +175,7 @@ export class DependencyBuilder implements OnModuleDestroy {
   /** Why an install did not produce a usable tree, or null when it did. */
   private async failureOf(outcome: InstallOutcome, set: DependencySet, installer: PackageInstaller, work: string): Promise<string | null> {
     if (outcome.startError) return `Could not start ${set.manager}: ${outcome.startError.message}`;
+    if (outcome.refusal) return outcome.refusal;
     if (outcome.timedOut) return `Stopped after ${this.config.dependencyBuild.timeoutMs / 1000} s (FNGRAPH_DEPENDENCY_BUILD_TIMEOUT_SECONDS)`;
     if (outcome.code !== 0) return `${set.manager} exited with code ${outcome.code}`;
     if (!(await isDirectory(join(work, installer.modulesDir)))) return `${set.manager} finished without creating ${installer.modulesDir}/`;

@@ -75,7 +75,7 @@ export function hasDependencies(dependencies: Record<string, string>): boolean {
 /**
  * What a manifest line may contain: registry package names and version specifiers only,
  * never a path, URL, VCS reference or command-line option. Registration validates specs
- * already; this is the last check before a manifest is written on the host.
+ * already; this is the last check before a manifest is written for a package manager.
  */
 const ALLOWED: Record<PackageManager, { name: RegExp; spec: RegExp }> = {
   npm: {

@@ -18,9 +18,14 @@ export interface InstallOutcome {
   aborted: boolean;
   /** Set when the package manager could not be started at all (e.g. not installed). */
   startError: Error | null;
+  /**
+   * Why the installer refused the set although the package manager ran (a package from
+   * outside the configured registry, one that needs its install script...).
+   */
+  refusal?: string | null;
 }
 
-/** One package manager, run with a scrubbed environment and no install scripts. */
+/** One package manager, run sandboxed with a scrubbed environment and no install scripts. */
 export abstract class PackageInstaller {
   abstract readonly manager: PackageManager;
   /** Sub-directory of a dependencies directory that holds the installed packages. */
