@@ -90,9 +90,15 @@ function environmentSchema() {
         ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits and "_", not starting with a digit' });
       }
     }
-    const total = names.reduce((sum, name) => sum + name.length + Buffer.byteLength(env[name]!.value), 0);
+    // Refinements run even when an entry failed its own check (then it is not yet `{ value }`).
+    const total = names.reduce((sum, name) => sum + name.length + valueBytes(env[name]), 0);
     if (total > MAX_ENV_TOTAL_BYTES) ctx.addIssue({ code: 'custom', message: `variables total more than ${MAX_ENV_TOTAL_BYTES} bytes` });
   });
+}
+
+function valueBytes(entry: unknown): number {
+  const value = typeof entry === 'string' ? entry : (entry as { value?: unknown } | undefined)?.value;
+  return typeof value === 'string' ? Buffer.byteLength(value) : 0;
 }
 
 const dependenciesSchema = safeRecord(plainText(200)).refine((deps) => Object.keys(deps).length <= MAX_DEPENDENCIES, {
