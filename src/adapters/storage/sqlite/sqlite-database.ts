@@ -202,6 +202,11 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX schedule_claims_tick ON schedule_claims (tick);
   `,
+  // 9: key lineage — the key a key was minted with, so that revoking it revokes its descendants.
+  `
+  ALTER TABLE api_keys ADD COLUMN created_by_key_id TEXT;
+  CREATE INDEX api_keys_created_by_key ON api_keys (created_by_key_id) WHERE created_by_key_id IS NOT NULL;
+  `,
 ];
 
 /**
