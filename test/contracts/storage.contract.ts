@@ -114,6 +114,23 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect((await functions.findByName(original.name))?.id).toBe(third.id);
       });
 
+      it("keeps deleted functions' names as tombstones until released", async () => {
+        const { functions } = store();
+        const first = aFunction({ ownerId: 'alice', latestVersion: '1.2.0' });
+        await functions.insert(first);
+        const live = aFunction({ name: first.name, ownerId: 'alice' });
+        expect(await functions.findTombstones(first.name)).toEqual([]);
+        await functions.markDeleted(first.id, new Date());
+        await functions.insert(live);
+        expect(await functions.findTombstones(first.name)).toEqual([{ ownerId: 'alice', latestVersion: '1.2.0', releasedAt: null }]);
+        const at = new Date('2030-05-06T07:08:09.010Z');
+        expect(await functions.releaseName(first.name, at)).toBe(1);
+        expect(await functions.releaseName(first.name, new Date())).toBe(0);
+        // The live function is no tombstone; a released tombstone keeps its version (numbering continues after it).
+        expect(await functions.findTombstones(first.name)).toEqual([{ ownerId: 'alice', latestVersion: '1.2.0', releasedAt: at }]);
+        expect(await functions.releaseName(aFunction().name, new Date())).toBe(0);
+      });
+
       it('finds by ids, deleted ones included, each once', async () => {
         const { functions } = store();
         const alive = aFunction();

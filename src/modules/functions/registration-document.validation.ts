@@ -67,6 +67,8 @@ const base64Code = (maxBytes: number) =>
     }
   });
 
+export const functionNameSchema = z.string().regex(FUNCTION_NAME_PATTERN, `must be ${FUNCTION_NAME_RULE}`);
+
 export const semverString = z
   .string()
   .max(64)
@@ -191,7 +193,7 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
   return z
     .strictObject({
       id: z.unknown().optional(),
-      name: z.string().regex(FUNCTION_NAME_PATTERN, `must be ${FUNCTION_NAME_RULE}`),
+      name: functionNameSchema,
       description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
       language: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }),
       runtime: z.string().max(32).optional(),

@@ -207,6 +207,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE api_keys ADD COLUMN created_by_key_id TEXT;
   CREATE INDEX api_keys_created_by_key ON api_keys (created_by_key_id) WHERE created_by_key_id IS NOT NULL;
   `,
+  // 10: a deleted function's name stays reserved for its owner until an admin releases it.
+  `
+  ALTER TABLE functions ADD COLUMN name_released_at INTEGER;
+  CREATE INDEX functions_deleted_name ON functions (name) WHERE deleted_at IS NOT NULL;
+  `,
 ];
 
 /**

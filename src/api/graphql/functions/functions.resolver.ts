@@ -71,6 +71,14 @@ export class FunctionsResolver {
     return this.toModel(await this.service.delete(id, ctx.actor));
   }
 
+  @Mutation(() => Boolean, {
+    description:
+      "Admins: ends the reservation of a deleted function's name (a deleted name stays reserved for its owner). Anyone may then register it; its versions continue after the old ones, so old pinned URLs never reach the new code. False when nothing was reserved.",
+  })
+  async releaseFunctionName(@Context() ctx: GraphQLContext, @Args('name') name: string): Promise<boolean> {
+    return this.service.releaseName(name, ctx.actor);
+  }
+
   @ResolveField(() => FunctionMetadataModel)
   async metadata(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionMetadataModel> {
     const latest = await ctx.loaders.versionById.load(fn.latestVersionId);
