@@ -78,7 +78,7 @@ export class StorageModule implements OnModuleInit {
   constructor(@Inject(STORAGE_DESCRIPTION) private readonly description: string) {}
 
   static forConfig(config: AppConfig): DynamicModule {
-    return config.mongodbUri ? mongo(config.mongodbUri) : embedded(config.dataDir);
+    return config.mongodbUri ? mongo(config.mongodbUri) : embedded(config.dataDir, config.dataDirMode);
   }
 
   onModuleInit(): void {
@@ -128,8 +128,8 @@ function mongo(uri: string): DynamicModule {
   };
 }
 
-function embedded(dataDir: string): DynamicModule {
-  const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir) };
+function embedded(dataDir: string, dataDirMode: number): DynamicModule {
+  const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir, dataDirMode) };
   return {
     module: StorageModule,
     imports: [MetricsModule, HealthModule],

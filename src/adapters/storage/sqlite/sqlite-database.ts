@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { ensurePrivateDatabaseFile, ensurePrivateDirectory } from '@/kernel/files/private-files.js';
 
 export const SQLITE_FILE_NAME = 'fngraph.sqlite';
 
@@ -229,9 +229,10 @@ export class SqliteDatabase implements OnApplicationShutdown {
   ) {}
 
   /** Opens (creating if needed) `<dataDir>/fngraph.sqlite` and brings its schema up to date. */
-  static open(dataDir: string): SqliteDatabase {
-    mkdirSync(dataDir, { recursive: true });
+  static open(dataDir: string, dataDirMode: number): SqliteDatabase {
+    ensurePrivateDirectory(dataDir, dataDirMode);
     const path = join(dataDir, SQLITE_FILE_NAME);
+    ensurePrivateDatabaseFile(path);
     const connection = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     try {
       // WAL lets readers proceed while a write commits; NORMAL sync is safe with WAL
