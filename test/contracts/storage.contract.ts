@@ -512,6 +512,42 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
     });
 
     describe('InvocationRepository', () => {
+      it('empties the payloads of records finished before the cutoff, keeping their metadata, in batches', async () => {
+        const { invocations } = store();
+        const longAgo = new Date('2001-01-01T00:00:00.000Z');
+        const payload = {
+          request: { method: 'POST', path: '/x', headers: { 'x-secret': 'h' }, query: { q: 'secret' }, body: 'secret body', isBase64Encoded: false },
+          response: { secret: true },
+          logs: [{ seq: 1, timestamp: longAgo, stream: 'stdout' as const, message: 'secret line' }],
+          error: { type: 'Error', message: 'boom', stack: 'secret stack' },
+        };
+        const old = [1, 2, 3].map(() => anInvocation({ ...payload, status: 'FAILED', startedAt: longAgo, finishedAt: longAgo, durationMs: 5 }));
+        const recent = anInvocation({ ...payload, status: 'SUCCEEDED', startedAt: new Date(), finishedAt: new Date() });
+        const running = anInvocation({ ...payload, status: 'RUNNING', startedAt: longAgo });
+        await invocations.insertAll([...old, recent, running]);
+        const cutoff = new Date('2002-01-01T00:00:00.000Z');
+        let emptied = 0;
+        for (let n = await invocations.purgePayloads(cutoff, 2); n > 0; n = await invocations.purgePayloads(cutoff, 2)) {
+          expect(n).toBeLessThanOrEqual(2);
+          emptied += n;
+        }
+        // Other tests' records may be old too: at least ours were emptied.
+        expect(emptied).toBeGreaterThanOrEqual(3);
+        for (const record of old) {
+          const stored = await invocations.findById(record.id);
+          expect(stored).toStrictEqual({
+            ...record,
+            request: { method: '', path: '', headers: {}, query: {}, body: null, isBase64Encoded: false },
+            response: null,
+            logs: [],
+            error: { type: 'Error', message: 'boom' },
+          });
+        }
+        expect(await invocations.findById(recent.id)).toStrictEqual(recent);
+        expect(await invocations.findById(running.id)).toStrictEqual(running);
+        expect(await invocations.purgePayloads(cutoff, 100)).toBe(0);
+      });
+
       it('filters by caller', async () => {
         const { invocations } = store();
         const caller = `caller-${newId()}`;

@@ -136,6 +136,10 @@ export interface DeliveryConfig {
   jobLeaseSeconds: number;
   /** How long an idempotency key keeps answering with the invocation it first started. */
   idempotencyWindowSeconds: number;
+  /** Finished invocations older than this lose request, response and logs (metadata stays); 0 keeps them. */
+  payloadRetentionDays: number;
+  /** How often each node runs that purge. */
+  purgeIntervalSeconds: number;
 }
 
 /** Cron triggers (README: "Schedules"). */
@@ -307,6 +311,8 @@ export class AppConfig {
       nodeTimeoutSeconds: raw.FNGRAPH_NODE_TIMEOUT_SECONDS,
       jobLeaseSeconds: raw.FNGRAPH_JOB_LEASE_SECONDS,
       idempotencyWindowSeconds: raw.FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS,
+      payloadRetentionDays: raw.FNGRAPH_INVOCATION_PAYLOAD_RETENTION_DAYS,
+      purgeIntervalSeconds: raw.FNGRAPH_INVOCATION_PURGE_INTERVAL_SECONDS,
     };
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,

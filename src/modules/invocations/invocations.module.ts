@@ -7,6 +7,7 @@ import { InvocationDrain } from './invocation-drain.js';
 import { InvocationFeedService } from './invocation-feed.service.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { InvocationRecorder } from './invocation-recorder.js';
+import { InvocationRetention } from './invocation-retention.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
@@ -58,6 +59,7 @@ export class InvocationsModule {
         InvocationDrain,
         InvocationLogsService,
         InvocationFeedService,
+        InvocationRetention,
       ],
       exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper],
     };

@@ -212,6 +212,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE functions ADD COLUMN name_released_at INTEGER;
   CREATE INDEX functions_deleted_name ON functions (name) WHERE deleted_at IS NOT NULL;
   `,
+  // 11: payload retention — finished records whose request, response and logs are still kept.
+  `
+  ALTER TABLE invocations ADD COLUMN payload_purged INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX invocations_payload_kept ON invocations (finished_at) WHERE payload_purged = 0 AND finished_at IS NOT NULL;
+  `,
 ];
 
 /**
