@@ -12,6 +12,7 @@ import { InvocationRunner } from './invocation-runner.js';
 import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
 import { NodeSweeper } from './node-sweeper.js';
+import { QueuedEventSeal } from './queued-event-seal.js';
 
 export interface InvocationsModuleImports {
   /** Provides `InvocationRepository`, `NodeRegistry` and `IdempotencyKeys`. */
@@ -26,6 +27,8 @@ export interface InvocationsModuleImports {
   versions: ModuleImport;
   executor: ModuleImport;
   limits: ModuleImport;
+  /** Provides `EnvelopeCipher` (queued events travel sealed). */
+  crypto: ModuleImport;
 }
 
 /**
@@ -46,6 +49,7 @@ export class InvocationsModule {
         imports.versions,
         imports.executor,
         imports.limits,
+        imports.crypto,
         HealthModule,
       ],
       providers: [
@@ -60,6 +64,7 @@ export class InvocationsModule {
         InvocationLogsService,
         InvocationFeedService,
         InvocationRetention,
+        QueuedEventSeal,
       ],
       exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper],
     };
