@@ -3,10 +3,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '../support/functions.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { startServerProcess } from '../support/server-process.js';
+import { MONGODB_URI, skipWithout } from '../support/services.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const BASIC = `Basic ${Buffer.from('someone:hunter2-basic-secret').toString('base64')}`;
@@ -177,6 +179,47 @@ describe('data at rest: invocation records', () => {
     return (await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { status response logs { message } } }', { id })).invocation;
   }
 });
+
+describe.skipIf(skipWithout('MongoDB', MONGODB_URI))('data at rest: invocation records in MongoDB', () => {
+  const uri = MONGODB_URI ? withDatabase(MONGODB_URI, `fngraph_redact_${process.pid}_${Date.now().toString(36)}`) : '';
+  afterAll(async () => {
+    const connection = await mongoose.createConnection(uri).asPromise();
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('stores Basic credentials and cookies only as "[redacted]" while the function gets them', async () => {
+    const server = await startTestServer({ MONGODB_URI: uri });
+    let id: string;
+    try {
+      await register(server.url, 'echo', ECHO);
+      const response = await fetch(`${server.url}/fn/echo`, { method: 'POST', headers: { authorization: BASIC, cookie: COOKIE }, body: 'hello' });
+      expect(await response.json()).toEqual({ authorization: BASIC, cookie: COOKIE, body: 'hello' });
+      id = response.headers.get('x-fngraph-invocation-id')!;
+      await waitFor(
+        async () => (await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { status } }', { id })).invocation.status === 'SUCCEEDED',
+      );
+    } finally {
+      await server.close();
+    }
+    const connection = await mongoose.createConnection(uri).asPromise();
+    try {
+      const document = await connection.db!.collection('invocations').findOne({ _id: id as never });
+      expect(JSON.parse(document!.request as string).headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]' });
+      const request = Buffer.from(document!.request as string);
+      expect(request.includes('hunter2-basic-secret') || request.includes(Buffer.from('someone:hunter2-basic-secret').toString('base64'))).toBe(false);
+      expect(request.includes('cookie-secret-4711')).toBe(false);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+function withDatabase(base: string, database: string): string {
+  const url = new URL(base);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
