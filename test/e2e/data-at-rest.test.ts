@@ -180,6 +180,64 @@ describe('data at rest: invocation records', () => {
   }
 });
 
+describe('data at rest: sealed invocation data (FNGRAPH_SEAL_INVOCATION_DATA)', () => {
+  const SECRET = 'sealed-secret-payload-0815';
+
+  async function callAndRead(server: TestServer): Promise<string> {
+    const response = await fetch(`${server.url}/fn/echo`, { method: 'POST', headers: { 'x-custom': `${SECRET}-header` }, body: SECRET });
+    expect((await response.json()).body).toBe(SECRET);
+    const id = response.headers.get('x-fngraph-invocation-id')!;
+    await waitFor(async () => (await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { status } }', { id })).invocation.status === 'SUCCEEDED');
+    // Those allowed to read it see it whole.
+    const shown = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { request { body headers } response logs { message } } }', { id });
+    expect(shown.invocation).toMatchObject({
+      request: { body: SECRET, headers: { 'x-custom': `${SECRET}-header` } },
+      response: { body: SECRET },
+      logs: [{ message: `body ${SECRET}` }],
+    });
+    return id;
+  }
+
+  it('SQLite: the raw database and WAL hold no plaintext body, header, response or log line', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-sealed-'));
+    chmodSync(dataDir, 0o711);
+    const server = await startTestServer({ FNGRAPH_DATA_DIR: dataDir, FNGRAPH_SEAL_INVOCATION_DATA: 'true' });
+    try {
+      await register(server.url, 'echo', ECHO);
+      await callAndRead(server);
+      // Every record write has reached the files (the recorder batches them).
+      await new Promise((r) => setTimeout(r, 500));
+      for (const file of readdirSync(dataDir).filter((name) => name.startsWith('fngraph.sqlite'))) {
+        expect([file, readFileSync(join(dataDir, file)).includes(SECRET)]).toEqual([file, false]);
+      }
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(skipWithout('MongoDB', MONGODB_URI))('MongoDB: the raw invocation document holds no plaintext', async () => {
+    const uri = withDatabase(MONGODB_URI!, `fngraph_sealed_${process.pid}_${Date.now().toString(36)}`);
+    const server = await startTestServer({ MONGODB_URI: uri, FNGRAPH_SEAL_INVOCATION_DATA: 'true' });
+    let id: string;
+    try {
+      await register(server.url, 'echo', ECHO);
+      id = await callAndRead(server);
+    } finally {
+      await server.close();
+    }
+    const connection = await mongoose.createConnection(uri).asPromise();
+    try {
+      const document = await connection.db!.collection('invocations').findOne({ _id: id as never });
+      expect(document).not.toBeNull();
+      expect(Buffer.from(mongoose.mongo.BSON.serialize(document!)).includes(SECRET)).toBe(false);
+    } finally {
+      await connection.dropDatabase();
+      await connection.close();
+    }
+  });
+});
+
 describe.skipIf(skipWithout('MongoDB', MONGODB_URI))('data at rest: invocation records in MongoDB', () => {
   const uri = MONGODB_URI ? withDatabase(MONGODB_URI, `fngraph_redact_${process.pid}_${Date.now().toString(36)}`) : '';
   afterAll(async () => {

@@ -140,6 +140,8 @@ export interface DeliveryConfig {
   payloadRetentionDays: number;
   /** How often each node runs that purge. */
   purgeIntervalSeconds: number;
+  /** Store invocation requests, responses and logs sealed under the master key (opened on read). */
+  sealInvocationData: boolean;
 }
 
 /** Cron triggers (README: "Schedules"). */
@@ -313,6 +315,7 @@ export class AppConfig {
       idempotencyWindowSeconds: raw.FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS,
       payloadRetentionDays: raw.FNGRAPH_INVOCATION_PAYLOAD_RETENTION_DAYS,
       purgeIntervalSeconds: raw.FNGRAPH_INVOCATION_PURGE_INTERVAL_SECONDS,
+      sealInvocationData: raw.FNGRAPH_SEAL_INVOCATION_DATA,
     };
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,

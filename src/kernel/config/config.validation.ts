@@ -111,6 +111,7 @@ export const configSchema = z.object({
   // 0: invocation payloads are kept as long as their records.
   FNGRAPH_INVOCATION_PAYLOAD_RETENTION_DAYS: integer(0, 0, 36_500),
   FNGRAPH_INVOCATION_PURGE_INTERVAL_SECONDS: integer(3600, 1, 86_400),
+  FNGRAPH_SEAL_INVOCATION_DATA: boolean(false),
   // Names this process among the nodes sharing a store (see AppConfig.nodeId).
   FNGRAPH_NODE_ID: z
     .string()
