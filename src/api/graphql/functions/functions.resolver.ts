@@ -66,7 +66,10 @@ export class FunctionsResolver {
     return this.toModel(registration.function);
   }
 
-  @Mutation(() => FunctionModel, { description: 'Stops the function answering; its versions and invocations stay readable.' })
+  @Mutation(() => FunctionModel, {
+    description:
+      'Stops the function answering; its versions and invocations stay readable, and its name stays reserved for its owner until an admin releases it (releaseFunctionName).',
+  })
   async deleteFunction(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
     return this.toModel(await this.service.delete(id, ctx.actor));
   }
