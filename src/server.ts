@@ -11,11 +11,11 @@ import { AuthenticationService } from '@/modules/auth/authentication.service.js'
 import { InvocationDrain } from '@/modules/invocations/invocation-drain.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { createLogger } from '@/adapters/observability/logging/create-logger.js';
+import { jsonDepthLimit } from '@/api/http/json-depth.middleware.js';
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
 import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
-import { jsonDepthLimit } from '@/api/http/json-depth.middleware.js';
 import { FunctionGateway } from '@/api/http/gateway/function-gateway.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
@@ -54,9 +54,10 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
   app.use(express.json({ limit: config.limits.maxBodyBytes, strict: false }));
-  app.use(jsonDepthLimit());
   if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');
+  // After the body parser, before any route walks the body recursively.
+  app.use(jsonDepthLimit());
   // Management responses are small and uncached: hashing each for an ETag is wasted work.
   app.set('etag', false);
   return app;
