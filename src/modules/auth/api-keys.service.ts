@@ -99,7 +99,6 @@ export class ApiKeysService {
       createdBy: principal.subject,
       createdByKeyId,
     });
-    if (createdByKeyId !== null) await this.refuseIfParentRevokedMeanwhile(actor, created.record, createdByKeyId);
     await this.audit.record(
       actor,
       'apiKey.create',
@@ -110,8 +109,10 @@ export class ApiKeysService {
         roles: [...created.record.roles],
         prefix: created.record.prefix,
         expiresAt: created.record.expiresAt?.toISOString() ?? null,
+        createdByKeyId,
       },
     );
+    if (createdByKeyId !== null) await this.refuseIfParentRevokedMeanwhile(actor, created.record, createdByKeyId);
     return created;
   }
 
