@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 
 /** Owner read/write only: what every store and key file in the data directory gets. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -8,11 +8,15 @@ const SQLITE_COMPANIONS = ['-wal', '-shm', '-journal'];
 
 /**
  * Creates the directory if needed and sets its mode, also when it existed with a wider one
- * (an installation from before this rule).
+ * (an installation from before this rule). A directory that is not ours to close (another
+ * user's, or a shared one with the sticky bit such as `/tmp`) is left as it is: the files
+ * inside are 0600 anyway.
  */
 export function ensurePrivateDirectory(dir: string, mode: number): void {
   mkdirSync(dir, { recursive: true, mode });
-  chmodSync(dir, mode);
+  const stats = statSync(dir);
+  const ours = process.getuid === undefined || stats.uid === process.getuid();
+  if (ours && (stats.mode & 0o1000) === 0 && (stats.mode & 0o777) !== mode) chmodSync(dir, mode);
 }
 
 /**
