@@ -15,7 +15,7 @@ const BASIC = `Basic ${Buffer.from('someone:hunter2-basic-secret').toString('bas
 const COOKIE = 'session=cookie-secret-4711';
 /** Echoes what it received, and logs the body. */
 const ECHO = `export default async (event) => { console.log("body " + event.body); return { authorization: event.headers.authorization ?? null, cookie: event.headers.cookie ?? null, body: event.body }; }`;
-/** What a process sandbox (another user, when the tests run as root) needs on the data directory to reach the dependency cache inside. */
+/** What sandboxes and builds (another user, when the tests run as root) need on the data directory to reach the dependency cache inside. */
 const expectedDirMode = process.getuid?.() === 0 ? 0o711 : 0o700;
 const mode = (path: string) => statSync(path).mode & 0o777;
 

@@ -202,8 +202,9 @@ export class AppConfig {
   readonly publicUrl: string | undefined;
   readonly dataDir: string;
   /**
-   * 0700, except 0711 (traversable, not listable) when process sandboxes run as another user
-   * (the server runs as root): they must reach the dependency cache inside. Its files are 0600 either way.
+   * 0700, except 0711 (traversable, not listable) when the server runs as root: sandboxes and
+   * dependency builds then run as the sandbox user and must reach the dependency cache inside.
+   * Its files are 0600 either way.
    */
   readonly dataDirMode: number;
   readonly mongodbUri: string | undefined;
@@ -286,7 +287,7 @@ export class AppConfig {
       maxDirectives: raw.FNGRAPH_GRAPHQL_MAX_DIRECTIVES,
     };
     this.executor = raw.FNGRAPH_EXECUTOR;
-    this.dataDirMode = this.executor === 'process' && process.getuid?.() === 0 ? 0o711 : 0o700;
+    this.dataDirMode = process.getuid?.() === 0 ? 0o711 : 0o700;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
     this.sandbox = {
