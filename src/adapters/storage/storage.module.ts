@@ -70,15 +70,15 @@ function port(token: abstract new (...args: never[]) => unknown, adapter: Type, 
   ];
 }
 
-/** The invocations port, its payloads sealed when `FNGRAPH_SEAL_INVOCATION_DATA` is on. */
+/** The invocations port: payloads sealed when `FNGRAPH_SEAL_INVOCATION_DATA` is on, sealed ones opened always. */
 function invocationsPort(adapter: Type<InvocationRepository>, config: AppConfig): Provider[] {
   return [
     adapter,
     {
       provide: InvocationRepository,
       useFactory: (instance: InvocationRepository, metrics: PlatformMetrics, cipher: EnvelopeCipher) => {
-        const timed = timedPort(instance, 'invocations', metrics.storageDuration);
-        return config.delivery.sealInvocationData ? new SealedInvocationRepository(timed, cipher) : timed;
+        // Always wrapped: records sealed while sealing was on stay readable once it is off.
+        return new SealedInvocationRepository(timedPort(instance, 'invocations', metrics.storageDuration), cipher, config.delivery.sealInvocationData);
       },
       inject: [adapter, PlatformMetrics, EnvelopeCipher],
     },

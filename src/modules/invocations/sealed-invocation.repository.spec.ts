@@ -110,6 +110,16 @@ describe(SealedInvocationRepository.name, () => {
     expect((await sut.list({}, { first: 10 })).items).toStrictEqual([record]);
   });
 
+  it('with sealing off, stores records in clear and still opens those sealed earlier', async () => {
+    const store = new MemoryInvocations();
+    await new SealedInvocationRepository(store, new XorCipher()).insertAll([record]);
+    const off = new SealedInvocationRepository(store, new XorCipher(), false);
+    expect(await off.findById('i-1')).toStrictEqual(record);
+    const later = { ...record, id: 'i-2' };
+    await off.insertAll([later]);
+    expect(store.stored.get('i-2')).toStrictEqual(later);
+  });
+
   it('passes records stored before sealing through, and shows a payload it cannot open as purged', async () => {
     const store = new MemoryInvocations();
     await store.insertAll([record]);

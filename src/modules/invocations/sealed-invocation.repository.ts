@@ -21,13 +21,16 @@ interface Payload {
  * the services before any read, as without sealing. The sealed payload travels in the request's
  * body, so both stores keep their schema; every other field (status, timings, ids) stays clear
  * for queries. A payload that cannot be opened (its master key was dropped) reads as purged.
+ * It wraps the store with sealing off too, so that turning sealing off keeps earlier records readable.
  */
 export class SealedInvocationRepository extends InvocationRepository {
   private readonly logger = new Logger(SealedInvocationRepository.name);
 
+  /** `sealWrites` false: records are stored in clear, but those sealed earlier (sealing was on) still open on read. */
   constructor(
     private readonly inner: InvocationRepository,
     private readonly cipher: EnvelopeCipher,
+    private readonly sealWrites = true,
   ) {
     super();
   }
@@ -75,6 +78,7 @@ export class SealedInvocationRepository extends InvocationRepository {
   }
 
   private sealed(record: InvocationRecord): InvocationRecord {
+    if (!this.sealWrites) return record;
     const payload: Payload = {
       request: record.request,
       response: record.response,
