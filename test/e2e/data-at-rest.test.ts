@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppConfig } from '@/kernel/config/app-config.js';
+import { rotateMasterKeys } from '@/cli/rotate-keys.js';
+import { newApiKeyToken } from '../support/credentials.js';
 import { register } from '../support/functions.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { startServerProcess } from '../support/server-process.js';
@@ -212,6 +215,36 @@ describe('data at rest: sealed invocation data (FNGRAPH_SEAL_INVOCATION_DATA)', 
       }
     } finally {
       await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('rotate-keys rewraps sealed payloads: they stay readable once the old master key is dropped', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fngraph-sealed-rotate-'));
+    chmodSync(dataDir, 0o711);
+    const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    const base = { FNGRAPH_DATA_DIR: dataDir, FNGRAPH_SEAL_INVOCATION_DATA: 'true', FNGRAPH_BOOTSTRAP_ADMIN_KEY: newApiKeyToken() };
+    try {
+      const before = await startTestServer({ ...base, FNGRAPH_MASTER_KEY: oldKey });
+      let id: string;
+      try {
+        await register(before.url, 'echo', ECHO);
+        id = await callAndRead(before);
+      } finally {
+        await before.close();
+      }
+      const report = await rotateMasterKeys(
+        AppConfig.fromEnvironment({ NODE_ENV: 'test', ...base, FNGRAPH_MASTER_KEY: newKey, FNGRAPH_PREVIOUS_MASTER_KEYS: oldKey }),
+      );
+      expect(report).toMatchObject({ invocationPayloadsRewrapped: 1, invocationPayloadsFailed: [] });
+      const after = await startTestServer({ ...base, FNGRAPH_MASTER_KEY: newKey });
+      try {
+        const shown = await graphqlData(after.url, 'query($id: ID!) { invocation(id: $id) { request { body } response } }', { id });
+        expect(shown.invocation).toEqual({ request: { body: SECRET }, response: { authorization: null, cookie: null, body: SECRET } });
+      } finally {
+        await after.close();
+      }
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -53,6 +53,8 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
+  SealedInvocationRepository,
 ];
 
 /**
@@ -82,6 +84,7 @@ function invocationsPort(adapter: Type<InvocationRepository>, config: AppConfig)
       },
       inject: [adapter, PlatformMetrics, EnvelopeCipher],
     },
+    { provide: SealedInvocationRepository, useExisting: InvocationRepository },
   ];
 }
 

@@ -5,6 +5,24 @@ import { PURGED_REQUEST } from './invocation-request.js';
 import type { InvocationFilter, InvocationRecord, InvocationStatus, LogLineRecord } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 
+/** A `SealedBox` as JSON: key id, wrapped data key and ciphertext (base64). */
+interface SerializedBox {
+  k: string;
+  w: string;
+  c: string;
+}
+
+/** The sealed box of a stored record; undefined when it is stored in clear or purged. */
+function sealedBoxOf(record: InvocationRecord): SerializedBox | undefined {
+  const body = record.request.body;
+  if (body === null || !body.startsWith(SEALED_MARK)) return undefined;
+  try {
+    return JSON.parse(body.slice(SEALED_MARK.length)) as SerializedBox;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Marks a request body that holds the sealed payload (never a real body: real ones are the caller's bytes as text). */
 const SEALED_MARK = 'fngraph-sealed:v1:';
 
@@ -77,6 +95,33 @@ export class SealedInvocationRepository extends InvocationRepository {
     return (await this.inner.findOrphaned(liveNodeIds, startedBefore, limit)).map((r) => this.opened(r));
   }
 
+  /**
+   * Key rotation: rewraps the data key of every sealed payload not under the current master key
+   * (the ciphertext stays). A record changed meanwhile is skipped: its next write seals it anew.
+   */
+  async rewrapAll(): Promise<{ rewrapped: number; failed: string[] }> {
+    const current = this.cipher.currentKeyId;
+    const report = { rewrapped: 0, failed: [] as string[] };
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.inner.list({}, { first: 200, ...(after ? { after } : {}) });
+      for (const record of page.items) {
+        const box = sealedBoxOf(record);
+        if (!box || box.k === current) continue;
+        try {
+          const rewrapped = this.cipher.rewrap({ keyId: box.k, wrappedKey: Buffer.from(box.w, 'base64'), ciphertext: Buffer.from(box.c, 'base64') });
+          const body = SEALED_MARK + JSON.stringify({ k: rewrapped.keyId, w: rewrapped.wrappedKey.toString('base64'), c: box.c });
+          if (await this.inner.transition({ ...record, request: { ...record.request, body } }, [record.status])) report.rewrapped++;
+        } catch (error) {
+          this.logger.warn(`Invocation ${record.id} (master key ${box.k}): ${(error as Error).message}`);
+          report.failed.push(record.id);
+        }
+      }
+      if (!page.hasMore || page.items.length === 0) return report;
+      after = page.items[page.items.length - 1]!.id;
+    }
+  }
+
   private sealed(record: InvocationRecord): InvocationRecord {
     if (!this.sealWrites) return record;
     const payload: Payload = {
@@ -91,9 +136,9 @@ export class SealedInvocationRepository extends InvocationRepository {
 
   private opened(record: InvocationRecord): InvocationRecord {
     const body = record.request.body;
-    if (body === null || !body.startsWith(SEALED_MARK)) return record; // stored before sealing was turned on, or purged
+    if (body === null || !body.startsWith(SEALED_MARK)) return record; // stored in clear (sealing off), or purged
     try {
-      const box = JSON.parse(body.slice(SEALED_MARK.length)) as { k: string; w: string; c: string };
+      const box = JSON.parse(body.slice(SEALED_MARK.length)) as SerializedBox;
       const plaintext = this.cipher.open({ keyId: box.k, wrappedKey: Buffer.from(box.w, 'base64'), ciphertext: Buffer.from(box.c, 'base64') });
       const payload = JSON.parse(plaintext.toString('utf8')) as Payload;
       return { ...record, request: payload.request, response: payload.response, logs: payload.logs.map((l) => ({ ...l, timestamp: new Date(l.timestamp) })) };
