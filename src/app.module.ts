@@ -48,7 +48,7 @@ export class AppModule {
     const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes });
     const functions = FunctionsModule.register({ storage, events, audit, versions });
     const queue = QueueModule.forConfig(config);
-    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits });
+    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
 

@@ -12,6 +12,7 @@ import { AuthenticationService } from '@/modules/auth/authentication.service.js'
 import { InvocationDrain } from '@/modules/invocations/invocation-drain.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import { createLogger } from '@/adapters/observability/logging/create-logger.js';
+import { jsonDepthLimit } from '@/api/http/json-depth.middleware.js';
 import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logger.js';
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
 import { limitWsPayload } from '@/api/graphql/ws-payload-limit.js';
@@ -67,6 +68,8 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   app.use(jsonBody(bodies, app.get(AnonymousUploads), app.get(UnexpectedErrors)));
   if (config.observability.logRequestContext) app.use(requestScope());
   app.disable('x-powered-by');
+  // After the body parser, before any route walks the body recursively.
+  app.use(jsonDepthLimit());
   // Management responses are small and uncached: hashing each for an ETag is wasted work.
   app.set('etag', false);
   // graphql-ws installs its upgrade listener and WebSocket server during init.

@@ -47,9 +47,10 @@ async function main(): Promise<void> {
   const config = AppConfig.fromProcessOrExit();
   const report = await rotateMasterKeys(config);
   process.stdout.write(`${JSON.stringify(report)}\n`);
-  if (report.failed.length > 0) {
+  const failed = report.failed.length + report.invocationPayloadsFailed.length;
+  if (failed > 0) {
     process.stderr.write(
-      `${report.failed.length} version(s) are sealed under a master key that is not configured; add it to FNGRAPH_PREVIOUS_MASTER_KEYS and run again\n`,
+      `${report.failed.length} version(s) and ${report.invocationPayloadsFailed.length} invocation payload(s) are sealed under a master key that is not configured; add it to FNGRAPH_PREVIOUS_MASTER_KEYS and run again\n`,
     );
     process.exit(1);
   }

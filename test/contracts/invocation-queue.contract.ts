@@ -58,7 +58,7 @@ export function invocationQueueContract(adapter: string, open: () => Promise<Que
       await until('10 deliveries', () => seen.length >= 10);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(seen.map((delivered) => delivered.invocationId).sort()).toEqual(jobs.map((queued) => queued.invocationId).sort());
-      expect(seen.find((delivered) => delivered.invocationId === jobs[3]!.invocationId)?.event.body).toBe('body 3');
+      expect(seen.find((delivered) => delivered.invocationId === jobs[3]!.invocationId)?.event?.body).toBe('body 3');
       expect(await queue.depth()).toBe(0);
     });
 

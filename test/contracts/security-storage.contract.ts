@@ -34,6 +34,7 @@ export function securityStorageContract(adapter: string, open: () => Promise<Sec
         const full = anApiKey({
           roles: ['admin', 'viewer'],
           createdBy: 'root',
+          createdByKeyId: newId(),
           expiresAt: new Date('2031-02-03T04:05:06.789Z'),
           lastUsedAt: new Date('2030-01-01T00:00:00.001Z'),
           name: 'CI — ünïcode',
@@ -66,6 +67,18 @@ export function securityStorageContract(adapter: string, open: () => Promise<Sec
         await apiKeys.touch(key.id, used);
         await apiKeys.touch(newId(), used);
         expect(await apiKeys.findById(key.id)).toStrictEqual({ ...key, revokedAt: at, lastUsedAt: used });
+      });
+
+      it('lists the keys minted with a key (children only, revoked ones included)', async () => {
+        const { apiKeys } = store();
+        const parent = anApiKey();
+        const child = anApiKey({ createdByKeyId: parent.id });
+        const revokedChild = anApiKey({ createdByKeyId: parent.id, revokedAt: new Date('2030-01-02T00:00:00.000Z') });
+        const grandchild = anApiKey({ createdByKeyId: child.id });
+        for (const key of [parent, child, revokedChild, grandchild, anApiKey()]) await apiKeys.insert(key);
+        expect((await apiKeys.listMintedBy(parent.id)).map((k) => k.id).sort()).toEqual([child.id, revokedChild.id].sort());
+        expect(await apiKeys.listMintedBy(child.id)).toStrictEqual([grandchild]);
+        expect(await apiKeys.listMintedBy(grandchild.id)).toEqual([]);
       });
 
       it('lists newest first, by owner, in pages', async () => {
@@ -120,6 +133,7 @@ export function anApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
     secretHash: 'ab'.repeat(32),
     createdAt: new Date('2030-01-01T00:00:00.123Z'),
     createdBy: null,
+    createdByKeyId: null,
     expiresAt: null,
     revokedAt: null,
     lastUsedAt: null,

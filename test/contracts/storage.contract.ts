@@ -114,6 +114,23 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect((await functions.findByName(original.name))?.id).toBe(third.id);
       });
 
+      it("keeps deleted functions' names as tombstones until released", async () => {
+        const { functions } = store();
+        const first = aFunction({ ownerId: 'alice', latestVersion: '1.2.0' });
+        await functions.insert(first);
+        const live = aFunction({ name: first.name, ownerId: 'alice' });
+        expect(await functions.findTombstones(first.name)).toEqual([]);
+        await functions.markDeleted(first.id, new Date());
+        await functions.insert(live);
+        expect(await functions.findTombstones(first.name)).toEqual([{ ownerId: 'alice', latestVersion: '1.2.0', releasedAt: null }]);
+        const at = new Date('2030-05-06T07:08:09.010Z');
+        expect(await functions.releaseName(first.name, at)).toBe(1);
+        expect(await functions.releaseName(first.name, new Date())).toBe(0);
+        // The live function is no tombstone; a released tombstone keeps its version (numbering continues after it).
+        expect(await functions.findTombstones(first.name)).toEqual([{ ownerId: 'alice', latestVersion: '1.2.0', releasedAt: at }]);
+        expect(await functions.releaseName(aFunction().name, new Date())).toBe(0);
+      });
+
       it('finds by ids, deleted ones included, each once', async () => {
         const { functions } = store();
         const alive = aFunction();
@@ -495,6 +512,42 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
     });
 
     describe('InvocationRepository', () => {
+      it('empties the payloads of records finished before the cutoff, keeping their metadata, in batches', async () => {
+        const { invocations } = store();
+        const longAgo = new Date('2001-01-01T00:00:00.000Z');
+        const payload = {
+          request: { method: 'POST', path: '/x', headers: { 'x-secret': 'h' }, query: { q: 'secret' }, body: 'secret body', isBase64Encoded: false },
+          response: { secret: true },
+          logs: [{ seq: 1, timestamp: longAgo, stream: 'stdout' as const, message: 'secret line' }],
+          error: { type: 'Error', message: 'boom', stack: 'secret stack' },
+        };
+        const old = [1, 2, 3].map(() => anInvocation({ ...payload, status: 'FAILED', startedAt: longAgo, finishedAt: longAgo, durationMs: 5 }));
+        const recent = anInvocation({ ...payload, status: 'SUCCEEDED', startedAt: new Date(), finishedAt: new Date() });
+        const running = anInvocation({ ...payload, status: 'RUNNING', startedAt: longAgo });
+        await invocations.insertAll([...old, recent, running]);
+        const cutoff = new Date('2002-01-01T00:00:00.000Z');
+        let emptied = 0;
+        for (let n = await invocations.purgePayloads(cutoff, 2); n > 0; n = await invocations.purgePayloads(cutoff, 2)) {
+          expect(n).toBeLessThanOrEqual(2);
+          emptied += n;
+        }
+        // Other tests' records may be old too: at least ours were emptied.
+        expect(emptied).toBeGreaterThanOrEqual(3);
+        for (const record of old) {
+          const stored = await invocations.findById(record.id);
+          expect(stored).toStrictEqual({
+            ...record,
+            request: { method: '', path: '', headers: {}, query: {}, body: null, isBase64Encoded: false },
+            response: null,
+            logs: [],
+            error: { type: 'Error', message: 'boom' },
+          });
+        }
+        expect(await invocations.findById(recent.id)).toStrictEqual(recent);
+        expect(await invocations.findById(running.id)).toStrictEqual(running);
+        expect(await invocations.purgePayloads(cutoff, 100)).toBe(0);
+      });
+
       it('filters by caller', async () => {
         const { invocations } = store();
         const caller = `caller-${newId()}`;

@@ -36,6 +36,12 @@ describe('bad input gets a clear error and stores nothing', () => {
     ['a tiny memory limit', { executionConfig: { memoryLimit: 1 } }, 'executionConfig.memoryLimit'],
     ['an invalid variable name', { executionConfig: { environmentVariables: { 'BAD-NAME': 'x' } } }, 'executionConfig.environmentVariables.BAD-NAME'],
     ['a non-string variable', { executionConfig: { environmentVariables: { A: 1 } } }, 'executionConfig.environmentVariables.A'],
+    ['a variable value over 32 KB', { executionConfig: { environmentVariables: { A: 'x'.repeat(32 * 1024 + 1) } } }, 'executionConfig.environmentVariables.A'],
+    [
+      'a secret variable value over 32 KB',
+      { executionConfig: { environmentVariables: { A: { value: 'x'.repeat(32 * 1024 + 1), secret: true } } } },
+      'executionConfig.environmentVariables.A.value',
+    ],
     ['too many tags', { metadata: { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) } }, 'metadata.tags'],
     ['a tag that is too long', { metadata: { tags: ['x'.repeat(51)] } }, 'metadata.tags.0'],
     ['an unknown role', { metadata: { permissions: { executionRoles: ['root'] } } }, 'metadata.permissions.executionRoles.0'],
@@ -112,6 +118,50 @@ describe('bad input gets a clear error and stores nothing', () => {
     });
     expect(badLanguage.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await storedFunctionNames()).toEqual(before);
+  });
+
+  it('rejects a variable value over 32 KB over GraphQL with BAD_USER_INPUT', async () => {
+    const before = await storedFunctionNames();
+    const result = await graphql(server.url, 'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }', {
+      input: functionDocument('big-env', VALID, { executionConfig: { environmentVariables: { A: 'x'.repeat(40_000) } } }),
+    });
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0].extensions?.details?.map((d: { field?: string }) => d.field)).toContain('executionConfig.environmentVariables.A');
+    expect(await storedFunctionNames()).toEqual(before);
+  });
+
+  it('rejects very deeply nested JSON with 400 (REST and GraphQL), never a 500', async () => {
+    const levels = 100_000;
+    const deepArray = '['.repeat(levels) + ']'.repeat(levels);
+    const deepObject = '{"a":'.repeat(levels) + '1' + '}'.repeat(levels);
+    const deepMetadata = JSON.stringify(functionDocument('deep', VALID)).replace('"metadata":{', `"metadata":{"extra":${deepObject},`);
+    for (const body of [deepArray, deepObject, deepMetadata]) {
+      const response = await fetch(`${server.url}/functions/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeaders(server.url) },
+        body,
+      });
+      expect(response.status).toBe(400);
+      const json = await response.json();
+      expect(json.error.code).toBe('BAD_USER_INPUT');
+      expect(json.error.message).toMatch(/nested/);
+    }
+    const viaGraphql = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(server.url) },
+      body: `{"query":"mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }","variables":{"input":${deepMetadata}}}`,
+    });
+    expect(viaGraphql.status).toBe(400);
+    expect((await viaGraphql.json()).error.code).toBe('BAD_USER_INPUT');
+    const viaInvoke = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(server.url) },
+      body: `{"query":"mutation($p: JSON) { invokeFunction(input: { name: \\"existing\\", payload: $p }) { status } }","variables":{"p":${deepObject}}}`,
+    });
+    expect(viaInvoke.status).toBe(400);
+    expect((await viaInvoke.json()).error.code).toBe('BAD_USER_INPUT');
+    // The server is still fine.
+    expect((await graphqlData(server.url, '{ me { subject } }')).me.subject).toBe('admin');
   });
 
   it('answers GraphQL syntax errors with a client error code', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Logger, Module } from '@nestjs/common';
@@ -6,6 +6,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { AesGcmEnvelopeCipher } from './aes-gcm-envelope-cipher.js';
 import { MasterKeyring } from './master-keyring.js';
+import { ensurePrivateDirectory } from '@/kernel/files/private-files.js';
 
 /**
  * Without a configured master key (allowed outside production only) a key is generated
@@ -16,7 +17,7 @@ export function loadKeyring(config: AppConfig): MasterKeyring {
   if (config.masterKey) return MasterKeyring.fromKeys(config.masterKey, config.previousMasterKeys);
   const file = join(config.dataDir, 'master.key');
   if (!existsSync(file)) {
-    mkdirSync(config.dataDir, { recursive: true });
+    ensurePrivateDirectory(config.dataDir, config.dataDirMode);
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
     new Logger('Crypto').warn(`No FNGRAPH_MASTER_KEY set: generated ${file}. Set the variable in production.`);
   }

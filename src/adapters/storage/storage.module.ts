@@ -4,12 +4,15 @@ import type { AppConfig } from '@/kernel/config/app-config.js';
 import { MetricsModule } from '@/adapters/observability/metrics/metrics.module.js';
 import { PlatformMetrics } from '@/adapters/observability/metrics/platform-metrics.js';
 import { timedPort } from '@/adapters/observability/metrics/timed-port.js';
+import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
+import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { SealedInvocationRepository } from '@/modules/invocations/sealed-invocation.repository.js';
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
@@ -50,6 +53,8 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
+  SealedInvocationRepository,
 ];
 
 /**
@@ -67,6 +72,22 @@ function port(token: abstract new (...args: never[]) => unknown, adapter: Type, 
   ];
 }
 
+/** The invocations port: payloads sealed when `FNGRAPH_SEAL_INVOCATION_DATA` is on, sealed ones opened always. */
+function invocationsPort(adapter: Type<InvocationRepository>, config: AppConfig): Provider[] {
+  return [
+    adapter,
+    {
+      provide: InvocationRepository,
+      useFactory: (instance: InvocationRepository, metrics: PlatformMetrics, cipher: EnvelopeCipher) => {
+        // Always wrapped: records sealed while sealing was on stay readable once it is off.
+        return new SealedInvocationRepository(timedPort(instance, 'invocations', metrics.storageDuration), cipher, config.delivery.sealInvocationData);
+      },
+      inject: [adapter, PlatformMetrics, EnvelopeCipher],
+    },
+    { provide: SealedInvocationRepository, useExisting: InvocationRepository },
+  ];
+}
+
 /**
  * Provides the storage ports: MongoDB when `MONGODB_URI` is set, otherwise the embedded
  * SQLite file in the data directory.
@@ -78,7 +99,7 @@ export class StorageModule implements OnModuleInit {
   constructor(@Inject(STORAGE_DESCRIPTION) private readonly description: string) {}
 
   static forConfig(config: AppConfig): DynamicModule {
-    return config.mongodbUri ? mongo(config.mongodbUri) : embedded(config.dataDir);
+    return config.mongodbUri ? mongo(config.mongodbUri, config) : embedded(config.dataDir, config.dataDirMode, config);
   }
 
   onModuleInit(): void {
@@ -86,12 +107,13 @@ export class StorageModule implements OnModuleInit {
   }
 }
 
-function mongo(uri: string): DynamicModule {
+function mongo(uri: string, config: AppConfig): DynamicModule {
   return {
     module: StorageModule,
     imports: [
       MetricsModule,
       HealthModule,
+      CryptoModule,
       MongooseModule.forRoot(uri, {
         // Indexes are built by the repositories' onModuleInit, which start-up awaits;
         // autoIndex would build them in the background and report failures nowhere.
@@ -116,7 +138,7 @@ function mongo(uri: string): DynamicModule {
       { provide: STORAGE_DESCRIPTION, useValue: `MongoDB at ${redactMongoUri(uri)}` },
       ...port(FunctionRepository, MongoFunctionRepository, 'functions'),
       ...port(VersionRepository, MongoVersionRepository, 'versions'),
-      ...port(InvocationRepository, MongoInvocationRepository, 'invocations'),
+      ...invocationsPort(MongoInvocationRepository, config),
       ...port(ApiKeyRepository, MongoApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, MongoAuditRepository, 'audit'),
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
@@ -128,11 +150,11 @@ function mongo(uri: string): DynamicModule {
   };
 }
 
-function embedded(dataDir: string): DynamicModule {
-  const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir) };
+function embedded(dataDir: string, dataDirMode: number, config: AppConfig): DynamicModule {
+  const database = { provide: SqliteDatabase, useFactory: () => SqliteDatabase.open(dataDir, dataDirMode) };
   return {
     module: StorageModule,
-    imports: [MetricsModule, HealthModule],
+    imports: [MetricsModule, HealthModule, CryptoModule],
     providers: [
       database,
       {
@@ -142,7 +164,7 @@ function embedded(dataDir: string): DynamicModule {
       },
       ...port(FunctionRepository, SqliteFunctionRepository, 'functions'),
       ...port(VersionRepository, SqliteVersionRepository, 'versions'),
-      ...port(InvocationRepository, SqliteInvocationRepository, 'invocations'),
+      ...invocationsPort(SqliteInvocationRepository, config),
       ...port(ApiKeyRepository, SqliteApiKeyRepository, 'apiKeys'),
       ...port(AuditRepository, SqliteAuditRepository, 'audit'),
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),

@@ -168,6 +168,12 @@ export interface DeliveryConfig {
   jobLeaseSeconds: number;
   /** How long an idempotency key keeps answering with the invocation it first started. */
   idempotencyWindowSeconds: number;
+  /** Finished invocations older than this lose request, response and logs (metadata stays); 0 keeps them. */
+  payloadRetentionDays: number;
+  /** How often each node runs that purge. */
+  purgeIntervalSeconds: number;
+  /** Store invocation requests, responses and logs sealed under the master key (opened on read). */
+  sealInvocationData: boolean;
 }
 
 /** Cron triggers (README: "Schedules"). */
@@ -241,6 +247,12 @@ export class AppConfig {
   readonly publicUrl: string | undefined;
   readonly functionsOrigin: FunctionsOriginConfig;
   readonly dataDir: string;
+  /**
+   * 0700, except 0711 (traversable, not listable) when the server runs as root: sandboxes and
+   * dependency builds then run as the sandbox user and must reach the dependency cache inside.
+   * Its files are 0600 either way.
+   */
+  readonly dataDirMode: number;
   readonly mongodbUri: string | undefined;
   readonly redisUrl: string | undefined;
   /** Bound on the Redis commands of the request path (rate limits, event publishing), which never wait for a reconnection. */
@@ -331,6 +343,7 @@ export class AppConfig {
       maxAnonymousUploads: raw.FNGRAPH_MAX_ANONYMOUS_UPLOADS,
     };
     this.executor = raw.FNGRAPH_EXECUTOR;
+    this.dataDirMode = process.getuid?.() === 0 ? 0o711 : 0o700;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
     this.sandbox = {
@@ -357,6 +370,9 @@ export class AppConfig {
       nodeTimeoutSeconds: raw.FNGRAPH_NODE_TIMEOUT_SECONDS,
       jobLeaseSeconds: raw.FNGRAPH_JOB_LEASE_SECONDS,
       idempotencyWindowSeconds: raw.FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS,
+      payloadRetentionDays: raw.FNGRAPH_INVOCATION_PAYLOAD_RETENTION_DAYS,
+      purgeIntervalSeconds: raw.FNGRAPH_INVOCATION_PURGE_INTERVAL_SECONDS,
+      sealInvocationData: raw.FNGRAPH_SEAL_INVOCATION_DATA,
     };
     this.limits = {
       maxCodeBytes: raw.FNGRAPH_MAX_CODE_BYTES,

@@ -142,6 +142,10 @@ export const configSchema = z.object({
   FNGRAPH_NODE_TIMEOUT_SECONDS: integer(30, 2, 3600),
   FNGRAPH_JOB_LEASE_SECONDS: integer(30, 2, 3600),
   FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: integer(86_400, 60, 30 * 86_400),
+  // 0: invocation payloads are kept as long as their records.
+  FNGRAPH_INVOCATION_PAYLOAD_RETENTION_DAYS: integer(0, 0, 36_500),
+  FNGRAPH_INVOCATION_PURGE_INTERVAL_SECONDS: integer(3600, 1, 86_400),
+  FNGRAPH_SEAL_INVOCATION_DATA: boolean(false),
   // Names this process among the nodes sharing a store (see AppConfig.nodeId).
   FNGRAPH_NODE_ID: z
     .string()

@@ -1,4 +1,5 @@
 import { ValidationError } from '@/kernel/errors/domain-error.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -10,11 +11,24 @@ export function isUnsafeKey(key: string): boolean {
 /**
  * Rejects, anywhere inside a parsed JSON value, keys that could pollute prototypes
  * (`__proto__`, `constructor`, `prototype`) or be read as MongoDB operators (`$gt`).
- * Applied to every management input before it reaches a service.
+ * Applied to every management input before it reaches a service; refuses inputs nested
+ * deeper than `MAX_JSON_DEPTH` first, so that neither this walk nor later ones overflow the stack.
  */
-export function assertSafeKeys(value: unknown, path = ''): void {
+export function assertSafeKeys(value: unknown): void {
+  assertNotTooDeep(value);
+  assertSafeKeysWithin(value, '');
+}
+
+/** A `ValidationError` when `value` nests deeper than `MAX_JSON_DEPTH`. */
+export function assertNotTooDeep(value: unknown): void {
+  if (exceedsJsonDepth(value)) {
+    throw new ValidationError(`The input is nested more than ${MAX_JSON_DEPTH} levels deep`, [{ message: `at most ${MAX_JSON_DEPTH} levels of nesting` }]);
+  }
+}
+
+function assertSafeKeysWithin(value: unknown, path: string): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => assertSafeKeys(item, `${path}[${index}]`));
+    value.forEach((item, index) => assertSafeKeysWithin(item, `${path}[${index}]`));
     return;
   }
   if (typeof value !== 'object' || value === null) return;
@@ -23,7 +37,7 @@ export function assertSafeKeys(value: unknown, path = ''): void {
     if (isUnsafeKey(key)) {
       throw new ValidationError(`Key ${JSON.stringify(key)} is not allowed`, [{ field, message: 'operator and prototype keys are rejected' }]);
     }
-    assertSafeKeys((value as Record<string, unknown>)[key], field);
+    assertSafeKeysWithin((value as Record<string, unknown>)[key], field);
   }
 }
 

@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = [
   'function.update',
   'function.delete',
   'function.permissions',
+  'function.releaseName',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

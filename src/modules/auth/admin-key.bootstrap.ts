@@ -1,9 +1,10 @@
-import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { parseApiKey, secretMatches } from './api-key-token.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { ensurePrivateDirectory } from '@/kernel/files/private-files.js';
 
 export const ADMIN_KEY_FILE = 'admin.key';
 export const BOOTSTRAP_ADMIN_SUBJECT = 'admin';
@@ -11,7 +12,7 @@ export const BOOTSTRAP_ADMIN_SUBJECT = 'admin';
 /**
  * The first admin key: `FNGRAPH_BOOTSTRAP_ADMIN_KEY` when set (stored once, then used like
  * any key, revocable), otherwise, on a first start with no key at all, a generated one
- * printed once and written to `<dataDir>/admin.key` (mode 0600) for the quick start.
+ * written to `<dataDir>/admin.key` (mode 0600) and, outside production, printed once for the quick start.
  */
 @Injectable()
 export class AdminKeyBootstrap implements OnApplicationBootstrap {
@@ -34,11 +35,14 @@ export class AdminKeyBootstrap implements OnApplicationBootstrap {
       createdBy: null,
     });
     const file = join(this.config.dataDir, ADMIN_KEY_FILE);
-    mkdirSync(this.config.dataDir, { recursive: true });
+    ensurePrivateDirectory(this.config.dataDir, this.config.dataDirMode);
     rmSync(file, { force: true });
     writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
-    this.logger.warn(`No API key existed: created an admin key (shown once): ${token}`);
-    this.logger.warn(`It is also in ${file} (mode 0600): export FNGRAPH_KEY=$(cat ${file}); create your own keys with createApiKey, then revoke this one.`);
+    // Production logs are shipped and kept elsewhere: the key goes only to its file there.
+    // Outside production the quick start shows it once, as the README's worked example expects.
+    if (this.config.isProduction) this.logger.warn('No API key existed: created an admin key (not logged in production).');
+    else this.logger.warn(`No API key existed: created an admin key (shown once): ${token}`);
+    this.logger.warn(`It is in ${file} (mode 0600): export FNGRAPH_KEY=$(cat ${file}); create your own keys with createApiKey, then revoke this one.`);
   }
 
   private async ensureConfiguredKey(token: string): Promise<void> {

@@ -13,6 +13,8 @@ export interface ApiKeyRecord {
   createdAt: Date;
   /** Subject of the principal that created the key (null for the bootstrap key). */
   createdBy: string | null;
+  /** The API key the creator authenticated with (null: a JWT, the bootstrap, a CLI tool). Revoking that key revokes this one. */
+  createdByKeyId: string | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
   /** Updated lazily (at most once a minute per key and node), not on every request. */

@@ -9,6 +9,8 @@ export abstract class ApiKeyRepository {
   abstract findByPrefix(prefix: string): Promise<ApiKeyRecord | null>;
   /** Newest first (ids are time-ordered); `page.after` is a key id. Revoked keys included. */
   abstract list(filter: ApiKeyFilter, page: PageRequest): Promise<PageResult<ApiKeyRecord>>;
+  /** The keys minted with key `id` (its children, not their descendants), revoked ones included. */
+  abstract listMintedBy(id: string): Promise<ApiKeyRecord[]>;
   /** Sets `revokedAt` unless already revoked; returns whether it did. */
   abstract revoke(id: string, at: Date): Promise<boolean>;
   /** Records a use; does nothing for an unknown id. */

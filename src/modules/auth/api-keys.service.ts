@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { ForbiddenError, NotFoundError } from '@/kernel/errors/domain-error.js';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import { assertSafeKeys } from '@/kernel/validation/safe-keys.js';
@@ -89,12 +89,15 @@ export class ApiKeysService {
         throw new ForbiddenError(`The key must expire no later than your own credential (${principal.expiresAt.toISOString()})`);
       }
     }
+    // The key this one descends from: revoking it revokes this one (whoever owns either).
+    const createdByKeyId = principal.kind === 'apiKey' ? (principal.credentialId ?? null) : null;
     const created = await this.insertNew({
       name: command.name,
       ownerId,
       roles: command.roles,
       expiresAt: command.expiresAt ?? null,
       createdBy: principal.subject,
+      createdByKeyId,
     });
     await this.audit.record(
       actor,
@@ -106,8 +109,10 @@ export class ApiKeysService {
         roles: [...created.record.roles],
         prefix: created.record.prefix,
         expiresAt: created.record.expiresAt?.toISOString() ?? null,
+        createdByKeyId,
       },
     );
+    if (createdByKeyId !== null) await this.refuseIfParentRevokedMeanwhile(actor, created.record, createdByKeyId);
     return created;
   }
 
@@ -118,6 +123,7 @@ export class ApiKeysService {
     roles: Role[];
     expiresAt: Date | null;
     createdBy: string | null;
+    createdByKeyId?: string | null;
     token?: string;
   }): Promise<CreatedApiKey> {
     const generated = fields.token ? fromToken(fields.token) : generateApiKey();
@@ -130,6 +136,7 @@ export class ApiKeysService {
       secretHash: generated.secretHash,
       createdAt: new Date(),
       createdBy: fields.createdBy,
+      createdByKeyId: fields.createdByKeyId ?? null,
       expiresAt: fields.expiresAt,
       revokedAt: null,
       lastUsedAt: null,
@@ -139,22 +146,58 @@ export class ApiKeysService {
     return { record, token: generated.token };
   }
 
+  /**
+   * Revokes the key and, transitively, every key minted with it (audited one by one, announced
+   * to every node). Revoking an already revoked key still revokes descendants left alive.
+   */
   async revoke(actor: Actor, id: string): Promise<ApiKeyRecord> {
     parseOrThrow(apiKeyIdSchema, id, 'API key id');
     const record = await this.getManageable(actor.principal, id);
-    if (!record.revokedAt) {
-      const at = new Date();
-      await this.keys.revoke(id, at);
-      this.revocations.announce(id);
+    const at = new Date();
+    const revokedNow = await this.revokeOne(actor, record, at, null);
+    await this.revokeDescendants(actor, record.id, at);
+    return revokedNow ? { ...record, revokedAt: at } : record;
+  }
+
+  private async revokeDescendants(actor: Actor, rootId: string, at: Date): Promise<void> {
+    const seen = new Set([rootId]);
+    const pending = [rootId];
+    while (pending.length > 0) {
+      const parentId = pending.shift()!;
+      for (const child of await this.keys.listMintedBy(parentId)) {
+        if (seen.has(child.id)) continue;
+        seen.add(child.id);
+        pending.push(child.id);
+        await this.revokeOne(actor, child, at, rootId);
+      }
+    }
+  }
+
+  /** Whether it revoked the key now (false: it already was). */
+  private async revokeOne(actor: Actor, record: ApiKeyRecord, at: Date, becauseOf: string | null): Promise<boolean> {
+    if (record.revokedAt) return false;
+    const revoked = await this.keys.revoke(record.id, at);
+    this.revocations.announce(record.id);
+    if (revoked) {
       await this.audit.record(
         actor,
         'apiKey.revoke',
-        { targetType: 'apiKey', targetId: id },
-        { name: record.name, ownerId: record.ownerId, prefix: record.prefix },
+        { targetType: 'apiKey', targetId: record.id },
+        { name: record.name, ownerId: record.ownerId, prefix: record.prefix, ...(becauseOf !== null ? { descendantOf: becauseOf } : {}) },
       );
-      return { ...record, revokedAt: at };
     }
-    return record;
+    return revoked;
+  }
+
+  /**
+   * A key minted while its parent was being revoked could miss the cascade (the parent's
+   * children were listed before it was stored): checking after storing closes that gap.
+   */
+  private async refuseIfParentRevokedMeanwhile(actor: Actor, record: ApiKeyRecord, parentId: string): Promise<void> {
+    const parent = await this.keys.findById(parentId);
+    if (parent && !parent.revokedAt) return;
+    await this.revokeOne(actor, record, new Date(), parentId);
+    throw new UnauthenticatedError('Invalid, expired or revoked API key');
   }
 
   /** Admins list every key (or one owner's); others only their own. */

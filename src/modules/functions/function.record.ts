@@ -59,3 +59,12 @@ export interface FunctionFilter {
    */
   visibleTo?: { subject: string; roles: readonly string[] };
 }
+
+/** What a deleted function leaves of its name: whom it stays reserved for, and the versions it served. */
+export interface NameTombstone {
+  ownerId: string | null;
+  /** The greatest version it had: a new function of that name starts after it. */
+  latestVersion: string;
+  /** Set when an admin released the name (`releaseFunctionName`): it no longer reserves it. */
+  releasedAt: Date | null;
+}

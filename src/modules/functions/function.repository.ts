@@ -1,5 +1,5 @@
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { FunctionFilter, FunctionRecord } from './function.record.js';
+import type { FunctionFilter, FunctionRecord, NameTombstone } from './function.record.js';
 
 /** Fields that change when a new version becomes the latest one. */
 export type FunctionHeadUpdate = Pick<
@@ -34,6 +34,10 @@ export abstract class FunctionRepository {
   abstract listScheduled(): Promise<FunctionRecord[]>;
   /** Returns false when the function does not exist or is already deleted. */
   abstract markDeleted(id: string, at: Date): Promise<boolean>;
+  /** The deleted functions that had this name (released or not), in no particular order. */
+  abstract findTombstones(name: string): Promise<NameTombstone[]>;
+  /** Marks the name's unreleased tombstones released; returns how many it marked. */
+  abstract releaseName(name: string, at: Date): Promise<number>;
   /** Removes the record for good; used only to undo a half-done registration. */
   abstract remove(id: string): Promise<void>;
 }

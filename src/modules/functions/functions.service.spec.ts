@@ -85,7 +85,9 @@ describe(FunctionsService.name, () => {
   let audit: Mocked<AuditService>;
 
   beforeEach(() => {
-    functions = automock(FunctionRepository, { methods: ['insert', 'findById', 'findByName', 'findByIds', 'list', 'updateHead', 'markDeleted', 'remove'] });
+    functions = automock(FunctionRepository, {
+      methods: ['insert', 'findById', 'findByName', 'findByIds', 'list', 'updateHead', 'markDeleted', 'remove', 'findTombstones', 'releaseName'],
+    });
     versions = automock(VersionsService);
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
@@ -97,6 +99,7 @@ describe(FunctionsService.name, () => {
   function acceptChanges(): void {
     versions.prepare.mockImplementation(async (functionId, sequence, version, draft) => preparedVersion(functionId, sequence, version, draft));
     versions.insert.mockResolvedValue();
+    functions.findTombstones.mockResolvedValue([]);
     events.publish.mockResolvedValue();
     builds.start.mockReturnValue();
     audit.record.mockResolvedValue();

@@ -18,6 +18,7 @@ import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/vers
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import {
   type EnvironmentEntry,
+  functionNameSchema,
   type RegistrationDocument,
   registrationDocumentSchema,
   type RegistrationPatch,
@@ -25,6 +26,7 @@ import {
   selfDestinationIssues,
 } from './registration-document.validation.js';
 import { asyncPolicyFrom } from './async-policy.settings.js';
+import { isReservedForOthers, nameTakenError, versionFloor } from './function-name-reservation.js';
 import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
 import { type FunctionHeadUpdate, FunctionRepository } from './function.repository.js';
@@ -105,6 +107,18 @@ export class FunctionsService {
     return { ...current, deletedAt: new Date() };
   }
 
+  /**
+   * Ends the reservation of a deleted function's name (admins only, audited): anyone may then
+   * register it, with versions continuing after the old ones. Returns whether there was one.
+   */
+  async releaseName(name: unknown, actor: Actor): Promise<boolean> {
+    if (!isAdmin(actor.principal)) throw new ForbiddenError('Only admins release function names');
+    const valid = parseOrThrow(functionNameSchema, name, 'function name');
+    const released = await this.functions.releaseName(valid, new Date());
+    if (released > 0) await this.audit.record(actor, 'function.releaseName', { targetType: 'function', targetId: null }, { name: valid, released });
+    return released > 0;
+  }
+
   /** A function by id that the principal may see (deleted ones included); NOT_FOUND otherwise. */
   async getVisibleById(principal: Principal, id: string): Promise<FunctionRecord> {
     const record = await this.getById(id);
@@ -129,7 +143,7 @@ export class FunctionsService {
   private manageable(principal: Principal, existing: FunctionRecord): FunctionRecord {
     if (!this.policy.functionAccess(principal, existing).visible) {
       // Names are global, so a taken name cannot be hidden; nothing else about the function is told.
-      throw new ConflictError(`The name ${JSON.stringify(existing.name)} is taken`);
+      throw nameTakenError(existing.name);
     }
     this.policy.assertCanManage(principal, existing, existing.name);
     return existing;
@@ -196,9 +210,11 @@ export class FunctionsService {
   }
 
   private async create(document: RegistrationDocument, draft: VersionDraft, head: FunctionHead, principal: Principal): Promise<Registration> {
+    const tombstones = await this.functions.findTombstones(document.name);
+    if (isReservedForOthers(tombstones, principal)) throw nameTakenError(document.name);
     await this.assertInstances(principal.subject, null, draft);
     const functionId = newId();
-    const versionNumber = nextVersion(null, document.version);
+    const versionNumber = nextVersion(versionFloor(tombstones), document.version);
     const version = await this.versions.prepare(functionId, 1, versionNumber, draft);
     const now = new Date();
     const record: FunctionRecord = {

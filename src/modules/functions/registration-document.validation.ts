@@ -67,6 +67,8 @@ const base64Code = (maxBytes: number) =>
     }
   });
 
+export const functionNameSchema = z.string().regex(FUNCTION_NAME_PATTERN, `must be ${FUNCTION_NAME_RULE}`);
+
 export const semverString = z
   .string()
   .max(64)
@@ -90,9 +92,15 @@ function environmentSchema() {
         ctx.addIssue({ code: 'custom', path: [name], message: 'variable names are letters, digits and "_", not starting with a digit' });
       }
     }
-    const total = names.reduce((sum, name) => sum + name.length + Buffer.byteLength(env[name]!.value), 0);
+    // Refinements run even when an entry failed its own check (then it is not yet `{ value }`).
+    const total = names.reduce((sum, name) => sum + name.length + valueBytes(env[name]), 0);
     if (total > MAX_ENV_TOTAL_BYTES) ctx.addIssue({ code: 'custom', message: `variables total more than ${MAX_ENV_TOTAL_BYTES} bytes` });
   });
+}
+
+function valueBytes(entry: unknown): number {
+  const value = typeof entry === 'string' ? entry : (entry as { value?: unknown } | undefined)?.value;
+  return typeof value === 'string' ? Buffer.byteLength(value) : 0;
 }
 
 const dependenciesSchema = safeRecord(plainText(200)).refine((deps) => Object.keys(deps).length <= MAX_DEPENDENCIES, {
@@ -185,7 +193,7 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
   return z
     .strictObject({
       id: z.unknown().optional(),
-      name: z.string().regex(FUNCTION_NAME_PATTERN, `must be ${FUNCTION_NAME_RULE}`),
+      name: functionNameSchema,
       description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
       language: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }),
       runtime: z.string().max(32).optional(),

@@ -3,10 +3,19 @@ import type { InvocationEvent } from '@/modules/executor/execution.types.js';
 /** What a worker needs to run a queued invocation; the record holds everything else. */
 export interface InvocationJob {
   invocationId: string;
-  /** The whole event: the record keeps a copy capped in size. */
-  event: InvocationEvent;
+  /** The whole event, sealed (see `QueuedEventSeal`): the record keeps a redacted copy capped in size. */
+  sealedEvent?: SealedEvent;
+  /** The whole event in clear: only in jobs queued by versions from before sealing. */
+  event?: InvocationEvent;
   /** W3C trace context of the request that queued it: the run continues that trace on any node. */
   traceparent?: string | null;
+}
+
+/** A `SealedBox` in JSON-friendly form (base64), for any queue backend. */
+export interface SealedEvent {
+  keyId: string;
+  wrappedKey: string;
+  ciphertext: string;
 }
 
 /** What became of a job: done (whatever the invocation's outcome), or to be run again later. */

@@ -40,6 +40,9 @@ class BatchLog extends InvocationRepository {
   findOrphaned(): Promise<InvocationRecord[]> {
     throw new Error('not used');
   }
+  purgePayloads(): Promise<number> {
+    throw new Error('not used');
+  }
 
   findByIds(): Promise<InvocationRecord[]> {
     throw new Error('not used');

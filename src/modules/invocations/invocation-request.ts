@@ -14,3 +14,6 @@ export function storedRequest(event: InvocationEvent): { request: InvocationEven
   if (body === null || body.length <= STORED_BODY_BYTES) return { request: { ...event, headers }, truncated: false };
   return { request: { ...event, headers, body: body.slice(0, STORED_BODY_BYTES) }, truncated: true };
 }
+
+/** What a record's request becomes once its retention is over: its shape, none of its content. */
+export const PURGED_REQUEST: InvocationEvent = Object.freeze({ method: '', path: '', headers: {}, query: {}, body: null, isBase64Encoded: false });

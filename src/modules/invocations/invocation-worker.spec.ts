@@ -20,6 +20,8 @@ import { InvocationRunner } from './invocation-runner.js';
 import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
 import { LiveLog } from './live-log.js';
+import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
+import { QueuedEventSeal } from './queued-event-seal.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_WORKER_CONCURRENCY: '4' });
 
@@ -38,7 +40,7 @@ const event: InvocationEvent = {
   body: '{"name":"Ada"}',
   isBase64Encoded: false,
 };
-const job: InvocationJob = { invocationId: 'i-1', event };
+const job: InvocationJob = { invocationId: 'i-1', sealedEvent: new QueuedEventSeal(new PlainTestCipher()).seal(event) };
 const succeeded: ExecutionOutcome = {
   status: 'SUCCEEDED',
   value: { greeting: 'Hello, Ada' },
@@ -118,7 +120,7 @@ describe(InvocationWorker.name, () => {
   const started: InvocationWorker[] = [];
 
   function worker(on: AppConfig = config): InvocationWorker {
-    return new InvocationWorker(queue, recorder, runner, lookup, invocations, admission, on, errors);
+    return new InvocationWorker(queue, recorder, runner, lookup, invocations, admission, on, errors, new QueuedEventSeal(new PlainTestCipher()));
   }
 
   beforeEach(() => {
@@ -318,6 +320,29 @@ describe(InvocationWorker.name, () => {
       expect(observer.finished).toHaveBeenCalledTimes(2);
       // Strict mocks: no destination was invoked, nothing ran.
       expect(invocations.invoke).not.toHaveBeenCalled();
+    });
+
+    it('is dead-lettered EventUnreadable when its sealed event cannot be opened (its master key is gone), running nothing', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord());
+      const foreign = { ...job, sealedEvent: { ...job.sealedEvent!, keyId: 'another-master-key' } };
+
+      await expect(handle(foreign)).resolves.toEqual({ done: true });
+
+      expect(committed()).toEqual([
+        expect.objectContaining({ id: 'i-1', status: 'DEAD_LETTERED', error: { type: 'EventUnreadable', message: 'No master key another-master-key' } }),
+      ]);
+      // Strict mocks: no sandbox was asked for.
+    });
+
+    it('still runs a job queued before sealing (a plain event)', async () => {
+      const handle = handlerOf();
+      runnable(queuedRecord());
+      executor.execute.mockResolvedValue(succeeded);
+
+      await expect(handle({ invocationId: 'i-1', event })).resolves.toEqual({ done: true });
+
+      expect(executor.execute).toHaveBeenCalledWith(target, expect.objectContaining({ event }));
     });
 
     it('is dead-lettered EventTooOld when it waited longer than maxEventAgeSeconds, and sent to onFailure', async () => {

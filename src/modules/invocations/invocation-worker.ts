@@ -9,6 +9,8 @@ import type { AsyncPolicy } from '@/modules/versions/version.record.js';
 import { FunctionLookup, type ResolvedFunction } from './function-lookup.service.js';
 import { InvocationAdmission } from './invocation-admission.js';
 import { type InvocationJob, InvocationQueue, type JobVerdict } from './invocation-queue.js';
+import { QueuedEventSeal } from './queued-event-seal.js';
+import type { InvocationEvent } from '@/modules/executor/execution.types.js';
 import { FINAL_STATUSES, type InvocationRecord } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { type Attempt, InvocationRunner } from './invocation-runner.js';
@@ -42,6 +44,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
     private readonly admission: InvocationAdmission,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly seal: QueuedEventSeal,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -128,7 +131,18 @@ export class InvocationWorker implements OnApplicationBootstrap {
     this.recorder.update(running);
     this.runner.observe((o) => o.started(running));
     this.runner.announce(running);
-    const attempt = await this.runner.attempt(running, resolved.target, job.event);
+    let event: InvocationEvent;
+    try {
+      event = this.seal.open(job);
+    } catch (error) {
+      // Sealed under a master key no longer configured (or damaged): it can never run.
+      await this.end(
+        { ...record, status: 'DEAD_LETTERED', error: { type: 'EventUnreadable', message: (error as Error).message }, finishedAt: new Date() },
+        policy,
+      );
+      return { done: true };
+    }
+    const attempt = await this.runner.attempt(running, resolved.target, event);
     return this.judge(running, attempt, policy);
   }
 

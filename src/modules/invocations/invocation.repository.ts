@@ -28,6 +28,13 @@ export abstract class InvocationRepository {
    * and started before `startedBefore`, oldest first: what dead nodes left unfinished.
    * (Queued ones are the queue's to deliver again.)
    */
+  /**
+   * Retention: empties the request (headers, query and body), response, logs and error stack of
+   * up to `limit` finished records that finished before `finishedBefore` and still have them,
+   * keeping every other field. Returns how many it emptied (0: nothing left to do). Several
+   * nodes may run it at once: emptying twice is harmless.
+   */
+  abstract purgePayloads(finishedBefore: Date, limit: number): Promise<number>;
   /** Writes something small to the same store: proves writes get through again after a failure (e.g. a full disk). */
   abstract probeWrite(): Promise<void>;
   abstract findOrphaned(liveNodeIds: readonly string[], startedBefore: Date, limit: number): Promise<InvocationRecord[]>;

@@ -7,10 +7,12 @@ import { InvocationDrain } from './invocation-drain.js';
 import { InvocationFeedService } from './invocation-feed.service.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
 import { InvocationRecorder } from './invocation-recorder.js';
+import { InvocationRetention } from './invocation-retention.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
 import { NodeSweeper } from './node-sweeper.js';
+import { QueuedEventSeal } from './queued-event-seal.js';
 
 export interface InvocationsModuleImports {
   /** Provides `InvocationRepository`, `NodeRegistry` and `IdempotencyKeys`. */
@@ -25,6 +27,8 @@ export interface InvocationsModuleImports {
   versions: ModuleImport;
   executor: ModuleImport;
   limits: ModuleImport;
+  /** Provides `EnvelopeCipher` (queued events travel sealed). */
+  crypto: ModuleImport;
 }
 
 /**
@@ -45,6 +49,7 @@ export class InvocationsModule {
         imports.versions,
         imports.executor,
         imports.limits,
+        imports.crypto,
         HealthModule,
       ],
       providers: [
@@ -58,6 +63,8 @@ export class InvocationsModule {
         InvocationDrain,
         InvocationLogsService,
         InvocationFeedService,
+        InvocationRetention,
+        QueuedEventSeal,
       ],
       exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper],
     };

@@ -26,6 +26,8 @@ import { InvocationRepository } from './invocation.repository.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { type InvokeCommand, InvocationsService } from './invocations.service.js';
 import { LiveLog } from './live-log.js';
+import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
+import { QueuedEventSeal } from './queued-event-seal.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: '3600' });
 
@@ -164,6 +166,7 @@ describe(InvocationsService.name, () => {
       limits,
       functions,
       errors,
+      new QueuedEventSeal(new PlainTestCipher()),
     );
 
     // Every invocation is observed and offered to subscribers; most tests are not about that.
@@ -426,12 +429,13 @@ describe(InvocationsService.name, () => {
       stored.resolve();
       await invoking;
       expect(returned).toEqual(queued);
-      // The job carries the whole event (the record keeps a redacted copy), and the trace the run continues.
+      // The job carries the whole event sealed (the record keeps a redacted copy), and the trace the run continues.
       expect(queue.enqueue).toHaveBeenCalledWith({
         invocationId: queued.id,
-        event,
+        sealedEvent: new QueuedEventSeal(new PlainTestCipher()).seal(event),
         traceparent: expect.stringMatching(new RegExp(`^00-${queued.traceId}-[0-9a-f]{16}-0[01]$`)),
       });
+      expect(new QueuedEventSeal(new PlainTestCipher()).open(queue.enqueue.mock.calls[0]![0])).toEqual(event);
       expect(recorder.insert.mock.invocationCallOrder[0]).toBeLessThan(queue.enqueue.mock.invocationCallOrder[0]!);
       expect(observer.started).toHaveBeenCalledWith(queued, undefined);
       // Strict mocks: no sandbox, no provisional record, no commit.
@@ -924,7 +928,10 @@ describe(InvocationsService.name, () => {
       expect(queued).toMatchObject({ id: 'i-dead', status: 'QUEUED', attempt: 0, nodeId: null, startedAt: null, finishedAt: null });
       expect(queued.queuedAt.getTime()).toBeGreaterThan(0);
       expect(invocations.transition).toHaveBeenCalledWith(queued, ['DEAD_LETTERED']);
-      expect(queue.enqueue).toHaveBeenCalledWith({ invocationId: 'i-dead', event: deadLettered.request });
+      expect(queue.enqueue).toHaveBeenCalledWith({
+        invocationId: 'i-dead',
+        sealedEvent: new QueuedEventSeal(new PlainTestCipher()).seal(deadLettered.request),
+      });
       expect(invocations.transition.mock.invocationCallOrder[0]).toBeLessThan(queue.enqueue.mock.invocationCallOrder[0]!);
     });
 

@@ -19,6 +19,7 @@ import { IdempotencyKeys } from './idempotency-keys.js';
 import { InvocationAdmission } from './invocation-admission.js';
 import { errorSeenBy } from './invocation-error-view.js';
 import { InvocationQueue } from './invocation-queue.js';
+import { QueuedEventSeal } from './queued-event-seal.js';
 import { storedRequest } from './invocation-request.js';
 import { FINAL_STATUSES, type InvocationFilter, type InvocationRecord, type InvocationTrigger } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
@@ -65,6 +66,7 @@ export class InvocationsService {
     private readonly limits: RateLimitsService,
     private readonly functions: FunctionsService,
     private readonly errors: UnexpectedErrors,
+    private readonly seal: QueuedEventSeal,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
@@ -172,7 +174,7 @@ export class InvocationsService {
     const queued: InvocationRecord = { ...record, status: 'QUEUED', attempt: 0, nodeId: null, startedAt: null, finishedAt: null, queuedAt: new Date() };
     if (!(await this.invocations.transition(queued, ['DEAD_LETTERED']))) throw new ConflictError(`Invocation ${id} was re-driven already`);
     try {
-      await this.queue.enqueue({ invocationId: id, event: record.request });
+      await this.queue.enqueue({ invocationId: id, sealedEvent: this.seal.seal(record.request) });
     } catch (error) {
       this.errors.report(error, { source: 'invocation', where: `re-driving invocation ${id}`, invocationId: id });
       // Not queued: back as it was, so it can be re-driven later.
@@ -225,7 +227,11 @@ export class InvocationsService {
     await withSpan('fngraph.record', { 'fngraph.step': 'insert' }, () => this.insertNow(record));
     try {
       await withSpan('fngraph.enqueue', {}, () =>
-        this.queue.enqueue({ invocationId: record.id, event: command.event, traceparent: record.traceId ? traceparentOf(span, record.traceId) : null }),
+        this.queue.enqueue({
+          invocationId: record.id,
+          sealedEvent: this.seal.seal(command.event),
+          traceparent: record.traceId ? traceparentOf(span, record.traceId) : null,
+        }),
       );
     } catch (error) {
       // Stored but not queued: it will never run, and its id has not left yet; say so on the record.

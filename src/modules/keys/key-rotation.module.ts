@@ -3,7 +3,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { KeyRotationService } from './key-rotation.service.js';
 
 export interface KeyRotationModuleImports {
-  /** Provides `VersionRepository`. */
+  /** Provides `VersionRepository` and `SealedInvocationRepository`. */
   storage: ModuleImport;
   /** Provides `EnvelopeCipher`. */
   crypto: ModuleImport;

@@ -3,6 +3,7 @@ import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
 import { type Actor, systemActor } from '@/kernel/identity/principal.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { SealedInvocationRepository } from '@/modules/invocations/sealed-invocation.repository.js';
 
 export interface RotationReport {
   currentKeyId: string;
@@ -12,10 +13,13 @@ export interface RotationReport {
   alreadyCurrent: number;
   /** Version ids whose master key is not configured (neither current nor previous). */
   failed: string[];
+  /** Sealed invocation payloads (`FNGRAPH_SEAL_INVOCATION_DATA`) rewrapped, and the ids of those that could not be. */
+  invocationPayloadsRewrapped: number;
+  invocationPayloadsFailed: string[];
 }
 
 /**
- * Rewraps every version's data key under the current master key. Only the wrapped key
+ * Rewraps every version's data key, and every sealed invocation payload's, under the current master key. Only the wrapped key
  * changes, the ciphertext stays, so servers holding the old and the new key (the new one
  * current, the old one in FNGRAPH_PREVIOUS_MASTER_KEYS) keep serving throughout; once it
  * has run, the old key can be dropped. Running it again does nothing.
@@ -28,11 +32,12 @@ export class KeyRotationService {
     private readonly versions: VersionRepository,
     private readonly cipher: EnvelopeCipher,
     private readonly audit: AuditService,
+    private readonly invocations: SealedInvocationRepository,
   ) {}
 
   async rotate(actor: Actor = systemActor('rotate-keys')): Promise<RotationReport> {
     const currentKeyId = this.cipher.currentKeyId;
-    const report: RotationReport = { currentKeyId, rewrapped: 0, alreadyCurrent: 0, failed: [] };
+    const report: RotationReport = { currentKeyId, rewrapped: 0, alreadyCurrent: 0, failed: [], invocationPayloadsRewrapped: 0, invocationPayloadsFailed: [] };
     for (const { id, keyId } of await this.versions.listSealedKeyIds()) {
       if (keyId === currentKeyId) {
         report.alreadyCurrent++;
@@ -48,6 +53,9 @@ export class KeyRotationService {
         report.failed.push(id);
       }
     }
+    const payloads = await this.invocations.rewrapAll();
+    report.invocationPayloadsRewrapped = payloads.rewrapped;
+    report.invocationPayloadsFailed = payloads.failed;
     await this.audit.record(
       actor,
       'masterKey.rotate',
@@ -56,6 +64,8 @@ export class KeyRotationService {
         rewrapped: report.rewrapped,
         alreadyCurrent: report.alreadyCurrent,
         failed: report.failed.length,
+        invocationPayloadsRewrapped: payloads.rewrapped,
+        invocationPayloadsFailed: payloads.failed.length,
       },
     );
     return report;

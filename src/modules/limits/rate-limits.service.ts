@@ -11,8 +11,8 @@ const DAY_SECONDS = 24 * 3600;
 const STORE_DOWN_RETRY_SECONDS = 5;
 
 /**
- * Request rate per credential (API key, JWT subject) or, without credentials, per client
- * address; invocation rate per function; invocations per UTC day per function owner.
+ * Request rate per user (the principal's subject: every API key of one owner and every JWT
+ * of one `sub` share one budget) or, without credentials, per client address; invocation rate per function; invocations per UTC day per function owner.
  * A zero limit disables that check.
  */
 @Injectable()
@@ -41,8 +41,9 @@ export class RateLimitsService {
       await this.consume(this.anonymous, `ip:${origin.ip ?? 'unknown'}`, (retry) => new RateLimitedError('Too many requests from this address', retry));
       return;
     }
-    const key = principal.credentialId ?? `subject:${principal.subject}`;
-    await this.consume(this.principals, key, (retry) => new RateLimitedError('Too many requests for this credential', retry));
+    // Per user, not per credential: minting more keys (or presenting more JWTs) must not buy more requests.
+    const key = principal.subject !== null ? `subject:${principal.subject}` : `credential:${principal.credentialId ?? 'unknown'}`;
+    await this.consume(this.principals, key, (retry) => new RateLimitedError('Too many requests for this user', retry));
   }
 
   /** One invocation of `fn`, whoever calls it. */

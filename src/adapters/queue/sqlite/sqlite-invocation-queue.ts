@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { type InvocationJob, InvocationQueue, type JobHandler, type JobVerdict } from '@/modules/invocations/invocation-queue.js';
+import { ensurePrivateDatabaseFile, ensurePrivateDirectory } from '@/kernel/files/private-files.js';
 
 const QUEUE_FILE_NAME = 'queue.sqlite';
 /** How often an idle worker looks for due jobs (an enqueue on this node wakes it at once). */
@@ -44,8 +44,10 @@ export class SqliteInvocationQueue extends InvocationQueue implements OnApplicat
 
   constructor(config: AppConfig) {
     super();
-    mkdirSync(config.dataDir, { recursive: true });
-    this.db = new Database(join(config.dataDir, QUEUE_FILE_NAME), { timeout: 5000 });
+    ensurePrivateDirectory(config.dataDir, config.dataDirMode);
+    const file = join(config.dataDir, QUEUE_FILE_NAME);
+    ensurePrivateDatabaseFile(file);
+    this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(SCHEMA);

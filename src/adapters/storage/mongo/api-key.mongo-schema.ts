@@ -12,6 +12,7 @@ export interface MongoApiKey {
   secretHash: string;
   createdAt: Date;
   createdBy: string | null;
+  createdByKeyId: string | null;
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
@@ -27,6 +28,7 @@ export const ApiKeySchema = new Schema<MongoApiKey>(
     secretHash: { type: String, required: true },
     createdAt: { type: Date, required: true },
     createdBy: { type: String, default: null },
+    createdByKeyId: { type: String, default: null },
     expiresAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
     lastUsedAt: { type: Date, default: null },
@@ -36,3 +38,4 @@ export const ApiKeySchema = new Schema<MongoApiKey>(
 
 ApiKeySchema.index({ prefix: 1 }, { unique: true });
 ApiKeySchema.index({ ownerId: 1, _id: -1 });
+ApiKeySchema.index({ createdByKeyId: 1 });

@@ -26,6 +26,8 @@ export interface MongoFunction {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+  /** Set when an admin released a deleted function's name (it is reserved for its owner until then). */
+  nameReleasedAt?: Date | null;
 }
 
 export interface MongoFunctionSchedule {
@@ -77,6 +79,7 @@ export const FunctionSchema = new Schema<MongoFunction>(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     deletedAt: { type: Date, default: null },
+    nameReleasedAt: { type: Date, default: null },
   },
   // minimize: false keeps empty objects; the adapter sets timestamps itself.
   { collection: 'functions', versionKey: false, minimize: false, timestamps: false },
@@ -85,6 +88,8 @@ export const FunctionSchema = new Schema<MongoFunction>(
 FunctionSchema.index({ nameKey: 1 }, { unique: true });
 // Active functions ordered by name (equality on deletedAt: null, then the name range and sort).
 FunctionSchema.index({ deletedAt: 1, name: 1 });
+// A name's tombstones (deleted functions that had it).
+FunctionSchema.index({ name: 1, deletedAt: 1 });
 FunctionSchema.index({ tags: 1 });
 FunctionSchema.index({ ownerId: 1 });
 FunctionSchema.index({ scheduled: 1, deletedAt: 1 });

@@ -53,6 +53,7 @@ export interface MongoInvocation {
   nodeId: string | null;
   attempt: number;
   queued: boolean;
+  payloadPurged?: boolean;
 }
 
 const ErrorSchema = new Schema<ErrorSubdocument>(
@@ -104,6 +105,8 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     nodeId: { type: String, default: null },
     attempt: { type: Number, default: 1 },
     queued: { type: Boolean, default: false },
+    // Retention emptied its request, response and logs (absent in older documents: false).
+    payloadPurged: { type: Boolean, default: false },
   },
   { collection: 'invocations', versionKey: false, minimize: false, timestamps: false },
 );
@@ -117,3 +120,5 @@ InvocationSchema.index({ callerId: 1, _id: -1 });
 InvocationSchema.index({ traceId: 1 });
 // The sweeper's search for unfinished work of dead nodes.
 InvocationSchema.index({ status: 1, nodeId: 1, startedAt: 1 });
+// Retention's search for finished records that still keep their payloads.
+InvocationSchema.index({ finishedAt: 1 });

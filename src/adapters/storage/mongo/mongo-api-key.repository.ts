@@ -52,6 +52,11 @@ export class MongoApiKeyRepository extends ApiKeyRepository implements OnModuleI
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
 
+  async listMintedBy(id: string): Promise<ApiKeyRecord[]> {
+    const documents = await this.model.find({ createdByKeyId: id }).sort({ _id: 1 }).lean<MongoApiKey[]>().exec();
+    return documents.map(toRecord);
+  }
+
   async revoke(id: string, at: Date): Promise<boolean> {
     const result = await this.model.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } }).exec();
     return result.matchedCount === 1;
@@ -76,6 +81,7 @@ function toDocument(record: ApiKeyRecord): MongoApiKey {
     secretHash: record.secretHash,
     createdAt: record.createdAt,
     createdBy: record.createdBy,
+    createdByKeyId: record.createdByKeyId,
     expiresAt: record.expiresAt,
     revokedAt: record.revokedAt,
     lastUsedAt: record.lastUsedAt,
@@ -92,6 +98,7 @@ function toRecord(document: MongoApiKey): ApiKeyRecord {
     secretHash: document.secretHash,
     createdAt: document.createdAt,
     createdBy: document.createdBy ?? null,
+    createdByKeyId: document.createdByKeyId ?? null,
     expiresAt: document.expiresAt ?? null,
     revokedAt: document.revokedAt ?? null,
     lastUsedAt: document.lastUsedAt ?? null,

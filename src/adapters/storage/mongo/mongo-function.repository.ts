@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, QueryFilter } from 'mongoose';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { FunctionFilter, FunctionRecord } from '@/modules/functions/function.record.js';
+import type { FunctionFilter, FunctionRecord, NameTombstone } from '@/modules/functions/function.record.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
 import { FUNCTION_MODEL, type MongoFunction, type MongoFunctionSchedule } from './function.mongo-schema.js';
@@ -111,6 +111,19 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
   async markDeleted(id: string, at: Date): Promise<boolean> {
     const result = await this.model.updateOne({ _id: id, deletedAt: null }, { $set: { deletedAt: at, nameKey: deletedNameKey(id) } }).exec();
     return result.matchedCount === 1;
+  }
+
+  async findTombstones(name: string): Promise<NameTombstone[]> {
+    const documents = await this.model
+      .find({ name, deletedAt: { $ne: null } }, { ownerId: 1, latestVersion: 1, nameReleasedAt: 1 })
+      .lean<Array<Pick<MongoFunction, 'ownerId' | 'latestVersion' | 'nameReleasedAt'>>>()
+      .exec();
+    return documents.map((doc) => ({ ownerId: doc.ownerId ?? null, latestVersion: doc.latestVersion, releasedAt: doc.nameReleasedAt ?? null }));
+  }
+
+  async releaseName(name: string, at: Date): Promise<number> {
+    const result = await this.model.updateMany({ name, deletedAt: { $ne: null }, nameReleasedAt: null }, { $set: { nameReleasedAt: at } }).exec();
+    return result.modifiedCount;
   }
 
   async remove(id: string): Promise<void> {

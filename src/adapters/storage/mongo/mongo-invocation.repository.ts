@@ -12,6 +12,7 @@ import {
   UNFINISHED_STATUSES,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { PURGED_REQUEST } from '@/modules/invocations/invocation-request.js';
 import { isDuplicateKeyError } from './mongo.utils.js';
 import { type ErrorSubdocument, INVOCATION_MODEL, type MongoInvocation, type LogLineSubdocument } from './invocation.mongo-schema.js';
 
@@ -55,6 +56,22 @@ export class MongoInvocationRepository extends InvocationRepository implements O
   async transition(record: InvocationRecord, from: readonly InvocationStatus[]): Promise<boolean> {
     const result = await this.model.updateOne({ _id: record.id, status: { $in: [...from] } }, { $set: mutableFields(record) }).exec();
     return result.modifiedCount === 1;
+  }
+
+  async purgePayloads(finishedBefore: Date, limit: number): Promise<number> {
+    const due = await this.model
+      .find({ finishedAt: { $ne: null, $lt: finishedBefore }, payloadPurged: { $ne: true } }, { _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    if (due.length === 0) return 0;
+    const result = await this.model
+      .updateMany(
+        { _id: { $in: due.map((d) => d._id) } },
+        { $set: { request: JSON.stringify(PURGED_REQUEST), response: null, logs: [], payloadPurged: true }, $unset: { 'error.stack': '' } },
+      )
+      .exec();
+    return result.modifiedCount;
   }
 
   async probeWrite(): Promise<void> {

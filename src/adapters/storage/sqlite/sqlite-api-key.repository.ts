@@ -15,6 +15,7 @@ interface ApiKeyRow {
   secret_hash: string;
   created_at: number;
   created_by: string | null;
+  created_by_key_id: string | null;
   expires_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
@@ -30,8 +31,8 @@ export class SqliteApiKeyRepository extends ApiKeyRepository {
     try {
       this.db
         .statement(
-          `INSERT INTO api_keys (id, prefix, name, owner_id, roles, secret_hash, created_at, created_by, expires_at, revoked_at, last_used_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO api_keys (id, prefix, name, owner_id, roles, secret_hash, created_at, created_by, created_by_key_id, expires_at, revoked_at, last_used_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           record.id,
@@ -42,6 +43,7 @@ export class SqliteApiKeyRepository extends ApiKeyRepository {
           record.secretHash,
           toSqlDate(record.createdAt),
           record.createdBy,
+          record.createdByKeyId,
           toSqlDateOrNull(record.expiresAt),
           toSqlDateOrNull(record.revokedAt),
           toSqlDateOrNull(record.lastUsedAt),
@@ -79,6 +81,10 @@ export class SqliteApiKeyRepository extends ApiKeyRepository {
     return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
   }
 
+  async listMintedBy(id: string): Promise<ApiKeyRecord[]> {
+    return this.db.statement<ApiKeyRow>('SELECT * FROM api_keys WHERE created_by_key_id = ? ORDER BY id').all(id).map(toRecord);
+  }
+
   async revoke(id: string, at: Date): Promise<boolean> {
     const result = this.db.statement('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(toSqlDate(at), id);
     return result.changes === 1;
@@ -103,6 +109,7 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     secretHash: row.secret_hash,
     createdAt: new Date(row.created_at),
     createdBy: row.created_by,
+    createdByKeyId: row.created_by_key_id,
     expiresAt: fromSqlDateOrNull(row.expires_at),
     revokedAt: fromSqlDateOrNull(row.revoked_at),
     lastUsedAt: fromSqlDateOrNull(row.last_used_at),

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { ensurePrivateDatabaseFile, ensurePrivateDirectory } from '@/kernel/files/private-files.js';
 
 export const SQLITE_FILE_NAME = 'fngraph.sqlite';
 
@@ -202,6 +202,21 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX schedule_claims_tick ON schedule_claims (tick);
   `,
+  // 9: key lineage — the key a key was minted with, so that revoking it revokes its descendants.
+  `
+  ALTER TABLE api_keys ADD COLUMN created_by_key_id TEXT;
+  CREATE INDEX api_keys_created_by_key ON api_keys (created_by_key_id) WHERE created_by_key_id IS NOT NULL;
+  `,
+  // 10: a deleted function's name stays reserved for its owner until an admin releases it.
+  `
+  ALTER TABLE functions ADD COLUMN name_released_at INTEGER;
+  CREATE INDEX functions_deleted_name ON functions (name) WHERE deleted_at IS NOT NULL;
+  `,
+  // 11: payload retention — finished records whose request, response and logs are still kept.
+  `
+  ALTER TABLE invocations ADD COLUMN payload_purged INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX invocations_payload_kept ON invocations (finished_at) WHERE payload_purged = 0 AND finished_at IS NOT NULL;
+  `,
 ];
 
 /**
@@ -219,9 +234,10 @@ export class SqliteDatabase implements OnApplicationShutdown {
   ) {}
 
   /** Opens (creating if needed) `<dataDir>/fngraph.sqlite` and brings its schema up to date. */
-  static open(dataDir: string): SqliteDatabase {
-    mkdirSync(dataDir, { recursive: true });
+  static open(dataDir: string, dataDirMode: number): SqliteDatabase {
+    ensurePrivateDirectory(dataDir, dataDirMode);
     const path = join(dataDir, SQLITE_FILE_NAME);
+    ensurePrivateDatabaseFile(path);
     const connection = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     try {
       // WAL lets readers proceed while a write commits; NORMAL sync is safe with WAL

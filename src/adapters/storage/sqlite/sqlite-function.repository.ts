@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { FunctionFilter, FunctionPermissions, FunctionRecord, FunctionScheduleRecord } from '@/modules/functions/function.record.js';
+import type { FunctionFilter, FunctionPermissions, FunctionRecord, FunctionScheduleRecord, NameTombstone } from '@/modules/functions/function.record.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { FunctionRepository, type FunctionHeadUpdate } from '@/modules/functions/function.repository.js';
 import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlDate, toSqlDateOrNull, toSqlIdList, uniqueViolation } from './sqlite-database.js';
@@ -164,6 +164,21 @@ export class SqliteFunctionRepository extends FunctionRepository {
       .statement(`UPDATE functions SET deleted_at = ?, name_key = 'deleted:' || id WHERE id = ? AND deleted_at IS NULL`)
       .run(toSqlDate(at), id);
     return changes > 0;
+  }
+
+  async findTombstones(name: string): Promise<NameTombstone[]> {
+    return this.db
+      .statement<{ owner_id: string | null; latest_version: string; name_released_at: number | null }>(
+        'SELECT owner_id, latest_version, name_released_at FROM functions WHERE name = ? AND deleted_at IS NOT NULL',
+      )
+      .all(name)
+      .map((row) => ({ ownerId: row.owner_id, latestVersion: row.latest_version, releasedAt: fromSqlDateOrNull(row.name_released_at) }));
+  }
+
+  async releaseName(name: string, at: Date): Promise<number> {
+    return this.db
+      .statement('UPDATE functions SET name_released_at = ? WHERE name = ? AND deleted_at IS NOT NULL AND name_released_at IS NULL')
+      .run(toSqlDate(at), name).changes;
   }
 
   async remove(id: string): Promise<void> {

@@ -10,6 +10,7 @@ import {
   UNFINISHED_STATUSES,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
+import { PURGED_REQUEST } from '@/modules/invocations/invocation-request.js';
 import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlBoolean, toSqlDate, toSqlDateOrNull, toSqlIdList } from './sqlite-database.js';
 
 interface InvocationRow {
@@ -121,6 +122,13 @@ export class SqliteInvocationRepository extends InvocationRepository {
     const row = toRow(record);
     const sql = `UPDATE invocations SET ${SET_SQL} WHERE id = ? AND status IN (SELECT value FROM json_each(?))`;
     return this.db.statement(sql).run(...MUTABLE_COLUMNS.map((column) => row[column]), row.id, JSON.stringify(from)).changes === 1;
+  }
+
+  async purgePayloads(finishedBefore: Date, limit: number): Promise<number> {
+    const sql = `UPDATE invocations
+        SET request = ?, response = NULL, logs = '[]', error = CASE WHEN error IS NULL THEN NULL ELSE json_remove(error, '$.stack') END, payload_purged = 1
+      WHERE id IN (SELECT id FROM invocations WHERE payload_purged = 0 AND finished_at IS NOT NULL AND finished_at < ? LIMIT ?)`;
+    return this.db.statement(sql).run(JSON.stringify(PURGED_REQUEST), toSqlDate(finishedBefore), limit).changes;
   }
 
   async probeWrite(): Promise<void> {

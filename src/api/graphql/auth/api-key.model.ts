@@ -23,6 +23,13 @@ export class ApiKeyModel {
   @Field(() => String, { nullable: true })
   createdBy: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The API key this key was minted with (null: minted with a JWT, or the bootstrap key). Revoking that key revokes this one, also when an admin minted it for another owner.',
+  })
+  createdByKeyId: string | null;
+
   @Field(() => Date, { nullable: true })
   expiresAt: Date | null;
 

@@ -42,7 +42,10 @@ export class ApiKeysResolver {
     return { apiKey: toApiKeyModel(created.record), secret: created.token };
   }
 
-  @Mutation(() => ApiKeyModel, { description: 'Revokes a key at once, on every node; open subscriptions using it are closed.' })
+  @Mutation(() => ApiKeyModel, {
+    description:
+      'Revokes a key at once, on every node, together with every key minted with it (transitively, whoever owns them: keys an admin minted for others included); open subscriptions using any of them are closed.',
+  })
   async revokeApiKey(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyModel> {
     return toApiKeyModel(await this.keys.revoke(ctx.actor, id));
   }
@@ -57,6 +60,7 @@ function toApiKeyModel(record: ApiKeyRecord): ApiKeyModel {
     roles: [...record.roles],
     createdAt: record.createdAt,
     createdBy: record.createdBy,
+    createdByKeyId: record.createdByKeyId,
     expiresAt: record.expiresAt,
     revokedAt: record.revokedAt,
     lastUsedAt: record.lastUsedAt,

@@ -66,9 +66,20 @@ export class FunctionsResolver {
     return this.toModel(registration.function);
   }
 
-  @Mutation(() => FunctionModel, { description: 'Stops the function answering; its versions and invocations stay readable.' })
+  @Mutation(() => FunctionModel, {
+    description:
+      'Stops the function answering; its versions and invocations stay readable, and its name stays reserved for its owner until an admin releases it (releaseFunctionName).',
+  })
   async deleteFunction(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<FunctionModel> {
     return this.toModel(await this.service.delete(id, ctx.actor));
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      "Admins: ends the reservation of a deleted function's name (a deleted name stays reserved for its owner). Anyone may then register it; its versions continue after the old ones, so old pinned URLs never reach the new code. False when nothing was reserved.",
+  })
+  async releaseFunctionName(@Context() ctx: GraphQLContext, @Args('name') name: string): Promise<boolean> {
+    return this.service.releaseName(name, ctx.actor);
   }
 
   @ResolveField(() => FunctionMetadataModel)

@@ -31,6 +31,7 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     registerFunction: MANAGERS,
     updateFunction: MANAGERS,
     deleteFunction: MANAGERS,
+    releaseFunctionName: ADMINS,
     setAlias: MANAGERS,
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
