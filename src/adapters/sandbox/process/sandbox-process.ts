@@ -2,12 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
 import { isProcessRunning } from '@/adapters/sandbox/process-alive.js';
+import { PROTOCOL_FD } from '@/modules/executor/shim-protocol.js';
 import type { SandboxLimits } from './limits/resource-limiter.js';
 
 /**
  * A sandbox that is a child process (bubblewrap, or the interpreter itself) with its
  * limits. When the process exits, whatever is left under the limits is killed, the
- * OOM verdict and peak memory are read, and the limits are removed.
+ * OOM verdict and peak memory are read, and the limits are removed. It is frozen by its
+ * cgroup's freezer, or else, given its process group, by SIGSTOP.
  */
 export class SandboxProcess implements SandboxHandle {
   readonly exited: Promise<SandboxExit>;
@@ -15,12 +17,15 @@ export class SandboxProcess implements SandboxHandle {
   readonly disposed: Promise<void>;
   private ended = false;
   private peakAtExit: number | null = null;
+  private stoppedBySignal = false;
 
   constructor(
     private readonly child: ChildProcess,
     private readonly limits: SandboxLimits,
     readonly dependenciesPath: string | null,
     private readonly killProcess: () => void,
+    /** The sandbox's own process group, when its processes can be signalled from here (no pid namespace). */
+    private readonly processGroup: number | null,
   ) {
     let markDisposed: () => void = () => undefined;
     this.disposed = new Promise((resolve) => (markDisposed = resolve));
@@ -28,6 +33,7 @@ export class SandboxProcess implements SandboxHandle {
       const finish = (code: number | null, signal: string | null) => {
         if (this.ended) return;
         this.ended = true;
+        this.thaw();
         limits.killAll();
         const oomKilled = limits.oomKilled();
         this.peakAtExit = limits.memoryPeakBytes();
@@ -42,6 +48,10 @@ export class SandboxProcess implements SandboxHandle {
 
   get stdin(): Writable {
     return this.child.stdin as Writable;
+  }
+
+  get protocol(): Readable {
+    return this.child.stdio[PROTOCOL_FD] as Readable;
   }
 
   get stdout(): Readable {
@@ -59,8 +69,34 @@ export class SandboxProcess implements SandboxHandle {
     return isProcessRunning(child.pid);
   }
 
+  freeze(): void {
+    if (this.ended) return;
+    try {
+      if (this.limits.freeze()) return;
+      if (this.processGroup === null) return;
+      process.kill(-this.processGroup, 'SIGSTOP');
+      this.stoppedBySignal = true;
+    } catch {
+      // Exited meanwhile: nothing left to freeze.
+    }
+  }
+
+  thaw(): void {
+    try {
+      this.limits.thaw();
+      if (this.stoppedBySignal && this.processGroup !== null) {
+        this.stoppedBySignal = false;
+        process.kill(-this.processGroup, 'SIGCONT');
+      }
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+
   kill(): void {
     if (this.ended) return;
+    // A process frozen by a cgroup v1 freezer would not die of SIGKILL until thawed.
+    this.thaw();
     try {
       this.killProcess();
     } catch {

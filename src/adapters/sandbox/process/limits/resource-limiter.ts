@@ -20,6 +20,12 @@ export interface SandboxLimits {
   memoryPeakBytes(): number | null;
   /** Whether the kernel killed a process of the sandbox for exceeding the memory limit. */
   oomKilled(): boolean;
+  /**
+   * Freezes every process under the limits (cgroup freezer); returns false when the
+   * mechanism has none. `thaw` undoes it, and does nothing when nothing is frozen.
+   */
+  freeze(): boolean;
+  thaw(): void;
   /** Kills whatever still runs under the limits (a process that outlived the sandbox). */
   killAll(): void;
   /** Removes the sandbox's cgroups; call once its processes have exited. */
@@ -43,6 +49,8 @@ export const NO_LIMITS: SandboxLimits = {
   attach: () => undefined,
   memoryPeakBytes: () => null,
   oomKilled: () => false,
+  freeze: () => false,
+  thaw: () => undefined,
   killAll: () => undefined,
   dispose: async () => undefined,
 };
