@@ -36,6 +36,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
       }),
     );
     this.metrics.setAutoscalingSource({ versions: () => this.executor.autoscalingStates(), node: () => this.executor.nodeSandboxes() });
+    this.metrics.setSandboxOutputSource(() => this.executor.sandboxOutput());
   }
 
   started(record: InvocationRecord, origin?: RequestContext): void {

@@ -30,6 +30,14 @@ export interface AutoscalingCount {
   panicking: boolean;
 }
 
+/** What the node's sandboxes wrote, cumulative since start-up (`ExecutorService.sandboxOutput`). */
+export interface SandboxOutputCounts {
+  bytes: number;
+  floods: number;
+  lateLines: number;
+  unattributedBytes: number;
+}
+
 export interface AutoscalingSource {
   versions(): AutoscalingCount[];
   node(): { inUse: number; limit: number };
@@ -51,6 +59,7 @@ export class PlatformMetrics extends MetricsExporter {
   private readonly operationNames: FirstSeenLabels;
   private sandboxSource: (() => SandboxCount[]) | null = null;
   private autoscalingSource: AutoscalingSource | null = null;
+  private sandboxOutputSource: (() => SandboxOutputCounts) | null = null;
 
   readonly invocations = this.counter('fngraph_invocations_total', 'Finished invocations', ['function', 'version', 'status', 'trigger']);
   readonly invocationDuration = this.histogram(
@@ -112,6 +121,26 @@ export class PlatformMetrics extends MetricsExporter {
     registers: [this.registry],
     collect: () => this.collectNodeSandboxes(),
   });
+  readonly sandboxOutputBytes = this.sourcedCounter(
+    'fngraph_sandbox_output_bytes_total',
+    'Output bytes read from sandboxes (log frames and raw output)',
+    (c) => c.bytes,
+  );
+  readonly sandboxOutputFloods = this.sourcedCounter(
+    'fngraph_sandbox_output_floods_total',
+    'Sandboxes killed for writing beyond their output budget (FNGRAPH_SANDBOX_OUTPUT_*)',
+    (c) => c.floods,
+  );
+  readonly sandboxLateLines = this.sourcedCounter(
+    'fngraph_sandbox_late_log_lines_total',
+    'Log lines dropped because they belong to no invocation in flight (printed after their invocation returned)',
+    (c) => c.lateLines,
+  );
+  readonly sandboxUnattributedBytes = this.sourcedCounter(
+    'fngraph_sandbox_unattributed_output_bytes_total',
+    'Raw output bytes dropped because they arrived while the sandbox ran no invocation',
+    (c) => c.unattributedBytes,
+  );
   readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
   readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
   readonly graphqlOperations = this.counter('fngraph_graphql_operations_total', 'GraphQL operations', ['operation', 'type', 'outcome', 'transport']);
@@ -169,6 +198,10 @@ export class PlatformMetrics extends MetricsExporter {
   /** Where the autoscaling gauges read their values at scrape time. */
   setAutoscalingSource(source: AutoscalingSource): void {
     this.autoscalingSource = source;
+  }
+
+  setSandboxOutputSource(source: () => SandboxOutputCounts): void {
+    this.sandboxOutputSource = source;
   }
 
   /** A finished dependency build (this node's builds: see `BuildObserver`). */
@@ -233,6 +266,21 @@ export class PlatformMetrics extends MetricsExporter {
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A counter kept elsewhere (the executor's), read at each scrape. */
+  private sourcedCounter(name: string, help: string, read: (counts: SandboxOutputCounts) => number): Counter {
+    const metrics = this;
+    return new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const counts = metrics.sandboxOutputSource?.();
+        this.reset();
+        if (counts) this.inc(read(counts));
+      },
+    });
   }
 
   private gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
