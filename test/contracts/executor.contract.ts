@@ -17,6 +17,7 @@ import { SandboxDriver, type SandboxHandle } from '@/modules/executor/sandbox-dr
 const SENTINEL = 'FNGRAPH_CONTRACT_SENTINEL';
 const MAX_QUEUED = 10;
 const MAX_RESPONSE_BYTES = 64 * 1024;
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export interface ExecutorContractOptions {
   /** Extra configuration for this executor. */
@@ -60,6 +61,8 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         FNGRAPH_EXECUTOR: kind,
         FNGRAPH_MAX_QUEUED_PER_FUNCTION: String(MAX_QUEUED),
         FNGRAPH_MAX_RESPONSE_BYTES: String(MAX_RESPONSE_BYTES),
+        // A flood is stopped by bytes, not by its speed: a loaded machine slows it, never saves it.
+        FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: String(MAX_OUTPUT_BYTES),
         [SENTINEL]: 'server-config-secret',
         ...options.env,
       });

@@ -45,7 +45,14 @@ export function adversarialSuite(kind: ExecutorKind, env: Record<string, string>
 
     beforeAll(async () => {
       process.env[SENTINEL] = 'test-process-secret';
-      server = await startTestServer({ FNGRAPH_EXECUTOR: kind, FNGRAPH_MAX_LOG_LINES: String(MAX_LOG_LINES), [SENTINEL]: 'server-config-secret', ...env });
+      server = await startTestServer({
+        FNGRAPH_EXECUTOR: kind,
+        FNGRAPH_MAX_LOG_LINES: String(MAX_LOG_LINES),
+        // A flood is stopped by bytes whatever its speed (on a loaded machine it may never outrun the rate limit).
+        FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: String(8 * 1024 * 1024),
+        [SENTINEL]: 'server-config-secret',
+        ...env,
+      });
       // Readable by anyone, so only the sandbox's view of the filesystem protects them.
       const { dataDir } = server.config;
       if (!existsSync(join(dataDir, 'master.key'))) writeFileSync(join(dataDir, 'master.key'), 'decoy master key');

@@ -113,6 +113,7 @@ export class ShimConnection {
   private exit: SandboxExit | null = null;
   private protocolEnded = false;
   private frozen = false;
+  private pendingFreeze: NodeJS.Immediate | null = null;
   /** Whether the shim took the invocation in progress (its `accepted` frame): from then on the function may be running. */
   private accepted = false;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
@@ -159,15 +160,28 @@ export class ShimConnection {
     return this.exit === null && this.handle.running;
   }
 
-  /** The sandbox goes to wait in its pool: frozen, when configured and the driver can (no CPU until `resume`). */
+  /**
+   * The sandbox goes to wait in its pool: frozen, when configured and the driver can (no
+   * CPU until `resume`). Frozen just after the current turn of the event loop, so the
+   * freeze (a file write of 0.1-0.3 ms on cgroup v1) is not on the answer's path, and a
+   * sandbox taken again at once is never frozen at all.
+   */
   pause(): void {
-    if (!this.options.freezeIdle || !this.handle.freeze || this.exit) return;
-    this.handle.freeze();
-    this.frozen = true;
+    if (!this.options.freezeIdle || !this.handle.freeze || this.exit || this.pendingFreeze) return;
+    this.pendingFreeze = setImmediate(() => {
+      this.pendingFreeze = null;
+      if (this.exit || this.current !== null) return;
+      this.handle.freeze?.();
+      this.frozen = true;
+    });
   }
 
-  /** The sandbox is handed out again: thawed. */
+  /** The sandbox is handed out again: thawed (or its freeze called off). */
   resume(): void {
+    if (this.pendingFreeze) {
+      clearImmediate(this.pendingFreeze);
+      this.pendingFreeze = null;
+    }
     if (!this.frozen) return;
     this.frozen = false;
     this.handle.thaw?.();

@@ -171,12 +171,14 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`] } });
     const chosen = containers.filter((c) => select(c.Labels ?? {}));
     await Promise.all(
-      chosen.map((c) =>
-        this.docker
+      chosen.map((c) => {
+        // A container a dead server left frozen (cgroup v1) would not die of the engine's SIGKILL.
+        safely(() => this.fromContainerCgroup(c.Id, 'freezer', cgroupFreezer)?.thaw());
+        return this.docker
           .getContainer(c.Id)
           .remove({ force: true })
-          .catch(() => undefined),
-      ),
+          .catch(() => undefined);
+      }),
     );
     return chosen.length;
   }
@@ -209,6 +211,14 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       if (found) return found;
     }
     return null;
+  }
+}
+
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Best effort.
   }
 }
 

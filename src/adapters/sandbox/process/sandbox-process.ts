@@ -18,6 +18,7 @@ export class SandboxProcess implements SandboxHandle {
   private ended = false;
   private peakAtExit: number | null = null;
   private stoppedBySignal = false;
+  private killed = false;
 
   constructor(
     private readonly child: ChildProcess,
@@ -70,7 +71,8 @@ export class SandboxProcess implements SandboxHandle {
   }
 
   freeze(): void {
-    if (this.ended) return;
+    // Never after a kill: a task frozen by cgroup v1 would not die.
+    if (this.ended || this.killed) return;
     try {
       if (this.limits.freeze()) return;
       if (this.processGroup === null) return;
@@ -95,6 +97,7 @@ export class SandboxProcess implements SandboxHandle {
 
   kill(): void {
     if (this.ended) return;
+    this.killed = true;
     // A process frozen by a cgroup v1 freezer would not die of SIGKILL until thawed.
     this.thaw();
     try {
