@@ -270,13 +270,13 @@ export class PlatformMetrics extends MetricsExporter {
 
   /** A counter kept elsewhere (the executor's), read at each scrape. */
   private sourcedCounter(name: string, help: string, read: (counts: SandboxOutputCounts) => number): Counter {
-    const metrics = this;
+    const source = () => this.sandboxOutputSource?.();
     return new Counter({
       name,
       help,
       registers: [this.registry],
       collect() {
-        const counts = metrics.sandboxOutputSource?.();
+        const counts = source();
         this.reset();
         if (counts) this.inc(read(counts));
       },
