@@ -25,7 +25,12 @@ import { SandboxOutputStats } from './sandbox-output-stats.js';
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
 
-/** Sandboxes tried for one invocation whose event never reached the function (a sandbox died just before). */
+/**
+ * Sandboxes tried for one invocation whose event never reached the function (a sandbox died
+ * just before): this many started for it, plus every warm one of the pool. A warm sandbox
+ * can be found dead only once it is thawed (a frozen process dies of a kill when it runs
+ * again), and each one tried is gone, so the warm ones cannot loop.
+ */
 const DELIVERY_ATTEMPTS = 3;
 /** After a failed start ahead of demand, the autoscaler waits this long before trying again. */
 const PRESTART_RETRY_MS = 10_000;
@@ -94,6 +99,7 @@ export class ExecutorService implements OnModuleDestroy {
   async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
     const pool = this.poolFor(target);
     const acquireStart = performance.now();
+    let coldAttempts = 0;
     for (let attempt = 1; ; attempt++) {
       let lease;
       try {
@@ -105,7 +111,9 @@ export class ExecutorService implements OnModuleDestroy {
       // Sandboxes wait in their pool frozen (see `release`): it runs again from here.
       lease.sandbox.connection.resume();
       if (attempt === 1) request.onSandboxAcquired?.({ cold: lease.cold, waitedMs: performance.now() - acquireStart });
-      const outcome = await this.run(pool, lease, target, request, attempt < DELIVERY_ATTEMPTS);
+      if (lease.cold) coldAttempts++;
+      const mayRetry = coldAttempts < DELIVERY_ATTEMPTS && attempt < DELIVERY_ATTEMPTS + target.maxInstances;
+      const outcome = await this.run(pool, lease, target, request, mayRetry);
       if (outcome !== UNDELIVERED) return outcome;
       this.logger.warn(`${target.functionName}@${target.version}: the sandbox died before taking invocation ${request.invocationId}; sending it to another`);
     }

@@ -60,7 +60,9 @@ export class ContainerSandbox implements SandboxHandle {
 
   get running(): boolean {
     // The attach stream closes with the container, a moment before `exited` settles.
-    return !this.ended && !this.killed && !this.stream.destroyed && !this.stream.readableEnded;
+    if (this.ended || this.killed || this.stream.destroyed || this.stream.readableEnded) return false;
+    // Killed while frozen (`docker kill`, the OOM killer), it only dies when thawed: ask its cgroup.
+    return !(this.frozen && this.freezer?.killPending());
   }
 
   freeze(): void {

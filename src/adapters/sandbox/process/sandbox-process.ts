@@ -66,8 +66,9 @@ export class SandboxProcess implements SandboxHandle {
   get running(): boolean {
     const { child } = this;
     if (this.ended || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
-    // Node learns of the exit a moment after the kernel does: ask the kernel.
-    return isProcessRunning(child.pid);
+    // Node learns of the exit a moment after the kernel does: ask the kernel. A frozen sandbox
+    // killed meanwhile (say, by the OOM killer or an operator) only dies when thawed: ask its cgroup.
+    return isProcessRunning(child.pid) && !this.limits.killedWhileFrozen();
   }
 
   freeze(): void {

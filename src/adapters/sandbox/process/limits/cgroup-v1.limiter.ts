@@ -134,6 +134,10 @@ class CgroupV1Sandbox implements SandboxLimits {
     this.freezer?.thaw();
   }
 
+  killedWhileFrozen(): boolean {
+    return this.frozen && (this.freezer?.killPending() ?? false);
+  }
+
   killAll(): void {
     // A frozen v1 task does not die until thawed.
     this.thaw();

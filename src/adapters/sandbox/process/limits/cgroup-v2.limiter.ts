@@ -111,6 +111,10 @@ class CgroupV2Sandbox implements SandboxLimits {
     this.freezer?.thaw();
   }
 
+  killedWhileFrozen(): boolean {
+    return this.frozen && (this.freezer?.killPending() ?? false);
+  }
+
   killAll(): void {
     this.thaw();
     try {

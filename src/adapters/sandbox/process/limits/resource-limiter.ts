@@ -26,6 +26,8 @@ export interface SandboxLimits {
    */
   freeze(): boolean;
   thaw(): void;
+  /** Whether a frozen process under the limits was killed meanwhile (it dies once thawed). */
+  killedWhileFrozen(): boolean;
   /** Kills whatever still runs under the limits (a process that outlived the sandbox). */
   killAll(): void;
   /** Removes the sandbox's cgroups; call once its processes have exited. */
@@ -51,6 +53,7 @@ export const NO_LIMITS: SandboxLimits = {
   oomKilled: () => false,
   freeze: () => false,
   thaw: () => undefined,
+  killedWhileFrozen: () => false,
   killAll: () => undefined,
   dispose: async () => undefined,
 };
