@@ -323,7 +323,9 @@ def handler(event, context):
       for (let round = 0; round < 4; round++) {
         const { outcome, logs } = await run(fn, `caller-${round}`);
         expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: `caller-${round}` });
-        expect(logs.map((l) => l.message)).toEqual([`own caller-${round}`]);
+        // Its own late line may still come in time (a loaded machine can delay the answer past 50 ms); another caller's never.
+        for (const { message } of logs) expect(message).toMatch(new RegExp(`caller-${round}$`));
+        expect(logs.map((l) => l.message)).toContain(`own caller-${round}`);
       }
     });
 
