@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
 import { InvocationNotDeliveredError, SandboxExitedError, ShimConnection, type ShimOptions } from './shim-connection.js';
@@ -150,5 +150,25 @@ describe(ShimConnection.name, () => {
     expect(connection.floodReason).toMatch(/^log flood/);
     expect(stats.floods).toBe(1);
     expect(connection.alive).toBe(false);
+  });
+
+  it('freezes a paused sandbox just after the current turn, thaws it when resumed, and never freezes one taken again at once', async () => {
+    const { connection, handle } = await open();
+    handle.freeze = vi.fn();
+    handle.thaw = vi.fn();
+    connection.pause();
+    expect(handle.freeze).not.toHaveBeenCalled();
+    connection.resume();
+    await settle();
+    expect(handle.freeze).not.toHaveBeenCalled();
+    expect(handle.thaw).not.toHaveBeenCalled();
+
+    connection.pause();
+    await settle();
+    expect(handle.freeze).toHaveBeenCalledTimes(1);
+    connection.resume();
+    expect(handle.thaw).toHaveBeenCalledTimes(1);
+    connection.resume();
+    expect(handle.thaw).toHaveBeenCalledTimes(1);
   });
 });
