@@ -27,6 +27,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
   }
 
   onModuleInit(): void {
+    this.metrics.setSandboxOutputSource(() => this.executor.sandboxOutput());
     this.metrics.setSandboxSource(() =>
       this.executor.activeFunctionIds().flatMap((functionId) => {
         const functionName = this.names.get(functionId);
@@ -36,7 +37,6 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
       }),
     );
     this.metrics.setAutoscalingSource({ versions: () => this.executor.autoscalingStates(), node: () => this.executor.nodeSandboxes() });
-    this.metrics.setSandboxOutputSource(() => this.executor.sandboxOutput());
   }
 
   started(record: InvocationRecord, origin?: RequestContext): void {

@@ -17,6 +17,14 @@ const BUILD_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 /** Statuses and triggers an invocation series can carry (for removing a version's series). */
 const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'];
 
+/** What the node's sandboxes wrote, cumulative since start-up (`ExecutorService.sandboxOutput`). */
+export interface SandboxOutputCounts {
+  bytes: number;
+  floods: number;
+  lateLines: number;
+  unattributedBytes: number;
+}
+
 export interface SandboxCount {
   functionName: string;
   busy: number;
@@ -28,14 +36,6 @@ export interface AutoscalingCount {
   version: string;
   desired: number;
   panicking: boolean;
-}
-
-/** What the node's sandboxes wrote, cumulative since start-up (`ExecutorService.sandboxOutput`). */
-export interface SandboxOutputCounts {
-  bytes: number;
-  floods: number;
-  lateLines: number;
-  unattributedBytes: number;
 }
 
 export interface AutoscalingSource {
@@ -121,6 +121,8 @@ export class PlatformMetrics extends MetricsExporter {
     registers: [this.registry],
     collect: () => this.collectNodeSandboxes(),
   });
+  readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
+  readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
   readonly sandboxOutputBytes = this.sourcedCounter(
     'fngraph_sandbox_output_bytes_total',
     'Output bytes read from sandboxes (log frames and raw output)',
@@ -141,8 +143,6 @@ export class PlatformMetrics extends MetricsExporter {
     'Raw output bytes dropped because they arrived while the sandbox ran no invocation',
     (c) => c.unattributedBytes,
   );
-  readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
-  readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
   readonly graphqlOperations = this.counter('fngraph_graphql_operations_total', 'GraphQL operations', ['operation', 'type', 'outcome', 'transport']);
   readonly graphqlDuration = this.histogram(
     'fngraph_graphql_operation_duration_seconds',
