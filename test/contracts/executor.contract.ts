@@ -267,6 +267,44 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(logs).toHaveLength(100);
     });
 
+    it('never runs more than maxInstances sandboxes: 20 concurrent invocations on 2 instances wait or are throttled', async () => {
+      const fn = target('module.exports = async () => { await new Promise((r) => setTimeout(r, 200)); return "done"; };', { maxInstances: 2 });
+      let live = 0;
+      let peak = 0;
+      const start = driver.start.bind(driver);
+      const spy = vi.spyOn(driver, 'start').mockImplementation(async (spec) => {
+        peak = Math.max(peak, ++live);
+        let handle: SandboxHandle;
+        try {
+          handle = await start(spec);
+        } catch (error) {
+          live--;
+          throw error;
+        }
+        void handle.exited.then(() => live--);
+        return handle;
+      });
+      let peakInstances = 0;
+      const sampler = setInterval(() => {
+        peakInstances = Math.max(peakInstances, executor.poolStats(fn.versionId)?.instances ?? 0);
+      }, 5);
+      try {
+        const settled = await Promise.allSettled(Array.from({ length: 20 }, () => run(fn)));
+        const succeeded = settled.filter((s) => s.status === 'fulfilled' && s.value.outcome.status === 'SUCCEEDED');
+        const throttled = settled.filter((s) => s.status === 'rejected' && s.reason instanceof ThrottledError);
+        // 2 run at once, MAX_QUEUED wait for them, the rest are turned away at once.
+        expect(succeeded).toHaveLength(2 + MAX_QUEUED);
+        expect(throttled).toHaveLength(20 - 2 - MAX_QUEUED);
+        expect(peak).toBeLessThanOrEqual(2);
+        expect(spy).toHaveBeenCalledTimes(2);
+        expect(peakInstances).toBeLessThanOrEqual(2);
+        expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 2, idle: 2, queued: 0 });
+      } finally {
+        clearInterval(sampler);
+        spy.mockRestore();
+      }
+    });
+
     it('kills a sandbox flooding its raw descriptors past the output budget, and serves the next call', async () => {
       const flooded = executor.sandboxOutput().floods;
       const fn = target(`const fs = require('node:fs');
@@ -353,44 +391,6 @@ def handler(event, context):
       // Running, the timer would have used most of the 1.5 s idle; frozen, only the calls' own slices count.
       const idleCpuMs = (after.outcome.value as number) - (before.outcome.value as number);
       expect(idleCpuMs).toBeLessThan(400);
-    });
-
-    it('never runs more than maxInstances sandboxes: 20 concurrent invocations on 2 instances wait or are throttled', async () => {
-      const fn = target('module.exports = async () => { await new Promise((r) => setTimeout(r, 200)); return "done"; };', { maxInstances: 2 });
-      let live = 0;
-      let peak = 0;
-      const start = driver.start.bind(driver);
-      const spy = vi.spyOn(driver, 'start').mockImplementation(async (spec) => {
-        peak = Math.max(peak, ++live);
-        let handle: SandboxHandle;
-        try {
-          handle = await start(spec);
-        } catch (error) {
-          live--;
-          throw error;
-        }
-        void handle.exited.then(() => live--);
-        return handle;
-      });
-      let peakInstances = 0;
-      const sampler = setInterval(() => {
-        peakInstances = Math.max(peakInstances, executor.poolStats(fn.versionId)?.instances ?? 0);
-      }, 5);
-      try {
-        const settled = await Promise.allSettled(Array.from({ length: 20 }, () => run(fn)));
-        const succeeded = settled.filter((s) => s.status === 'fulfilled' && s.value.outcome.status === 'SUCCEEDED');
-        const throttled = settled.filter((s) => s.status === 'rejected' && s.reason instanceof ThrottledError);
-        // 2 run at once, MAX_QUEUED wait for them, the rest are turned away at once.
-        expect(succeeded).toHaveLength(2 + MAX_QUEUED);
-        expect(throttled).toHaveLength(20 - 2 - MAX_QUEUED);
-        expect(peak).toBeLessThanOrEqual(2);
-        expect(spy).toHaveBeenCalledTimes(2);
-        expect(peakInstances).toBeLessThanOrEqual(2);
-        expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 2, idle: 2, queued: 0 });
-      } finally {
-        clearInterval(sampler);
-        spy.mockRestore();
-      }
     });
   });
 }
