@@ -30,8 +30,6 @@ export interface ExecutorContractOptions {
    * in ways that cannot always be told apart from other crashes: it only must end.
    */
   exactOffHeapOom?: boolean;
-  /** Whether idle sandboxes are frozen (not under bubblewrap with rlimits: no freezer, and no host pids to SIGSTOP). */
-  freezesIdle?: boolean;
 }
 
 const EVENT: InvocationEvent = { method: 'POST', path: '/', headers: {}, query: {}, body: null, isBase64Encoded: false };
@@ -367,7 +365,7 @@ def handler(event, context):
       }
     });
 
-    it.skipIf(options.freezesIdle === false)('freezes an idle sandbox: work left running after returning gets no CPU until the next call', async () => {
+    it('freezes an idle sandbox: work left running after returning gets no CPU until the next call', async () => {
       // The first call returns at once and leaves a timer spinning the CPU in short slices for 5 s of its own time.
       const fn = target(`module.exports = async (event) => {
         if (event.body === 'spin') {

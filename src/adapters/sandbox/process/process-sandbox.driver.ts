@@ -190,21 +190,26 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       this.assertReachable(dependencies, 'the dependency cache');
       binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
-    // Only limits that must be joined before the command runs need bwrap to wait for us.
-    const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : undefined;
+    // bwrap always reports the sandbox's first process (its process group is the sandbox's,
+    // stopped to freeze it without a cgroup freezer); only limits that must be joined before
+    // the command runs need bwrap to wait for us.
+    const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : { infoFd: INFO_FD };
     const layout = { ...isolation.layout, binds, sync };
     const child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
       env: {},
       cwd: '/',
       // The protocol pipe at PROTOCOL_FD (bwrap passes it through), then bwrap's own sync descriptors.
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe', sync ? 'pipe' : 'ignore', sync ? 'pipe' : 'ignore'],
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', sync.blockFd === undefined ? 'ignore' : 'pipe'],
       ...this.identity(),
     });
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
     const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
-    // Frozen by its cgroup only: bwrap's pid namespace hides which host processes to signal.
     const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'), null);
-    if (sync) await releaseWhenAttached(child, limits);
+    await releaseWhenAttached(child, (pid) => {
+      if (limits.needsAttach) limits.attach(pid);
+      // The namespace's first process leads the sandbox's session (bwrap --new-session).
+      sandbox.adoptProcessGroup(pid);
+    });
     return sandbox;
   }
 
@@ -239,11 +244,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
  * block descriptor: the process joins its cgroups before any of its children exist.
  * A bwrap that fails early just exits; the shim connection then reports its stderr.
  */
-function releaseWhenAttached(child: ChildProcess, limits: SandboxLimits): Promise<void> {
-  const stdio = child.stdio as unknown as Array<Readable | Writable>;
+function releaseWhenAttached(child: ChildProcess, attach: (pid: number) => void): Promise<void> {
+  const stdio = child.stdio as unknown as Array<Readable | Writable | null>;
   const info = stdio[INFO_FD] as Readable;
-  const block = stdio[BLOCK_FD] as Writable;
-  block.on('error', () => undefined);
+  const block = stdio[BLOCK_FD] as Writable | null;
+  block?.on('error', () => undefined);
   info.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     let text = '';
@@ -272,8 +277,8 @@ function releaseWhenAttached(child: ChildProcess, limits: SandboxLimits): Promis
       }
       try {
         if (typeof pid !== 'number') throw new Error(`bubblewrap reported no child pid: ${text}`);
-        limits.attach(pid);
-        block.end('1');
+        attach(pid);
+        block?.end('1');
         done();
       } catch (error) {
         done(error as Error);

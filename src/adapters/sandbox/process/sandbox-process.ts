@@ -25,8 +25,8 @@ export class SandboxProcess implements SandboxHandle {
     private readonly limits: SandboxLimits,
     readonly dependenciesPath: string | null,
     private readonly killProcess: () => void,
-    /** The sandbox's own process group, when its processes can be signalled from here (no pid namespace). */
-    private readonly processGroup: number | null,
+    /** The sandbox's own process group, stopped to freeze it where there is no cgroup freezer (see `adoptProcessGroup`). */
+    private processGroup: number | null,
   ) {
     let markDisposed: () => void = () => undefined;
     this.disposed = new Promise((resolve) => (markDisposed = resolve));
@@ -69,6 +69,15 @@ export class SandboxProcess implements SandboxHandle {
     // Node learns of the exit a moment after the kernel does: ask the kernel. A frozen sandbox
     // killed meanwhile (say, by the OOM killer or an operator) only dies when thawed: ask its cgroup.
     return isProcessRunning(child.pid) && !this.limits.killedWhileFrozen();
+  }
+
+  /**
+   * Names the sandbox's process group once known (bubblewrap reports its first process, the
+   * leader of the sandbox's session). Code that starts a session of its own escapes SIGSTOP:
+   * without a cgroup freezer, freezing is best effort.
+   */
+  adoptProcessGroup(pid: number): void {
+    this.processGroup = pid;
   }
 
   freeze(): void {
