@@ -17,6 +17,7 @@ import { SandboxDriver, type SandboxHandle } from '@/modules/executor/sandbox-dr
 const SENTINEL = 'FNGRAPH_CONTRACT_SENTINEL';
 const MAX_QUEUED = 10;
 const MAX_RESPONSE_BYTES = 64 * 1024;
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export interface ExecutorContractOptions {
   /** Extra configuration for this executor. */
@@ -58,6 +59,8 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         FNGRAPH_EXECUTOR: kind,
         FNGRAPH_MAX_QUEUED_PER_FUNCTION: String(MAX_QUEUED),
         FNGRAPH_MAX_RESPONSE_BYTES: String(MAX_RESPONSE_BYTES),
+        // A flood is stopped by bytes, not by its speed: a loaded machine slows it, never saves it.
+        FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: String(MAX_OUTPUT_BYTES),
         [SENTINEL]: 'server-config-secret',
         ...options.env,
       });
@@ -252,9 +255,10 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
     });
 
     it('stops forwarding a log flood once the sink is full and still returns the result', async () => {
+      // Within the default output budget (a burst of 8 MiB): capped, not killed.
       const fn = target(`module.exports = async () => {
-        for (let i = 0; i < 200000; i++) console.log('flood ' + i);
-        require('node:fs').writeSync(2, 'x'.repeat(4 * 1024 * 1024));
+        for (let i = 0; i < 20000; i++) console.log('flood ' + i);
+        require('node:fs').writeSync(2, 'x'.repeat(1024 * 1024));
         return 'survived';
       };`);
       const { outcome, logs } = await run(fn, null, 100);
@@ -298,6 +302,94 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         clearInterval(sampler);
         spy.mockRestore();
       }
+    });
+
+    it('kills a sandbox flooding its raw descriptors past the output budget, and serves the next call', async () => {
+      const flooded = executor.sandboxOutput().floods;
+      const fn = target(`const fs = require('node:fs');
+        module.exports = async (event) => {
+          if (event.body !== 'flood') return 'calm';
+          const line = 'x'.repeat(100) + '\\n';
+          for (;;) {
+            try {
+              fs.writeSync(1, line);
+            } catch (error) {
+              if (error.code !== 'EAGAIN') throw error; // A full pipe: write again, as a busy writer does.
+            }
+          }
+        };`);
+      const { outcome, logs } = await run(fn, 'flood', 50);
+      expect(outcome).toMatchObject({ status: 'FAILED', error: { type: 'OutputFlood', message: expect.stringMatching(/log flood/) } });
+      expect(logs).toHaveLength(50);
+      expect(executor.sandboxOutput().floods).toBe(flooded + 1);
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: 'calm', coldStart: true });
+    });
+
+    it("never gives a line printed late, after its invocation returned, to the next caller's invocation", async () => {
+      // Each caller's body is printed again 50 ms after its invocation returned, while the next one runs.
+      const fn = target(`module.exports = async (event) => {
+        await new Promise((r) => setTimeout(r, 150));
+        console.log('own ' + event.body);
+        setTimeout(() => { console.log('late ' + event.body); process.stdout.write('late write ' + event.body + '\\n'); }, 50);
+        return event.body;
+      };`);
+      const late = executor.sandboxOutput().lateLines;
+      const runs: Run[] = [];
+      for (let round = 0; round < 5; round++) runs.push(await run(fn, `caller-${round}`));
+      runs.forEach(({ outcome, logs }, round) => {
+        expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: `caller-${round}` });
+        for (const { message } of logs) expect(message).toMatch(new RegExp(`caller-${round}$`));
+        expect(logs.map((l) => l.message)).toContain(`own caller-${round}`);
+      });
+      // The first caller's late lines could only have gone to the second's invocation: they were dropped.
+      expect(executor.sandboxOutput().lateLines).toBeGreaterThan(late);
+    });
+
+    it("never gives a Python line printed late (a thread's) to the next caller's invocation", async () => {
+      const fn = target(
+        `import threading, time
+def handler(event, context):
+    body = event['body']
+    time.sleep(0.15)
+    print('own ' + body)
+    threading.Timer(0.05, lambda: print('late ' + body)).start()
+    return body
+`,
+        { runtime: 'python3.11' },
+      );
+      for (let round = 0; round < 4; round++) {
+        const { outcome, logs } = await run(fn, `caller-${round}`);
+        expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: `caller-${round}` });
+        // Its own late line may still come in time (a loaded machine can delay the answer past 50 ms); another caller's never.
+        for (const { message } of logs) expect(message).toMatch(new RegExp(`caller-${round}$`));
+        expect(logs.map((l) => l.message)).toContain(`own caller-${round}`);
+      }
+    });
+
+    it('freezes an idle sandbox: work left running after returning gets no CPU until the next call', async () => {
+      // The first call returns at once and leaves a timer spinning the CPU in short slices for 5 s of its own time.
+      const fn = target(`module.exports = async (event) => {
+        if (event.body === 'spin') {
+          let slices = 0;
+          const timer = setInterval(() => {
+            const end = Date.now() + 10;
+            while (Date.now() < end);
+            if (++slices >= 500) clearInterval(timer);
+          }, 0);
+          return 'returned';
+        }
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1000;
+      };`);
+      expect((await run(fn, 'spin')).outcome).toMatchObject({ status: 'SUCCEEDED', value: 'returned' });
+      const before = await run(fn);
+      await new Promise((r) => setTimeout(r, 1500));
+      const after = await run(fn);
+      expect(before.outcome.status).toBe('SUCCEEDED');
+      expect(after.outcome.status).toBe('SUCCEEDED');
+      // Running, the timer would have used most of the 1.5 s idle; frozen, only the calls' own slices count.
+      const idleCpuMs = (after.outcome.value as number) - (before.outcome.value as number);
+      expect(idleCpuMs).toBeLessThan(400);
     });
   });
 }

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorKind } from '@/kernel/config/app-config.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
+import { scrape } from '../support/prometheus.js';
+import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/adversarial/', import.meta.url));
@@ -43,7 +45,14 @@ export function adversarialSuite(kind: ExecutorKind, env: Record<string, string>
 
     beforeAll(async () => {
       process.env[SENTINEL] = 'test-process-secret';
-      server = await startTestServer({ FNGRAPH_EXECUTOR: kind, FNGRAPH_MAX_LOG_LINES: String(MAX_LOG_LINES), [SENTINEL]: 'server-config-secret', ...env });
+      server = await startTestServer({
+        FNGRAPH_EXECUTOR: kind,
+        FNGRAPH_MAX_LOG_LINES: String(MAX_LOG_LINES),
+        // A flood is stopped by bytes whatever its speed (on a loaded machine it may never outrun the rate limit).
+        FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: String(8 * 1024 * 1024),
+        [SENTINEL]: 'server-config-secret',
+        ...env,
+      });
       // Readable by anyone, so only the sandbox's view of the filesystem protects them.
       const { dataDir } = server.config;
       if (!existsSync(join(dataDir, 'master.key'))) writeFileSync(join(dataDir, 'master.key'), 'decoy master key');
@@ -157,6 +166,40 @@ export function adversarialSuite(kind: ExecutorKind, env: Record<string, string>
       expect(record.status).toBe('SUCCEEDED');
       expect(record.logs).toHaveLength(MAX_LOG_LINES);
       expect(record.logsTruncated).toBe(true);
+      await expectServing();
+    });
+
+    it("is killed when it floods its output, during and after returning, while another tenant's calls go on", async () => {
+      const tenantA = await createKey(server.url, 'tenant-a', ['developer']);
+      const tenantB = await createKey(server.url, 'tenant-b', ['developer']);
+      await register(server.url, 'output-flood', fixture('output-flood'), config(10), tenantA);
+      await register(server.url, 'tenant-b-tiny', 'export default async () => "tiny"', config(5), tenantB);
+      expect(await call(server.url, 'tenant-b-tiny')).toEqual({ status: 200, body: 'tiny' });
+      const before = await scrape(server.url);
+
+      // Returns at once, its flood going on after (then frozen with its sandbox, or killed).
+      expect(await call(server.url, 'output-flood', { query: '?mode=after' })).toEqual({ status: 200, body: 'returned' });
+      // Floods and never answers by itself.
+      const flooding = call(server.url, 'output-flood', { query: '?mode=during' });
+      const tiny = [];
+      for (let i = 0; i < 20; i++) tiny.push(await call(server.url, 'tenant-b-tiny'));
+      expect(tiny).toEqual(Array.from({ length: 20 }, () => ({ status: 200, body: 'tiny' })));
+
+      const flooded = await flooding;
+      expect(flooded.status).toBe(502);
+      const record = await invocation(server.url, flooded.body.invocationId);
+      expect(record.status).toBe('FAILED');
+      expect(record.error).toMatchObject({ type: 'OutputFlood', message: expect.stringMatching(/log flood/) });
+
+      const killed = await scrape(server.url);
+      expect(killed.value('fngraph_sandbox_output_floods_total')).toBeGreaterThan(before.value('fngraph_sandbox_output_floods_total'));
+      // What the server read of the flood is bounded by the budget (a burst of 8 MiB, then the kill), not by the flood.
+      const read = killed.value('fngraph_sandbox_output_bytes_total') - before.value('fngraph_sandbox_output_bytes_total');
+      expect(read).toBeLessThan(32 * 1024 * 1024);
+      // And it stopped.
+      await new Promise((r) => setTimeout(r, 1000));
+      const later = await scrape(server.url);
+      expect(later.value('fngraph_sandbox_output_bytes_total') - killed.value('fngraph_sandbox_output_bytes_total')).toBeLessThan(64 * 1024);
       await expectServing();
     });
 

@@ -51,7 +51,7 @@ describe('process executor isolation', () => {
       expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/bubblewrap .* is not installed.*isolation is WEAK/));
       expect(driver.isolationSummary.bubblewrap).toBe(false);
       const handle = await driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'weak', dependenciesDir: null });
-      const ready = await new Promise<string>((resolve) => handle.stdout.once('data', (chunk) => resolve(String(chunk))));
+      const ready = await new Promise<string>((resolve) => handle.protocol.once('data', (chunk) => resolve(String(chunk))));
       expect(ready).toContain('"ready"');
       handle.kill();
       await handle.exited;

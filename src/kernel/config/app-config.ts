@@ -147,6 +147,10 @@ export interface SandboxConfig {
   prewarm: Array<{ runtime: string; memoryLimitMb: number; count: number }>;
   /** Size of the sandbox's writable /tmp. */
   tmpMb: number;
+  /** What one sandbox may write (0 = unlimited): its rate, and one invocation's total. Beyond, it is killed. */
+  output: { bytesPerSecond: number; maxBytesPerInvocation: number };
+  /** Freeze sandboxes while they wait in their pool (no CPU between invocations). */
+  freezeIdle: boolean;
 }
 
 export type NodeRole = RawConfig['FNGRAPH_ROLE'];
@@ -355,6 +359,8 @@ export class AppConfig {
       cpus: raw.FNGRAPH_SANDBOX_CPUS,
       pidsLimit: raw.FNGRAPH_SANDBOX_PIDS_LIMIT,
       tmpMb: raw.FNGRAPH_SANDBOX_TMP_MB,
+      output: { bytesPerSecond: raw.FNGRAPH_SANDBOX_OUTPUT_BYTES_PER_SECOND, maxBytesPerInvocation: raw.FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES },
+      freezeIdle: raw.FNGRAPH_SANDBOX_FREEZE_IDLE,
       prewarm: parsePrewarm(raw.FNGRAPH_PREWARM_SANDBOXES),
     };
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;

@@ -91,6 +91,10 @@ export const configSchema = z.object({
   FNGRAPH_SANDBOX_CPUS: z.coerce.number().min(0.01).max(256).default(1),
   FNGRAPH_SANDBOX_PIDS_LIMIT: integer(64, 8, 100_000),
   FNGRAPH_SANDBOX_TMP_MB: integer(64, 1, 65536),
+  // Output budget of one sandbox (0 = off): a sandbox writing faster, or one invocation writing more, is killed.
+  FNGRAPH_SANDBOX_OUTPUT_BYTES_PER_SECOND: integer(4 * MiB, 0, 1024 * MiB),
+  FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: integer(64 * MiB, 0, 64 * 1024 * MiB),
+  FNGRAPH_SANDBOX_FREEZE_IDLE: boolean(true),
   // Generic sandboxes started ahead of need: `<runtime>:<memory MB>=<count>`, comma-separated.
   FNGRAPH_PREWARM_SANDBOXES: z
     .string()

@@ -3,6 +3,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ExecutorService } from './executor.service.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { RuntimeAvailability } from './runtime-availability.service.js';
+import { SandboxOutputStats } from './sandbox-output-stats.js';
 
 export interface ExecutorModuleImports {
   /** Provides `SandboxDriver`. */
@@ -16,7 +17,7 @@ export class ExecutorModule {
     return {
       module: ExecutorModule,
       imports: [imports.sandbox],
-      providers: [GenericSandboxPool, ExecutorService, RuntimeAvailability],
+      providers: [SandboxOutputStats, GenericSandboxPool, ExecutorService, RuntimeAvailability],
       exports: [ExecutorService, RuntimeAvailability],
     };
   }

@@ -18,13 +18,19 @@ import {
   isOutOfMemoryError,
   SandboxExitedError,
   ShimConnection,
-  shimFrameLimit,
+  shimOptions,
 } from './shim-connection.js';
+import { SandboxOutputStats } from './sandbox-output-stats.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
 
-/** Sandboxes tried for one invocation whose event never reached the function (a sandbox died just before). */
+/**
+ * Sandboxes tried for one invocation whose event never reached the function (a sandbox died
+ * just before): this many started for it, plus every warm one of the pool. A warm sandbox
+ * can be found dead only once it is thawed (a frozen process dies of a kill when it runs
+ * again), and each one tried is gone, so the warm ones cannot loop.
+ */
 const DELIVERY_ATTEMPTS = 3;
 /** After a failed start ahead of demand, the autoscaler waits this long before trying again. */
 const PRESTART_RETRY_MS = 10_000;
@@ -78,6 +84,7 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly outputStats: SandboxOutputStats = new SandboxOutputStats(),
   ) {
     const { autoscaling } = config;
     this.admission = new SandboxAdmission({
@@ -102,6 +109,7 @@ export class ExecutorService implements OnModuleDestroy {
   async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
     const pool = this.poolFor(target);
     const acquireStart = performance.now();
+    let coldAttempts = 0;
     for (let attempt = 1; ; attempt++) {
       let lease;
       try {
@@ -110,8 +118,12 @@ export class ExecutorService implements OnModuleDestroy {
         if (error instanceof ThrottledError) throw error;
         return this.failedStart(error, performance.now() - acquireStart, target, request);
       }
+      // Sandboxes wait in their pool frozen (see `release`): it runs again from here.
+      lease.sandbox.connection.resume();
       if (attempt === 1) request.onSandboxAcquired?.({ cold: lease.cold, waitedMs: performance.now() - acquireStart });
-      const outcome = await this.run(pool, lease, target, request, attempt < DELIVERY_ATTEMPTS);
+      if (lease.cold) coldAttempts++;
+      const mayRetry = coldAttempts < DELIVERY_ATTEMPTS && attempt < DELIVERY_ATTEMPTS + target.maxInstances;
+      const outcome = await this.run(pool, lease, target, request, mayRetry);
       if (outcome !== UNDELIVERED) return outcome;
       this.logger.warn(`${target.functionName}@${target.version}: the sandbox died before taking invocation ${request.invocationId}; sending it to another`);
     }
@@ -151,7 +163,7 @@ export class ExecutorService implements OnModuleDestroy {
         const message = `The function exceeded its ${target.memoryLimitMb} MB memory limit (${result.error?.type}: ${result.error?.message})`;
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
       }
-      pool.release(sandbox, true);
+      this.release(pool, sandbox);
       if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
     } catch (error) {
@@ -165,6 +177,17 @@ export class ExecutorService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Gives a sandbox back to its pool for reuse, frozen: whatever its function left running
+   * after returning (timers, threads, a flood) gets no CPU until the next invocation takes
+   * it, as Lambda freezes its execution environments. A sandbox handed straight to a waiting
+   * invocation is thawed at once by `execute`.
+   */
+  private release(pool: SandboxPool, sandbox: PooledSandbox): void {
+    sandbox.connection.pause();
+    pool.release(sandbox, true);
+  }
+
   /** What the autoscaler last decided per function version on this node. */
   autoscalingStates(): AutoscalingState[] {
     return [...this.pools.values()].map(({ functionId, target, decision }) => ({
@@ -174,6 +197,11 @@ export class ExecutorService implements OnModuleDestroy {
       desired: decision.desired,
       panicking: decision.panicking,
     }));
+  }
+
+  /** What this node's sandboxes wrote and what became of it (floods killed, late output dropped), since start-up. */
+  sandboxOutput(): Readonly<SandboxOutputStats> {
+    return this.outputStats;
   }
 
   /** Sandboxes of function versions on this node, and the most allowed. */
@@ -348,10 +376,12 @@ export class ExecutorService implements OnModuleDestroy {
       handle.kill();
     }, target.timeoutMs);
     try {
-      const connection = generic?.connection ?? (await ShimConnection.open(handle, shimFrameLimit(this.config)));
+      const connection = generic?.connection ?? (await ShimConnection.open(handle, shimOptions(this.config, this.outputStats)));
       const runtime = runtimeDefinition(target.runtime);
       const modulePaths = handle.dependenciesPath ? [dependencyModulePath(target.runtime, handle.dependenciesPath)] : [];
       await connection.load(target, runtime.functionFilename, modulePaths);
+      // Module-level code may have started work: it waits frozen with the sandbox, until handed out.
+      connection.pause();
       return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
     } catch (error) {
       handle.kill();
@@ -382,6 +412,9 @@ export class ExecutorService implements OnModuleDestroy {
   ): Pick<ExecutionOutcome, 'status' | 'error'> {
     if (timedOut) {
       return { status: 'TIMED_OUT', error: { type: 'Timeout', message: `The function did not finish within ${target.timeoutMs / 1000} s` } };
+    }
+    if (sandbox.connection.floodReason) {
+      return { status: 'FAILED', error: { type: 'OutputFlood', message: `The sandbox was killed: ${sandbox.connection.floodReason}` } };
     }
     if (sandbox.connection.oversizedFrame) {
       return {

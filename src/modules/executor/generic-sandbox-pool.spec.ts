@@ -9,7 +9,7 @@ import { type SandboxExit, SandboxDriver, type SandboxHandle } from './sandbox-d
 const configWith = (prewarm: string) => AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_PREWARM_SANDBOXES: prewarm });
 
 interface FakeHandle extends SandboxHandle {
-  readonly stdout: PassThrough;
+  readonly protocol: PassThrough;
   readonly kill: Mock<() => void>;
   /** The sandbox process ends (on its own, or because it was killed). */
   exit(): void;
@@ -20,12 +20,13 @@ function fakeHandle({ ready }: { ready: boolean }): FakeHandle {
   let exit!: (exit: SandboxExit) => void;
   let running = true;
   const exited = new Promise<SandboxExit>((resolve) => (exit = resolve)).finally(() => (running = false));
-  const stdout = new PassThrough();
-  if (ready) stdout.write('{"type":"ready"}\n');
+  const protocol = new PassThrough();
+  if (ready) protocol.write('{"type":"ready"}\n');
   return {
     dependenciesPath: null,
     stdin: new PassThrough(),
-    stdout,
+    protocol,
+    stdout: new PassThrough(),
     stderr: new PassThrough(),
     exited,
     get running() {
@@ -84,7 +85,7 @@ describe(GenericSandboxPool.name, () => {
     expect(pool.readyCount('nodejs20', 128)).toBe(0);
     expect(pool.take('nodejs20', 128)).toBeNull();
 
-    silent.stdout.write('{"type":"ready"}\n');
+    silent.protocol.write('{"type":"ready"}\n');
     await settle();
     expect(pool.readyCount('nodejs20', 128)).toBe(1);
   });

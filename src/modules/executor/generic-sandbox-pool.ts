@@ -3,7 +3,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { RUNTIME_IDS, type RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import { SandboxDriver } from './sandbox-driver.js';
-import { ShimConnection, shimFrameLimit } from './shim-connection.js';
+import { SandboxOutputStats } from './sandbox-output-stats.js';
+import { ShimConnection, shimOptions } from './shim-connection.js';
 
 /** A started sandbox whose shim waits for a function: not yet anyone's. */
 export interface GenericSandbox {
@@ -39,6 +40,7 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     private readonly driver: SandboxDriver,
     private readonly config: AppConfig,
+    private readonly outputStats: SandboxOutputStats = new SandboxOutputStats(),
   ) {
     this.reserves = config.sandbox.prewarm.map(({ runtime, memoryLimitMb, count }) => {
       if (!RUNTIME_IDS.includes(runtime as RuntimeId)) {
@@ -104,7 +106,7 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
       dependenciesDir: null,
     });
     try {
-      const connection = await ShimConnection.open(handle, shimFrameLimit(this.config));
+      const connection = await ShimConnection.open(handle, shimOptions(this.config, this.outputStats));
       return { connection, startDurationMs: performance.now() - started };
     } catch (error) {
       handle.kill();

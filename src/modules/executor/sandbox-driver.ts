@@ -22,14 +22,19 @@ export interface SandboxExit {
 }
 
 /**
- * A started sandbox running a runtime shim: a byte pipe to and from the shim plus the
- * sandbox's own stderr. Drivers differ only in how they create and contain it.
+ * A started sandbox running a runtime shim: a byte pipe to the shim, one from it that
+ * only the shim writes (`protocol`, see `shim-protocol.ts`), and the sandbox's raw
+ * output. Drivers differ only in how they create and contain it.
  */
 export interface SandboxHandle {
   /** Where `SandboxSpec.dependenciesDir` appears inside the sandbox (null without one). */
   readonly dependenciesPath: string | null;
   readonly stdin: Writable;
-  readonly stdout: Readable;
+  /** The shim's replies. */
+  readonly protocol: Readable;
+  /** Raw output on descriptor 1, or null where the driver merges it into `stderr` (containers). */
+  readonly stdout: Readable | null;
+  /** Raw output on descriptor 2 (and the runtime's own complaints: crashes, out of memory). */
   readonly stderr: Readable;
   readonly exited: Promise<SandboxExit>;
   /**
@@ -37,8 +42,16 @@ export interface SandboxHandle {
    * checked before a sandbox is handed out, because `exited` settles a moment after a kill.
    */
   readonly running: boolean;
-  /** Stops the sandbox at once (SIGKILL or container kill); safe to call twice. */
+  /** Stops the sandbox at once (SIGKILL or container kill), frozen or not; safe to call twice. */
   kill(): void;
+  /**
+   * Stops every process of the sandbox from running (cgroup freezer, or SIGSTOP) while it
+   * waits between invocations; `thaw` lets them run again. One file write or signal each,
+   * no round trip. Absent (or a no-op) where the driver cannot: then work after returning
+   * runs on, bounded only by the output budget and the limits.
+   */
+  freeze?(): void;
+  thaw?(): void;
   /**
    * Peak memory of the whole sandbox in bytes since it started (children and buffers
    * included), or null when the driver cannot measure it. Still answers after the

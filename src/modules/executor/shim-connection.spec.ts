@@ -1,47 +1,59 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
-import { InvocationNotDeliveredError, SandboxExitedError, ShimConnection } from './shim-connection.js';
+import { SandboxOutputStats } from './sandbox-output-stats.js';
+import { InvocationNotDeliveredError, SandboxExitedError, ShimConnection, type ShimOptions } from './shim-connection.js';
 
-/** A sandbox over real streams: `stdout` is what the shim says, `die()` what a SIGKILL does. */
+/** A sandbox over real streams: `protocol` is what the shim says, `stdout` its raw output, `die()` what a SIGKILL does. */
 function sandbox() {
   let exit!: (exit: SandboxExit) => void;
   let running = true;
+  const protocol = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
+  const die = () => {
+    if (!running) return;
+    running = false;
+    protocol.end();
+    stdout.end();
+    stderr.end();
+    exit({ code: null, signal: 'SIGKILL', oomKilled: false });
+  };
   const handle: SandboxHandle = {
     dependenciesPath: null,
     stdin: new PassThrough(),
+    protocol,
     stdout,
     stderr,
     exited: new Promise<SandboxExit>((resolve) => (exit = resolve)),
     get running() {
       return running;
     },
-    kill: () => undefined,
+    kill: die,
     memoryPeakBytes: async () => null,
   };
   return {
     handle,
-    say: (frame: object) => stdout.write(`${JSON.stringify(frame)}\n`),
-    die: () => {
-      running = false;
-      stdout.end();
-      stderr.end();
-      exit({ code: null, signal: 'SIGKILL', oomKilled: false });
-    },
+    // Like a killed process, a dead sandbox writes nothing more.
+    say: (frame: object) => running && protocol.write(`${JSON.stringify(frame)}\n`),
+    print: (text: string) => running && stdout.write(text),
+    die,
     stopRunning: () => (running = false),
   };
 }
 
 const event = { method: 'GET', path: '/', headers: {}, query: {}, body: null, isBase64Encoded: false };
 const context = { invocationId: 'i', functionName: 'f', version: '1.0.0', deadlineMs: 0, traceId: null, traceparent: null };
-const invoke = (connection: ShimConnection) => connection.invoke('i', event, context, () => true);
+const invoke = (connection: ShimConnection, id = 'i', onLog = (_stream: string, _message: string) => true) => connection.invoke(id, event, context, onLog);
+/** Lets the streams deliver what was written. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function open() {
+async function open(output: ShimOptions['output'] = { bytesPerSecond: 0, maxBytesPerInvocation: 0 }) {
   const fake = sandbox();
+  const stats = new SandboxOutputStats();
   fake.say({ type: 'ready' });
-  return { ...fake, connection: await ShimConnection.open(fake.handle, 1 << 20) };
+  const connection = await ShimConnection.open(fake.handle, { maxFrameBytes: 1 << 20, output, freezeIdle: true, stats });
+  return { ...fake, stats, connection };
 }
 
 describe(ShimConnection.name, () => {
@@ -83,5 +95,80 @@ describe(ShimConnection.name, () => {
     die();
     await new Promise((r) => setImmediate(r));
     await expect(invoke(connection)).rejects.toBeInstanceOf(InvocationNotDeliveredError);
+  });
+
+  it('gives an invocation its own lines only: a line tagged with a finished invocation is dropped and counted', async () => {
+    const { connection, say, stats } = await open();
+    const first = invoke(connection, 'first');
+    say({ type: 'accepted', id: 'first' });
+    say({ type: 'result', id: 'first', ok: true, value: 1 });
+    await first;
+    const lines: string[] = [];
+    const second = invoke(connection, 'second', (_stream, message) => lines.push(message) > 0);
+    say({ type: 'accepted', id: 'second' });
+    say({ type: 'log', id: 'first', stream: 'stdout', message: 'late line of the first caller' });
+    say({ type: 'log', id: 'second', stream: 'stdout', message: 'own line' });
+    say({ type: 'result', id: 'second', ok: true, value: 2 });
+    await second;
+    expect(lines).toEqual(['own line']);
+    expect(stats.lateLines).toBe(1);
+  });
+
+  it('gives raw output to the invocation in flight, and drops (counting) what arrives between invocations', async () => {
+    const { connection, say, print, stats } = await open();
+    print('between invocations\n');
+    await settle();
+    const lines: string[] = [];
+    const result = invoke(connection, 'i', (_stream, message) => lines.push(message) > 0);
+    print('during: one\ndur');
+    await settle();
+    print('ing: two\n');
+    await settle();
+    say({ type: 'result', id: 'i', ok: true, value: null });
+    await result;
+    print('after\n');
+    await settle();
+    expect(lines).toEqual(['during: one', 'during: two']);
+    expect(stats.unattributedBytes).toBe('between invocations\n'.length + 'after\n'.length);
+  });
+
+  it('kills a sandbox that writes faster than its budget, and fails its invocation with the reason', async () => {
+    const { connection, print, stats } = await open({ bytesPerSecond: 1000, maxBytesPerInvocation: 0 });
+    const result = invoke(connection);
+    for (let i = 0; i < 30; i++) print(`${'x'.repeat(99)}\n`);
+    await expect(result).rejects.toBeInstanceOf(SandboxExitedError);
+    expect(connection.floodReason).toMatch(/^log flood: .*1000 bytes\/s/);
+    expect(stats.floods).toBe(1);
+    expect(connection.alive).toBe(false);
+  });
+
+  it('kills an idle sandbox that floods between invocations too', async () => {
+    const { connection, say, print, stats } = await open({ bytesPerSecond: 1000, maxBytesPerInvocation: 0 });
+    for (let i = 0; i < 30; i++) say({ type: 'log', id: null, stream: 'stdout', message: 'x'.repeat(99) });
+    print('y'.repeat(10));
+    await settle();
+    expect(connection.floodReason).toMatch(/^log flood/);
+    expect(stats.floods).toBe(1);
+    expect(connection.alive).toBe(false);
+  });
+
+  it('freezes a paused sandbox just after the current turn, thaws it when resumed, and never freezes one taken again at once', async () => {
+    const { connection, handle } = await open();
+    handle.freeze = vi.fn();
+    handle.thaw = vi.fn();
+    connection.pause();
+    expect(handle.freeze).not.toHaveBeenCalled();
+    connection.resume();
+    await settle();
+    expect(handle.freeze).not.toHaveBeenCalled();
+    expect(handle.thaw).not.toHaveBeenCalled();
+
+    connection.pause();
+    await settle();
+    expect(handle.freeze).toHaveBeenCalledTimes(1);
+    connection.resume();
+    expect(handle.thaw).toHaveBeenCalledTimes(1);
+    connection.resume();
+    expect(handle.thaw).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,7 +1,10 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import type { ExecutionTarget, InvocationContext, InvocationErrorRecord, InvocationEvent, LogStream } from './execution.types.js';
 import { onLines } from './line-splitter.js';
+import { OutputBudget, type OutputLimits } from './output-budget.js';
+import { OutputTail, readRawOutput } from './raw-output.js';
 import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
+import type { SandboxOutputStats } from './sandbox-output-stats.js';
 
 export interface ShimResult {
   ok: boolean;
@@ -10,9 +13,25 @@ export interface ShimResult {
   metrics?: { cpuTimeMs?: number; maxRssBytes?: number };
 }
 
-/** The largest frame a sandbox may send: a result at the response cap, plus room for the rest of the frame. */
-export function shimFrameLimit(config: AppConfig): number {
-  return config.limits.maxResponseBytes + 64 * 1024;
+export interface ShimOptions {
+  /** The largest frame the sandbox may send. */
+  maxFrameBytes: number;
+  /** The sandbox's output budget (see `OutputBudget`). */
+  output: OutputLimits;
+  /** Freeze the sandbox while it waits between invocations (`pause`). */
+  freezeIdle: boolean;
+  /** This node's counters, shared by every connection. */
+  stats: SandboxOutputStats;
+}
+
+/** Connection options from the configuration. The largest frame: a result at the response cap, plus room for the rest of the frame. */
+export function shimOptions(config: AppConfig, stats: SandboxOutputStats): ShimOptions {
+  return {
+    maxFrameBytes: config.limits.maxResponseBytes + 64 * 1024,
+    output: config.sandbox.output,
+    freezeIdle: config.sandbox.freezeIdle,
+    stats,
+  };
 }
 
 /** The sandbox died (or was killed) before answering. */
@@ -63,8 +82,8 @@ const STDERR_TAIL_LINES = 20;
  * another sandbox): on a loaded machine it can come well after the exit, hence not shorter.
  */
 const OUTPUT_DRAIN_MS = 2000;
-/** Longest line kept from a sandbox's raw stderr (longer ones are truncated). */
-const MAX_STDERR_LINE = 64 * 1024;
+/** Longest line kept from a sandbox's raw output (longer ones are truncated). */
+const MAX_RAW_LINE = 64 * 1024;
 /** A log frame, recognised without parsing it (JSON from Node, or Python's spacing). */
 const LOG_FRAME = /^\{"type":\s?"log"/;
 
@@ -73,44 +92,65 @@ export type LogSink = (stream: LogStream, message: string) => boolean;
 
 /**
  * Speaks the shim protocol (see `modules/runtimes/shims/node/shim.cjs`) with one sandbox:
- * newline-delimited JSON frames, one request in flight at a time.
+ * newline-delimited JSON frames on the sandbox's protocol channel, one request in flight
+ * at a time, and the sandbox's raw output beside it.
+ *
+ * Output belongs to the invocation in flight, or to none: a log frame tagged with another
+ * invocation (printed late, after its invocation returned) and raw output arriving between
+ * invocations are dropped and counted, never given to the next caller. Every byte is
+ * spent from the sandbox's `OutputBudget`; a sandbox that overdraws it is killed
+ * (`floodReason`).
  */
 export class ShimConnection {
   private waiter: Waiter | null = null;
   private onLog: LogSink | null = null;
+  /** The invocation in flight: from sending its event until its result arrives. */
+  private current: string | null = null;
   /** The invocation's log is full: its lines are dropped as cheaply as possible. */
   private muted = false;
-  private readonly stderrTail: string[] = [];
-  private reportedOutOfMemory = false;
+  private readonly stderrTail = new OutputTail();
+  private readonly budget: OutputBudget;
   private exit: SandboxExit | null = null;
-  private stdoutEnded = false;
+  private protocolEnded = false;
+  private frozen = false;
+  private pendingFreeze: NodeJS.Immediate | null = null;
   /** Whether the shim took the invocation in progress (its `accepted` frame): from then on the function may be running. */
   private accepted = false;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
   oversizedFrame = false;
+  /** Why the sandbox was killed for its output, when it wrote beyond its budget. */
+  floodReason: string | null = null;
 
   private constructor(
     readonly handle: SandboxHandle,
-    maxFrameBytes: number,
+    private readonly options: ShimOptions,
   ) {
-    onLines(handle.stdout, (line) => this.onStdoutLine(line), {
-      maxLineLength: maxFrameBytes,
+    this.budget = new OutputBudget(options.output);
+    onLines(handle.protocol, (line) => this.onProtocolLine(line), {
+      maxLineLength: options.maxFrameBytes,
       onOversized: () => {
         this.oversizedFrame = true;
         handle.kill();
       },
     });
     // After onLines' own listener: every line is delivered by the time this runs.
-    handle.stdout.once('end', () => (this.stdoutEnded = true));
-    onLines(handle.stderr, (line) => this.onStderrLine(line), { maxLineLength: MAX_STDERR_LINE, oversized: 'truncate' });
+    handle.protocol.once('end', () => (this.protocolEnded = true));
+    const raw = (stream: LogStream) => ({
+      maxLineBytes: MAX_RAW_LINE,
+      spend: (bytes: number) => this.spendRaw(bytes),
+      wantsLines: () => this.current !== null && !this.muted && this.onLog !== null,
+      onLine: (line: string) => this.log(stream, line),
+    });
+    if (handle.stdout) readRawOutput(handle.stdout, raw('stdout'));
+    readRawOutput(handle.stderr, { ...raw('stderr'), tail: this.stderrTail });
     handle.exited.then((exit) => this.onExit(exit));
     // A sandbox that dies while we write to it must not crash the platform.
     handle.stdin.on('error', () => undefined);
   }
 
   /** Waits for the shim's `ready` frame. */
-  static async open(handle: SandboxHandle, maxFrameBytes: number): Promise<ShimConnection> {
-    const connection = new ShimConnection(handle, maxFrameBytes);
+  static async open(handle: SandboxHandle, options: ShimOptions): Promise<ShimConnection> {
+    const connection = new ShimConnection(handle, options);
     await connection.expect(['ready']);
     return connection;
   }
@@ -118,6 +158,33 @@ export class ShimConnection {
   /** Whether the sandbox still runs, asked of the driver too: the exit event can lag a kill by a moment. */
   get alive(): boolean {
     return this.exit === null && this.handle.running;
+  }
+
+  /**
+   * The sandbox goes to wait in its pool: frozen, when configured and the driver can (no
+   * CPU until `resume`). Frozen just after the current turn of the event loop, so the
+   * freeze (a file write of 0.1-0.3 ms on cgroup v1) is not on the answer's path, and a
+   * sandbox taken again at once is never frozen at all.
+   */
+  pause(): void {
+    if (!this.options.freezeIdle || !this.handle.freeze || this.exit || this.pendingFreeze) return;
+    this.pendingFreeze = setImmediate(() => {
+      this.pendingFreeze = null;
+      if (this.exit || this.current !== null) return;
+      this.handle.freeze?.();
+      this.frozen = true;
+    });
+  }
+
+  /** The sandbox is handed out again: thawed (or its freeze called off). */
+  resume(): void {
+    if (this.pendingFreeze) {
+      clearImmediate(this.pendingFreeze);
+      this.pendingFreeze = null;
+    }
+    if (!this.frozen) return;
+    this.frozen = false;
+    this.handle.thaw?.();
   }
 
   async load(target: ExecutionTarget, filename: string, modulePaths: string[]): Promise<void> {
@@ -130,10 +197,12 @@ export class ShimConnection {
   }
 
   async invoke(id: string, event: InvocationEvent, context: InvocationContext, onLog: LogSink): Promise<ShimResult> {
-    if (this.exit) throw new InvocationNotDeliveredError(this.exit, this.stderrTail, this.reportedOutOfMemory);
+    if (this.exit) throw new InvocationNotDeliveredError(this.exit, this.stderrLines(), this.reportedOutOfMemory());
     this.onLog = onLog;
     this.muted = false;
     this.accepted = false;
+    this.budget.startInvocation();
+    this.current = id;
     try {
       const reply = this.expect(['result']);
       this.write({ type: 'invoke', id, event, context });
@@ -141,11 +210,12 @@ export class ShimConnection {
       return { ok: frame.ok === true, value: frame.value, error: frame.error, metrics: frame.metrics };
     } finally {
       this.onLog = null;
+      this.current = null;
     }
   }
 
   private expect(types: string[]): Promise<ShimFrame> {
-    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrTail, this.reportedOutOfMemory));
+    if (this.exit) return Promise.reject(new SandboxExitedError(this.exit, this.stderrLines(), this.reportedOutOfMemory()));
     return new Promise((resolve, reject) => {
       this.waiter = {
         resolve: (frame) => (types.includes(frame.type) ? resolve(frame) : reject(new Error(`Unexpected shim frame ${frame.type}`))),
@@ -158,40 +228,72 @@ export class ShimConnection {
     this.handle.stdin.write(`${JSON.stringify(frame)}\n`);
   }
 
-  private onStdoutLine(line: string): void {
-    // A flood past the log cap costs us a prefix test per line, not a parse.
-    if (this.muted && LOG_FRAME.test(line)) return;
+  private onProtocolLine(line: string): void {
+    if (this.floodReason) return;
+    if (LOG_FRAME.test(line)) {
+      if (!this.spend(line.length)) return;
+      // A flood past the log cap, or between invocations, costs a prefix test per line, not a parse.
+      if (this.current === null || this.muted) {
+        if (this.current === null) this.options.stats.lateLines++;
+        return;
+      }
+    }
     let frame: ShimFrame;
     try {
       frame = JSON.parse(line) as ShimFrame;
     } catch {
-      // Bytes written straight to the protocol descriptor by user code: keep them as output.
-      this.log('stdout', line);
+      // Only the shim writes here; user code that found the descriptor gets its bytes counted, not kept.
+      this.spend(line.length);
       return;
     }
     if (frame.type === 'log') {
-      this.log(frame.stream ?? 'stdout', frame.message ?? '');
+      if (frame.id !== this.current) this.options.stats.lateLines++;
+      else this.log(frame.stream ?? 'stdout', frame.message ?? '');
       return;
     }
     if (frame.type === 'accepted') {
       this.accepted = true;
       return;
     }
+    // Output arriving after the result is no longer this invocation's.
+    if (frame.type === 'result') this.current = null;
     const waiter = this.waiter;
     this.waiter = null;
     waiter?.resolve(frame);
   }
 
-  private onStderrLine(line: string): void {
-    this.stderrTail.push(line);
-    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-    if (!this.reportedOutOfMemory && HEAP_OOM.test(line)) this.reportedOutOfMemory = true;
-    this.log('stderr', line);
+  /** Counts output against the budget; kills the sandbox when it floods. */
+  private spend(bytes: number): boolean {
+    this.options.stats.bytes += bytes;
+    if (this.budget.spend(bytes, this.current !== null)) return true;
+    this.flooded();
+    return false;
+  }
+
+  private spendRaw(bytes: number): boolean {
+    if (this.current === null) this.options.stats.unattributedBytes += bytes;
+    return this.spend(bytes);
+  }
+
+  private flooded(): void {
+    if (this.floodReason) return;
+    this.floodReason = this.budget.overdrawn;
+    this.options.stats.floods++;
+    this.handle.kill();
   }
 
   private log(stream: LogStream, message: string): void {
     if (this.muted || !this.onLog) return;
     if (!this.onLog(stream, message)) this.muted = true;
+  }
+
+  private stderrLines(): string[] {
+    return this.stderrTail.lines(STDERR_TAIL_LINES);
+  }
+
+  /** The runtime said on stderr that it ran out of memory (possibly before a long stack trace). */
+  private reportedOutOfMemory(): boolean {
+    return HEAP_OOM.test(this.stderrTail.text());
   }
 
   private onExit(exit: SandboxExit): void {
@@ -202,15 +304,15 @@ export class ShimConnection {
     const report = () => {
       if (this.waiter !== waiter) return; // Answered after all (its last frame was still in the pipe).
       this.waiter = null;
-      const undelivered = this.onLog !== null && !this.accepted && this.stdoutEnded;
+      const undelivered = this.onLog !== null && !this.accepted && this.protocolEnded;
       const Failure = undelivered ? InvocationNotDeliveredError : SandboxExitedError;
-      waiter.reject(new Failure(exit, this.stderrTail, this.reportedOutOfMemory));
+      waiter.reject(new Failure(exit, this.stderrLines(), this.reportedOutOfMemory()));
     };
     // Only an invocation needs to know whether it was accepted; other waits are not held up.
-    if (this.stdoutEnded || this.onLog === null) setImmediate(report);
+    if (this.protocolEnded || this.onLog === null) setImmediate(report);
     else {
       const timer = setTimeout(report, OUTPUT_DRAIN_MS);
-      this.handle.stdout.once('end', () => {
+      this.handle.protocol.once('end', () => {
         clearTimeout(timer);
         setImmediate(report);
       });

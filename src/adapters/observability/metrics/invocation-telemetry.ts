@@ -27,6 +27,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
   }
 
   onModuleInit(): void {
+    this.metrics.setSandboxOutputSource(() => this.executor.sandboxOutput());
     this.metrics.setSandboxSource(() =>
       this.executor.activeFunctionIds().flatMap((functionId) => {
         const functionName = this.names.get(functionId);

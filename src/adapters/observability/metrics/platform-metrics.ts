@@ -17,6 +17,14 @@ const BUILD_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 /** Statuses and triggers an invocation series can carry (for removing a version's series). */
 const FINAL_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'];
 
+/** What the node's sandboxes wrote, cumulative since start-up (`ExecutorService.sandboxOutput`). */
+export interface SandboxOutputCounts {
+  bytes: number;
+  floods: number;
+  lateLines: number;
+  unattributedBytes: number;
+}
+
 export interface SandboxCount {
   functionName: string;
   busy: number;
@@ -67,6 +75,7 @@ export class PlatformMetrics extends MetricsExporter {
   private readonly perOwnerSeries: boolean;
   private sandboxSource: (() => SandboxCount[]) | null = null;
   private autoscalingSource: AutoscalingSource | null = null;
+  private sandboxOutputSource: (() => SandboxOutputCounts) | null = null;
 
   readonly invocations = this.counter('fngraph_invocations_total', 'Finished invocations', ['function', 'version', 'status', 'trigger']);
   readonly invocationDuration = this.histogram(
@@ -158,6 +167,26 @@ export class PlatformMetrics extends MetricsExporter {
   });
   readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
   readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
+  readonly sandboxOutputBytes = this.sourcedCounter(
+    'fngraph_sandbox_output_bytes_total',
+    'Output bytes read from sandboxes (log frames and raw output)',
+    (c) => c.bytes,
+  );
+  readonly sandboxOutputFloods = this.sourcedCounter(
+    'fngraph_sandbox_output_floods_total',
+    'Sandboxes killed for writing beyond their output budget (FNGRAPH_SANDBOX_OUTPUT_*)',
+    (c) => c.floods,
+  );
+  readonly sandboxLateLines = this.sourcedCounter(
+    'fngraph_sandbox_late_log_lines_total',
+    'Log lines dropped because they belong to no invocation in flight (printed after their invocation returned)',
+    (c) => c.lateLines,
+  );
+  readonly sandboxUnattributedBytes = this.sourcedCounter(
+    'fngraph_sandbox_unattributed_output_bytes_total',
+    'Raw output bytes dropped because they arrived while the sandbox ran no invocation',
+    (c) => c.unattributedBytes,
+  );
   readonly graphqlOperations = this.counter('fngraph_graphql_operations_total', 'GraphQL operations', ['operation', 'type', 'outcome', 'transport']);
   readonly graphqlDuration = this.histogram(
     'fngraph_graphql_operation_duration_seconds',
@@ -215,6 +244,10 @@ export class PlatformMetrics extends MetricsExporter {
   /** Where the autoscaling gauges read their values at scrape time. */
   setAutoscalingSource(source: AutoscalingSource): void {
     this.autoscalingSource = source;
+  }
+
+  setSandboxOutputSource(source: () => SandboxOutputCounts): void {
+    this.sandboxOutputSource = source;
   }
 
   /** A finished dependency build (this node's builds: see `BuildObserver`). */
@@ -303,6 +336,21 @@ export class PlatformMetrics extends MetricsExporter {
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A counter kept elsewhere (the executor's), read at each scrape. */
+  private sourcedCounter(name: string, help: string, read: (counts: SandboxOutputCounts) => number): Counter {
+    const source = () => this.sandboxOutputSource?.();
+    return new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const counts = source();
+        this.reset();
+        if (counts) this.inc(read(counts));
+      },
+    });
   }
 
   private gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {

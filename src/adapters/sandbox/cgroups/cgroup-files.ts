@@ -41,6 +41,16 @@ export function readCgroupKeyed(dir: string, file: string): Map<string, number> 
   return values;
 }
 
+/** Lets a frozen cgroup run again (v1 or v2): its processes cannot die of SIGKILL before (v1). */
+export function thawCgroup(dir: string): void {
+  try {
+    writeOptionalCgroupFile(dir, 'freezer.state', 'THAWED');
+    writeOptionalCgroupFile(dir, 'cgroup.freeze', 0);
+  } catch {
+    // Gone already.
+  }
+}
+
 /** SIGKILLs every process of a cgroup (cgroup v1 has no `cgroup.kill`). */
 export function killCgroupMembers(dir: string): void {
   let pids: string[];
@@ -100,6 +110,7 @@ export async function removeStaleInstances(parent: string): Promise<void> {
     if (!match || isProcessAlive(Number(match[1]))) continue;
     const instance = join(parent, name);
     for (const child of subdirectories(instance)) {
+      thawCgroup(child);
       killCgroupMembers(child);
       await removeCgroup(child);
     }

@@ -1,15 +1,20 @@
 import { type Duplex, PassThrough, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
+import type { CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
 
 /**
  * A running sandbox container, spoken to over its hijacked attach stream (stdin in,
- * multiplexed stdout/stderr out). When the stream closes the container has stopped:
- * its OOM verdict is read and it is removed. Killing is a forced removal.
+ * multiplexed stdout/stderr out). The shim keeps the container's stdout for its protocol
+ * (`--fngraph-protocol=stdout`) and points the function's descriptors 1 and 2 at stderr,
+ * so all raw output arrives there. When the stream closes the container has stopped:
+ * its OOM verdict is read and it is removed. Killing is a forced removal. Freezing
+ * writes to the container's cgroup directly, when the engine runs on this host.
  */
 export class ContainerSandbox implements SandboxHandle {
-  readonly stdout = new PassThrough();
+  readonly protocol = new PassThrough();
+  readonly stdout = null;
   readonly stderr = new PassThrough();
   readonly exited: Promise<SandboxExit>;
   /** Settles once the container is removed (shortly after `exited`). */
@@ -18,6 +23,7 @@ export class ContainerSandbox implements SandboxHandle {
   private killed = false;
   private ended = false;
   private lastPeak: number | null = null;
+  private frozen = false;
 
   constructor(
     docker: Docker,
@@ -25,8 +31,9 @@ export class ContainerSandbox implements SandboxHandle {
     private readonly stream: Duplex,
     private readonly memory: MemoryPeakProbe | null,
     readonly dependenciesPath: string | null,
+    private readonly freezer: CgroupFreezer | null = null,
   ) {
-    docker.modem.demuxStream(stream, this.stdout, this.stderr);
+    docker.modem.demuxStream(stream, this.protocol, this.stderr);
     stream.on('error', () => undefined);
     let markRemoved: () => void = () => undefined;
     this.removed = new Promise((resolve) => (markRemoved = resolve));
@@ -35,7 +42,7 @@ export class ContainerSandbox implements SandboxHandle {
       const onClose = () => {
         if (closed) return;
         closed = true;
-        this.stdout.end();
+        this.protocol.end();
         this.stderr.end();
         void this.finish().then((exit) => {
           resolve(exit);
@@ -53,12 +60,36 @@ export class ContainerSandbox implements SandboxHandle {
 
   get running(): boolean {
     // The attach stream closes with the container, a moment before `exited` settles.
-    return !this.ended && !this.killed && !this.stream.destroyed && !this.stream.readableEnded;
+    if (this.ended || this.killed || this.stream.destroyed || this.stream.readableEnded) return false;
+    // Killed while frozen (`docker kill`, the OOM killer), it only dies when thawed: ask its cgroup.
+    return !(this.frozen && this.freezer?.killPending());
+  }
+
+  freeze(): void {
+    if (!this.freezer || !this.running) return;
+    try {
+      this.freezer.freeze();
+      this.frozen = true;
+    } catch {
+      // The container is going away.
+    }
+  }
+
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    try {
+      this.freezer?.thaw();
+    } catch {
+      // Gone.
+    }
   }
 
   kill(): void {
     if (this.killed || this.ended) return;
     this.killed = true;
+    // Frozen tasks (cgroup v1) would not die of the engine's SIGKILL until thawed.
+    this.thaw();
     void this.remove();
   }
 

@@ -6,9 +6,11 @@ import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Docker from 'dockerode';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import { memoryPeakProbe, type MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
 import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { ContainerSandbox } from './container-sandbox.js';
@@ -71,7 +73,8 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);
-    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
+    // A container has only stdio: the shim takes its stdout for the protocol and moves descriptor 1 to stderr.
+    const args = [...runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument('stdout')];
     const { sandbox: settings } = this.config;
     const options = containerSpec({
       name: `fngraph-${this.instanceId.slice(0, 8)}-${++this.sequence}`,
@@ -110,6 +113,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
         stream,
         this.memoryProbe(container.id),
         spec.dependenciesDir ? SANDBOX_DEPENDENCIES_DIR : null,
+        this.freezer(container.id),
       );
       this.live.add(sandbox);
       void sandbox.removed.then(() => this.live.delete(sandbox));
@@ -167,30 +171,54 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${MANAGED_LABEL}=1`] } });
     const chosen = containers.filter((c) => select(c.Labels ?? {}));
     await Promise.all(
-      chosen.map((c) =>
-        this.docker
+      chosen.map((c) => {
+        // A container a dead server left frozen (cgroup v1) would not die of the engine's SIGKILL.
+        safely(() => this.fromContainerCgroup(c.Id, 'freezer', cgroupFreezer)?.thaw());
+        return this.docker
           .getContainer(c.Id)
           .remove({ force: true })
-          .catch(() => undefined),
-      ),
+          .catch(() => undefined);
+      }),
     );
     return chosen.length;
   }
 
   /** Peak memory straight from the container's cgroup, when the engine is on this host. */
   private memoryProbe(id: string): MemoryPeakProbe | null {
+    return this.fromContainerCgroup(id, 'memory', memoryPeakProbe);
+  }
+
+  /**
+   * Freezes the container between invocations through its cgroup (a file write), when the
+   * engine is on this host: `docker pause` does the same through an engine round trip on
+   * every call. Off with FNGRAPH_SANDBOX_FREEZE_IDLE=false.
+   */
+  private freezer(id: string): CgroupFreezer | null {
+    return this.config.sandbox.freezeIdle ? this.fromContainerCgroup(id, 'freezer', cgroupFreezer) : null;
+  }
+
+  /** The first of the container's cgroup directories (cgroupfs or systemd driver, v1 or v2) that `use` can use. */
+  private fromContainerCgroup<T>(id: string, v1Controller: string, use: (dir: string) => T | null): T | null {
     if (!isLocalEngine(this.config.dockerHost)) return null;
     const candidates = [
-      `/sys/fs/cgroup/memory/docker/${id}`,
-      `/sys/fs/cgroup/memory/system.slice/docker-${id}.scope`,
+      `/sys/fs/cgroup/${v1Controller}/docker/${id}`,
+      `/sys/fs/cgroup/${v1Controller}/system.slice/docker-${id}.scope`,
       `/sys/fs/cgroup/system.slice/docker-${id}.scope`,
       `/sys/fs/cgroup/docker/${id}`,
     ];
     for (const dir of candidates) {
-      const probe = memoryPeakProbe(dir);
-      if (probe) return probe;
+      const found = use(dir);
+      if (found) return found;
     }
     return null;
+  }
+}
+
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // Best effort.
   }
 }
 

@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 
-/** Child descriptors bwrap reports the sandbox pid on, and waits on before the command. */
-export const INFO_FD = 3;
-export const BLOCK_FD = 4;
+/**
+ * Child descriptors bwrap reports the sandbox pid on, and waits on before the command.
+ * After the shim's protocol descriptor (`PROTOCOL_FD`, 3), which bwrap passes through.
+ */
+export const INFO_FD = 4;
+export const BLOCK_FD = 5;
 
 /** Which optional options this bwrap build accepts, from its `--help`. */
 export function bubblewrapFeatures(bwrap: string): BwrapLayout['features'] {

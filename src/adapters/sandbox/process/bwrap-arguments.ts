@@ -26,8 +26,8 @@ export interface BwrapLayout {
   hidden: readonly string[];
   tmpBytes: number;
   env: Readonly<Record<string, string>>;
-  /** bwrap writes the sandbox's pid here, then waits on `blockFd` before running the command. */
-  sync?: { infoFd: number; blockFd: number };
+  /** bwrap writes the sandbox's pid here, then (with `blockFd`) waits on `blockFd` before running the command. */
+  sync?: { infoFd: number; blockFd?: number };
   /** Options this bwrap build knows (`--disable-userns` is 0.8+, `--size` 0.7+). */
   features: { disableUserns: boolean; tmpfsSize: boolean };
 }
@@ -60,7 +60,8 @@ export function bwrapArguments(layout: BwrapLayout, command: readonly string[]):
   // The root (a tmpfs bwrap made) and /dev must not be writable either.
   args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', layout.chdir ?? '/tmp');
   for (const [name, value] of Object.entries(layout.env)) args.push('--setenv', name, value);
-  if (layout.sync) args.push('--info-fd', String(layout.sync.infoFd), '--block-fd', String(layout.sync.blockFd));
+  if (layout.sync) args.push('--info-fd', String(layout.sync.infoFd));
+  if (layout.sync?.blockFd !== undefined) args.push('--block-fd', String(layout.sync.blockFd));
   args.push('--', ...command);
   return args;
 }

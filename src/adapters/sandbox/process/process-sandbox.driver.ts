@@ -8,6 +8,7 @@ import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtim
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
 import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
@@ -183,36 +184,44 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private async startIsolated(isolation: Isolation, spec: SandboxSpec, interpreter: string, limits: SandboxLimits): Promise<SandboxProcess> {
     const runtime = runtimeDefinition(spec.runtime);
-    const args = runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
+    const args = [...runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument({ fd: PROTOCOL_FD })];
     const binds = [...isolation.layout.binds];
     if (spec.dependenciesDir !== null) {
       const dependencies = realpathSync(spec.dependenciesDir);
       this.assertReachable(dependencies, 'the dependency cache');
       binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
-    // Only limits that must be joined before the command runs need bwrap to wait for us.
-    const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : undefined;
+    // bwrap always reports the sandbox's first process (its process group is the sandbox's,
+    // stopped to freeze it without a cgroup freezer); only limits that must be joined before
+    // the command runs need bwrap to wait for us.
+    const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : { infoFd: INFO_FD };
     const layout = { ...isolation.layout, binds, sync };
     const child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
       env: {},
       cwd: '/',
-      stdio: ['pipe', 'pipe', 'pipe', sync ? 'pipe' : 'ignore', sync ? 'pipe' : 'ignore'],
+      // The protocol pipe at PROTOCOL_FD (bwrap passes it through), then bwrap's own sync descriptors.
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe', sync.blockFd === undefined ? 'ignore' : 'pipe'],
       ...this.identity(),
     });
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
     const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
-    const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'));
-    if (sync) await releaseWhenAttached(child, limits);
+    const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'), null);
+    await releaseWhenAttached(child, (pid) => {
+      if (limits.needsAttach) limits.attach(pid);
+      // The namespace's first process leads the sandbox's session (bwrap --new-session).
+      sandbox.adoptProcessGroup(pid);
+    });
     return sandbox;
   }
 
   /** Without bubblewrap: the interpreter itself, in its own process group, as the sandbox user. */
   private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
     const runtime = runtimeDefinition(spec.runtime);
-    const args = runtime.args(join(SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb });
+    const args = [...runtime.args(join(SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument({ fd: PROTOCOL_FD })];
     const [binary, ...rest] = [...limits.commandPrefix, interpreter, ...args];
-    const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: 'pipe', detached: true, ...this.identity() });
-    const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-(child.pid ?? 0), 'SIGKILL'));
+    const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true, ...this.identity() });
+    const group = child.pid ?? 0;
+    const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-group, 'SIGKILL'), group || null);
     // The shim runs no function code before our `load` frame, so attaching now is in time.
     if (limits.needsAttach && child.pid !== undefined) {
       try {
@@ -236,10 +245,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
  * block descriptor: the process joins its cgroups before any of its children exist.
  * A bwrap that fails early just exits; the shim connection then reports its stderr.
  */
-function releaseWhenAttached(child: ChildProcess, limits: SandboxLimits): Promise<void> {
-  const info = child.stdio[INFO_FD] as Readable;
-  const block = child.stdio[BLOCK_FD] as Writable;
-  block.on('error', () => undefined);
+function releaseWhenAttached(child: ChildProcess, attach: (pid: number) => void): Promise<void> {
+  const stdio = child.stdio as unknown as Array<Readable | Writable | null>;
+  const info = stdio[INFO_FD] as Readable;
+  const block = stdio[BLOCK_FD] as Writable | null;
+  block?.on('error', () => undefined);
   info.on('error', () => undefined);
   return new Promise((resolve, reject) => {
     let text = '';
@@ -268,8 +278,8 @@ function releaseWhenAttached(child: ChildProcess, limits: SandboxLimits): Promis
       }
       try {
         if (typeof pid !== 'number') throw new Error(`bubblewrap reported no child pid: ${text}`);
-        limits.attach(pid);
-        block.end('1');
+        attach(pid);
+        block?.end('1');
         done();
       } catch (error) {
         done(error as Error);

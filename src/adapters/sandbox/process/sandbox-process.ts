@@ -2,12 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
 import { isProcessRunning } from '@/adapters/sandbox/process-alive.js';
+import { PROTOCOL_FD } from '@/modules/executor/shim-protocol.js';
 import type { SandboxLimits } from './limits/resource-limiter.js';
 
 /**
  * A sandbox that is a child process (bubblewrap, or the interpreter itself) with its
  * limits. When the process exits, whatever is left under the limits is killed, the
- * OOM verdict and peak memory are read, and the limits are removed.
+ * OOM verdict and peak memory are read, and the limits are removed. It is frozen by its
+ * cgroup's freezer, or else, given its process group, by SIGSTOP.
  */
 export class SandboxProcess implements SandboxHandle {
   readonly exited: Promise<SandboxExit>;
@@ -15,12 +17,16 @@ export class SandboxProcess implements SandboxHandle {
   readonly disposed: Promise<void>;
   private ended = false;
   private peakAtExit: number | null = null;
+  private stoppedBySignal = false;
+  private killed = false;
 
   constructor(
     private readonly child: ChildProcess,
     private readonly limits: SandboxLimits,
     readonly dependenciesPath: string | null,
     private readonly killProcess: () => void,
+    /** The sandbox's own process group, stopped to freeze it where there is no cgroup freezer (see `adoptProcessGroup`). */
+    private processGroup: number | null,
   ) {
     let markDisposed: () => void = () => undefined;
     this.disposed = new Promise((resolve) => (markDisposed = resolve));
@@ -28,6 +34,7 @@ export class SandboxProcess implements SandboxHandle {
       const finish = (code: number | null, signal: string | null) => {
         if (this.ended) return;
         this.ended = true;
+        this.thaw();
         limits.killAll();
         const oomKilled = limits.oomKilled();
         this.peakAtExit = limits.memoryPeakBytes();
@@ -44,6 +51,10 @@ export class SandboxProcess implements SandboxHandle {
     return this.child.stdin as Writable;
   }
 
+  get protocol(): Readable {
+    return this.child.stdio[PROTOCOL_FD] as Readable;
+  }
+
   get stdout(): Readable {
     return this.child.stdout as Readable;
   }
@@ -55,12 +66,50 @@ export class SandboxProcess implements SandboxHandle {
   get running(): boolean {
     const { child } = this;
     if (this.ended || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
-    // Node learns of the exit a moment after the kernel does: ask the kernel.
-    return isProcessRunning(child.pid);
+    // Node learns of the exit a moment after the kernel does: ask the kernel. A frozen sandbox
+    // killed meanwhile (say, by the OOM killer or an operator) only dies when thawed: ask its cgroup.
+    return isProcessRunning(child.pid) && !this.limits.killedWhileFrozen();
+  }
+
+  /**
+   * Names the sandbox's process group once known (bubblewrap reports its first process, the
+   * leader of the sandbox's session). Code that starts a session of its own escapes SIGSTOP:
+   * without a cgroup freezer, freezing is best effort.
+   */
+  adoptProcessGroup(pid: number): void {
+    this.processGroup = pid;
+  }
+
+  freeze(): void {
+    // Never after a kill: a task frozen by cgroup v1 would not die.
+    if (this.ended || this.killed) return;
+    try {
+      if (this.limits.freeze()) return;
+      if (this.processGroup === null) return;
+      process.kill(-this.processGroup, 'SIGSTOP');
+      this.stoppedBySignal = true;
+    } catch {
+      // Exited meanwhile: nothing left to freeze.
+    }
+  }
+
+  thaw(): void {
+    try {
+      this.limits.thaw();
+      if (this.stoppedBySignal && this.processGroup !== null) {
+        this.stoppedBySignal = false;
+        process.kill(-this.processGroup, 'SIGCONT');
+      }
+    } catch {
+      // Exited meanwhile.
+    }
   }
 
   kill(): void {
     if (this.ended) return;
+    this.killed = true;
+    // A process frozen by a cgroup v1 freezer would not die of SIGKILL until thawed.
+    this.thaw();
     try {
       this.killProcess();
     } catch {

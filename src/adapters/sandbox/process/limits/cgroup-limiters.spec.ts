@@ -36,7 +36,7 @@ describe('CgroupV1Limiter', () => {
         ['cpuacct', own.cpu],
       ]),
     );
-    expect(limiter?.describe()).toMatch(/^cgroup v1 \(memory\+swap, cpu quota, pids\)/);
+    expect(limiter?.describe()).toMatch(/^cgroup v1 \(memory\+swap, cpu quota, pids, no freezer\)/);
     const limits = limiter!.create('sandbox-1', RESOURCES);
     const [instance] = readdirSync(own.memory).filter((n) => n.startsWith('fngraph-'));
     const memory = join(own.memory, instance, 'sandbox-1');

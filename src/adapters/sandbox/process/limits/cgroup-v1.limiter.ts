@@ -9,6 +9,7 @@ import {
   removeStaleInstances,
   writeCgroupFile,
 } from '@/adapters/sandbox/cgroups/cgroup-files.js';
+import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { ResourceLimiter, SandboxLimits, SandboxResources } from './resource-limiter.js';
 
 const CPU_PERIOD_US = 100_000;
@@ -17,6 +18,8 @@ interface V1Parents {
   memory: string;
   pids: string | null;
   cpu: string | null;
+  /** Freezes sandboxes between invocations. */
+  freezer: string | null;
 }
 
 /**
@@ -44,7 +47,7 @@ export class CgroupV1Limiter implements ResourceLimiter {
       return created.get(ownDir) ?? null;
     };
     const memory = await create(memoryOwn);
-    const parents = { memory, pids: await create(own.get('pids')), cpu: await create(own.get('cpu')) };
+    const parents = { memory, pids: await create(own.get('pids')), cpu: await create(own.get('cpu')), freezer: await create(own.get('freezer')) };
     if (!memory) {
       for (const dir of created.values()) if (dir) await removeCgroup(dir);
       return null;
@@ -55,6 +58,7 @@ export class CgroupV1Limiter implements ResourceLimiter {
   describe(): string {
     const parts = [this.swapAccounting ? 'memory+swap' : 'memory (swap not accounted)'];
     parts.push(this.parents.cpu ? 'cpu quota' : 'no cpu quota', this.parents.pids ? 'pids' : 'no pids limit');
+    parts.push(this.parents.freezer ? 'freezer' : 'no freezer');
     return `cgroup v1 (${parts.join(', ')}) under ${this.parents.memory}`;
   }
 
@@ -62,7 +66,8 @@ export class CgroupV1Limiter implements ResourceLimiter {
     const memory = join(this.parents.memory, id);
     const pids = this.parents.pids && join(this.parents.pids, id);
     const cpu = this.parents.cpu && join(this.parents.cpu, id);
-    const dirs = [...new Set([memory, pids, cpu].filter((d): d is string => d !== null))];
+    const freezer = this.parents.freezer && join(this.parents.freezer, id);
+    const dirs = [...new Set([memory, pids, cpu, freezer].filter((d): d is string => d !== null))];
     const made: string[] = [];
     try {
       for (const dir of dirs) {
@@ -81,11 +86,11 @@ export class CgroupV1Limiter implements ResourceLimiter {
       for (const dir of made) void removeCgroup(dir);
       throw error;
     }
-    return new CgroupV1Sandbox(memory, dirs);
+    return new CgroupV1Sandbox(memory, dirs, freezer === null ? null : cgroupFreezer(freezer));
   }
 
   close(): void {
-    for (const dir of new Set([this.parents.memory, this.parents.pids, this.parents.cpu])) if (dir) void removeCgroup(dir);
+    for (const dir of new Set([this.parents.memory, this.parents.pids, this.parents.cpu, this.parents.freezer])) if (dir) void removeCgroup(dir);
   }
 }
 
@@ -93,9 +98,12 @@ class CgroupV1Sandbox implements SandboxLimits {
   readonly commandPrefix = [];
   readonly needsAttach = true;
 
+  private frozen = false;
+
   constructor(
     private readonly memory: string,
     private readonly dirs: string[],
+    private readonly freezer: CgroupFreezer | null,
   ) {}
 
   attach(pid: number): void {
@@ -113,7 +121,26 @@ class CgroupV1Sandbox implements SandboxLimits {
     return (kills ?? 0) > 0;
   }
 
+  freeze(): boolean {
+    if (!this.freezer) return false;
+    this.freezer.freeze();
+    this.frozen = true;
+    return true;
+  }
+
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    this.freezer?.thaw();
+  }
+
+  killedWhileFrozen(): boolean {
+    return this.frozen && (this.freezer?.killPending() ?? false);
+  }
+
   killAll(): void {
+    // A frozen v1 task does not die until thawed.
+    this.thaw();
     for (const dir of this.dirs) killCgroupMembers(dir);
   }
 

@@ -10,6 +10,7 @@ import {
   writeCgroupFile,
   writeOptionalCgroupFile,
 } from '@/adapters/sandbox/cgroups/cgroup-files.js';
+import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { ResourceLimiter, SandboxLimits, SandboxResources } from './resource-limiter.js';
 
 const CPU_PERIOD_US = 100_000;
@@ -78,8 +79,12 @@ export class CgroupV2Limiter implements ResourceLimiter {
 class CgroupV2Sandbox implements SandboxLimits {
   readonly commandPrefix = [];
   readonly needsAttach = true;
+  private readonly freezer: CgroupFreezer | null;
+  private frozen = false;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string) {
+    this.freezer = cgroupFreezer(dir);
+  }
 
   attach(pid: number): void {
     writeCgroupFile(this.dir, 'cgroup.procs', pid);
@@ -93,7 +98,25 @@ class CgroupV2Sandbox implements SandboxLimits {
     return (readCgroupKeyed(this.dir, 'memory.events').get('oom_kill') ?? 0) > 0;
   }
 
+  freeze(): boolean {
+    if (!this.freezer) return false;
+    this.freezer.freeze();
+    this.frozen = true;
+    return true;
+  }
+
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    this.freezer?.thaw();
+  }
+
+  killedWhileFrozen(): boolean {
+    return this.frozen && (this.freezer?.killPending() ?? false);
+  }
+
   killAll(): void {
+    this.thaw();
     try {
       if (writeOptionalCgroupFile(this.dir, 'cgroup.kill', 1)) return;
     } catch {

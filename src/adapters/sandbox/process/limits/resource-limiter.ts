@@ -20,6 +20,14 @@ export interface SandboxLimits {
   memoryPeakBytes(): number | null;
   /** Whether the kernel killed a process of the sandbox for exceeding the memory limit. */
   oomKilled(): boolean;
+  /**
+   * Freezes every process under the limits (cgroup freezer); returns false when the
+   * mechanism has none. `thaw` undoes it, and does nothing when nothing is frozen.
+   */
+  freeze(): boolean;
+  thaw(): void;
+  /** Whether a frozen process under the limits was killed meanwhile (it dies once thawed). */
+  killedWhileFrozen(): boolean;
   /** Kills whatever still runs under the limits (a process that outlived the sandbox). */
   killAll(): void;
   /** Removes the sandbox's cgroups; call once its processes have exited. */
@@ -43,6 +51,9 @@ export const NO_LIMITS: SandboxLimits = {
   attach: () => undefined,
   memoryPeakBytes: () => null,
   oomKilled: () => false,
+  freeze: () => false,
+  thaw: () => undefined,
+  killedWhileFrozen: () => false,
   killAll: () => undefined,
   dispose: async () => undefined,
 };

@@ -2,25 +2,50 @@
 // fngraph Node.js runtime shim. Runs inside the sandbox (a child process or a
 // container), loads one function and serves its invocations one at a time.
 //
-// Protocol: newline-delimited JSON. Requests arrive on stdin, replies leave on the
-// stdout file descriptor, which only this shim writes to: user output (console.*,
-// process.stdout/stderr.write) is captured and sent as `log` frames instead.
+// Protocol: newline-delimited JSON. Requests arrive on stdin; replies leave on a
+// descriptor of their own that user code is not given: `--fngraph-protocol=fd:N` names
+// it (process sandboxes: 3), `--fngraph-protocol=stdout` (containers, which only have
+// stdio) makes the shim take the sandbox's stdout for itself and point descriptor 1 at
+// stderr. Either way the function's raw descriptors 1 and 2 (native code, child
+// processes) never share a pipe with the protocol. console.* and
+// process.stdout/stderr.write are captured and sent as `log` frames instead.
 //   in : {type:'load', artifact, filename, env, modulePaths}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 //        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
 // `accepted` goes out before the handler runs: a sandbox that dies before sending it
 // never ran the invocation, which the executor may then send to another sandbox.
+// A `log` frame carries the invocation that printed it (AsyncLocalStorage follows the
+// handler into its timers and promises), so a line printed late, after its invocation
+// returned, is recognised as such by the executor and never given to the next one.
 // It deliberately depends on nothing but Node's core modules.
 
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const util = require('node:util');
+const { AsyncLocalStorage } = require('node:async_hooks');
 
-const PROTOCOL_FD = 1;
+const PROTOCOL_FD = openProtocol();
+/** The invocation in flight, for output that carries no invocation of its own. */
 let currentId = null;
+/** The invocation whose code is running (its handler, timers and promise callbacks). */
+const invocationOf = new AsyncLocalStorage();
 let handler = null;
+
+function openProtocol() {
+  const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol='));
+  const spec = option ? option.slice('--fngraph-protocol='.length) : 'stdout';
+  if (spec.startsWith('fd:')) return Number(spec.slice(3));
+  // Node has no dup2: reopening /proc/self/fd/N gives another descriptor of the same
+  // pipe (close-on-exec, so child processes do not get it), and closing 1 first makes the
+  // reopened stderr land on the lowest free number, 1. Nothing else runs yet to race it.
+  const protocol = fs.openSync('/proc/self/fd/1', fs.constants.O_WRONLY);
+  fs.closeSync(1);
+  const moved = fs.openSync('/proc/self/fd/2', fs.constants.O_WRONLY);
+  if (moved !== 1) throw new Error(`could not point descriptor 1 at stderr (got ${moved})`);
+  return protocol;
+}
 
 function send(frame) {
   const line = JSON.stringify(frame) + '\n';
@@ -45,7 +70,9 @@ function serializeError(error) {
 
 // ---- output capture --------------------------------------------------------
 function logLine(stream, message) {
-  send({ type: 'log', id: currentId, stream, message });
+  // Output from code of no invocation (module scope, a stray callback) belongs to the one in flight, if any.
+  const id = invocationOf.getStore() ?? currentId;
+  send({ type: 'log', id, stream, message });
 }
 
 function captureStream(target, stream) {
@@ -124,7 +151,7 @@ async function invoke(frame) {
   const cpuBefore = process.cpuUsage();
   let reply;
   try {
-    const value = await handler(frame.event, frame.context);
+    const value = await invocationOf.run(frame.id, () => handler(frame.event, frame.context));
     reply = { type: 'result', id: frame.id, ok: true, value: value === undefined ? null : value };
   } catch (error) {
     reply = { type: 'result', id: frame.id, ok: false, error: serializeError(error) };

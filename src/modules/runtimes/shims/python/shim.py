@@ -7,13 +7,20 @@
 #   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 #        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
 # `accepted` goes out before the handler runs (see the Node.js shim).
-# Frames leave on a duplicate of the original stdout descriptor that only this shim
-# holds; descriptors 0 and 1 are pointed elsewhere, so neither user code nor a library
-# writing to "stdout" at the descriptor level can corrupt or read the protocol.
-# sys.stdout / sys.stderr become line writers that turn every line into a `log` frame.
+# Frames leave on a descriptor only this shim holds (a non-inheritable duplicate):
+# `--fngraph-protocol=fd:N` names the one the sandbox gives for them (process sandboxes:
+# 3), `--fngraph-protocol=stdout` (containers) takes the sandbox's stdout and points
+# descriptor 1 at stderr. Descriptor 0 is pointed elsewhere, so neither user code nor a
+# library writing at the descriptor level can corrupt or read the protocol; what it
+# writes to descriptors 1 and 2 is the sandbox's raw output.
+# sys.stdout / sys.stderr become line writers that turn every line into a `log` frame
+# tagged with the invocation that printed it (a context variable, carried into threads
+# started during the invocation): a line printed after its invocation returned is
+# recognised by the executor and never given to the next one.
 #
 # Standard library only; runs under `python3 -u -I`.
 
+import contextvars
 import json
 import linecache
 import os
@@ -30,16 +37,62 @@ MODULE_NAME = 'handler'
 MAX_LOG_CHUNK = 64 * 1024
 
 # ---- protocol descriptors ----------------------------------------------------
-# os.dup gives non-inheritable descriptors: subprocesses of user code do not get them.
-PROTOCOL_OUT = os.dup(1)
+def _protocol_descriptor():
+    spec = 'stdout'
+    for arg in sys.argv[1:]:
+        if arg.startswith('--fngraph-protocol='):
+            spec = arg[len('--fngraph-protocol='):]
+    # os.dup gives non-inheritable descriptors: subprocesses of user code do not get them.
+    if spec.startswith('fd:'):
+        given = int(spec[3:])
+        fd = os.dup(given)
+        os.close(given)
+        return fd
+    fd = os.dup(1)
+    os.dup2(2, 1)  # raw writes to descriptor 1 join the sandbox's other raw output
+    return fd
+
+
+PROTOCOL_OUT = _protocol_descriptor()
 PROTOCOL_IN = os.fdopen(os.dup(0), 'rb')
-os.dup2(2, 1)  # raw writes to descriptor 1 end up on stderr, captured as log lines
 _devnull = os.open(os.devnull, os.O_RDONLY)
 os.dup2(_devnull, 0)
 os.close(_devnull)
 
 _send_lock = threading.Lock()
+# The invocation in flight, for output of code that belongs to no invocation.
 _current_id = None
+# The invocation whose code runs: set around the handler, copied into asyncio tasks by
+# asyncio and into threads by the patch below.
+_invocation_of = contextvars.ContextVar('fngraph_invocation', default=None)
+
+
+def _log_owner():
+    owner = _invocation_of.get()
+    return owner if owner is not None else _current_id
+
+
+def _carry_context_into_threads():
+    # Threads do not inherit context variables (before Python 3.14): a thread (or a
+    # threading.Timer) started by an invocation runs in a copy of the context it was started in.
+    original_start = threading.Thread.start
+    original_bootstrap = threading.Thread._bootstrap_inner
+
+    def start(self):
+        self._fngraph_context = contextvars.copy_context()
+        return original_start(self)
+
+    def bootstrap_inner(self):
+        context = getattr(self, '_fngraph_context', None)
+        if context is None:
+            return original_bootstrap(self)
+        return context.run(original_bootstrap, self)
+
+    threading.Thread.start = start
+    threading.Thread._bootstrap_inner = bootstrap_inner
+
+
+_carry_context_into_threads()
 
 
 def _encode(frame):
@@ -107,7 +160,7 @@ class LineWriter:
         if line.endswith('\r'):
             line = line[:-1]
         for start in range(0, max(len(line), 1), MAX_LOG_CHUNK):
-            send({'type': 'log', 'id': _current_id, 'stream': self._stream, 'message': line[start:start + MAX_LOG_CHUNK]})
+            send({'type': 'log', 'id': _log_owner(), 'stream': self._stream, 'message': line[start:start + MAX_LOG_CHUNK]})
 
     def flush(self):
         # Lines stay whole: a partial line waits for its end or the end of the invocation.
@@ -257,7 +310,9 @@ def invoke(frame):
     cpu_before, _ = _usage()
     reply = {'type': 'result', 'id': frame.get('id')}
     try:
-        value = _call(frame.get('event'), frame.get('context'))
+        context = contextvars.copy_context()
+        context.run(_invocation_of.set, frame.get('id'))
+        value = context.run(_call, frame.get('event'), frame.get('context'))
         reply.update(ok=True, value=value)
     except BaseException as error:  # SystemExit included: the sandbox keeps serving
         reply.update(ok=False, error=serialize_error(error))

@@ -1,0 +1,19 @@
+/**
+ * Where a sandbox's shim sends its replies. They never share a pipe with the function's
+ * raw output (descriptors 1 and 2: native code, child processes), which the executor
+ * reads cheaply, under an output budget, while the protocol stays parseable.
+ *
+ * - A descriptor of its own: process sandboxes get the protocol pipe as descriptor
+ *   `PROTOCOL_FD` (bubblewrap passes it through; its own sync descriptors come after).
+ * - `stdout`: a container only has stdio, so the shim takes the sandbox's stdout for
+ *   itself and points descriptor 1 at stderr; all raw output then arrives on stderr.
+ */
+export type ProtocolChannel = { fd: number } | 'stdout';
+
+/** The descriptor of the protocol pipe in process sandboxes (0-2 are stdio). */
+export const PROTOCOL_FD = 3;
+
+/** The shim's command-line argument naming its protocol channel (after the shim's path). */
+export function protocolArgument(channel: ProtocolChannel): string {
+  return `--fngraph-protocol=${channel === 'stdout' ? 'stdout' : `fd:${channel.fd}`}`;
+}
