@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { listenerUrl } from '@/api/http/listener-url.js';
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
 
 /**
@@ -24,10 +25,7 @@ export class FunctionsListener implements OnApplicationBootstrap, OnApplicationS
 
   /** `http://host:port`, once listening; null without the listener. */
   get url(): string | null {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) return null;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return listenerUrl(this.server);
   }
 
   /** The listening server (for server-wide settings such as timeouts); null without the listener. */

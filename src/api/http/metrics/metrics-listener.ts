@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { listenerUrl } from '@/api/http/listener-url.js';
 import { writeErrorResponse } from '@/api/http/gateway/http-response.js';
 import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
@@ -26,10 +26,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
 
   /** `http://host:port`, once listening; null without the listener. */
   get url(): string | null {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) return null;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return listenerUrl(this.server);
   }
 
   async onApplicationBootstrap(): Promise<void> {

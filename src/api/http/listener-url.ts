@@ -1,0 +1,10 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** `http://host:port` of a listening server (IPv6 hosts bracketed); null when it is not listening. */
+export function listenerUrl(server: Server | null): string | null {
+  const address = server?.address() as AddressInfo | null | undefined;
+  if (!address) return null;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
