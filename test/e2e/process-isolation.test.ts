@@ -36,11 +36,17 @@ async function startDriver(env: Record<string, string>) {
 describe('process executor isolation', () => {
   it('refuses to start the server without bubblewrap when FNGRAPH_REQUIRE_ISOLATION=true', async () => {
     const config = configWith({ FNGRAPH_SANDBOX_BWRAP_BINARY: '/nonexistent/bwrap', FNGRAPH_REQUIRE_ISOLATION: 'true' });
-    const app = await createServer(config);
+    // The server initialises its modules while it is created (the sandbox driver checks then).
+    let app: Awaited<ReturnType<typeof createServer>> | undefined;
     try {
-      await expect(startServer(app, config)).rejects.toThrow(/isolation is WEAK.*FNGRAPH_REQUIRE_ISOLATION=true/);
+      await expect(
+        (async () => {
+          app = await createServer(config);
+          await startServer(app, config);
+        })(),
+      ).rejects.toThrow(/isolation is WEAK.*FNGRAPH_REQUIRE_ISOLATION=true/);
     } finally {
-      await app.close();
+      await app?.close();
     }
   });
 

@@ -54,33 +54,33 @@ export class SealedInvocationRepository extends InvocationRepository {
   }
 
   insertAll(records: readonly InvocationRecord[]): Promise<void> {
-    return this.inner.insertAll(records.map((r) => this.sealed(r)));
+    return this.inner.insertAll(records.map((r) => sealRecord(this.cipher, this.sealWrites, r)));
   }
 
   updateAll(records: readonly InvocationRecord[]): Promise<void> {
-    return this.inner.updateAll(records.map((r) => this.sealed(r)));
+    return this.inner.updateAll(records.map((r) => sealRecord(this.cipher, this.sealWrites, r)));
   }
 
   transition(record: InvocationRecord, from: readonly InvocationStatus[]): Promise<boolean> {
-    return this.inner.transition(this.sealed(record), from);
+    return this.inner.transition(sealRecord(this.cipher, this.sealWrites, record), from);
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
     const record = await this.inner.findById(id);
-    return record && this.opened(record);
+    return record && openRecord(this.cipher, this.logger, record);
   }
 
   async findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
-    return (await this.inner.findByIds(ids)).map((r) => this.opened(r));
+    return (await this.inner.findByIds(ids)).map((r) => openRecord(this.cipher, this.logger, r));
   }
 
   async list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
     const result = await this.inner.list(filter, page);
-    return { ...result, items: result.items.map((r) => this.opened(r)) };
+    return { ...result, items: result.items.map((r) => openRecord(this.cipher, this.logger, r)) };
   }
 
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
-    return (await this.inner.latestByFunctionIds(functionIds)).map((r) => this.opened(r));
+    return (await this.inner.latestByFunctionIds(functionIds)).map((r) => openRecord(this.cipher, this.logger, r));
   }
 
   purgePayloads(finishedBefore: Date, limit: number): Promise<number> {
@@ -92,7 +92,7 @@ export class SealedInvocationRepository extends InvocationRepository {
   }
 
   async findOrphaned(liveNodeIds: readonly string[], startedBefore: Date, limit: number): Promise<InvocationRecord[]> {
-    return (await this.inner.findOrphaned(liveNodeIds, startedBefore, limit)).map((r) => this.opened(r));
+    return (await this.inner.findOrphaned(liveNodeIds, startedBefore, limit)).map((r) => openRecord(this.cipher, this.logger, r));
   }
 
   /**
@@ -121,30 +121,32 @@ export class SealedInvocationRepository extends InvocationRepository {
       after = page.items[page.items.length - 1]!.id;
     }
   }
+}
 
-  private sealed(record: InvocationRecord): InvocationRecord {
-    if (!this.sealWrites) return record;
-    const payload: Payload = {
-      request: record.request,
-      response: record.response,
-      logs: record.logs.map((line) => ({ ...line, timestamp: line.timestamp.toISOString() })),
-    };
-    const box = this.cipher.seal(Buffer.from(JSON.stringify(payload)));
-    const sealed = JSON.stringify({ k: box.keyId, w: box.wrappedKey.toString('base64'), c: box.ciphertext.toString('base64') });
-    return { ...record, request: { ...PURGED_REQUEST, body: SEALED_MARK + sealed }, response: null, logs: [] };
-  }
+/** A record as stored: its request, response and logs sealed in the request body (when `sealWrites`). */
+function sealRecord(cipher: EnvelopeCipher, sealWrites: boolean, record: InvocationRecord): InvocationRecord {
+  if (!sealWrites) return record;
+  const payload: Payload = {
+    request: record.request,
+    response: record.response,
+    logs: record.logs.map((line) => ({ ...line, timestamp: line.timestamp.toISOString() })),
+  };
+  const box = cipher.seal(Buffer.from(JSON.stringify(payload)));
+  const sealed = JSON.stringify({ k: box.keyId, w: box.wrappedKey.toString('base64'), c: box.ciphertext.toString('base64') });
+  return { ...record, request: { ...PURGED_REQUEST, body: SEALED_MARK + sealed }, response: null, logs: [] };
+}
 
-  private opened(record: InvocationRecord): InvocationRecord {
-    const body = record.request.body;
-    if (body === null || !body.startsWith(SEALED_MARK)) return record; // stored in clear (sealing off), or purged
-    try {
-      const box = JSON.parse(body.slice(SEALED_MARK.length)) as SerializedBox;
-      const plaintext = this.cipher.open({ keyId: box.k, wrappedKey: Buffer.from(box.w, 'base64'), ciphertext: Buffer.from(box.c, 'base64') });
-      const payload = JSON.parse(plaintext.toString('utf8')) as Payload;
-      return { ...record, request: payload.request, response: payload.response, logs: payload.logs.map((l) => ({ ...l, timestamp: new Date(l.timestamp) })) };
-    } catch (error) {
-      this.logger.warn(`The sealed payload of invocation ${record.id} cannot be opened (${(error as Error).message}): shown as purged`);
-      return { ...record, request: PURGED_REQUEST, response: null, logs: [] };
-    }
+/** A stored record as read: its sealed payload opened, or shown as purged when it cannot be. */
+function openRecord(cipher: EnvelopeCipher, logger: Logger, record: InvocationRecord): InvocationRecord {
+  const body = record.request.body;
+  if (body === null || !body.startsWith(SEALED_MARK)) return record; // stored in clear (sealing off), or purged
+  try {
+    const box = JSON.parse(body.slice(SEALED_MARK.length)) as SerializedBox;
+    const plaintext = cipher.open({ keyId: box.k, wrappedKey: Buffer.from(box.w, 'base64'), ciphertext: Buffer.from(box.c, 'base64') });
+    const payload = JSON.parse(plaintext.toString('utf8')) as Payload;
+    return { ...record, request: payload.request, response: payload.response, logs: payload.logs.map((l) => ({ ...l, timestamp: new Date(l.timestamp) })) };
+  } catch (error) {
+    logger.warn(`The sealed payload of invocation ${record.id} cannot be opened (${(error as Error).message}): shown as purged`);
+    return { ...record, request: PURGED_REQUEST, response: null, logs: [] };
   }
 }
