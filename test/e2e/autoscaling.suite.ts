@@ -4,6 +4,7 @@ import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { register } from '../support/functions.js';
 import { scrape, type Scrape } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 
 /** Kills this server's sandboxes behind its back (SIGKILL or `docker kill`); returns how many. */
 export type SandboxKiller = (server: TestServer) => Promise<number>;
@@ -25,16 +26,6 @@ const AUTOSCALING_ENV = {
 };
 
 const sleepy = (ms: number) => `export default async () => { await new Promise((r) => setTimeout(r, ${ms})); return "done"; }`;
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
 
 /** The sum of a metric's series for one function (over versions or states). */
 function total(metrics: Scrape, name: string, labels: Record<string, string>): number {

@@ -5,6 +5,7 @@ import { graphql } from '../support/graphql-client.js';
 import { scrape } from '../support/prometheus.js';
 import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 
 /**
  * Admission control of sandboxes (issue 11, item 4): the pre-warm quota per owner at
@@ -18,16 +19,6 @@ const FAST_SCALING = { FNGRAPH_AUTOSCALE_STABLE_WINDOW_SECONDS: '2', FNGRAPH_AUT
 const small = { memoryLimit: 64, timeout: 20 };
 const quick = 'export default async () => "ok"';
 const slow = 'export default async () => { await new Promise((r) => setTimeout(r, 3000)); return "slow"; }';
-
-async function until<T>(probe: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await probe();
-  }
-  return value;
-}
 
 describe('pre-warm quota per owner (FNGRAPH_OWNER_PREWARM_MEMORY_MB)', () => {
   let server: TestServer;

@@ -52,3 +52,33 @@ function killPendingIn(dir: string): boolean {
   }
   return false;
 }
+
+/**
+ * A sandbox's freezer with whether it is frozen: thawing one that is not frozen costs
+ * nothing (no write on the hand-out of a sandbox that was never frozen). Without a
+ * freezer it freezes nothing and says so.
+ */
+export class FreezeSwitch {
+  private frozen = false;
+
+  constructor(private readonly freezer: CgroupFreezer | null) {}
+
+  /** Freezes the cgroup; false when there is no freezer. */
+  freeze(): boolean {
+    if (!this.freezer) return false;
+    this.freezer.freeze();
+    this.frozen = true;
+    return true;
+  }
+
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    this.freezer?.thaw();
+  }
+
+  /** See `CgroupFreezer.killPending`; only asked of a frozen cgroup. */
+  killedWhileFrozen(): boolean {
+    return this.frozen && (this.freezer?.killPending() ?? false);
+  }
+}

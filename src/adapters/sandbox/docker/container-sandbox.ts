@@ -1,6 +1,6 @@
 import { type Duplex, PassThrough, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
+import { type CgroupFreezer, FreezeSwitch } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
 
@@ -23,7 +23,7 @@ export class ContainerSandbox implements SandboxHandle {
   private killed = false;
   private ended = false;
   private lastPeak: number | null = null;
-  private frozen = false;
+  private readonly freezing: FreezeSwitch;
 
   constructor(
     docker: Docker,
@@ -31,8 +31,9 @@ export class ContainerSandbox implements SandboxHandle {
     private readonly stream: Duplex,
     private readonly memory: MemoryPeakProbe | null,
     readonly dependenciesPath: string | null,
-    private readonly freezer: CgroupFreezer | null = null,
+    freezer: CgroupFreezer | null = null,
   ) {
+    this.freezing = new FreezeSwitch(freezer);
     docker.modem.demuxStream(stream, this.protocol, this.stderr);
     stream.on('error', () => undefined);
     let markRemoved: () => void = () => undefined;
@@ -62,24 +63,21 @@ export class ContainerSandbox implements SandboxHandle {
     // The attach stream closes with the container, a moment before `exited` settles.
     if (this.ended || this.killed || this.stream.destroyed || this.stream.readableEnded) return false;
     // Killed while frozen (`docker kill`, the OOM killer), it only dies when thawed: ask its cgroup.
-    return !(this.frozen && this.freezer?.killPending());
+    return !this.freezing.killedWhileFrozen();
   }
 
   freeze(): void {
-    if (!this.freezer || !this.running) return;
+    if (!this.running) return;
     try {
-      this.freezer.freeze();
-      this.frozen = true;
+      this.freezing.freeze();
     } catch {
       // The container is going away.
     }
   }
 
   thaw(): void {
-    if (!this.frozen) return;
-    this.frozen = false;
     try {
-      this.freezer?.thaw();
+      this.freezing.thaw();
     } catch {
       // Gone.
     }

@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { listenerUrl } from '@/api/http/listener-url.js';
+import { listen, listenerUrl } from '@/api/http/listeners.js';
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
 
 /**
@@ -43,13 +43,7 @@ export class FunctionsListener implements OnApplicationBootstrap, OnApplicationS
     if (port === undefined) return;
     if (!this.handler) throw new Error('FNGRAPH_FUNCTIONS_PORT is set but no handler was given to the functions listener');
     const server = createServer(this.handler);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, port, this.config.host);
     this.server = server;
     this.urls.functionsListenerStarted(server.address() as AddressInfo);
     this.logger.log(`Functions on ${this.url} (function endpoints only; their public base URL is ${this.urls.functions()})`);

@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { listenerUrl } from '@/api/http/listener-url.js';
+import { listen, listenerUrl } from '@/api/http/listeners.js';
 import { writeErrorResponse } from '@/api/http/gateway/http-response.js';
 import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
@@ -46,13 +46,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
         },
       );
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    await listen(server, port, this.config.host);
     this.server = server;
     this.logger.log(`Metrics for scrapers on ${this.url}/metrics (no credentials: keep this port internal)`);
   }

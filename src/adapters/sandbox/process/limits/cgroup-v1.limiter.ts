@@ -9,7 +9,7 @@ import {
   removeStaleInstances,
   writeCgroupFile,
 } from '@/adapters/sandbox/cgroups/cgroup-files.js';
-import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
+import { cgroupFreezer, type CgroupFreezer, FreezeSwitch } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { ResourceLimiter, SandboxLimits, SandboxResources } from './resource-limiter.js';
 
 const CPU_PERIOD_US = 100_000;
@@ -98,13 +98,15 @@ class CgroupV1Sandbox implements SandboxLimits {
   readonly commandPrefix = [];
   readonly needsAttach = true;
 
-  private frozen = false;
+  private readonly freezing: FreezeSwitch;
 
   constructor(
     private readonly memory: string,
     private readonly dirs: string[],
-    private readonly freezer: CgroupFreezer | null,
-  ) {}
+    freezer: CgroupFreezer | null,
+  ) {
+    this.freezing = new FreezeSwitch(freezer);
+  }
 
   attach(pid: number): void {
     for (const dir of this.dirs) writeCgroupFile(dir, 'cgroup.procs', pid);
@@ -122,20 +124,15 @@ class CgroupV1Sandbox implements SandboxLimits {
   }
 
   freeze(): boolean {
-    if (!this.freezer) return false;
-    this.freezer.freeze();
-    this.frozen = true;
-    return true;
+    return this.freezing.freeze();
   }
 
   thaw(): void {
-    if (!this.frozen) return;
-    this.frozen = false;
-    this.freezer?.thaw();
+    this.freezing.thaw();
   }
 
   killedWhileFrozen(): boolean {
-    return this.frozen && (this.freezer?.killPending() ?? false);
+    return this.freezing.killedWhileFrozen();
   }
 
   killAll(): void {

@@ -10,7 +10,7 @@ import {
   writeCgroupFile,
   writeOptionalCgroupFile,
 } from '@/adapters/sandbox/cgroups/cgroup-files.js';
-import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
+import { cgroupFreezer, FreezeSwitch } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { ResourceLimiter, SandboxLimits, SandboxResources } from './resource-limiter.js';
 
 const CPU_PERIOD_US = 100_000;
@@ -79,11 +79,10 @@ export class CgroupV2Limiter implements ResourceLimiter {
 class CgroupV2Sandbox implements SandboxLimits {
   readonly commandPrefix = [];
   readonly needsAttach = true;
-  private readonly freezer: CgroupFreezer | null;
-  private frozen = false;
+  private readonly freezing: FreezeSwitch;
 
   constructor(private readonly dir: string) {
-    this.freezer = cgroupFreezer(dir);
+    this.freezing = new FreezeSwitch(cgroupFreezer(dir));
   }
 
   attach(pid: number): void {
@@ -99,20 +98,15 @@ class CgroupV2Sandbox implements SandboxLimits {
   }
 
   freeze(): boolean {
-    if (!this.freezer) return false;
-    this.freezer.freeze();
-    this.frozen = true;
-    return true;
+    return this.freezing.freeze();
   }
 
   thaw(): void {
-    if (!this.frozen) return;
-    this.frozen = false;
-    this.freezer?.thaw();
+    this.freezing.thaw();
   }
 
   killedWhileFrozen(): boolean {
-    return this.frozen && (this.freezer?.killPending() ?? false);
+    return this.freezing.killedWhileFrozen();
   }
 
   killAll(): void {
