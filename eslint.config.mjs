@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // Example functions: what a function prints is its log.
+    files: ['examples/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
     // Tests: `any` JSON bodies, fixtures reached freely, progress notes on the console.
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {

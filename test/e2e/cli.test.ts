@@ -287,6 +287,12 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
       'fngraph: fngraph.yaml: unknown key limts (allowed: name, description, language, runtime, handler, version, tags, env, permissions, limits, schedules, eventFormat, network, dependencies)\n',
     ]);
 
+    // scripts/tail-logs.mjs (on the SDK) says what went wrong instead of `{}`.
+    const tail = spawnSync(process.execPath, ['scripts/tail-logs.mjs', 'some-invocation', '--url', server.url], {
+      env: { PATH: process.env.PATH, FNGRAPH_KEY: 'fng_bad_key' },
+    });
+    expect([tail.status, tail.stderr.toString()]).toEqual([3, expect.stringMatching(/^tail-logs: .*\(close code 4401\) \(UNAUTHENTICATED\)\n$/)]);
+
     const missing = await runCli(['invoke', 'cli-nowhere', '-o', 'json'], { env });
     expect(missing.code).toBe(5);
     expect(jsonOf(missing).error).toMatchObject({ code: 'NOT_FOUND', exitCode: 5 });
@@ -319,7 +325,7 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
           .stdout()
           .split('\n')
           .filter((line) => line.includes('"type":"deploy"')).length;
-      await dev.waitFor(() => deploys() === 1, 'the first deploy');
+      await dev.waitFor((_, stderr) => deploys() === 1 && stderr.includes('Watching'), 'the first deploy');
       writeFileSync(join(dir, 'index.js'), 'export default async () => { console.log("dev two"); return 2; };\n');
       await dev.waitFor(() => deploys() === 2, 'the redeploy');
       expect(jsonOf(await runCli(['invoke', 'cli-dev', '-o', 'json'], { env })).invocation.response).toBe(2);

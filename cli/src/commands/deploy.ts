@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RegisterFunctionDocument, type RegisterFunctionInput } from '@fngraph/sdk';
@@ -18,6 +19,8 @@ export interface DeployResult {
   files: string[];
   endpoints: { execute: string; http: string; httpPinned: string };
   buildLog?: string;
+  /** sha256 of the registration sent (`dev` skips a redeploy that would send the same). */
+  inputHash: string;
 }
 
 export function functionFolder(dir: string | undefined): string {
@@ -31,9 +34,13 @@ export function functionFolder(dir: string | undefined): string {
  * build. Resolves with the outcome; a FAILED build is a result too (`buildStatus`), the
  * caller decides the exit code.
  */
-export async function deployFolder(context: CommandContext, folder: string): Promise<DeployResult> {
+export async function deployFolder(context: CommandContext, folder: string): Promise<DeployResult>;
+export async function deployFolder(context: CommandContext, folder: string, unlessHash: string | undefined): Promise<DeployResult | null>;
+export async function deployFolder(context: CommandContext, folder: string, unlessHash?: string): Promise<DeployResult | null> {
   const { manifest } = loadManifest(folder);
   const { input, code } = registrationFor(folder, manifest);
+  const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  if (inputHash === unlessHash) return null;
   const { output, client } = context;
   output.note(
     `Deploying ${manifest.name} from ${folder} (${code.codeFormat === 'zip' ? `zip of ${code.files.length} files` : code.files[0]}, ${code.bytes} bytes)`,
@@ -61,6 +68,7 @@ export async function deployFolder(context: CommandContext, folder: string): Pro
     files: code.files,
     endpoints: registerFunction.endpoints,
     ...(buildStatus === 'FAILED' ? { buildLog } : {}),
+    inputHash,
   };
 }
 

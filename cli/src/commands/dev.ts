@@ -23,6 +23,8 @@ export async function devCommand(context: CommandContext, dir: string | undefine
   let follower: Promise<void> | null = null;
   let running = false;
   let pending = false;
+  /** What was deployed last: a change that leaves the registration as it was (an editor's touch) deploys nothing. */
+  let lastDeployed: string | undefined;
 
   const deploy = async (): Promise<void> => {
     if (running) {
@@ -31,16 +33,19 @@ export async function devCommand(context: CommandContext, dir: string | undefine
     }
     running = true;
     try {
-      const result = await deployFolder(context, folder);
-      output.event({ type: 'deploy', ...result }, () => describeDeploy(result, context.connection.url));
-      follower ??= new FunctionLogFollower(
-        context,
-        result.function.id,
-        (line) => output.event(logLineDocument(line), () => formatLogLine(line)),
-        (message) => output.note(message),
-      )
-        .run(signal)
-        .catch((error: unknown) => output.note(`Log stream stopped: ${cliErrorFrom(error).message}`));
+      const result = await deployFolder(context, folder, lastDeployed);
+      if (result) {
+        lastDeployed = result.inputHash;
+        output.event({ type: 'deploy', ...result }, () => describeDeploy(result, context.connection.url));
+        follower ??= new FunctionLogFollower(
+          context,
+          result.function.id,
+          (line) => output.event(logLineDocument(line), () => formatLogLine(line)),
+          (message) => output.note(message),
+        )
+          .run(signal)
+          .catch((error: unknown) => output.note(`Log stream stopped: ${cliErrorFrom(error).message}`));
+      }
     } catch (error) {
       const failure = cliErrorFrom(error);
       output.event({ type: 'error', code: failure.code, message: failure.message }, () => `Deploy failed: ${failure.message}`);
@@ -54,14 +59,15 @@ export async function devCommand(context: CommandContext, dir: string | undefine
     }
   };
 
-  await deploy();
-  output.note(`Watching ${folder} (Ctrl-C to stop)`);
+  // Watching starts before the first deploy, so that no change made meanwhile is missed.
   let timer: NodeJS.Timeout | undefined;
   const watcher = watch(folder, { recursive: true }, (_event, file) => {
     if (file && isExcluded(relative(folder, `${folder}/${file}`))) return;
     clearTimeout(timer);
     timer = setTimeout(() => void deploy().catch((error: unknown) => output.note(cliErrorFrom(error).message)), DEBOUNCE_MS);
   });
+  output.note(`Watching ${folder} (Ctrl-C to stop)`);
+  await deploy();
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   clearTimeout(timer);
   watcher.close();
