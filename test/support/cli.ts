@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { newApiKeyToken, rememberAdminKey } from './credentials.js';
 import { type ServerProcess, startServerProcess } from './server-process.js';
 
-/** The built CLI (`npm run build:packages`, which scripts/test runs before vitest). */
-export const CLI_MAIN = new URL('../../cli/dist/main.js', import.meta.url).pathname;
+/** The `fngraph` command (its launcher), and the build it runs (`npm run build:packages`, which scripts/test runs before vitest). */
+export const CLI_MAIN = new URL('../../cli/bin/fngraph.js', import.meta.url).pathname;
+const CLI_BUILD = new URL('../../cli/dist/main.js', import.meta.url).pathname;
 /** The packed SDK and CLI tarballs (`npm run build:packages`). */
 export const PACKAGES_DIR = new URL('../../.fngraph/packages/', import.meta.url).pathname;
 
 export function assertCliBuilt(): void {
-  if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} is missing: run \`npm run build:packages\` (scripts/test does) before these tests`);
+  if (!existsSync(CLI_BUILD)) throw new Error(`${CLI_BUILD} is missing: run \`npm run build:packages\` (scripts/test does) before these tests`);
 }
 
 export interface CliResult {
