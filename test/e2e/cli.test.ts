@@ -45,6 +45,11 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('runs as `npx fngraph` from the repository (the workspace link npm ci makes), never a registry package', () => {
+    const npx = spawnSync('npx', ['--no', '--', 'fngraph', '--version'], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+    expect([npx.status, npx.stdout]).toEqual([0, '0.1.0\n']);
+  });
+
   it('init ts && deploy && invoke --follow works from an empty folder', async () => {
     const dir = folder('hello');
     const init = await runCli(['init', 'ts', '--name', 'cli-hello'], { cwd: dir, env });
