@@ -26,6 +26,7 @@ describe('fngraph logs --follow across a server restart', { timeout: 120_000 }, 
   afterAll(async () => {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (env) rmSync(env.XDG_CONFIG_HOME!, { recursive: true, force: true });
   });
 
   const invoke = async (n: number) =>

@@ -38,6 +38,7 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     // Dependency builds fetch from these loopback registries only.
     server = await startCliTestServer({ npm_config_registry: npm.url, PIP_INDEX_URL: pypi.url });
     env = adminEnvironment(server);
+    folders.push(env.XDG_CONFIG_HOME!);
   });
   afterAll(async () => {
     await server?.stop();
@@ -226,8 +227,7 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
   });
 
   it('logs in (checked with `me`, stored 0600), creates, lists and revokes keys', async () => {
-    const configHome = tempFolder('config');
-    folders.push(configHome);
+    const configHome = folder('config');
     const login = await runCli(['login', server.url, '--api-key-stdin', '-o', 'json'], { env: { XDG_CONFIG_HOME: configHome }, input: `${server.adminKey}\n` });
     expect(login.code).toBe(0);
     expect(jsonOf(login)).toMatchObject({ url: server.url, kind: 'apiKey', roles: ['admin'] });
@@ -261,11 +261,14 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     expect(badKey.code).toBe(3);
     expect(badKey.stderr).toMatch(/^fngraph: .+\(run `fngraph login`, or set FNGRAPH_API_KEY\)\n$/);
     expectNoStack(badKey.stderr);
-    const badLogin = await runCli(['login', server.url, '--api-key-stdin'], { env: { XDG_CONFIG_HOME: tempFolder('config') }, input: 'fng_bad_key' });
+    const badLogin = await runCli(['login', server.url, '--api-key-stdin'], { env: { XDG_CONFIG_HOME: folder('config') }, input: 'fng_bad_key' });
     expect(badLogin.code).toBe(3);
 
     const port = await freePort();
-    const unreachable = await runCli(['deploy', '-o', 'json'], { cwd: folders[0], env: { ...env, FNGRAPH_URL: `http://127.0.0.1:${port}` } });
+    const deployable = folder('unreachable');
+    writeFileSync(join(deployable, 'fngraph.yaml'), 'name: cli-unreachable\n');
+    writeFileSync(join(deployable, 'index.js'), 'export default async () => 1;\n');
+    const unreachable = await runCli(['deploy', '-o', 'json'], { cwd: deployable, env: { ...env, FNGRAPH_URL: `http://127.0.0.1:${port}` } });
     expect(unreachable.code).toBe(4);
     expect(jsonOf(unreachable)).toEqual({
       error: { code: 'NETWORK_ERROR', message: `Cannot reach http://127.0.0.1:${port}: ECONNREFUSED`, exitCode: 4 },
@@ -282,7 +285,7 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     const usage = await runCli(['invoke'], { env });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("missing required argument 'name'");
-    const noManifest = await runCli(['deploy', '-o', 'json'], { cwd: tempFolder('empty'), env });
+    const noManifest = await runCli(['deploy', '-o', 'json'], { cwd: folder('empty'), env });
     expect([noManifest.code, jsonOf(noManifest).error.code]).toEqual([2, 'USAGE']);
     const badManifest = folder('typo');
     writeFileSync(join(badManifest, 'fngraph.yaml'), 'name: x\nlimts: {}\n');
