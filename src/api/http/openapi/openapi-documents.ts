@@ -10,6 +10,7 @@ import { registrationDocumentSchema } from '@/modules/functions/registration-doc
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
+import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
 import { declaredSchemasOf } from './declared-schemas.js';
 import { functionPaths } from './function-paths.js';
 import { managementPaths } from './management-paths.js';
@@ -18,8 +19,6 @@ import { REGISTRATION_FIELD_DESCRIPTIONS } from './registration-field-descriptio
 
 /** At most this many functions are listed in `/openapi.json` (in name order); `x-fngraph-truncated` says when more were left out. */
 export const MAX_DOCUMENTED_FUNCTIONS = 1000;
-
-const GRAPHQL_PATH = '/graphql';
 
 /**
  * The OpenAPI 3.1 documents: the management API with the endpoints of every function the
@@ -41,9 +40,17 @@ export class OpenApiDocuments {
     this.components = sharedComponents(registrationJsonSchema(config));
   }
 
-  /** The management API, without any function (what `npm run docs` commits). */
-  managementApi(): JsonObject {
+  /**
+   * The management API without any function, on relative URLs: what `npm run docs` commits
+   * (`docs/reference/openapi.json`), the same whichever address the server has.
+   */
+  reference(): JsonObject {
+    return this.managementApi({ api: '', functions: '' });
+  }
+
+  private managementApi(urls: { api: string; functions: string }): JsonObject {
     return this.document(
+      urls.api,
       {
         title: 'fngraph REST API',
         description: [
@@ -53,14 +60,14 @@ export class OpenApiDocuments {
         ].join('\n\n'),
         version: REST_API_REVISION,
       },
-      { ...managementPaths({ metrics: this.config.observability.metrics, graphqlPath: GRAPHQL_PATH }), ...this.genericFunctionPaths() },
+      { ...managementPaths({ metrics: this.config.observability.metrics, graphqlPath: GRAPHQL_PATH }), ...genericFunctionPaths(urls.functions) },
     );
   }
 
   /** The management API and the endpoints of every function this principal may invoke or see. */
   async forCaller(principal: Principal): Promise<JsonObject> {
     const { functions, truncated } = await this.reachableFunctions(principal);
-    const document = this.managementApi();
+    const document = this.managementApi({ api: this.urls.api(), functions: this.urls.functions() });
     const paths = document.paths as JsonObject;
     for (const fn of functions) Object.assign(paths, functionPaths(this.functionInput(fn, null)));
     if (truncated) document['x-fngraph-truncated'] = `Only the first ${MAX_DOCUMENTED_FUNCTIONS} functions (by name) are listed`;
@@ -81,24 +88,21 @@ export class OpenApiDocuments {
 
   private forFunction(fn: FunctionRecord, version: FunctionVersionRecord): JsonObject {
     return this.document(
+      this.urls.api(),
       { title: fn.name, description: fn.description || `The HTTP endpoints of ${fn.name}.`, version: version.version },
       functionPaths(this.functionInput(fn, version)),
     );
   }
 
-  private document(info: JsonObject, paths: JsonObject): JsonObject {
+  private document(apiUrl: string, info: JsonObject, paths: JsonObject): JsonObject {
     return {
       openapi: '3.1.1',
       info: { ...info, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
       jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
-      servers: [{ url: this.urls.api() || '/', description: 'The management API' }],
+      servers: [{ url: apiUrl || '/', description: 'The management API' }],
       paths,
       components: this.components,
     };
-  }
-
-  private genericFunctionPaths(): JsonObject {
-    return functionPaths({ name: null, description: '', public: true, version: null, schemas: {}, functionsUrl: this.urls.functions() });
   }
 
   private functionInput(fn: FunctionRecord, version: FunctionVersionRecord | null) {
@@ -135,6 +139,11 @@ export class OpenApiDocuments {
       after = page.items[page.items.length - 1].name;
     }
   }
+}
+
+/** `/execute/{functionId}[/{path}]`: any function by id. */
+function genericFunctionPaths(functionsUrl: string): JsonObject {
+  return functionPaths({ name: null, description: '', public: true, version: null, schemas: {}, functionsUrl });
 }
 
 /** The registration document's JSON Schema, from the zod schema the server validates with (input side: before defaults and transforms). */
