@@ -23,7 +23,7 @@ export class VersionsResolver {
     private readonly policy: FunctionAccessPolicy,
   ) {}
 
-  @Query(() => FunctionVersionModel)
+  @Query(() => FunctionVersionModel, { description: 'One version of a function (without its code), by version number.' })
   async functionVersion(
     @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID }) functionId: string,
