@@ -134,7 +134,8 @@ export class OpenApiDocuments {
         const access = this.policy.functionAccess(principal, fn);
         if (access.visible || access.invoke) found.push(fn);
       }
-      if (found.length >= MAX_DOCUMENTED_FUNCTIONS) return { functions: found.slice(0, MAX_DOCUMENTED_FUNCTIONS), truncated: true };
+      // One more than listed tells that some were left out.
+      if (found.length > MAX_DOCUMENTED_FUNCTIONS) return { functions: found.slice(0, MAX_DOCUMENTED_FUNCTIONS), truncated: true };
       if (!page.hasMore || page.items.length === 0) return { functions: found, truncated: false };
       after = page.items[page.items.length - 1].name;
     }
