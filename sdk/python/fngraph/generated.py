@@ -47,6 +47,8 @@ class ExecutionConfigInput(TypedDict):
 
 
 class FunctionFilterInput(TypedDict):
+    """Narrows `functions`; every field given must match."""
+
     language: NotRequired[Optional[Language]]
     namePrefix: NotRequired[Optional[str]]
     tag: NotRequired[Optional[str]]

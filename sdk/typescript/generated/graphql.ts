@@ -43,8 +43,11 @@ export type ExecutorKind =
   /** Child processes under bubblewrap, limited by cgroups. */
   | 'PROCESS';
 
+/** Narrows `functions`; every field given must match. */
 export type FunctionFilterInput = {
+  /** Functions whose latest version is in this language. */
   language?: Language | null | undefined;
+  /** Names starting with this text (literally, case-sensitive). */
   namePrefix?: string | null | undefined;
   /** Functions carrying this exact tag. */
   tag?: string | null | undefined;

@@ -82,7 +82,7 @@ export class FunctionsResolver {
     return this.service.releaseName(name, ctx.actor);
   }
 
-  @ResolveField(() => FunctionMetadataModel)
+  @ResolveField(() => FunctionMetadataModel, { description: 'Author, tags, dates, the latest version’s dependencies, and permissions.' })
   async metadata(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionMetadataModel> {
     const latest = await ctx.loaders.versionById.load(fn.latestVersionId);
     return {

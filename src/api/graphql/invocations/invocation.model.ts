@@ -95,10 +95,10 @@ export class InvocationModel {
   @Field({ description: 'When the invocation was created (queued or not).' })
   queuedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When its (latest) run started; null while queued.' })
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it reached a final status.' })
   finishedAt: Date | null;
 
   @Field(() => String, { nullable: true, description: 'The OpenTelemetry trace id, when tracing is on.' })
