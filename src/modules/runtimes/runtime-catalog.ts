@@ -19,6 +19,11 @@ export interface RuntimeDefinition {
   interpreter: 'node' | 'python3';
   /** The interpreter's major version, for runtimes that pin one (each Node.js major is its own runtime). */
   interpreterMajor?: number;
+  /**
+   * Writable address space the interpreter reserves at start without filling it (not
+   * memory use): limits on address space (RLIMIT_DATA) must leave room for it.
+   */
+  reservedAddressSpaceMb?: number;
   /** Why new functions should not use it (end of life), for runtimes kept only while installed. */
   deprecation?: string;
   /** The interpreter's arguments to run the shim in a sandbox with this memory limit. */
@@ -33,13 +38,17 @@ export interface RuntimeDefinition {
 // (measured: a 4 GiB limit inside a 128 MB sandbox). Without the flag V8 lets garbage
 // pile up until the kernel kills the sandbox, and sizes its young generation for a big
 // machine (+6 MiB per warm sandbox). The flag costs 1-3 ms per cold start.
+// Node.js 24 (V8 13) no longer derives its young generation from the old one: up to 32 MiB
+// of semi-spaces, and a warm 64 MB sandbox was killed on its second call (measured). One
+// semi-space MiB per 128 MB of limit is what older V8 derived itself.
 const nodeArgs = (shimPath: string, { memoryLimitMb }: { memoryLimitMb: number }) => [
   `--max-old-space-size=${Math.max(16, Math.floor(memoryLimitMb * 0.85))}`,
+  `--max-semi-space-size=${Math.min(16, Math.max(1, Math.floor(memoryLimitMb / 128)))}`,
   shimPath,
 ];
 
 /** One runtime per Node.js major: its own interpreter binary (process executor) and image (Docker). */
-function nodeRuntime(major: 20 | 22 | 24, extra: { deprecation?: string } = {}): RuntimeDefinition {
+function nodeRuntime(major: 20 | 22 | 24, extra: Pick<RuntimeDefinition, 'deprecation' | 'reservedAddressSpaceMb'> = {}): RuntimeDefinition {
   return {
     id: `nodejs${major}`,
     languages: ['javascript', 'typescript'],
@@ -55,7 +64,8 @@ function nodeRuntime(major: 20 | 22 | 24, extra: { deprecation?: string } = {}):
 }
 
 const RUNTIMES: readonly RuntimeDefinition[] = [
-  nodeRuntime(24),
+  // V8 13 reserves its 512 MiB JIT code range writable (measured: no start below --data=562M).
+  nodeRuntime(24, { reservedAddressSpaceMb: 512 }),
   nodeRuntime(22),
   nodeRuntime(20, { deprecation: 'Node.js 20 reached end of life on 2026-04-30: use nodejs24 (or nodejs22)' }),
   {

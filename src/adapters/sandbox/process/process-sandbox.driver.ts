@@ -91,6 +91,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       memoryBytes: spec.memoryLimitMb * MiB,
       cpus: this.config.sandbox.cpus,
       pids: this.config.sandbox.pidsLimit,
+      reservedDataBytes: (runtime.reservedAddressSpaceMb ?? 0) * MiB,
     });
     let sandbox: SandboxProcess;
     try {
