@@ -56,7 +56,7 @@ describe('process executor isolation', () => {
     try {
       expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/bubblewrap .* is not installed.*isolation is WEAK/));
       expect(driver.isolationSummary.bubblewrap).toBe(false);
-      const handle = await driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'weak', dependenciesDir: null });
+      const handle = await driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'weak', dependenciesDir: null });
       const ready = await new Promise<string>((resolve) => handle.protocol.once('data', (chunk) => resolve(String(chunk))));
       expect(ready).toContain('"ready"');
       handle.kill();
@@ -73,7 +73,7 @@ describe('process executor isolation', () => {
     mkdirSync(dependencies, { mode: 0o755 });
     const { moduleRef, driver } = await startDriver({});
     try {
-      const start = driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'unreachable', dependenciesDir: dependencies });
+      const start = driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'unreachable', dependenciesDir: dependencies });
       if (process.getuid?.() === 0) {
         // As root the sandbox runs as FNGRAPH_SANDBOX_UID, which cannot traverse a 0700 directory.
         await expect(start).rejects.toThrow(`cannot reach the dependency cache at ${dependencies}: ${hidden} is not traversable by uid 10001`);
