@@ -121,8 +121,12 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private async detect(): Promise<void> {
     const { sandbox } = this.config;
-    const probeNode = realpathOrNull(this.config.sandboxNodeBinary) ?? this.nodeInterpreters()[0];
-    if (!probeNode) throw new Error(`No Node.js for function sandboxes: FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary}) does not exist`);
+    if (this.nodeInterpreters().length === 0) {
+      const configured = this.config.nodeBinaries
+        ? `FNGRAPH_NODE_BINARIES (${this.config.nodeBinaries.join(', ')})`
+        : `FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary})`;
+      throw new Error(`No supported Node.js for function sandboxes (${describeNodeRuntimes(this.interpreters)}): check ${configured}`);
+    }
     this.logger.log(`Node.js runtimes: ${describeNodeRuntimes(this.interpreters)}`);
     const bwrap = findExecutable(sandbox.bwrapBinary);
     let problem = bwrap ? null : `bubblewrap (${sandbox.bwrapBinary}) is not installed`;
