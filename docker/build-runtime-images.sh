@@ -11,7 +11,7 @@
 #   fngraph/runtime-python:3.11  Debian bookworm minbase + python3 (debootstrap from the
 #                                Debian mirror, security updates applied), trimmed.
 #
-# Both: default user 10001:10001 ("sandbox"), WORKDIR /tmp, interpreter on PATH, and
+# All: default user 10001:10001 ("sandbox"), WORKDIR /tmp, interpreter on PATH, and
 # /opt/fngraph/shims left empty (the executor bind-mounts the runtime shims there,
 # read-only). Images that exist and were built by this same recipe are kept unless
 # --force is given. docker/runtime-*/Dockerfile build the same contract from official
