@@ -193,9 +193,16 @@ node_install_dir() { echo "$FNGRAPH_STATE/node/$1"; }
 # ensure_node_install MAJOR: Node.js MAJOR under $FNGRAPH_STATE/node/MAJOR (downloaded
 # once, verified to run). Progress goes to stderr.
 ensure_node_install() {
-  local major=$1 dir arch tmp tgz
+  local major=$1 dir arch tmp tgz lock
   dir=$(node_install_dir "$major")
-  if [[ $(node_major "$dir/bin/node") == "$major" && -f $dir/include/node/node.h ]]; then
+  _fg_node_installed "$major" "$dir" && return 0
+  # One install at a time per state directory (two test runs may start together); the
+  # one that waited finds the other's install.
+  mkdir -p "$FNGRAPH_STATE/node"
+  exec {lock}>"$FNGRAPH_STATE/node/.install.lock"
+  flock "$lock"
+  if _fg_node_installed "$major" "$dir"; then
+    exec {lock}>&-
     return 0
   fi
   case $(uname -m) in
@@ -205,7 +212,6 @@ ensure_node_install() {
   esac
   command -v npm >/dev/null || die "npm not found: it is needed to fetch node-linux-$arch@$major from the npm registry"
   log "installing Node.js $major from the npm registry (node-linux-$arch@$major) into $dir" >&2
-  mkdir -p "$FNGRAPH_STATE/node"
   tmp=$(mktemp -d "$FNGRAPH_STATE/node/.install-$major.XXXXXX")
   # npm pack only downloads (no install scripts run); the tarball is the release's bin/, include/, share/.
   if ! tgz=$(cd "$tmp" && retry 3 npm pack --silent "node-linux-$arch@$major" | tail -n 1) || [[ ! -f $tmp/$tgz ]]; then
@@ -220,8 +226,11 @@ ensure_node_install() {
   rm -rf "$dir"
   mv "$tmp/package" "$dir"
   rm -rf "$tmp"
+  exec {lock}>&-
   log "Node.js $("$dir/bin/node" --version) installed" >&2
 }
+
+_fg_node_installed() { [[ $(node_major "$2/bin/node") == "$1" && -f $2/include/node/node.h ]]; }
 
 # host_node_for MAJOR: prints a Node.js MAJOR binary this machine already has (the `node`
 # on PATH, /usr/local/bin/node, /usr/bin/node), or fails.
