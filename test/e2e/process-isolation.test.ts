@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -64,6 +64,28 @@ describe('process executor isolation', () => {
     } finally {
       warn.mockRestore();
       await moduleRef.close();
+    }
+  });
+
+  it('runs an interpreter that lives under /tmp (a checkout there holds its own Node.js) inside bubblewrap', async () => {
+    // A hard link: the realpath stays under /tmp, where the sandbox has its private tmpfs.
+    const checkout = mkdtempSync(join(tmpdir(), 'fngraph-checkout-'));
+    chmodSync(checkout, 0o755);
+    mkdirSync(join(checkout, 'bin'));
+    linkSync(realpathSync(process.execPath), join(checkout, 'bin', 'node'));
+    const { moduleRef, driver } = await startDriver({ FNGRAPH_NODE_BINARIES: join(checkout, 'bin', 'node'), FNGRAPH_REQUIRE_ISOLATION: 'true' });
+    try {
+      expect(driver.isolationSummary.bubblewrap).toBe(true);
+      const runtime = `nodejs${process.versions.node.split('.')[0]}` as 'nodejs24';
+      expect(await driver.availableRuntimes()).toEqual([runtime, 'python3.11']);
+      const handle = await driver.start({ runtime, memoryLimitMb: 64, label: 'under-tmp', dependenciesDir: null });
+      const ready = await new Promise<string>((resolve) => handle.protocol.once('data', (chunk) => resolve(String(chunk))));
+      expect(ready).toContain('"ready"');
+      handle.kill();
+      await handle.exited;
+    } finally {
+      await moduleRef.close();
+      rmSync(checkout, { recursive: true, force: true });
     }
   });
 
