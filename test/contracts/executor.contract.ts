@@ -86,7 +86,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         functionName: `contract-${id.slice(0, 8)}`,
         ownerId: 'contract-owner',
         version: '1.0.0',
-        runtime: 'nodejs20',
+        runtime: 'nodejs24',
         artifact: source,
         environment: {},
         dependenciesDir: null,
@@ -125,6 +125,17 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(second.outcome.memoryPeakBytes).toBeGreaterThan(1024 * 1024);
       expect(second.outcome.cpuTimeMs).toBeGreaterThanOrEqual(0);
       expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, idle: 1, queued: 0 });
+    });
+
+    it.each([
+      ['nodejs24', 24],
+      ['nodejs22', 22],
+    ] as const)('runs %s functions on Node.js %i (its own interpreter or image)', async (runtime, major) => {
+      expect(await driver.availableRuntimes()).toContain(runtime);
+      const fn = target('module.exports = async () => ({ version: process.version });', { runtime });
+      const { outcome } = await run(fn);
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect((outcome.value as { version: string }).version).toMatch(new RegExp(`^v${major}\\.`));
     });
 
     it('delivers log lines in order with their streams', async () => {

@@ -20,7 +20,7 @@ describe('registration and immutable versions', () => {
       name: 'hello-world',
       description: 'Says hello',
       language: 'javascript',
-      runtime: 'nodejs20',
+      runtime: 'nodejs24',
       version: '1.0.0',
       buildStatus: 'READY',
       metadata: { author: 'fngraph', tags: ['example', 'http'], permissions: { public: true, executionRoles: ['invoker'] } },

@@ -173,7 +173,7 @@ export type RegisterFunctionInput = {
   metadata?: FunctionMetadataInput | null | undefined;
   /** Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version. */
   name: string;
-  /** e.g. nodejs, nodejs20, python3.11; defaults from the language. */
+  /** e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language. */
   runtime?: string | null | undefined;
   /** Cron triggers; a registration without them removes existing ones. */
   schedules?: Array<FunctionScheduleInput> | null | undefined;

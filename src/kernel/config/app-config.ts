@@ -270,6 +270,8 @@ export class AppConfig {
   readonly requestBodies: RequestBodyConfig;
   readonly executor: ExecutorKind;
   readonly sandboxNodeBinary: string;
+  /** FNGRAPH_NODE_BINARIES: the Node.js of each nodejs<major> runtime; null: discovered by the process executor. */
+  readonly nodeBinaries: string[] | null;
   readonly sandboxPythonBinary: string;
   readonly sandbox: SandboxConfig;
   readonly dockerHost: string;
@@ -349,6 +351,7 @@ export class AppConfig {
     this.executor = raw.FNGRAPH_EXECUTOR;
     this.dataDirMode = process.getuid?.() === 0 ? 0o711 : 0o700;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
+    this.nodeBinaries = raw.FNGRAPH_NODE_BINARIES ? raw.FNGRAPH_NODE_BINARIES.split(',').map((path) => path.trim()) : null;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
     this.sandbox = {
       bwrapBinary: raw.FNGRAPH_SANDBOX_BWRAP_BINARY,
@@ -556,7 +559,7 @@ export function packageManagerEnvironment(env: Record<string, string | undefined
   return picked;
 }
 
-/** `nodejs20:128=2,python3.11:128=1` → one entry per runtime and memory size. */
+/** `nodejs24:128=2,python3.11:128=1` → one entry per runtime and memory size. */
 /**
  * The node's sandbox memory budget and the per-owner caps; unset, the budget is 75 % of the
  * memory this process may use (the machine's, or its cgroup's when lower) and one owner may

@@ -74,6 +74,14 @@ export const configSchema = z.object({
   FNGRAPH_EXECUTOR: z.enum(['process', 'docker']).default('process'),
   FNGRAPH_SANDBOX_NODE_BINARY: z.string().default(process.execPath),
   FNGRAPH_SANDBOX_PYTHON_BINARY: z.string().default('/usr/bin/python3'),
+  // The Node.js binaries of the nodejs<major> runtimes (process executor); unset: discovered.
+  FNGRAPH_NODE_BINARIES: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => value === undefined || value.split(',').every((path) => path.trim().startsWith('/')), {
+      message: 'must be a comma-separated list of absolute paths of node binaries',
+    }),
   // Host tools (run sandboxed): registration-time Python syntax checks, dependency installs.
   FNGRAPH_BUILD_PYTHON_BINARY: z.string().min(1).default('python3'),
   FNGRAPH_NPM_BINARY: z.string().min(1).default('npm'),
@@ -101,7 +109,7 @@ export const configSchema = z.object({
     .trim()
     .default('')
     .refine((value) => value === '' || value.split(',').every((entry) => /^[a-z0-9.]+:\d+=\d+$/.test(entry.trim())), {
-      message: 'must be a comma-separated list of <runtime>:<memory MB>=<count>, e.g. nodejs20:128=2,python3.11:128=1',
+      message: 'must be a comma-separated list of <runtime>:<memory MB>=<count>, e.g. nodejs24:128=2,python3.11:128=1',
     }),
   FNGRAPH_DOCKER_HOST: z
     .string()

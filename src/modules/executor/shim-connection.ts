@@ -320,7 +320,8 @@ export class ShimConnection {
   }
 }
 
-const HEAP_OOM = /heap out of memory|Array buffer allocation failed|MemoryError|Cannot allocate memory/;
+// Node.js 24 says "Failed to allocate memory" where earlier versions said "Array buffer allocation failed".
+const HEAP_OOM = /heap out of memory|Array buffer allocation failed|Failed to allocate memory|MemoryError|Cannot allocate memory/;
 
 /** Whether an exit looks like the sandbox ran out of memory. */
 export function isOutOfMemory(error: SandboxExitedError): boolean {
@@ -333,7 +334,7 @@ export function isOutOfMemory(error: SandboxExitedError): boolean {
  */
 export function isOutOfMemoryError(error: InvocationErrorRecord | undefined): boolean {
   if (!error) return false;
-  return error.type === 'MemoryError' || (error.type === 'RangeError' && /Array buffer allocation failed/.test(error.message));
+  return error.type === 'MemoryError' || (error.type === 'RangeError' && /Array buffer allocation failed|Failed to allocate memory/.test(error.message));
 }
 
 function describeExit(exit: SandboxExit, stderrTail: string[]): string {

@@ -5,6 +5,7 @@ import { EventBus } from '@/kernel/events/event-bus.js';
 import { type Actor, ANONYMOUS, NO_ORIGIN } from '@/kernel/identity/principal.js';
 import type { Role } from '@/kernel/identity/roles.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
+import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
@@ -83,6 +84,7 @@ describe(FunctionsService.name, () => {
   let builds: Mocked<VersionBuildService>;
   let events: Mocked<EventBus>;
   let audit: Mocked<AuditService>;
+  let runtimes: Mocked<RuntimeAvailability>;
 
   beforeEach(() => {
     functions = automock(FunctionRepository, {
@@ -92,7 +94,19 @@ describe(FunctionsService.name, () => {
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     audit = automock(AuditService);
-    sut = new FunctionsService(functions, versions, builds, events, config, new FunctionAccessPolicy(), audit, new PrewarmQuota(functions, versions, config));
+    runtimes = automock(RuntimeAvailability);
+    runtimes.installed.mockResolvedValue(new Set(['nodejs24', 'nodejs22', 'nodejs20', 'python3.11'] as const));
+    sut = new FunctionsService(
+      functions,
+      versions,
+      builds,
+      events,
+      config,
+      new FunctionAccessPolicy(),
+      audit,
+      new PrewarmQuota(functions, versions, config),
+      runtimes,
+    );
   });
 
   /** A version is built, stored, announced, its build started and the change audited. */
@@ -121,7 +135,7 @@ describe(FunctionsService.name, () => {
         name: 'greet',
         description: 'says hello',
         ownerId: 'dora',
-        runtime: 'nodejs20',
+        runtime: 'nodejs24',
         latestVersion: '1.0.0',
         latestVersionId: registration.version.id,
         versionCount: 1,

@@ -10,7 +10,8 @@ import { AuditService } from '@/modules/audit/audit.service.js';
 import { FunctionAccessPolicy } from './function-access.policy.js';
 import { PrewarmQuota } from './prewarm-quota.js';
 import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
-import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
+import { type RuntimeId, resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
+import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
@@ -52,6 +53,7 @@ export class FunctionsService {
     private readonly policy: FunctionAccessPolicy,
     private readonly audit: AuditService,
     private readonly prewarmQuota: PrewarmQuota,
+    private readonly runtimes: RuntimeAvailability,
   ) {
     this.documentSchema = registrationDocumentSchema(config.limits, config.schedules);
     this.patchSchema = registrationPatchSchema(config.limits, config.schedules);
@@ -66,7 +68,7 @@ export class FunctionsService {
     assertSafeKeys(input);
     const document = parseOrThrow(this.documentSchema, input, 'function document');
     const existing = await this.functions.findByName(document.name);
-    const draft = this.draftFromDocument(document);
+    const draft = this.draftFromDocument(document, await this.runtimes.installed());
     const head = headFromDocument(document);
     const registration = existing
       ? await this.addVersion(this.manageable(actor.principal, existing), draft, head, document.version)
@@ -84,7 +86,7 @@ export class FunctionsService {
     this.policy.assertCanManage(actor.principal, current, id);
     assertNoSelfDestination(current.name, patch);
     const latest = await this.versions.getById(current.latestVersionId);
-    const draft = this.draftFromPatch(patch, current, latest);
+    const draft = this.draftFromPatch(patch, current, latest, await this.runtimes.installed());
     const head: FunctionHead = {
       description: patch.description ?? current.description,
       author: patch.metadata?.author ?? current.author,
@@ -273,11 +275,11 @@ export class FunctionsService {
     return { function: { ...current, ...update }, version, created: false };
   }
 
-  private draftFromDocument(document: RegistrationDocument): VersionDraft {
+  private draftFromDocument(document: RegistrationDocument, installed: ReadonlySet<RuntimeId>): VersionDraft {
     const limits = this.config.limits;
     return {
       language: document.language,
-      runtime: resolveRuntime(document.language, document.runtime),
+      runtime: resolveRuntime(document.language, document.runtime, installed),
       source: document.code,
       dependencies: document.metadata?.dependencies ?? {},
       timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
@@ -290,12 +292,12 @@ export class FunctionsService {
     };
   }
 
-  private draftFromPatch(patch: RegistrationPatch, current: FunctionRecord, latest: FunctionVersionRecord): VersionDraft {
+  private draftFromPatch(patch: RegistrationPatch, current: FunctionRecord, latest: FunctionVersionRecord, installed: ReadonlySet<RuntimeId>): VersionDraft {
     const language = patch.language ?? current.language;
     const previous = this.versions.openSecrets(latest);
     return {
       language,
-      runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime)),
+      runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime), installed),
       source: patch.code ?? previous.source,
       dependencies: patch.metadata?.dependencies ?? latest.dependencies,
       timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { transform, type Message } from 'esbuild';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
-import type { Language } from './runtime-catalog.js';
+import { type Language, type RuntimeId, runtimeDefinition } from './runtime-catalog.js';
 import { PythonSourceChecker } from './python-source-checker.js';
 
 const SOURCE_FILE: Record<Language, string> = {
@@ -19,7 +19,8 @@ const SOURCE_FILE: Record<Language, string> = {
 export class ArtifactBuilder {
   constructor(private readonly python: PythonSourceChecker) {}
 
-  async build(language: Language, source: string): Promise<string> {
+  /** `runtime` picks the syntax esbuild may leave as is (what that Node.js major supports). */
+  async build(language: Language, source: string, runtime: RuntimeId): Promise<string> {
     if (language === 'python') {
       await this.python.check(source);
       return source;
@@ -30,7 +31,7 @@ export class ArtifactBuilder {
         loader: language === 'typescript' ? 'ts' : 'js',
         format: 'cjs',
         platform: 'node',
-        target: 'node20',
+        target: `node${runtimeDefinition(runtime).interpreterMajor ?? 20}`,
         sourcefile,
         sourcemap: 'inline',
         logLevel: 'silent',

@@ -4,6 +4,7 @@ import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { ArtifactBuilder } from '@/modules/runtimes/artifact-builder.js';
+import { runtimeNotice } from '@/modules/runtimes/runtime-catalog.js';
 import { initialBuildStatus } from './version-build.service.js';
 import type { VersionDraft } from './version-draft.js';
 import type { FunctionVersionRecord, VersionSecrets } from './version.record.js';
@@ -23,7 +24,7 @@ export class VersionsService {
    * that does not compile is rejected with nothing written. The caller inserts it.
    */
   async prepare(functionId: string, sequence: number, version: string, draft: VersionDraft): Promise<FunctionVersionRecord> {
-    const artifact = await this.builder.build(draft.language, draft.source);
+    const artifact = await this.builder.build(draft.language, draft.source, draft.runtime);
     const secrets: VersionSecrets = {
       source: draft.source,
       artifact,
@@ -49,7 +50,7 @@ export class VersionsService {
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
       // Dependencies are installed in the background (VersionBuildService), after the insert.
       buildStatus: initialBuildStatus(draft.dependencies),
-      buildLog: '',
+      buildLog: runtimeNotice(draft.runtime),
       author: draft.author,
       createdAt: new Date(),
     };

@@ -12,6 +12,7 @@ import { PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
+import { defaultNodeCandidates, nodeBinariesByMajor } from './node-binaries.js';
 import { packageRoot } from './package-root.js';
 import { openResourceLimiter } from './limits/open-resource-limiter.js';
 import type { ResourceLimiter, SandboxLimits } from './limits/resource-limiter.js';
@@ -30,8 +31,6 @@ interface Isolation {
   layout: BwrapLayout;
 }
 
-type Interpreter = 'node' | 'python3';
-
 /**
  * Sandboxes as child processes: under bubblewrap (new namespaces including network and
  * user, an empty read-only root with only system directories, the interpreter, the
@@ -45,7 +44,8 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   readonly kind = 'process' as const;
   private readonly logger = new Logger(ProcessSandboxDriver.name);
   private readonly live = new Set<SandboxProcess>();
-  private readonly interpreters: Record<Interpreter, string | null>;
+  /** Each runtime's interpreter on this host (null: not installed). */
+  private readonly interpreters: Record<RuntimeId, string | null>;
   private isolation: Isolation | null = null;
   private limiter: ResourceLimiter = new NoLimiter();
   private initialising: Promise<void> | null = null;
@@ -53,7 +53,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   constructor(private readonly config: AppConfig) {
     super();
-    this.interpreters = { node: realpathOrNull(config.sandboxNodeBinary), python3: realpathOrNull(config.sandboxPythonBinary) };
+    this.interpreters = interpretersOf(config);
   }
 
   onModuleInit(): Promise<void> {
@@ -72,7 +72,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   async availableRuntimes(): Promise<RuntimeId[]> {
     return RUNTIME_IDS.filter((id) => {
-      const binary = this.interpreters[runtimeDefinition(id).interpreter];
+      const binary = this.interpreters[id];
       return binary !== null && isExecutable(binary);
     });
   }
@@ -85,12 +85,13 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);
-    const interpreter = this.interpreters[runtime.interpreter];
+    const interpreter = this.interpreters[spec.runtime];
     if (!interpreter) throw new Error(`The ${runtime.interpreter} interpreter for ${spec.runtime} is not installed on this host`);
     const limits = this.limiter.create(`sandbox-${++this.sequence}`, {
       memoryBytes: spec.memoryLimitMb * MiB,
       cpus: this.config.sandbox.cpus,
       pids: this.config.sandbox.pidsLimit,
+      reservedDataBytes: (runtime.reservedAddressSpaceMb ?? 0) * MiB,
     });
     let sandbox: SandboxProcess;
     try {
@@ -120,13 +121,19 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private async detect(): Promise<void> {
     const { sandbox } = this.config;
-    if (!this.interpreters.node) throw new Error(`FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary}) does not exist`);
+    if (this.nodeInterpreters().length === 0) {
+      const configured = this.config.nodeBinaries
+        ? `FNGRAPH_NODE_BINARIES (${this.config.nodeBinaries.join(', ')})`
+        : `FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary})`;
+      throw new Error(`No supported Node.js for function sandboxes (${describeNodeRuntimes(this.interpreters)}): check ${configured}`);
+    }
+    this.logger.log(`Node.js runtimes: ${describeNodeRuntimes(this.interpreters)}`);
     const bwrap = findExecutable(sandbox.bwrapBinary);
     let problem = bwrap ? null : `bubblewrap (${sandbox.bwrapBinary}) is not installed`;
     if (bwrap) {
       const isolation = this.prepareIsolation(bwrap);
-      const node = this.interpreters.node;
-      if (!node) throw new Error('No usable Node.js interpreter for sandboxes (FNGRAPH_SANDBOX_NODE_BINARY)');
+      const node = this.nodeInterpreters()[0];
+      if (!node) throw new Error('No Node.js interpreter is usable in sandboxes (FNGRAPH_SANDBOX_NODE_BINARY, FNGRAPH_NODE_BINARIES)');
       const probe = probeBubblewrap(bwrap, isolation.layout, [node, '-e', '0'], this.identity());
       if (probe.ok) this.isolation = isolation;
       else problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
@@ -148,14 +155,14 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     const secret = [this.config.dataDir, packageRoot(SHIMS_DIR)].map((p) => realpathOrNull(p) ?? p);
     const shimsDir = realpathSync(SHIMS_DIR);
     this.assertReachable(shimsDir, 'the fngraph installation');
-    for (const [name, binary] of Object.entries(this.interpreters) as [Interpreter, string | null][]) {
+    for (const [id, binary] of Object.entries(this.interpreters) as [RuntimeId, string | null][]) {
       const reason = binary && this.unreachable(dirname(binary));
       if (!reason) continue;
       // One runtime lost, not the server: the others still work.
-      this.logger.warn(`The ${name} interpreter ${binary} is not usable in sandboxes: ${reason}`);
-      this.interpreters[name] = null;
+      this.logger.warn(`The ${id} interpreter ${binary} is not usable in sandboxes: ${reason}`);
+      this.interpreters[id] = null;
     }
-    const interpreters = Object.values(this.interpreters).filter((p): p is string => p !== null);
+    const interpreters = [...new Set(Object.values(this.interpreters).filter((p): p is string => p !== null))];
     const plan = planFilesystem({ interpreters, shimsDir, secret });
     const layout: BwrapLayout = {
       readOnlyBinds: plan.readOnlyBinds,
@@ -234,6 +241,13 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     return sandbox;
   }
 
+  /** The Node.js binaries of the runtimes this host has, newest first. */
+  private nodeInterpreters(): string[] {
+    return RUNTIME_IDS.filter((id) => runtimeDefinition(id).interpreter === 'node')
+      .map((id) => this.interpreters[id])
+      .filter((p): p is string => p !== null);
+  }
+
   /** As root, sandboxes run as the configured unprivileged user. */
   private identity(): { uid?: number; gid?: number } {
     return process.getuid?.() === 0 ? { uid: this.config.sandbox.uid, gid: this.config.sandbox.gid } : {};
@@ -286,6 +300,29 @@ function releaseWhenAttached(child: ChildProcess, attach: (pid: number) => void)
       }
     });
   });
+}
+
+/**
+ * Each runtime's interpreter: Node.js by major (FNGRAPH_NODE_BINARIES, else the sandbox
+ * Node.js, the majors the scripts installed, the system's), Python as configured.
+ */
+function interpretersOf(config: AppConfig): Record<RuntimeId, string | null> {
+  const nodes = nodeBinariesByMajor(config.nodeBinaries ?? defaultNodeCandidates(config.sandboxNodeBinary, packageRoot(SHIMS_DIR)));
+  const python = realpathOrNull(config.sandboxPythonBinary);
+  const entries = RUNTIME_IDS.map((id) => {
+    const { interpreter, interpreterMajor } = runtimeDefinition(id);
+    return [id, interpreter === 'python3' ? python : (nodes.get(interpreterMajor ?? -1) ?? null)] as const;
+  });
+  return Object.fromEntries(entries) as Record<RuntimeId, string | null>;
+}
+
+function describeNodeRuntimes(interpreters: Record<RuntimeId, string | null>): string {
+  const lines = RUNTIME_IDS.filter((id) => runtimeDefinition(id).interpreter === 'node').map((id) => {
+    const binary = interpreters[id];
+    if (!binary) return `${id} not installed`;
+    return runtimeDefinition(id).deprecation ? `${id} ${binary} (deprecated)` : `${id} ${binary}`;
+  });
+  return lines.join(', ');
 }
 
 function realpathOrNull(path: string): string | null {

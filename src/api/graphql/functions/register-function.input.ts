@@ -106,7 +106,10 @@ export class RegisterFunctionInput {
   @Field(() => LanguageEnum)
   language: LanguageEnum;
 
-  @Field({ nullable: true, description: 'e.g. nodejs, nodejs20, python3.11; defaults from the language.' })
+  @Field({
+    nullable: true,
+    description: 'e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language.',
+  })
   runtime?: string;
 
   @Field({ description: 'Source code, base64-encoded.' })
