@@ -54,7 +54,7 @@ export interface GraphQLApiModuleImports {
 /**
  * GraphQL over HTTP (Apollo) and over WebSocket (graphql-ws, same path), sharing one
  * context factory: every operation gets fresh DataLoaders and the caller's actor.
- * Operation gates guard every field (shield-permissions.ts); the same limits apply on both transports.
+ * graphql-shield gates every field; the same limits apply on both transports.
  */
 @Module({})
 export class GraphQLApiModule {

@@ -10,7 +10,7 @@ import { AuditEntryModel } from './audit-entry.model.js';
 
 const AuditConnection = ConnectionType(AuditEntryModel, 'AuditEntry');
 
-/** Admins only (operation gates, shield-permissions.ts). */
+/** Admins only (graphql-shield). */
 @Resolver(() => AuditEntryModel)
 export class AuditResolver {
   constructor(private readonly audit: AuditService) {}

@@ -5,7 +5,7 @@ import type { Role } from '@/kernel/identity/roles.js';
  * `public`: anyone, even without credentials (the service then decides, e.g. only public
  * functions may be invoked anonymously); `authenticated`: any valid credential, even
  * without roles; otherwise, any of the listed roles.
- * A root field missing here is denied to everyone (the permissions fallback, shield-permissions.ts).
+ * A root field missing here is denied to everyone (graphql-shield fallback rule).
  */
 export type Gate = 'public' | 'authenticated' | readonly Role[];
 
