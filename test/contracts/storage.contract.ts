@@ -838,6 +838,7 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     memoryLimitMb: 128,
     minInstances: 1,
     maxInstances: 3,
+    eventFormat: 'native',
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
     environmentVariableNames: [],
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
