@@ -130,7 +130,7 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
     });
 
     it('Cloud Functions: req.get(), bodies parsed by content type, req.query, res.set().status().json()', async (ctx) => {
-      await deploy(ctx, js('gcf-content', sample('gcf/content.js'), {}, { handler: 'content.helloContent' }));
+      await deploy(ctx, js('gcf-content', sample('gcf/content.js')));
       const post = (type: string, body: string) => fetch(`${server.url}/fn/gcf-content`, { method: 'POST', headers: { 'content-type': type }, body });
       expect(await (await post('application/json', '{"name":"John"}')).json()).toEqual({ greeting: 'Hello John!' });
       expect(await (await post('text/plain', 'Jane')).json()).toEqual({ greeting: 'Hello Jane!' });

@@ -9,7 +9,7 @@
 // stderr. Either way the function's raw descriptors 1 and 2 (native code, child
 // processes) never share a pipe with the protocol. console.* and
 // process.stdout/stderr.write are captured and sent as `log` frames instead.
-//   in : {type:'load', artifact, filename, env, modulePaths, eventFormat}
+//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, eventFormat}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 //        {type:'accepted', id} {type:'log', id, stream, message}*
@@ -150,7 +150,7 @@ function load(frame) {
     callStyle = 'fetch';
     return;
   }
-  const registered = registeredHttpFunction(frame.handler);
+  const registered = registeredHttpFunction(frame.entry && frame.entry.export);
   if (registered) {
     handler = registered;
     callStyle = 'node-http';
@@ -205,11 +205,14 @@ function resolves(request, parent) {
   }
 }
 
-/** The function registered with `functions.http`: the one `handler` names (`index.helloHttp`), else the only one. */
-function registeredHttpFunction(handlerName) {
+/**
+ * The function registered with `functions.http`: the one the entry point names
+ * (`handler: "index.helloHttp"`), else the only one. A name that is not registered is an
+ * export's (null: looked up as such).
+ */
+function registeredHttpFunction(wanted) {
   if (httpFunctions.size === 0) return null;
-  const wanted = typeof handlerName === 'string' && handlerName !== '' ? handlerName.slice(handlerName.lastIndexOf('.') + 1) : null;
-  if (wanted !== null && httpFunctions.has(wanted)) return httpFunctions.get(wanted);
+  if (typeof wanted === 'string' && wanted !== '') return httpFunctions.get(wanted) ?? null;
   if (httpFunctions.size === 1) return httpFunctions.values().next().value;
   throw new TypeError(`The module registers ${[...httpFunctions.keys()].join(', ')}: name one with \`handler\``);
 }
@@ -602,6 +605,11 @@ async function settle(value, reply) {
 }
 
 function call(frame, reply) {
+  // An entry point may name a Workers-style object (`handler: "index.worker"`).
+  if (callStyle !== 'fetch' && handler && typeof handler === 'object' && typeof handler.fetch === 'function') {
+    fetchTarget = handler;
+    callStyle = 'fetch';
+  }
   if (callStyle === 'fetch' || callStyle === 'web') return callFetch(frame, reply);
   if (callStyle === 'node-http') return callNodeHttp(frame, reply);
   return callNative(frame, reply);
