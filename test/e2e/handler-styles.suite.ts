@@ -5,6 +5,7 @@ import { authHeaders } from '../support/credentials.js';
 import { functionDocument, pythonDocument, registerRest } from '../support/functions.js';
 import { graphqlData } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { freePort } from '../support/throwaway-services.js';
 
 /** A public sample handler (test/fixtures/samples/<kind>/<file>), as its source says it was written. */
 function sample(path: string): string {
@@ -19,8 +20,12 @@ function sample(path: string): string {
 export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, string> = {}): void {
   describe(`handler styles (${kind} executor)`, () => {
     let server: TestServer;
+    /** The functions' own origin (FNGRAPH_FUNCTIONS_PORT), where cookies a function sets go out. */
+    let functionsUrl: string;
     beforeAll(async () => {
-      server = await startTestServer({ FNGRAPH_EXECUTOR: kind, ...env });
+      const port = await freePort();
+      functionsUrl = `http://127.0.0.1:${port}`;
+      server = await startTestServer({ FNGRAPH_EXECUTOR: kind, FNGRAPH_FUNCTIONS_PORT: String(port), ...env });
     });
     afterAll(async () => {
       await server?.close();
@@ -62,6 +67,9 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
         waits: true,
         multi: { name: ['Ada'], tag: ['a', 'b'] },
       });
+      const onFunctionsOrigin = await fetch(`${functionsUrl}/fn/lambda-callback`);
+      expect(onFunctionsOrigin.status).toBe(201);
+      expect(onFunctionsOrigin.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
     });
 
     it('SAM hello world (export const lambdaHandler, handler "app.lambdaHandler")', async (ctx) => {
@@ -92,6 +100,7 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
         timeEpoch: 'number',
         body: 'payload',
       });
+      expect((await fetch(`${functionsUrl}/fn/lambda-url`)).headers.getSetCookie()).toEqual(['session=abc; Path=/; HttpOnly', 'theme=dark']);
       const plain = await fetch(`${server.url}/fn/lambda-url/plain`);
       expect(plain.status).toBe(200);
       expect(plain.headers.get('content-type')).toBe('application/json');
@@ -269,6 +278,37 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
     it('streams a Python generator', async (ctx) => {
       await deploy(ctx, py('stream-py', sample('streaming/generator.py'), { timeout: 30 }));
       await expectStreamed(`${server.url}/fn/stream-py?wait=4000`, 'py chunk 1\n', ['py chunk 2\n'], 'text/plain; charset=utf-8');
+    });
+
+    it('a streamed response follows the header rules of its origin: no platform headers, cookies only on the functions origin', async (ctx) => {
+      const source = `export default { fetch() {
+        const body = new ReadableStream({ async start(c) { c.enqueue(new TextEncoder().encode('a')); await new Promise((r) => setTimeout(r, 50)); c.enqueue(new TextEncoder().encode('b')); c.close(); } });
+        return new Response(body, { headers: { 'set-cookie': 'k=v', 'x-fngraph-invocation-id': 'spoofed', 'content-length': '999', 'x-mine': '1' } });
+      } };`;
+      await deploy(ctx, js('stream-headers', source));
+      for (const [url, cookies] of [
+        [server.url, []],
+        [functionsUrl, ['k=v']],
+      ] as const) {
+        const response = await fetch(`${url}/fn/stream-headers`);
+        expect(response.headers.get('x-fngraph-invocation-id')).not.toBe('spoofed');
+        expect(response.headers.get('x-mine')).toBe('1');
+        expect(response.headers.getSetCookie()).toEqual(cookies);
+        expect(await response.text()).toBe('ab');
+      }
+    });
+
+    it('a stream the function breaks off is cut off for the client, and the invocation FAILED', async (ctx) => {
+      await deploy(
+        ctx,
+        js('stream-broken', 'exports.handler = async function* () { yield "part"; await new Promise((r) => setTimeout(r, 50)); throw new Error("broke"); };'),
+      );
+      const response = await fetch(`${server.url}/fn/stream-broken`);
+      expect(response.status).toBe(200);
+      const invocationId = response.headers.get('x-fngraph-invocation-id')!;
+      await expect(response.text()).rejects.toThrow();
+      const final = await statusOf(invocationId);
+      expect(final.status).toBe('FAILED');
     });
 
     it('a streamed response invoked over GraphQL is collected into the result', async (ctx) => {
