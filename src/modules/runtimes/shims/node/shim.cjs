@@ -192,8 +192,16 @@ const builtInFramework = Object.freeze({
 });
 const loadModule = Module._load;
 Module._load = function load(request, parent, isMain) {
-  if (request === GCF_FRAMEWORK && !resolves(request, parent)) return builtInFramework;
-  return loadModule.call(this, request, parent, isMain);
+  if (request !== GCF_FRAMEWORK) return loadModule.call(this, request, parent, isMain);
+  if (!resolves(request, parent)) return builtInFramework;
+  // The real framework (a dependency of the function): its registrations are seen too.
+  const real = loadModule.call(this, request, parent, isMain);
+  return Object.assign(Object.create(real), {
+    http(name, fn) {
+      builtInFramework.http(name, fn);
+      return real.http(name, fn);
+    },
+  });
 };
 
 function resolves(request, parent) {
