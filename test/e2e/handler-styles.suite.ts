@@ -226,6 +226,16 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(invokeFunction).toEqual({ status: 'SUCCEEDED', response: 'plain text' });
     });
 
+    it('bytes returned as they are (a Buffer, Python bytes) are a binary response', async (ctx) => {
+      await deploy(ctx, js('bytes-js', 'module.exports = async () => Buffer.from([1, 2, 3]);'));
+      await deploy(ctx, py('bytes-py', 'def handler(event, context):\n    return bytes([1, 2, 3])\n'));
+      for (const name of ['bytes-js', 'bytes-py']) {
+        const response = await fetch(`${server.url}/fn/${name}`);
+        expect(response.headers.get('content-type')).toBe('application/octet-stream');
+        expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([1, 2, 3]);
+      }
+    });
+
     /** Reads from a streamed body until `text` has arrived; returns all that came so far. */
     async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, text: string, sofar = ''): Promise<string> {
       const decoder = new TextDecoder();

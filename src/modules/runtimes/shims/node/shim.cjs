@@ -609,7 +609,13 @@ async function settle(value, reply) {
   if (value === STREAMED) return STREAMED;
   if (isResponse(value)) return settleResponse(value, reply);
   if (isStream(value)) return settleStream(value, reply);
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return binaryResult(toBytes(value));
   return value === undefined ? null : value;
+}
+
+/** Bytes returned as they are: a binary response (not the JSON of a Buffer). */
+function binaryResult(bytes) {
+  return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
 function call(frame, reply) {

@@ -419,6 +419,10 @@ def _call(invocation_id, event, context):
     if inspect.isgenerator(value):
         _stream(invocation_id, value)
         return STREAMED
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # Bytes as they are: a binary response, as the Node.js shim answers a Buffer.
+        return {'statusCode': 200, 'headers': {'content-type': 'application/octet-stream'},
+                'body': base64.b64encode(bytes(value)).decode('ascii'), 'isBase64Encoded': True}
     return value
 
 
