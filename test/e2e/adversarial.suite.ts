@@ -27,7 +27,9 @@ async function call(url: string, name: string, init: { body?: string; query?: st
     headers: { 'content-type': 'text/plain' },
     body: init.body,
   });
-  return { status: response.status, body: await response.json() };
+  // A string result comes back as text; anything else as JSON.
+  const json = response.headers.get('content-type')?.startsWith('application/json');
+  return { status: response.status, body: json ? await response.json() : await response.text() };
 }
 
 async function invocation(url: string, id: string): Promise<any> {
