@@ -152,6 +152,22 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(await refused.text()).toBe('Method not allowed');
     });
 
+    it('Express style without the framework (eventFormat node-http): (req, res) with res.write streaming', async (ctx) => {
+      const source = `module.exports = async (req, res) => {
+        res.set('content-type', 'text/plain; charset=utf-8').status(200);
+        res.write('hello ' + req.get('X-Name') + '\\n');
+        await new Promise((r) => setTimeout(r, Number(req.query.wait)));
+        res.end('bye\\n');
+      };`;
+      await deploy(ctx, js('express-plain', source, { eventFormat: 'node-http', timeout: 30 }));
+      const response = await fetch(`${server.url}/fn/express-plain?wait=4000`, { headers: { 'x-name': 'req' } });
+      const invocationId = response.headers.get('x-fngraph-invocation-id')!;
+      const reader = response.body!.getReader();
+      expect(await readUntil(reader, '\n')).toBe('hello req\n');
+      expect((await statusOf(invocationId)).status).toBe('RUNNING');
+      expect(await readUntil(reader, 'bye\n', 'hello req\n')).toBe('hello req\nbye\n');
+    });
+
     it('Workers: export default { fetch(request, env, ctx) } with env vars, ctx.waitUntil, Response.json, binary bodies', async (ctx) => {
       await deploy(ctx, js('worker', sample('workers/index.js'), { environmentVariables: { GREETING: 'hi' } }));
       const hello = await fetch(`${server.url}/fn/worker`);
@@ -283,6 +299,16 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
     it('streams a Response whose body is a ReadableStream still being written', async (ctx) => {
       await deploy(ctx, js('stream-rs', sample('streaming/readable-stream.mjs'), { timeout: 30 }));
       await expectStreamed(`${server.url}/fn/stream-rs?wait=4000`, 'first\n', ['second\n'], 'text/plain; charset=utf-8');
+    });
+
+    it('streams objects an async generator yields as JSON lines, in Node.js and in Python', async (ctx) => {
+      await deploy(ctx, js('ndjson-js', 'exports.handler = async function* () { yield { n: 1 }; yield { n: 2 }; };'));
+      await deploy(ctx, py('ndjson-py', 'async def handler(event, context):\n    yield {"n": 1}\n    yield {"n": 2}\n'));
+      for (const name of ['ndjson-js', 'ndjson-py']) {
+        const response = await fetch(`${server.url}/fn/${name}`);
+        expect(response.headers.get('content-type')).toBe('application/x-ndjson');
+        expect(await response.text()).toBe('{"n":1}\n{"n":2}\n');
+      }
     });
 
     it('streams a Python generator', async (ctx) => {

@@ -364,7 +364,7 @@ def _chunk_bytes(item):
         return bytes(item)
     if isinstance(item, str):
         return item.encode('utf-8')
-    return (json.dumps(item, ensure_ascii=False) + '\n').encode('utf-8')
+    return (json.dumps(item, ensure_ascii=False, separators=(',', ':')) + '\n').encode('utf-8')
 
 
 def _stream(invocation_id, items):
