@@ -144,16 +144,9 @@ function load(frame) {
   const exported = userModule.exports;
   functionEnv = Object.assign({}, frame.env || {});
   callStyle = frame.eventFormat === 'web' || frame.eventFormat === 'node-http' ? frame.eventFormat : 'native';
-  const fetchExport = [exported && exported.default, exported].find((value) => value && typeof value === 'object' && typeof value.fetch === 'function');
-  if (fetchExport) {
-    fetchTarget = fetchExport;
-    callStyle = 'fetch';
-    return;
-  }
-  const registered = registeredHttpFunction(frame.entry && frame.entry.export);
-  if (registered) {
-    handler = registered;
-    callStyle = 'node-http';
+  const styled = styledEntry(exported, frame.entry);
+  if (styled) {
+    handler = styled;
     return;
   }
   const candidate =
@@ -170,6 +163,25 @@ function load(frame) {
     );
   }
   handler = candidate;
+}
+
+/**
+ * A handler recognised by its style rather than by its export: a Workers-style object with
+ * `fetch` (the default export or `module.exports`), or a function registered with
+ * `functions.http`. Sets how it is called; null when the module has neither.
+ */
+function styledEntry(exported, entry) {
+  const registered = registeredHttpFunction(entry && entry.export);
+  if (registered) {
+    callStyle = 'node-http';
+    return registered;
+  }
+  if (entry && entry.export) return null;
+  const fetchExport = [exported && exported.default, exported].find((value) => value && typeof value === 'object' && typeof value.fetch === 'function');
+  if (!fetchExport) return null;
+  fetchTarget = fetchExport;
+  callStyle = 'fetch';
+  return fetchExport;
 }
 
 // ---- Google Cloud Functions' framework -----------------------------------------
