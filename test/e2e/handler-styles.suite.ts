@@ -334,6 +334,15 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       }
     });
 
+    it('a streamed head with an invalid header is not sent: the caller gets 502 FUNCTION_BAD_RESPONSE', async (ctx) => {
+      // An Express-style head carries the function's own headers.
+      const source = "module.exports = (req, res) => { res.set('x-bad', 'a\\nb'); res.write('x'); res.end(); };";
+      await deploy(ctx, js('stream-bad-header', source, { eventFormat: 'node-http' }));
+      const response = await fetch(`${server.url}/fn/stream-bad-header`);
+      expect(response.status).toBe(502);
+      expect((await response.json()).error.code).toBe('FUNCTION_BAD_RESPONSE');
+    });
+
     it('a stream the function breaks off is cut off for the client, and the invocation FAILED', async (ctx) => {
       await deploy(
         ctx,
