@@ -297,6 +297,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           buildLog: 'compiled in 12 ms\nok',
           timeoutSeconds: 2.5,
           asyncPolicy: { maxAttempts: 10, retryBackoffSeconds: 0, maxEventAgeSeconds: 86400, onSuccess: 'notify-ok', onFailure: 'notify_failed' },
+          eventFormat: 'aws-apigw-v2',
         });
         const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '', asyncPolicy: { ...DEFAULT_ASYNC_POLICY } });
         bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
