@@ -365,6 +365,26 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(invokeFunction.response).toMatchObject({ statusCode: 200, body: 'chunk 1\nchunk 2\nchunk 3\n' });
     });
 
+    it('keeps eventFormat per version: in the registration response and on GraphQL', async () => {
+      const { status, body } = await registerRest(
+        server.url,
+        js('format-kept', 'exports.handler = async () => ({ statusCode: 204 });', { eventFormat: 'aws-apigw-v2' }),
+      );
+      expect(status).toBe(201);
+      expect(body.executionConfig.eventFormat).toBe('aws-apigw-v2');
+      const { functionByName } = await graphqlData(
+        server.url,
+        'query { functionByName(name: "format-kept") { executionConfig { eventFormat } latestVersion { executionConfig { eventFormat } } } }',
+      );
+      expect(functionByName).toEqual({ executionConfig: { eventFormat: 'aws-apigw-v2' }, latestVersion: { executionConfig: { eventFormat: 'aws-apigw-v2' } } });
+      const { updateFunction } = await graphqlData(
+        server.url,
+        'mutation($id: ID!) { updateFunction(id: $id, input: { description: "next" }) { latestVersion { executionConfig { eventFormat } } } }',
+        { id: body.id },
+      );
+      expect(updateFunction.latestVersion.executionConfig.eventFormat).toBe('aws-apigw-v2');
+    });
+
     it('refuses an unknown eventFormat, and web styles for Python, with the field named', async () => {
       const unknown = await registerRest(server.url, js('bad-format', 'module.exports = () => 1;', { eventFormat: 'aws-alb' }));
       expect(unknown.status).toBe(400);
