@@ -94,6 +94,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         memoryLimitMb: 128,
         minInstances: 0,
         maxInstances: 4,
+        eventFormat: 'native',
         ...overrides,
       };
     }
@@ -166,6 +167,27 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
     it('reports a function that fails to load as FAILED', async () => {
       const { outcome } = await run(target('throw new RangeError("broken at load");'));
       expect(outcome).toMatchObject({ status: 'FAILED', error: { type: 'RangeError', message: 'broken at load' } });
+    });
+
+    it('streams a response to the sink as it is produced, in order, and ends with its head and body as the value', async () => {
+      const fn = target(
+        'exports.handler = async function* () { for (let i = 1; i <= 3; i++) { yield "part " + i + "\\n"; await new Promise((r) => setTimeout(r, 20)); } };',
+      );
+      const received: string[] = [];
+      const invocationId = newId();
+      const outcome = await executor.execute(fn, {
+        invocationId,
+        event: EVENT,
+        context: { invocationId, functionName: fn.functionName, version: fn.version, deadlineMs: Date.now() + fn.timeoutMs, traceId: null, traceparent: null },
+        onLog: () => true,
+        onResponse: { start: (head) => received.push(`head ${head.statusCode}`), write: (chunk) => received.push(chunk.toString()) },
+      });
+      expect(received).toEqual(['head 200', 'part 1\n', 'part 2\n', 'part 3\n']);
+      expect(outcome).toMatchObject({
+        status: 'SUCCEEDED',
+        value: { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'part 1\npart 2\npart 3\n', isBase64Encoded: false },
+        responseTruncated: false,
+      });
     });
 
     it('ends a function running past its timeout as TIMED_OUT, then serves the next invocation fresh', async () => {

@@ -112,7 +112,7 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
     expect(builds.map((x) => x.buildStatus)).toEqual(['READY', 'READY']);
     expect(builder().installCount).toBe(before + 1);
     expect(cacheEntries('nodejs24').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
-    expect(await (await fetch(`${server.url}/fn/pad-b`)).json()).toBe('007');
+    expect(await (await fetch(`${server.url}/fn/pad-b`)).text()).toBe('007');
   });
 
   it('installs a pip dependency for a Python function and serves it over /fn/:name', async () => {
@@ -192,7 +192,7 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
       typescriptDocument('ts-missing-dep', "export default async () => 'fixed'", { metadata: { dependencies: {} } }),
     );
     expect(next.buildStatus).toBe('READY');
-    expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).json()).toBe('fixed');
+    expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).text()).toBe('fixed');
   });
 
   it('streams a build over versionBuildLogs: live lines, then the outcome; later subscribers get the stored log', async () => {

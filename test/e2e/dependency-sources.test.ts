@@ -147,7 +147,7 @@ describe('dependency builds take every package from the configured registry', { 
       }),
     );
     expect(plain.buildStatus).toBe('READY');
-    expect(await (await fetch(`${server.url}/fn/uses-plain-py`)).json()).toBe('1.0');
+    expect(await (await fetch(`${server.url}/fn/uses-plain-py`)).text()).toBe('1.0');
 
     const { build: outcome } = await build(
       'direct-url',

@@ -105,7 +105,7 @@ describe('registration and immutable versions', () => {
 
     // The name is free again once the function is deleted.
     await register(server.url, 'gql-fn', 'module.exports = async () => "reborn"');
-    expect(await (await fetch(`${server.url}/fn/gql-fn`)).json()).toBe('reborn');
+    expect(await (await fetch(`${server.url}/fn/gql-fn`)).text()).toBe('reborn');
   });
 
   it('rejects TypeScript-only syntax in a JavaScript function with the location', async () => {

@@ -121,8 +121,8 @@ describe('pre-warmed generic sandboxes', () => {
   it('never lets a specialised sandbox serve another function', async () => {
     await register(server.url, 'second-comer', 'export default async () => globalThis.owner ?? "fresh"');
     for (let i = 0; i < 3; i++) {
-      expect(await (await fetch(`${server.url}/fn/first-comer`)).json()).toBe('first-comer');
-      expect(await (await fetch(`${server.url}/fn/second-comer`)).json()).toBe('fresh');
+      expect(await (await fetch(`${server.url}/fn/first-comer`)).text()).toBe('first-comer');
+      expect(await (await fetch(`${server.url}/fn/second-comer`)).text()).toBe('fresh');
     }
   });
 
@@ -132,7 +132,7 @@ describe('pre-warmed generic sandboxes', () => {
       (n) => n === 2,
     );
     await register(server.url, 'bigger', 'export default async () => "big"', { executionConfig: { memoryLimit: 256 } });
-    expect(await (await fetch(`${server.url}/fn/bigger`)).json()).toBe('big');
+    expect(await (await fetch(`${server.url}/fn/bigger`)).text()).toBe('big');
     expect(generic().readyCount('nodejs24', 128)).toBe(2);
   });
 });

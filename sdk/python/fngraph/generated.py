@@ -38,6 +38,7 @@ class ExecutionConfigInput(TypedDict):
 
     destinations: NotRequired[Optional[AsyncDestinationsInput]]
     environmentVariables: NotRequired[Optional[Any]]
+    eventFormat: NotRequired[Optional[str]]
     maxEventAgeSeconds: NotRequired[Optional[int]]
     maxInstances: NotRequired[Optional[int]]
     memoryLimit: NotRequired[Optional[int]]

@@ -23,6 +23,8 @@ export type BuildStatus =
 export type ExecutionConfigInput = {
   destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
+  /** How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions". */
+  eventFormat?: string | null | undefined;
   /** Seconds a queued invocation may wait before it is dead-lettered instead of run: 60 to 86400 (default 21600); null: no limit. */
   maxEventAgeSeconds?: number | null | undefined;
   /** Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION). */

@@ -21,6 +21,8 @@ import {
   shimOptions,
 } from './shim-connection.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
+import { formatEvent, formatResult } from './event-formats/event-format.js';
+import { StreamedResponse } from './streamed-response.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -36,6 +38,8 @@ const DELIVERY_ATTEMPTS = 3;
 const PRESTART_RETRY_MS = 10_000;
 /** `run`'s answer when the event never reached the function: it can be sent to another sandbox. */
 const UNDELIVERED = Symbol('undelivered');
+/** Of a response streamed to its caller, the record keeps this much of the body. */
+const STREAMED_BODY_KEPT_BYTES = 64 * 1024;
 
 interface PoolEntry {
   pool: SandboxPool;
@@ -149,8 +153,11 @@ export class ExecutorService implements OnModuleDestroy {
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
     const started = performance.now();
+    // Streamed to an HTTP caller, only the start is kept; collected for any other, up to the response limit.
+    const stream = new StreamedResponse(request.onResponse, request.onResponse ? STREAMED_BODY_KEPT_BYTES : this.config.limits.maxResponseBytes);
     try {
-      const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
+      const event = formatEvent(target.eventFormat, request.event, request.context);
+      const result = await sandbox.connection.invoke(request.invocationId, event, request.context, request.onLog, stream);
       const durationMs = round(performance.now() - started);
       // Peaks are over the sandbox's life so far (as "max memory used" elsewhere). The
       // shim's own figure costs nothing to get; the driver's (the whole sandbox) is read
@@ -164,7 +171,22 @@ export class ExecutorService implements OnModuleDestroy {
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
       }
       this.release(pool, sandbox);
-      if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
+      if (result.ok && result.streamed) {
+        if (stream.truncated && !request.onResponse) {
+          return {
+            status: 'FAILED',
+            error: { type: 'ResponseTooLarge', message: `The response exceeds ${this.config.limits.maxResponseBytes} bytes` },
+            ...base,
+            ...metrics,
+          };
+        }
+        return { status: 'SUCCEEDED', value: stream.value(), responseTruncated: stream.truncated, ...base, ...metrics };
+      }
+      if (result.ok) {
+        const formatted = formatResult(target.eventFormat, result.value);
+        if (formatted.ok) return { status: 'SUCCEEDED', value: formatted.value, ...base, ...metrics };
+        return { status: 'FAILED', error: formatted.error, ...base, ...metrics };
+      }
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
     } catch (error) {
       pool.release(sandbox, false);

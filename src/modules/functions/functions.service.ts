@@ -286,6 +286,7 @@ export class FunctionsService {
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
       minInstances: document.executionConfig?.minInstances ?? 0,
       maxInstances: document.executionConfig?.maxInstances ?? null,
+      eventFormat: document.executionConfig?.eventFormat ?? 'native',
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
@@ -304,6 +305,7 @@ export class FunctionsService {
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
       minInstances: patch.executionConfig?.minInstances ?? latest.minInstances,
       maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
+      eventFormat: patch.executionConfig?.eventFormat ?? latest.eventFormat,
       asyncPolicy: asyncPolicyFrom(patch.executionConfig, latest.asyncPolicy),
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)

@@ -1,3 +1,4 @@
+import { EVENT_FORMATS } from '@/modules/executor/execution.types.js';
 import semver from 'semver';
 import { z } from 'zod';
 import type { LimitsConfig, SchedulesConfig } from '@/kernel/config/app-config.js';
@@ -158,6 +159,7 @@ function executionConfigSchema(limits: LimitsConfig) {
         .nullable()
         .optional(),
       destinations: destinationsSchema.optional(),
+      eventFormat: z.enum(EVENT_FORMATS, { message: `must be one of ${EVENT_FORMATS.join(', ')}` }).optional(),
     })
     .refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
       message: 'minInstances must not exceed maxInstances',
@@ -206,6 +208,10 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
     .superRefine((doc, ctx) => {
       checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx);
       for (const issue of selfDestinationIssues(doc.name, doc.executionConfig?.destinations)) ctx.addIssue({ code: 'custom', ...issue });
+      const eventFormat = doc.executionConfig?.eventFormat;
+      if (doc.language === 'python' && (eventFormat === 'web' || eventFormat === 'node-http')) {
+        ctx.addIssue({ code: 'custom', path: ['executionConfig', 'eventFormat'], message: `${eventFormat} is for JavaScript and TypeScript functions` });
+      }
     });
 }
 

@@ -124,6 +124,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       runtime: version.runtime as RuntimeId,
       artifact: secrets.artifact,
       environment: secrets.environmentVariables,
+      eventFormat: version.eventFormat,
       dependenciesDir,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,

@@ -25,6 +25,7 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     memoryLimitMb: 128,
     minInstances: 0,
     maxInstances: null,
+    eventFormat: 'native',
     asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
     environmentVariableNames: [],
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },

@@ -1,4 +1,5 @@
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
@@ -40,6 +41,8 @@ export interface FunctionVersionRecord {
   maxInstances: number | null;
   /** How queued (async) invocations of this version are delivered. */
   asyncPolicy: AsyncPolicy;
+  /** How its handler is called and its result read (`executionConfig.eventFormat`). */
+  eventFormat: EventFormat;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;

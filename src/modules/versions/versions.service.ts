@@ -45,6 +45,7 @@ export class VersionsService {
       memoryLimitMb: draft.memoryLimitMb,
       minInstances: draft.minInstances,
       maxInstances: draft.maxInstances,
+      eventFormat: draft.eventFormat,
       asyncPolicy: { ...draft.asyncPolicy },
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),

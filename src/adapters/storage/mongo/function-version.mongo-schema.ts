@@ -40,6 +40,8 @@ export interface MongoFunctionVersion {
   maxInstances?: number | null;
   /** Absent on versions stored before async policies existed: read as the defaults. */
   asyncPolicy?: AsyncPolicySubdocument;
+  /** Absent on versions stored before handler styles existed: read as `native`. */
+  eventFormat?: string;
   environmentVariableNames: string[];
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
@@ -93,6 +95,7 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     minInstances: { type: Number, default: 0 },
     maxInstances: { type: Number, default: null },
     asyncPolicy: { type: AsyncPolicySchema },
+    eventFormat: { type: String, default: 'native' },
     environmentVariableNames: { type: [String], default: [] },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },

@@ -1,3 +1,4 @@
+import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -124,6 +125,7 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     minInstances: record.minInstances,
     maxInstances: record.maxInstances,
     asyncPolicy: { ...record.asyncPolicy },
+    eventFormat: record.eventFormat,
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -151,6 +153,7 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     minInstances: document.minInstances ?? 0,
     maxInstances: document.maxInstances ?? null,
     asyncPolicy: toAsyncPolicy(document.asyncPolicy),
+    eventFormat: (document.eventFormat ?? 'native') as EventFormat,
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

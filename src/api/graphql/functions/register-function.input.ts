@@ -88,6 +88,13 @@ export class ExecutionConfigInput {
 
   @Field(() => AsyncDestinationsInput, { nullable: true })
   destinations?: AsyncDestinationsInput;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions".',
+  })
+  eventFormat?: string;
 }
 
 @InputType({

@@ -25,6 +25,9 @@ export class ExecutionConfigModel {
   @Field(() => AsyncDestinationsModel)
   destinations: AsyncDestinationsModel;
 
+  @Field(() => String, { description: 'How the handler is called and its result read: native, web, node-http, aws-apigw-v1 or aws-apigw-v2.' })
+  eventFormat: string;
+
   @Field(() => [String], { description: 'Names of all variables (see `environmentVariables`).' })
   environmentVariableNames: string[];
 

@@ -201,6 +201,7 @@ function registrationResponseSchema(): JsonObject {
           retry: { type: 'object', properties: { attempts: { type: 'integer' }, backoffSeconds: { type: 'integer' } } },
           maxEventAgeSeconds: { type: ['integer', 'null'] },
           destinations: { type: 'object', properties: { onSuccess: nullableString, onFailure: nullableString } },
+          eventFormat: { type: 'string', description: 'How the handler is called and its result read (README, "Functions").' },
           environmentVariableNames: { type: 'array', items: string },
           environmentVariables: {
             type: 'array',
