@@ -21,6 +21,7 @@ import {
   shimOptions,
 } from './shim-connection.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
+import { denialLogLine, EgressGateways } from '@/modules/egress/egress-gateways.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -84,6 +85,7 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly egress: EgressGateways,
     private readonly outputStats: SandboxOutputStats = new SandboxOutputStats(),
   ) {
     const { autoscaling } = config;
@@ -149,6 +151,10 @@ export class ExecutorService implements OnModuleDestroy {
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
     const started = performance.now();
+    // Connections the gateway refuses while this invocation runs are lines of its logs.
+    sandbox.egress?.listen((decision) => {
+      if (!decision.allowed) request.onLog('system', denialLogLine(decision));
+    });
     try {
       const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
       const durationMs = round(performance.now() - started);
@@ -174,6 +180,7 @@ export class ExecutorService implements OnModuleDestroy {
       return { ...this.describeFailure(error, timedOut, target, sandbox, request), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);
+      sandbox.egress?.listen(null);
     }
   }
 
@@ -361,15 +368,27 @@ export class ExecutorService implements OnModuleDestroy {
    */
   private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
     const started = performance.now();
-    const generic = target.dependenciesDir === null ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
-    const handle =
-      generic?.connection.handle ??
-      (await this.driver.start({
-        runtime: target.runtime,
-        memoryLimitMb: target.memoryLimitMb,
-        label: `${target.functionName}@${target.version}`,
-        dependenciesDir: target.dependenciesDir,
-      }));
+    // Generic sandboxes have no network: a version with network access always starts its own.
+    const network = target.network?.enabled ? target.network : null;
+    const generic = target.dependenciesDir === null && !network ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const egress = network ? await this.egress.open(network) : null;
+    let handle;
+    try {
+      handle =
+        generic?.connection.handle ??
+        (await this.driver.start({
+          runtime: target.runtime,
+          memoryLimitMb: target.memoryLimitMb,
+          label: `${target.functionName}@${target.version}`,
+          dependenciesDir: target.dependenciesDir,
+          egressSocketDir: egress?.socketDir ?? null,
+        }));
+    } catch (error) {
+      await egress?.close();
+      throw error;
+    }
+    // The gateway lives as long as its sandbox.
+    if (egress) void handle.exited.then(() => egress.close());
     let loadTimedOut = false;
     const timer = setTimeout(() => {
       loadTimedOut = true;
@@ -382,7 +401,7 @@ export class ExecutorService implements OnModuleDestroy {
       await connection.load(target, runtime.functionFilename, modulePaths);
       // Module-level code may have started work: it waits frozen with the sandbox, until handed out.
       connection.pause();
-      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
+      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now(), ...(egress ? { egress } : {}) };
     } catch (error) {
       handle.kill();
       throw loadTimedOut ? new LoadTimeoutError(`Loading the function took longer than ${target.timeoutMs} ms`) : error;

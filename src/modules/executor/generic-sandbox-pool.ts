@@ -104,6 +104,7 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
       memoryLimitMb: reserve.memoryLimitMb,
       label: `generic-${reserve.runtime}`,
       dependenciesDir: null,
+      egressSocketDir: null,
     });
     try {
       const connection = await ShimConnection.open(handle, shimOptions(this.config, this.outputStats));

@@ -16,6 +16,7 @@ import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
+import { NETWORK_OFF } from '@/modules/egress/network-config.js';
 import {
   type EnvironmentEntry,
   functionNameSchema,
@@ -26,6 +27,7 @@ import {
   selfDestinationIssues,
 } from './registration-document.validation.js';
 import { asyncPolicyFrom } from './async-policy.settings.js';
+import { networkFrom } from './network.settings.js';
 import { isReservedForOthers, nameTakenError, versionFloor } from './function-name-reservation.js';
 import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
@@ -285,6 +287,7 @@ export class FunctionsService {
       minInstances: document.executionConfig?.minInstances ?? 0,
       maxInstances: document.executionConfig?.maxInstances ?? null,
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
+      network: networkFrom(document.executionConfig, NETWORK_OFF, this.config.egress),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
     };
@@ -303,6 +306,7 @@ export class FunctionsService {
       minInstances: patch.executionConfig?.minInstances ?? latest.minInstances,
       maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
       asyncPolicy: asyncPolicyFrom(patch.executionConfig, latest.asyncPolicy),
+      network: networkFrom(patch.executionConfig, latest.network, this.config.egress),
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),

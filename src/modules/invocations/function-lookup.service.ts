@@ -125,6 +125,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       artifact: secrets.artifact,
       environment: secrets.environmentVariables,
       dependenciesDir,
+      network: version.network,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,
       minInstances: version.minInstances,

@@ -26,6 +26,7 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     minInstances: 0,
     maxInstances: null,
     asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
+    network: { enabled: false, allow: [] },
     environmentVariableNames: [],
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'BUILDING',

@@ -1,5 +1,6 @@
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { AsyncPolicy } from './version.record.js';
 
 /** Everything a new version is made of, validated, before it is built and sealed. */
@@ -13,6 +14,7 @@ export interface VersionDraft {
   minInstances: number;
   maxInstances: number | null;
   asyncPolicy: AsyncPolicy;
+  network: NetworkConfig;
   environmentVariables: Record<string, string>;
   /** Names of the variables whose values the API never returns. */
   secretVariableNames: string[];

@@ -1,4 +1,5 @@
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
@@ -40,6 +41,8 @@ export interface FunctionVersionRecord {
   maxInstances: number | null;
   /** How queued (async) invocations of this version are delivered. */
   asyncPolicy: AsyncPolicy;
+  /** Outbound network access and its allow-list (off in versions stored before it existed). */
+  network: NetworkConfig;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;

@@ -124,6 +124,7 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     minInstances: record.minInstances,
     maxInstances: record.maxInstances,
     asyncPolicy: { ...record.asyncPolicy },
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -151,6 +152,7 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     minInstances: document.minInstances ?? 0,
     maxInstances: document.maxInstances ?? null,
     asyncPolicy: toAsyncPolicy(document.asyncPolicy),
+    network: { enabled: document.network?.enabled ?? false, allow: [...(document.network?.allow ?? [])] },
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

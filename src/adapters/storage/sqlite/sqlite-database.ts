@@ -217,6 +217,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE invocations ADD COLUMN payload_purged INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX invocations_payload_kept ON invocations (finished_at) WHERE payload_purged = 0 AND finished_at IS NOT NULL;
   `,
+  // 12: per-version outbound network access (JSON { enabled, allow }; NULL in older rows: off).
+  `
+  ALTER TABLE function_versions ADD COLUMN network TEXT;
+  `,
 ];
 
 /**

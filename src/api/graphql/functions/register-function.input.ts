@@ -60,6 +60,18 @@ export class AsyncDestinationsInput {
   onFailure?: string | null;
 }
 
+@InputType({ description: 'Outbound network access (off by default). See README, "Network access (egress)".' })
+export class NetworkConfigInput {
+  @Field()
+  enabled: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443.',
+  })
+  allow?: string[];
+}
+
 @InputType()
 export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Seconds.' })
@@ -88,6 +100,9 @@ export class ExecutionConfigInput {
 
   @Field(() => AsyncDestinationsInput, { nullable: true })
   destinations?: AsyncDestinationsInput;
+
+  @Field(() => NetworkConfigInput, { nullable: true, description: 'Replaces the whole network setting when present.' })
+  network?: NetworkConfigInput;
 }
 
 @InputType()

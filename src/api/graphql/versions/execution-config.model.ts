@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AsyncDestinationsModel } from './async-destinations.model.js';
+import { NetworkConfigModel } from './network-config.model.js';
 import { RetryPolicyModel } from './retry-policy.model.js';
 
 @ObjectType('ExecutionConfig')
@@ -24,6 +25,9 @@ export class ExecutionConfigModel {
 
   @Field(() => AsyncDestinationsModel)
   destinations: AsyncDestinationsModel;
+
+  @Field(() => NetworkConfigModel)
+  network: NetworkConfigModel;
 
   @Field(() => [String], { description: 'Names of all variables (see `environmentVariables`).' })
   environmentVariableNames: string[];

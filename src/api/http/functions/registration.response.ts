@@ -29,6 +29,7 @@ export interface RegistrationResponse {
     retry: { attempts: number; backoffSeconds: number };
     maxEventAgeSeconds: number | null;
     destinations: { onSuccess: string | null; onFailure: string | null };
+    network: { enabled: boolean; allow: string[] };
     environmentVariableNames: string[];
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
@@ -70,6 +71,7 @@ export function toRegistrationResponse(
       retry: { attempts: version.asyncPolicy.maxAttempts, backoffSeconds: version.asyncPolicy.retryBackoffSeconds },
       maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,
       destinations: { onSuccess: version.asyncPolicy.onSuccess, onFailure: version.asyncPolicy.onFailure },
+      network: { enabled: version.network.enabled, allow: [...version.network.allow] },
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },

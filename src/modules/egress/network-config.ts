@@ -1,0 +1,11 @@
+/** A version's outbound network (`executionConfig.network`): off unless enabled, then only what `allow` names. */
+export interface NetworkConfig {
+  enabled: boolean;
+  /** Allow-list entries as registered (see `parseAllowEntry`). */
+  allow: string[];
+}
+
+export const NETWORK_OFF: NetworkConfig = Object.freeze({ enabled: false, allow: [] as string[] }) as NetworkConfig;
+
+/** Entries in one allow-list, at most. */
+export const MAX_ALLOW_ENTRIES = 100;
