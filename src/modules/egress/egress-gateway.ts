@@ -167,8 +167,9 @@ function reply(client: Socket, status: number, reason: string): void {
   const text = reason.replace(/[^\x20-\x7e]/g, '?');
   const body = `fngraph egress: ${text}\n`;
   const phrase = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 502: 'Bad Gateway' }[status];
+  // The reason phrase carries the reason too: proxy clients (urllib, curl) show that line.
   client.end(
-    `HTTP/1.1 ${status} ${phrase ?? 'Error'}\r\nX-Fngraph-Egress-Reason: ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${phrase ?? 'Error'} (fngraph egress: ${text})\r\nX-Fngraph-Egress-Reason: ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -184,7 +185,11 @@ function parseRequest(head: Buffer, end: number): Target | { error: string } {
   const match = /^http:\/\/([^/?#]+)/i.exec(requestTarget);
   if (!match?.[1]) return { error: 'only CONNECT and http:// proxy requests are served' };
   const authority = parseAuthority(match[1], 80);
-  return 'error' in authority ? authority : { ...authority, forward: head, tunnel: false };
+  if ('error' in authority) return authority;
+  // Forwarded in origin form (`GET /path`), as a proxy does; the rest of the request as it came.
+  const path = requestTarget.slice(match[0].length) || '/';
+  const origin = Buffer.from(`${method} ${path.startsWith('/') ? path : `/${path}`} ${protocol}`, 'latin1');
+  return { ...authority, forward: Buffer.concat([origin, head.subarray(firstLine.length)]), tunnel: false };
 }
 
 function parseAuthority(text: string, defaultPort: number | null): { host: string; port: number } | { error: string } {

@@ -1,0 +1,3 @@
+import { egressSuite } from './egress.suite.js';
+
+egressSuite('process');
