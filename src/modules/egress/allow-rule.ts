@@ -9,7 +9,12 @@ export const DEFAULT_PORTS: readonly number[] = [80, 443];
 
 /** One entry of a function's allow-list. */
 export type AllowRule =
-  | { kind: 'name'; /** Lower case, no trailing dot. */ name: string; /** `*.example.com`: any name below it, not the name itself. */ wildcard: boolean; ports: AddressRange['ports'] }
+  | {
+      kind: 'name';
+      /** Lower case, no trailing dot. */ name: string;
+      /** `*.example.com`: any name below it, not the name itself. */ wildcard: boolean;
+      ports: AddressRange['ports'];
+    }
   | ({ kind: 'range' } & AddressRange);
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
@@ -24,6 +29,7 @@ export function parseAllowEntry(entry: string): AllowRule | { error: string } {
   const text = entry.trim().toLowerCase();
   if (text === '') return { error: 'must not be empty' };
   if (text.length > 300) return { error: 'must be at most 300 characters' };
+  if (text.includes('://')) return { error: 'is a URL: give the host, with an optional :port (api.example.com:443)' };
   const range = parseRangeWithPort(text, DEFAULT_PORTS);
   if (range) return { kind: 'range', ...range };
   // Looks like an address (brackets, several colons, a slash, only digits and dots) yet is not a valid one.

@@ -13,7 +13,9 @@ export function networkFrom(config: ExecutionConfigDocument | undefined, base: N
   const network = given ? { enabled: given.enabled, allow: [...new Set((given.allow ?? []).map((entry) => entry.trim()))] } : base;
   if (network.enabled && !egress.enabled) {
     const message = 'network access is turned off on this platform (FNGRAPH_EGRESS_ENABLED=false)';
-    throw new ValidationError(`Invalid function document: executionConfig.network.enabled: ${message}`, [{ field: 'executionConfig.network.enabled', message }]);
+    throw new ValidationError(`Invalid function document: executionConfig.network.enabled: ${message}`, [
+      { field: 'executionConfig.network.enabled', message },
+    ]);
   }
   return { enabled: network.enabled, allow: [...network.allow] };
 }

@@ -79,7 +79,9 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     if (spec.egressSocketDir) {
       // The gateway's socket is a host path: the engine must run on this host to mount it.
       if (!isLocalEngine(this.config.dockerHost)) {
-        throw new Error(`This function has network access (executionConfig.network), which needs a Docker engine on this host (FNGRAPH_DOCKER_HOST is ${this.config.dockerHost})`);
+        throw new Error(
+          `This function has network access (executionConfig.network), which needs a Docker engine on this host (FNGRAPH_DOCKER_HOST is ${this.config.dockerHost})`,
+        );
       }
       args.push(egressArgument(join(SANDBOX_EGRESS_DIR, EGRESS_SOCKET_NAME)));
     }
