@@ -27,6 +27,8 @@ export type ExecutionConfigInput = {
   memoryLimit?: number | null | undefined;
   /** Sandboxes kept warm on each server node (default 0). */
   minInstances?: number | null | undefined;
+  /** Replaces the whole network setting when present. */
+  network?: NetworkConfigInput | null | undefined;
   retry?: RetryPolicyInput | null | undefined;
   /** Seconds. */
   timeout?: number | null | undefined;
@@ -130,6 +132,13 @@ export type LogStream =
   | 'STDERR'
   | 'STDOUT'
   | 'SYSTEM';
+
+/** Outbound network access (off by default). See README, "Network access (egress)". */
+export type NetworkConfigInput = {
+  /** Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443. */
+  allow?: Array<string> | null | undefined;
+  enabled: boolean;
+};
 
 export type RegisterFunctionInput = {
   /** Source code, base64-encoded. */
