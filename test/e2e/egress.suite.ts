@@ -198,6 +198,35 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
       expect(metrics.value('fngraph_egress_connections_total', { decision: 'denied' })).toBeGreaterThanOrEqual(6);
     });
 
+    it('keeps the setting on the version, in GraphQL as registered', async () => {
+      const data = await graphqlData<{ functionByName: { executionConfig: { network: { enabled: boolean; allow: string[] } } } }>(
+        server.url,
+        'query { functionByName(name: "net-python") { executionConfig { network { enabled allow } } } }',
+      );
+      expect(data.functionByName.executionConfig.network).toEqual({ enabled: true, allow: expect.arrayContaining(['169.254.169.254:80']) });
+      const offline = await graphqlData<{ functionByName: { executionConfig: { network: unknown } } }>(
+        server.url,
+        'query { functionByName(name: "offline-node") { executionConfig { network { enabled allow } } } }',
+      );
+      expect(offline.functionByName.executionConfig.network).toEqual({ enabled: false, allow: [] });
+    });
+
+    it('refuses network access at registration where the operator turned it off', async () => {
+      const off = await startTestServer({ FNGRAPH_EXECUTOR: kind, FNGRAPH_EGRESS_ENABLED: 'false', ...env });
+      try {
+        const { status, body } = await registerRest(off.url, {
+          name: 'wants-network',
+          language: 'javascript',
+          code: Buffer.from(NODE_CLIENT).toString('base64'),
+          executionConfig: { network: { enabled: true, allow: ['api.example.com'] } },
+        });
+        expect(status).toBe(400);
+        expect(JSON.stringify(body)).toContain('FNGRAPH_EGRESS_ENABLED=false');
+      } finally {
+        await off.close();
+      }
+    });
+
     it('refuses allow-list entries that are not destinations, with the field named', async () => {
       const { status, body } = await registerRest(server.url, {
         name: 'bad-network',

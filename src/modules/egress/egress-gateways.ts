@@ -7,7 +7,7 @@ import { PlatformPorts } from '@/kernel/network/platform-ports.js';
 import { type EgressDecision, EgressGateway } from './egress-gateway.js';
 import { EgressPolicy } from './egress-policy.js';
 import { EgressStats } from './egress-stats.js';
-import type { NetworkConfig } from './network-config.js';
+import { EgressUnavailableError, type NetworkConfig } from './network-config.js';
 
 /** The file name of the gateway's socket in its directory (bind-mounted into the sandbox). */
 export const EGRESS_SOCKET_NAME = 'egress.sock';
@@ -36,7 +36,9 @@ export class EgressGateways {
   ) {}
 
   async open(network: NetworkConfig): Promise<SandboxEgress> {
-    if (!this.config.egress.enabled) throw new Error('Network access is turned off on this platform (FNGRAPH_EGRESS_ENABLED=false)');
+    if (!this.config.egress.enabled) {
+      throw new EgressUnavailableError('This version has network access, which is turned off on this platform (FNGRAPH_EGRESS_ENABLED=false)');
+    }
     const socketDir = mkdtempSync(join(tmpdir(), 'fngraph-egress-'));
     let listener: ((decision: EgressDecision) => void) | null = null;
     try {

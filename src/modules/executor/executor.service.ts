@@ -22,6 +22,7 @@ import {
 } from './shim-connection.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
 import { denialLogLine, EgressGateways } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -414,6 +415,8 @@ export class ExecutorService implements OnModuleDestroy {
     const common = { coldStart: true, initDurationMs: round(elapsedMs), durationMs: 0, memoryPeakBytes: null, cpuTimeMs: null };
     if (error instanceof LoadTimeoutError) return { status: 'TIMED_OUT', error: { type: 'Timeout', message: error.message }, ...common };
     if (error instanceof FunctionLoadError) return { status: 'FAILED', error: error.error, ...common };
+    // The platform cannot give this version the network it asked for: the version's setting, not a crash.
+    if (error instanceof EgressUnavailableError) return { status: 'FAILED', error: { type: error.name, message: error.message }, ...common };
     if (error instanceof SandboxExitedError && isOutOfMemory(error)) {
       return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: error.message }, ...common };
     }

@@ -12,6 +12,7 @@ import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/e
 import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { egressArgument, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { ContainerSandbox } from './container-sandbox.js';
@@ -79,7 +80,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     if (spec.egressSocketDir) {
       // The gateway's socket is a host path: the engine must run on this host to mount it.
       if (!isLocalEngine(this.config.dockerHost)) {
-        throw new Error(
+        throw new EgressUnavailableError(
           `This function has network access (executionConfig.network), which needs a Docker engine on this host (FNGRAPH_DOCKER_HOST is ${this.config.dockerHost})`,
         );
       }

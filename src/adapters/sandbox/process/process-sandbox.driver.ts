@@ -10,6 +10,7 @@ import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/e
 import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { egressArgument, PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
@@ -224,7 +225,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
     if (spec.egressSocketDir) {
       // A plain process shares the host's network: no egress policy could be enforced on it.
-      throw new Error(
+      throw new EgressUnavailableError(
         'This function has network access (executionConfig.network), which needs bubblewrap: without it sandboxes share the host network and its egress policy cannot be enforced',
       );
     }
