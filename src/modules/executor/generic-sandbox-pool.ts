@@ -104,7 +104,6 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
       memoryLimitMb: reserve.memoryLimitMb,
       label: `generic-${reserve.runtime}`,
       dependenciesDir: null,
-      egressSocketDir: null,
     });
     try {
       const connection = await ShimConnection.open(handle, shimOptions(this.config, this.outputStats));
