@@ -49,6 +49,8 @@ interface Target {
 export class EgressGateway {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections from the sandbox (each may have one upstream in `sockets` too). */
+  private clients = 0;
   private closed = false;
 
   private constructor(private readonly options: EgressGatewayOptions) {
@@ -67,9 +69,9 @@ export class EgressGateway {
     return gateway;
   }
 
-  /** Connections open now (clients waiting or piping). */
+  /** Connections of the sandbox open now (waiting for their destination, or piping). */
   get openConnections(): number {
-    return this.sockets.size;
+    return this.clients;
   }
 
   /** Stops listening and cuts every connection. */
@@ -88,13 +90,14 @@ export class EgressGateway {
 
   private serve(client: Socket): void {
     if (this.closed) return void client.destroy();
-    // The client itself counts: it is a connection the sandbox holds open.
-    if (this.sockets.size >= this.options.maxConnections) {
+    this.track(client);
+    if (this.clients >= this.options.maxConnections) {
       this.options.onDecision({ allowed: false, host: '', port: 0, address: null, reason: 'too many open connections' });
       reply(client, 429, `the sandbox has ${this.options.maxConnections} connections open already (FNGRAPH_EGRESS_MAX_CONNECTIONS)`);
       return;
     }
-    this.track(client);
+    this.clients++;
+    client.once('close', () => this.clients--);
     client.setTimeout(HEADER_TIMEOUT_MS, () => client.destroy());
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -133,29 +136,55 @@ export class EgressGateway {
     }
     const verdict = policy.admitsAddresses(host, port, addresses);
     if (!verdict.allowed) return refuse(verdict.reason);
-    if (client.destroyed) return;
-    const address = addresses[0]!;
-    const upstream = connect({ host: address, port });
+    const reached = await this.connectToOne(addresses, port);
+    if (client.destroyed || this.closed) {
+      if ('socket' in reached) reached.socket.destroy();
+      return;
+    }
+    if ('error' in reached) {
+      // Allowed, yet unreachable: the policy's answer was yes.
+      this.options.onDecision({ allowed: true, host, port, address: addresses[0]!, reason: null });
+      return reply(client, 502, `${host}:${port} could not be reached: ${reached.error}`);
+    }
+    const { socket: upstream, address } = reached;
     this.track(upstream);
-    upstream.setTimeout(this.options.connectTimeoutMs ?? 10_000, () => upstream.destroy(new Error('connect timeout')));
+    this.options.onDecision({ allowed: true, host, port, address, reason: null });
+    client.setTimeout(0);
     client.once('close', () => upstream.destroy());
-    upstream.once('error', (error: NodeJS.ErrnoException) => {
-      if (upstream.connecting || upstream.bytesRead + upstream.bytesWritten === 0) {
-        this.options.onDecision({ allowed: true, host, port, address, reason: null });
-        reply(client, 502, `${host}:${port} (${address}) could not be reached: ${error.code ?? error.message}`);
-      } else client.destroy();
-    });
-    upstream.once('connect', () => {
-      upstream.setTimeout(0);
-      client.setTimeout(0);
-      this.options.onDecision({ allowed: true, host, port, address, reason: null });
-      if (target.tunnel) client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (target.forward.length > 0) upstream.write(target.forward);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
-    });
     upstream.once('close', () => client.end());
+    if (target.tunnel) client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (target.forward.length > 0) upstream.write(target.forward);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.resume();
+  }
+
+  /**
+   * Connects to the checked addresses in order (the first that answers), never to a name: a
+   * second resolution could answer differently from the one the policy checked.
+   */
+  private connectToOne(addresses: readonly string[], port: number): Promise<{ socket: Socket; address: string } | { error: string }> {
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    return new Promise((resolve) => {
+      const attempt = (index: number, lastError: string) => {
+        const address = addresses[index];
+        if (address === undefined) return resolve({ error: lastError });
+        const socket = connect({ host: address, port });
+        const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+        const onError = (error: NodeJS.ErrnoException) => {
+          clearTimeout(timer);
+          socket.destroy();
+          attempt(index + 1, `${address}: ${error.code ?? error.message}`);
+        };
+        socket.once('error', onError);
+        socket.once('connect', () => {
+          clearTimeout(timer);
+          socket.off('error', onError);
+          resolve({ socket, address });
+        });
+      };
+      attempt(0, 'no address');
+    });
   }
 }
 
