@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +16,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 /** Calls the test's servers as the event says, and answers what happened (never throws). */
 const NODE_CLIENT = `
 const http = require('node:http');
+const https = require('node:https');
 const net = require('node:net');
 
 exports.handler = async (event) => {
@@ -19,6 +25,16 @@ exports.handler = async (event) => {
     if (mode === 'fetch') {
       const response = await fetch('http://' + host + ':' + port + '/from-fetch');
       return { ok: true, text: await response.text() };
+    }
+    if (mode === 'https') {
+      const text = await new Promise((resolve, reject) => {
+        https.get({ host, port, path: '/from-https', ca: process.env.TEST_CA }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+      return { ok: true, text };
     }
     if (mode === 'http') {
       const text = await new Promise((resolve, reject) => {
@@ -47,7 +63,9 @@ exports.handler = async (event) => {
 
 const PYTHON_CLIENT = `
 import json
+import os
 import socket
+import ssl
 import urllib.request
 
 
@@ -55,6 +73,10 @@ def handler(event, context):
     request = json.loads(event['body'])
     host, port = request['host'], request['port']
     try:
+        if request['mode'] == 'https':
+            context = ssl.create_default_context(cadata=os.environ['TEST_CA'])
+            with urllib.request.urlopen('https://%s:%d/from-python-https' % (host, port), timeout=10, context=context) as response:
+                return {'ok': True, 'text': response.read().decode()}
         if request['mode'] == 'urllib':
             with urllib.request.urlopen('http://%s:%d/from-urllib' % (host, port), timeout=10) as response:
                 return {'ok': True, 'text': response.read().decode()}
@@ -78,6 +100,22 @@ async function listening<T extends HttpServer | TcpServer>(server: T): Promise<T
 
 const portOf = (server: HttpServer | TcpServer) => (server.address() as AddressInfo).port;
 
+/** A self-signed certificate for 127.0.0.1, made with openssl; null where openssl is missing. */
+function selfSignedCertificate(): { key: string; cert: string } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'fngraph-egress-cert-'));
+  try {
+    const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'];
+    execFileSync('openssl', [...args, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } catch {
+    return null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const certificate = selfSignedCertificate();
+
 /**
  * Outbound network through the egress gateway, against loopback servers this test starts:
  * the operator allows two of them (FNGRAPH_EGRESS_ALLOW_PRIVATE), functions name what they
@@ -90,6 +128,8 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
     let echo: TcpServer;
     /** Allowed by the operator, named by no function. */
     let unnamed: HttpServer;
+    /** HTTPS with `certificate`, allowed by the operator (when openssl made one). */
+    let secure: HttpServer | null = null;
     const seen: string[] = [];
     /** Not allowed by the operator. */
     let hidden: HttpServer;
@@ -99,10 +139,11 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
       web = await listening(createHttpServer((req, res) => (seen.push(`web ${req.url}`), res.end(`hello ${req.url}`))));
       echo = await listening(createTcpServer((socket) => (seen.push('echo'), socket.pipe(socket))));
       unnamed = await listening(createHttpServer((req, res) => (seen.push(`unnamed ${req.url}`), res.end('unnamed'))));
+      if (certificate) secure = await listening(createHttpsServer(certificate, (req, res) => (seen.push(`secure ${req.url}`), res.end(`secure ${req.url}`))));
       hidden = await listening(createHttpServer((req, res) => (seen.push(`hidden ${req.url}`), res.end('hidden'))));
       server = await startTestServer({
         FNGRAPH_EXECUTOR: kind,
-        FNGRAPH_EGRESS_ALLOW_PRIVATE: [web, echo, unnamed].map((s) => `127.0.0.1:${portOf(s)}`).join(','),
+        FNGRAPH_EGRESS_ALLOW_PRIVATE: [web, echo, unnamed, ...(secure ? [secure] : [])].map((s) => `127.0.0.1:${portOf(s)}`).join(','),
         ...env,
       });
       apiPort = Number(new URL(server.url).port);
@@ -114,9 +155,10 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
         `127.0.0.1:${apiPort}`,
         '169.254.169.254:80',
         `localhost:${portOf(hidden)}`,
+        ...(secure ? [`127.0.0.1:${portOf(secure)}`] : []),
       ];
       const network = { enabled: true, allow };
-      const config = { executionConfig: { timeout: 20, memoryLimit: 128, environmentVariables: {}, network } };
+      const config = { executionConfig: { timeout: 20, memoryLimit: 128, environmentVariables: { TEST_CA: certificate?.cert ?? '' }, network } };
       await register(server.url, 'net-node', NODE_CLIENT, config);
       await register(server.url, 'offline-node', NODE_CLIENT, { executionConfig: { timeout: 20, memoryLimit: 128, environmentVariables: {} } });
       await registerDocument(server.url, pythonDocument('net-python', PYTHON_CLIENT, config));
@@ -124,7 +166,7 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
 
     afterAll(async () => {
       await server?.close();
-      for (const s of [web, echo, unnamed, hidden]) await new Promise((resolve) => s?.close(resolve));
+      for (const s of [web, echo, unnamed, hidden, ...(secure ? [secure] : [])]) await new Promise((resolve) => s?.close(resolve));
     });
 
     async function call(name: string, mode: string, host: string, port: number): Promise<Outcome> {
@@ -149,6 +191,15 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
       expect((await call('net-python', 'urllib', '127.0.0.1', portOf(web))).result).toEqual({ ok: true, text: 'hello /from-urllib' });
       expect((await call('net-python', 'tcp', '127.0.0.1', portOf(echo))).result).toEqual({ ok: true, text: 'ping from python' });
     });
+
+    it.skipIf(certificate === null)(
+      'runs TLS through the tunnel: https.get (Node) and urllib with an SSL context (Python), certificates verified',
+      async () => {
+        const port = portOf(secure!);
+        expect((await call('net-node', 'https', '127.0.0.1', port)).result).toEqual({ ok: true, text: 'secure /from-https' });
+        expect((await call('net-python', 'https', '127.0.0.1', port)).result).toEqual({ ok: true, text: 'secure /from-python-https' });
+      },
+    );
 
     it('gives a function without network access none: the same call fails and reaches nothing', async () => {
       const before = seen.length;
