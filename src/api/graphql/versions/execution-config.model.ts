@@ -3,7 +3,7 @@ import { AsyncDestinationsModel } from './async-destinations.model.js';
 import { NetworkConfigModel } from './network-config.model.js';
 import { RetryPolicyModel } from './retry-policy.model.js';
 
-@ObjectType('ExecutionConfig')
+@ObjectType('ExecutionConfig', { description: 'How a version runs: limits, environment, instances and the async policy (fixed with the version).' })
 export class ExecutionConfigModel {
   @Field(() => Int, { description: 'Seconds.' })
   timeout: number;

@@ -27,24 +27,24 @@ export class FunctionVersionModel {
   @Field({ description: 'sha256 (hex) of the source code.' })
   codeHash: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Size of the code as registered (decoded), in bytes.' })
   codeSizeBytes: number;
 
-  @Field(() => StringMapScalar)
+  @Field(() => StringMapScalar, { description: 'Package name → version spec (npm or pip), installed when the version was built.' })
   dependencies: Record<string, string>;
 
-  @Field(() => ExecutionConfigModel)
+  @Field(() => ExecutionConfigModel, { description: 'Limits, environment and async policy, fixed with the version.' })
   executionConfig: ExecutionConfigModel;
 
   @Field(() => BuildStatusEnum)
   buildStatus: BuildStatusEnum;
 
-  @Field()
+  @Field({ description: 'Output of the dependency install (empty without dependencies); see also the `versionBuildLogs` subscription.' })
   buildLog: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text author of the registration document.' })
   author: string | null;
 
-  @Field()
+  @Field({ description: 'When the version was registered.' })
   createdAt: Date;
 }

@@ -1,0 +1,17 @@
+/**
+ * What the registration document's fields mean, for its JSON Schema (the validation says
+ * which values are valid; this says what they are for). Fields missing here keep no description.
+ */
+export const REGISTRATION_FIELD_DESCRIPTIONS: Record<string, string> = {
+  id: 'Ignored (exported documents carry it); the server assigns ids.',
+  name: 'Unique, URL-safe: the function answers at `/fn/<name>`. Registering an existing name adds a version.',
+  description: 'Free text shown in listings and documents.',
+  language: 'The source language.',
+  runtime: 'A runtime of the language (see the GraphQL `runtimes` query); the language’s default when absent.',
+  code: 'The code, base64-encoded.',
+  version: 'A semantic version for the new version; the next patch version when absent.',
+  metadata: 'Author, tags, dependencies (npm or PyPI names with version ranges) and permissions (`public`, `allowedUsers`, `executionRoles`).',
+  executionConfig:
+    'Timeout (seconds), memory (MB), environment variables (plain or `{ value, secret }`), instances, async retry policy and destinations, outbound network (`network: { enabled, allow }`).',
+  schedules: 'Cron triggers: each tick runs the function once, asynchronously, with `payload` as the body.',
+};
