@@ -197,6 +197,26 @@ describe(FunctionsService.name, () => {
       );
     });
 
+    it('audits the network access a version is given, and stores it on the version', async () => {
+      functions.findByName.mockResolvedValue(null);
+      functions.insert.mockResolvedValue();
+      acceptChanges();
+
+      const offline = await sut.register(aDocument(), dora);
+      expect(offline.version.network).toEqual({ enabled: false, allow: [] });
+      expect(auditedActions()).toEqual(['function.register']);
+
+      audit.record.mockClear();
+      const online = await sut.register(aDocument({ name: 'caller', executionConfig: { network: { enabled: true, allow: ['api.example.com:443'] } } }), dora);
+      expect(online.version.network).toEqual({ enabled: true, allow: ['api.example.com:443'] });
+      expect(audit.record).toHaveBeenLastCalledWith(
+        dora,
+        'function.network',
+        { targetType: 'function', targetId: online.function.id },
+        { name: 'caller', version: '1.0.0', allow: ['api.example.com:443'] },
+      );
+    });
+
     it('gives a new function the default async policy, or the one its document states', async () => {
       functions.findByName.mockResolvedValue(null);
       functions.insert.mockResolvedValue();

@@ -160,6 +160,10 @@ export class FunctionsService {
     const fn = registration.function;
     const target = { targetType: 'function' as const, targetId: fn.id };
     await this.audit.record(actor, action, target, { name: fn.name, version: registration.version.version, created: registration.created });
+    const { network } = registration.version;
+    if (network.enabled) {
+      await this.audit.record(actor, 'function.network', target, { name: fn.name, version: registration.version.version, allow: [...network.allow] });
+    }
     const permissions = fn.permissions;
     const changed = before
       ? JSON.stringify(before.permissions) !== JSON.stringify(permissions)
