@@ -53,10 +53,7 @@ export class EgressGateways {
           listener?.(decision);
         },
       });
-      // Only the sandbox's user (and root) may reach the socket: the directory is theirs, 0700. As root,
-      // sandboxes of both executors run as FNGRAPH_SANDBOX_UID; otherwise as this server's user.
-      if (process.getuid?.() === 0) chownSync(socketDir, this.config.sandbox.uid, this.config.sandbox.gid);
-      chmodSync(socketDir, 0o700);
+      chmodSync(socketDir, this.directoryMode(socketDir));
       chmodSync(join(socketDir, EGRESS_SOCKET_NAME), 0o666);
       return {
         socketDir,
@@ -71,6 +68,22 @@ export class EgressGateways {
       rmSync(socketDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * Only the sandbox's user (and root) may reach the socket: as root, the directory becomes the
+   * sandbox user's (both executors run sandboxes as FNGRAPH_SANDBOX_UID then), 0700. Otherwise
+   * process sandboxes run as this server's user (0700 is enough), but containers still run as
+   * FNGRAPH_SANDBOX_UID, which this server cannot give the directory to: it is then 0711 and
+   * the socket can be used by any local user who finds it in the temporary directory (through
+   * the same policy). Run the server as root, or give it the sandbox user, to avoid that.
+   */
+  private directoryMode(socketDir: string): number {
+    if (process.getuid?.() === 0) {
+      chownSync(socketDir, this.config.sandbox.uid, this.config.sandbox.gid);
+      return 0o700;
+    }
+    return this.config.executor === 'docker' ? 0o711 : 0o700;
   }
 }
 
