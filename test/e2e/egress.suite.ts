@@ -15,6 +15,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** Calls the test's servers as the event says, and answers what happened (never throws). */
 const NODE_CLIENT = `
+const dns = require('node:dns');
 const http = require('node:http');
 const https = require('node:https');
 const net = require('node:net');
@@ -46,8 +47,10 @@ exports.handler = async (event) => {
       });
       return { ok: true, text };
     }
+    // 'lookup': resolve first (as some drivers do), then connect to the address.
+    const address = mode === 'lookup' ? (await dns.promises.lookup(host)).address : host;
     const text = await new Promise((resolve, reject) => {
-      const socket = net.connect(port, host, () => socket.write('ping from node'));
+      const socket = net.connect(port, address, () => socket.write('ping from node'));
       socket.once('data', (data) => {
         socket.end();
         resolve(String(data));
@@ -155,6 +158,7 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
         `127.0.0.1:${apiPort}`,
         '169.254.169.254:80',
         `localhost:${portOf(hidden)}`,
+        `localhost:${portOf(echo)}`,
         ...(secure ? [`127.0.0.1:${portOf(secure)}`] : []),
       ];
       const network = { enabled: true, allow };
@@ -185,6 +189,15 @@ export function egressSuite(kind: ExecutorKind, env: Record<string, string> = {}
       expect((await call('net-node', 'fetch', '127.0.0.1', port)).result).toEqual({ ok: true, text: 'hello /from-fetch' });
       expect((await call('net-node', 'http', '127.0.0.1', port)).result).toEqual({ ok: true, text: 'hello /from-http' });
       expect((await call('net-node', 'tcp', '127.0.0.1', portOf(echo))).result).toEqual({ ok: true, text: 'ping from node' });
+    });
+
+    it('resolves a name to a stand-in the gateway resolves again, and refuses it when the real address is loopback', async () => {
+      // The function sees a stand-in address; the gateway resolves localhost itself (127.0.0.1, allowed for the echo port).
+      expect((await call('net-node', 'lookup', 'localhost', portOf(echo))).result).toEqual({ ok: true, text: 'ping from node' });
+      const before = seen.length;
+      const refused = await call('net-node', 'lookup', 'localhost', portOf(hidden));
+      expect(refused.result.error).toContain(`localhost resolves to 127.0.0.1:${portOf(hidden)}`);
+      expect(seen.length).toBe(before);
     });
 
     it('lets a Python function reach it over urllib and a raw socket', async () => {

@@ -10,12 +10,16 @@
 //   through the gateway with `CONNECT host:port`: the name goes to the gateway unresolved,
 //   so there is no resolver in the sandbox and none is needed;
 // - `tls.connect` (`https`, `fetch` to https://) runs TLS over such a tunnel;
+// - `dns.lookup` (callback and promise) answers a name with a placeholder address from
+//   240.0.0.0/4 (reserved, never a real destination) that stands for the name, for clients
+//   that resolve first and connect to the address: the connection then asks for the name;
 // - a loopback relay (127.0.0.1, the sandbox's own namespace) forwards to the gateway, and
 //   HTTP_PROXY / HTTPS_PROXY name it, for child processes (curl) and env-proxy clients.
 // A refusal surfaces as an error whose message gives the gateway's reason.
 // Connections to the relay itself, and to Unix sockets, are left alone.
 // Only Node's core modules.
 
+const dns = require('node:dns');
 const net = require('node:net');
 const tls = require('node:tls');
 const { Duplex } = require('node:stream');
@@ -26,6 +30,37 @@ function install(socketPath) {
   const originalConnect = net.Socket.prototype.connect;
   const originalTlsConnect = tls.connect;
   let relayPort = 0;
+  const nameOf = new Map();
+  const placeholderOf = new Map();
+
+  /** The placeholder address standing for a name (240.0.0.1, 240.0.0.2, ...). */
+  function placeholder(name) {
+    const key = String(name).toLowerCase().replace(/\.$/, '');
+    let address = placeholderOf.get(key);
+    if (address === undefined) {
+      const n = placeholderOf.size + 1;
+      address = `240.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+      placeholderOf.set(key, address);
+      nameOf.set(address, key);
+    }
+    return address;
+  }
+
+  const originalLookup = dns.lookup;
+  const originalPromisesLookup = dns.promises.lookup;
+  dns.lookup = function lookup(hostname, options, callback) {
+    const done = typeof options === 'function' ? options : callback;
+    const settings = typeof options === 'object' && options !== null ? options : {};
+    if (typeof hostname !== 'string' || net.isIP(hostname) !== 0 || typeof done !== 'function') return originalLookup.apply(dns, arguments);
+    const address = placeholder(hostname);
+    process.nextTick(() => (settings.all ? done(null, [{ address, family: 4 }]) : done(null, address, 4)));
+    return {};
+  };
+  dns.promises.lookup = async function lookup(hostname, options) {
+    if (typeof hostname !== 'string' || net.isIP(hostname) !== 0) return originalPromisesLookup.call(dns.promises, hostname, options);
+    const address = placeholder(hostname);
+    return options && typeof options === 'object' && options.all ? [{ address, family: 4 }] : { address, family: 4 };
+  };
 
   /** [options, callback] of a `socket.connect(...)` call, as Node normalises them. */
   function normalise(args) {
@@ -40,10 +75,10 @@ function install(socketPath) {
   /** The destination to tunnel, or null for what stays local (Unix sockets, the relay). */
   function tunnelTarget(options) {
     if (options.path !== undefined && options.path !== null) return null;
-    const host = String(options.host || 'localhost').replace(/^\[(.*)\]$/, '$1');
+    const given = String(options.host || 'localhost').replace(/^\[(.*)\]$/, '$1');
     const port = Number(options.port);
-    if (relayPort !== 0 && port === relayPort && (host === '127.0.0.1' || host === 'localhost')) return null;
-    return { host, port };
+    if (relayPort !== 0 && port === relayPort && (given === '127.0.0.1' || given === 'localhost')) return null;
+    return { host: nameOf.get(given) ?? given, port };
   }
 
   function authority(host, port) {
