@@ -856,6 +856,7 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     maxInstances: 3,
     eventFormat: 'native',
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
+    network: { enabled: true, allow: ['api.example.com:443', '203.0.113.0/24'] },
     environmentVariableNames: [],
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',

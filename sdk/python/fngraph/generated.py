@@ -43,6 +43,7 @@ class ExecutionConfigInput(TypedDict):
     maxInstances: NotRequired[Optional[int]]
     memoryLimit: NotRequired[Optional[int]]
     minInstances: NotRequired[Optional[int]]
+    network: NotRequired[Optional[NetworkConfigInput]]
     retry: NotRequired[Optional[RetryPolicyInput]]
     timeout: NotRequired[Optional[int]]
 
@@ -91,6 +92,13 @@ class InvocationEventInput(TypedDict):
     method: NotRequired[Optional[str]]
     path: NotRequired[Optional[str]]
     query: NotRequired[Optional[Dict[str, str]]]
+
+
+class NetworkConfigInput(TypedDict):
+    """Outbound network access (off by default). See README, "Network access (egress)"."""
+
+    allow: NotRequired[Optional[List[str]]]
+    enabled: bool
 
 
 class RegisterFunctionInput(TypedDict):

@@ -33,6 +33,8 @@ export type ExecutionConfigInput = {
   memoryLimit?: number | null | undefined;
   /** Sandboxes kept warm on each server node (default 0). */
   minInstances?: number | null | undefined;
+  /** Replaces the whole network setting when present. */
+  network?: NetworkConfigInput | null | undefined;
   retry?: RetryPolicyInput | null | undefined;
   /** Seconds. */
   timeout?: number | null | undefined;
@@ -161,6 +163,13 @@ export type LogStream =
   | 'STDOUT'
   /** Written by the platform about the invocation, not by the function. */
   | 'SYSTEM';
+
+/** Outbound network access (off by default). See README, "Network access (egress)". */
+export type NetworkConfigInput = {
+  /** Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443. */
+  allow?: Array<string> | null | undefined;
+  enabled: boolean;
+};
 
 /** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
 export type RegisterFunctionInput = {

@@ -1,3 +1,4 @@
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 
 // The function contract (DESIGN.md): what a sandbox is given and what it answers.
@@ -50,6 +51,8 @@ export interface ExecutionTarget {
   eventFormat: EventFormat;
   /** Host directory of the installed dependencies, or null when there are none. */
   dependenciesDir: string | null;
+  /** Outbound network (off unless the version asked for it; then through an egress gateway). */
+  network?: NetworkConfig;
   timeoutMs: number;
   memoryLimitMb: number;
   /** Sandboxes kept started on this node even when idle (the function's current version only: 0 for older ones). */

@@ -23,6 +23,8 @@ import {
 import { SandboxOutputStats } from './sandbox-output-stats.js';
 import { formatEvent, formatResult } from './event-formats/event-format.js';
 import { StreamedResponse } from './streamed-response.js';
+import { denialLogLine, EgressGateways } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -88,6 +90,7 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly egress: EgressGateways,
     private readonly outputStats: SandboxOutputStats = new SandboxOutputStats(),
   ) {
     const { autoscaling } = config;
@@ -155,6 +158,10 @@ export class ExecutorService implements OnModuleDestroy {
     const started = performance.now();
     // Streamed to an HTTP caller, only the start is kept; collected for any other, up to the response limit.
     const stream = new StreamedResponse(request.onResponse, request.onResponse ? STREAMED_BODY_KEPT_BYTES : this.config.limits.maxResponseBytes);
+    // Connections the gateway refuses while this invocation runs are lines of its logs.
+    sandbox.egress?.listen((decision) => {
+      if (!decision.allowed) request.onLog('system', denialLogLine(decision));
+    });
     try {
       const event = formatEvent(target.eventFormat, request.event, request.context);
       const result = await sandbox.connection.invoke(request.invocationId, event, request.context, request.onLog, stream);
@@ -196,6 +203,7 @@ export class ExecutorService implements OnModuleDestroy {
       return { ...this.describeFailure(error, timedOut, target, sandbox, request), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);
+      sandbox.egress?.listen(null);
     }
   }
 
@@ -383,15 +391,27 @@ export class ExecutorService implements OnModuleDestroy {
    */
   private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
     const started = performance.now();
-    const generic = target.dependenciesDir === null ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
-    const handle =
-      generic?.connection.handle ??
-      (await this.driver.start({
-        runtime: target.runtime,
-        memoryLimitMb: target.memoryLimitMb,
-        label: `${target.functionName}@${target.version}`,
-        dependenciesDir: target.dependenciesDir,
-      }));
+    // Generic sandboxes have no network: a version with network access always starts its own.
+    const network = target.network?.enabled ? target.network : null;
+    const generic = target.dependenciesDir === null && !network ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const egress = network ? await this.egress.open(network) : null;
+    let handle;
+    try {
+      handle =
+        generic?.connection.handle ??
+        (await this.driver.start({
+          runtime: target.runtime,
+          memoryLimitMb: target.memoryLimitMb,
+          label: `${target.functionName}@${target.version}`,
+          dependenciesDir: target.dependenciesDir,
+          egressSocketDir: egress?.socketDir ?? null,
+        }));
+    } catch (error) {
+      await egress?.close();
+      throw error;
+    }
+    // The gateway lives as long as its sandbox.
+    if (egress) void handle.exited.then(() => egress.close());
     let loadTimedOut = false;
     const timer = setTimeout(() => {
       loadTimedOut = true;
@@ -404,7 +424,7 @@ export class ExecutorService implements OnModuleDestroy {
       await connection.load(target, runtime.functionFilename, modulePaths);
       // Module-level code may have started work: it waits frozen with the sandbox, until handed out.
       connection.pause();
-      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
+      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now(), ...(egress ? { egress } : {}) };
     } catch (error) {
       handle.kill();
       throw loadTimedOut ? new LoadTimeoutError(`Loading the function took longer than ${target.timeoutMs} ms`) : error;
@@ -417,6 +437,8 @@ export class ExecutorService implements OnModuleDestroy {
     const common = { coldStart: true, initDurationMs: round(elapsedMs), durationMs: 0, memoryPeakBytes: null, cpuTimeMs: null };
     if (error instanceof LoadTimeoutError) return { status: 'TIMED_OUT', error: { type: 'Timeout', message: error.message }, ...common };
     if (error instanceof FunctionLoadError) return { status: 'FAILED', error: error.error, ...common };
+    // The platform cannot give this version the network it asked for: the version's setting, not a crash.
+    if (error instanceof EgressUnavailableError) return { status: 'FAILED', error: { type: error.name, message: error.message }, ...common };
     if (error instanceof SandboxExitedError && isOutOfMemory(error)) {
       return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: error.message }, ...common };
     }

@@ -12,6 +12,12 @@ export interface SandboxSpec {
    * once per distinct set), or null. Drivers expose it read-only inside the sandbox.
    */
   dependenciesDir: string | null;
+  /**
+   * Host directory holding the sandbox's egress gateway socket (`EGRESS_SOCKET_NAME`), or
+   * null for a sandbox without network. Drivers expose it at `SANDBOX_EGRESS_DIR` and
+   * tell the shim (`egressArgument`); the sandbox keeps no network interface but loopback.
+   */
+  egressSocketDir?: string | null;
 }
 
 export interface SandboxExit {

@@ -4,3 +4,5 @@
  */
 export const SANDBOX_SHIMS_DIR = '/opt/fngraph/shims';
 export const SANDBOX_DEPENDENCIES_DIR = '/opt/fngraph/deps';
+/** Where a sandbox with network access finds its egress gateway's socket directory. */
+export const SANDBOX_EGRESS_DIR = '/opt/fngraph/egress';

@@ -69,6 +69,7 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     maxInstances: draft.maxInstances,
     asyncPolicy: draft.asyncPolicy,
     eventFormat: draft.eventFormat,
+    network: draft.network,
     environmentVariableNames: Object.keys(draft.environmentVariables),
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'READY',
@@ -208,6 +209,26 @@ describe(FunctionsService.name, () => {
         'function.permissions',
         { targetType: 'function', targetId: shared.function.id },
         { name: 'shared', public: false, allowedUsers: ['ivan'], executionRoles: [] },
+      );
+    });
+
+    it('audits the network access a version is given, and stores it on the version', async () => {
+      functions.findByName.mockResolvedValue(null);
+      functions.insert.mockResolvedValue();
+      acceptChanges();
+
+      const offline = await sut.register(aDocument(), dora);
+      expect(offline.version.network).toEqual({ enabled: false, allow: [] });
+      expect(auditedActions()).toEqual(['function.register']);
+
+      audit.record.mockClear();
+      const online = await sut.register(aDocument({ name: 'caller', executionConfig: { network: { enabled: true, allow: ['api.example.com:443'] } } }), dora);
+      expect(online.version.network).toEqual({ enabled: true, allow: ['api.example.com:443'] });
+      expect(audit.record).toHaveBeenLastCalledWith(
+        dora,
+        'function.network',
+        { targetType: 'function', targetId: online.function.id },
+        { name: 'caller', version: '1.0.0', allow: ['api.example.com:443'] },
       );
     });
 
@@ -364,6 +385,7 @@ describe(FunctionsService.name, () => {
       maxInstances: null,
       eventFormat: 'native',
       asyncPolicy: { maxAttempts: 5, retryBackoffSeconds: 2, maxEventAgeSeconds: null, onSuccess: 'audit-trail', onFailure: 'pager' },
+      network: { enabled: false, allow: [] },
       environmentVariables: { GREETING: 'hi' },
       secretVariableNames: [],
       author: null,

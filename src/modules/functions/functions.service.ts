@@ -17,6 +17,7 @@ import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
+import { NETWORK_OFF } from '@/modules/egress/network-config.js';
 import {
   type EnvironmentEntry,
   functionNameSchema,
@@ -27,6 +28,7 @@ import {
   selfDestinationIssues,
 } from './registration-document.validation.js';
 import { asyncPolicyFrom } from './async-policy.settings.js';
+import { networkFrom } from './network.settings.js';
 import { isReservedForOthers, nameTakenError, versionFloor } from './function-name-reservation.js';
 import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
@@ -160,6 +162,10 @@ export class FunctionsService {
     const fn = registration.function;
     const target = { targetType: 'function' as const, targetId: fn.id };
     await this.audit.record(actor, action, target, { name: fn.name, version: registration.version.version, created: registration.created });
+    const { network } = registration.version;
+    if (network.enabled) {
+      await this.audit.record(actor, 'function.network', target, { name: fn.name, version: registration.version.version, allow: [...network.allow] });
+    }
     const permissions = fn.permissions;
     const changed = before
       ? JSON.stringify(before.permissions) !== JSON.stringify(permissions)
@@ -288,6 +294,7 @@ export class FunctionsService {
       maxInstances: document.executionConfig?.maxInstances ?? null,
       eventFormat: document.executionConfig?.eventFormat ?? 'native',
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
+      network: networkFrom(document.executionConfig, NETWORK_OFF, this.config.egress),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
     };
@@ -307,6 +314,7 @@ export class FunctionsService {
       maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
       eventFormat: patch.executionConfig?.eventFormat ?? latest.eventFormat,
       asyncPolicy: asyncPolicyFrom(patch.executionConfig, latest.asyncPolicy),
+      network: networkFrom(patch.executionConfig, latest.network, this.config.egress),
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),

@@ -5,6 +5,8 @@ import type { LimitsConfig, SchedulesConfig } from '@/kernel/config/app-config.j
 import { hasControlCharacters, isUnsafeKey } from '@/kernel/validation/safe-keys.js';
 import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/kernel/identity/subject.js';
 import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
+import { parseAllowEntry } from '@/modules/egress/allow-rule.js';
+import { MAX_ALLOW_ENTRIES } from '@/modules/egress/network-config.js';
 import {
   ENV_NAME_PATTERN,
   FUNCTION_NAME_PATTERN,
@@ -122,6 +124,20 @@ const retrySchema = z.strictObject({
 const destination = z.string().regex(FUNCTION_NAME_PATTERN, `must be a function name: ${FUNCTION_NAME_RULE}`).nullable().optional();
 const destinationsSchema = z.strictObject({ onSuccess: destination, onFailure: destination });
 
+/** `executionConfig.network`: outbound network, off unless `enabled`; then only what `allow` names (README: "Network access (egress)"). */
+const networkSchema = z.strictObject({
+  enabled: z.boolean(),
+  allow: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const rule = parseAllowEntry(entry);
+        if ('error' in rule) ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 100)}" ${rule.error}` });
+      }),
+    )
+    .max(MAX_ALLOW_ENTRIES, `at most ${MAX_ALLOW_ENTRIES} entries`)
+    .optional(),
+});
+
 function executionConfigSchema(limits: LimitsConfig) {
   return z
     .strictObject({
@@ -160,6 +176,7 @@ function executionConfigSchema(limits: LimitsConfig) {
         .optional(),
       destinations: destinationsSchema.optional(),
       eventFormat: z.enum(EVENT_FORMATS, { message: `must be one of ${EVENT_FORMATS.join(', ')}` }).optional(),
+      network: networkSchema.optional(),
     })
     .refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
       message: 'minInstances must not exceed maxInstances',

@@ -126,6 +126,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       environment: secrets.environmentVariables,
       eventFormat: version.eventFormat,
       dependenciesDir,
+      network: version.network,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,
       minInstances: version.minInstances,

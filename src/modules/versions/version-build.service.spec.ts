@@ -27,6 +27,7 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     maxInstances: null,
     eventFormat: 'native',
     asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
+    network: { enabled: false, allow: [] },
     environmentVariableNames: [],
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'BUILDING',

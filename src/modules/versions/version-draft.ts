@@ -1,6 +1,7 @@
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import type { EventFormat } from '@/modules/executor/execution.types.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { AsyncPolicy } from './version.record.js';
 
 /** Everything a new version is made of, validated, before it is built and sealed. */
@@ -15,6 +16,7 @@ export interface VersionDraft {
   maxInstances: number | null;
   asyncPolicy: AsyncPolicy;
   eventFormat: EventFormat;
+  network: NetworkConfig;
   environmentVariables: Record<string, string>;
   /** Names of the variables whose values the API never returns. */
   secretVariableNames: string[];

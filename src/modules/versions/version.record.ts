@@ -1,5 +1,6 @@
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { EventFormat } from '@/modules/executor/execution.types.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
@@ -43,6 +44,8 @@ export interface FunctionVersionRecord {
   asyncPolicy: AsyncPolicy;
   /** How its handler is called and its result read (`executionConfig.eventFormat`). */
   eventFormat: EventFormat;
+  /** Outbound network access and its allow-list (off in versions stored before it existed). */
+  network: NetworkConfig;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;

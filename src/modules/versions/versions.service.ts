@@ -47,6 +47,7 @@ export class VersionsService {
       maxInstances: draft.maxInstances,
       eventFormat: draft.eventFormat,
       asyncPolicy: { ...draft.asyncPolicy },
+      network: { enabled: draft.network.enabled, allow: [...draft.network.allow] },
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
       // Dependencies are installed in the background (VersionBuildService), after the insert.

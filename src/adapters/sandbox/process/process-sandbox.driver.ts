@@ -7,8 +7,10 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
-import { PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { egressArgument, PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
+import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
@@ -198,6 +200,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       this.assertReachable(dependencies, 'the dependency cache');
       binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
+    if (spec.egressSocketDir) {
+      // The gateway's socket is the sandbox's only way out: its network namespace has only loopback.
+      binds.push({ source: realpathSync(spec.egressSocketDir), path: SANDBOX_EGRESS_DIR });
+      args.push(egressArgument(join(SANDBOX_EGRESS_DIR, EGRESS_SOCKET_NAME)));
+    }
     // bwrap always reports the sandbox's first process (its process group is the sandbox's,
     // stopped to freeze it without a cgroup freezer); only limits that must be joined before
     // the command runs need bwrap to wait for us.
@@ -223,6 +230,12 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   /** Without bubblewrap: the interpreter itself, in its own process group, as the sandbox user. */
   private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
+    if (spec.egressSocketDir) {
+      // A plain process shares the host's network: no egress policy could be enforced on it.
+      throw new EgressUnavailableError(
+        'This function has network access (executionConfig.network), which needs bubblewrap: without it sandboxes share the host network and its egress policy cannot be enforced',
+      );
+    }
     const runtime = runtimeDefinition(spec.runtime);
     const args = [...runtime.args(join(SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument({ fd: PROTOCOL_FD })];
     const [binary, ...rest] = [...limits.commandPrefix, interpreter, ...args];

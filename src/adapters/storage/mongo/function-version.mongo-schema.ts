@@ -42,6 +42,8 @@ export interface MongoFunctionVersion {
   asyncPolicy?: AsyncPolicySubdocument;
   /** Absent on versions stored before handler styles existed: read as `native`. */
   eventFormat?: string;
+  /** Absent on versions stored before network access existed: off. */
+  network?: { enabled: boolean; allow: string[] };
   environmentVariableNames: string[];
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
@@ -65,6 +67,14 @@ const AsyncPolicySchema = new Schema<AsyncPolicySubdocument>(
     maxEventAgeSeconds: { type: Number, default: null },
     onSuccess: { type: String, default: null },
     onFailure: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+const NetworkSchema = new Schema<{ enabled: boolean; allow: string[] }>(
+  {
+    enabled: { type: Boolean, required: true },
+    allow: { type: [String], default: [] },
   },
   { _id: false },
 );
@@ -96,6 +106,7 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     maxInstances: { type: Number, default: null },
     asyncPolicy: { type: AsyncPolicySchema },
     eventFormat: { type: String, default: 'native' },
+    network: { type: NetworkSchema },
     environmentVariableNames: { type: [String], default: [] },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },

@@ -126,6 +126,7 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     maxInstances: record.maxInstances,
     asyncPolicy: { ...record.asyncPolicy },
     eventFormat: record.eventFormat,
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -154,6 +155,7 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     maxInstances: document.maxInstances ?? null,
     asyncPolicy: toAsyncPolicy(document.asyncPolicy),
     eventFormat: (document.eventFormat ?? 'native') as EventFormat,
+    network: { enabled: document.network?.enabled ?? false, allow: [...(document.network?.allow ?? [])] },
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

@@ -221,6 +221,10 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE function_versions ADD COLUMN event_format TEXT NOT NULL DEFAULT 'native';
   `,
+  // 13: per-version outbound network access (JSON { enabled, allow }; NULL in older rows: off).
+  `
+  ALTER TABLE function_versions ADD COLUMN network TEXT;
+  `,
 ];
 
 /**

@@ -5,6 +5,7 @@ import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { type AsyncPolicy, type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { NETWORK_OFF, type NetworkConfig } from '@/modules/egress/network-config.js';
 import { SqliteDatabase, toSqlDate, toSqlIdList, uniqueViolation } from './sqlite-database.js';
 
 interface VersionRow {
@@ -24,6 +25,8 @@ interface VersionRow {
   /** JSON of the AsyncPolicy; NULL in rows written before it existed. */
   async_policy: string | null;
   event_format: string;
+  /** JSON of the NetworkConfig; NULL in rows written before it existed (off). */
+  network: string | null;
   environment_variable_names: string;
   sealed_key_id: string;
   sealed_wrapped_key: Buffer;
@@ -46,9 +49,10 @@ export class SqliteVersionRepository extends VersionRepository {
       this.db
         .statement(
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
-             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, environment_variable_names,
+             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, network,
+             environment_variable_names,
              sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -66,6 +70,7 @@ export class SqliteVersionRepository extends VersionRepository {
           row.max_instances,
           row.async_policy,
           row.event_format,
+          row.network,
           row.environment_variable_names,
           row.sealed_key_id,
           row.sealed_wrapped_key,
@@ -157,6 +162,7 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     max_instances: record.maxInstances,
     async_policy: JSON.stringify(record.asyncPolicy),
     event_format: record.eventFormat,
+    network: JSON.stringify(record.network),
     environment_variable_names: JSON.stringify(record.environmentVariableNames),
     sealed_key_id: record.sealed.keyId,
     sealed_wrapped_key: record.sealed.wrappedKey,
@@ -186,6 +192,7 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     asyncPolicy:
       row.async_policy === null ? { ...DEFAULT_ASYNC_POLICY } : { ...DEFAULT_ASYNC_POLICY, ...(JSON.parse(row.async_policy) as Partial<AsyncPolicy>) },
     eventFormat: row.event_format as EventFormat,
+    network: row.network === null ? { ...NETWORK_OFF, allow: [] } : (JSON.parse(row.network) as NetworkConfig),
     environmentVariableNames: JSON.parse(row.environment_variable_names) as string[],
     sealed: { keyId: row.sealed_key_id, wrappedKey: row.sealed_wrapped_key, ciphertext: row.sealed_ciphertext },
     buildStatus: row.build_status as BuildStatus,

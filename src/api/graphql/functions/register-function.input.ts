@@ -60,6 +60,18 @@ export class AsyncDestinationsInput {
   onFailure?: string | null;
 }
 
+@InputType({ description: 'Outbound network access (off by default). See README, "Network access (egress)".' })
+export class NetworkConfigInput {
+  @Field()
+  enabled: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443.',
+  })
+  allow?: string[];
+}
+
 @InputType({ description: 'Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update.' })
 export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Seconds.' })
@@ -95,6 +107,8 @@ export class ExecutionConfigInput {
       'How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions".',
   })
   eventFormat?: string;
+  @Field(() => NetworkConfigInput, { nullable: true, description: 'Replaces the whole network setting when present.' })
+  network?: NetworkConfigInput;
 }
 
 @InputType({

@@ -33,6 +33,7 @@ export function toExecutionConfigModel(record: FunctionVersionRecord): Execution
     maxEventAgeSeconds: record.asyncPolicy.maxEventAgeSeconds,
     destinations: { onSuccess: record.asyncPolicy.onSuccess, onFailure: record.asyncPolicy.onFailure },
     eventFormat: record.eventFormat,
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: record.environmentVariableNames,
     versionId: record.id,
     functionId: record.functionId,

@@ -30,6 +30,7 @@ export interface RegistrationResponse {
     maxEventAgeSeconds: number | null;
     destinations: { onSuccess: string | null; onFailure: string | null };
     eventFormat: string;
+    network: { enabled: boolean; allow: string[] };
     environmentVariableNames: string[];
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
@@ -72,6 +73,7 @@ export function toRegistrationResponse(
       maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,
       destinations: { onSuccess: version.asyncPolicy.onSuccess, onFailure: version.asyncPolicy.onFailure },
       eventFormat: version.eventFormat,
+      network: { enabled: version.network.enabled, allow: [...version.network.allow] },
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },

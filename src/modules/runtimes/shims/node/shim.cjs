@@ -32,6 +32,8 @@ const util = require('node:util');
 const { AsyncLocalStorage } = require('node:async_hooks');
 
 const PROTOCOL_FD = openProtocol();
+// Network access (executionConfig.network): only sandboxes given an egress gateway load it.
+const EGRESS = startEgress();
 /** The invocation in flight, for output that carries no invocation of its own. */
 let currentId = null;
 /** The invocation whose code is running (its handler, timers and promise callbacks). */
@@ -56,6 +58,11 @@ function openProtocol() {
   const moved = fs.openSync('/proc/self/fd/2', fs.constants.O_WRONLY);
   if (moved !== 1) throw new Error(`could not point descriptor 1 at stderr (got ${moved})`);
   return protocol;
+}
+
+function startEgress() {
+  const option = process.argv.find((arg) => arg.startsWith('--fngraph-egress='));
+  return option ? require('./egress.cjs').install(option.slice('--fngraph-egress='.length)) : null;
 }
 
 function send(frame) {
@@ -131,7 +138,7 @@ for (const [method, stream] of [
 
 // ---- loading ----------------------------------------------------------------
 function load(frame) {
-  process.env = Object.assign(Object.create(null), frame.env || {});
+  process.env = Object.assign(Object.create(null), frame.env || {}, EGRESS ? EGRESS.environment() : {});
   const filename = frame.filename;
   // Compiled TypeScript carries an inline source map: stack traces then point at the
   // source. Enabled here, not by a start-up flag, which would slow every sandbox start.

@@ -101,6 +101,23 @@ def _carry_context_into_threads():
 _carry_context_into_threads()
 
 
+def _start_egress():
+    # Network access (executionConfig.network): only sandboxes given an egress gateway load it.
+    # By path: `-I` keeps the shim's own directory off sys.path.
+    for arg in sys.argv[1:]:
+        if arg.startswith('--fngraph-egress='):
+            import importlib.util
+            spec = importlib.util.spec_from_file_location('fngraph_egress', os.path.join(os.path.dirname(SHIM_FILE), 'egress.py'))
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            module.install(arg[len('--fngraph-egress='):])
+            return module
+    return None
+
+
+EGRESS = _start_egress()
+
+
 def _encode(frame):
     try:
         text = json.dumps(frame, ensure_ascii=False, allow_nan=False, separators=(',', ':'))
@@ -254,6 +271,8 @@ def load(frame):
     global handler
     os.environ.clear()
     os.environ.update({str(k): str(v) for k, v in (frame.get('env') or {}).items()})
+    if EGRESS is not None:
+        os.environ.update(EGRESS.environment())
 
     module_paths = [str(p) for p in (frame.get('modulePaths') or [])]
     sys.path[:0] = module_paths
