@@ -4,3 +4,5 @@
  */
 export const SANDBOX_SHIMS_DIR = '/opt/fngraph/shims';
 export const SANDBOX_DEPENDENCIES_DIR = '/opt/fngraph/deps';
+/** An archive version's files: the function's folder (where `runtimeDefinition().functionFilename` lives). */
+export const SANDBOX_FUNCTION_DIR = '/function';

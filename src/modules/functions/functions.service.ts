@@ -12,6 +12,7 @@ import { PrewarmQuota } from './prewarm-quota.js';
 import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
 import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
+import { registeredCode } from '@/modules/versions/version-secrets.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
@@ -278,7 +279,9 @@ export class FunctionsService {
     return {
       language: document.language,
       runtime: resolveRuntime(document.language, document.runtime),
-      source: document.code,
+      code: document.code,
+      codeFormat: document.codeFormat ?? 'source',
+      handler: document.handler ?? null,
       dependencies: document.metadata?.dependencies ?? {},
       timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
@@ -296,7 +299,9 @@ export class FunctionsService {
     return {
       language,
       runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime)),
-      source: patch.code ?? previous.source,
+      code: patch.code ?? registeredCode(previous),
+      codeFormat: patch.code ? (patch.codeFormat ?? 'source') : latest.codeFormat,
+      handler: patch.handler ?? latest.handler,
       dependencies: patch.metadata?.dependencies ?? latest.dependencies,
       timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,

@@ -7,7 +7,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
@@ -191,6 +191,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       this.assertReachable(dependencies, 'the dependency cache');
       binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
+    if (spec.codeDir) {
+      const code = realpathSync(spec.codeDir);
+      this.assertReachable(code, "the version's code folder");
+      binds.push({ source: code, path: SANDBOX_FUNCTION_DIR });
+    }
     // bwrap always reports the sandbox's first process (its process group is the sandbox's,
     // stopped to freeze it without a cgroup freezer); only limits that must be joined before
     // the command runs need bwrap to wait for us.
@@ -206,6 +211,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
     const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
     const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'), null);
+    sandbox.codePath = spec.codeDir ? SANDBOX_FUNCTION_DIR : null;
     await releaseWhenAttached(child, (pid) => {
       if (limits.needsAttach) limits.attach(pid);
       // The namespace's first process leads the sandbox's session (bwrap --new-session).
@@ -222,6 +228,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true, ...this.identity() });
     const group = child.pid ?? 0;
     const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-group, 'SIGKILL'), group || null);
+    sandbox.codePath = spec.codeDir ?? null;
     // The shim runs no function code before our `load` frame, so attaching now is in time.
     if (limits.needsAttach && child.pid !== undefined) {
       try {

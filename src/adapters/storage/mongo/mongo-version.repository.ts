@@ -1,3 +1,4 @@
+import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -118,6 +119,8 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     runtime: record.runtime,
     codeHash: record.codeHash,
     codeSizeBytes: record.codeSizeBytes,
+    codeFormat: record.codeFormat,
+    handler: record.handler,
     dependencies: Object.entries(record.dependencies).map(([name, range]) => ({ name, range })),
     timeoutSeconds: record.timeoutSeconds,
     memoryLimitMb: record.memoryLimitMb,
@@ -145,6 +148,8 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     runtime: document.runtime,
     codeHash: document.codeHash,
     codeSizeBytes: document.codeSizeBytes,
+    codeFormat: (document.codeFormat ?? 'source') as CodeFormat,
+    handler: document.handler ?? null,
     dependencies,
     timeoutSeconds: document.timeoutSeconds,
     memoryLimitMb: document.memoryLimitMb,

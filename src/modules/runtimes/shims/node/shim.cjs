@@ -9,7 +9,7 @@
 // stderr. Either way the function's raw descriptors 1 and 2 (native code, child
 // processes) never share a pipe with the protocol. console.* and
 // process.stdout/stderr.write are captured and sent as `log` frames instead.
-//   in : {type:'load', artifact, filename, env, modulePaths}
+//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 //        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
@@ -129,19 +129,37 @@ function load(frame) {
   userModule.filename = filename;
   userModule.paths = (frame.modulePaths || []).concat(Module._nodeModulePaths(path.dirname(filename)));
   userModule._compile(frame.artifact, filename);
-  const exported = userModule.exports;
-  const candidate =
-    exported && typeof exported.default === 'function'
-      ? exported.default
-      : exported && typeof exported.handler === 'function'
-        ? exported.handler
-        : typeof exported === 'function'
-          ? exported
-          : null;
-  if (!candidate) {
-    throw new TypeError('The module must export a function: `export default`, `exports.handler` or `module.exports`');
+  handler = entryExport(userModule.exports, frame.entry);
+}
+
+/**
+ * The export the entry point names (`handler: "src/app.lambdaHandler"`): a function, or
+ * an object with a `fetch` method (Workers style). Without a name: the default export,
+ * `handler`, or `module.exports` itself.
+ */
+function entryExport(exported, entry) {
+  const name = entry && entry.export;
+  if (!name) {
+    const candidate =
+      exported && typeof exported.default === 'function'
+        ? exported.default
+        : exported && typeof exported.handler === 'function'
+          ? exported.handler
+          : typeof exported === 'function'
+            ? exported
+            : null;
+    if (!candidate) {
+      throw new TypeError('The module must export a function: `export default`, `exports.handler` or `module.exports`');
+    }
+    return candidate;
   }
-  handler = candidate;
+  const value = exported === null || exported === undefined ? undefined : exported[name];
+  if (typeof value === 'function') return value;
+  if (value && typeof value === 'object' && typeof value.fetch === 'function') return value;
+  const names = exported && typeof exported === 'object' ? Object.keys(exported).filter((key) => key !== '__esModule') : [];
+  const found = value === undefined ? 'it is not exported' : `it is ${value === null ? 'null' : typeof value}, not a function`;
+  const listing = names.length > 0 ? `; the module exports: ${names.join(', ')}` : '';
+  throw new TypeError(`The module ${entry.module} has no export "${name}" to call (${found})${listing}`);
 }
 
 // ---- invoking ---------------------------------------------------------------
