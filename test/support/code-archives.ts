@@ -13,7 +13,8 @@ export function makeZip(entries: ArchiveEntry[]): Buffer {
   const files: Zippable = {};
   for (const entry of entries) {
     if ('content' in entry) files[entry.name] = [Buffer.from(entry.content), { os: 3, attrs: 0o100644 << 16 }];
-    else if (entry.kind === 'directory') files[entry.name.endsWith('/') ? entry.name : `${entry.name}/`] = [new Uint8Array(0), { os: 3, attrs: 0o040755 << 16 }];
+    else if (entry.kind === 'directory')
+      files[entry.name.endsWith('/') ? entry.name : `${entry.name}/`] = [new Uint8Array(0), { os: 3, attrs: 0o040755 << 16 }];
     else if (entry.kind === 'symlink') files[entry.name] = [Buffer.from(entry.target), { os: 3, attrs: 0o120777 << 16, level: 0 }];
     else files[entry.name] = [new Uint8Array(0), { os: 3, attrs: 0o020644 << 16 }];
   }

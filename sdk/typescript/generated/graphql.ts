@@ -16,6 +16,13 @@ export type BuildStatus =
   | 'FAILED'
   | 'READY';
 
+/** How `code` is packed: SOURCE is one UTF-8 source file (the default); ZIP, TAR and TGZ are archives of a folder. */
+export type CodeFormat =
+  | 'SOURCE'
+  | 'TAR'
+  | 'TGZ'
+  | 'ZIP';
+
 export type ExecutionConfigInput = {
   destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
@@ -132,10 +139,14 @@ export type LogStream =
   | 'SYSTEM';
 
 export type RegisterFunctionInput = {
-  /** Source code, base64-encoded. */
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code: string;
+  /** How code is packed (default SOURCE). */
+  codeFormat?: CodeFormat | null | undefined;
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py. */
+  handler?: string | null | undefined;
   /** Ignored (ids are assigned by the server); accepted for exported documents. */
   id?: string | null | undefined;
   language: Language;
@@ -159,10 +170,14 @@ export type RetryPolicyInput = {
 
 /** Creates a new version; omitted fields keep the values of the latest version. */
 export type UpdateFunctionInput = {
-  /** Source code, base64-encoded. */
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code?: string | null | undefined;
+  /** How code is packed (default SOURCE); only with code. */
+  codeFormat?: CodeFormat | null | undefined;
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point (see RegisterFunctionInput.handler); omitted: the latest version's. */
+  handler?: string | null | undefined;
   language?: Language | null | undefined;
   metadata?: FunctionMetadataInput | null | undefined;
   runtime?: string | null | undefined;

@@ -232,21 +232,22 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
 
 /** A partial document for `updateFunction`: every field optional, the name fixed. */
 export function registrationPatchSchema(limits: LimitsConfig, schedules: SchedulesConfig) {
-  return z.strictObject({
-    description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
-    language: z.enum(LANGUAGES).optional(),
-    runtime: z.string().max(32).optional(),
-    code: base64Code(limits.maxCodeBytes).optional(),
-    /** Only with `code`: how that code is packed (default `source`). */
-    codeFormat: codeFormatSchema.optional(),
-    /** Absent: the latest version's entry point. */
-    handler: handlerSchema.optional(),
-    version: semverString.optional(),
-    metadata: metadataSchema.optional(),
-    executionConfig: executionConfigSchema(limits).optional(),
-    /** Replaces the whole list when present. */
-    schedules: schedulesSchema(schedules).optional(),
-  })
+  return z
+    .strictObject({
+      description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
+      language: z.enum(LANGUAGES).optional(),
+      runtime: z.string().max(32).optional(),
+      code: base64Code(limits.maxCodeBytes).optional(),
+      /** Only with `code`: how that code is packed (default `source`). */
+      codeFormat: codeFormatSchema.optional(),
+      /** Absent: the latest version's entry point. */
+      handler: handlerSchema.optional(),
+      version: semverString.optional(),
+      metadata: metadataSchema.optional(),
+      executionConfig: executionConfigSchema(limits).optional(),
+      /** Replaces the whole list when present. */
+      schedules: schedulesSchema(schedules).optional(),
+    })
     .superRefine((patch, ctx) => {
       checkSourceText(patch.code, patch.codeFormat, ctx);
       if (patch.codeFormat !== undefined && patch.code === undefined) {

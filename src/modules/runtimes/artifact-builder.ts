@@ -50,6 +50,10 @@ export class ArtifactBuilder {
       return input.language === 'python' ? this.pythonFolder(files, entry) : this.javaScriptFolder(files, entry);
     }
     const source = input.code.toString('utf8');
+    if (entry.module.includes('/')) {
+      const message = `one source file is one module: name folders (${entry.module}) only in an archive (codeFormat zip, tar or tgz)`;
+      throw new ValidationError(`Invalid handler: ${message}`, [{ field: 'handler', message }]);
+    }
     if (input.language === 'python') {
       const entryFile = `${entry.module}.py`;
       assertPythonModule(entry);

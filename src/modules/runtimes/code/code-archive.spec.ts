@@ -58,7 +58,9 @@ describe('readCodeArchive', () => {
   });
 
   it('refuses links and devices', () => {
-    expect(refusal(() => readCodeArchive('zip', makeZip([{ name: 'link.js', kind: 'symlink', target: '/etc/passwd' }]))).message).toMatch(/link.js is a symbolic link/);
+    expect(refusal(() => readCodeArchive('zip', makeZip([{ name: 'link.js', kind: 'symlink', target: '/etc/passwd' }]))).message).toMatch(
+      /link.js is a symbolic link/,
+    );
     expect(refusal(() => readCodeArchive('zip', makeZip([{ name: 'dev', kind: 'device' }]))).message).toMatch(/not a regular file/);
     expect(refusal(() => readCodeArchive('tar', makeTar([{ name: 'link.js', kind: 'symlink', target: '/etc/passwd' }]))).message).toMatch(/symbolic link/);
     expect(refusal(() => readCodeArchive('tgz', makeTgz([{ name: 'hard.js', kind: 'hardlink', target: 'index.js' }]))).message).toMatch(/hard link/);

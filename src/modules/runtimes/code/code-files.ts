@@ -38,7 +38,8 @@ export class CodeFilesCollector {
       const folder = parents.slice(0, i).join('/');
       if (this.files.has(folder)) throw this.refuse(`${folder} is both a file and a folder`);
     }
-    if (declaredBytes > this.limits.maxFileBytes) throw this.refuse(`${path} unpacks to ${declaredBytes} bytes; one file may have at most ${this.limits.maxFileBytes}`);
+    if (declaredBytes > this.limits.maxFileBytes)
+      throw this.refuse(`${path} unpacks to ${declaredBytes} bytes; one file may have at most ${this.limits.maxFileBytes}`);
     if (this.total + declaredBytes > this.limits.maxTotalBytes) throw this.refuse(`its files unpack to more than ${this.limits.maxTotalBytes} bytes`);
     this.total += declaredBytes;
     return path;

@@ -4,7 +4,17 @@ import { ValidationError } from '@/kernel/errors/domain-error.js';
 import type { CodeFiles } from './code-files.js';
 
 const NAMESPACE = 'fngraph-code';
-const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
+const LOADERS: Record<string, Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+  '.json': 'json',
+};
 /** What `require('./x')` tries, in Node's order with TypeScript's extensions added. */
 const SUFFIXES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx', '.json'];
 const INDEX_SUFFIXES = SUFFIXES.slice(1).map((ext) => `/index${ext}`);
@@ -68,7 +78,8 @@ export async function bundleJavaScript(files: CodeFiles, entryFile: string): Pro
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors ?? [];
     if (messages.length === 0) throw error;
-    const describe = (m: Message) => `${m.location ? `${m.location.file.replace(`${NAMESPACE}:/`, '')}:${m.location.line}:${m.location.column + 1}: ` : ''}${m.text}`;
+    const describe = (m: Message) =>
+      `${m.location ? `${m.location.file.replace(`${NAMESPACE}:/`, '')}:${m.location.line}:${m.location.column + 1}: ` : ''}${m.text}`;
     throw new ValidationError(
       `The code does not bundle: ${describe(messages[0]!)}`,
       messages.slice(0, 20).map((m) => ({ field: 'code', message: describe(m) })),
