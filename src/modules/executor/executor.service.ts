@@ -355,7 +355,8 @@ export class ExecutorService implements OnModuleDestroy {
    */
   async checkLoad(target: ExecutionTarget): Promise<InvocationErrorRecord | null> {
     try {
-      const sandbox = await this.startSandbox(target);
+      // Started for the check alone: the pre-started generic sandboxes stay for invocations.
+      const sandbox = await this.startSandbox(target, false);
       sandbox.connection.handle.kill();
       return null;
     } catch (error) {
@@ -380,9 +381,9 @@ export class ExecutorService implements OnModuleDestroy {
    * A sandbox loaded with the version: a generic one from the pre-warmed pool when the
    * version can use one (no dependencies to mount), else one started now.
    */
-  private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
+  private async startSandbox(target: ExecutionTarget, mayUseGeneric = true): Promise<PooledSandbox> {
     const started = performance.now();
-    const generic = target.dependenciesDir === null && !target.codeDir ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const generic = mayUseGeneric && target.dependenciesDir === null && !target.codeDir ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
     const handle =
       generic?.connection.handle ??
       (await this.driver.start({

@@ -1,0 +1,3 @@
+import { bundlesSuite } from './bundles.suite.js';
+
+bundlesSuite('process');
