@@ -7,7 +7,7 @@ import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget, InvocationErrorRecord } from './execution.types.js';
 import { Autoscaler, type ScaleDecision } from './autoscaler.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
-import { SandboxAdmission } from './sandbox-admission.js';
+import { type EvictionCandidate, SandboxAdmission } from './sandbox-admission.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { type Lease, type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
@@ -354,6 +354,14 @@ export class ExecutorService implements OnModuleDestroy {
    * is bounded by the target's timeout.
    */
   async checkLoad(target: ExecutionTarget): Promise<InvocationErrorRecord | null> {
+    // The sandbox counts against the node's (and owner's) limits while it runs, idle ones giving way.
+    const share: EvictionCandidate = {
+      cost: { ownerId: target.ownerId, memoryMb: target.memoryLimitMb },
+      evictable: () => [],
+      evictOldestIdle: () => undefined,
+    };
+    const refusal = this.admission.tryTake(share, true);
+    if (refusal) throw new Error(`No room for a sandbox to check the function in: ${refusal.message}`);
     try {
       // Started for the check alone: the pre-started generic sandboxes stay for invocations.
       const sandbox = await this.startSandbox(target, false);
@@ -364,6 +372,8 @@ export class ExecutorService implements OnModuleDestroy {
       if (error instanceof FunctionLoadError) return error.error;
       if (error instanceof SandboxExitedError) return { type: isOutOfMemory(error) ? 'OutOfMemory' : 'SandboxError', message: error.message };
       throw error;
+    } finally {
+      this.admission.release(share);
     }
   }
 
