@@ -111,7 +111,9 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       const tree = { 'src/app.js': 'exports.other = async () => 1;\nexports.config = { fetch: 1 };' };
       const registered = await registerDocument(server.url, archiveDocument(functionDocument, 'no-export', 'zip', tree, { handler: 'src/app.handler' }));
       expect(registered.buildStatus).toBe('FAILED');
-      expect(registered.buildLog).toMatch(/^The function does not load \(entry point src\/app\.handler\): TypeError: The module src\/app has no export "handler"/);
+      expect(registered.buildLog).toMatch(
+        /^The function does not load \(entry point src\/app\.handler\): TypeError: The module src\/app has no export "handler"/,
+      );
       expect(registered.buildLog).toContain('the module exports: other, config');
       const { status, body } = await call(server.url, 'no-export');
       expect(status).toBe(409);
@@ -124,13 +126,22 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       expect(notFunction.buildLog).toContain('has no export "config" to call (it is object, not a function)');
       const python = await registerDocument(
         server.url,
-        archiveDocument(pythonDocument, 'py-broken-import', 'zip', { 'main.py': 'from missing_sibling import x\n\ndef handle(event, context):\n    return x\n' }, { handler: 'main.handle' }),
+        archiveDocument(
+          pythonDocument,
+          'py-broken-import',
+          'zip',
+          { 'main.py': 'from missing_sibling import x\n\ndef handle(event, context):\n    return x\n' },
+          { handler: 'main.handle' },
+        ),
       );
       expect(python.buildStatus).toBe('FAILED');
       expect(python.buildLog).toMatch(/ModuleNotFoundError: No module named 'missing_sibling'/);
 
       // Once fixed, the next version is READY and serves.
-      await registerDocument(server.url, archiveDocument(functionDocument, 'no-export', 'zip', { 'src/app.js': 'exports.handler = async () => "fixed";' }, { handler: 'src/app.handler' }));
+      await registerDocument(
+        server.url,
+        archiveDocument(functionDocument, 'no-export', 'zip', { 'src/app.js': 'exports.handler = async () => "fixed";' }, { handler: 'src/app.handler' }),
+      );
       expect(await call(server.url, 'no-export')).toEqual({ status: 200, body: 'fixed' });
     });
 
@@ -164,7 +175,16 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       const { registerFunction } = await graphqlData(
         server.url,
         `mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { name latestVersion { handler codeFormat buildStatus } } }`,
-        { input: { name: 'sam-style', language: 'javascript', code: Buffer.from(source).toString('base64'), codeFormat: 'SOURCE', handler: 'app.lambdaHandler', metadata: { permissions: { public: true } } } },
+        {
+          input: {
+            name: 'sam-style',
+            language: 'javascript',
+            code: Buffer.from(source).toString('base64'),
+            codeFormat: 'SOURCE',
+            handler: 'app.lambdaHandler',
+            metadata: { permissions: { public: true } },
+          },
+        },
       );
       expect(registerFunction.latestVersion).toEqual({ handler: 'app.lambdaHandler', codeFormat: 'SOURCE', buildStatus: 'READY' });
       const response = await fetch(`${server.url}/fn/sam-style`);
@@ -172,10 +192,14 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
 
       // updateFunction keeps the code and changes only the entry point.
       const fn = (await graphqlData(server.url, '{ functionByName(name: "sam-style") { id } }')).functionByName;
-      await graphqlData(server.url, 'mutation($id: ID!, $input: UpdateFunctionInput!) { updateFunction(id: $id, input: $input) { latestVersion { handler } } }', {
-        id: fn.id,
-        input: { handler: 'app.default' },
-      });
+      await graphqlData(
+        server.url,
+        'mutation($id: ID!, $input: UpdateFunctionInput!) { updateFunction(id: $id, input: $input) { latestVersion { handler } } }',
+        {
+          id: fn.id,
+          input: { handler: 'app.default' },
+        },
+      );
       expect(await call(server.url, 'sam-style')).toEqual({ status: 200, body: 'not me' });
     });
 
@@ -219,10 +243,16 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       }
 
       // A missing entry module names the handler; a relative import outside the archive fails the bundle.
-      const missing = await registerRest(server.url, archiveDocument(functionDocument, 'hostile-missing', 'zip', { 'main.js': '' }, { handler: 'src/app.handler' }));
+      const missing = await registerRest(
+        server.url,
+        archiveDocument(functionDocument, 'hostile-missing', 'zip', { 'main.js': '' }, { handler: 'src/app.handler' }),
+      );
       expect(missing.status).toBe(400);
       expect(missing.body.error.details).toEqual([{ field: 'handler', message: expect.stringMatching(/the archive has no module src\/app/) }]);
-      const outside = await registerRest(server.url, archiveDocument(functionDocument, 'hostile-outside', 'zip', { 'index.js': "module.exports = require('/etc/passwd')" }));
+      const outside = await registerRest(
+        server.url,
+        archiveDocument(functionDocument, 'hostile-outside', 'zip', { 'index.js': "module.exports = require('/etc/passwd')" }),
+      );
       expect(outside.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/Absolute imports are not allowed/) });
 
       // The same refusal over GraphQL, and a format spelled in any case over REST.
