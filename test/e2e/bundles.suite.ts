@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorKind } from '@/kernel/config/app-config.js';
 import { type ArchiveEntry, makeTar, makeTgz, makeZip } from '../support/code-archives.js';
-import { functionDocument, pythonDocument, registerDocument, registerRest, typescriptDocument } from '../support/functions.js';
+import { functionDocument, pythonDocument, registerDocument, registerRest, typescriptDocument, waitForBuild } from '../support/functions.js';
 import { graphql, graphqlData } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -170,6 +170,37 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       expect(version.codeHash).toBe((await import('node:crypto')).createHash('sha256').update(archive).digest('hex'));
     });
 
+    it(
+      'bundles a TypeScript zip that imports a registered npm package, and checks its export once the package is installed',
+      { timeout: 300_000 },
+      async () => {
+        const tree = {
+          'src/app.ts':
+            "import isNumber from 'is-number';\nimport { label } from './label';\nexport const handler = async (event: { query: Record<string, string> }) => label(isNumber(event.query.value ?? ''));",
+          'src/label.ts': "export const label = (numeric: boolean) => (numeric ? 'number' : 'text');",
+        };
+        const dependencies = { metadata: { dependencies: { 'is-number': '^7.0.0' }, permissions: { public: true } } };
+        const registered = await registerDocument(
+          server.url,
+          archiveDocument(typescriptDocument, 'zip-with-package', 'zip', tree, { handler: 'src/app.handler', ...dependencies }),
+        );
+        expect(registered.buildStatus).toBe('BUILDING');
+        const outcome = await waitForBuild(server.url, registered.id, registered.version);
+        expect(outcome.buildStatus).toBe('READY');
+        expect(outcome.buildLog).toMatch(/The function loads in a sandbox and exports its entry point$/);
+        expect(await (await fetch(`${server.url}/fn/zip-with-package?value=42`)).json()).toBe('number');
+
+        // The same package set, a handler the module does not export: FAILED after the (cached) install.
+        const wrong = await registerDocument(
+          server.url,
+          archiveDocument(typescriptDocument, 'zip-with-package', 'zip', tree, { handler: 'src/app.main', ...dependencies }),
+        );
+        const failed = await waitForBuild(server.url, wrong.id, wrong.version);
+        expect(failed.buildStatus).toBe('FAILED');
+        expect(failed.buildLog).toContain('has no export "main" to call (it is not exported); the module exports: handler');
+      },
+    );
+
     it('names the export of a single source file (SAM-style index.lambdaHandler), over GraphQL too', async () => {
       const source = 'export const lambdaHandler = async () => ({ statusCode: 201, body: "made" });\nexport default () => "not me";';
       const { registerFunction } = await graphqlData(
@@ -201,6 +232,13 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
         },
       );
       expect(await call(server.url, 'sam-style')).toEqual({ status: 200, body: 'not me' });
+
+      // One Python file run as the module the handler names, parsed at registration for that function.
+      await registerDocument(server.url, pythonDocument('py-named', 'def handle(event, context):\n    return __name__\n', { handler: 'main.handle' }));
+      expect(await call(server.url, 'py-named')).toEqual({ status: 200, body: 'main' });
+      const missing = await registerRest(server.url, pythonDocument('py-named', 'def handler(event, context):\n    return 1\n', { handler: 'main.handle' }));
+      expect(missing.status).toBe(400);
+      expect(missing.body.error.message).toBe('main.py must define a top-level function handle(event, context)');
     });
 
     it('fails a single JavaScript file that exports no function, which registered READY before', async () => {
