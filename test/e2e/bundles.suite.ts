@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorKind } from '@/kernel/config/app-config.js';
 import { type ArchiveEntry, makeTar, makeTgz, makeZip } from '../support/code-archives.js';
@@ -70,6 +72,10 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       };
       const registered = await registerDocument(server.url, archiveDocument(functionDocument, 'zip-js', 'zip', tree));
       expect(registered).toMatchObject({ codeFormat: 'zip', handler: null, buildStatus: 'READY' });
+      // Laid out once under FNGRAPH_CODE_DIR, by the archive's hash, without node_modules/.
+      const folder = join(server.config.codeDir, registered.codeHash);
+      expect(readdirSync(folder).sort()).toEqual(['greeting.txt', 'index.js', 'util.js']);
+      expect(statSync(join(folder, 'index.js')).mode & 0o777).toBe(0o644);
       const { status, body } = await call(server.url, 'zip-js', { name: 'world' });
       expect(status).toBe(200);
       expect(body.message).toBe('HELLO WORLD!');

@@ -134,3 +134,11 @@ describe('autoscaling settings', () => {
     expect(() => AppConfig.fromEnvironment({ FNGRAPH_MAX_SANDBOXES: '0' })).toThrow(/FNGRAPH_MAX_SANDBOXES/);
   });
 });
+
+describe('code folder', () => {
+  it('lays archive versions out under the data directory unless FNGRAPH_CODE_DIR names another place', () => {
+    expect(AppConfig.fromEnvironment({ FNGRAPH_DATA_DIR: '/srv/fngraph' }).codeDir).toBe('/srv/fngraph/code');
+    expect(AppConfig.fromEnvironment({ FNGRAPH_DATA_DIR: '/srv/fngraph', FNGRAPH_CODE_DIR: '/dev/shm/fngraph-code' }).codeDir).toBe('/dev/shm/fngraph-code');
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_CODE_DIR: '' })).toThrow(/FNGRAPH_CODE_DIR/);
+  });
+});

@@ -7,7 +7,7 @@ import type { CodeFiles } from './code-files.js';
 const WORK_DIR_PREFIX = '.work-';
 
 /**
- * The folders of archive versions on this machine, `<data dir>/code/<codeHash>`, which
+ * The folders of archive versions on this machine, `<FNGRAPH_CODE_DIR>/<codeHash>`, which
  * sandboxes see read-only as the function's folder. Content-addressed (versions with the
  * same archive share one) and laid out once: written in a work directory and renamed into
  * place, so a folder is either absent or complete. Another node, or a cleared data
@@ -16,10 +16,13 @@ const WORK_DIR_PREFIX = '.work-';
 @Injectable()
 export class CodeTrees {
   private readonly root: string;
+  private readonly rootMode: number;
   private readonly pending = new Map<string, Promise<string>>();
 
   constructor(config: AppConfig) {
-    this.root = join(config.dataDir, 'code');
+    this.root = config.codeDir;
+    // As private as the data directory: sandboxes (as the sandbox user) traverse it, nobody lists it.
+    this.rootMode = config.dataDirMode;
   }
 
   /** The folder of an archive (by its sha256), laid out from `files()` first if needed. */
@@ -36,7 +39,7 @@ export class CodeTrees {
   private async layOut(codeHash: string, files: () => CodeFiles): Promise<string> {
     const target = join(this.root, codeHash);
     if (await isDirectory(target)) return target;
-    await mkdir(this.root, { recursive: true });
+    if ((await mkdir(this.root, { recursive: true })) !== undefined) await chmod(this.root, this.rootMode);
     const work = await mkdtemp(join(this.root, `${WORK_DIR_PREFIX}${codeHash.slice(0, 16)}-`));
     try {
       // Sandboxes run as another user: folders and files must be readable (never writable) by it.
