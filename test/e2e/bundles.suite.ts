@@ -160,7 +160,8 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
           "import defaults from '../config.json';",
           'export const handler = async (event: { body: string | null }): Promise<Greeting> => greet(JSON.parse(event.body ?? "{}").name ?? defaults.name);',
         ].join('\n'),
-        'src/greet.ts': 'export interface Greeting { text: string }\nexport function greet(name: string): Greeting {\n  return { text: `hi ${name}` };\n}\n',
+        'src/greet.ts':
+          'export interface Greeting { text: string }\nexport function greet(name: string): Greeting {\n  if (name === "boom") throw new RangeError("no boom");\n  return { text: `hi ${name}` };\n}\n',
         'config.json': '{ "name": "nobody" }',
       };
       const archive = makeTgz(files(tree));
@@ -169,6 +170,11 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       expect(registered).toMatchObject({ codeFormat: 'tgz', handler: 'src/app.handler', buildStatus: 'READY' });
       expect(await call(server.url, 'ts-project', { name: 'ada' })).toEqual({ status: 200, body: { text: 'hi ada' } });
       expect(await call(server.url, 'ts-project')).toEqual({ status: 200, body: { text: 'hi nobody' } });
+      // Stack traces point at the TypeScript files in the function's folder.
+      const failed = await call(server.url, 'ts-project', { name: 'boom' });
+      expect(failed.status).toBe(502);
+      const { invocation } = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { error { stack } } }', { id: failed.body.invocationId });
+      expect(invocation.error.stack).toContain('/function/src/greet.ts:3:');
 
       const [version] = await versionsOf(server.url, 'ts-project');
       expect(version).toMatchObject({ codeFormat: 'TGZ', handler: 'src/app.handler', buildStatus: 'READY' });

@@ -3,7 +3,15 @@ import { build, type Loader, type Message, type Plugin } from 'esbuild';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
 import type { CodeFiles } from './code-files.js';
 
-const NAMESPACE = 'fngraph-code';
+/**
+ * Files are served under a root no server has (`/.fngraph-archive/src/app.ts`), in
+ * esbuild's `file` namespace: the source map then names them relative to the entry
+ * module's folder, which Node resolves against `/function/<entry>` in stack traces
+ * (`/function/src/lib/util.ts:3:9`). The plugin answers every resolve and load, and no
+ * tsconfig.json is looked for, so nothing of the server's disk shapes the bundle.
+ */
+const NAMESPACE = 'file';
+const ROOT = '/.fngraph-archive';
 const LOADERS: Record<string, Loader> = {
   '.ts': 'ts',
   '.mts': 'ts',
@@ -41,19 +49,19 @@ export async function bundleJavaScript(files: CodeFiles, entryFile: string): Pro
     name: 'fngraph-code-folder',
     setup(plugin) {
       plugin.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind === 'entry-point') return { path: `/${entryFile}`, namespace: NAMESPACE };
+        if (args.kind === 'entry-point') return { path: `${ROOT}/${entryFile}`, namespace: NAMESPACE };
         if (args.path.startsWith('/')) return { errors: [{ text: `Absolute imports are not allowed: ${args.path}` }] };
         if (!args.path.startsWith('./') && !args.path.startsWith('../') && args.path !== '.' && args.path !== '..') {
           return { path: args.path, external: true };
         }
-        const wanted = posix.normalize(posix.join(posix.dirname(args.importer), args.path));
-        if (wanted.startsWith('/..') || wanted === '/') return { errors: [{ text: `${args.path} is outside the function's folder` }] };
-        const found = resolveModuleFile(files, wanted.slice(1).replace(/\/$/, ''));
+        const wanted = posix.normalize(posix.join(posix.dirname(args.importer), args.path)).replace(/\/$/, '');
+        if (wanted !== ROOT && !wanted.startsWith(`${ROOT}/`)) return { errors: [{ text: `${args.path} is outside the function's folder` }] };
+        const found = resolveModuleFile(files, wanted === ROOT ? 'index' : wanted.slice(ROOT.length + 1));
         if (found === null) return { errors: [{ text: `Could not resolve ${JSON.stringify(args.path)}: no such file in the archive` }] };
-        return { path: `/${found}`, namespace: NAMESPACE };
+        return { path: `${ROOT}/${found}`, namespace: NAMESPACE };
       });
       plugin.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
-        const file = args.path.slice(1);
+        const file = args.path.slice(ROOT.length + 1);
         const loader = LOADERS[posix.extname(file)];
         if (!loader) return { errors: [{ text: `${file} cannot be imported (not JavaScript, TypeScript or JSON)` }] };
         return { contents: files.get(file), loader, resolveDir: posix.dirname(args.path) };
@@ -68,7 +76,10 @@ export async function bundleJavaScript(files: CodeFiles, entryFile: string): Pro
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      outfile: 'bundle.js',
+      absWorkingDir: ROOT,
+      // No tsconfig.json is looked up next to the (virtual) files on the server's disk.
+      tsconfigRaw: '{}',
+      outfile: posix.join(ROOT, posix.dirname(entryFile), 'bundle.js'),
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
@@ -79,7 +90,7 @@ export async function bundleJavaScript(files: CodeFiles, entryFile: string): Pro
     const messages = (error as { errors?: Message[] }).errors ?? [];
     if (messages.length === 0) throw error;
     const describe = (m: Message) =>
-      `${m.location ? `${m.location.file.replace(`${NAMESPACE}:/`, '')}:${m.location.line}:${m.location.column + 1}: ` : ''}${m.text}`;
+      `${m.location ? `${m.location.file.replace(`${ROOT.slice(1)}/`, '')}:${m.location.line}:${m.location.column + 1}: ` : ''}${m.text}`;
     throw new ValidationError(
       `The code does not bundle: ${describe(messages[0]!)}`,
       messages.slice(0, 20).map((m) => ({ field: 'code', message: describe(m) })),

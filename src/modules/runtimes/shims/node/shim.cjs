@@ -132,10 +132,14 @@ function load(frame) {
   handler = entryExport(userModule.exports, frame.entry);
 }
 
+/** A function, or an object with a `fetch` method (Workers style: `export default { fetch }`). */
+function callable(value) {
+  return typeof value === 'function' || (value !== null && typeof value === 'object' && typeof value.fetch === 'function');
+}
+
 /**
- * The export the entry point names (`handler: "src/app.lambdaHandler"`): a function, or
- * an object with a `fetch` method (Workers style). Without a name: the default export,
- * `handler`, or `module.exports` itself.
+ * The export the entry point names (`handler: "src/app.lambdaHandler"`), which must be
+ * `callable`. Without a name: the default export, `handler`, or `module.exports` itself.
  */
 function entryExport(exported, entry) {
   const name = entry && entry.export;
@@ -147,15 +151,16 @@ function entryExport(exported, entry) {
           ? exported.handler
           : typeof exported === 'function'
             ? exported
-            : null;
+            : exported && callable(exported.default)
+              ? exported.default
+              : null;
     if (!candidate) {
       throw new TypeError('The module must export a function: `export default`, `exports.handler` or `module.exports`');
     }
     return candidate;
   }
   const value = exported === null || exported === undefined ? undefined : exported[name];
-  if (typeof value === 'function') return value;
-  if (value && typeof value === 'object' && typeof value.fetch === 'function') return value;
+  if (callable(value)) return value;
   const names = exported && typeof exported === 'object' ? Object.keys(exported).filter((key) => key !== '__esModule') : [];
   const found = value === undefined ? 'it is not exported' : `it is ${value === null ? 'null' : typeof value}, not a function`;
   const listing = names.length > 0 ? `; the module exports: ${names.join(', ')}` : '';
