@@ -509,6 +509,21 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await names([])).toEqual([`${p}owned`, `${p}shared`]);
         expect((await functions.list({ namePrefix: p }, { first: 100 })).items).toHaveLength(4);
       });
+
+      it('lists public functions alone, or besides those the user may see', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const user = `user-${newId()}`;
+        const open = { public: true, allowedUsers: [], executionRoles: [] };
+        const closed = { public: false, allowedUsers: [], executionRoles: [] };
+        await functions.insert(aFunction({ name: `${p}owned`, ownerId: user, permissions: closed }));
+        await functions.insert(aFunction({ name: `${p}public`, ownerId: 'other', permissions: open }));
+        await functions.insert(aFunction({ name: `${p}private`, ownerId: 'other', permissions: closed }));
+        const names = async (filter: Record<string, unknown>) => (await functions.list({ namePrefix: p, ...filter }, { first: 100 })).items.map((f) => f.name);
+        expect(await names({ public: true })).toEqual([`${p}public`]);
+        expect(await names({ public: true, visibleTo: { subject: user, roles: [] } })).toEqual([`${p}owned`, `${p}public`]);
+        expect(await names({ public: false })).toEqual([`${p}owned`, `${p}private`, `${p}public`]);
+      });
     });
 
     describe('InvocationRepository', () => {

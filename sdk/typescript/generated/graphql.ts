@@ -12,17 +12,25 @@ export type AsyncDestinationsInput = {
 
 /** Whether a version can be invoked yet. */
 export type BuildStatus =
+  /** Its dependencies are being installed; invoking it answers FUNCTION_NOT_READY. */
   | 'BUILDING'
+  /** Its dependencies did not install, or it does not load or export its entry point (see `buildLog`); it never runs: register a fixed version. */
   | 'FAILED'
+  /** It can be invoked. */
   | 'READY';
 
-/** How `code` is packed: SOURCE is one UTF-8 source file (the default); ZIP, TAR and TGZ are archives of a folder. */
+/** How `code` is packed. */
 export type CodeFormat =
+  /** One UTF-8 source file (the default). */
   | 'SOURCE'
+  /** A tar archive (ustar, pax or GNU names) of a folder. */
   | 'TAR'
+  /** A gzip-compressed tar archive of a folder. */
   | 'TGZ'
+  /** A zip archive of a folder. */
   | 'ZIP';
 
+/** Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update. */
 export type ExecutionConfigInput = {
   destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
@@ -46,13 +54,17 @@ export type ExecutorKind =
   /** Child processes under bubblewrap, limited by cgroups. */
   | 'PROCESS';
 
+/** Narrows `functions`; every field given must match. */
 export type FunctionFilterInput = {
+  /** Functions whose latest version is in this language. */
   language?: Language | null | undefined;
+  /** Names starting with this text (literally, case-sensitive). */
   namePrefix?: string | null | undefined;
   /** Functions carrying this exact tag. */
   tag?: string | null | undefined;
 };
 
+/** Author, tags, dependencies and permissions of a registration document. */
 export type FunctionMetadataInput = {
   author?: string | null | undefined;
   /** Ignored (set by the server); accepted for exported documents. */
@@ -65,6 +77,7 @@ export type FunctionMetadataInput = {
   updatedAt?: string | null | undefined;
 };
 
+/** Who besides the owner and admins may see and invoke the function; omitted fields keep their values on update. */
 export type FunctionPermissionsInput = {
   allowedUsers?: Array<string> | null | undefined;
   executionRoles?: Array<string> | null | undefined;
@@ -94,23 +107,39 @@ export type InvocationEventInput = {
   query?: Record<string, string> | null | undefined;
 };
 
+/** Where an invocation is: QUEUED and RUNNING change, every other status is final. */
 export type InvocationStatus =
+  /** Queued, and every attempt failed (or it waited too long): see `error`; `redriveInvocation` runs it again. */
   | 'DEAD_LETTERED'
+  /** The function threw, exited or returned an invalid response: see `error`. */
   | 'FAILED'
+  /** Stopped at the function’s memory limit. */
   | 'OOM_KILLED'
+  /** Waiting in the job queue (async, scheduled, destinations, retries). */
   | 'QUEUED'
+  /** Never ran: a concurrency limit was reached, or the job queue was unavailable. */
   | 'REJECTED'
+  /** In a sandbox now. */
   | 'RUNNING'
+  /** The function returned; `response` has its result. */
   | 'SUCCEEDED'
+  /** Stopped at the function’s timeout. */
   | 'TIMED_OUT';
 
+/** What started an invocation. */
 export type InvocationTrigger =
+  /** Queued: `invokeFunction` with `async: true`, or an endpoint called with `Prefer: respond-async`. */
   | 'ASYNC'
+  /** Sent the outcome of another function’s queued invocation (its `destinations`). */
   | 'DESTINATION'
+  /** The `invokeFunction` mutation, waited for. */
   | 'GRAPHQL'
+  /** A request to one of the function’s endpoints. */
   | 'HTTP'
+  /** A tick of one of the function’s `schedules`. */
   | 'SCHEDULE';
 
+/** Which function (and version) to run, with what, and whether to wait for it. */
 export type InvokeFunctionInput = {
   /** Return the QUEUED invocation at once; follow it by subscription. */
   async?: boolean | null | undefined;
@@ -133,16 +162,22 @@ export type Language =
   | 'python'
   | 'typescript';
 
+/** Where a log line came from. */
 export type LogStream =
+  /** The function’s standard error (`console.error`, tracebacks). */
   | 'STDERR'
+  /** The function’s standard output (`console.log`, `print`). */
   | 'STDOUT'
+  /** Written by the platform about the invocation, not by the function. */
   | 'SYSTEM';
 
+/** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
 export type RegisterFunctionInput = {
   /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code: string;
   /** How code is packed (default SOURCE). */
   codeFormat?: CodeFormat | null | undefined;
+  /** Free text shown in listings and documents. */
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
   /** Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py. */
@@ -151,6 +186,7 @@ export type RegisterFunctionInput = {
   id?: string | null | undefined;
   language: Language;
   metadata?: FunctionMetadataInput | null | undefined;
+  /** Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version. */
   name: string;
   /** e.g. nodejs, nodejs20, python3.11; defaults from the language. */
   runtime?: string | null | undefined;

@@ -8,7 +8,7 @@ import { LanguageEnum } from './language.enum.js';
 // GraphQL variables unchanged. Patterns, ranges and sizes are checked by the one
 // document schema (`function-document.schema.ts`) shared with the REST endpoint.
 
-@InputType()
+@InputType({ description: 'Who besides the owner and admins may see and invoke the function; omitted fields keep their values on update.' })
 export class FunctionPermissionsInput {
   @Field({ nullable: true })
   public?: boolean;
@@ -20,7 +20,7 @@ export class FunctionPermissionsInput {
   executionRoles?: string[];
 }
 
-@InputType()
+@InputType({ description: 'Author, tags, dependencies and permissions of a registration document.' })
 export class FunctionMetadataInput {
   @Field({ nullable: true, description: 'Ignored (set by the server); accepted for exported documents.' })
   createdAt?: string;
@@ -61,7 +61,7 @@ export class AsyncDestinationsInput {
   onFailure?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update.' })
 export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Seconds.' })
   timeout?: number;
@@ -91,15 +91,17 @@ export class ExecutionConfigInput {
   destinations?: AsyncDestinationsInput;
 }
 
-@InputType()
+@InputType({
+  description: 'The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name.',
+})
 export class RegisterFunctionInput {
   @Field({ nullable: true, description: 'Ignored (ids are assigned by the server); accepted for exported documents.' })
   id?: string;
 
-  @Field()
+  @Field({ description: 'Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version.' })
   name: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Free text shown in listings and documents.' })
   description?: string;
 
   @Field(() => LanguageEnum)

@@ -10,5 +10,11 @@ export enum CodeFormatEnum {
 
 registerEnumType(CodeFormatEnum, {
   name: 'CodeFormat',
-  description: 'How `code` is packed: SOURCE is one UTF-8 source file (the default); ZIP, TAR and TGZ are archives of a folder.',
+  description: 'How `code` is packed.',
+  valuesMap: {
+    SOURCE: { description: 'One UTF-8 source file (the default).' },
+    ZIP: { description: 'A zip archive of a folder.' },
+    TAR: { description: 'A tar archive (ustar, pax or GNU names) of a folder.' },
+    TGZ: { description: 'A gzip-compressed tar archive of a folder.' },
+  },
 });

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AsyncDestinationsModel } from './async-destinations.model.js';
 import { RetryPolicyModel } from './retry-policy.model.js';
 
-@ObjectType('ExecutionConfig')
+@ObjectType('ExecutionConfig', { description: 'How a version runs: limits, environment, instances and the async policy (fixed with the version).' })
 export class ExecutionConfigModel {
   @Field(() => Int, { description: 'Seconds.' })
   timeout: number;

@@ -28,7 +28,7 @@ export class FunctionVersionModel {
   @Field({ description: 'sha256 (hex) of the code as registered: the source, or the archive.' })
   codeHash: string;
 
-  @Field(() => Int, { description: 'Bytes of the code as registered (an archive: its encoded size, not what it unpacks to).' })
+  @Field(() => Int, { description: 'Size of the code as registered (decoded), in bytes: for an archive its own size, not what it unpacks to.' })
   codeSizeBytes: number;
 
   @Field(() => CodeFormatEnum, { description: 'How the code is packed; `code` returns it the same way.' })
@@ -37,21 +37,24 @@ export class FunctionVersionModel {
   @Field(() => String, { nullable: true, description: "The entry point registered (e.g. src/app.handler); null: the language's default." })
   handler: string | null;
 
-  @Field(() => StringMapScalar)
+  @Field(() => StringMapScalar, { description: 'Package name → version spec (npm or pip), installed when the version was built.' })
   dependencies: Record<string, string>;
 
-  @Field(() => ExecutionConfigModel)
+  @Field(() => ExecutionConfigModel, { description: 'Limits, environment and async policy, fixed with the version.' })
   executionConfig: ExecutionConfigModel;
 
   @Field(() => BuildStatusEnum)
   buildStatus: BuildStatusEnum;
 
-  @Field()
+  @Field({
+    description:
+      'Output of the dependency install, and why a FAILED version does not load (empty for a version without dependencies that loads); see also the `versionBuildLogs` subscription.',
+  })
   buildLog: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Free-text author of the registration document.' })
   author: string | null;
 
-  @Field()
+  @Field({ description: 'When the version was registered.' })
   createdAt: Date;
 }

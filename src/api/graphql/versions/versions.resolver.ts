@@ -24,7 +24,7 @@ export class VersionsResolver {
     private readonly policy: FunctionAccessPolicy,
   ) {}
 
-  @Query(() => FunctionVersionModel)
+  @Query(() => FunctionVersionModel, { description: 'One version of a function (without its code), by version number.' })
   async functionVersion(
     @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID }) functionId: string,
@@ -67,7 +67,7 @@ export class ExecutionConfigFieldsResolver {
 /** The version fields of `Function`, batched per request. */
 @Resolver(() => FunctionModel)
 export class FunctionVersionsFieldsResolver {
-  @ResolveField(() => FunctionVersionModel)
+  @ResolveField(() => FunctionVersionModel, { description: 'The version `/fn/<name>` runs.' })
   async latestVersion(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionVersionModel> {
     const record = await ctx.loaders.versionById.load(fn.latestVersionId);
     if (!record) throw new Error(`Function ${fn.id} points at a missing version ${fn.latestVersionId}`);

@@ -97,6 +97,12 @@ export function writeErrorResponse(res: ServerResponse, error: PresentedError): 
   sendJson(res, error.status, { error: { code: error.code, message: error.message, ...details } });
 }
 
+/** A JSON document the platform answers itself on a function's route (its OpenAPI document): per caller, never cached for another. */
+export function writeDocumentResponse(res: ServerResponse, document: unknown): void {
+  res.setHeader('cache-control', 'private, no-store');
+  sendJson(res, 200, document);
+}
+
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const bytes = Buffer.from(JSON.stringify(value) ?? 'null');
   if (!res.hasHeader('content-type')) res.setHeader('content-type', JSON_TYPE);
