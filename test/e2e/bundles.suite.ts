@@ -142,6 +142,9 @@ export function bundlesSuite(kind: ExecutorKind, env: Record<string, string> = {
       );
       expect(python.buildStatus).toBe('FAILED');
       expect(python.buildLog).toMatch(/ModuleNotFoundError: No module named 'missing_sibling'/);
+      // The traceback shows the function's line, not the import machinery's.
+      expect(python.buildLog).toMatch(/main\.py", line 1/);
+      expect(python.buildLog).not.toContain('importlib');
 
       // Once fixed, the next version is READY and serves.
       await registerDocument(

@@ -221,6 +221,9 @@ def finish_output():
 def _is_internal(filename):
     if os.path.abspath(filename) == SHIM_FILE:
         return True
+    # The import machinery between the shim and a package's modules (multi-file functions).
+    if filename.startswith('<frozen importlib') or filename == importlib.__file__:
+        return True
     asyncio = sys.modules.get('asyncio')
     return asyncio is not None and filename.startswith(os.path.dirname(asyncio.__file__) + os.sep)
 
