@@ -297,6 +297,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           buildLog: 'compiled in 12 ms\nok',
           timeoutSeconds: 2.5,
           asyncPolicy: { maxAttempts: 10, retryBackoffSeconds: 0, maxEventAgeSeconds: 86400, onSuccess: 'notify-ok', onFailure: 'notify_failed' },
+          eventFormat: 'aws-apigw-v2',
         });
         const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '', asyncPolicy: { ...DEFAULT_ASYNC_POLICY } });
         bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
@@ -855,7 +856,9 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     memoryLimitMb: 128,
     minInstances: 1,
     maxInstances: 3,
+    eventFormat: 'native',
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
+    network: { enabled: true, allow: ['api.example.com:443', '203.0.113.0/24'] },
     environmentVariableNames: [],
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',

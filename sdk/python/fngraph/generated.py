@@ -41,10 +41,12 @@ class ExecutionConfigInput(TypedDict):
 
     destinations: NotRequired[Optional[AsyncDestinationsInput]]
     environmentVariables: NotRequired[Optional[Any]]
+    eventFormat: NotRequired[Optional[str]]
     maxEventAgeSeconds: NotRequired[Optional[int]]
     maxInstances: NotRequired[Optional[int]]
     memoryLimit: NotRequired[Optional[int]]
     minInstances: NotRequired[Optional[int]]
+    network: NotRequired[Optional[NetworkConfigInput]]
     retry: NotRequired[Optional[RetryPolicyInput]]
     timeout: NotRequired[Optional[int]]
 
@@ -93,6 +95,13 @@ class InvocationEventInput(TypedDict):
     method: NotRequired[Optional[str]]
     path: NotRequired[Optional[str]]
     query: NotRequired[Optional[Dict[str, str]]]
+
+
+class NetworkConfigInput(TypedDict):
+    """Outbound network access (off by default). See README, "Network access (egress)"."""
+
+    allow: NotRequired[Optional[List[str]]]
+    enabled: bool
 
 
 class RegisterFunctionInput(TypedDict):

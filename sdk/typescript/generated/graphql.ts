@@ -34,6 +34,8 @@ export type CodeFormat =
 export type ExecutionConfigInput = {
   destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
+  /** How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions". */
+  eventFormat?: string | null | undefined;
   /** Seconds a queued invocation may wait before it is dead-lettered instead of run: 60 to 86400 (default 21600); null: no limit. */
   maxEventAgeSeconds?: number | null | undefined;
   /** Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION). */
@@ -42,6 +44,8 @@ export type ExecutionConfigInput = {
   memoryLimit?: number | null | undefined;
   /** Sandboxes kept warm on each server node (default 0). */
   minInstances?: number | null | undefined;
+  /** Replaces the whole network setting when present. */
+  network?: NetworkConfigInput | null | undefined;
   retry?: RetryPolicyInput | null | undefined;
   /** Seconds. */
   timeout?: number | null | undefined;
@@ -171,6 +175,13 @@ export type LogStream =
   /** Written by the platform about the invocation, not by the function. */
   | 'SYSTEM';
 
+/** Outbound network access (off by default). See README, "Network access (egress)". */
+export type NetworkConfigInput = {
+  /** Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443. */
+  allow?: Array<string> | null | undefined;
+  enabled: boolean;
+};
+
 /** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
 export type RegisterFunctionInput = {
   /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
@@ -188,7 +199,7 @@ export type RegisterFunctionInput = {
   metadata?: FunctionMetadataInput | null | undefined;
   /** Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version. */
   name: string;
-  /** e.g. nodejs, nodejs20, python3.11; defaults from the language. */
+  /** e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language. */
   runtime?: string | null | undefined;
   /** Cron triggers; a registration without them removes existing ones. */
   schedules?: Array<FunctionScheduleInput> | null | undefined;

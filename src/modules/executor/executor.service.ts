@@ -22,6 +22,10 @@ import {
   shimOptions,
 } from './shim-connection.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
+import { formatEvent, formatResult } from './event-formats/event-format.js';
+import { StreamedResponse } from './streamed-response.js';
+import { denialLogLine, EgressGateways } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -37,6 +41,8 @@ const DELIVERY_ATTEMPTS = 3;
 const PRESTART_RETRY_MS = 10_000;
 /** `run`'s answer when the event never reached the function: it can be sent to another sandbox. */
 const UNDELIVERED = Symbol('undelivered');
+/** Of a response streamed to its caller, the record keeps this much of the body. */
+const STREAMED_BODY_KEPT_BYTES = 64 * 1024;
 
 interface PoolEntry {
   pool: SandboxPool;
@@ -85,6 +91,7 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly egress: EgressGateways,
     private readonly outputStats: SandboxOutputStats = new SandboxOutputStats(),
   ) {
     const { autoscaling } = config;
@@ -150,8 +157,15 @@ export class ExecutorService implements OnModuleDestroy {
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
     const started = performance.now();
+    // Streamed to an HTTP caller, only the start is kept; collected for any other, up to the response limit.
+    const stream = new StreamedResponse(request.onResponse, request.onResponse ? STREAMED_BODY_KEPT_BYTES : this.config.limits.maxResponseBytes);
+    // Connections the gateway refuses while this invocation runs are lines of its logs.
+    sandbox.egress?.listen((decision) => {
+      if (!decision.allowed) request.onLog('system', denialLogLine(decision));
+    });
     try {
-      const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
+      const event = formatEvent(target.eventFormat, request.event, request.context);
+      const result = await sandbox.connection.invoke(request.invocationId, event, request.context, request.onLog, stream);
       const durationMs = round(performance.now() - started);
       // Peaks are over the sandbox's life so far (as "max memory used" elsewhere). The
       // shim's own figure costs nothing to get; the driver's (the whole sandbox) is read
@@ -165,7 +179,22 @@ export class ExecutorService implements OnModuleDestroy {
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
       }
       this.release(pool, sandbox);
-      if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
+      if (result.ok && result.streamed) {
+        if (stream.truncated && !request.onResponse) {
+          return {
+            status: 'FAILED',
+            error: { type: 'ResponseTooLarge', message: `The response exceeds ${this.config.limits.maxResponseBytes} bytes` },
+            ...base,
+            ...metrics,
+          };
+        }
+        return { status: 'SUCCEEDED', value: stream.value(), responseTruncated: stream.truncated, ...base, ...metrics };
+      }
+      if (result.ok) {
+        const formatted = formatResult(target.eventFormat, result.value);
+        if (formatted.ok) return { status: 'SUCCEEDED', value: formatted.value, ...base, ...metrics };
+        return { status: 'FAILED', error: formatted.error, ...base, ...metrics };
+      }
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
     } catch (error) {
       pool.release(sandbox, false);
@@ -175,6 +204,7 @@ export class ExecutorService implements OnModuleDestroy {
       return { ...this.describeFailure(error, timedOut, target, sandbox, request), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);
+      sandbox.egress?.listen(null);
     }
   }
 
@@ -393,16 +423,29 @@ export class ExecutorService implements OnModuleDestroy {
    */
   private async startSandbox(target: ExecutionTarget, mayUseGeneric = true): Promise<PooledSandbox> {
     const started = performance.now();
-    const generic = mayUseGeneric && target.dependenciesDir === null && !target.codeDir ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
-    const handle =
-      generic?.connection.handle ??
-      (await this.driver.start({
-        runtime: target.runtime,
-        memoryLimitMb: target.memoryLimitMb,
-        label: `${target.functionName}@${target.version}`,
-        dependenciesDir: target.dependenciesDir,
-        codeDir: target.codeDir ?? null,
-      }));
+    // Generic sandboxes have no network: a version with network access always starts its own.
+    const network = target.network?.enabled ? target.network : null;
+    const generic =
+      mayUseGeneric && target.dependenciesDir === null && !target.codeDir && !network ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const egress = network ? await this.egress.open(network) : null;
+    let handle;
+    try {
+      handle =
+        generic?.connection.handle ??
+        (await this.driver.start({
+          runtime: target.runtime,
+          memoryLimitMb: target.memoryLimitMb,
+          label: `${target.functionName}@${target.version}`,
+          dependenciesDir: target.dependenciesDir,
+          codeDir: target.codeDir ?? null,
+          egressSocketDir: egress?.socketDir ?? null,
+        }));
+    } catch (error) {
+      await egress?.close();
+      throw error;
+    }
+    // The gateway lives as long as its sandbox.
+    if (egress) void handle.exited.then(() => egress.close());
     let loadTimedOut = false;
     const timer = setTimeout(() => {
       loadTimedOut = true;
@@ -418,7 +461,7 @@ export class ExecutorService implements OnModuleDestroy {
       await connection.load(target, posix.join(functionDir, entryFile), handle.codePath ?? null, modulePaths);
       // Module-level code may have started work: it waits frozen with the sandbox, until handed out.
       connection.pause();
-      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
+      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now(), ...(egress ? { egress } : {}) };
     } catch (error) {
       handle.kill();
       throw loadTimedOut ? new LoadTimeoutError(`Loading the function took longer than ${target.timeoutMs} ms`) : error;
@@ -431,6 +474,8 @@ export class ExecutorService implements OnModuleDestroy {
     const common = { coldStart: true, initDurationMs: round(elapsedMs), durationMs: 0, memoryPeakBytes: null, cpuTimeMs: null };
     if (error instanceof LoadTimeoutError) return { status: 'TIMED_OUT', error: { type: 'Timeout', message: error.message }, ...common };
     if (error instanceof FunctionLoadError) return { status: 'FAILED', error: error.error, ...common };
+    // The platform cannot give this version the network it asked for: the version's setting, not a crash.
+    if (error instanceof EgressUnavailableError) return { status: 'FAILED', error: { type: error.name, message: error.message }, ...common };
     if (error instanceof SandboxExitedError && isOutOfMemory(error)) {
       return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: error.message }, ...common };
     }

@@ -14,6 +14,12 @@ export interface SandboxSpec {
   dependenciesDir: string | null;
   /** Host directory of the version's files (archive versions), or null. Drivers expose it read-only as the function's folder. */
   codeDir?: string | null;
+  /**
+   * Host directory holding the sandbox's egress gateway socket (`EGRESS_SOCKET_NAME`), or
+   * null for a sandbox without network. Drivers expose it at `SANDBOX_EGRESS_DIR` and
+   * tell the shim (`egressArgument`); the sandbox keeps no network interface but loopback.
+   */
+  egressSocketDir?: string | null;
 }
 
 export interface SandboxExit {

@@ -5,6 +5,7 @@ import { EventBus } from '@/kernel/events/event-bus.js';
 import { type Actor, ANONYMOUS, NO_ORIGIN } from '@/kernel/identity/principal.js';
 import type { Role } from '@/kernel/identity/roles.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
+import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
@@ -69,6 +70,8 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     minInstances: draft.minInstances,
     maxInstances: draft.maxInstances,
     asyncPolicy: draft.asyncPolicy,
+    eventFormat: draft.eventFormat,
+    network: draft.network,
     environmentVariableNames: Object.keys(draft.environmentVariables),
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'READY',
@@ -85,6 +88,7 @@ describe(FunctionsService.name, () => {
   let builds: Mocked<VersionBuildService>;
   let events: Mocked<EventBus>;
   let audit: Mocked<AuditService>;
+  let runtimes: Mocked<RuntimeAvailability>;
 
   beforeEach(() => {
     functions = automock(FunctionRepository, {
@@ -94,7 +98,19 @@ describe(FunctionsService.name, () => {
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     audit = automock(AuditService);
-    sut = new FunctionsService(functions, versions, builds, events, config, new FunctionAccessPolicy(), audit, new PrewarmQuota(functions, versions, config));
+    runtimes = automock(RuntimeAvailability);
+    runtimes.installed.mockResolvedValue(new Set(['nodejs24', 'nodejs22', 'nodejs20', 'python3.11'] as const));
+    sut = new FunctionsService(
+      functions,
+      versions,
+      builds,
+      events,
+      config,
+      new FunctionAccessPolicy(),
+      audit,
+      new PrewarmQuota(functions, versions, config),
+      runtimes,
+    );
   });
 
   /** A version is built, stored, announced, its build started and the change audited. */
@@ -123,7 +139,7 @@ describe(FunctionsService.name, () => {
         name: 'greet',
         description: 'says hello',
         ownerId: 'dora',
-        runtime: 'nodejs20',
+        runtime: 'nodejs24',
         latestVersion: '1.0.0',
         latestVersionId: registration.version.id,
         versionCount: 1,
@@ -195,6 +211,26 @@ describe(FunctionsService.name, () => {
         'function.permissions',
         { targetType: 'function', targetId: shared.function.id },
         { name: 'shared', public: false, allowedUsers: ['ivan'], executionRoles: [] },
+      );
+    });
+
+    it('audits the network access a version is given, and stores it on the version', async () => {
+      functions.findByName.mockResolvedValue(null);
+      functions.insert.mockResolvedValue();
+      acceptChanges();
+
+      const offline = await sut.register(aDocument(), dora);
+      expect(offline.version.network).toEqual({ enabled: false, allow: [] });
+      expect(auditedActions()).toEqual(['function.register']);
+
+      audit.record.mockClear();
+      const online = await sut.register(aDocument({ name: 'caller', executionConfig: { network: { enabled: true, allow: ['api.example.com:443'] } } }), dora);
+      expect(online.version.network).toEqual({ enabled: true, allow: ['api.example.com:443'] });
+      expect(audit.record).toHaveBeenLastCalledWith(
+        dora,
+        'function.network',
+        { targetType: 'function', targetId: online.function.id },
+        { name: 'caller', version: '1.0.0', allow: ['api.example.com:443'] },
       );
     });
 
@@ -351,7 +387,9 @@ describe(FunctionsService.name, () => {
       memoryLimitMb: 256,
       minInstances: 0,
       maxInstances: null,
+      eventFormat: 'native',
       asyncPolicy: { maxAttempts: 5, retryBackoffSeconds: 2, maxEventAgeSeconds: null, onSuccess: 'audit-trail', onFailure: 'pager' },
+      network: { enabled: false, allow: [] },
       environmentVariables: { GREETING: 'hi' },
       secretVariableNames: [],
       author: null,

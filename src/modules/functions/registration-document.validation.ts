@@ -1,3 +1,4 @@
+import { EVENT_FORMATS } from '@/modules/executor/execution.types.js';
 import semver from 'semver';
 import { z } from 'zod';
 import type { LimitsConfig, SchedulesConfig } from '@/kernel/config/app-config.js';
@@ -6,6 +7,8 @@ import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/kernel/identity/subject.js';
 import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
 import { CODE_FORMATS } from '@/modules/runtimes/code/code-format.js';
 import { HANDLER_PATTERN, HANDLER_RULE, MAX_HANDLER_LENGTH } from '@/modules/runtimes/code/entry-point.js';
+import { parseAllowEntry } from '@/modules/egress/allow-rule.js';
+import { MAX_ALLOW_ENTRIES } from '@/modules/egress/network-config.js';
 import {
   ENV_NAME_PATTERN,
   FUNCTION_NAME_PATTERN,
@@ -139,6 +142,20 @@ const retrySchema = z.strictObject({
 const destination = z.string().regex(FUNCTION_NAME_PATTERN, `must be a function name: ${FUNCTION_NAME_RULE}`).nullable().optional();
 const destinationsSchema = z.strictObject({ onSuccess: destination, onFailure: destination });
 
+/** `executionConfig.network`: outbound network, off unless `enabled`; then only what `allow` names (README: "Network access (egress)"). */
+const networkSchema = z.strictObject({
+  enabled: z.boolean(),
+  allow: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const rule = parseAllowEntry(entry);
+        if ('error' in rule) ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 100)}" ${rule.error}` });
+      }),
+    )
+    .max(MAX_ALLOW_ENTRIES, `at most ${MAX_ALLOW_ENTRIES} entries`)
+    .optional(),
+});
+
 function executionConfigSchema(limits: LimitsConfig) {
   return z
     .strictObject({
@@ -176,6 +193,8 @@ function executionConfigSchema(limits: LimitsConfig) {
         .nullable()
         .optional(),
       destinations: destinationsSchema.optional(),
+      eventFormat: z.enum(EVENT_FORMATS, { message: `must be one of ${EVENT_FORMATS.join(', ')}` }).optional(),
+      network: networkSchema.optional(),
     })
     .refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
       message: 'minInstances must not exceed maxInstances',
@@ -227,6 +246,10 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
       checkSourceText(doc.code, doc.codeFormat, ctx);
       checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx);
       for (const issue of selfDestinationIssues(doc.name, doc.executionConfig?.destinations)) ctx.addIssue({ code: 'custom', ...issue });
+      const eventFormat = doc.executionConfig?.eventFormat;
+      if (doc.language === 'python' && (eventFormat === 'web' || eventFormat === 'node-http')) {
+        ctx.addIssue({ code: 'custom', path: ['executionConfig', 'eventFormat'], message: `${eventFormat} is for JavaScript and TypeScript functions` });
+      }
     });
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { transform, type Message } from 'esbuild';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
-import type { Language } from './runtime-catalog.js';
+import { type Language, type RuntimeId, runtimeDefinition } from './runtime-catalog.js';
 import { PythonSourceChecker } from './python-source-checker.js';
 import { readCodeArchive } from './code/code-archive.js';
 import type { CodeFiles } from './code/code-files.js';
@@ -12,6 +12,8 @@ import { bundleJavaScript, resolveModuleFile } from './code/js-bundler.js';
 /** Registered code, as the registration document carries it. */
 export interface CodeInput {
   language: Language;
+  /** Picks the syntax esbuild may leave as is (what that Node.js major supports). */
+  runtime: RuntimeId;
   format: CodeFormat;
   /** The decoded `code`: UTF-8 source, or the archive's bytes. */
   code: Buffer;
@@ -47,7 +49,7 @@ export class ArtifactBuilder {
     const entry = entryPointOf(input.language, input.handler);
     if (isArchiveFormat(input.format)) {
       const files = readCodeArchive(input.format, input.code);
-      return input.language === 'python' ? this.pythonFolder(files, entry) : this.javaScriptFolder(files, entry);
+      return input.language === 'python' ? this.pythonFolder(files, entry) : this.javaScriptFolder(files, entry, nodeTarget(input.runtime));
     }
     const source = input.code.toString('utf8');
     if (entry.module.includes('/')) {
@@ -61,14 +63,14 @@ export class ArtifactBuilder {
       return { artifact: source, entry, entryFile, files: null };
     }
     const extension = input.language === 'typescript' ? 'ts' : 'js';
-    const artifact = await compileJavaScript(input.language, source, `${entry.module}.${extension}`);
+    const artifact = await compileJavaScript(input.language, source, `${entry.module}.${extension}`, nodeTarget(input.runtime));
     return { artifact, entry, entryFile: `${entry.module}.js`, files: null };
   }
 
-  private async javaScriptFolder(files: CodeFiles, entry: EntryPoint): Promise<BuiltCode> {
+  private async javaScriptFolder(files: CodeFiles, entry: EntryPoint, target: string): Promise<BuiltCode> {
     const entryFile = resolveModuleFile(files, entry.module);
     if (entryFile === null) throw missingModule(entry, `${entry.module}.ts, .js, .mjs, .cjs or ${entry.module}/index.*`);
-    return { artifact: await bundleJavaScript(files, entryFile), entry, entryFile, files };
+    return { artifact: await bundleJavaScript(files, entryFile, target), entry, entryFile, files };
   }
 
   private async pythonFolder(files: CodeFiles, entry: EntryPoint): Promise<BuiltCode> {
@@ -80,13 +82,18 @@ export class ArtifactBuilder {
   }
 }
 
-async function compileJavaScript(language: Language, source: string, sourcefile: string): Promise<string> {
+/** esbuild's target for a Node.js runtime. */
+function nodeTarget(runtime: RuntimeId): string {
+  return `node${runtimeDefinition(runtime).interpreterMajor ?? 20}`;
+}
+
+async function compileJavaScript(language: Language, source: string, sourcefile: string, target: string): Promise<string> {
   try {
     const result = await transform(source, {
       loader: language === 'typescript' ? 'ts' : 'js',
       format: 'cjs',
       platform: 'node',
-      target: 'node20',
+      target,
       sourcefile,
       sourcemap: 'inline',
       logLevel: 'silent',

@@ -108,7 +108,9 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async finish(version: FunctionVersionRecord, status: 'READY' | 'FAILED', log: string): Promise<void> {
-    await this.versions.setBuildResult(version.id, status, log);
+    // The version's first lines (a deprecated runtime's warning) stay ahead of the dependency build's.
+    const full = [version.buildLog, log].filter((part) => part !== '').join('\n');
+    await this.versions.setBuildResult(version.id, status, full);
     this.publish(versionBuildChannel(version.id), { type: 'status', status });
     const built: VersionBuiltEvent = { versionId: version.id, functionId: version.functionId, status };
     void this.events.publish(versionsBuiltChannel, built);

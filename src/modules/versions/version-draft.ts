@@ -1,6 +1,8 @@
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { AsyncPolicy } from './version.record.js';
 
 /** Everything a new version is made of, validated, before it is built and sealed. */
@@ -18,6 +20,8 @@ export interface VersionDraft {
   minInstances: number;
   maxInstances: number | null;
   asyncPolicy: AsyncPolicy;
+  eventFormat: EventFormat;
+  network: NetworkConfig;
   environmentVariables: Record<string, string>;
   /** Names of the variables whose values the API never returns. */
   secretVariableNames: string[];

@@ -11,7 +11,7 @@ const MAX_STACK_LINES = 20;
 
 type CheckedVersion = Pick<
   FunctionVersionRecord,
-  'id' | 'functionId' | 'version' | 'language' | 'runtime' | 'codeFormat' | 'codeHash' | 'handler' | 'timeoutSeconds' | 'memoryLimitMb'
+  'id' | 'functionId' | 'version' | 'language' | 'runtime' | 'codeFormat' | 'codeHash' | 'handler' | 'eventFormat' | 'timeoutSeconds' | 'memoryLimitMb'
 >;
 
 /**
@@ -49,6 +49,8 @@ export class VersionLoadCheck {
       entryFile: secrets.entryFile,
       codeDir: await this.folders.directoryOf(record, secrets),
       environment: secrets.environmentVariables,
+      // Loaded as it will be called; without network access: the check runs no request.
+      eventFormat: record.eventFormat,
       dependenciesDir,
       timeoutMs: record.timeoutSeconds * 1000,
       memoryLimitMb: record.memoryLimitMb,

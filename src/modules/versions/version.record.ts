@@ -1,6 +1,8 @@
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
 import type { EntryPoint } from '@/modules/runtimes/code/entry-point.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
@@ -52,6 +54,10 @@ export interface FunctionVersionRecord {
   maxInstances: number | null;
   /** How queued (async) invocations of this version are delivered. */
   asyncPolicy: AsyncPolicy;
+  /** How its handler is called and its result read (`executionConfig.eventFormat`). */
+  eventFormat: EventFormat;
+  /** Outbound network access and its allow-list (off in versions stored before it existed). */
+  network: NetworkConfig;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;

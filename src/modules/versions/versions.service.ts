@@ -6,6 +6,7 @@ import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { ArtifactBuilder } from '@/modules/runtimes/artifact-builder.js';
 import { isArchiveFormat } from '@/modules/runtimes/code/code-format.js';
 import { CodeTrees } from '@/modules/runtimes/code/code-trees.js';
+import { runtimeNotice } from '@/modules/runtimes/runtime-catalog.js';
 import { initialBuildStatus } from './version-build.service.js';
 import type { VersionDraft } from './version-draft.js';
 import type { FunctionVersionRecord, VersionSecrets } from './version.record.js';
@@ -34,7 +35,13 @@ export class VersionsService {
    * caller inserts it.
    */
   async prepare(functionId: string, sequence: number, version: string, draft: VersionDraft): Promise<FunctionVersionRecord> {
-    const built = await this.builder.build({ language: draft.language, format: draft.codeFormat, code: draft.code, handler: draft.handler });
+    const built = await this.builder.build({
+      language: draft.language,
+      runtime: draft.runtime,
+      format: draft.codeFormat,
+      code: draft.code,
+      handler: draft.handler,
+    });
     const archive = isArchiveFormat(draft.codeFormat);
     const secrets: VersionSecrets = {
       source: archive ? '' : draft.code.toString('utf8'),
@@ -63,19 +70,21 @@ export class VersionsService {
       memoryLimitMb: draft.memoryLimitMb,
       minInstances: draft.minInstances,
       maxInstances: draft.maxInstances,
+      eventFormat: draft.eventFormat,
       asyncPolicy: { ...draft.asyncPolicy },
+      network: { enabled: draft.network.enabled, allow: [...draft.network.allow] },
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
       // Dependencies are installed in the background (VersionBuildService), after the insert.
       buildStatus: initialBuildStatus(draft.dependencies),
-      buildLog: '',
+      buildLog: runtimeNotice(draft.runtime),
       author: draft.author,
       createdAt: new Date(),
     };
     // With dependencies, the check runs after they are installed (VersionBuildService).
     if (record.buildStatus === 'READY') {
       const failure = await this.loadCheck.failureOf(record, secrets, null);
-      if (failure !== null) Object.assign(record, { buildStatus: 'FAILED', buildLog: failure });
+      if (failure !== null) Object.assign(record, { buildStatus: 'FAILED', buildLog: [record.buildLog, failure].filter(Boolean).join('\n') });
     }
     return record;
   }

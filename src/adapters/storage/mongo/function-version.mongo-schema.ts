@@ -43,6 +43,10 @@ export interface MongoFunctionVersion {
   maxInstances?: number | null;
   /** Absent on versions stored before async policies existed: read as the defaults. */
   asyncPolicy?: AsyncPolicySubdocument;
+  /** Absent on versions stored before handler styles existed: read as `native`. */
+  eventFormat?: string;
+  /** Absent on versions stored before network access existed: off. */
+  network?: { enabled: boolean; allow: string[] };
   environmentVariableNames: string[];
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
@@ -66,6 +70,14 @@ const AsyncPolicySchema = new Schema<AsyncPolicySubdocument>(
     maxEventAgeSeconds: { type: Number, default: null },
     onSuccess: { type: String, default: null },
     onFailure: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+const NetworkSchema = new Schema<{ enabled: boolean; allow: string[] }>(
+  {
+    enabled: { type: Boolean, required: true },
+    allow: { type: [String], default: [] },
   },
   { _id: false },
 );
@@ -98,6 +110,8 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     minInstances: { type: Number, default: 0 },
     maxInstances: { type: Number, default: null },
     asyncPolicy: { type: AsyncPolicySchema },
+    eventFormat: { type: String, default: 'native' },
+    network: { type: NetworkSchema },
     environmentVariableNames: { type: [String], default: [] },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },

@@ -1,4 +1,5 @@
 import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -127,6 +128,8 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     minInstances: record.minInstances,
     maxInstances: record.maxInstances,
     asyncPolicy: { ...record.asyncPolicy },
+    eventFormat: record.eventFormat,
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -156,6 +159,8 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     minInstances: document.minInstances ?? 0,
     maxInstances: document.maxInstances ?? null,
     asyncPolicy: toAsyncPolicy(document.asyncPolicy),
+    eventFormat: (document.eventFormat ?? 'native') as EventFormat,
+    network: { enabled: document.network?.enabled ?? false, allow: [...(document.network?.allow ?? [])] },
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

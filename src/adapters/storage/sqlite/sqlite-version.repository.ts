@@ -1,10 +1,12 @@
 import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { type AsyncPolicy, type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { NETWORK_OFF, type NetworkConfig } from '@/modules/egress/network-config.js';
 import { SqliteDatabase, toSqlDate, toSqlIdList, uniqueViolation } from './sqlite-database.js';
 
 interface VersionRow {
@@ -25,6 +27,9 @@ interface VersionRow {
   max_instances: number | null;
   /** JSON of the AsyncPolicy; NULL in rows written before it existed. */
   async_policy: string | null;
+  event_format: string;
+  /** JSON of the NetworkConfig; NULL in rows written before it existed (off). */
+  network: string | null;
   environment_variable_names: string;
   sealed_key_id: string;
   sealed_wrapped_key: Buffer;
@@ -47,9 +52,10 @@ export class SqliteVersionRepository extends VersionRepository {
       this.db
         .statement(
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
-             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, environment_variable_names,
+             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, network,
+             environment_variable_names,
              sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -66,6 +72,8 @@ export class SqliteVersionRepository extends VersionRepository {
           row.min_instances,
           row.max_instances,
           row.async_policy,
+          row.event_format,
+          row.network,
           row.environment_variable_names,
           row.sealed_key_id,
           row.sealed_wrapped_key,
@@ -160,6 +168,8 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     min_instances: record.minInstances,
     max_instances: record.maxInstances,
     async_policy: JSON.stringify(record.asyncPolicy),
+    event_format: record.eventFormat,
+    network: JSON.stringify(record.network),
     environment_variable_names: JSON.stringify(record.environmentVariableNames),
     sealed_key_id: record.sealed.keyId,
     sealed_wrapped_key: record.sealed.wrappedKey,
@@ -190,6 +200,8 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     maxInstances: row.max_instances,
     asyncPolicy:
       row.async_policy === null ? { ...DEFAULT_ASYNC_POLICY } : { ...DEFAULT_ASYNC_POLICY, ...(JSON.parse(row.async_policy) as Partial<AsyncPolicy>) },
+    eventFormat: row.event_format as EventFormat,
+    network: row.network === null ? { ...NETWORK_OFF, allow: [] } : (JSON.parse(row.network) as NetworkConfig),
     environmentVariableNames: JSON.parse(row.environment_variable_names) as string[],
     sealed: { keyId: row.sealed_key_id, wrappedKey: row.sealed_wrapped_key, ciphertext: row.sealed_ciphertext },
     buildStatus: row.build_status as BuildStatus,

@@ -61,6 +61,18 @@ export class AsyncDestinationsInput {
   onFailure?: string | null;
 }
 
+@InputType({ description: 'Outbound network access (off by default). See README, "Network access (egress)".' })
+export class NetworkConfigInput {
+  @Field()
+  enabled: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443.',
+  })
+  allow?: string[];
+}
+
 @InputType({ description: 'Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update.' })
 export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Seconds.' })
@@ -89,6 +101,15 @@ export class ExecutionConfigInput {
 
   @Field(() => AsyncDestinationsInput, { nullable: true })
   destinations?: AsyncDestinationsInput;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions".',
+  })
+  eventFormat?: string;
+  @Field(() => NetworkConfigInput, { nullable: true, description: 'Replaces the whole network setting when present.' })
+  network?: NetworkConfigInput;
 }
 
 @InputType({
@@ -107,7 +128,10 @@ export class RegisterFunctionInput {
   @Field(() => LanguageEnum)
   language: LanguageEnum;
 
-  @Field({ nullable: true, description: 'e.g. nodejs, nodejs20, python3.11; defaults from the language.' })
+  @Field({
+    nullable: true,
+    description: 'e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language.',
+  })
   runtime?: string;
 
   @Field({ description: 'Source code, or an archive of a folder (see codeFormat), base64-encoded.' })

@@ -35,6 +35,8 @@ export function toExecutionConfigModel(record: FunctionVersionRecord): Execution
     retry: { attempts: record.asyncPolicy.maxAttempts, backoffSeconds: record.asyncPolicy.retryBackoffSeconds },
     maxEventAgeSeconds: record.asyncPolicy.maxEventAgeSeconds,
     destinations: { onSuccess: record.asyncPolicy.onSuccess, onFailure: record.asyncPolicy.onFailure },
+    eventFormat: record.eventFormat,
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: record.environmentVariableNames,
     versionId: record.id,
     functionId: record.functionId,

@@ -35,6 +35,8 @@ export interface RegistrationResponse {
     retry: { attempts: number; backoffSeconds: number };
     maxEventAgeSeconds: number | null;
     destinations: { onSuccess: string | null; onFailure: string | null };
+    eventFormat: string;
+    network: { enabled: boolean; allow: string[] };
     environmentVariableNames: string[];
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
@@ -79,6 +81,8 @@ export function toRegistrationResponse(
       retry: { attempts: version.asyncPolicy.maxAttempts, backoffSeconds: version.asyncPolicy.retryBackoffSeconds },
       maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,
       destinations: { onSuccess: version.asyncPolicy.onSuccess, onFailure: version.asyncPolicy.onFailure },
+      eventFormat: version.eventFormat,
+      network: { enabled: version.network.enabled, allow: [...version.network.allow] },
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },

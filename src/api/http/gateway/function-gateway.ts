@@ -15,7 +15,7 @@ import { InvocationsService } from '@/modules/invocations/invocations.service.js
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import { isFunctionUrl, parseFunctionRoute } from './function-route.js';
 import { toInvocationEvent } from './http-event.js';
-import { writeDocumentResponse, writeErrorResponse, writeInvocationResponse } from './http-response.js';
+import { streamingSink, writeDocumentResponse, writeErrorResponse, writeInvocationResponse } from './http-response.js';
 import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
 import { hasBody, readBody } from './request-body.js';
 import { containResponse, type ServingOrigin } from './serving-origin.js';
@@ -80,11 +80,12 @@ export class FunctionGateway {
         ref: route.ref,
         version: route.version,
         trigger: 'HTTP',
-        event: toInvocationEvent(req, route, body),
+        event: toInvocationEvent(req, route, body, origin.ip),
         principal,
         origin: context,
         async: wantsAsync(req),
         idempotencyKey: headerValue(req.headers['idempotency-key']),
+        streamTo: (invocationId) => streamingSink(res, invocationId, servedOn),
       });
       // The API's origin links its own invocations by path; the functions' origin needs the API's address.
       const apiBaseUrl = servedOn === 'api' ? '' : this.urls.api();

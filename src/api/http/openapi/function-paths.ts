@@ -92,7 +92,7 @@ function operation(input: FunctionOperationsInput, method: (typeof FUNCTION_METH
     summary: `${method.toUpperCase()} ${subject}${pinned}${where === 'subPath' ? ', a sub-path' : ''}`,
     description: [
       input.name === null ? 'Invokes the function with this id.' : input.description || `Invokes ${input.name}.`,
-      'The request becomes the event `{ method, path, headers, query, body, isBase64Encoded }`; a result `{ statusCode, headers, body }` is the response, anything else is sent as JSON with 200.',
+      'The request becomes the event `{ method, path, headers, query, body, isBase64Encoded }` (or the one its `eventFormat` makes: a Web `Request`, Express `req`, an API Gateway event); a result `{ statusCode, headers, body }` (or a Web `Response`) is the response, a string is sent as text, anything else as JSON with 200; generators and still-growing bodies are streamed.',
     ].join('\n\n'),
     tags: [input.name === null ? 'Function endpoints' : `Function ${input.name}`],
     security: input.public ? CREDENTIAL_OPTIONAL : CREDENTIAL_REQUIRED,
@@ -102,7 +102,8 @@ function operation(input: FunctionOperationsInput, method: (typeof FUNCTION_METH
       : {}),
     responses: {
       '200': {
-        description: 'The function’s result: JSON, or the response it returned as `{ statusCode, headers, body }` (then any status).',
+        description:
+          'The function’s result: text for a string, JSON, or the response it returned as `{ statusCode, headers, body }` (then any status), possibly streamed.',
         headers: INVOCATION_ID_RESPONSE_HEADER,
         content: { [input.schemas.response ? 'application/json' : '*/*']: { schema: input.schemas.response ?? {} } },
       },

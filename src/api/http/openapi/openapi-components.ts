@@ -208,6 +208,12 @@ function registrationResponseSchema(): JsonObject {
           retry: { type: 'object', properties: { attempts: { type: 'integer' }, backoffSeconds: { type: 'integer' } } },
           maxEventAgeSeconds: { type: ['integer', 'null'] },
           destinations: { type: 'object', properties: { onSuccess: nullableString, onFailure: nullableString } },
+          eventFormat: { type: 'string', description: 'How the handler is called and its result read (README, "Functions").' },
+          network: {
+            type: 'object',
+            description: 'Outbound network access: off unless enabled, then only to the allow-list entries.',
+            properties: { enabled: { type: 'boolean' }, allow: { type: 'array', items: string } },
+          },
           environmentVariableNames: { type: 'array', items: string },
           environmentVariables: {
             type: 'array',

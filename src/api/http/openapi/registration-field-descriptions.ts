@@ -14,6 +14,7 @@ export const REGISTRATION_FIELD_DESCRIPTIONS: Record<string, string> = {
     'Entry point, `<module path without extension>.<export>` (`index.lambdaHandler`, `src/app.handler`, `main.handle`); default: JS/TS the default export or `handler` of `index`, Python `handler` in `handler.py`.',
   version: 'A semantic version for the new version; the next patch version when absent.',
   metadata: 'Author, tags, dependencies (npm or PyPI names with version ranges) and permissions (`public`, `allowedUsers`, `executionRoles`).',
-  executionConfig: 'Timeout (seconds), memory (MB), environment variables (plain or `{ value, secret }`), instances, async retry policy and destinations.',
+  executionConfig:
+    'Timeout (seconds), memory (MB), environment variables (plain or `{ value, secret }`), instances, async retry policy and destinations, outbound network (`network: { enabled, allow }`), and `eventFormat`: how the handler is called and its result read (`native`, `web`, `node-http`, `aws-apigw-v1`, `aws-apigw-v2`; README, "Functions").',
   schedules: 'Cron triggers: each tick runs the function once, asynchronously, with `payload` as the body.',
 };

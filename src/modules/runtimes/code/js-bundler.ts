@@ -44,7 +44,7 @@ export function resolveModuleFile(files: CodeFiles, modulePath: string): string 
  * `@google-cloud/functions-framework`) stay `require` calls, resolved in the sandbox
  * from the version's dependencies (or the shim's built-ins).
  */
-export async function bundleJavaScript(files: CodeFiles, entryFile: string): Promise<string> {
+export async function bundleJavaScript(files: CodeFiles, entryFile: string, target = 'node20'): Promise<string> {
   const folder: Plugin = {
     name: 'fngraph-code-folder',
     setup(plugin) {
@@ -75,7 +75,7 @@ export async function bundleJavaScript(files: CodeFiles, entryFile: string): Pro
       write: false,
       platform: 'node',
       format: 'cjs',
-      target: 'node20',
+      target,
       absWorkingDir: ROOT,
       // No tsconfig.json is looked up next to the (virtual) files on the server's disk.
       tsconfigRaw: '{}',
