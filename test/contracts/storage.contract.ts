@@ -849,6 +849,8 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     runtime: 'nodejs20',
     codeHash: randomBytes(32).toString('hex'),
     codeSizeBytes: 1234,
+    codeFormat: 'zip',
+    handler: 'src/app.handler',
     dependencies: {},
     timeoutSeconds: 30,
     memoryLimitMb: 128,

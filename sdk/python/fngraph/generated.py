@@ -10,6 +10,9 @@ from typing import Any, Dict, List, Literal, NotRequired, Optional, TypedDict
 # Whether a version can be invoked yet.
 BuildStatus = Literal["BUILDING", "FAILED", "READY"]
 
+# How `code` is packed.
+CodeFormat = Literal["SOURCE", "TAR", "TGZ", "ZIP"]
+
 # How this server isolates function sandboxes (FNGRAPH_EXECUTOR).
 ExecutorKind = Literal["DOCKER", "PROCESS"]
 
@@ -105,8 +108,10 @@ class RegisterFunctionInput(TypedDict):
     """The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name."""
 
     code: str
+    codeFormat: NotRequired[Optional[CodeFormat]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
+    handler: NotRequired[Optional[str]]
     id: NotRequired[Optional[str]]
     language: Language
     metadata: NotRequired[Optional[FunctionMetadataInput]]
@@ -127,8 +132,10 @@ class UpdateFunctionInput(TypedDict):
     """Creates a new version; omitted fields keep the values of the latest version."""
 
     code: NotRequired[Optional[str]]
+    codeFormat: NotRequired[Optional[CodeFormat]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
+    handler: NotRequired[Optional[str]]
     language: NotRequired[Optional[Language]]
     metadata: NotRequired[Optional[FunctionMetadataInput]]
     runtime: NotRequired[Optional[str]]

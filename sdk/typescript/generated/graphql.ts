@@ -14,10 +14,21 @@ export type AsyncDestinationsInput = {
 export type BuildStatus =
   /** Its dependencies are being installed; invoking it answers FUNCTION_NOT_READY. */
   | 'BUILDING'
-  /** Its dependencies did not install (see `buildLog`); it never runs: register a fixed version. */
+  /** Its dependencies did not install, or it does not load or export its entry point (see `buildLog`); it never runs: register a fixed version. */
   | 'FAILED'
   /** It can be invoked. */
   | 'READY';
+
+/** How `code` is packed. */
+export type CodeFormat =
+  /** One UTF-8 source file (the default). */
+  | 'SOURCE'
+  /** A tar archive (ustar, pax or GNU names) of a folder. */
+  | 'TAR'
+  /** A gzip-compressed tar archive of a folder. */
+  | 'TGZ'
+  /** A zip archive of a folder. */
+  | 'ZIP';
 
 /** Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update. */
 export type ExecutionConfigInput = {
@@ -173,11 +184,15 @@ export type NetworkConfigInput = {
 
 /** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
 export type RegisterFunctionInput = {
-  /** Source code, base64-encoded. */
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code: string;
+  /** How code is packed (default SOURCE). */
+  codeFormat?: CodeFormat | null | undefined;
   /** Free text shown in listings and documents. */
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py. */
+  handler?: string | null | undefined;
   /** Ignored (ids are assigned by the server); accepted for exported documents. */
   id?: string | null | undefined;
   language: Language;
@@ -202,10 +217,14 @@ export type RetryPolicyInput = {
 
 /** Creates a new version; omitted fields keep the values of the latest version. */
 export type UpdateFunctionInput = {
-  /** Source code, base64-encoded. */
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code?: string | null | undefined;
+  /** How code is packed (default SOURCE); only with code. */
+  codeFormat?: CodeFormat | null | undefined;
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point (see RegisterFunctionInput.handler); omitted: the latest version's. */
+  handler?: string | null | undefined;
   language?: Language | null | undefined;
   metadata?: FunctionMetadataInput | null | undefined;
   runtime?: string | null | undefined;

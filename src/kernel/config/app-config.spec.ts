@@ -135,6 +135,14 @@ describe('autoscaling settings', () => {
   });
 });
 
+describe('code folder', () => {
+  it('lays archive versions out under the data directory unless FNGRAPH_CODE_DIR names another place', () => {
+    expect(AppConfig.fromEnvironment({ FNGRAPH_DATA_DIR: '/srv/fngraph' }).codeDir).toBe('/srv/fngraph/code');
+    expect(AppConfig.fromEnvironment({ FNGRAPH_DATA_DIR: '/srv/fngraph', FNGRAPH_CODE_DIR: '/dev/shm/fngraph-code' }).codeDir).toBe('/dev/shm/fngraph-code');
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_CODE_DIR: '' })).toThrow(/FNGRAPH_CODE_DIR/);
+  });
+});
+
 describe('egress settings', () => {
   it('allow network access by default with no internal destination, and read the operator list as CIDR[:port]', () => {
     expect(AppConfig.fromEnvironment({}).egress).toEqual({ enabled: true, allowPrivate: [], maxConnectionsPerSandbox: 64 });

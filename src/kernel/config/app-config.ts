@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { type AddressRange, parseRangeWithPort } from '@/kernel/network/address-range.js';
 import { configSchema, type RawConfig } from './config.validation.js';
@@ -268,6 +268,12 @@ export class AppConfig {
    * Its files are 0600 either way.
    */
   readonly dataDirMode: number;
+  /**
+   * Where archive versions' files are laid out (plain files, read-only in sandboxes), one
+   * folder per archive: `FNGRAPH_CODE_DIR`, default `<dataDir>/code`. A tmpfs keeps code
+   * sealed at rest everywhere; folders are laid out again from the sealed archive when missing.
+   */
+  readonly codeDir: string;
   readonly mongodbUri: string | undefined;
   readonly redisUrl: string | undefined;
   /** Bound on the Redis commands of the request path (rate limits, event publishing), which never wait for a reconnection. */
@@ -313,6 +319,7 @@ export class AppConfig {
     this.publicUrl = raw.FNGRAPH_PUBLIC_URL;
     this.functionsOrigin = { url: raw.FNGRAPH_FUNCTIONS_URL?.replace(/\/+$/, ''), port: raw.FNGRAPH_FUNCTIONS_PORT };
     this.dataDir = resolve(raw.FNGRAPH_DATA_DIR);
+    this.codeDir = resolve(raw.FNGRAPH_CODE_DIR ?? join(this.dataDir, 'code'));
     this.mongodbUri = raw.MONGODB_URI;
     this.redisUrl = raw.REDIS_URL;
     this.redisCommandTimeoutMs = raw.FNGRAPH_REDIS_COMMAND_TIMEOUT_MS;

@@ -68,6 +68,8 @@ export const configSchema = z.object({
     .optional(),
   FNGRAPH_FUNCTIONS_PORT: optionalPort,
   FNGRAPH_DATA_DIR: z.string().default('./data'),
+  // Where archive versions' files are laid out for sandboxes (default <FNGRAPH_DATA_DIR>/code).
+  FNGRAPH_CODE_DIR: z.string().min(1).optional(),
   MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   FNGRAPH_REDIS_COMMAND_TIMEOUT_MS: integer(500, 50, 60_000),

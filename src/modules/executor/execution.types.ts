@@ -1,3 +1,4 @@
+import type { EntryPoint } from '@/modules/runtimes/code/entry-point.js';
 import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 
@@ -44,8 +45,14 @@ export interface ExecutionTarget {
   ownerId: string;
   version: string;
   runtime: RuntimeId;
-  /** What the shim loads (CommonJS for Node, source for Python). */
+  /** What the shim loads (CommonJS for Node, source for Python; '' when Python imports the entry module from `codeDir`). */
   artifact: string;
+  /** The module the shim loads and the export it calls (absent: the shim's default, `index` / `handler.handler`). */
+  entry?: EntryPoint;
+  /** The entry module's path in the function's folder (`index.js`, `src/app.ts`, `main.py`; absent: the runtime's default). */
+  entryFile?: string;
+  /** Host directory of an archive version's files (the function's folder, read-only in the sandbox), or null. */
+  codeDir?: string | null;
   environment: Record<string, string>;
   /** How the handler is called and its result read. */
   eventFormat: EventFormat;

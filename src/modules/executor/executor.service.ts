@@ -1,12 +1,13 @@
+import { posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
-import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
+import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget, InvocationErrorRecord } from './execution.types.js';
 import { Autoscaler, type ScaleDecision } from './autoscaler.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
-import { SandboxAdmission } from './sandbox-admission.js';
+import { type EvictionCandidate, SandboxAdmission } from './sandbox-admission.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { type Lease, type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
@@ -375,6 +376,37 @@ export class ExecutorService implements OnModuleDestroy {
     this.prestart(entry, target.minInstances);
   }
 
+  /**
+   * Starts a sandbox for the target, loads the function in it (module-level code runs,
+   * the entry point's export is looked up) and stops it: null when it loaded, else why
+   * not. Registration uses it so that a version whose module cannot load, or lacks the
+   * export named, never becomes READY. The sandbox is isolated as for invocations; loading
+   * is bounded by the target's timeout.
+   */
+  async checkLoad(target: ExecutionTarget): Promise<InvocationErrorRecord | null> {
+    // The sandbox counts against the node's (and owner's) limits while it runs, idle ones giving way.
+    const share: EvictionCandidate = {
+      cost: { ownerId: target.ownerId, memoryMb: target.memoryLimitMb },
+      evictable: () => [],
+      evictOldestIdle: () => undefined,
+    };
+    const refusal = this.admission.tryTake(share, true);
+    if (refusal) throw new Error(`No room for a sandbox to check the function in: ${refusal.message}`);
+    try {
+      // Started for the check alone: the pre-started generic sandboxes stay for invocations.
+      const sandbox = await this.startSandbox(target, false);
+      sandbox.connection.handle.kill();
+      return null;
+    } catch (error) {
+      if (error instanceof LoadTimeoutError) return { type: 'Timeout', message: error.message };
+      if (error instanceof FunctionLoadError) return error.error;
+      if (error instanceof SandboxExitedError) return { type: isOutOfMemory(error) ? 'OutOfMemory' : 'SandboxError', message: error.message };
+      throw error;
+    } finally {
+      this.admission.release(share);
+    }
+  }
+
   /** Starts sandboxes until `wanted` exist, unless a start failed recently (a function that cannot load is not restarted in a loop). */
   private prestart(entry: PoolEntry, wanted: number): void {
     if (Date.now() < entry.prestartAfter) return;
@@ -389,11 +421,12 @@ export class ExecutorService implements OnModuleDestroy {
    * A sandbox loaded with the version: a generic one from the pre-warmed pool when the
    * version can use one (no dependencies to mount), else one started now.
    */
-  private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
+  private async startSandbox(target: ExecutionTarget, mayUseGeneric = true): Promise<PooledSandbox> {
     const started = performance.now();
     // Generic sandboxes have no network: a version with network access always starts its own.
     const network = target.network?.enabled ? target.network : null;
-    const generic = target.dependenciesDir === null && !network ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const generic =
+      mayUseGeneric && target.dependenciesDir === null && !target.codeDir && !network ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
     const egress = network ? await this.egress.open(network) : null;
     let handle;
     try {
@@ -404,6 +437,7 @@ export class ExecutorService implements OnModuleDestroy {
           memoryLimitMb: target.memoryLimitMb,
           label: `${target.functionName}@${target.version}`,
           dependenciesDir: target.dependenciesDir,
+          codeDir: target.codeDir ?? null,
           egressSocketDir: egress?.socketDir ?? null,
         }));
     } catch (error) {
@@ -421,7 +455,10 @@ export class ExecutorService implements OnModuleDestroy {
       const connection = generic?.connection ?? (await ShimConnection.open(handle, shimOptions(this.config, this.outputStats)));
       const runtime = runtimeDefinition(target.runtime);
       const modulePaths = handle.dependenciesPath ? [dependencyModulePath(target.runtime, handle.dependenciesPath)] : [];
-      await connection.load(target, runtime.functionFilename, modulePaths);
+      // The function's folder: its files where the driver mounted them, else where they would be.
+      const functionDir = handle.codePath ?? posix.dirname(runtime.functionFilename);
+      const entryFile = target.entryFile ?? posix.basename(runtime.functionFilename);
+      await connection.load(target, posix.join(functionDir, entryFile), handle.codePath ?? null, modulePaths);
       // Module-level code may have started work: it waits frozen with the sandbox, until handed out.
       connection.pause();
       return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now(), ...(egress ? { egress } : {}) };

@@ -195,9 +195,11 @@ export class ShimConnection {
     this.handle.thaw?.();
   }
 
-  async load(target: ExecutionTarget, filename: string, modulePaths: string[]): Promise<void> {
+  /** `functionDir`: where the version's folder is in the sandbox (archive versions), or null. */
+  async load(target: ExecutionTarget, filename: string, functionDir: string | null, modulePaths: string[]): Promise<void> {
     const reply = this.expect(['loaded', 'load_failed']);
-    this.write({ type: 'load', artifact: target.artifact, filename, env: target.environment, modulePaths, eventFormat: target.eventFormat });
+    const { artifact, entry, environment: env, eventFormat } = target;
+    this.write({ type: 'load', artifact, filename, env, modulePaths, eventFormat, entry, functionDir });
     const frame = await reply;
     if (frame.type === 'load_failed') {
       throw new FunctionLoadError(frame.error ?? { type: 'Error', message: 'The function failed to load' });

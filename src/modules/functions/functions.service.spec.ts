@@ -61,7 +61,9 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     language: draft.language,
     runtime: draft.runtime,
     codeHash: 'hash',
-    codeSizeBytes: draft.source.length,
+    codeSizeBytes: draft.code.length,
+    codeFormat: draft.codeFormat,
+    handler: draft.handler,
     dependencies: draft.dependencies,
     timeoutSeconds: draft.timeoutSeconds,
     memoryLimitMb: draft.memoryLimitMb,
@@ -147,7 +149,7 @@ describe(FunctionsService.name, () => {
         registration.function.id,
         1,
         '1.0.0',
-        expect.objectContaining({ source: SOURCE, timeoutSeconds: config.limits.defaultTimeoutSeconds }),
+        expect.objectContaining({ code: Buffer.from(SOURCE), timeoutSeconds: config.limits.defaultTimeoutSeconds }),
       );
       expect(versions.insert).toHaveBeenCalledWith(registration.version);
       expect(functions.insert).toHaveBeenCalledWith(registration.function);
@@ -277,7 +279,7 @@ describe(FunctionsService.name, () => {
       const registration = await sut.register(aDocument({ description: 'new words' }), dora);
 
       expect(registration.created).toBe(false);
-      expect(versions.prepare).toHaveBeenCalledWith('f-1', 4, '1.2.1', expect.objectContaining({ source: SOURCE }));
+      expect(versions.prepare).toHaveBeenCalledWith('f-1', 4, '1.2.1', expect.objectContaining({ code: Buffer.from(SOURCE) }));
       expect(functions.updateHead).toHaveBeenCalledWith(
         'f-1',
         3,
@@ -377,7 +379,9 @@ describe(FunctionsService.name, () => {
     const latest = preparedVersion('f-1', 1, '1.0.0', {
       language: 'javascript',
       runtime: 'nodejs20',
-      source: SOURCE,
+      code: Buffer.from(SOURCE),
+      codeFormat: 'source',
+      handler: null,
       dependencies: {},
       timeoutSeconds: 7,
       memoryLimitMb: 256,
@@ -409,7 +413,7 @@ describe(FunctionsService.name, () => {
         'f-1',
         2,
         '1.0.1',
-        expect.objectContaining({ source: SOURCE, timeoutSeconds: 9, memoryLimitMb: 256, environmentVariables: { GREETING: 'hi' } }),
+        expect.objectContaining({ code: Buffer.from(SOURCE), timeoutSeconds: 9, memoryLimitMb: 256, environmentVariables: { GREETING: 'hi' } }),
       );
       expect(registration).toMatchObject({ created: false, function: { description: 'louder', latestVersion: '1.0.1', versionCount: 2 } });
       expect(auditedActions()).toEqual(['function.update']);

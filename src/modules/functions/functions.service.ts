@@ -13,6 +13,7 @@ import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@
 import { type RuntimeId, resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
 import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
+import { registeredCode } from '@/modules/versions/version-secrets.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
@@ -286,7 +287,9 @@ export class FunctionsService {
     return {
       language: document.language,
       runtime: resolveRuntime(document.language, document.runtime, installed),
-      source: document.code,
+      code: document.code,
+      codeFormat: document.codeFormat ?? 'source',
+      handler: document.handler ?? null,
       dependencies: document.metadata?.dependencies ?? {},
       timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
@@ -306,7 +309,9 @@ export class FunctionsService {
     return {
       language,
       runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime), installed),
-      source: patch.code ?? previous.source,
+      code: patch.code ?? registeredCode(previous),
+      codeFormat: patch.code ? (patch.codeFormat ?? 'source') : latest.codeFormat,
+      handler: patch.handler ?? latest.handler,
       dependencies: patch.metadata?.dependencies ?? latest.dependencies,
       timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,

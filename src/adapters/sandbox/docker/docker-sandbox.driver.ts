@@ -9,7 +9,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import { memoryPeakProbe, type MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { egressArgument, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
 import { EgressUnavailableError } from '@/modules/egress/network-config.js';
@@ -98,6 +98,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       tmpMb: settings.tmpMb,
       shimsDir: this.shimsDir,
       dependenciesDir: spec.dependenciesDir,
+      codeDir: spec.codeDir,
       egressSocketDir: spec.egressSocketDir ?? null,
       labels: {
         [MANAGED_LABEL]: '1',
@@ -127,6 +128,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
         spec.dependenciesDir ? SANDBOX_DEPENDENCIES_DIR : null,
         this.freezer(container.id),
       );
+      sandbox.codePath = spec.codeDir ? SANDBOX_FUNCTION_DIR : null;
       this.live.add(sandbox);
       void sandbox.removed.then(() => this.live.delete(sandbox));
       return sandbox;

@@ -7,7 +7,7 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 import { egressArgument, PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
 import { EgressUnavailableError } from '@/modules/egress/network-config.js';
@@ -200,6 +200,11 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       this.assertReachable(dependencies, 'the dependency cache');
       binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
+    if (spec.codeDir) {
+      const code = realpathSync(spec.codeDir);
+      this.assertReachable(code, "the version's code folder");
+      binds.push({ source: code, path: SANDBOX_FUNCTION_DIR });
+    }
     if (spec.egressSocketDir) {
       // The gateway's socket is the sandbox's only way out: its network namespace has only loopback.
       binds.push({ source: realpathSync(spec.egressSocketDir), path: SANDBOX_EGRESS_DIR });
@@ -220,6 +225,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
     const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
     const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'), null);
+    sandbox.codePath = spec.codeDir ? SANDBOX_FUNCTION_DIR : null;
     await releaseWhenAttached(child, (pid) => {
       if (limits.needsAttach) limits.attach(pid);
       // The namespace's first process leads the sandbox's session (bwrap --new-session).
@@ -242,6 +248,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true, ...this.identity() });
     const group = child.pid ?? 0;
     const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-group, 'SIGKILL'), group || null);
+    sandbox.codePath = spec.codeDir ?? null;
     // The shim runs no function code before our `load` frame, so attaching now is in time.
     if (limits.needsAttach && child.pid !== undefined) {
       try {

@@ -30,6 +30,9 @@ export interface MongoFunctionVersion {
   runtime: string;
   codeHash: string;
   codeSizeBytes: number;
+  /** Absent on versions stored before archives and entry points existed: `source` / null. */
+  codeFormat?: string;
+  handler?: string | null;
   /** Pairs, not an object: package names (`lodash.merge`) may contain '.', which FerretDB
    *  rejects in field names. */
   dependencies: DependencyEntry[];
@@ -99,6 +102,8 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     runtime: { type: String, required: true },
     codeHash: { type: String, required: true },
     codeSizeBytes: { type: Number, required: true },
+    codeFormat: { type: String, default: 'source' },
+    handler: { type: String, default: null },
     dependencies: { type: [DependencySchema], default: [] },
     timeoutSeconds: { type: Number, required: true },
     memoryLimitMb: { type: Number, required: true },

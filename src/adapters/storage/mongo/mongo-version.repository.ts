@@ -1,3 +1,4 @@
+import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
 import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -119,6 +120,8 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     runtime: record.runtime,
     codeHash: record.codeHash,
     codeSizeBytes: record.codeSizeBytes,
+    codeFormat: record.codeFormat,
+    handler: record.handler,
     dependencies: Object.entries(record.dependencies).map(([name, range]) => ({ name, range })),
     timeoutSeconds: record.timeoutSeconds,
     memoryLimitMb: record.memoryLimitMb,
@@ -148,6 +151,8 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     runtime: document.runtime,
     codeHash: document.codeHash,
     codeSizeBytes: document.codeSizeBytes,
+    codeFormat: (document.codeFormat ?? 'source') as CodeFormat,
+    handler: document.handler ?? null,
     dependencies,
     timeoutSeconds: document.timeoutSeconds,
     memoryLimitMb: document.memoryLimitMb,

@@ -225,6 +225,11 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE function_versions ADD COLUMN network TEXT;
   `,
+  // 14: multi-file code — how a version's code is packed, and the entry point it names (NULL: the default).
+  `
+  ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
+  ALTER TABLE function_versions ADD COLUMN handler TEXT;
+  `,
 ];
 
 /**

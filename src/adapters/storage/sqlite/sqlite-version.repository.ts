@@ -1,3 +1,4 @@
+import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
 import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
@@ -17,6 +18,8 @@ interface VersionRow {
   runtime: string;
   code_hash: string;
   code_size_bytes: number;
+  code_format: string;
+  handler: string | null;
   dependencies: string;
   timeout_seconds: number;
   memory_limit_mb: number;
@@ -51,8 +54,8 @@ export class SqliteVersionRepository extends VersionRepository {
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
              dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, network,
              environment_variable_names,
-             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -79,6 +82,8 @@ export class SqliteVersionRepository extends VersionRepository {
           row.build_log,
           row.author,
           row.created_at,
+          row.code_format,
+          row.handler,
         );
     } catch (error) {
       const constraint = uniqueViolation(error);
@@ -155,6 +160,8 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     runtime: record.runtime,
     code_hash: record.codeHash,
     code_size_bytes: record.codeSizeBytes,
+    code_format: record.codeFormat,
+    handler: record.handler,
     dependencies: JSON.stringify(record.dependencies),
     timeout_seconds: record.timeoutSeconds,
     memory_limit_mb: record.memoryLimitMb,
@@ -184,6 +191,8 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     runtime: row.runtime,
     codeHash: row.code_hash,
     codeSizeBytes: row.code_size_bytes,
+    codeFormat: (row.code_format ?? 'source') as CodeFormat,
+    handler: row.handler ?? null,
     dependencies: JSON.parse(row.dependencies) as Record<string, string>,
     timeoutSeconds: row.timeout_seconds,
     memoryLimitMb: row.memory_limit_mb,

@@ -1,6 +1,7 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { EnvironmentVariablesScalar, StringMapScalar } from '@/api/graphql/scalars/json.scalar.js';
 import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
+import { CodeFormatEnum } from '@/api/graphql/versions/code-format.enum.js';
 import { LanguageEnum } from './language.enum.js';
 
 // These inputs mirror the spec's JSON document so that a document can be sent as
@@ -133,8 +134,18 @@ export class RegisterFunctionInput {
   })
   runtime?: string;
 
-  @Field({ description: 'Source code, base64-encoded.' })
+  @Field({ description: 'Source code, or an archive of a folder (see codeFormat), base64-encoded.' })
   code: string;
+
+  @Field(() => CodeFormatEnum, { nullable: true, description: 'How code is packed (default SOURCE).' })
+  codeFormat?: CodeFormatEnum;
+
+  @Field({
+    nullable: true,
+    description:
+      'Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py.',
+  })
+  handler?: string;
 
   @Field({ nullable: true, description: 'Semantic version; the latest patch + 1 when omitted.' })
   version?: string;

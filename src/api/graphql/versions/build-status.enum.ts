@@ -12,6 +12,8 @@ registerEnumType(BuildStatusEnum, {
   valuesMap: {
     BUILDING: { description: 'Its dependencies are being installed; invoking it answers FUNCTION_NOT_READY.' },
     READY: { description: 'It can be invoked.' },
-    FAILED: { description: 'Its dependencies did not install (see `buildLog`); it never runs: register a fixed version.' },
+    FAILED: {
+      description: 'Its dependencies did not install, or it does not load or export its entry point (see `buildLog`); it never runs: register a fixed version.',
+    },
   },
 });

@@ -12,7 +12,13 @@ export interface RegistrationResponse {
   version: string;
   versionId: string;
   codeHash: string;
+  /** `source`, `zip`, `tar` or `tgz`. */
+  codeFormat: string;
+  /** The entry point; null: the language's default. */
+  handler: string | null;
   buildStatus: string;
+  /** Why a FAILED version cannot run (dependency install output, or why it does not load). */
+  buildLog: string;
   metadata: {
     createdAt: string;
     updatedAt: string;
@@ -55,7 +61,10 @@ export function toRegistrationResponse(
     version: version.version,
     versionId: version.id,
     codeHash: version.codeHash,
+    codeFormat: version.codeFormat,
+    handler: version.handler,
     buildStatus: version.buildStatus,
+    buildLog: version.buildLog,
     metadata: {
       createdAt: fn.createdAt.toISOString(),
       updatedAt: fn.updatedAt.toISOString(),

@@ -175,8 +175,15 @@ function registrationResponseSchema(): JsonObject {
       runtime: string,
       version: string,
       versionId: string,
-      codeHash: { type: 'string', description: 'sha256 of the code, hex.' },
-      buildStatus: { type: 'string', enum: ['BUILDING', 'READY', 'FAILED'], description: 'BUILDING while dependencies install; the version runs once READY.' },
+      codeHash: { type: 'string', description: 'sha256 of the code (the source, or the archive), hex.' },
+      codeFormat: { type: 'string', enum: ['source', 'zip', 'tar', 'tgz'], description: 'How the code is packed.' },
+      handler: { type: ['string', 'null'], description: "The entry point registered; null: the language's default." },
+      buildStatus: {
+        type: 'string',
+        enum: ['BUILDING', 'READY', 'FAILED'],
+        description: 'BUILDING while dependencies install; the version runs once READY; FAILED when they do not install or it does not load (see buildLog).',
+      },
+      buildLog: { type: 'string', description: 'Dependency install output, and why a FAILED version does not load.' },
       metadata: {
         type: 'object',
         properties: {

@@ -8,7 +8,10 @@ export const REGISTRATION_FIELD_DESCRIPTIONS: Record<string, string> = {
   description: 'Free text shown in listings and documents.',
   language: 'The source language.',
   runtime: 'A runtime of the language (see the GraphQL `runtimes` query); the language’s default when absent.',
-  code: 'The code, base64-encoded.',
+  code: 'The code, base64-encoded: one source file, or an archive of a folder (see `codeFormat`).',
+  codeFormat: 'How `code` is packed: `source` (default: one UTF-8 file), `zip`, `tar` or `tgz` (an archive of a folder), in any case.',
+  handler:
+    'Entry point, `<module path without extension>.<export>` (`index.lambdaHandler`, `src/app.handler`, `main.handle`); default: JS/TS the default export or `handler` of `index`, Python `handler` in `handler.py`.',
   version: 'A semantic version for the new version; the next patch version when absent.',
   metadata: 'Author, tags, dependencies (npm or PyPI names with version ranges) and permissions (`public`, `allowedUsers`, `executionRoles`).',
   executionConfig:

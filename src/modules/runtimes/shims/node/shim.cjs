@@ -9,7 +9,7 @@
 // stderr. Either way the function's raw descriptors 1 and 2 (native code, child
 // processes) never share a pipe with the protocol. console.* and
 // process.stdout/stderr.write are captured and sent as `log` frames instead.
-//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, eventFormat}
+//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 //        {type:'accepted', id} {type:'log', id, stream, message}*
@@ -156,20 +156,43 @@ function load(frame) {
     handler = styled;
     return;
   }
-  const candidate =
-    exported && typeof exported.default === 'function'
-      ? exported.default
-      : exported && typeof exported.handler === 'function'
-        ? exported.handler
-        : typeof exported === 'function'
-          ? exported
-          : null;
-  if (!candidate) {
-    throw new TypeError(
-      'The module must export a function (`export default`, `exports.handler` or `module.exports`), an object with `fetch`, or register one with `functions.http(name, fn)`',
-    );
+  handler = entryExport(exported, frame.entry);
+}
+
+/**
+ * The export the entry point names (`handler: "src/app.lambdaHandler"`): a function, or
+ * a Workers-style object with `fetch`. Without a name: the default export, `handler`, or
+ * `module.exports` itself.
+ */
+function entryExport(exported, entry) {
+  const name = entry && entry.export;
+  if (!name) {
+    const candidate =
+      exported && typeof exported.default === 'function'
+        ? exported.default
+        : exported && typeof exported.handler === 'function'
+          ? exported.handler
+          : typeof exported === 'function'
+            ? exported
+            : null;
+    if (!candidate) {
+      throw new TypeError(
+        'The module must export a function (`export default`, `exports.handler` or `module.exports`), an object with `fetch`, or register one with `functions.http(name, fn)`',
+      );
+    }
+    return candidate;
   }
-  handler = candidate;
+  const value = exported === null || exported === undefined ? undefined : exported[name];
+  if (typeof value === 'function') return value;
+  if (value !== null && typeof value === 'object' && typeof value.fetch === 'function') {
+    fetchTarget = value;
+    callStyle = 'fetch';
+    return value;
+  }
+  const names = exported && typeof exported === 'object' ? Object.keys(exported).filter((key) => key !== '__esModule') : [];
+  const found = value === undefined ? 'it is not exported' : `it is ${value === null ? 'null' : typeof value}, not a function`;
+  const listing = names.length > 0 ? `; the module exports: ${names.join(', ')}` : '';
+  throw new TypeError(`The module ${entry.module} has no export "${name}" to call (${found})${listing}`);
 }
 
 /**

@@ -2,7 +2,7 @@
 # container), loads one function and serves its invocations one at a time.
 #
 # Protocol: the same newline-delimited JSON as the Node.js shim (shims/node/shim.cjs).
-#   in : {type:'load', artifact, filename, env, modulePaths, eventFormat}
+#   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat}
 #        {type:'invoke', id, event, context}
 #   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 #        {type:'accepted', id} {type:'log', id, stream, message}*
@@ -26,6 +26,7 @@
 
 import base64
 import contextvars
+import importlib
 import inspect
 import json
 import linecache
@@ -243,6 +244,9 @@ def finish_output():
 def _is_internal(filename):
     if os.path.abspath(filename) == SHIM_FILE:
         return True
+    # The import machinery between the shim and a package's modules (multi-file functions).
+    if filename.startswith('<frozen importlib') or filename == importlib.__file__:
+        return True
     asyncio = sys.modules.get('asyncio')
     return asyncio is not None and filename.startswith(os.path.dirname(asyncio.__file__) + os.sep)
 
@@ -280,24 +284,39 @@ def load(frame):
         # Processes the packages' .pth files; the path itself is already first in sys.path.
         site.addsitedir(path)
 
-    filename = frame['filename']
-    source = frame['artifact']
+    entry = frame.get('entry') or {'module': MODULE_NAME, 'export': 'handler'}
+    module_name = str(entry['module']).replace('/', '.')
+    export = entry.get('export') or 'handler'
+    function_dir = frame.get('functionDir')
+    if function_dir:
+        # A package folder (read-only): imported like any installed package, ahead of the dependencies.
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, str(function_dir))
+        module = importlib.import_module(module_name)
+    else:
+        module = _exec_source(module_name, frame['filename'], frame['artifact'])
+    candidate = getattr(module, export, None)
+    if not callable(candidate):
+        where = os.path.relpath(module.__file__, function_dir) if function_dir and getattr(module, '__file__', None) else os.path.basename(frame['filename'])
+        raise TypeError('%s must define a function %s(event, context)' % (where, export))
+    handler = candidate
+
+
+def _exec_source(module_name, filename, source):
+    """One source file run as the module `module_name`."""
     # Tracebacks show the function's lines although no such file exists in the sandbox.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    module = types.ModuleType(MODULE_NAME)
+    module = types.ModuleType(module_name)
     module.__file__ = filename
     # Registered before it runs, so imports of it (and pickling) find it, as with a real import.
-    sys.modules[MODULE_NAME] = module
+    sys.modules[module_name] = module
     try:
         code = compile(source, filename, 'exec', dont_inherit=True)
         exec(code, module.__dict__)
     except BaseException:
-        sys.modules.pop(MODULE_NAME, None)
+        sys.modules.pop(module_name, None)
         raise
-    candidate = getattr(module, 'handler', None)
-    if not callable(candidate):
-        raise TypeError('handler.py must define a function handler(event, context)')
-    handler = candidate
+    return module
 
 
 # ---- what the handler is given ----------------------------------------------------
