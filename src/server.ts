@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { DestinationStream } from 'pino';
 import { AppModule } from '@/app.module.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { PlatformPorts } from '@/kernel/network/platform-ports.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { AuthenticationService } from '@/modules/auth/authentication.service.js';
 import { InvocationDrain } from '@/modules/invocations/invocation-drain.js';
@@ -130,6 +131,7 @@ export function stopOnSignals(app: INestApplication): void {
 export async function startServer(app: INestApplication, config: AppConfig): Promise<string> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
+  app.get(PlatformPorts).add(address.port);
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   new Logger('fngraph').log(`Listening on ${url} (GraphQL and graphql-ws at ${GRAPHQL_PATH})`);
   return url;

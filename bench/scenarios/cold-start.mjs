@@ -32,7 +32,7 @@ async function dockerStartOnce(docker, sequence) {
   const container = await docker.createContainer(
     containerSpec({
       name: `fngraph-bench-baseline-${process.pid}-${sequence}`,
-      image: 'fngraph/runtime-node:20',
+      image: 'fngraph/runtime-node:24',
       command: ['node', '-e', "process.stdout.write('ready')"],
       user: '10001:10001',
       memoryLimitMb: 128,
@@ -66,7 +66,7 @@ async function firstInvocation(server, name) {
 
 /** With generic sandboxes waiting (`FNGRAPH_PREWARM_SANDBOXES`), the first call of each new function. */
 async function prewarmedFirstCalls(executor, samples, serverEnv) {
-  const server = await startServer({ ...serverEnv, FNGRAPH_EXECUTOR: executor, FNGRAPH_PREWARM_SANDBOXES: 'nodejs20:128=2' }, { cpu: SERVER_CPU });
+  const server = await startServer({ ...serverEnv, FNGRAPH_EXECUTOR: executor, FNGRAPH_PREWARM_SANDBOXES: 'nodejs24:128=2' }, { cpu: SERVER_CPU });
   try {
     const times = [];
     for (let i = 0; i < samples; i++) {

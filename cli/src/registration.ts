@@ -6,16 +6,11 @@ import { type PackagedCode, inferLanguage, packageCode, parseRequirements } from
 import { type Manifest, readPackageJson } from './manifest.js';
 
 /**
- * The registration document with the fields of fngraph's issue-13 contract that servers
- * before it do not know (`handler`, `codeFormat`, `executionConfig.eventFormat` and
- * `.network`): they are only sent when the manifest or the folder needs them, so a plain
- * single-file function deploys to older servers too.
+ * The registration document. `handler`, `codeFormat`, `executionConfig.eventFormat` and
+ * `.network` are only set when the manifest or the folder needs them, so a plain single-file
+ * function deploys to servers that predate them too.
  */
-export type RegistrationInput = RegisterFunctionInput & {
-  handler?: string;
-  codeFormat?: 'ZIP';
-  executionConfig?: ExecutionConfigInput & { eventFormat?: string; network?: { enabled: boolean; allow: string[] } };
-};
+export type RegistrationInput = RegisterFunctionInput;
 
 export interface Registration {
   input: RegistrationInput;

@@ -170,23 +170,173 @@ ensure_apt_packages() {
 }
 
 # ---------------------------------------------------------------------------
+# Node.js. The server runs on Node.js $FNGRAPH_NODE_MAJOR; functions run on any of
+# $FNGRAPH_NODE_RUNTIME_MAJORS this machine has. A major the host's `node` does not
+# provide is installed from the npm registry (package node-linux-<arch>, the official
+# build: bin/node and the C headers native modules compile against) into
+# $FNGRAPH_STATE/node/<major>/, where the server finds it (nodejs.org need not be reachable).
+
+FNGRAPH_NODE_MAJOR=24
+FNGRAPH_NODE_RUNTIME_MAJORS=(24 22)
+
+# node_major BINARY: the major version of a Node.js binary (fails if it does not run).
+node_major() {
+  local v
+  v=$("$1" --version 2>/dev/null) || return 1
+  [[ $v =~ ^v([0-9]+)\. ]] || return 1
+  echo "${BASH_REMATCH[1]}"
+}
+
+# node_install_dir MAJOR: where ensure_node_install puts Node.js MAJOR.
+node_install_dir() { echo "$FNGRAPH_STATE/node/$1"; }
+
+# ensure_node_install MAJOR: Node.js MAJOR under $FNGRAPH_STATE/node/MAJOR (downloaded
+# once, verified to run). Progress goes to stderr.
+ensure_node_install() {
+  local major=$1 dir arch tmp tgz lock
+  dir=$(node_install_dir "$major")
+  _fg_node_installed "$major" "$dir" && return 0
+  # One install at a time per state directory (two test runs may start together); the
+  # one that waited finds the other's install.
+  mkdir -p "$FNGRAPH_STATE/node"
+  exec {lock}>"$FNGRAPH_STATE/node/.install.lock"
+  flock "$lock"
+  if _fg_node_installed "$major" "$dir"; then
+    exec {lock}>&-
+    return 0
+  fi
+  case $(uname -m) in
+    x86_64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) die "no Node.js $major package for $(uname -m) on the npm registry: install Node.js $major and put it first on PATH" ;;
+  esac
+  command -v npm >/dev/null || die "npm not found: it is needed to fetch node-linux-$arch@$major from the npm registry"
+  log "installing Node.js $major from the npm registry (node-linux-$arch@$major) into $dir" >&2
+  tmp=$(mktemp -d "$FNGRAPH_STATE/node/.install-$major.XXXXXX")
+  # npm pack only downloads (no install scripts run); the tarball is the release's bin/, include/, share/.
+  if ! tgz=$(cd "$tmp" && retry 3 npm pack --silent "node-linux-$arch@$major" | tail -n 1) || [[ ! -f $tmp/$tgz ]]; then
+    rm -rf "$tmp"
+    die "could not download node-linux-$arch@$major from the npm registry"
+  fi
+  tar -xzf "$tmp/$tgz" -C "$tmp" && rm -f "$tmp/$tgz"
+  if [[ $(node_major "$tmp/package/bin/node") != "$major" ]]; then
+    rm -rf "$tmp"
+    die "the Node.js $major from node-linux-$arch@$major does not run here"
+  fi
+  rm -rf "$dir"
+  mv "$tmp/package" "$dir"
+  rm -rf "$tmp"
+  exec {lock}>&-
+  log "Node.js $("$dir/bin/node" --version) installed" >&2
+}
+
+_fg_node_installed() { [[ $(node_major "$2/bin/node") == "$1" && -f $2/include/node/node.h ]]; }
+
+# host_node_for MAJOR: prints a Node.js MAJOR binary this machine already has (the `node`
+# on PATH, /usr/local/bin/node, /usr/bin/node), or fails.
+host_node_for() {
+  local candidate
+  for candidate in "$(command -v node || true)" /usr/local/bin/node /usr/bin/node; do
+    [[ -n $candidate && -x $candidate ]] || continue
+    if [[ $(node_major "$candidate") == "$1" ]]; then
+      readlink -f "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# node_binary_for MAJOR: prints a Node.js MAJOR binary: the machine's when it has one,
+# else the one ensure_node_install provides.
+node_binary_for() {
+  host_node_for "$1" && return 0
+  ensure_node_install "$1" || return 1
+  echo "$(node_install_dir "$1")/bin/node"
+}
+
+# use_server_node: makes `node` on PATH Node.js $FNGRAPH_NODE_MAJOR or newer for every
+# later step (npm ci, the build, vitest, the server), installing it when the host's is
+# older. native modules (better-sqlite3) then compile against its headers: node-gyp would
+# otherwise download them from nodejs.org.
+use_server_node() {
+  local host major
+  host=$(command -v node || true)
+  if [[ -n $host ]] && major=$(node_major "$host") && ((major >= FNGRAPH_NODE_MAJOR)); then
+    log "node $("$host" --version) ($host)"
+    return 0
+  fi
+  ensure_node_install "$FNGRAPH_NODE_MAJOR"
+  local dir
+  dir=$(node_install_dir "$FNGRAPH_NODE_MAJOR")
+  PATH="$dir/bin:$PATH"
+  export PATH
+  export npm_config_nodedir="$dir"
+  hash -r
+  log "node $(node --version) ($dir/bin/node; the host's: ${host:-none} $([[ -n $host ]] && "$host" --version 2>/dev/null))"
+}
+
+# ensure_runtime_nodes: every Node.js major functions may run on, so the server offers
+# nodejs22 and nodejs24 whatever the host has (a host Node.js 20 stays: nodejs20, deprecated).
+ensure_runtime_nodes() {
+  local major
+  for major in "${FNGRAPH_NODE_RUNTIME_MAJORS[@]}"; do
+    node_binary_for "$major" >/dev/null
+  done
+}
+
+# ---------------------------------------------------------------------------
 # Node dependencies and build.
+
+# Both stamps sit beside what they describe (node_modules/, dist/), so deleting that also
+# drops its stamp, and git worktrees that share one node_modules share its stamp. Both
+# compare contents, not times: a fresh checkout (or a worktree) has new mtimes on
+# unchanged files.
+
+# node_modules_stamp: what node_modules was installed from, as one line: the lock file's
+# hash and the Node.js ABI and platform (native modules are built for one Node.js major).
+node_modules_stamp() {
+  local lock abi
+  lock=$(sha256sum "$FNGRAPH_ROOT/package-lock.json" | cut -d' ' -f1)
+  abi=$(node -p '`node-abi-${process.versions.modules} ${process.platform}-${process.arch}`') || return 1
+  echo "$lock $abi"
+}
 
 ensure_node_modules() {
   (
     cd "$FNGRAPH_ROOT" || exit
-    # Compares contents, not times: a fresh checkout (or a git worktree sharing node_modules)
-    # has a newer lock file without any dependency having changed.
-    local wanted stamp=node_modules/.fngraph-lock-sha256
-    wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+    local wanted stamp=node_modules/.fngraph-install-stamp
+    wanted=$(node_modules_stamp) || exit
     if [[ -f node_modules/.package-lock.json && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
-      log "node_modules up to date with package-lock.json"
+      log "node_modules up to date (package-lock.json and Node.js $(node --version) unchanged)"
     else
-      log "npm ci"
+      log "npm ci ($([[ -f $stamp ]] && echo "package-lock.json or the Node.js ABI changed" || echo "no install stamp"))"
       npm ci --no-audit --no-fund
       echo "$wanted" >"$stamp"
     fi
   )
+}
+
+# build_inputs_hash: one hash over every file the build reads (src/, the tsconfigs,
+# package.json with its build script, package-lock.json with the compiler's version).
+build_inputs_hash() {
+  (
+    cd "$FNGRAPH_ROOT" || exit
+    find src tsconfig*.json package.json package-lock.json -type f -print0 | LC_ALL=C sort -z |
+      xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+  )
+}
+
+# ensure_build: `npm run build` unless dist/ was built by this function from the same inputs.
+# (A build by hand removes dist/ first, stamp included, so it is never mistaken for one.)
+ensure_build() {
+  local wanted stamp="$FNGRAPH_ROOT/dist/.fngraph-build-sha256"
+  wanted=$(build_inputs_hash) || die "could not hash the build inputs"
+  if [[ -f $FNGRAPH_ROOT/dist/main.js && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+    log "dist/ up to date (nothing under src/, tsconfig*.json or package*.json changed)"
+    return 0
+  fi
+  npm_build
+  echo "$wanted" >"$stamp"
 }
 
 npm_build() { (cd "$FNGRAPH_ROOT" && npm run --silent build); }

@@ -86,7 +86,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         functionName: `contract-${id.slice(0, 8)}`,
         ownerId: 'contract-owner',
         version: '1.0.0',
-        runtime: 'nodejs20',
+        runtime: 'nodejs24',
         artifact: source,
         environment: {},
         dependenciesDir: null,
@@ -94,6 +94,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         memoryLimitMb: 128,
         minInstances: 0,
         maxInstances: 4,
+        eventFormat: 'native',
         ...overrides,
       };
     }
@@ -127,6 +128,17 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, idle: 1, queued: 0 });
     });
 
+    it.each([
+      ['nodejs24', 24],
+      ['nodejs22', 22],
+    ] as const)('runs %s functions on Node.js %i (its own interpreter or image)', async (runtime, major) => {
+      expect(await driver.availableRuntimes()).toContain(runtime);
+      const fn = target('module.exports = async () => ({ version: process.version });', { runtime });
+      const { outcome } = await run(fn);
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect((outcome.value as { version: string }).version).toMatch(new RegExp(`^v${major}\\.`));
+    });
+
     it('delivers log lines in order with their streams', async () => {
       const fn = target(`module.exports = async () => {
         for (let i = 1; i <= 50; i++) console.log('line ' + i);
@@ -155,6 +167,27 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
     it('reports a function that fails to load as FAILED', async () => {
       const { outcome } = await run(target('throw new RangeError("broken at load");'));
       expect(outcome).toMatchObject({ status: 'FAILED', error: { type: 'RangeError', message: 'broken at load' } });
+    });
+
+    it('streams a response to the sink as it is produced, in order, and ends with its head and body as the value', async () => {
+      const fn = target(
+        'exports.handler = async function* () { for (let i = 1; i <= 3; i++) { yield "part " + i + "\\n"; await new Promise((r) => setTimeout(r, 20)); } };',
+      );
+      const received: string[] = [];
+      const invocationId = newId();
+      const outcome = await executor.execute(fn, {
+        invocationId,
+        event: EVENT,
+        context: { invocationId, functionName: fn.functionName, version: fn.version, deadlineMs: Date.now() + fn.timeoutMs, traceId: null, traceparent: null },
+        onLog: () => true,
+        onResponse: { start: (head) => received.push(`head ${head.statusCode}`), write: (chunk) => received.push(chunk.toString()) },
+      });
+      expect(received).toEqual(['head 200', 'part 1\n', 'part 2\n', 'part 3\n']);
+      expect(outcome).toMatchObject({
+        status: 'SUCCEEDED',
+        value: { statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'part 1\npart 2\npart 3\n', isBase64Encoded: false },
+        responseTruncated: false,
+      });
     });
 
     it('ends a function running past its timeout as TIMED_OUT, then serves the next invocation fresh', async () => {

@@ -40,7 +40,7 @@ describeWithDocker('Docker executor', available, () => {
 
     it('removes containers a dead server left behind when it starts', async () => {
       const stale = await docker.createContainer({
-        Image: 'fngraph/runtime-node:20',
+        Image: 'fngraph/runtime-node:24',
         Cmd: ['node', '-e', '0'],
         Labels: { 'fngraph.managed': '1', 'fngraph.instance': 'dead-server', 'fngraph.owner': `${hostname()}:999999999` },
         HostConfig: { NetworkMode: 'none' },
@@ -56,7 +56,7 @@ describeWithDocker('Docker executor', available, () => {
     it('removes all of its containers when it shuts down', async () => {
       const { moduleRef, driver } = await openDriver();
       const filter = { label: [driver.instanceFilter] };
-      const handles = await Promise.all([1, 2].map(() => driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'lifecycle', dependenciesDir: null })));
+      const handles = await Promise.all([1, 2].map(() => driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'lifecycle', dependenciesDir: null })));
       expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(2);
       expect(driver.liveSandboxes).toBe(2);
       await moduleRef.close();
@@ -67,7 +67,7 @@ describeWithDocker('Docker executor', available, () => {
     it('lists the runtimes whose images are present', async () => {
       const { moduleRef, driver } = await openDriver();
       try {
-        expect(await driver.availableRuntimes()).toContain('nodejs20');
+        expect(await driver.availableRuntimes()).toContain('nodejs24');
       } finally {
         await moduleRef.close();
       }

@@ -297,6 +297,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           buildLog: 'compiled in 12 ms\nok',
           timeoutSeconds: 2.5,
           asyncPolicy: { maxAttempts: 10, retryBackoffSeconds: 0, maxEventAgeSeconds: 86400, onSuccess: 'notify-ok', onFailure: 'notify_failed' },
+          eventFormat: 'aws-apigw-v2',
         });
         const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '', asyncPolicy: { ...DEFAULT_ASYNC_POLICY } });
         bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
@@ -508,6 +509,21 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await names(['viewer'])).toEqual([`${p}owned`, `${p}shared`]);
         expect(await names([])).toEqual([`${p}owned`, `${p}shared`]);
         expect((await functions.list({ namePrefix: p }, { first: 100 })).items).toHaveLength(4);
+      });
+
+      it('lists public functions alone, or besides those the user may see', async () => {
+        const { functions } = store();
+        const p = uniquePrefix();
+        const user = `user-${newId()}`;
+        const open = { public: true, allowedUsers: [], executionRoles: [] };
+        const closed = { public: false, allowedUsers: [], executionRoles: [] };
+        await functions.insert(aFunction({ name: `${p}owned`, ownerId: user, permissions: closed }));
+        await functions.insert(aFunction({ name: `${p}public`, ownerId: 'other', permissions: open }));
+        await functions.insert(aFunction({ name: `${p}private`, ownerId: 'other', permissions: closed }));
+        const names = async (filter: Record<string, unknown>) => (await functions.list({ namePrefix: p, ...filter }, { first: 100 })).items.map((f) => f.name);
+        expect(await names({ public: true })).toEqual([`${p}public`]);
+        expect(await names({ public: true, visibleTo: { subject: user, roles: [] } })).toEqual([`${p}owned`, `${p}public`]);
+        expect(await names({ public: false })).toEqual([`${p}owned`, `${p}private`, `${p}public`]);
       });
     });
 
@@ -833,12 +849,16 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     runtime: 'nodejs20',
     codeHash: randomBytes(32).toString('hex'),
     codeSizeBytes: 1234,
+    codeFormat: 'zip',
+    handler: 'src/app.handler',
     dependencies: {},
     timeoutSeconds: 30,
     memoryLimitMb: 128,
     minInstances: 1,
     maxInstances: 3,
+    eventFormat: 'native',
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
+    network: { enabled: true, allow: ['api.example.com:443', '203.0.113.0/24'] },
     environmentVariableNames: [],
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',

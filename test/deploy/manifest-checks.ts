@@ -33,7 +33,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVER_IMAGE = (parse(readFileSync(join(ROOT, 'docker/compose.yml'), 'utf8')) as { services: { api: { image: string } } }).services.api.image;
 /** Where the server image holds the shims (WORKDIR /app, compiled from src into dist). */
 export const IMAGE_SHIMS_DIR = join('/app/dist', relative(join(ROOT, 'src'), SHIMS_DIR));
-export const RUNTIME_IMAGES = RUNTIME_IDS.map((id) => runtimeDefinition(id).image);
+/** The images of the supported runtimes (a deprecated runtime is offered only where an installation still has it). */
+export const RUNTIME_IMAGES = RUNTIME_IDS.filter((id) => !runtimeDefinition(id).deprecation).map((id) => runtimeDefinition(id).image);
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job'];
 const DIND_IMAGE = /^docker:[\w.]+-dind$/;

@@ -158,7 +158,8 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     const deploy = jsonOf(await runCli(['deploy', '-o', 'json'], { cwd: dir, env: { ...env, CLI_TEST_TOKEN: 's3cret' } }));
     expect(deploy).toMatchObject({ buildStatus: 'READY', codeFormat: 'source', files: ['index.ts'] });
     // Public: callable without credentials.
-    expect(await (await fetch(`${server.url}/fn/cli-deps`)).json()).toBe('[visible/s3cret]');
+    // (A string result is the body as text.)
+    expect(await (await fetch(`${server.url}/fn/cli-deps`)).text()).toBe('[visible/s3cret]');
     const fn = await graphql(
       server,
       '{ functionByName(name: "cli-deps") { description metadata { tags dependencies } executionConfig { timeout memoryLimit environmentVariables { name secret value } } } }',
@@ -174,7 +175,7 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     ]);
   });
 
-  it('deploys a multi-file folder as a zip (needs the server side of codeFormat: zip)', async () => {
+  it('deploys a multi-file folder as a zip, leaving out node_modules and dotfiles', async () => {
     const dir = folder('multi');
     writeFileSync(join(dir, 'fngraph.yaml'), 'name: cli-multi\nlanguage: javascript\nhandler: index.handler\n');
     writeFileSync(join(dir, 'index.js'), "const { shout } = require('./lib/util');\nexports.handler = async () => shout('zip');\n");
@@ -188,6 +189,18 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     expect(json.files ?? json.error).toEqual(['fngraph.yaml', 'index.js', 'lib/util.js']);
     expect(json.codeFormat).toBe('zip');
     expect(deploy.code).toBe(0);
+    expect(jsonOf(await runCli(['invoke', 'cli-multi', '-o', 'json'], { env })).invocation.response).toBe('ZIP');
+
+    // A rollback brings back the archive and the entry point of the older version.
+    writeFileSync(join(dir, 'fngraph.yaml'), 'name: cli-multi\nlanguage: javascript\n');
+    writeFileSync(join(dir, 'index.js'), "export default async () => require('./lib/util').shout('two').toLowerCase();\n");
+    expect(jsonOf(await runCli(['deploy', '-o', 'json'], { cwd: dir, env })).version).toBe('1.0.1');
+    expect(jsonOf(await runCli(['invoke', 'cli-multi', '-o', 'json'], { env })).invocation.response).toBe('two');
+    expect(jsonOf(await runCli(['rollback', 'cli-multi', '-o', 'json'], { env }))).toMatchObject({
+      rolledBackTo: '1.0.0',
+      version: '1.0.2',
+      codeHash: json.codeHash,
+    });
     expect(jsonOf(await runCli(['invoke', 'cli-multi', '-o', 'json'], { env })).invocation.response).toBe('ZIP');
   });
 

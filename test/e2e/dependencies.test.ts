@@ -71,14 +71,14 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
 
     const build = await waitForBuild(server.url, registered.id, registered.version);
     expect(build.buildStatus).toBe('READY');
-    expect(build.buildLog).toContain('1 npm dependency for nodejs20: is-number@^7.0.0');
+    expect(build.buildLog).toContain('1 npm dependency for nodejs24: is-number@^7.0.0');
     expect(build.buildLog).toContain('--ignore-scripts');
     expect(build.buildLog).toMatch(/added 1 package/);
     expect(build.buildLog).toMatch(/Installed in [\d.]+ s/);
     expect(build.buildLog).not.toContain(server.config.dataDir);
     expect(built).toContainEqual({ versionId: registered.versionId, functionId: registered.id, status: 'READY' });
 
-    const set = dependencySet('nodejs20', { 'is-number': '^7.0.0' });
+    const set = dependencySet('nodejs24', { 'is-number': '^7.0.0' });
     expect(existsSync(join(builder().directoryFor(set), 'node_modules', 'is-number', 'package.json'))).toBe(true);
 
     const yes = await fetch(`${server.url}/fn/ts-is-number?value=42.5`);
@@ -98,7 +98,7 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
     expect(build.buildStatus).toBe('READY');
     expect(build.buildLog).toContain('Already installed');
     expect(builder().installCount).toBe(before);
-    expect(cacheEntries('nodejs20')).toEqual([dependencySet('nodejs20', { 'is-number': '^7.0.0' }).hash]);
+    expect(cacheEntries('nodejs24')).toEqual([dependencySet('nodejs24', { 'is-number': '^7.0.0' }).hash]);
     expect(await (await fetch(`${server.url}/fn/ts-is-number-twin?value=7`)).json()).toEqual({ input: '7', numeric: true });
   });
 
@@ -111,8 +111,8 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
     const builds = await Promise.all([waitForBuild(server.url, a.id, a.version), waitForBuild(server.url, b.id, b.version)]);
     expect(builds.map((x) => x.buildStatus)).toEqual(['READY', 'READY']);
     expect(builder().installCount).toBe(before + 1);
-    expect(cacheEntries('nodejs20').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
-    expect(await (await fetch(`${server.url}/fn/pad-b`)).json()).toBe('007');
+    expect(cacheEntries('nodejs24').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
+    expect(await (await fetch(`${server.url}/fn/pad-b`)).text()).toBe('007');
   });
 
   it('installs a pip dependency for a Python function and serves it over /fn/:name', async () => {
@@ -170,8 +170,8 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
       body: JSON.stringify({ query: 'mutation { invokeFunction(input: { name: "ts-missing-dep" }) { id } }' }),
     });
     expect((await invoked.json()).errors[0].extensions.code).toBe('FUNCTION_NOT_READY');
-    expect(cacheEntries('nodejs20')).not.toContain(dependencySet('nodejs20', { [NO_SUCH_NPM_PACKAGE]: '^1.0.0' }).hash);
-    expect(cacheEntries('nodejs20').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
+    expect(cacheEntries('nodejs24')).not.toContain(dependencySet('nodejs24', { [NO_SUCH_NPM_PACKAGE]: '^1.0.0' }).hash);
+    expect(cacheEntries('nodejs24').filter((entry) => entry.startsWith('.building-'))).toEqual([]);
   });
 
   it('fails the build of a pip requirement that does not exist', async () => {
@@ -192,7 +192,7 @@ describe('function dependencies', { timeout: NETWORK_TIMEOUT }, () => {
       typescriptDocument('ts-missing-dep', "export default async () => 'fixed'", { metadata: { dependencies: {} } }),
     );
     expect(next.buildStatus).toBe('READY');
-    expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).json()).toBe('fixed');
+    expect(await (await fetch(`${server.url}/fn/ts-missing-dep`)).text()).toBe('fixed');
   });
 
   it('streams a build over versionBuildLogs: live lines, then the outcome; later subscribers get the stored log', async () => {

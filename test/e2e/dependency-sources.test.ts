@@ -91,7 +91,7 @@ describe('dependency builds take every package from the configured registry', { 
     expect(npm.requests).toContain('GET /plain-dep/-/plain-dep-1.0.0.tgz');
     expect(outcome.buildLog).toContain('$ npm ci');
     // The tree belongs to the server's user (the build ran as the sandbox user), without the build's scratch folder.
-    const dir = join(cache(), 'nodejs20', dependencySet('nodejs20', { 'plain-top': '1.0.0' }).hash);
+    const dir = join(cache(), 'nodejs24', dependencySet('nodejs24', { 'plain-top': '1.0.0' }).hash);
     expect(readdirSync(dir).sort()).toEqual(['fngraph-dependencies.json', 'node_modules', 'package-lock.json', 'package.json']);
     expect(statSync(join(dir, 'node_modules', 'plain-dep', 'package.json')).uid).toBe(process.getuid?.());
   });
@@ -147,7 +147,7 @@ describe('dependency builds take every package from the configured registry', { 
       }),
     );
     expect(plain.buildStatus).toBe('READY');
-    expect(await (await fetch(`${server.url}/fn/uses-plain-py`)).json()).toBe('1.0');
+    expect(await (await fetch(`${server.url}/fn/uses-plain-py`)).text()).toBe('1.0');
 
     const { build: outcome } = await build(
       'direct-url',

@@ -135,7 +135,7 @@ describe('a separate functions origin (FNGRAPH_FUNCTIONS_PORT)', () => {
     });
     expect(graphql.status).toBe(404);
     expect((await graphql.json()).error.code).toBe('NOT_FOUND');
-    for (const path of ['/graphql', '/functions/register', '/invocations/x', '/health/live', '/metrics', '/']) {
+    for (const path of ['/graphql', '/functions/register', '/invocations/x', '/health/live', '/metrics', '/openapi.json', '/']) {
       expect((await fetch(`${functionsUrl}${path}`, { headers: authHeaders(server.url) })).status).toBe(404);
     }
   });

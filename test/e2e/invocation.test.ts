@@ -127,7 +127,7 @@ describe('invocation', () => {
 
     const next = await fetch(`${server.url}/fn/spin`);
     expect(next.status).toBe(200);
-    expect(await next.json()).toBe('fine');
+    expect(await next.text()).toBe('fine');
   });
 
   it('reports a thrown error as FAILED with 502 and keeps serving', async () => {

@@ -124,12 +124,12 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('two
 
   it('serves an update made on node A from node B at once', async () => {
     const pinned = await register(a.url, 'cached', 'export default async () => "old"');
-    expect(await (await fetch(`${b.url}/fn/cached`)).json()).toBe('old');
+    expect(await (await fetch(`${b.url}/fn/cached`)).text()).toBe('old');
     await graphqlData(a.url, 'mutation($id: ID!, $code: String!) { updateFunction(id: $id, input: { code: $code }) { id } }', {
       id: pinned.id,
       code: Buffer.from('export default async () => "new"').toString('base64'),
     });
-    expect(await (await fetch(`${b.url}/fn/cached`)).json()).toBe('new');
+    expect(await (await fetch(`${b.url}/fn/cached`)).text()).toBe('new');
     await graphqlData(a.url, 'mutation($id: ID!) { deleteFunction(id: $id) { id } }', { id: pinned.id });
     expect((await fetch(`${b.url}/fn/cached`)).status).toBe(404);
   });

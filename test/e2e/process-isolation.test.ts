@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -56,7 +56,7 @@ describe('process executor isolation', () => {
     try {
       expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(expect.stringMatching(/bubblewrap .* is not installed.*isolation is WEAK/));
       expect(driver.isolationSummary.bubblewrap).toBe(false);
-      const handle = await driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'weak', dependenciesDir: null });
+      const handle = await driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'weak', dependenciesDir: null });
       const ready = await new Promise<string>((resolve) => handle.protocol.once('data', (chunk) => resolve(String(chunk))));
       expect(ready).toContain('"ready"');
       handle.kill();
@@ -67,13 +67,35 @@ describe('process executor isolation', () => {
     }
   });
 
+  it('runs an interpreter that lives under /tmp (a checkout there holds its own Node.js) inside bubblewrap', async () => {
+    // A hard link: the realpath stays under /tmp, where the sandbox has its private tmpfs.
+    const checkout = mkdtempSync(join(tmpdir(), 'fngraph-checkout-'));
+    chmodSync(checkout, 0o755);
+    mkdirSync(join(checkout, 'bin'));
+    linkSync(realpathSync(process.execPath), join(checkout, 'bin', 'node'));
+    const { moduleRef, driver } = await startDriver({ FNGRAPH_NODE_BINARIES: join(checkout, 'bin', 'node'), FNGRAPH_REQUIRE_ISOLATION: 'true' });
+    try {
+      expect(driver.isolationSummary.bubblewrap).toBe(true);
+      const runtime = `nodejs${process.versions.node.split('.')[0]}` as 'nodejs24';
+      expect(await driver.availableRuntimes()).toEqual([runtime, 'python3.11']);
+      const handle = await driver.start({ runtime, memoryLimitMb: 64, label: 'under-tmp', dependenciesDir: null });
+      const ready = await new Promise<string>((resolve) => handle.protocol.once('data', (chunk) => resolve(String(chunk))));
+      expect(ready).toContain('"ready"');
+      handle.kill();
+      await handle.exited;
+    } finally {
+      await moduleRef.close();
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+
   it('names the directory in the way when the sandbox user cannot reach a dependency cache', async () => {
     const hidden = mkdtempSync(join(dataDir, 'private-'));
     const dependencies = join(hidden, 'deps');
     mkdirSync(dependencies, { mode: 0o755 });
     const { moduleRef, driver } = await startDriver({});
     try {
-      const start = driver.start({ runtime: 'nodejs20', memoryLimitMb: 64, label: 'unreachable', dependenciesDir: dependencies });
+      const start = driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'unreachable', dependenciesDir: dependencies });
       if (process.getuid?.() === 0) {
         // As root the sandbox runs as FNGRAPH_SANDBOX_UID, which cannot traverse a 0700 directory.
         await expect(start).rejects.toThrow(`cannot reach the dependency cache at ${dependencies}: ${hidden} is not traversable by uid 10001`);

@@ -158,7 +158,7 @@ describe('Python functions (process executor)', () => {
     expect((await looping.json()).error.code).toBe('FUNCTION_TIMED_OUT');
     const next = await fetch(`${server.url}/fn/py-spin`, { method: 'POST', body: 'go', headers: { 'content-type': 'text/plain' } });
     expect(next.status).toBe(200);
-    expect(await next.json()).toBe('fine');
+    expect(await next.text()).toBe('fine');
   });
 
   it('rejects a syntax error at registration with handler.py:line:column', async () => {
@@ -185,7 +185,7 @@ describe('Python functions (process executor)', () => {
       server.url,
       pythonDocument('py-conditional', 'try:\n    import json as _json\n    handler = lambda event, context: "lambda"\nexcept ImportError:\n    pass\n'),
     );
-    expect(await (await fetch(`${server.url}/fn/py-conditional`)).json()).toBe('lambda');
+    expect(await (await fetch(`${server.url}/fn/py-conditional`)).text()).toBe('lambda');
   });
 
   it('reports a failure while importing the module as FAILED with its traceback', async () => {

@@ -20,7 +20,7 @@ describe('registration and immutable versions', () => {
       name: 'hello-world',
       description: 'Says hello',
       language: 'javascript',
-      runtime: 'nodejs20',
+      runtime: 'nodejs24',
       version: '1.0.0',
       buildStatus: 'READY',
       metadata: { author: 'fngraph', tags: ['example', 'http'], permissions: { public: true, executionRoles: ['invoker'] } },
@@ -105,7 +105,7 @@ describe('registration and immutable versions', () => {
 
     // The name is free again once the function is deleted.
     await register(server.url, 'gql-fn', 'module.exports = async () => "reborn"');
-    expect(await (await fetch(`${server.url}/fn/gql-fn`)).json()).toBe('reborn');
+    expect(await (await fetch(`${server.url}/fn/gql-fn`)).text()).toBe('reborn');
   });
 
   it('rejects TypeScript-only syntax in a JavaScript function with the location', async () => {

@@ -66,7 +66,7 @@ describe('TypeScript functions', () => {
 
   it('compiles a typed handler (interfaces, generics, enums, import type) once and runs it', async () => {
     const registered = await registerDocument(server.url, typescriptDocument('ts-typed', TYPED));
-    expect(registered).toMatchObject({ language: 'typescript', runtime: 'nodejs20', buildStatus: 'READY' });
+    expect(registered).toMatchObject({ language: 'typescript', runtime: 'nodejs24', buildStatus: 'READY' });
     const response = await fetch(`${server.url}/fn/ts-typed`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -94,14 +94,14 @@ describe('per-function warm pools', () => {
 describe('pre-warmed generic sandboxes', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ FNGRAPH_PREWARM_SANDBOXES: 'nodejs20:128=2' });
+    server = await startTestServer({ FNGRAPH_PREWARM_SANDBOXES: 'nodejs24:128=2' });
   });
   afterAll(() => server.close());
   const generic = () => server.app.get(GenericSandboxPool);
 
   it('specialises a waiting sandbox for the first call of a new function, and starts a replacement', async () => {
     await until(
-      () => generic().readyCount('nodejs20', 128),
+      () => generic().readyCount('nodejs24', 128),
       (n) => n === 2,
     );
     await register(server.url, 'first-comer', 'export default async () => { globalThis.owner ??= "first-comer"; return globalThis.owner; }');
@@ -112,7 +112,7 @@ describe('pre-warmed generic sandboxes', () => {
     expect(invokeFunction).toMatchObject({ response: 'first-comer', coldStart: true });
     expect(
       await until(
-        () => generic().readyCount('nodejs20', 128),
+        () => generic().readyCount('nodejs24', 128),
         (n) => n === 2,
       ),
     ).toBe(2);
@@ -121,18 +121,18 @@ describe('pre-warmed generic sandboxes', () => {
   it('never lets a specialised sandbox serve another function', async () => {
     await register(server.url, 'second-comer', 'export default async () => globalThis.owner ?? "fresh"');
     for (let i = 0; i < 3; i++) {
-      expect(await (await fetch(`${server.url}/fn/first-comer`)).json()).toBe('first-comer');
-      expect(await (await fetch(`${server.url}/fn/second-comer`)).json()).toBe('fresh');
+      expect(await (await fetch(`${server.url}/fn/first-comer`)).text()).toBe('first-comer');
+      expect(await (await fetch(`${server.url}/fn/second-comer`)).text()).toBe('fresh');
     }
   });
 
   it('leaves functions of another memory size to a sandbox of their own', async () => {
     await until(
-      () => generic().readyCount('nodejs20', 128),
+      () => generic().readyCount('nodejs24', 128),
       (n) => n === 2,
     );
     await register(server.url, 'bigger', 'export default async () => "big"', { executionConfig: { memoryLimit: 256 } });
-    expect(await (await fetch(`${server.url}/fn/bigger`)).json()).toBe('big');
-    expect(generic().readyCount('nodejs20', 128)).toBe(2);
+    expect(await (await fetch(`${server.url}/fn/bigger`)).text()).toBe('big');
+    expect(generic().readyCount('nodejs24', 128)).toBe(2);
   });
 });

@@ -11,7 +11,7 @@ export function functionDocument(name: string, source: string, overrides: Record
     name,
     description: `test function ${name}`,
     language: 'javascript',
-    runtime: 'nodejs20',
+    runtime: 'nodejs24',
     code: Buffer.from(source).toString('base64'),
     ...overrides,
     // Overriding some metadata or settings keeps the defaults of the others.
@@ -49,7 +49,7 @@ export function pythonDocument(name: string, source: string, overrides: Record<s
 
 /** A TypeScript registration document (same defaults as `functionDocument`). */
 export function typescriptDocument(name: string, source: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return functionDocument(name, source, { language: 'typescript', runtime: 'nodejs20', ...overrides });
+  return functionDocument(name, source, { language: 'typescript', runtime: 'nodejs24', ...overrides });
 }
 
 /** Registers a document and fails the test unless it worked; returns the response body. */

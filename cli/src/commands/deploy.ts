@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { RegisterFunctionDocument, type RegisterFunctionInput } from '@fngraph/sdk';
+import { RegisterFunctionDocument } from '@fngraph/sdk';
 import { waitForBuild } from '../build-wait.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, ReportedFailure, usageError } from '../exit-codes.js';
@@ -45,7 +45,7 @@ export async function deployFolder(context: CommandContext, folder: string, unle
   output.note(
     `Deploying ${manifest.name} from ${folder} (${code.codeFormat === 'zip' ? `zip of ${code.files.length} files` : code.files[0]}, ${code.bytes} bytes)`,
   );
-  const { registerFunction } = await client.request(RegisterFunctionDocument, { input: input as RegisterFunctionInput });
+  const { registerFunction } = await client.request(RegisterFunctionDocument, { input });
   const latest = registerFunction.latestVersion;
   let buildStatus: string = latest.buildStatus;
   let buildLog: string | undefined;

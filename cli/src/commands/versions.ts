@@ -20,7 +20,8 @@ export async function versionsCommand(context: CommandContext, name: string): Pr
 /**
  * `fngraph rollback <name> [version]`. The API has no alias or "promote" operation that
  * moves `/fn/<name>` back to an older version (the latest version always answers it), so a
- * rollback registers the older version's code, language, runtime and dependencies as a new
+ * rollback registers the older version's code (as registered: a source file or an archive),
+ * entry point, language, runtime and dependencies as a new
  * version; settings (environment, limits, permissions, schedules) stay those of the latest
  * version. Without a version: the one before the latest.
  */
@@ -32,7 +33,15 @@ export async function rollbackCommand(context: CommandContext, name: string, ver
   if (!target) throw usageError(`${name} has a single version: nothing to roll back to`);
   if (target === latest?.version) throw usageError(`${target} is already the latest version of ${name}`);
   const { functionVersion: old } = await client.request(VersionCodeDocument, { functionId: functionByName.id, version: target });
-  const input: UpdateFunctionInput = { code: old.code, language: old.language, runtime: old.runtime, metadata: { dependencies: old.dependencies } };
+  const input: UpdateFunctionInput = {
+    code: old.code,
+    codeFormat: old.codeFormat,
+    // null: the language's default entry point (an update keeps the latest version's otherwise).
+    handler: old.handler,
+    language: old.language,
+    runtime: old.runtime,
+    metadata: { dependencies: old.dependencies },
+  };
   const { updateFunction } = await client.request(UpdateFunctionDocument, { id: functionByName.id, input });
   let status: string = updateFunction.latestVersion.buildStatus;
   let buildLog: string | undefined;

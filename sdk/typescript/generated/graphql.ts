@@ -12,9 +12,23 @@ export type AsyncDestinationsInput = {
 
 /** Whether a version can be invoked yet. */
 export type BuildStatus =
+  /** Its dependencies are being installed; invoking it answers FUNCTION_NOT_READY. */
   | 'BUILDING'
+  /** Its dependencies did not install, or it does not load or export its entry point (see `buildLog`); it never runs: register a fixed version. */
   | 'FAILED'
+  /** It can be invoked. */
   | 'READY';
+
+/** How `code` is packed. */
+export type CodeFormat =
+  /** One UTF-8 source file (the default). */
+  | 'SOURCE'
+  /** A tar archive (ustar, pax or GNU names) of a folder. */
+  | 'TAR'
+  /** A gzip-compressed tar archive of a folder. */
+  | 'TGZ'
+  /** A zip archive of a folder. */
+  | 'ZIP';
 
 export type CreateApiKeyInput = {
   /** When the key stops working; never when omitted. */
@@ -27,9 +41,12 @@ export type CreateApiKeyInput = {
   roles: Array<string>;
 };
 
+/** Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update. */
 export type ExecutionConfigInput = {
   destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
+  /** How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions". */
+  eventFormat?: string | null | undefined;
   /** Seconds a queued invocation may wait before it is dead-lettered instead of run: 60 to 86400 (default 21600); null: no limit. */
   maxEventAgeSeconds?: number | null | undefined;
   /** Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION). */
@@ -38,6 +55,8 @@ export type ExecutionConfigInput = {
   memoryLimit?: number | null | undefined;
   /** Sandboxes kept warm on each server node (default 0). */
   minInstances?: number | null | undefined;
+  /** Replaces the whole network setting when present. */
+  network?: NetworkConfigInput | null | undefined;
   retry?: RetryPolicyInput | null | undefined;
   /** Seconds. */
   timeout?: number | null | undefined;
@@ -50,13 +69,17 @@ export type ExecutorKind =
   /** Child processes under bubblewrap, limited by cgroups. */
   | 'PROCESS';
 
+/** Narrows `functions`; every field given must match. */
 export type FunctionFilterInput = {
+  /** Functions whose latest version is in this language. */
   language?: Language | null | undefined;
+  /** Names starting with this text (literally, case-sensitive). */
   namePrefix?: string | null | undefined;
   /** Functions carrying this exact tag. */
   tag?: string | null | undefined;
 };
 
+/** Author, tags, dependencies and permissions of a registration document. */
 export type FunctionMetadataInput = {
   author?: string | null | undefined;
   /** Ignored (set by the server); accepted for exported documents. */
@@ -69,6 +92,7 @@ export type FunctionMetadataInput = {
   updatedAt?: string | null | undefined;
 };
 
+/** Who besides the owner and admins may see and invoke the function; omitted fields keep their values on update. */
 export type FunctionPermissionsInput = {
   allowedUsers?: Array<string> | null | undefined;
   executionRoles?: Array<string> | null | undefined;
@@ -98,23 +122,39 @@ export type InvocationEventInput = {
   query?: Record<string, string> | null | undefined;
 };
 
+/** Where an invocation is: QUEUED and RUNNING change, every other status is final. */
 export type InvocationStatus =
+  /** Queued, and every attempt failed (or it waited too long): see `error`; `redriveInvocation` runs it again. */
   | 'DEAD_LETTERED'
+  /** The function threw, exited or returned an invalid response: see `error`. */
   | 'FAILED'
+  /** Stopped at the function’s memory limit. */
   | 'OOM_KILLED'
+  /** Waiting in the job queue (async, scheduled, destinations, retries). */
   | 'QUEUED'
+  /** Never ran: a concurrency limit was reached, or the job queue was unavailable. */
   | 'REJECTED'
+  /** In a sandbox now. */
   | 'RUNNING'
+  /** The function returned; `response` has its result. */
   | 'SUCCEEDED'
+  /** Stopped at the function’s timeout. */
   | 'TIMED_OUT';
 
+/** What started an invocation. */
 export type InvocationTrigger =
+  /** Queued: `invokeFunction` with `async: true`, or an endpoint called with `Prefer: respond-async`. */
   | 'ASYNC'
+  /** Sent the outcome of another function’s queued invocation (its `destinations`). */
   | 'DESTINATION'
+  /** The `invokeFunction` mutation, waited for. */
   | 'GRAPHQL'
+  /** A request to one of the function’s endpoints. */
   | 'HTTP'
+  /** A tick of one of the function’s `schedules`. */
   | 'SCHEDULE';
 
+/** Which function (and version) to run, with what, and whether to wait for it. */
 export type InvokeFunctionInput = {
   /** Return the QUEUED invocation at once; follow it by subscription. */
   async?: boolean | null | undefined;
@@ -137,22 +177,40 @@ export type Language =
   | 'python'
   | 'typescript';
 
+/** Where a log line came from. */
 export type LogStream =
+  /** The function’s standard error (`console.error`, tracebacks). */
   | 'STDERR'
+  /** The function’s standard output (`console.log`, `print`). */
   | 'STDOUT'
+  /** Written by the platform about the invocation, not by the function. */
   | 'SYSTEM';
 
+/** Outbound network access (off by default). See README, "Network access (egress)". */
+export type NetworkConfigInput = {
+  /** Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443. */
+  allow?: Array<string> | null | undefined;
+  enabled: boolean;
+};
+
+/** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
 export type RegisterFunctionInput = {
-  /** Source code, base64-encoded. */
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code: string;
+  /** How code is packed (default SOURCE). */
+  codeFormat?: CodeFormat | null | undefined;
+  /** Free text shown in listings and documents. */
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py. */
+  handler?: string | null | undefined;
   /** Ignored (ids are assigned by the server); accepted for exported documents. */
   id?: string | null | undefined;
   language: Language;
   metadata?: FunctionMetadataInput | null | undefined;
+  /** Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version. */
   name: string;
-  /** e.g. nodejs, nodejs20, python3.11; defaults from the language. */
+  /** e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language. */
   runtime?: string | null | undefined;
   /** Cron triggers; a registration without them removes existing ones. */
   schedules?: Array<FunctionScheduleInput> | null | undefined;
@@ -170,10 +228,14 @@ export type RetryPolicyInput = {
 
 /** Creates a new version; omitted fields keep the values of the latest version. */
 export type UpdateFunctionInput = {
-  /** Source code, base64-encoded. */
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code?: string | null | undefined;
+  /** How code is packed (default SOURCE); only with code. */
+  codeFormat?: CodeFormat | null | undefined;
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point (see RegisterFunctionInput.handler); omitted: the latest version's. */
+  handler?: string | null | undefined;
   language?: Language | null | undefined;
   metadata?: FunctionMetadataInput | null | undefined;
   runtime?: string | null | undefined;
@@ -331,7 +393,7 @@ export type VersionCodeQueryVariables = Exact<{
 }>;
 
 
-export type VersionCodeQuery = { functionVersion: { code: string, language: Language, runtime: string, dependencies: Record<string, string>, id: string, functionId: string, version: string, sequence: number, codeHash: string, buildStatus: BuildStatus, createdAt: string } };
+export type VersionCodeQuery = { functionVersion: { code: string, codeFormat: CodeFormat, handler: string | null, language: Language, runtime: string, dependencies: Record<string, string>, id: string, functionId: string, version: string, sequence: number, codeHash: string, buildStatus: BuildStatus, createdAt: string } };
 
 export type FunctionInvocationIdsQueryVariables = Exact<{
   functionId: string | number;
@@ -388,7 +450,7 @@ export const FunctionMetricsDocument = {"kind":"Document","definitions":[{"kind"
 export const VersionBuildLogsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"VersionBuildLogs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"versionBuildLogs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"versionId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<VersionBuildLogsSubscription, VersionBuildLogsSubscriptionVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const FunctionVersionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FunctionVersions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"functionByName"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VersionSummary"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VersionSummary"}},{"kind":"Field","name":{"kind":"Name","value":"codeSizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"author"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VersionSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"functionId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"codeHash"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<FunctionVersionsQuery, FunctionVersionsQueryVariables>;
-export const VersionCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"functionVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VersionSummary"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"runtime"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VersionSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"functionId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"codeHash"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<VersionCodeQuery, VersionCodeQueryVariables>;
+export const VersionCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"functionVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"VersionSummary"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"codeFormat"}},{"kind":"Field","name":{"kind":"Name","value":"handler"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"runtime"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"VersionSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"functionId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"codeHash"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<VersionCodeQuery, VersionCodeQueryVariables>;
 export const FunctionInvocationIdsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FunctionInvocationIds"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"invocations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"queuedAt"}}]}}]}}]}}]} as unknown as DocumentNode<FunctionInvocationIdsQuery, FunctionInvocationIdsQueryVariables>;
 export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"ownerId"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
 export const CreateApiKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateApiKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateApiKeyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createApiKey"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"ownerId"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]} as unknown as DocumentNode<CreateApiKeyMutation, CreateApiKeyMutationVariables>;

@@ -11,6 +11,8 @@ import { InvocationsController } from './invocations/invocations.controller.js';
 import { MetricsListener } from './metrics/metrics-listener.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { PublicUrlsModule } from './origins/public-urls.module.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+import { OpenApiDocuments } from './openapi/openapi-documents.js';
 
 export interface HttpApiModuleImports {
   functions: ModuleImport;
@@ -29,7 +31,8 @@ export interface HttpApiOptions {
 }
 
 /**
- * REST: registration, the function gateway (`/execute`, `/fn`, also on the functions' own listener), invocations, health and metrics; and
+ * REST: registration, the function gateway (`/execute`, `/fn`, also on the functions' own listener), invocations, health, metrics and
+ * the OpenAPI documents; and
  * the one filter that turns any failed REST request into a JSON error.
  */
 @Module({})
@@ -38,9 +41,10 @@ export class HttpApiModule {
     return {
       module: HttpApiModule,
       imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics, PublicUrlsModule],
-      controllers: [FunctionsController, InvocationsController, HealthController, ...(options.metrics ? [MetricsController] : [])],
+      controllers: [FunctionsController, InvocationsController, HealthController, OpenApiController, ...(options.metrics ? [MetricsController] : [])],
       providers: [
         FunctionGateway,
+        OpenApiDocuments,
         AnonymousUploads,
         FunctionsListener,
         ...(options.metrics ? [MetricsListener] : []),

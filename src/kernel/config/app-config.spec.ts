@@ -134,3 +134,29 @@ describe('autoscaling settings', () => {
     expect(() => AppConfig.fromEnvironment({ FNGRAPH_MAX_SANDBOXES: '0' })).toThrow(/FNGRAPH_MAX_SANDBOXES/);
   });
 });
+
+describe('code folder', () => {
+  it('lays archive versions out under the data directory unless FNGRAPH_CODE_DIR names another place', () => {
+    expect(AppConfig.fromEnvironment({ FNGRAPH_DATA_DIR: '/srv/fngraph' }).codeDir).toBe('/srv/fngraph/code');
+    expect(AppConfig.fromEnvironment({ FNGRAPH_DATA_DIR: '/srv/fngraph', FNGRAPH_CODE_DIR: '/dev/shm/fngraph-code' }).codeDir).toBe('/dev/shm/fngraph-code');
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_CODE_DIR: '' })).toThrow(/FNGRAPH_CODE_DIR/);
+  });
+});
+
+describe('egress settings', () => {
+  it('allow network access by default with no internal destination, and read the operator list as CIDR[:port]', () => {
+    expect(AppConfig.fromEnvironment({}).egress).toEqual({ enabled: true, allowPrivate: [], maxConnectionsPerSandbox: 64 });
+    const config = AppConfig.fromEnvironment({ FNGRAPH_EGRESS_ENABLED: 'false', FNGRAPH_EGRESS_ALLOW_PRIVATE: '10.0.0.0/8, 127.0.0.1:5432,[fd00::/8]:443' });
+    expect(config.egress.enabled).toBe(false);
+    expect(config.egress.allowPrivate).toEqual([
+      { family: 'ipv4', address: '10.0.0.0', prefix: 8, ports: 'any' },
+      { family: 'ipv4', address: '127.0.0.1', prefix: 32, ports: [5432] },
+      { family: 'ipv6', address: 'fd00::', prefix: 8, ports: [443] },
+    ]);
+  });
+
+  it('refuse what is not CIDR[:port]', () => {
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_EGRESS_ALLOW_PRIVATE: 'db.internal:5432' })).toThrow(/FNGRAPH_EGRESS_ALLOW_PRIVATE/);
+    expect(() => AppConfig.fromEnvironment({ FNGRAPH_EGRESS_ALLOW_PRIVATE: '10.0.0.0/8:70000' })).toThrow(/FNGRAPH_EGRESS_ALLOW_PRIVATE/);
+  });
+});

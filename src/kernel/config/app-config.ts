@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { type AddressRange, parseRangeWithPort } from '@/kernel/network/address-range.js';
 import { configSchema, type RawConfig } from './config.validation.js';
 
 /** The default node id: one per process, whichever configurations it builds. */
@@ -153,6 +154,16 @@ export interface SandboxConfig {
   freezeIdle: boolean;
 }
 
+/** Outbound network of functions that ask for it (README: "Network access (egress)"). */
+export interface EgressConfig {
+  /** Off: no function may have network access (registrations asking for it are refused). */
+  enabled: boolean;
+  /** Internal destinations (otherwise always refused) that functions may reach when their allow-list names them too. */
+  allowPrivate: AddressRange[];
+  /** Open connections of one sandbox, at most. */
+  maxConnectionsPerSandbox: number;
+}
+
 export type NodeRole = RawConfig['FNGRAPH_ROLE'];
 
 /** How invocations are kept and delivered across nodes (README: Delivery guarantees). */
@@ -257,6 +268,12 @@ export class AppConfig {
    * Its files are 0600 either way.
    */
   readonly dataDirMode: number;
+  /**
+   * Where archive versions' files are laid out (plain files, read-only in sandboxes), one
+   * folder per archive: `FNGRAPH_CODE_DIR`, default `<dataDir>/code`. A tmpfs keeps code
+   * sealed at rest everywhere; folders are laid out again from the sealed archive when missing.
+   */
+  readonly codeDir: string;
   readonly mongodbUri: string | undefined;
   readonly redisUrl: string | undefined;
   /** Bound on the Redis commands of the request path (rate limits, event publishing), which never wait for a reconnection. */
@@ -270,8 +287,11 @@ export class AppConfig {
   readonly requestBodies: RequestBodyConfig;
   readonly executor: ExecutorKind;
   readonly sandboxNodeBinary: string;
+  /** FNGRAPH_NODE_BINARIES: the Node.js of each nodejs<major> runtime; null: discovered by the process executor. */
+  readonly nodeBinaries: string[] | null;
   readonly sandboxPythonBinary: string;
   readonly sandbox: SandboxConfig;
+  readonly egress: EgressConfig;
   readonly dockerHost: string;
   readonly graphiql: boolean;
   /** How long running invocations may finish when the server stops. */
@@ -299,6 +319,7 @@ export class AppConfig {
     this.publicUrl = raw.FNGRAPH_PUBLIC_URL;
     this.functionsOrigin = { url: raw.FNGRAPH_FUNCTIONS_URL?.replace(/\/+$/, ''), port: raw.FNGRAPH_FUNCTIONS_PORT };
     this.dataDir = resolve(raw.FNGRAPH_DATA_DIR);
+    this.codeDir = resolve(raw.FNGRAPH_CODE_DIR ?? join(this.dataDir, 'code'));
     this.mongodbUri = raw.MONGODB_URI;
     this.redisUrl = raw.REDIS_URL;
     this.redisCommandTimeoutMs = raw.FNGRAPH_REDIS_COMMAND_TIMEOUT_MS;
@@ -349,6 +370,7 @@ export class AppConfig {
     this.executor = raw.FNGRAPH_EXECUTOR;
     this.dataDirMode = process.getuid?.() === 0 ? 0o711 : 0o700;
     this.sandboxNodeBinary = raw.FNGRAPH_SANDBOX_NODE_BINARY;
+    this.nodeBinaries = raw.FNGRAPH_NODE_BINARIES ? raw.FNGRAPH_NODE_BINARIES.split(',').map((path) => path.trim()) : null;
     this.sandboxPythonBinary = raw.FNGRAPH_SANDBOX_PYTHON_BINARY;
     this.sandbox = {
       bwrapBinary: raw.FNGRAPH_SANDBOX_BWRAP_BINARY,
@@ -362,6 +384,13 @@ export class AppConfig {
       output: { bytesPerSecond: raw.FNGRAPH_SANDBOX_OUTPUT_BYTES_PER_SECOND, maxBytesPerInvocation: raw.FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES },
       freezeIdle: raw.FNGRAPH_SANDBOX_FREEZE_IDLE,
       prewarm: parsePrewarm(raw.FNGRAPH_PREWARM_SANDBOXES),
+    };
+    this.egress = {
+      enabled: raw.FNGRAPH_EGRESS_ENABLED,
+      allowPrivate: raw.FNGRAPH_EGRESS_ALLOW_PRIVATE.split(',')
+        .filter((entry) => entry.trim() !== '')
+        .map((entry) => parseRangeWithPort(entry, 'any')!),
+      maxConnectionsPerSandbox: raw.FNGRAPH_EGRESS_MAX_CONNECTIONS,
     };
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
@@ -556,7 +585,7 @@ export function packageManagerEnvironment(env: Record<string, string | undefined
   return picked;
 }
 
-/** `nodejs20:128=2,python3.11:128=1` → one entry per runtime and memory size. */
+/** `nodejs24:128=2,python3.11:128=1` → one entry per runtime and memory size. */
 /**
  * The node's sandbox memory budget and the per-owner caps; unset, the budget is 75 % of the
  * memory this process may use (the machine's, or its cgroup's when lower) and one owner may

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { PlatformPorts } from '@/kernel/network/platform-ports.js';
 import { AppConfig } from './app-config.js';
 
 /**
@@ -9,6 +10,15 @@ import { AppConfig } from './app-config.js';
 @Module({})
 export class ConfigModule {
   static forConfig(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    // The ports the server listens on, known once bound (see `PlatformPorts`).
+    const ports = new PlatformPorts([config.port, config.functionsOrigin.port, config.observability.metricsPort]);
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: PlatformPorts, useValue: ports },
+      ],
+      exports: [AppConfig, PlatformPorts],
+    };
   }
 }

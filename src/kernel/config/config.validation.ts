@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRangeWithPort } from '@/kernel/network/address-range.js';
 
 const MiB = 1024 * 1024;
 
@@ -67,6 +68,8 @@ export const configSchema = z.object({
     .optional(),
   FNGRAPH_FUNCTIONS_PORT: optionalPort,
   FNGRAPH_DATA_DIR: z.string().default('./data'),
+  // Where archive versions' files are laid out for sandboxes (default <FNGRAPH_DATA_DIR>/code).
+  FNGRAPH_CODE_DIR: z.string().min(1).optional(),
   MONGODB_URI: optionalUrl(['mongodb://', 'mongodb+srv://']),
   REDIS_URL: optionalUrl(['redis://', 'rediss://']),
   FNGRAPH_REDIS_COMMAND_TIMEOUT_MS: integer(500, 50, 60_000),
@@ -74,6 +77,14 @@ export const configSchema = z.object({
   FNGRAPH_EXECUTOR: z.enum(['process', 'docker']).default('process'),
   FNGRAPH_SANDBOX_NODE_BINARY: z.string().default(process.execPath),
   FNGRAPH_SANDBOX_PYTHON_BINARY: z.string().default('/usr/bin/python3'),
+  // The Node.js binaries of the nodejs<major> runtimes (process executor); unset: discovered.
+  FNGRAPH_NODE_BINARIES: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => value === undefined || value.split(',').every((path) => path.trim().startsWith('/')), {
+      message: 'must be a comma-separated list of absolute paths of node binaries',
+    }),
   // Host tools (run sandboxed): registration-time Python syntax checks, dependency installs.
   FNGRAPH_BUILD_PYTHON_BINARY: z.string().min(1).default('python3'),
   FNGRAPH_NPM_BINARY: z.string().min(1).default('npm'),
@@ -101,8 +112,19 @@ export const configSchema = z.object({
     .trim()
     .default('')
     .refine((value) => value === '' || value.split(',').every((entry) => /^[a-z0-9.]+:\d+=\d+$/.test(entry.trim())), {
-      message: 'must be a comma-separated list of <runtime>:<memory MB>=<count>, e.g. nodejs20:128=2,python3.11:128=1',
+      message: 'must be a comma-separated list of <runtime>:<memory MB>=<count>, e.g. nodejs24:128=2,python3.11:128=1',
     }),
+  // Outbound network of functions that ask for it (README: "Network access (egress)").
+  FNGRAPH_EGRESS_ENABLED: boolean(true),
+  // Internal ranges (loopback, private, link-local...) the operator lets functions reach: CIDR[:port], comma-separated.
+  FNGRAPH_EGRESS_ALLOW_PRIVATE: z
+    .string()
+    .trim()
+    .default('')
+    .refine((value) => value === '' || value.split(',').every((entry) => parseRangeWithPort(entry, 'any') !== null), {
+      message: 'must be a comma-separated list of CIDR[:port], e.g. 10.0.0.0/8,192.168.1.5:5432,[fd00::/8]:443',
+    }),
+  FNGRAPH_EGRESS_MAX_CONNECTIONS: integer(64, 1, 100_000),
   FNGRAPH_DOCKER_HOST: z
     .string()
     .default('unix:///var/run/docker.sock')

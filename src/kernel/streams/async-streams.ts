@@ -21,6 +21,10 @@ export function interruptible<T>(source: { close(): Promise<void> }, generator: 
       return generator.throw(error);
     },
     [Symbol.asyncIterator]: () => interrupted,
+    // `await using` (Node.js 24 async generators have it): disposing is returning.
+    [Symbol.asyncDispose]: async () => {
+      await interrupted.return(undefined);
+    },
   };
   return interrupted;
 }
@@ -42,6 +46,10 @@ export function mapStream<S, T>(source: AsyncIterable<S>, map: (item: S) => T): 
       throw error;
     },
     [Symbol.asyncIterator]: () => mapped,
+    // `await using` (Node.js 24 async generators have it): disposing is returning.
+    [Symbol.asyncDispose]: async () => {
+      await mapped.return(undefined);
+    },
   };
   return mapped;
 }

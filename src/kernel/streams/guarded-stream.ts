@@ -31,6 +31,10 @@ export function guardedStream<T>(source: AsyncIterable<T>, stillAllowed: () => P
       throw error;
     },
     [Symbol.asyncIterator]: () => guarded,
+    // `await using` (Node.js 24 async generators have it): disposing is returning.
+    [Symbol.asyncDispose]: async () => {
+      await guarded.return(undefined);
+    },
   };
   return guarded;
 }

@@ -5,6 +5,8 @@ export const AUDIT_ACTIONS = [
   'function.update',
   'function.delete',
   'function.permissions',
+  /** A version with outbound network access: who granted which destinations. */
+  'function.network',
   'function.releaseName',
   'apiKey.create',
   'apiKey.revoke',

@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
+import { EgressGateways } from '@/modules/egress/egress-gateways.js';
+import { EgressStats } from '@/modules/egress/egress-stats.js';
 import { ExecutorService } from './executor.service.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
 import { RuntimeAvailability } from './runtime-availability.service.js';
@@ -17,8 +19,8 @@ export class ExecutorModule {
     return {
       module: ExecutorModule,
       imports: [imports.sandbox],
-      providers: [SandboxOutputStats, GenericSandboxPool, ExecutorService, RuntimeAvailability],
-      exports: [ExecutorService, RuntimeAvailability],
+      providers: [SandboxOutputStats, EgressStats, EgressGateways, GenericSandboxPool, ExecutorService, RuntimeAvailability],
+      exports: [ExecutorService, RuntimeAvailability, EgressStats],
     };
   }
 }

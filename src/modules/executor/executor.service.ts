@@ -1,12 +1,13 @@
+import { posix } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
-import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget } from './execution.types.js';
+import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget, InvocationErrorRecord } from './execution.types.js';
 import { Autoscaler, type ScaleDecision } from './autoscaler.js';
 import { GenericSandboxPool } from './generic-sandbox-pool.js';
-import { SandboxAdmission } from './sandbox-admission.js';
+import { type EvictionCandidate, SandboxAdmission } from './sandbox-admission.js';
 import { SandboxDriver } from './sandbox-driver.js';
 import { type Lease, type PooledSandbox, SandboxPool } from './sandbox-pool.js';
 import { type RuntimeId, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
@@ -21,6 +22,10 @@ import {
   shimOptions,
 } from './shim-connection.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
+import { formatEvent, formatResult } from './event-formats/event-format.js';
+import { StreamedResponse } from './streamed-response.js';
+import { denialLogLine, EgressGateways } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 
 /** The sandbox did not finish loading the function within its timeout. */
 class LoadTimeoutError extends Error {}
@@ -36,6 +41,8 @@ const DELIVERY_ATTEMPTS = 3;
 const PRESTART_RETRY_MS = 10_000;
 /** `run`'s answer when the event never reached the function: it can be sent to another sandbox. */
 const UNDELIVERED = Symbol('undelivered');
+/** Of a response streamed to its caller, the record keeps this much of the body. */
+const STREAMED_BODY_KEPT_BYTES = 64 * 1024;
 
 interface PoolEntry {
   pool: SandboxPool;
@@ -84,6 +91,7 @@ export class ExecutorService implements OnModuleDestroy {
     private readonly generic: GenericSandboxPool,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
+    private readonly egress: EgressGateways,
     private readonly outputStats: SandboxOutputStats = new SandboxOutputStats(),
   ) {
     const { autoscaling } = config;
@@ -149,8 +157,15 @@ export class ExecutorService implements OnModuleDestroy {
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
     const started = performance.now();
+    // Streamed to an HTTP caller, only the start is kept; collected for any other, up to the response limit.
+    const stream = new StreamedResponse(request.onResponse, request.onResponse ? STREAMED_BODY_KEPT_BYTES : this.config.limits.maxResponseBytes);
+    // Connections the gateway refuses while this invocation runs are lines of its logs.
+    sandbox.egress?.listen((decision) => {
+      if (!decision.allowed) request.onLog('system', denialLogLine(decision));
+    });
     try {
-      const result = await sandbox.connection.invoke(request.invocationId, request.event, request.context, request.onLog);
+      const event = formatEvent(target.eventFormat, request.event, request.context);
+      const result = await sandbox.connection.invoke(request.invocationId, event, request.context, request.onLog, stream);
       const durationMs = round(performance.now() - started);
       // Peaks are over the sandbox's life so far (as "max memory used" elsewhere). The
       // shim's own figure costs nothing to get; the driver's (the whole sandbox) is read
@@ -164,7 +179,22 @@ export class ExecutorService implements OnModuleDestroy {
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
       }
       this.release(pool, sandbox);
-      if (result.ok) return { status: 'SUCCEEDED', value: result.value, ...base, ...metrics };
+      if (result.ok && result.streamed) {
+        if (stream.truncated && !request.onResponse) {
+          return {
+            status: 'FAILED',
+            error: { type: 'ResponseTooLarge', message: `The response exceeds ${this.config.limits.maxResponseBytes} bytes` },
+            ...base,
+            ...metrics,
+          };
+        }
+        return { status: 'SUCCEEDED', value: stream.value(), responseTruncated: stream.truncated, ...base, ...metrics };
+      }
+      if (result.ok) {
+        const formatted = formatResult(target.eventFormat, result.value);
+        if (formatted.ok) return { status: 'SUCCEEDED', value: formatted.value, ...base, ...metrics };
+        return { status: 'FAILED', error: formatted.error, ...base, ...metrics };
+      }
       return { status: 'FAILED', error: result.error ?? { type: 'Error', message: 'The function failed' }, ...base, ...metrics };
     } catch (error) {
       pool.release(sandbox, false);
@@ -174,6 +204,7 @@ export class ExecutorService implements OnModuleDestroy {
       return { ...this.describeFailure(error, timedOut, target, sandbox, request), ...base, durationMs, memoryPeakBytes, cpuTimeMs: null };
     } finally {
       clearTimeout(timer);
+      sandbox.egress?.listen(null);
     }
   }
 
@@ -345,6 +376,37 @@ export class ExecutorService implements OnModuleDestroy {
     this.prestart(entry, target.minInstances);
   }
 
+  /**
+   * Starts a sandbox for the target, loads the function in it (module-level code runs,
+   * the entry point's export is looked up) and stops it: null when it loaded, else why
+   * not. Registration uses it so that a version whose module cannot load, or lacks the
+   * export named, never becomes READY. The sandbox is isolated as for invocations; loading
+   * is bounded by the target's timeout.
+   */
+  async checkLoad(target: ExecutionTarget): Promise<InvocationErrorRecord | null> {
+    // The sandbox counts against the node's (and owner's) limits while it runs, idle ones giving way.
+    const share: EvictionCandidate = {
+      cost: { ownerId: target.ownerId, memoryMb: target.memoryLimitMb },
+      evictable: () => [],
+      evictOldestIdle: () => undefined,
+    };
+    const refusal = this.admission.tryTake(share, true);
+    if (refusal) throw new Error(`No room for a sandbox to check the function in: ${refusal.message}`);
+    try {
+      // Started for the check alone: the pre-started generic sandboxes stay for invocations.
+      const sandbox = await this.startSandbox(target, false);
+      sandbox.connection.handle.kill();
+      return null;
+    } catch (error) {
+      if (error instanceof LoadTimeoutError) return { type: 'Timeout', message: error.message };
+      if (error instanceof FunctionLoadError) return error.error;
+      if (error instanceof SandboxExitedError) return { type: isOutOfMemory(error) ? 'OutOfMemory' : 'SandboxError', message: error.message };
+      throw error;
+    } finally {
+      this.admission.release(share);
+    }
+  }
+
   /** Starts sandboxes until `wanted` exist, unless a start failed recently (a function that cannot load is not restarted in a loop). */
   private prestart(entry: PoolEntry, wanted: number): void {
     if (Date.now() < entry.prestartAfter) return;
@@ -359,17 +421,31 @@ export class ExecutorService implements OnModuleDestroy {
    * A sandbox loaded with the version: a generic one from the pre-warmed pool when the
    * version can use one (no dependencies to mount), else one started now.
    */
-  private async startSandbox(target: ExecutionTarget): Promise<PooledSandbox> {
+  private async startSandbox(target: ExecutionTarget, mayUseGeneric = true): Promise<PooledSandbox> {
     const started = performance.now();
-    const generic = target.dependenciesDir === null ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
-    const handle =
-      generic?.connection.handle ??
-      (await this.driver.start({
-        runtime: target.runtime,
-        memoryLimitMb: target.memoryLimitMb,
-        label: `${target.functionName}@${target.version}`,
-        dependenciesDir: target.dependenciesDir,
-      }));
+    // Generic sandboxes have no network: a version with network access always starts its own.
+    const network = target.network?.enabled ? target.network : null;
+    const generic =
+      mayUseGeneric && target.dependenciesDir === null && !target.codeDir && !network ? this.generic.take(target.runtime, target.memoryLimitMb) : null;
+    const egress = network ? await this.egress.open(network) : null;
+    let handle;
+    try {
+      handle =
+        generic?.connection.handle ??
+        (await this.driver.start({
+          runtime: target.runtime,
+          memoryLimitMb: target.memoryLimitMb,
+          label: `${target.functionName}@${target.version}`,
+          dependenciesDir: target.dependenciesDir,
+          codeDir: target.codeDir ?? null,
+          egressSocketDir: egress?.socketDir ?? null,
+        }));
+    } catch (error) {
+      await egress?.close();
+      throw error;
+    }
+    // The gateway lives as long as its sandbox.
+    if (egress) void handle.exited.then(() => egress.close());
     let loadTimedOut = false;
     const timer = setTimeout(() => {
       loadTimedOut = true;
@@ -379,10 +455,13 @@ export class ExecutorService implements OnModuleDestroy {
       const connection = generic?.connection ?? (await ShimConnection.open(handle, shimOptions(this.config, this.outputStats)));
       const runtime = runtimeDefinition(target.runtime);
       const modulePaths = handle.dependenciesPath ? [dependencyModulePath(target.runtime, handle.dependenciesPath)] : [];
-      await connection.load(target, runtime.functionFilename, modulePaths);
+      // The function's folder: its files where the driver mounted them, else where they would be.
+      const functionDir = handle.codePath ?? posix.dirname(runtime.functionFilename);
+      const entryFile = target.entryFile ?? posix.basename(runtime.functionFilename);
+      await connection.load(target, posix.join(functionDir, entryFile), handle.codePath ?? null, modulePaths);
       // Module-level code may have started work: it waits frozen with the sandbox, until handed out.
       connection.pause();
-      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now() };
+      return { connection, initDurationMs: performance.now() - started, lastUsedAt: Date.now(), ...(egress ? { egress } : {}) };
     } catch (error) {
       handle.kill();
       throw loadTimedOut ? new LoadTimeoutError(`Loading the function took longer than ${target.timeoutMs} ms`) : error;
@@ -395,6 +474,8 @@ export class ExecutorService implements OnModuleDestroy {
     const common = { coldStart: true, initDurationMs: round(elapsedMs), durationMs: 0, memoryPeakBytes: null, cpuTimeMs: null };
     if (error instanceof LoadTimeoutError) return { status: 'TIMED_OUT', error: { type: 'Timeout', message: error.message }, ...common };
     if (error instanceof FunctionLoadError) return { status: 'FAILED', error: error.error, ...common };
+    // The platform cannot give this version the network it asked for: the version's setting, not a crash.
+    if (error instanceof EgressUnavailableError) return { status: 'FAILED', error: { type: error.name, message: error.message }, ...common };
     if (error instanceof SandboxExitedError && isOutOfMemory(error)) {
       return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: error.message }, ...common };
     }

@@ -12,6 +12,14 @@ export interface SandboxSpec {
    * once per distinct set), or null. Drivers expose it read-only inside the sandbox.
    */
   dependenciesDir: string | null;
+  /** Host directory of the version's files (archive versions), or null. Drivers expose it read-only as the function's folder. */
+  codeDir?: string | null;
+  /**
+   * Host directory holding the sandbox's egress gateway socket (`EGRESS_SOCKET_NAME`), or
+   * null for a sandbox without network. Drivers expose it at `SANDBOX_EGRESS_DIR` and
+   * tell the shim (`egressArgument`); the sandbox keeps no network interface but loopback.
+   */
+  egressSocketDir?: string | null;
 }
 
 export interface SandboxExit {
@@ -29,6 +37,8 @@ export interface SandboxExit {
 export interface SandboxHandle {
   /** Where `SandboxSpec.dependenciesDir` appears inside the sandbox (null without one). */
   readonly dependenciesPath: string | null;
+  /** Where `SandboxSpec.codeDir` appears inside the sandbox (null without one). */
+  readonly codePath?: string | null;
   readonly stdin: Writable;
   /** The shim's replies. */
   readonly protocol: Readable;

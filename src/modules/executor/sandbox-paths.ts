@@ -4,3 +4,7 @@
  */
 export const SANDBOX_SHIMS_DIR = '/opt/fngraph/shims';
 export const SANDBOX_DEPENDENCIES_DIR = '/opt/fngraph/deps';
+/** An archive version's files: the function's folder (where `runtimeDefinition().functionFilename` lives). */
+export const SANDBOX_FUNCTION_DIR = '/function';
+/** Where a sandbox with network access finds its egress gateway's socket directory. */
+export const SANDBOX_EGRESS_DIR = '/opt/fngraph/egress';

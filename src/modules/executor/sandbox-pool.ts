@@ -1,6 +1,7 @@
 import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { ConcurrencyMeter } from './concurrency-meter.js';
 import { type AdmissionRefusal, type EvictionCandidate, SandboxAdmission, type SandboxCost } from './sandbox-admission.js';
+import type { SandboxEgress } from '@/modules/egress/egress-gateways.js';
 import type { ShimConnection } from './shim-connection.js';
 
 /** A started, loaded sandbox owned by a pool. */
@@ -8,6 +9,8 @@ export interface PooledSandbox {
   readonly connection: ShimConnection;
   readonly initDurationMs: number;
   lastUsedAt: number;
+  /** Its egress gateway, for a sandbox with network access. */
+  readonly egress?: SandboxEgress;
 }
 
 export interface Lease {

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
 import { SandboxOutputStats } from './sandbox-output-stats.js';
-import { InvocationNotDeliveredError, SandboxExitedError, ShimConnection, type ShimOptions } from './shim-connection.js';
+import { InvocationNotDeliveredError, isOutOfMemoryError, SandboxExitedError, ShimConnection, type ShimOptions } from './shim-connection.js';
 
 /** A sandbox over real streams: `protocol` is what the shim says, `stdout` its raw output, `die()` what a SIGKILL does. */
 function sandbox() {
@@ -170,5 +170,15 @@ describe(ShimConnection.name, () => {
     expect(handle.thaw).toHaveBeenCalledTimes(1);
     connection.resume();
     expect(handle.thaw).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('isOutOfMemoryError', () => {
+  it('recognises failed allocations as Node.js 20-22 and 24 word them, and Python MemoryError', () => {
+    expect(isOutOfMemoryError({ type: 'RangeError', message: 'Array buffer allocation failed' })).toBe(true);
+    expect(isOutOfMemoryError({ type: 'RangeError', message: 'Failed to allocate memory' })).toBe(true);
+    expect(isOutOfMemoryError({ type: 'MemoryError', message: '' })).toBe(true);
+    expect(isOutOfMemoryError({ type: 'RangeError', message: 'Invalid array length' })).toBe(false);
+    expect(isOutOfMemoryError(undefined)).toBe(false);
   });
 });

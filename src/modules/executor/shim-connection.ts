@@ -1,5 +1,5 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
-import type { ExecutionTarget, InvocationContext, InvocationErrorRecord, InvocationEvent, LogStream } from './execution.types.js';
+import type { ExecutionTarget, InvocationContext, InvocationErrorRecord, LogStream, ResponseSink } from './execution.types.js';
 import { onLines } from './line-splitter.js';
 import { OutputBudget, type OutputLimits } from './output-budget.js';
 import { OutputTail, readRawOutput } from './raw-output.js';
@@ -10,6 +10,8 @@ export interface ShimResult {
   ok: boolean;
   value?: unknown;
   error?: InvocationErrorRecord;
+  /** The answer went out as `response_start`/`response_chunk` frames (to the invocation's `ResponseSink`), not as the value. */
+  streamed?: boolean;
   metrics?: { cpuTimeMs?: number; maxRssBytes?: number };
 }
 
@@ -67,7 +69,11 @@ interface ShimFrame {
   ok?: boolean;
   value?: unknown;
   error?: InvocationErrorRecord;
+  streamed?: boolean;
   metrics?: ShimResult['metrics'];
+  statusCode?: number;
+  headers?: Record<string, string | string[]>;
+  data?: string;
 }
 
 interface Waiter {
@@ -104,6 +110,8 @@ export type LogSink = (stream: LogStream, message: string) => boolean;
 export class ShimConnection {
   private waiter: Waiter | null = null;
   private onLog: LogSink | null = null;
+  /** Where the invocation in flight streams its response. */
+  private onResponse: ResponseSink | null = null;
   /** The invocation in flight: from sending its event until its result arrives. */
   private current: string | null = null;
   /** The invocation's log is full: its lines are dropped as cheaply as possible. */
@@ -187,18 +195,22 @@ export class ShimConnection {
     this.handle.thaw?.();
   }
 
-  async load(target: ExecutionTarget, filename: string, modulePaths: string[]): Promise<void> {
+  /** `functionDir`: where the version's folder is in the sandbox (archive versions), or null. */
+  async load(target: ExecutionTarget, filename: string, functionDir: string | null, modulePaths: string[]): Promise<void> {
     const reply = this.expect(['loaded', 'load_failed']);
-    this.write({ type: 'load', artifact: target.artifact, filename, env: target.environment, modulePaths });
+    const { artifact, entry, environment: env, eventFormat } = target;
+    this.write({ type: 'load', artifact, filename, env, modulePaths, eventFormat, entry, functionDir });
     const frame = await reply;
     if (frame.type === 'load_failed') {
       throw new FunctionLoadError(frame.error ?? { type: 'Error', message: 'The function failed to load' });
     }
   }
 
-  async invoke(id: string, event: InvocationEvent, context: InvocationContext, onLog: LogSink): Promise<ShimResult> {
+  /** `event` is what the handler is given (see `formatEvent`); a streamed response goes to `onResponse` as it comes. */
+  async invoke(id: string, event: unknown, context: InvocationContext, onLog: LogSink, onResponse: ResponseSink | null = null): Promise<ShimResult> {
     if (this.exit) throw new InvocationNotDeliveredError(this.exit, this.stderrLines(), this.reportedOutOfMemory());
     this.onLog = onLog;
+    this.onResponse = onResponse;
     this.muted = false;
     this.accepted = false;
     this.budget.startInvocation();
@@ -207,9 +219,10 @@ export class ShimConnection {
       const reply = this.expect(['result']);
       this.write({ type: 'invoke', id, event, context });
       const frame = await reply;
-      return { ok: frame.ok === true, value: frame.value, error: frame.error, metrics: frame.metrics };
+      return { ok: frame.ok === true, value: frame.value, error: frame.error, streamed: frame.streamed === true, metrics: frame.metrics };
     } finally {
       this.onLog = null;
+      this.onResponse = null;
       this.current = null;
     }
   }
@@ -253,6 +266,13 @@ export class ShimConnection {
     }
     if (frame.type === 'accepted') {
       this.accepted = true;
+      return;
+    }
+    if (frame.type === 'response_start' || frame.type === 'response_chunk') {
+      // Only the invocation in flight answers; anything else is dropped like a late line.
+      if (frame.id !== this.current || !this.onResponse) return;
+      if (frame.type === 'response_start') this.onResponse.start({ statusCode: frame.statusCode ?? 200, headers: frame.headers ?? {} });
+      else this.onResponse.write(Buffer.from(frame.data ?? '', 'base64'));
       return;
     }
     // Output arriving after the result is no longer this invocation's.
@@ -320,7 +340,8 @@ export class ShimConnection {
   }
 }
 
-const HEAP_OOM = /heap out of memory|Array buffer allocation failed|MemoryError|Cannot allocate memory/;
+// Node.js 24 says "Failed to allocate memory" where earlier versions said "Array buffer allocation failed".
+const HEAP_OOM = /heap out of memory|Array buffer allocation failed|Failed to allocate memory|MemoryError|Cannot allocate memory/;
 
 /** Whether an exit looks like the sandbox ran out of memory. */
 export function isOutOfMemory(error: SandboxExitedError): boolean {
@@ -333,7 +354,7 @@ export function isOutOfMemory(error: SandboxExitedError): boolean {
  */
 export function isOutOfMemoryError(error: InvocationErrorRecord | undefined): boolean {
   if (!error) return false;
-  return error.type === 'MemoryError' || (error.type === 'RangeError' && /Array buffer allocation failed/.test(error.message));
+  return error.type === 'MemoryError' || (error.type === 'RangeError' && /Array buffer allocation failed|Failed to allocate memory/.test(error.message));
 }
 
 function describeExit(exit: SandboxExit, stderrTail: string[]): string {

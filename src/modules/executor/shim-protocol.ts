@@ -17,3 +17,12 @@ export const PROTOCOL_FD = 3;
 export function protocolArgument(channel: ProtocolChannel): string {
   return `--fngraph-protocol=${channel === 'stdout' ? 'stdout' : `fd:${channel.fd}`}`;
 }
+
+/**
+ * The shim's argument for a sandbox with network access: the path of its egress gateway's
+ * socket inside the sandbox. The shim then routes TCP connections through it
+ * (`shims/node/egress.cjs`, `shims/python/egress.py`); without it, it loads no such code.
+ */
+export function egressArgument(socketPath: string): string {
+  return `--fngraph-egress=${socketPath}`;
+}

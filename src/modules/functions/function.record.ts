@@ -58,6 +58,8 @@ export interface FunctionFilter {
    * listing one of `roles` in `executionRoles` (see `FunctionAccessPolicy`). Absent for admins.
    */
   visibleTo?: { subject: string; roles: readonly string[] };
+  /** Only public functions (`permissions.public`); together with `visibleTo`, either one suffices. */
+  public?: boolean;
 }
 
 /** What a deleted function leaves of its name: whom it stays reserved for, and the versions it served. */

@@ -11,6 +11,8 @@ export interface FunctionsModuleImports {
   events: ModuleImport;
   audit: ModuleImport;
   versions: ModuleImport;
+  /** Provides `RuntimeAvailability` (registrations name installed runtimes only). */
+  executor: ModuleImport;
 }
 
 /** The function aggregate: registration, new versions, deletion, reads, and who may do what with it. */
@@ -19,7 +21,7 @@ export class FunctionsModule {
   static register(imports: FunctionsModuleImports): DynamicModule {
     return {
       module: FunctionsModule,
-      imports: [imports.storage, imports.events, imports.audit, imports.versions],
+      imports: [imports.storage, imports.events, imports.audit, imports.versions, imports.executor],
       providers: [FunctionsService, FunctionAccessPolicy, PrewarmQuota],
       exports: [FunctionsService, FunctionAccessPolicy],
     };

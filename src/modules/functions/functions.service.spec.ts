@@ -5,6 +5,7 @@ import { EventBus } from '@/kernel/events/event-bus.js';
 import { type Actor, ANONYMOUS, NO_ORIGIN } from '@/kernel/identity/principal.js';
 import type { Role } from '@/kernel/identity/roles.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
+import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
@@ -60,13 +61,17 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     language: draft.language,
     runtime: draft.runtime,
     codeHash: 'hash',
-    codeSizeBytes: draft.source.length,
+    codeSizeBytes: draft.code.length,
+    codeFormat: draft.codeFormat,
+    handler: draft.handler,
     dependencies: draft.dependencies,
     timeoutSeconds: draft.timeoutSeconds,
     memoryLimitMb: draft.memoryLimitMb,
     minInstances: draft.minInstances,
     maxInstances: draft.maxInstances,
     asyncPolicy: draft.asyncPolicy,
+    eventFormat: draft.eventFormat,
+    network: draft.network,
     environmentVariableNames: Object.keys(draft.environmentVariables),
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'READY',
@@ -83,6 +88,7 @@ describe(FunctionsService.name, () => {
   let builds: Mocked<VersionBuildService>;
   let events: Mocked<EventBus>;
   let audit: Mocked<AuditService>;
+  let runtimes: Mocked<RuntimeAvailability>;
 
   beforeEach(() => {
     functions = automock(FunctionRepository, {
@@ -92,7 +98,19 @@ describe(FunctionsService.name, () => {
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     audit = automock(AuditService);
-    sut = new FunctionsService(functions, versions, builds, events, config, new FunctionAccessPolicy(), audit, new PrewarmQuota(functions, versions, config));
+    runtimes = automock(RuntimeAvailability);
+    runtimes.installed.mockResolvedValue(new Set(['nodejs24', 'nodejs22', 'nodejs20', 'python3.11'] as const));
+    sut = new FunctionsService(
+      functions,
+      versions,
+      builds,
+      events,
+      config,
+      new FunctionAccessPolicy(),
+      audit,
+      new PrewarmQuota(functions, versions, config),
+      runtimes,
+    );
   });
 
   /** A version is built, stored, announced, its build started and the change audited. */
@@ -121,7 +139,7 @@ describe(FunctionsService.name, () => {
         name: 'greet',
         description: 'says hello',
         ownerId: 'dora',
-        runtime: 'nodejs20',
+        runtime: 'nodejs24',
         latestVersion: '1.0.0',
         latestVersionId: registration.version.id,
         versionCount: 1,
@@ -131,7 +149,7 @@ describe(FunctionsService.name, () => {
         registration.function.id,
         1,
         '1.0.0',
-        expect.objectContaining({ source: SOURCE, timeoutSeconds: config.limits.defaultTimeoutSeconds }),
+        expect.objectContaining({ code: Buffer.from(SOURCE), timeoutSeconds: config.limits.defaultTimeoutSeconds }),
       );
       expect(versions.insert).toHaveBeenCalledWith(registration.version);
       expect(functions.insert).toHaveBeenCalledWith(registration.function);
@@ -196,6 +214,26 @@ describe(FunctionsService.name, () => {
       );
     });
 
+    it('audits the network access a version is given, and stores it on the version', async () => {
+      functions.findByName.mockResolvedValue(null);
+      functions.insert.mockResolvedValue();
+      acceptChanges();
+
+      const offline = await sut.register(aDocument(), dora);
+      expect(offline.version.network).toEqual({ enabled: false, allow: [] });
+      expect(auditedActions()).toEqual(['function.register']);
+
+      audit.record.mockClear();
+      const online = await sut.register(aDocument({ name: 'caller', executionConfig: { network: { enabled: true, allow: ['api.example.com:443'] } } }), dora);
+      expect(online.version.network).toEqual({ enabled: true, allow: ['api.example.com:443'] });
+      expect(audit.record).toHaveBeenLastCalledWith(
+        dora,
+        'function.network',
+        { targetType: 'function', targetId: online.function.id },
+        { name: 'caller', version: '1.0.0', allow: ['api.example.com:443'] },
+      );
+    });
+
     it('gives a new function the default async policy, or the one its document states', async () => {
       functions.findByName.mockResolvedValue(null);
       functions.insert.mockResolvedValue();
@@ -241,7 +279,7 @@ describe(FunctionsService.name, () => {
       const registration = await sut.register(aDocument({ description: 'new words' }), dora);
 
       expect(registration.created).toBe(false);
-      expect(versions.prepare).toHaveBeenCalledWith('f-1', 4, '1.2.1', expect.objectContaining({ source: SOURCE }));
+      expect(versions.prepare).toHaveBeenCalledWith('f-1', 4, '1.2.1', expect.objectContaining({ code: Buffer.from(SOURCE) }));
       expect(functions.updateHead).toHaveBeenCalledWith(
         'f-1',
         3,
@@ -341,13 +379,17 @@ describe(FunctionsService.name, () => {
     const latest = preparedVersion('f-1', 1, '1.0.0', {
       language: 'javascript',
       runtime: 'nodejs20',
-      source: SOURCE,
+      code: Buffer.from(SOURCE),
+      codeFormat: 'source',
+      handler: null,
       dependencies: {},
       timeoutSeconds: 7,
       memoryLimitMb: 256,
       minInstances: 0,
       maxInstances: null,
+      eventFormat: 'native',
       asyncPolicy: { maxAttempts: 5, retryBackoffSeconds: 2, maxEventAgeSeconds: null, onSuccess: 'audit-trail', onFailure: 'pager' },
+      network: { enabled: false, allow: [] },
       environmentVariables: { GREETING: 'hi' },
       secretVariableNames: [],
       author: null,
@@ -371,7 +413,7 @@ describe(FunctionsService.name, () => {
         'f-1',
         2,
         '1.0.1',
-        expect.objectContaining({ source: SOURCE, timeoutSeconds: 9, memoryLimitMb: 256, environmentVariables: { GREETING: 'hi' } }),
+        expect.objectContaining({ code: Buffer.from(SOURCE), timeoutSeconds: 9, memoryLimitMb: 256, environmentVariables: { GREETING: 'hi' } }),
       );
       expect(registration).toMatchObject({ created: false, function: { description: 'louder', latestVersion: '1.0.1', versionCount: 2 } });
       expect(auditedActions()).toEqual(['function.update']);

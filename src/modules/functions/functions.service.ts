@@ -10,12 +10,15 @@ import { AuditService } from '@/modules/audit/audit.service.js';
 import { FunctionAccessPolicy } from './function-access.policy.js';
 import { PrewarmQuota } from './prewarm-quota.js';
 import { type Actor, hasRole, isAdmin, isAuthenticated, type Principal } from '@/kernel/identity/principal.js';
-import { resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
+import { type RuntimeId, resolveRuntime } from '@/modules/runtimes/runtime-catalog.js';
+import { RuntimeAvailability } from '@/modules/executor/runtime-availability.service.js';
 import type { VersionDraft } from '@/modules/versions/version-draft.js';
+import { registeredCode } from '@/modules/versions/version-secrets.js';
 import { nextVersion } from '@/modules/versions/version-numbering.js';
 import { VersionBuildService } from '@/modules/versions/version-build.service.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
+import { NETWORK_OFF } from '@/modules/egress/network-config.js';
 import {
   type EnvironmentEntry,
   functionNameSchema,
@@ -26,6 +29,7 @@ import {
   selfDestinationIssues,
 } from './registration-document.validation.js';
 import { asyncPolicyFrom } from './async-policy.settings.js';
+import { networkFrom } from './network.settings.js';
 import { isReservedForOthers, nameTakenError, versionFloor } from './function-name-reservation.js';
 import { type FunctionChangedEvent, functionChangedChannel, functionsChangedChannel } from './function.channels.js';
 import type { FunctionFilter, FunctionRecord } from './function.record.js';
@@ -52,6 +56,7 @@ export class FunctionsService {
     private readonly policy: FunctionAccessPolicy,
     private readonly audit: AuditService,
     private readonly prewarmQuota: PrewarmQuota,
+    private readonly runtimes: RuntimeAvailability,
   ) {
     this.documentSchema = registrationDocumentSchema(config.limits, config.schedules);
     this.patchSchema = registrationPatchSchema(config.limits, config.schedules);
@@ -66,7 +71,7 @@ export class FunctionsService {
     assertSafeKeys(input);
     const document = parseOrThrow(this.documentSchema, input, 'function document');
     const existing = await this.functions.findByName(document.name);
-    const draft = this.draftFromDocument(document);
+    const draft = this.draftFromDocument(document, await this.runtimes.installed());
     const head = headFromDocument(document);
     const registration = existing
       ? await this.addVersion(this.manageable(actor.principal, existing), draft, head, document.version)
@@ -84,7 +89,7 @@ export class FunctionsService {
     this.policy.assertCanManage(actor.principal, current, id);
     assertNoSelfDestination(current.name, patch);
     const latest = await this.versions.getById(current.latestVersionId);
-    const draft = this.draftFromPatch(patch, current, latest);
+    const draft = this.draftFromPatch(patch, current, latest, await this.runtimes.installed());
     const head: FunctionHead = {
       description: patch.description ?? current.description,
       author: patch.metadata?.author ?? current.author,
@@ -158,6 +163,10 @@ export class FunctionsService {
     const fn = registration.function;
     const target = { targetType: 'function' as const, targetId: fn.id };
     await this.audit.record(actor, action, target, { name: fn.name, version: registration.version.version, created: registration.created });
+    const { network } = registration.version;
+    if (network.enabled) {
+      await this.audit.record(actor, 'function.network', target, { name: fn.name, version: registration.version.version, allow: [...network.allow] });
+    }
     const permissions = fn.permissions;
     const changed = before
       ? JSON.stringify(before.permissions) !== JSON.stringify(permissions)
@@ -273,36 +282,44 @@ export class FunctionsService {
     return { function: { ...current, ...update }, version, created: false };
   }
 
-  private draftFromDocument(document: RegistrationDocument): VersionDraft {
+  private draftFromDocument(document: RegistrationDocument, installed: ReadonlySet<RuntimeId>): VersionDraft {
     const limits = this.config.limits;
     return {
       language: document.language,
-      runtime: resolveRuntime(document.language, document.runtime),
-      source: document.code,
+      runtime: resolveRuntime(document.language, document.runtime, installed),
+      code: document.code,
+      codeFormat: document.codeFormat ?? 'source',
+      handler: document.handler ?? null,
       dependencies: document.metadata?.dependencies ?? {},
       timeoutSeconds: document.executionConfig?.timeout ?? limits.defaultTimeoutSeconds,
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
       minInstances: document.executionConfig?.minInstances ?? 0,
       maxInstances: document.executionConfig?.maxInstances ?? null,
+      eventFormat: document.executionConfig?.eventFormat ?? 'native',
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
+      network: networkFrom(document.executionConfig, NETWORK_OFF, this.config.egress),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
       author: document.metadata?.author ?? null,
     };
   }
 
-  private draftFromPatch(patch: RegistrationPatch, current: FunctionRecord, latest: FunctionVersionRecord): VersionDraft {
+  private draftFromPatch(patch: RegistrationPatch, current: FunctionRecord, latest: FunctionVersionRecord, installed: ReadonlySet<RuntimeId>): VersionDraft {
     const language = patch.language ?? current.language;
     const previous = this.versions.openSecrets(latest);
     return {
       language,
-      runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime)),
-      source: patch.code ?? previous.source,
+      runtime: resolveRuntime(language, patch.runtime ?? (patch.language ? undefined : current.runtime), installed),
+      code: patch.code ?? registeredCode(previous),
+      codeFormat: patch.code ? (patch.codeFormat ?? 'source') : latest.codeFormat,
+      handler: patch.handler ?? latest.handler,
       dependencies: patch.metadata?.dependencies ?? latest.dependencies,
       timeoutSeconds: patch.executionConfig?.timeout ?? latest.timeoutSeconds,
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
       minInstances: patch.executionConfig?.minInstances ?? latest.minInstances,
       maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
+      eventFormat: patch.executionConfig?.eventFormat ?? latest.eventFormat,
       asyncPolicy: asyncPolicyFrom(patch.executionConfig, latest.asyncPolicy),
+      network: networkFrom(patch.executionConfig, latest.network, this.config.egress),
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),

@@ -65,3 +65,42 @@ describe('async delivery policy in executionConfig', () => {
     });
   });
 });
+
+describe('codeFormat and handler', () => {
+  const document = (fields: Record<string, unknown>) =>
+    parseOrThrow(documentSchema, { name: 'greet', language: 'javascript', code, ...fields }, 'function document');
+  const notUtf8 = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe]).toString('base64');
+
+  it('decodes code to bytes, takes the format in any case, and checks UTF-8 only for one source file', () => {
+    expect(document({}).code).toEqual(Buffer.from('export default () => 1'));
+    expect(document({ codeFormat: 'ZIP', code: notUtf8 }).codeFormat).toBe('zip');
+    expect(document({ codeFormat: 'Tgz', code: notUtf8, handler: 'src/app.handler' })).toMatchObject({ codeFormat: 'tgz', handler: 'src/app.handler' });
+    expect(rejection(() => document({ code: notUtf8 }))).toEqual({
+      field: 'code',
+      message: 'must decode to UTF-8 text (an archive needs codeFormat zip, tar or tgz)',
+    });
+    expect(rejection(() => document({ codeFormat: 'rar' }))).toEqual({ field: 'codeFormat', message: 'must be one of source, zip, tar, tgz' });
+  });
+
+  it.each(['index.lambdaHandler', 'src/app.handler', 'main.handle', 'pkg/mod.handle', 'pkg.mod.handle', 'api/v1.2/users.$get'])(
+    'accepts the handler %s',
+    (handler) => {
+      expect(document({ handler }).handler).toBe(handler);
+    },
+  );
+
+  it.each(['handler', '../x.handler', '/abs/app.handler', 'src//app.handler', 'src/.hidden.handler', 'app.', 'app.1st', 'a b.handler'])(
+    'refuses the handler %s',
+    (handler) => {
+      expect(rejection(() => document({ handler })).field).toBe('handler');
+    },
+  );
+
+  it('takes codeFormat in an update only with code', () => {
+    expect(rejection(() => parseOrThrow(patchSchema, { codeFormat: 'zip' }, 'function update'))).toEqual({
+      field: 'codeFormat',
+      message: 'is only accepted with code (it says how that code is packed)',
+    });
+    expect(parseOrThrow(patchSchema, { handler: 'app.main' }, 'function update').handler).toBe('app.main');
+  });
+});

@@ -1,9 +1,14 @@
+import { EVENT_FORMATS } from '@/modules/executor/execution.types.js';
 import semver from 'semver';
 import { z } from 'zod';
 import type { LimitsConfig, SchedulesConfig } from '@/kernel/config/app-config.js';
 import { hasControlCharacters, isUnsafeKey } from '@/kernel/validation/safe-keys.js';
 import { SUBJECT_PATTERN, SUBJECT_RULE } from '@/kernel/identity/subject.js';
 import { LANGUAGES } from '@/modules/runtimes/runtime-catalog.js';
+import { CODE_FORMATS } from '@/modules/runtimes/code/code-format.js';
+import { HANDLER_PATTERN, HANDLER_RULE, MAX_HANDLER_LENGTH } from '@/modules/runtimes/code/entry-point.js';
+import { parseAllowEntry } from '@/modules/egress/allow-rule.js';
+import { MAX_ALLOW_ENTRIES } from '@/modules/egress/network-config.js';
 import {
   ENV_NAME_PATTERN,
   FUNCTION_NAME_PATTERN,
@@ -46,12 +51,15 @@ const safeRecord = <V extends z.ZodType>(value: V) =>
     }
   });
 
-/** Base64 that decodes to valid UTF-8 source within the size cap. */
+/**
+ * Base64 within the size cap, decoded: one source file, or an archive (whose encoded
+ * size is what the cap bounds; what it unpacks to is bounded when it is read).
+ */
 const base64Code = (maxBytes: number) =>
   z.string().transform((text, ctx) => {
     const compact = text.replace(/\s+/g, '');
     if (compact === '' || !BASE64.test(compact)) {
-      ctx.addIssue({ code: 'custom', message: 'must be base64-encoded source code' });
+      ctx.addIssue({ code: 'custom', message: 'must be base64-encoded source code (or an archive, with codeFormat)' });
       return z.NEVER;
     }
     const bytes = Buffer.from(compact, 'base64');
@@ -59,13 +67,26 @@ const base64Code = (maxBytes: number) =>
       ctx.addIssue({ code: 'custom', message: `decodes to ${bytes.length} bytes; the limit is ${maxBytes}` });
       return z.NEVER;
     }
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must decode to UTF-8 text' });
-      return z.NEVER;
-    }
+    return bytes;
   });
+
+/** `source` (default), `zip`, `tar` or `tgz`, in any case (GraphQL sends the enum's values). */
+const codeFormatSchema = z
+  .string()
+  .transform((format) => format.toLowerCase())
+  .pipe(z.enum(CODE_FORMATS, { message: `must be one of ${CODE_FORMATS.join(', ')}` }));
+
+const handlerSchema = z.string().max(MAX_HANDLER_LENGTH, `must be at most ${MAX_HANDLER_LENGTH} characters`).regex(HANDLER_PATTERN, `must be ${HANDLER_RULE}`);
+
+/** One source file must be UTF-8 text; an archive is bytes. */
+function checkSourceText(code: Buffer | undefined, format: string | undefined, ctx: z.RefinementCtx): void {
+  if (code === undefined || (format ?? 'source') !== 'source') return;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(code);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: ['code'], message: 'must decode to UTF-8 text (an archive needs codeFormat zip, tar or tgz)' });
+  }
+}
 
 export const functionNameSchema = z.string().regex(FUNCTION_NAME_PATTERN, `must be ${FUNCTION_NAME_RULE}`);
 
@@ -121,6 +142,20 @@ const retrySchema = z.strictObject({
 const destination = z.string().regex(FUNCTION_NAME_PATTERN, `must be a function name: ${FUNCTION_NAME_RULE}`).nullable().optional();
 const destinationsSchema = z.strictObject({ onSuccess: destination, onFailure: destination });
 
+/** `executionConfig.network`: outbound network, off unless `enabled`; then only what `allow` names (README: "Network access (egress)"). */
+const networkSchema = z.strictObject({
+  enabled: z.boolean(),
+  allow: z
+    .array(
+      z.string().superRefine((entry, ctx) => {
+        const rule = parseAllowEntry(entry);
+        if ('error' in rule) ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 100)}" ${rule.error}` });
+      }),
+    )
+    .max(MAX_ALLOW_ENTRIES, `at most ${MAX_ALLOW_ENTRIES} entries`)
+    .optional(),
+});
+
 function executionConfigSchema(limits: LimitsConfig) {
   return z
     .strictObject({
@@ -158,6 +193,8 @@ function executionConfigSchema(limits: LimitsConfig) {
         .nullable()
         .optional(),
       destinations: destinationsSchema.optional(),
+      eventFormat: z.enum(EVENT_FORMATS, { message: `must be one of ${EVENT_FORMATS.join(', ')}` }).optional(),
+      network: networkSchema.optional(),
     })
     .refine((config) => config.minInstances === undefined || config.maxInstances === undefined || config.minInstances <= config.maxInstances, {
       message: 'minInstances must not exceed maxInstances',
@@ -198,30 +235,48 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
       language: z.enum(LANGUAGES, { message: `must be one of ${LANGUAGES.join(', ')}` }),
       runtime: z.string().max(32).optional(),
       code: base64Code(limits.maxCodeBytes),
+      codeFormat: codeFormatSchema.optional(),
+      handler: handlerSchema.optional(),
       version: semverString.optional(),
       metadata: metadataSchema.optional(),
       executionConfig: executionConfigSchema(limits).optional(),
       schedules: schedulesSchema(schedules).optional(),
     })
     .superRefine((doc, ctx) => {
+      checkSourceText(doc.code, doc.codeFormat, ctx);
       checkDependencySpecs(doc.language, doc.metadata?.dependencies ?? {}, ctx);
       for (const issue of selfDestinationIssues(doc.name, doc.executionConfig?.destinations)) ctx.addIssue({ code: 'custom', ...issue });
+      const eventFormat = doc.executionConfig?.eventFormat;
+      if (doc.language === 'python' && (eventFormat === 'web' || eventFormat === 'node-http')) {
+        ctx.addIssue({ code: 'custom', path: ['executionConfig', 'eventFormat'], message: `${eventFormat} is for JavaScript and TypeScript functions` });
+      }
     });
 }
 
 /** A partial document for `updateFunction`: every field optional, the name fixed. */
 export function registrationPatchSchema(limits: LimitsConfig, schedules: SchedulesConfig) {
-  return z.strictObject({
-    description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
-    language: z.enum(LANGUAGES).optional(),
-    runtime: z.string().max(32).optional(),
-    code: base64Code(limits.maxCodeBytes).optional(),
-    version: semverString.optional(),
-    metadata: metadataSchema.optional(),
-    executionConfig: executionConfigSchema(limits).optional(),
-    /** Replaces the whole list when present. */
-    schedules: schedulesSchema(schedules).optional(),
-  });
+  return z
+    .strictObject({
+      description: plainText(MAX_DESCRIPTION_LENGTH).optional(),
+      language: z.enum(LANGUAGES).optional(),
+      runtime: z.string().max(32).optional(),
+      code: base64Code(limits.maxCodeBytes).optional(),
+      /** Only with `code`: how that code is packed (default `source`). */
+      codeFormat: codeFormatSchema.optional(),
+      /** Absent: the latest version's entry point. */
+      handler: handlerSchema.optional(),
+      version: semverString.optional(),
+      metadata: metadataSchema.optional(),
+      executionConfig: executionConfigSchema(limits).optional(),
+      /** Replaces the whole list when present. */
+      schedules: schedulesSchema(schedules).optional(),
+    })
+    .superRefine((patch, ctx) => {
+      checkSourceText(patch.code, patch.codeFormat, ctx);
+      if (patch.codeFormat !== undefined && patch.code === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['codeFormat'], message: 'is only accepted with code (it says how that code is packed)' });
+      }
+    });
 }
 
 export type RegistrationDocument = z.output<ReturnType<typeof registrationDocumentSchema>>;

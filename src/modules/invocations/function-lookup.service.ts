@@ -92,7 +92,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
     }
     if (record.buildStatus === 'FAILED') {
       throw new FunctionNotReadyError(
-        `Version ${record.version} of ${fn.name} failed to install its dependencies and cannot run; see its buildLog, then register a fixed version`,
+        `Version ${record.version} of ${fn.name} failed its build (it failed to install its dependencies or to load its entry point) and cannot run; see its buildLog, then register a fixed version`,
       );
     }
     const entry = { version: record, target: await this.toTarget(fn, record) };
@@ -123,8 +123,13 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       version: version.version,
       runtime: version.runtime as RuntimeId,
       artifact: secrets.artifact,
+      entry: secrets.entry,
+      entryFile: secrets.entryFile,
+      codeDir: await this.versions.codeDirectory(version, secrets),
       environment: secrets.environmentVariables,
+      eventFormat: version.eventFormat,
       dependenciesDir,
+      network: version.network,
       timeoutMs: version.timeoutSeconds * 1000,
       memoryLimitMb: version.memoryLimitMb,
       minInstances: version.minInstances,

@@ -6,7 +6,9 @@ export const STORED_BODY_BYTES = 64 * 1024;
 const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization']);
 
 /** The event as kept on the invocation record: credentials redacted, body capped. */
-export function storedRequest(event: InvocationEvent): { request: InvocationEvent; truncated: boolean } {
+export function storedRequest(given: InvocationEvent): { request: InvocationEvent; truncated: boolean } {
+  // The caller's address is handed to the function, not kept (the audit log has its own).
+  const { sourceIp: _sourceIp, ...event } = given;
   const headers = Object.fromEntries(
     Object.entries(event.headers).map(([name, value]) => [name, REDACTED_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value]),
   );

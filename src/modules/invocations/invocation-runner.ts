@@ -4,7 +4,7 @@ import { ThrottledError } from '@/kernel/errors/domain-error.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { markFailed, startSpan, traceparentOf, withSpan } from '@/kernel/telemetry/spans.js';
-import type { ExecutionOutcome, ExecutionTarget, InvocationErrorRecord, InvocationEvent } from '@/modules/executor/execution.types.js';
+import type { ExecutionOutcome, ExecutionTarget, InvocationErrorRecord, InvocationEvent, ResponseSink } from '@/modules/executor/execution.types.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { functionInvocationsChannel, type InvocationUpdatedEvent, invocationUpdatedChannel, serializeInvocation } from './invocation.channels.js';
 import { InvocationLogsService } from './invocation-logs.service.js';
@@ -57,12 +57,17 @@ export class InvocationRunner {
     return this.running.size;
   }
 
-  /** One run of a RUNNING record; never throws. The log goes on from the lines of earlier runs. */
-  attempt(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<Attempt> {
+  /**
+   * One run of a RUNNING record; never throws. The log goes on from the lines of earlier runs.
+   * A response the function streams goes to `onResponse` as it is produced.
+   */
+  attempt(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, onResponse?: ResponseSink): Promise<Attempt> {
     const log = this.logs.open(record.id, record.functionId, record.logs);
     // After the cut nothing starts: it comes back cut at once.
     if (this.cutting) return Promise.resolve({ log, cut: true });
-    const run = withSpan('fngraph.execute', { 'fngraph.executor': this.executor.driverKind }, (span) => this.execute(record, target, event, log, span)).then(
+    const run = withSpan('fngraph.execute', { 'fngraph.executor': this.executor.driverKind }, (span) =>
+      this.execute(record, target, event, log, span, onResponse),
+    ).then(
       // A run that succeeded just as the cut came is not cut: its caller gets its answer.
       (outcome): Attempt => ({ log, outcome, cut: this.cutting && outcome.status !== 'SUCCEEDED' }),
       (failure: unknown): Attempt => ({ log, failure, cut: this.cutting }),
@@ -89,7 +94,7 @@ export class InvocationRunner {
     return {
       ...ended,
       status: outcome.status,
-      ...storedResponse(outcome.value),
+      ...storedResponse(outcome.value, outcome.responseTruncated === true),
       error: outcome.error ?? null,
       coldStart: outcome.coldStart,
       durationMs: outcome.durationMs,
@@ -153,7 +158,14 @@ export class InvocationRunner {
    * Hands the event to the executor, with spans for the sandbox acquisition (ended when a
    * sandbox is assigned) and the run in it (from then to the answer).
    */
-  private async execute(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, log: LiveLog, span: Span): Promise<ExecutionOutcome> {
+  private async execute(
+    record: InvocationRecord,
+    target: ExecutionTarget,
+    event: InvocationEvent,
+    log: LiveLog,
+    span: Span,
+    onResponse: ResponseSink | undefined,
+  ): Promise<ExecutionOutcome> {
     const acquire = startSpan('fngraph.sandbox.acquire');
     let acquired = false;
     let running: Span | undefined;
@@ -170,6 +182,7 @@ export class InvocationRunner {
           traceparent: record.traceId ? traceparentOf(span, record.traceId) : null,
         },
         onLog: (stream, message) => this.logs.append(log, stream, message),
+        onResponse,
         onSandboxAcquired: (sandbox: SandboxAcquired) => {
           acquired = true;
           acquire.setAttribute('fngraph.sandbox.cold', sandbox.cold);
@@ -196,8 +209,9 @@ export class InvocationRunner {
   }
 }
 
-function storedResponse(value: unknown): Pick<InvocationRecord, 'response' | 'responseTruncated'> {
-  if (value === undefined) return { response: null, responseTruncated: false };
+/** `cut`: the value is already the start of a longer response (streamed), kept as such. */
+function storedResponse(value: unknown, cut: boolean): Pick<InvocationRecord, 'response' | 'responseTruncated'> {
+  if (value === undefined) return { response: null, responseTruncated: cut };
   const size = Buffer.byteLength(JSON.stringify(value) ?? '');
-  return size <= STORED_RESPONSE_BYTES ? { response: value, responseTruncated: false } : { response: null, responseTruncated: true };
+  return size <= STORED_RESPONSE_BYTES ? { response: value, responseTruncated: cut } : { response: null, responseTruncated: true };
 }

@@ -75,6 +75,7 @@ const target: ExecutionTarget = {
   memoryLimitMb: 128,
   minInstances: 0,
   maxInstances: 4,
+  eventFormat: 'native',
 };
 const event: InvocationEvent = {
   method: 'POST',

@@ -8,7 +8,7 @@ import { newId } from '@/kernel/ids/new-id.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
 import { startSpan, traceIdOf, traceparentOf, withSpan } from '@/kernel/telemetry/spans.js';
-import type { ExecutionTarget, InvocationEvent } from '@/modules/executor/execution.types.js';
+import type { ExecutionTarget, InvocationEvent, ResponseSink } from '@/modules/executor/execution.types.js';
 import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
@@ -40,6 +40,8 @@ export interface InvokeCommand {
   origin?: RequestContext;
   /** A re-send with the same key (same function and caller, within the window) gets the first invocation instead of a new one. */
   idempotencyKey?: string;
+  /** A call the client waits for over HTTP: where a response the function streams goes as it is produced. */
+  streamTo?: (invocationId: string) => ResponseSink;
 }
 
 /**
@@ -220,7 +222,7 @@ export class InvocationsService {
     }
     this.runner.observe((o) => o.started(record, command.origin));
     this.runner.announce(record);
-    return this.runNow(record, target, command.event);
+    return this.runNow(record, target, command.event, command.streamTo?.(record.id));
   }
 
   private async enqueue(record: InvocationRecord, command: InvokeCommand, span: Span): Promise<InvocationRecord> {
@@ -251,8 +253,8 @@ export class InvocationsService {
   }
 
   /** A call the client waits for: run, store the final state, answer with the whole result. */
-  private async runNow(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent): Promise<InvocationRecord> {
-    const attempt = await this.runner.attempt(record, target, event);
+  private async runNow(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, onResponse?: ResponseSink): Promise<InvocationRecord> {
+    const attempt = await this.runner.attempt(record, target, event, onResponse);
     const final = this.runner.outcomeOf(record, attempt);
     try {
       await this.runner.finish(final, attempt.log);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ArtifactBuilder } from './artifact-builder.js';
 import { DependencyBuilder } from './dependencies/dependency-builder.js';
+import { CodeTrees } from './code/code-trees.js';
 
 export interface RuntimesModuleImports {
   /** Provides `PackageInstallers` and `PythonSourceChecker`. */
@@ -15,8 +16,8 @@ export class RuntimesModule {
     return {
       module: RuntimesModule,
       imports: [imports.packages],
-      providers: [ArtifactBuilder, DependencyBuilder],
-      exports: [ArtifactBuilder, DependencyBuilder],
+      providers: [ArtifactBuilder, DependencyBuilder, CodeTrees],
+      exports: [ArtifactBuilder, DependencyBuilder, CodeTrees],
     };
   }
 }

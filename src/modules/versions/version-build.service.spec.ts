@@ -9,6 +9,8 @@ import { versionBuildChannel, versionsBuiltChannel } from './version.channels.js
 import { initialBuildStatus, VersionBuildService } from './version-build.service.js';
 import { type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from './version.record.js';
 import type { VersionRepository } from './version.repository.js';
+import type { VersionLoadCheck } from './version-load-check.js';
+import type { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 
 function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersionRecord {
   return {
@@ -20,12 +22,16 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     runtime: 'nodejs20',
     codeHash: 'h',
     codeSizeBytes: 1,
+    codeFormat: 'source',
+    handler: null,
     dependencies: { 'left-pad': '1.3.0' },
     timeoutSeconds: 5,
     memoryLimitMb: 128,
     minInstances: 0,
     maxInstances: null,
+    eventFormat: 'native',
     asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
+    network: { enabled: false, allow: [] },
     environmentVariableNames: [],
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'BUILDING',
@@ -65,6 +71,21 @@ class FakeBuilder {
   }
 }
 
+/** The export check: off unless a test gives a reason for it to report. */
+class FakeLoadCheck {
+  failure: string | null | undefined = undefined;
+  checked: Array<{ id: string; dependenciesDir: string | null }> = [];
+  appliesTo() {
+    return this.failure !== undefined;
+  }
+  async failureOf(version: FunctionVersionRecord, _secrets: unknown, dependenciesDir: string | null) {
+    this.checked.push({ id: version.id, dependenciesDir });
+    return this.failure ?? null;
+  }
+}
+
+const plainCipher = { open: () => Buffer.from(JSON.stringify({ source: '', artifact: '', environmentVariables: {} })) };
+
 describe('VersionBuildService', () => {
   let versions: FakeVersions;
   let builder: FakeBuilder;
@@ -72,6 +93,7 @@ describe('VersionBuildService', () => {
   let service: VersionBuildService;
   const published: Array<{ channel: string; message: unknown }> = [];
   let errors: RecordedErrors;
+  let loadCheck: FakeLoadCheck;
 
   beforeEach(() => {
     versions = new FakeVersions();
@@ -84,7 +106,15 @@ describe('VersionBuildService', () => {
       published.push({ channel: channel.name, message });
       return publish(channel, message);
     });
-    service = new VersionBuildService(versions as unknown as VersionRepository, builder as unknown as DependencyBuilder, events, errors);
+    loadCheck = new FakeLoadCheck();
+    service = new VersionBuildService(
+      versions as unknown as VersionRepository,
+      builder as unknown as DependencyBuilder,
+      events,
+      errors,
+      loadCheck as unknown as VersionLoadCheck,
+      plainCipher as unknown as EnvelopeCipher,
+    );
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -115,6 +145,24 @@ describe('VersionBuildService', () => {
     await service.beforeApplicationShutdown();
     expect(versions.results.get(version.id)).toEqual({ status: 'FAILED', log: 'npm error 404\nBuild FAILED: npm exited with code 1' });
     expect(published.at(-1)?.message).toEqual({ versionId: version.id, functionId: 'f-1', status: 'FAILED' });
+  });
+
+  it('loads the version with its installed dependencies once they are built, and fails it when it does not load', async () => {
+    loadCheck.failure = 'The function does not load (entry point src/app.handler): TypeError: no export "handler"';
+    const version = aVersion();
+    service.start(version);
+    await service.beforeApplicationShutdown();
+    expect(loadCheck.checked).toEqual([{ id: version.id, dependenciesDir: '/cache/x' }]);
+    expect(versions.results.get(version.id)).toEqual({ status: 'FAILED', log: `line 1\nline 2\n${loadCheck.failure}` });
+    expect(published.at(-1)?.message).toEqual({ versionId: version.id, functionId: 'f-1', status: 'FAILED' });
+  });
+
+  it('records a version that loads READY, saying it was checked', async () => {
+    loadCheck.failure = null;
+    const version = aVersion();
+    service.start(version);
+    await service.beforeApplicationShutdown();
+    expect(versions.results.get(version.id)).toEqual({ status: 'READY', log: 'line 1\nline 2\nThe function loads in a sandbox and exports its entry point' });
   });
 
   it('leaves an aborted build BUILDING, for the next start', async () => {

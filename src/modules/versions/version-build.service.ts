@@ -9,6 +9,9 @@ import { dependencySet, hasDependencies } from '@/modules/runtimes/dependencies/
 import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import { type VersionBuildEvent, type VersionBuiltEvent, versionBuildChannel, versionsBuiltChannel } from './version.channels.js';
 import { BuildObserver } from './build-observer.js';
+import { VersionLoadCheck } from './version-load-check.js';
+import { openVersionSecrets } from './version-secrets.js';
+import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import type { BuildStatus, FunctionVersionRecord } from './version.record.js';
 import { VersionRepository } from './version.repository.js';
 
@@ -35,6 +38,8 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
     private readonly builder: DependencyBuilder,
     private readonly events: EventBus,
     private readonly errors: UnexpectedErrors,
+    private readonly loadCheck: VersionLoadCheck,
+    private readonly cipher: EnvelopeCipher,
     @Optional() @Inject(BuildObserver) private readonly observer: BuildObserver | null = null,
   ) {}
 
@@ -84,6 +89,15 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
           )
         : ({ status: 'READY', log: '' } as const);
       if (result.status === 'ABORTED') return;
+      if (result.status === 'READY' && this.loadCheck.appliesTo(version)) {
+        // The export check, now that the dependencies the module imports are there.
+        const dir = 'dir' in result ? result.dir : null;
+        const failure = await this.loadCheck.failureOf(version, openVersionSecrets(this.cipher, version.sealed), dir);
+        const log = [result.log, failure ?? 'The function loads in a sandbox and exports its entry point'].filter(Boolean).join('\n');
+        await this.finish(version, failure === null ? 'READY' : 'FAILED', log);
+        this.observer?.finished(failure === null ? 'READY' : 'FAILED', performance.now() - started);
+        return;
+      }
       await this.finish(version, result.status, result.log);
       this.observer?.finished(result.status, performance.now() - started);
     } catch (error) {
@@ -94,7 +108,9 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async finish(version: FunctionVersionRecord, status: 'READY' | 'FAILED', log: string): Promise<void> {
-    await this.versions.setBuildResult(version.id, status, log);
+    // The version's first lines (a deprecated runtime's warning) stay ahead of the dependency build's.
+    const full = [version.buildLog, log].filter((part) => part !== '').join('\n');
+    await this.versions.setBuildResult(version.id, status, full);
     this.publish(versionBuildChannel(version.id), { type: 'status', status });
     const built: VersionBuiltEvent = { versionId: version.id, functionId: version.functionId, status };
     void this.events.publish(versionsBuiltChannel, built);

@@ -1,4 +1,8 @@
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
+import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
+import type { EntryPoint } from '@/modules/runtimes/code/entry-point.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
+import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
@@ -6,10 +10,16 @@ export type BuildStatus = (typeof BUILD_STATUSES)[number];
 
 /** What a version seals at rest: everything secret or executable. */
 export interface VersionSecrets {
-  /** Source exactly as registered (UTF-8). */
+  /** Source exactly as registered (UTF-8); '' for an archive. */
   source: string;
-  /** What the sandbox loads: the source compiled for the runtime (CommonJS for Node). */
+  /** An archive exactly as registered, base64-encoded (absent for one source file). */
+  archive?: string;
+  /** What the sandbox loads: the source compiled for the runtime (CommonJS for Node); '' when Python imports it from the folder. */
   artifact: string;
+  /** The module loaded and its export (absent in boxes sealed before entry points existed: the language's default). */
+  entry?: EntryPoint;
+  /** The loaded module's path in the function's folder (absent before entry points: `index.js` / `handler.py`). */
+  entryFile?: string;
   environmentVariables: Record<string, string>;
   /** Variables marked secret (absent in boxes sealed before secrets existed: none). */
   secretVariableNames?: string[];
@@ -28,9 +38,13 @@ export interface FunctionVersionRecord {
   version: string;
   language: Language;
   runtime: string;
-  /** sha256 hex of the source. */
+  /** sha256 hex of the code as registered (the source, or the archive's bytes). */
   codeHash: string;
   codeSizeBytes: number;
+  /** How the code is packed (`source` for versions stored before archives existed). */
+  codeFormat: CodeFormat;
+  /** The registration's entry point (`src/app.handler`); null: the language's default. */
+  handler: string | null;
   dependencies: Record<string, string>;
   timeoutSeconds: number;
   memoryLimitMb: number;
@@ -40,6 +54,10 @@ export interface FunctionVersionRecord {
   maxInstances: number | null;
   /** How queued (async) invocations of this version are delivered. */
   asyncPolicy: AsyncPolicy;
+  /** How its handler is called and its result read (`executionConfig.eventFormat`). */
+  eventFormat: EventFormat;
+  /** Outbound network access and its allow-list (off in versions stored before it existed). */
+  network: NetworkConfig;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
   sealed: SealedBox;

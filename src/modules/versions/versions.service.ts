@@ -4,10 +4,16 @@ import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { newId } from '@/kernel/ids/new-id.js';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { ArtifactBuilder } from '@/modules/runtimes/artifact-builder.js';
+import { isArchiveFormat } from '@/modules/runtimes/code/code-format.js';
+import { CodeTrees } from '@/modules/runtimes/code/code-trees.js';
+import { runtimeNotice } from '@/modules/runtimes/runtime-catalog.js';
 import { initialBuildStatus } from './version-build.service.js';
 import type { VersionDraft } from './version-draft.js';
 import type { FunctionVersionRecord, VersionSecrets } from './version.record.js';
 import { VersionRepository } from './version.repository.js';
+import { VersionCodeFolders } from './version-code-folders.js';
+import { VersionLoadCheck } from './version-load-check.js';
+import { openVersionSecrets } from './version-secrets.js';
 
 /** Creates immutable versions (build + seal) and reads them back. */
 @Injectable()
@@ -16,43 +22,76 @@ export class VersionsService {
     private readonly versions: VersionRepository,
     private readonly cipher: EnvelopeCipher,
     private readonly builder: ArtifactBuilder,
+    private readonly trees: CodeTrees,
+    private readonly folders: VersionCodeFolders,
+    private readonly loadCheck: VersionLoadCheck,
   ) {}
 
   /**
    * Builds and seals a draft into a version record, before anything is stored: code
-   * that does not compile is rejected with nothing written. The caller inserts it.
+   * that does not compile (or an archive that is refused) is rejected with nothing
+   * written. A version without dependencies is loaded in a sandbox now (its export
+   * check): one that does not load is FAILED, with the reason in its build log. The
+   * caller inserts it.
    */
   async prepare(functionId: string, sequence: number, version: string, draft: VersionDraft): Promise<FunctionVersionRecord> {
-    const artifact = await this.builder.build(draft.language, draft.source);
+    const built = await this.builder.build({
+      language: draft.language,
+      runtime: draft.runtime,
+      format: draft.codeFormat,
+      code: draft.code,
+      handler: draft.handler,
+    });
+    const archive = isArchiveFormat(draft.codeFormat);
     const secrets: VersionSecrets = {
-      source: draft.source,
-      artifact,
+      source: archive ? '' : draft.code.toString('utf8'),
+      ...(archive ? { archive: draft.code.toString('base64') } : {}),
+      artifact: built.artifact,
+      entry: built.entry,
+      entryFile: built.entryFile,
       environmentVariables: draft.environmentVariables,
       secretVariableNames: [...draft.secretVariableNames].sort(),
     };
-    return {
+    const codeHash = createHash('sha256').update(draft.code).digest('hex');
+    if (built.files) await this.trees.ensure(codeHash, () => built.files!);
+    const record: FunctionVersionRecord = {
       id: newId(),
       functionId,
       sequence,
       version,
       language: draft.language,
       runtime: draft.runtime,
-      codeHash: createHash('sha256').update(draft.source).digest('hex'),
-      codeSizeBytes: Buffer.byteLength(draft.source),
+      codeHash,
+      codeSizeBytes: draft.code.length,
+      codeFormat: draft.codeFormat,
+      handler: draft.handler,
       dependencies: draft.dependencies,
       timeoutSeconds: draft.timeoutSeconds,
       memoryLimitMb: draft.memoryLimitMb,
       minInstances: draft.minInstances,
       maxInstances: draft.maxInstances,
+      eventFormat: draft.eventFormat,
       asyncPolicy: { ...draft.asyncPolicy },
+      network: { enabled: draft.network.enabled, allow: [...draft.network.allow] },
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
       // Dependencies are installed in the background (VersionBuildService), after the insert.
       buildStatus: initialBuildStatus(draft.dependencies),
-      buildLog: '',
+      buildLog: runtimeNotice(draft.runtime),
       author: draft.author,
       createdAt: new Date(),
     };
+    // With dependencies, the check runs after they are installed (VersionBuildService).
+    if (record.buildStatus === 'READY') {
+      const failure = await this.loadCheck.failureOf(record, secrets, null);
+      if (failure !== null) Object.assign(record, { buildStatus: 'FAILED', buildLog: [record.buildLog, failure].filter(Boolean).join('\n') });
+    }
+    return record;
+  }
+
+  /** Where an archive version's files are on this machine (null for one source file). */
+  codeDirectory(record: FunctionVersionRecord, secrets: VersionSecrets): Promise<string | null> {
+    return this.folders.directoryOf(record, secrets);
   }
 
   insert(record: FunctionVersionRecord): Promise<void> {
@@ -64,7 +103,7 @@ export class VersionsService {
   }
 
   openSecrets(record: FunctionVersionRecord): VersionSecrets {
-    return JSON.parse(this.cipher.open(record.sealed).toString()) as VersionSecrets;
+    return openVersionSecrets(this.cipher, record.sealed);
   }
 
   /** Every variable of a version, by name; values only when `reveal` and not secret. */

@@ -63,12 +63,13 @@ describe('docker/compose.yml', () => {
     }
   });
 
-  it('builds the API from docker/Dockerfile on an official Node.js image', () => {
+  it('builds the API from docker/Dockerfile on the official image of the Node.js major the server runs on (.nvmrc)', () => {
     expect(api.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile' });
     const dockerfile = read('Dockerfile');
     const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
     expect(bases.length).toBeGreaterThan(0);
-    for (const base of bases) expect(base).toMatch(/^node:20-bookworm(-slim)?$/);
+    const major = read('../.nvmrc').trim();
+    for (const base of bases) expect(base).toMatch(new RegExp(`^node:${major}-bookworm(-slim)?$`));
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
   });

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
+import { EgressStats } from '@/modules/egress/egress-stats.js';
 import { InvocationObserver, type SandboxAcquired } from '@/modules/invocations/invocation-observer.js';
 import type { InvocationRecord } from '@/modules/invocations/invocation.record.js';
 import type { RequestContext } from '@/kernel/telemetry/request-context.js';
@@ -22,12 +23,14 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
   constructor(
     private readonly metrics: PlatformMetrics,
     private readonly executor: ExecutorService,
+    private readonly egress: EgressStats,
   ) {
     super();
   }
 
   onModuleInit(): void {
     this.metrics.setSandboxOutputSource(() => this.executor.sandboxOutput());
+    this.metrics.setEgressSource(() => ({ allowed: this.egress.allowed, denied: this.egress.denied }));
     this.metrics.setSandboxSource(() =>
       this.executor.activeFunctionIds().flatMap((functionId) => {
         const functionName = this.names.get(functionId);

@@ -76,6 +76,7 @@ export class PlatformMetrics extends MetricsExporter {
   private sandboxSource: (() => SandboxCount[]) | null = null;
   private autoscalingSource: AutoscalingSource | null = null;
   private sandboxOutputSource: (() => SandboxOutputCounts) | null = null;
+  private egressSource: (() => { allowed: number; denied: number }) | null = null;
 
   readonly invocations = this.counter('fngraph_invocations_total', 'Finished invocations', ['function', 'version', 'status', 'trigger']);
   readonly invocationDuration = this.histogram(
@@ -187,6 +188,21 @@ export class PlatformMetrics extends MetricsExporter {
     'Raw output bytes dropped because they arrived while the sandbox ran no invocation',
     (c) => c.unattributedBytes,
   );
+  readonly egressConnections = (() => {
+    const source = () => this.egressSource?.();
+    return new Counter({
+      name: 'fngraph_egress_connections_total',
+      help: "Connections of functions with network access, by the egress gateway's decision (allowed, denied)",
+      labelNames: ['decision'],
+      registers: [this.registry],
+      collect() {
+        const counts = source();
+        this.reset();
+        this.inc({ decision: 'allowed' }, counts?.allowed ?? 0);
+        this.inc({ decision: 'denied' }, counts?.denied ?? 0);
+      },
+    });
+  })();
   readonly graphqlOperations = this.counter('fngraph_graphql_operations_total', 'GraphQL operations', ['operation', 'type', 'outcome', 'transport']);
   readonly graphqlDuration = this.histogram(
     'fngraph_graphql_operation_duration_seconds',
@@ -244,6 +260,11 @@ export class PlatformMetrics extends MetricsExporter {
   /** Where the autoscaling gauges read their values at scrape time. */
   setAutoscalingSource(source: AutoscalingSource): void {
     this.autoscalingSource = source;
+  }
+
+  /** Where the egress counters are read at scrape time. */
+  setEgressSource(source: () => { allowed: number; denied: number }): void {
+    this.egressSource = source;
   }
 
   setSandboxOutputSource(source: () => SandboxOutputCounts): void {

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ValidationError } from '@/kernel/errors/domain-error.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { BuildSlots } from '@/modules/runtimes/dependencies/build-slots.js';
-import { PythonSourceChecker } from '@/modules/runtimes/python-source-checker.js';
+import { type PythonCheckTarget, PythonSourceChecker } from '@/modules/runtimes/python-source-checker.js';
 import { ToolSandbox } from '@/adapters/packages/sandboxed/tool-sandbox.js';
 
-/** Shown to users in place of the sandbox's path. */
+/** Shown to users in place of the sandbox's path, when the registration names no other module. */
 export const PYTHON_SOURCE_FILE = 'handler.py';
+const DEFAULT_TARGET: PythonCheckTarget = { file: PYTHON_SOURCE_FILE, name: 'handler' };
 /** Wall-clock bound of one check; its CPU time is capped lower, inside (RLIMIT_CPU). */
 const CHECK_TIMEOUT_MS = 15_000;
 const CHECK_CPU_SECONDS = 10;
@@ -17,14 +18,15 @@ const VERDICT = 'FNGRAPH-CHECK ';
 
 /**
  * Parses the source (read from stdin as UTF-8) without running any of it, and reports
- * the first syntax error or whether a top-level `handler` is bound. Names bound inside
+ * the first syntax error or whether the wanted top-level name is bound. Names bound inside
  * top-level `if`/`try`/`with` blocks count; a star import could bind anything. Its
- * memory and CPU time are capped first (argv: bytes, seconds), before it reads a byte.
+ * memory and CPU time are capped first (argv: bytes, seconds, file name, wanted name),
+ * before it reads a byte.
  */
 const CHECK_SCRIPT = String.raw`
 import ast, json, resource, sys
 
-memory, cpu = int(sys.argv[1]), int(sys.argv[2])
+memory, cpu, filename, wanted = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 for kind in (resource.RLIMIT_AS, resource.RLIMIT_DATA):
     resource.setrlimit(kind, (memory, memory))
 resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
@@ -68,7 +70,7 @@ def bound_names(body):
 try:
     source = sys.stdin.buffer.read().decode('utf-8', 'replace')
     # The sandbox runs 3.11: newer syntax must fail here even if the host Python is newer.
-    tree = ast.parse(source, filename='handler.py', feature_version=(3, 11))
+    tree = ast.parse(source, filename=filename, feature_version=(3, 11))
     names, star = bound_names(tree.body)
 except MemoryError:
     tree = source = None
@@ -78,7 +80,7 @@ except SyntaxError as error:
 except (ValueError, RecursionError) as error:
     verdict({'ok': False, 'line': 1, 'column': 1, 'message': '%s: %s' % (type(error).__name__, error)})
 else:
-    verdict({'ok': True, 'definesHandler': 'handler' in names or star})
+    verdict({'ok': True, 'definesHandler': wanted in names or star})
 `;
 
 type CheckOutcome =
@@ -117,14 +119,14 @@ export class PythonSyntaxChecker extends PythonSourceChecker {
     return this.peak;
   }
 
-  async check(source: string): Promise<void> {
+  async check(source: string, target: PythonCheckTarget = DEFAULT_TARGET): Promise<void> {
     const { maxSourceBytes, memoryMb } = this.config.pythonCheck;
     const size = Buffer.byteLength(source);
     if (size > maxSourceBytes) {
       const message = `The python code is ${size} bytes; the syntax check takes at most ${maxSourceBytes} bytes (FNGRAPH_PYTHON_CHECK_MAX_BYTES)`;
       throw new ValidationError(message, [{ field: 'code', message }]);
     }
-    const outcome = await this.slots.run(() => this.parse(source));
+    const outcome = await this.slots.run(() => this.parse(source, target));
     if (outcome === null) return;
     if (!outcome.ok && 'limit' in outcome) {
       const message =
@@ -134,17 +136,17 @@ export class PythonSyntaxChecker extends PythonSourceChecker {
       throw new ValidationError(message, [{ field: 'code', message }]);
     }
     if (!outcome.ok) {
-      const where = `${PYTHON_SOURCE_FILE}:${outcome.line}:${outcome.column}: ${outcome.message}`;
+      const where = `${target.file}:${outcome.line}:${outcome.column}: ${outcome.message}`;
       throw new ValidationError(`The python code does not compile: ${where}`, [{ field: 'code', message: where }]);
     }
     if (!outcome.definesHandler) {
-      const message = `${PYTHON_SOURCE_FILE} must define a top-level function handler(event, context)`;
+      const message = `${target.file} must define a top-level function ${target.name}(event, context)`;
       throw new ValidationError(message, [{ field: 'code', message }]);
     }
   }
 
   /** null when the check could not run. */
-  private async parse(source: string): Promise<CheckOutcome | null> {
+  private async parse(source: string, target: PythonCheckTarget): Promise<CheckOutcome | null> {
     const lines: string[] = [];
     let verdict: string | null = null;
     this.running++;
@@ -152,7 +154,7 @@ export class PythonSyntaxChecker extends PythonSourceChecker {
     const result = await this.sandbox
       .run({
         tool: 'python',
-        args: ['-I', '-c', CHECK_SCRIPT, String(this.config.pythonCheck.memoryMb * 1024 * 1024), String(CHECK_CPU_SECONDS)],
+        args: ['-I', '-c', CHECK_SCRIPT, String(this.config.pythonCheck.memoryMb * 1024 * 1024), String(CHECK_CPU_SECONDS), target.file, target.name],
         workDir: null,
         network: false,
         env: {},

@@ -22,6 +22,8 @@ export class ContainerSandbox implements SandboxHandle {
   private removal: Promise<void> | null = null;
   private killed = false;
   private ended = false;
+  /** Where the version's folder is inside the container (set by the driver that mounted it). */
+  codePath: string | null = null;
   private lastPeak: number | null = null;
   private readonly freezing: FreezeSwitch;
 

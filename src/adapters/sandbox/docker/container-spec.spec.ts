@@ -45,6 +45,13 @@ describe('containerSpec', () => {
     expect(containerSpec({ ...INPUT, dependenciesDir: null }).HostConfig?.Binds).toEqual(['/srv/fngraph/shims:/opt/fngraph/shims:ro']);
   });
 
+  it('gives network access as the egress socket directory only: still no network, no interface', () => {
+    const withNetwork = containerSpec({ ...INPUT, egressSocketDir: '/tmp/fngraph-egress-x1' });
+    expect(withNetwork.HostConfig?.Binds).toContain('/tmp/fngraph-egress-x1:/opt/fngraph/egress:ro');
+    expect(withNetwork.NetworkDisabled).toBe(true);
+    expect(withNetwork.HostConfig?.NetworkMode).toBe('none');
+  });
+
   it('keeps stdin open without a TTY for the shim protocol', () => {
     expect(spec).toMatchObject({ OpenStdin: true, StdinOnce: false, Tty: false, AttachStdin: true });
   });

@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
 
 const MiB = 1024 * 1024;
 
@@ -24,11 +24,16 @@ export interface ContainerSpecInput {
   /** Host directories, mounted read-only. */
   shimsDir: string;
   dependenciesDir: string | null;
+  /** An archive version's files, the function's folder. */
+  codeDir?: string | null;
+  /** Host directory of the sandbox's egress gateway socket (network access), or null. */
+  egressSocketDir?: string | null;
   labels: Record<string, string>;
 }
 
 /**
- * A sandbox container: no network, read-only root, no capabilities, no privilege
+ * A sandbox container: no network (a function with network access gets its egress
+ * gateway's socket mounted, never an interface), read-only root, no capabilities, no privilege
  * escalation, non-root user, memory = memory+swap = the function's limit, CPU quota,
  * pids limit, a small non-executable /tmp, shims and dependencies read-only, no log
  * driver (the output is read over the attach stream; the engine must not store floods),
@@ -39,6 +44,9 @@ export function containerSpec(input: ContainerSpecInput): ContainerCreateOptions
   const memory = input.memoryLimitMb * MiB;
   const binds = [`${input.shimsDir}:${SANDBOX_SHIMS_DIR}:ro`];
   if (input.dependenciesDir) binds.push(`${input.dependenciesDir}:${SANDBOX_DEPENDENCIES_DIR}:ro`);
+  if (input.codeDir) binds.push(`${input.codeDir}:${SANDBOX_FUNCTION_DIR}:ro`);
+  // Network access goes through this socket only: the container keeps `NetworkMode: none` (loopback only).
+  if (input.egressSocketDir) binds.push(`${input.egressSocketDir}:${SANDBOX_EGRESS_DIR}:ro`);
   return {
     name: input.name,
     Image: input.image,

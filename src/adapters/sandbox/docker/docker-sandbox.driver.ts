@@ -9,8 +9,10 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import { memoryPeakProbe, type MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
-import { protocolArgument } from '@/modules/executor/shim-protocol.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { egressArgument, protocolArgument } from '@/modules/executor/shim-protocol.js';
+import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { ContainerSandbox } from './container-sandbox.js';
@@ -75,6 +77,15 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     const runtime = runtimeDefinition(spec.runtime);
     // A container has only stdio: the shim takes its stdout for the protocol and moves descriptor 1 to stderr.
     const args = [...runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument('stdout')];
+    if (spec.egressSocketDir) {
+      // The gateway's socket is a host path: the engine must run on this host to mount it.
+      if (!isLocalEngine(this.config.dockerHost)) {
+        throw new EgressUnavailableError(
+          `This function has network access (executionConfig.network), which needs a Docker engine on this host (FNGRAPH_DOCKER_HOST is ${this.config.dockerHost})`,
+        );
+      }
+      args.push(egressArgument(join(SANDBOX_EGRESS_DIR, EGRESS_SOCKET_NAME)));
+    }
     const { sandbox: settings } = this.config;
     const options = containerSpec({
       name: `fngraph-${this.instanceId.slice(0, 8)}-${++this.sequence}`,
@@ -87,6 +98,8 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       tmpMb: settings.tmpMb,
       shimsDir: this.shimsDir,
       dependenciesDir: spec.dependenciesDir,
+      codeDir: spec.codeDir,
+      egressSocketDir: spec.egressSocketDir ?? null,
       labels: {
         [MANAGED_LABEL]: '1',
         [INSTANCE_LABEL]: this.instanceId,
@@ -115,6 +128,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
         spec.dependenciesDir ? SANDBOX_DEPENDENCIES_DIR : null,
         this.freezer(container.id),
       );
+      sandbox.codePath = spec.codeDir ? SANDBOX_FUNCTION_DIR : null;
       this.live.add(sandbox);
       void sandbox.removed.then(() => this.live.delete(sandbox));
       return sandbox;

@@ -53,6 +53,14 @@ describe('bwrapArguments', () => {
     expect(args.slice(tmp - 3, tmp)).toEqual(['--size', String(64 * 1024 * 1024), '--tmpfs']);
   });
 
+  it('mounts the private /tmp before the binds, so that one under /tmp stays visible', () => {
+    const underTmp = bwrapArguments({ ...LAYOUT, binds: [{ source: '/tmp/checkout/.fngraph/node/24/bin', path: '/tmp/checkout/.fngraph/node/24/bin' }] }, [
+      'x',
+    ]);
+    expect(underTmp.indexOf('/tmp')).toBeLessThan(underTmp.indexOf('/tmp/checkout/.fngraph/node/24/bin'));
+    expect(underTmp.indexOf('/tmp')).toBeLessThan(underTmp.indexOf('/usr/src/app'));
+  });
+
   it('for a tool: keeps the host network only when asked, and binds its work folder writable after the hidden paths', () => {
     const tool = bwrapArguments(
       { ...LAYOUT, network: 'host', writableBinds: [{ source: '/srv/data/deps/nodejs20/.building-x', path: '/build' }], chdir: '/build' },

@@ -45,6 +45,11 @@ export function bwrapArguments(layout: BwrapLayout, command: readonly string[]):
   args.push('--hostname', 'fngraph');
   for (const dir of layout.readOnlyBinds) args.push('--ro-bind', dir, dir);
   for (const { path, target } of layout.symlinks) args.push('--symlink', target, path);
+  // tmpfs pages count towards the memory limit either way; the size caps them earlier.
+  // The private /tmp comes before the binds: one under /tmp (an interpreter in a checkout
+  // there, like the Node.js the scripts install under .fngraph/) would be covered otherwise.
+  const size = (bytes: number) => (layout.features.tmpfsSize ? ['--size', String(bytes)] : []);
+  args.push(...size(layout.tmpBytes), '--tmpfs', '/tmp');
   // Hidden paths become empty before the other binds, which may need to create their
   // mount points inside them, and read-only after.
   for (const path of layout.hidden) args.push('--tmpfs', path);
@@ -53,9 +58,6 @@ export function bwrapArguments(layout: BwrapLayout, command: readonly string[]):
   // After the hidden paths, so that none covers them; before the root turns read-only,
   // which would forbid creating their mount points.
   for (const { source, path } of layout.writableBinds ?? []) args.push('--bind', source, path);
-  // tmpfs pages count towards the memory limit either way; the size caps them earlier.
-  const size = (bytes: number) => (layout.features.tmpfsSize ? ['--size', String(bytes)] : []);
-  args.push(...size(layout.tmpBytes), '--tmpfs', '/tmp');
   args.push('--proc', '/proc', '--dev', '/dev', ...size(Math.min(layout.tmpBytes, 16 * 1024 * 1024)), '--tmpfs', '/dev/shm');
   // The root (a tmpfs bwrap made) and /dev must not be writable either.
   args.push('--remount-ro', '/dev', '--remount-ro', '/', '--chdir', layout.chdir ?? '/tmp');

@@ -7,11 +7,14 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
-import { PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
+import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import { egressArgument, PROTOCOL_FD, protocolArgument } from '@/modules/executor/shim-protocol.js';
+import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
+import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
 import { findExecutable } from './find-executable.js';
+import { defaultNodeCandidates, nodeBinariesByMajor } from './node-binaries.js';
 import { packageRoot } from './package-root.js';
 import { openResourceLimiter } from './limits/open-resource-limiter.js';
 import type { ResourceLimiter, SandboxLimits } from './limits/resource-limiter.js';
@@ -30,8 +33,6 @@ interface Isolation {
   layout: BwrapLayout;
 }
 
-type Interpreter = 'node' | 'python3';
-
 /**
  * Sandboxes as child processes: under bubblewrap (new namespaces including network and
  * user, an empty read-only root with only system directories, the interpreter, the
@@ -45,7 +46,8 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   readonly kind = 'process' as const;
   private readonly logger = new Logger(ProcessSandboxDriver.name);
   private readonly live = new Set<SandboxProcess>();
-  private readonly interpreters: Record<Interpreter, string | null>;
+  /** Each runtime's interpreter on this host (null: not installed). */
+  private readonly interpreters: Record<RuntimeId, string | null>;
   private isolation: Isolation | null = null;
   private limiter: ResourceLimiter = new NoLimiter();
   private initialising: Promise<void> | null = null;
@@ -53,7 +55,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   constructor(private readonly config: AppConfig) {
     super();
-    this.interpreters = { node: realpathOrNull(config.sandboxNodeBinary), python3: realpathOrNull(config.sandboxPythonBinary) };
+    this.interpreters = interpretersOf(config);
   }
 
   onModuleInit(): Promise<void> {
@@ -72,7 +74,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   async availableRuntimes(): Promise<RuntimeId[]> {
     return RUNTIME_IDS.filter((id) => {
-      const binary = this.interpreters[runtimeDefinition(id).interpreter];
+      const binary = this.interpreters[id];
       return binary !== null && isExecutable(binary);
     });
   }
@@ -85,12 +87,13 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
     const runtime = runtimeDefinition(spec.runtime);
-    const interpreter = this.interpreters[runtime.interpreter];
+    const interpreter = this.interpreters[spec.runtime];
     if (!interpreter) throw new Error(`The ${runtime.interpreter} interpreter for ${spec.runtime} is not installed on this host`);
     const limits = this.limiter.create(`sandbox-${++this.sequence}`, {
       memoryBytes: spec.memoryLimitMb * MiB,
       cpus: this.config.sandbox.cpus,
       pids: this.config.sandbox.pidsLimit,
+      reservedDataBytes: (runtime.reservedAddressSpaceMb ?? 0) * MiB,
     });
     let sandbox: SandboxProcess;
     try {
@@ -120,13 +123,19 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   private async detect(): Promise<void> {
     const { sandbox } = this.config;
-    if (!this.interpreters.node) throw new Error(`FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary}) does not exist`);
+    if (this.nodeInterpreters().length === 0) {
+      const configured = this.config.nodeBinaries
+        ? `FNGRAPH_NODE_BINARIES (${this.config.nodeBinaries.join(', ')})`
+        : `FNGRAPH_SANDBOX_NODE_BINARY (${this.config.sandboxNodeBinary})`;
+      throw new Error(`No supported Node.js for function sandboxes (${describeNodeRuntimes(this.interpreters)}): check ${configured}`);
+    }
+    this.logger.log(`Node.js runtimes: ${describeNodeRuntimes(this.interpreters)}`);
     const bwrap = findExecutable(sandbox.bwrapBinary);
     let problem = bwrap ? null : `bubblewrap (${sandbox.bwrapBinary}) is not installed`;
     if (bwrap) {
       const isolation = this.prepareIsolation(bwrap);
-      const node = this.interpreters.node;
-      if (!node) throw new Error('No usable Node.js interpreter for sandboxes (FNGRAPH_SANDBOX_NODE_BINARY)');
+      const node = this.nodeInterpreters()[0];
+      if (!node) throw new Error('No Node.js interpreter is usable in sandboxes (FNGRAPH_SANDBOX_NODE_BINARY, FNGRAPH_NODE_BINARIES)');
       const probe = probeBubblewrap(bwrap, isolation.layout, [node, '-e', '0'], this.identity());
       if (probe.ok) this.isolation = isolation;
       else problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
@@ -148,14 +157,14 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     const secret = [this.config.dataDir, packageRoot(SHIMS_DIR)].map((p) => realpathOrNull(p) ?? p);
     const shimsDir = realpathSync(SHIMS_DIR);
     this.assertReachable(shimsDir, 'the fngraph installation');
-    for (const [name, binary] of Object.entries(this.interpreters) as [Interpreter, string | null][]) {
+    for (const [id, binary] of Object.entries(this.interpreters) as [RuntimeId, string | null][]) {
       const reason = binary && this.unreachable(dirname(binary));
       if (!reason) continue;
       // One runtime lost, not the server: the others still work.
-      this.logger.warn(`The ${name} interpreter ${binary} is not usable in sandboxes: ${reason}`);
-      this.interpreters[name] = null;
+      this.logger.warn(`The ${id} interpreter ${binary} is not usable in sandboxes: ${reason}`);
+      this.interpreters[id] = null;
     }
-    const interpreters = Object.values(this.interpreters).filter((p): p is string => p !== null);
+    const interpreters = [...new Set(Object.values(this.interpreters).filter((p): p is string => p !== null))];
     const plan = planFilesystem({ interpreters, shimsDir, secret });
     const layout: BwrapLayout = {
       readOnlyBinds: plan.readOnlyBinds,
@@ -191,6 +200,16 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       this.assertReachable(dependencies, 'the dependency cache');
       binds.push({ source: dependencies, path: SANDBOX_DEPENDENCIES_DIR });
     }
+    if (spec.codeDir) {
+      const code = realpathSync(spec.codeDir);
+      this.assertReachable(code, "the version's code folder");
+      binds.push({ source: code, path: SANDBOX_FUNCTION_DIR });
+    }
+    if (spec.egressSocketDir) {
+      // The gateway's socket is the sandbox's only way out: its network namespace has only loopback.
+      binds.push({ source: realpathSync(spec.egressSocketDir), path: SANDBOX_EGRESS_DIR });
+      args.push(egressArgument(join(SANDBOX_EGRESS_DIR, EGRESS_SOCKET_NAME)));
+    }
     // bwrap always reports the sandbox's first process (its process group is the sandbox's,
     // stopped to freeze it without a cgroup freezer); only limits that must be joined before
     // the command runs need bwrap to wait for us.
@@ -206,6 +225,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     // Killing bwrap kills the sandbox: --die-with-parent, and its pid namespace dies with its init.
     const dependenciesPath = spec.dependenciesDir === null ? null : SANDBOX_DEPENDENCIES_DIR;
     const sandbox = new SandboxProcess(child, limits, dependenciesPath, () => child.kill('SIGKILL'), null);
+    sandbox.codePath = spec.codeDir ? SANDBOX_FUNCTION_DIR : null;
     await releaseWhenAttached(child, (pid) => {
       if (limits.needsAttach) limits.attach(pid);
       // The namespace's first process leads the sandbox's session (bwrap --new-session).
@@ -216,12 +236,19 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
 
   /** Without bubblewrap: the interpreter itself, in its own process group, as the sandbox user. */
   private startPlain(spec: SandboxSpec, interpreter: string, limits: SandboxLimits): SandboxProcess {
+    if (spec.egressSocketDir) {
+      // A plain process shares the host's network: no egress policy could be enforced on it.
+      throw new EgressUnavailableError(
+        'This function has network access (executionConfig.network), which needs bubblewrap: without it sandboxes share the host network and its egress policy cannot be enforced',
+      );
+    }
     const runtime = runtimeDefinition(spec.runtime);
     const args = [...runtime.args(join(SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument({ fd: PROTOCOL_FD })];
     const [binary, ...rest] = [...limits.commandPrefix, interpreter, ...args];
     const child = spawn(binary, rest, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true, ...this.identity() });
     const group = child.pid ?? 0;
     const sandbox = new SandboxProcess(child, limits, spec.dependenciesDir, () => process.kill(-group, 'SIGKILL'), group || null);
+    sandbox.codePath = spec.codeDir ?? null;
     // The shim runs no function code before our `load` frame, so attaching now is in time.
     if (limits.needsAttach && child.pid !== undefined) {
       try {
@@ -232,6 +259,13 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       }
     }
     return sandbox;
+  }
+
+  /** The Node.js binaries of the runtimes this host has, newest first. */
+  private nodeInterpreters(): string[] {
+    return RUNTIME_IDS.filter((id) => runtimeDefinition(id).interpreter === 'node')
+      .map((id) => this.interpreters[id])
+      .filter((p): p is string => p !== null);
   }
 
   /** As root, sandboxes run as the configured unprivileged user. */
@@ -286,6 +320,29 @@ function releaseWhenAttached(child: ChildProcess, attach: (pid: number) => void)
       }
     });
   });
+}
+
+/**
+ * Each runtime's interpreter: Node.js by major (FNGRAPH_NODE_BINARIES, else the sandbox
+ * Node.js, the majors the scripts installed, the system's), Python as configured.
+ */
+function interpretersOf(config: AppConfig): Record<RuntimeId, string | null> {
+  const nodes = nodeBinariesByMajor(config.nodeBinaries ?? defaultNodeCandidates(config.sandboxNodeBinary, packageRoot(SHIMS_DIR)));
+  const python = realpathOrNull(config.sandboxPythonBinary);
+  const entries = RUNTIME_IDS.map((id) => {
+    const { interpreter, interpreterMajor } = runtimeDefinition(id);
+    return [id, interpreter === 'python3' ? python : (nodes.get(interpreterMajor ?? -1) ?? null)] as const;
+  });
+  return Object.fromEntries(entries) as Record<RuntimeId, string | null>;
+}
+
+function describeNodeRuntimes(interpreters: Record<RuntimeId, string | null>): string {
+  const lines = RUNTIME_IDS.filter((id) => runtimeDefinition(id).interpreter === 'node').map((id) => {
+    const binary = interpreters[id];
+    if (!binary) return `${id} not installed`;
+    return runtimeDefinition(id).deprecation ? `${id} ${binary} (deprecated)` : `${id} ${binary}`;
+  });
+  return lines.join(', ');
 }
 
 function realpathOrNull(path: string): string | null {

@@ -15,6 +15,8 @@ export class SandboxProcess implements SandboxHandle {
   readonly exited: Promise<SandboxExit>;
   /** Settles once the sandbox's cgroups are removed. */
   readonly disposed: Promise<void>;
+  /** Where the version's folder is inside the sandbox (set by the driver that mounted it). */
+  codePath: string | null = null;
   private ended = false;
   private peakAtExit: number | null = null;
   private stoppedBySignal = false;

@@ -30,6 +30,9 @@ export interface MongoFunctionVersion {
   runtime: string;
   codeHash: string;
   codeSizeBytes: number;
+  /** Absent on versions stored before archives and entry points existed: `source` / null. */
+  codeFormat?: string;
+  handler?: string | null;
   /** Pairs, not an object: package names (`lodash.merge`) may contain '.', which FerretDB
    *  rejects in field names. */
   dependencies: DependencyEntry[];
@@ -40,6 +43,10 @@ export interface MongoFunctionVersion {
   maxInstances?: number | null;
   /** Absent on versions stored before async policies existed: read as the defaults. */
   asyncPolicy?: AsyncPolicySubdocument;
+  /** Absent on versions stored before handler styles existed: read as `native`. */
+  eventFormat?: string;
+  /** Absent on versions stored before network access existed: off. */
+  network?: { enabled: boolean; allow: string[] };
   environmentVariableNames: string[];
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
@@ -67,6 +74,14 @@ const AsyncPolicySchema = new Schema<AsyncPolicySubdocument>(
   { _id: false },
 );
 
+const NetworkSchema = new Schema<{ enabled: boolean; allow: string[] }>(
+  {
+    enabled: { type: Boolean, required: true },
+    allow: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
 const SealedBoxSchema = new Schema<MongoFunctionVersion['sealed']>(
   {
     keyId: { type: String, required: true },
@@ -87,12 +102,16 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     runtime: { type: String, required: true },
     codeHash: { type: String, required: true },
     codeSizeBytes: { type: Number, required: true },
+    codeFormat: { type: String, default: 'source' },
+    handler: { type: String, default: null },
     dependencies: { type: [DependencySchema], default: [] },
     timeoutSeconds: { type: Number, required: true },
     memoryLimitMb: { type: Number, required: true },
     minInstances: { type: Number, default: 0 },
     maxInstances: { type: Number, default: null },
     asyncPolicy: { type: AsyncPolicySchema },
+    eventFormat: { type: String, default: 'native' },
+    network: { type: NetworkSchema },
     environmentVariableNames: { type: [String], default: [] },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },

@@ -62,13 +62,16 @@ export class MongoFunctionRepository extends FunctionRepository implements OnMod
     if (Object.keys(name).length > 0) query.name = name;
     if (filter.tag !== undefined) query.tags = filter.tag;
     if (filter.language !== undefined) query.language = filter.language;
+    const reachable: Array<QueryFilter<MongoFunction>> = [];
     if (filter.visibleTo !== undefined) {
-      query.$or = [
+      reachable.push(
         { ownerId: filter.visibleTo.subject },
         { 'permissions.allowedUsers': filter.visibleTo.subject },
         { 'permissions.executionRoles': { $in: [...filter.visibleTo.roles] } },
-      ];
+      );
     }
+    if (filter.public === true) reachable.push({ 'permissions.public': true });
+    if (reachable.length > 0) query.$or = reachable;
     const documents = await this.model
       .find(query)
       .sort({ name: 1 })

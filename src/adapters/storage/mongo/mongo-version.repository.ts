@@ -1,3 +1,5 @@
+import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -118,12 +120,16 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     runtime: record.runtime,
     codeHash: record.codeHash,
     codeSizeBytes: record.codeSizeBytes,
+    codeFormat: record.codeFormat,
+    handler: record.handler,
     dependencies: Object.entries(record.dependencies).map(([name, range]) => ({ name, range })),
     timeoutSeconds: record.timeoutSeconds,
     memoryLimitMb: record.memoryLimitMb,
     minInstances: record.minInstances,
     maxInstances: record.maxInstances,
     asyncPolicy: { ...record.asyncPolicy },
+    eventFormat: record.eventFormat,
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: [...record.environmentVariableNames],
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
@@ -145,12 +151,16 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     runtime: document.runtime,
     codeHash: document.codeHash,
     codeSizeBytes: document.codeSizeBytes,
+    codeFormat: (document.codeFormat ?? 'source') as CodeFormat,
+    handler: document.handler ?? null,
     dependencies,
     timeoutSeconds: document.timeoutSeconds,
     memoryLimitMb: document.memoryLimitMb,
     minInstances: document.minInstances ?? 0,
     maxInstances: document.maxInstances ?? null,
     asyncPolicy: toAsyncPolicy(document.asyncPolicy),
+    eventFormat: (document.eventFormat ?? 'native') as EventFormat,
+    network: { enabled: document.network?.enabled ?? false, allow: [...(document.network?.allow ?? [])] },
     environmentVariableNames: document.environmentVariableNames ?? [],
     sealed: {
       keyId: document.sealed.keyId,

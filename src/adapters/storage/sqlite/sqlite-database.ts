@@ -217,6 +217,19 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE invocations ADD COLUMN payload_purged INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX invocations_payload_kept ON invocations (finished_at) WHERE payload_purged = 0 AND finished_at IS NOT NULL;
   `,
+  // 12: handler styles — how a version's handler is called (executionConfig.eventFormat).
+  `
+  ALTER TABLE function_versions ADD COLUMN event_format TEXT NOT NULL DEFAULT 'native';
+  `,
+  // 13: per-version outbound network access (JSON { enabled, allow }; NULL in older rows: off).
+  `
+  ALTER TABLE function_versions ADD COLUMN network TEXT;
+  `,
+  // 14: multi-file code — how a version's code is packed, and the entry point it names (NULL: the default).
+  `
+  ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
+  ALTER TABLE function_versions ADD COLUMN handler TEXT;
+  `,
 ];
 
 /**

@@ -108,12 +108,15 @@ export class SqliteFunctionRepository extends FunctionRepository {
       conditions.push('id IN (SELECT function_id FROM function_tags WHERE tag = ?)');
       params.push(filter.tag);
     }
+    const reachable: string[] = [];
     if (filter.visibleTo !== undefined) {
-      conditions.push(`(owner_id = ?
+      reachable.push(`owner_id = ?
         OR EXISTS (SELECT 1 FROM json_each(permissions, '$.allowedUsers') WHERE value = ?)
-        OR EXISTS (SELECT 1 FROM json_each(permissions, '$.executionRoles') WHERE value IN (SELECT value FROM json_each(?))))`);
+        OR EXISTS (SELECT 1 FROM json_each(permissions, '$.executionRoles') WHERE value IN (SELECT value FROM json_each(?)))`);
       params.push(filter.visibleTo.subject, filter.visibleTo.subject, JSON.stringify(filter.visibleTo.roles));
     }
+    if (filter.public === true) reachable.push("json_extract(permissions, '$.public') = 1");
+    if (reachable.length > 0) conditions.push(`(${reachable.join(' OR ')})`);
     if (page.after !== undefined) {
       conditions.push('name > ?');
       params.push(page.after);

@@ -1,9 +1,12 @@
+import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
+import type { EventFormat } from '@/modules/executor/execution.types.js';
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '@/kernel/errors/domain-error.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { type AsyncPolicy, type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { NETWORK_OFF, type NetworkConfig } from '@/modules/egress/network-config.js';
 import { SqliteDatabase, toSqlDate, toSqlIdList, uniqueViolation } from './sqlite-database.js';
 
 interface VersionRow {
@@ -15,6 +18,8 @@ interface VersionRow {
   runtime: string;
   code_hash: string;
   code_size_bytes: number;
+  code_format: string;
+  handler: string | null;
   dependencies: string;
   timeout_seconds: number;
   memory_limit_mb: number;
@@ -22,6 +27,9 @@ interface VersionRow {
   max_instances: number | null;
   /** JSON of the AsyncPolicy; NULL in rows written before it existed. */
   async_policy: string | null;
+  event_format: string;
+  /** JSON of the NetworkConfig; NULL in rows written before it existed (off). */
+  network: string | null;
   environment_variable_names: string;
   sealed_key_id: string;
   sealed_wrapped_key: Buffer;
@@ -44,9 +52,10 @@ export class SqliteVersionRepository extends VersionRepository {
       this.db
         .statement(
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
-             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, environment_variable_names,
-             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, network,
+             environment_variable_names,
+             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -63,6 +72,8 @@ export class SqliteVersionRepository extends VersionRepository {
           row.min_instances,
           row.max_instances,
           row.async_policy,
+          row.event_format,
+          row.network,
           row.environment_variable_names,
           row.sealed_key_id,
           row.sealed_wrapped_key,
@@ -71,6 +82,8 @@ export class SqliteVersionRepository extends VersionRepository {
           row.build_log,
           row.author,
           row.created_at,
+          row.code_format,
+          row.handler,
         );
     } catch (error) {
       const constraint = uniqueViolation(error);
@@ -147,12 +160,16 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     runtime: record.runtime,
     code_hash: record.codeHash,
     code_size_bytes: record.codeSizeBytes,
+    code_format: record.codeFormat,
+    handler: record.handler,
     dependencies: JSON.stringify(record.dependencies),
     timeout_seconds: record.timeoutSeconds,
     memory_limit_mb: record.memoryLimitMb,
     min_instances: record.minInstances,
     max_instances: record.maxInstances,
     async_policy: JSON.stringify(record.asyncPolicy),
+    event_format: record.eventFormat,
+    network: JSON.stringify(record.network),
     environment_variable_names: JSON.stringify(record.environmentVariableNames),
     sealed_key_id: record.sealed.keyId,
     sealed_wrapped_key: record.sealed.wrappedKey,
@@ -174,6 +191,8 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     runtime: row.runtime,
     codeHash: row.code_hash,
     codeSizeBytes: row.code_size_bytes,
+    codeFormat: (row.code_format ?? 'source') as CodeFormat,
+    handler: row.handler ?? null,
     dependencies: JSON.parse(row.dependencies) as Record<string, string>,
     timeoutSeconds: row.timeout_seconds,
     memoryLimitMb: row.memory_limit_mb,
@@ -181,6 +200,8 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     maxInstances: row.max_instances,
     asyncPolicy:
       row.async_policy === null ? { ...DEFAULT_ASYNC_POLICY } : { ...DEFAULT_ASYNC_POLICY, ...(JSON.parse(row.async_policy) as Partial<AsyncPolicy>) },
+    eventFormat: row.event_format as EventFormat,
+    network: row.network === null ? { ...NETWORK_OFF, allow: [] } : (JSON.parse(row.network) as NetworkConfig),
     environmentVariableNames: JSON.parse(row.environment_variable_names) as string[],
     sealed: { keyId: row.sealed_key_id, wrappedKey: row.sealed_wrapped_key, ciphertext: row.sealed_ciphertext },
     buildStatus: row.build_status as BuildStatus,

@@ -6,22 +6,22 @@ import { LanguageEnum } from './language.enum.js';
 
 @ObjectType('Function', { description: 'A registered function. Its code and settings live on its versions.' })
 export class FunctionModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Assigned at registration; never reused.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Unique among functions that are not deleted, URL-safe: the function answers at `/fn/<name>`.' })
   name: string;
 
-  @Field()
+  @Field({ description: 'Free text from the latest registration (empty when none was given).' })
   description: string;
 
-  @Field(() => LanguageEnum)
+  @Field(() => LanguageEnum, { description: 'The language of the latest version.' })
   language: LanguageEnum;
 
-  @Field()
+  @Field({ description: 'The runtime of the latest version (see the `runtimes` query).' })
   runtime: string;
 
-  @Field(() => FunctionEndpointsModel)
+  @Field(() => FunctionEndpointsModel, { description: 'The URLs the function answers on, for any HTTP method.' })
   endpoints: FunctionEndpointsModel;
 
   @Field(() => Date, { nullable: true, description: 'Set once deleted: the endpoints answer 404, history stays readable.' })

@@ -30,7 +30,7 @@ export class FunctionsResolver {
     return this.toModel(await this.service.getVisibleById(ctx.actor.principal, id));
   }
 
-  @Query(() => FunctionModel)
+  @Query(() => FunctionModel, { description: 'A function that is not deleted, by name.' })
   async functionByName(@Context() ctx: GraphQLContext, @Args('name') name: string): Promise<FunctionModel> {
     return this.toModel(await this.service.getVisibleByName(ctx.actor.principal, name));
   }
@@ -39,8 +39,8 @@ export class FunctionsResolver {
   async functions(
     @Context() ctx: GraphQLContext,
     @Args('filter', { type: () => FunctionFilterInput, nullable: true }) filter: FunctionFilterInput | null,
-    @Args('first', { type: () => Int, nullable: true }) first: number | null,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', { type: () => Int, nullable: true, description: 'Page size: 1 to 100 (default 20).' }) first: number | null,
+    @Args('after', { type: () => String, nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
   ): Promise<Connection<FunctionModel>> {
     const page = await this.service.listVisible(ctx.actor.principal, parseFunctionFilter(withoutNulls(filter ?? {})), toPageRequest(first, after));
     return toConnection(
@@ -82,7 +82,7 @@ export class FunctionsResolver {
     return this.service.releaseName(name, ctx.actor);
   }
 
-  @ResolveField(() => FunctionMetadataModel)
+  @ResolveField(() => FunctionMetadataModel, { description: 'Author, tags, dates, the latest version’s dependencies, and permissions.' })
   async metadata(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionMetadataModel> {
     const latest = await ctx.loaders.versionById.load(fn.latestVersionId);
     return {

@@ -1,13 +1,14 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { EnvironmentVariablesScalar, StringMapScalar } from '@/api/graphql/scalars/json.scalar.js';
 import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
+import { CodeFormatEnum } from '@/api/graphql/versions/code-format.enum.js';
 import { LanguageEnum } from './language.enum.js';
 
 // These inputs mirror the spec's JSON document so that a document can be sent as
 // GraphQL variables unchanged. Patterns, ranges and sizes are checked by the one
 // document schema (`function-document.schema.ts`) shared with the REST endpoint.
 
-@InputType()
+@InputType({ description: 'Who besides the owner and admins may see and invoke the function; omitted fields keep their values on update.' })
 export class FunctionPermissionsInput {
   @Field({ nullable: true })
   public?: boolean;
@@ -19,7 +20,7 @@ export class FunctionPermissionsInput {
   executionRoles?: string[];
 }
 
-@InputType()
+@InputType({ description: 'Author, tags, dependencies and permissions of a registration document.' })
 export class FunctionMetadataInput {
   @Field({ nullable: true, description: 'Ignored (set by the server); accepted for exported documents.' })
   createdAt?: string;
@@ -60,7 +61,19 @@ export class AsyncDestinationsInput {
   onFailure?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Outbound network access (off by default). See README, "Network access (egress)".' })
+export class NetworkConfigInput {
+  @Field()
+  enabled: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443.',
+  })
+  allow?: string[];
+}
+
+@InputType({ description: 'Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update.' })
 export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Seconds.' })
   timeout?: number;
@@ -88,27 +101,51 @@ export class ExecutionConfigInput {
 
   @Field(() => AsyncDestinationsInput, { nullable: true })
   destinations?: AsyncDestinationsInput;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions".',
+  })
+  eventFormat?: string;
+  @Field(() => NetworkConfigInput, { nullable: true, description: 'Replaces the whole network setting when present.' })
+  network?: NetworkConfigInput;
 }
 
-@InputType()
+@InputType({
+  description: 'The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name.',
+})
 export class RegisterFunctionInput {
   @Field({ nullable: true, description: 'Ignored (ids are assigned by the server); accepted for exported documents.' })
   id?: string;
 
-  @Field()
+  @Field({ description: 'Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version.' })
   name: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Free text shown in listings and documents.' })
   description?: string;
 
   @Field(() => LanguageEnum)
   language: LanguageEnum;
 
-  @Field({ nullable: true, description: 'e.g. nodejs, nodejs20, python3.11; defaults from the language.' })
+  @Field({
+    nullable: true,
+    description: 'e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language.',
+  })
   runtime?: string;
 
-  @Field({ description: 'Source code, base64-encoded.' })
+  @Field({ description: 'Source code, or an archive of a folder (see codeFormat), base64-encoded.' })
   code: string;
+
+  @Field(() => CodeFormatEnum, { nullable: true, description: 'How code is packed (default SOURCE).' })
+  codeFormat?: CodeFormatEnum;
+
+  @Field({
+    nullable: true,
+    description:
+      'Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py.',
+  })
+  handler?: string;
 
   @Field({ nullable: true, description: 'Semantic version; the latest patch + 1 when omitted.' })
   version?: string;

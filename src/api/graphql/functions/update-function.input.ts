@@ -1,5 +1,6 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
+import { CodeFormatEnum } from '@/api/graphql/versions/code-format.enum.js';
 import { LanguageEnum } from './language.enum.js';
 import { ExecutionConfigInput, FunctionMetadataInput } from './register-function.input.js';
 
@@ -14,8 +15,14 @@ export class UpdateFunctionInput {
   @Field({ nullable: true })
   runtime?: string;
 
-  @Field({ nullable: true, description: 'Source code, base64-encoded.' })
+  @Field({ nullable: true, description: 'Source code, or an archive of a folder (see codeFormat), base64-encoded.' })
   code?: string;
+
+  @Field(() => CodeFormatEnum, { nullable: true, description: 'How code is packed (default SOURCE); only with code.' })
+  codeFormat?: CodeFormatEnum;
+
+  @Field({ nullable: true, description: "Entry point (see RegisterFunctionInput.handler); omitted: the latest version's." })
+  handler?: string;
 
   @Field({ nullable: true })
   version?: string;

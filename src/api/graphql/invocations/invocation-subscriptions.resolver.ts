@@ -35,7 +35,13 @@ export class InvocationSubscriptionsResolver {
   async invocationLogs(
     @Context() ctx: GraphQLContext,
     @Args('invocationId', { type: () => ID }) invocationId: string,
-    @Args('fromSeq', { type: () => Int, nullable: true, defaultValue: 0 }) fromSeq: number,
+    @Args('fromSeq', {
+      type: () => Int,
+      nullable: true,
+      defaultValue: 0,
+      description: 'Only lines after this `seq` (0: from the first line); to resume after a reconnect.',
+    })
+    fromSeq: number,
   ): Promise<AsyncIterable<LogLineModel>> {
     const lines = await this.readableInvocation(ctx.actor.principal, invocationId, (invocation) => this.logs.stream(invocation.id, fromSeq));
     return mapLines(lines);

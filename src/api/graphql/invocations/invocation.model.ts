@@ -3,15 +3,15 @@ import { JSONScalar } from '@/api/graphql/scalars/json.scalar.js';
 import { InvocationStatusEnum, InvocationTriggerEnum } from './invocation-enums.js';
 import type { LogLineModel } from './log-line.model.js';
 
-@ObjectType('InvocationError')
+@ObjectType('InvocationError', { description: 'Why an invocation failed.' })
 export class InvocationErrorModel {
-  @Field()
+  @Field({ description: 'The error’s class (e.g. `TypeError`), or the platform’s reason (e.g. `OutOfMemory`, `SandboxError`, `Throttled`).' })
   type: string;
 
   @Field()
   message: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Only for those who may read the function’s code.' })
   stack?: string | null;
 }
 
@@ -39,7 +39,7 @@ export class InvocationRequestModel {
   truncated: boolean;
 }
 
-@ObjectType('Invocation')
+@ObjectType('Invocation', { description: 'One call of a function version: what it was sent, what it returned, its logs and how it ran.' })
 export class InvocationModel {
   @Field(() => ID)
   id: string;
@@ -47,19 +47,19 @@ export class InvocationModel {
   @Field(() => ID)
   functionId: string;
 
-  @Field()
+  @Field({ description: 'The function’s name when it was called.' })
   functionName: string;
 
   @Field(() => ID)
   versionId: string;
 
-  @Field()
+  @Field({ description: 'The version that ran (semver).' })
   version: string;
 
   @Field(() => InvocationTriggerEnum)
   trigger: InvocationTriggerEnum;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The user id of the caller; null for anonymous calls of public functions and for platform triggers.' })
   callerId: string | null;
 
   @Field(() => InvocationStatusEnum)
@@ -80,34 +80,34 @@ export class InvocationModel {
   @Field(() => Boolean, { nullable: true, description: 'Whether a sandbox was started for this invocation.' })
   coldStart: boolean | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'From handing the event to the sandbox until its answer.' })
   durationMs: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Sandbox start and function load, on cold starts.' })
   initDurationMs: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'The sandbox’s peak memory, where the executor measures it.' })
   memoryPeakBytes: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'CPU time used, where the executor measures it.' })
   cpuTimeMs: number | null;
 
-  @Field()
+  @Field({ description: 'When the invocation was created (queued or not).' })
   queuedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When its (latest) run started; null while queued.' })
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it reached a final status.' })
   finishedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The OpenTelemetry trace id, when tracing is on.' })
   traceId: string | null;
 
   /** Resolved by `InvocationsResolver.logs`: null when the record came without its lines. */
   logs: LogLineModel[] | null;
 
-  @Field()
+  @Field({ description: 'More lines were written than are kept: the stored `logs` are cut.' })
   logsTruncated: boolean;
 
   @Field(() => String, { nullable: true, description: 'The server node that runs (or last ran) it.' })

@@ -31,7 +31,7 @@ export class InvocationsResolver {
     private readonly policy: FunctionAccessPolicy,
   ) {}
 
-  @Query(() => InvocationModel)
+  @Query(() => InvocationModel, { description: 'An invocation, for its caller and for whoever may read the function’s invocations.' })
   async invocation(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<InvocationModel> {
     return toInvocationModel(await this.service.getReadable(ctx.actor.principal, id));
   }
@@ -49,8 +49,8 @@ export class InvocationsResolver {
       description: 'The OpenTelemetry trace id (32 lower-case hex digits) of the invocation, as stored on it.',
     })
     traceId: string | null | undefined,
-    @Args('first', { type: () => Int, nullable: true }) first: number | null,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', { type: () => Int, nullable: true, description: 'Page size: 1 to 100 (default 20).' }) first: number | null,
+    @Args('after', { type: () => String, nullable: true, description: '`endCursor` of the previous page.' }) after: string | null,
   ): Promise<Connection<InvocationModel>> {
     // An argument left out (not even null) arrives as undefined.
     if (traceId != null && !isValidTraceId(traceId)) {

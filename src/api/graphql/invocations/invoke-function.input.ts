@@ -22,7 +22,7 @@ export class InvocationEventInput {
   isBase64Encoded?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'Which function (and version) to run, with what, and whether to wait for it.' })
 export class InvokeFunctionInput {
   @Field(() => ID, { nullable: true, description: 'The function, by id (or give `name`).' })
   functionId?: string;

@@ -6,16 +6,16 @@ export class LogLineModel {
   @Field(() => ID)
   invocationId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Position in the invocation’s output, from 1; resume a subscription with `fromSeq`.' })
   seq: number;
 
-  @Field()
+  @Field({ description: 'When the line was written.' })
   timestamp: Date;
 
   @Field(() => LogStreamEnum)
   stream: LogStreamEnum;
 
-  @Field()
+  @Field({ description: 'The line, without its line break.' })
   message: string;
 
   @Field(() => Int, { description: 'Lines this subscriber missed just before this one because it fell too far behind; usually 0.' })

@@ -20,8 +20,9 @@ export class FunctionMetricsResolver {
   async functionMetrics(
     @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID }) functionId: string,
-    @Args('windowSeconds', { type: () => Int, nullable: true, defaultValue: 60 }) windowSeconds: number,
-    @Args('intervalSeconds', { type: () => Int, nullable: true, defaultValue: 1 }) intervalSeconds: number,
+    @Args('windowSeconds', { type: () => Int, nullable: true, defaultValue: 60, description: 'The rolling window: 1 to 3600 seconds.' }) windowSeconds: number,
+    @Args('intervalSeconds', { type: () => Int, nullable: true, defaultValue: 1, description: 'Seconds between two snapshots: 1 to 60.' })
+    intervalSeconds: number,
   ): Promise<AsyncIterable<FunctionMetricsModel>> {
     if (windowSeconds < 1 || windowSeconds > 3600)
       throw new ValidationError('windowSeconds must be 1 to 3600', [{ field: 'windowSeconds', message: '1 to 3600' }]);

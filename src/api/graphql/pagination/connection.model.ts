@@ -3,12 +3,12 @@ import type { Type } from '@nestjs/common';
 import { encodeCursor } from './cursor.js';
 import type { PageResult } from '@/kernel/pagination/page.js';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page ends: pass `endCursor` as `after` for the next one.' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether another page follows.' })
   hasNextPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The cursor of the last item of this page; null when it is empty.' })
   endCursor: string | null;
 }
 
@@ -25,16 +25,16 @@ export interface Connection<T> {
 
 /** Builds the Relay-style connection type for `node` (e.g. `FunctionConnection`). */
 export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<T>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class EdgeType {
-    @Field()
+    @Field({ description: 'Pass as `after` to continue after this item.' })
     cursor: string;
 
     @Field(() => node)
     node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items (Relay-style connection).` })
   class ConnectionClass {
     @Field(() => [EdgeType])
     edges: Edge<T>[];

@@ -66,6 +66,7 @@ export const DATA_TYPES = [
   'ExecutionConfig',
   'RetryPolicy',
   'AsyncDestinations',
+  'NetworkConfig',
   'EnvironmentVariable',
   'Invocation',
   'InvocationConnection',

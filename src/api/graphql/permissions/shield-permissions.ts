@@ -1,6 +1,5 @@
 import { type GraphQLFieldConfigMap, type GraphQLSchema, isObjectType, isIntrospectionType } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
-import { allow, deny, type IRule, type IRules, rule, shield } from 'graphql-shield';
+import { allow, applyMiddleware, deny, type IRule, type IRules, rule, shield } from './graphql-shield.js';
 import { ForbiddenError } from '@/kernel/errors/domain-error.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { checkGate } from './gate-check.js';

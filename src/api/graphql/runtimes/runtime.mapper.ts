@@ -9,5 +9,7 @@ export function toRuntimeModel(runtime: RuntimeStatus): RuntimeModel {
     languages: runtime.languages as LanguageEnum[],
     available: runtime.available,
     executor: runtime.executor === 'docker' ? ExecutorKindEnum.DOCKER : ExecutorKindEnum.PROCESS,
+    deprecated: runtime.deprecationReason !== null,
+    deprecationReason: runtime.deprecationReason,
   };
 }

@@ -7,7 +7,7 @@ import { RuntimeAvailability } from '@/modules/executor/runtime-availability.ser
 export class RuntimesResolver {
   constructor(private readonly catalog: RuntimeAvailability) {}
 
-  @Query(() => [RuntimeModel], { description: 'Every runtime fngraph knows, and whether this server can run it.' })
+  @Query(() => [RuntimeModel], { description: 'Every supported runtime, and whether this server can run it; deprecated runtimes only while installed.' })
   async runtimes(): Promise<RuntimeModel[]> {
     return (await this.catalog.list()).map(toRuntimeModel);
   }

@@ -1,8 +1,9 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { AsyncDestinationsModel } from './async-destinations.model.js';
+import { NetworkConfigModel } from './network-config.model.js';
 import { RetryPolicyModel } from './retry-policy.model.js';
 
-@ObjectType('ExecutionConfig')
+@ObjectType('ExecutionConfig', { description: 'How a version runs: limits, environment, instances and the async policy (fixed with the version).' })
 export class ExecutionConfigModel {
   @Field(() => Int, { description: 'Seconds.' })
   timeout: number;
@@ -24,6 +25,11 @@ export class ExecutionConfigModel {
 
   @Field(() => AsyncDestinationsModel)
   destinations: AsyncDestinationsModel;
+
+  @Field(() => String, { description: 'How the handler is called and its result read: native, web, node-http, aws-apigw-v1 or aws-apigw-v2.' })
+  eventFormat: string;
+  @Field(() => NetworkConfigModel)
+  network: NetworkConfigModel;
 
   @Field(() => [String], { description: 'Names of all variables (see `environmentVariables`).' })
   environmentVariableNames: string[];

@@ -1,5 +1,6 @@
 import type { LanguageEnum } from '@/api/graphql/functions/language.enum.js';
 import type { BuildStatusEnum } from './build-status.enum.js';
+import type { CodeFormatEnum } from './code-format.enum.js';
 import type { ExecutionConfigModel } from './execution-config.model.js';
 import type { FunctionVersionModel } from './function-version.model.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
@@ -14,6 +15,8 @@ export function toFunctionVersionModel(record: FunctionVersionRecord): FunctionV
     runtime: record.runtime,
     codeHash: record.codeHash,
     codeSizeBytes: record.codeSizeBytes,
+    codeFormat: record.codeFormat as CodeFormatEnum,
+    handler: record.handler,
     dependencies: record.dependencies,
     executionConfig: toExecutionConfigModel(record),
     buildStatus: record.buildStatus as BuildStatusEnum,
@@ -32,6 +35,8 @@ export function toExecutionConfigModel(record: FunctionVersionRecord): Execution
     retry: { attempts: record.asyncPolicy.maxAttempts, backoffSeconds: record.asyncPolicy.retryBackoffSeconds },
     maxEventAgeSeconds: record.asyncPolicy.maxEventAgeSeconds,
     destinations: { onSuccess: record.asyncPolicy.onSuccess, onFailure: record.asyncPolicy.onFailure },
+    eventFormat: record.eventFormat,
+    network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: record.environmentVariableNames,
     versionId: record.id,
     functionId: record.functionId,

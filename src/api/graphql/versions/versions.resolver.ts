@@ -1,3 +1,4 @@
+import { registeredCode } from '@/modules/versions/version-secrets.js';
 import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
@@ -23,7 +24,7 @@ export class VersionsResolver {
     private readonly policy: FunctionAccessPolicy,
   ) {}
 
-  @Query(() => FunctionVersionModel)
+  @Query(() => FunctionVersionModel, { description: 'One version of a function (without its code), by version number.' })
   async functionVersion(
     @Context() ctx: GraphQLContext,
     @Args('functionId', { type: () => ID }) functionId: string,
@@ -35,11 +36,14 @@ export class VersionsResolver {
     return toFunctionVersionModel(await this.versions.getByVersion(functionId, version));
   }
 
-  @ResolveField(() => String, { description: 'The source code, base64-encoded (decrypted on request; owners, admins and developers it is shared with).' })
+  @ResolveField(() => String, {
+    description:
+      'The code as registered, base64-encoded: the source file, or for an archive (codeFormat ZIP, TAR, TGZ) the archive itself, byte for byte (decrypted on request; owners, admins and developers it is shared with).',
+  })
   async code(@Parent() version: FunctionVersionModel, @Context() ctx: GraphQLContext): Promise<string> {
     this.policy.assertCanReadCode(ctx.actor.principal, await functionOf(ctx, version.functionId), version.functionId);
     const record = await ctx.loaders.versionById.load(version.id);
-    return record ? Buffer.from(this.versions.openSecrets(record).source).toString('base64') : '';
+    return record ? registeredCode(this.versions.openSecrets(record)).toString('base64') : '';
   }
 }
 
@@ -63,7 +67,7 @@ export class ExecutionConfigFieldsResolver {
 /** The version fields of `Function`, batched per request. */
 @Resolver(() => FunctionModel)
 export class FunctionVersionsFieldsResolver {
-  @ResolveField(() => FunctionVersionModel)
+  @ResolveField(() => FunctionVersionModel, { description: 'The version `/fn/<name>` runs.' })
   async latestVersion(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionVersionModel> {
     const record = await ctx.loaders.versionById.load(fn.latestVersionId);
     if (!record) throw new Error(`Function ${fn.id} points at a missing version ${fn.latestVersionId}`);

@@ -12,7 +12,13 @@ export interface RegistrationResponse {
   version: string;
   versionId: string;
   codeHash: string;
+  /** `source`, `zip`, `tar` or `tgz`. */
+  codeFormat: string;
+  /** The entry point; null: the language's default. */
+  handler: string | null;
   buildStatus: string;
+  /** Why a FAILED version cannot run (dependency install output, or why it does not load). */
+  buildLog: string;
   metadata: {
     createdAt: string;
     updatedAt: string;
@@ -29,6 +35,8 @@ export interface RegistrationResponse {
     retry: { attempts: number; backoffSeconds: number };
     maxEventAgeSeconds: number | null;
     destinations: { onSuccess: string | null; onFailure: string | null };
+    eventFormat: string;
+    network: { enabled: boolean; allow: string[] };
     environmentVariableNames: string[];
     /** Secret values are null. */
     environmentVariables: Array<{ name: string; secret: boolean; value: string | null }>;
@@ -53,7 +61,10 @@ export function toRegistrationResponse(
     version: version.version,
     versionId: version.id,
     codeHash: version.codeHash,
+    codeFormat: version.codeFormat,
+    handler: version.handler,
     buildStatus: version.buildStatus,
+    buildLog: version.buildLog,
     metadata: {
       createdAt: fn.createdAt.toISOString(),
       updatedAt: fn.updatedAt.toISOString(),
@@ -70,6 +81,8 @@ export function toRegistrationResponse(
       retry: { attempts: version.asyncPolicy.maxAttempts, backoffSeconds: version.asyncPolicy.retryBackoffSeconds },
       maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,
       destinations: { onSuccess: version.asyncPolicy.onSuccess, onFailure: version.asyncPolicy.onFailure },
+      eventFormat: version.eventFormat,
+      network: { enabled: version.network.enabled, allow: [...version.network.allow] },
       environmentVariableNames: version.environmentVariableNames,
       environmentVariables: variables,
     },

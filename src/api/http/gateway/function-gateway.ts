@@ -15,10 +15,12 @@ import { InvocationsService } from '@/modules/invocations/invocations.service.js
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import { isFunctionUrl, parseFunctionRoute } from './function-route.js';
 import { toInvocationEvent } from './http-event.js';
-import { writeErrorResponse, writeInvocationResponse } from './http-response.js';
+import { streamingSink, writeDocumentResponse, writeErrorResponse, writeInvocationResponse } from './http-response.js';
 import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
 import { hasBody, readBody } from './request-body.js';
 import { containResponse, type ServingOrigin } from './serving-origin.js';
+import { functionDocumentRequest } from '@/api/http/openapi/function-document-route.js';
+import { OpenApiDocuments } from '@/api/http/openapi/openapi-documents.js';
 
 export interface GatewayLogging {
   logger: PinoLogger;
@@ -28,8 +30,9 @@ export interface GatewayLogging {
 
 /**
  * The HTTP endpoints every function gets, for every method: `/execute/<id>[/<path>]` and
- * `/fn/<name>[@<version>][/<path>]`. They are the platform's hot path, so they are served
- * here from the raw request, ahead of the framework's middleware and router (which cost
+ * `/fn/<name>[@<version>][/<path>]`, and the function's OpenAPI document at
+ * `/fn/<name>[@<version>]/openapi.json` (see `functionDocumentRequest`). They are the
+ * platform's hot path, so they are served here from the raw request, ahead of the framework's middleware and router (which cost
  * more than running the function): the same steps the management API takes — request id
  * and log line, credentials (refused when invalid), rate limits, body size limit — done
  * once each, then the invocation, then one write of the response. It serves the API's
@@ -46,6 +49,7 @@ export class FunctionGateway {
     private readonly errors: UnexpectedErrors,
     private readonly anonymousUploads: AnonymousUploads,
     private readonly urls: PublicUrls,
+    private readonly documents: OpenApiDocuments,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, logging: GatewayLogging, servedOn: ServingOrigin): Promise<void> {
@@ -66,16 +70,22 @@ export class FunctionGateway {
       const origin = requestOrigin(req);
       setRequestActor(req, { principal, origin });
       await this.limits.consumeRequest(principal, origin);
+      const documentRequest = functionDocumentRequest(req.method, route);
+      if (documentRequest) {
+        writeDocumentResponse(res, await this.documents.forFunctionByName(principal, documentRequest.name, documentRequest.version));
+        return;
+      }
       const body = await this.bodyOf(req, principal);
       const invocation = await this.invocations.invoke({
         ref: route.ref,
         version: route.version,
         trigger: 'HTTP',
-        event: toInvocationEvent(req, route, body),
+        event: toInvocationEvent(req, route, body, origin.ip),
         principal,
         origin: context,
         async: wantsAsync(req),
         idempotencyKey: headerValue(req.headers['idempotency-key']),
+        streamTo: (invocationId) => streamingSink(res, invocationId, servedOn),
       });
       // The API's origin links its own invocations by path; the functions' origin needs the API's address.
       const apiBaseUrl = servedOn === 'api' ? '' : this.urls.api();

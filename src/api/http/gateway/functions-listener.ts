@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { PlatformPorts } from '@/kernel/network/platform-ports.js';
 import { listen, listenerUrl } from '@/api/http/listeners.js';
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
 
@@ -21,6 +22,7 @@ export class FunctionsListener implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly config: AppConfig,
     private readonly urls: PublicUrls,
+    private readonly ports: PlatformPorts,
   ) {}
 
   /** `http://host:port`, once listening; null without the listener. */
@@ -43,7 +45,7 @@ export class FunctionsListener implements OnApplicationBootstrap, OnApplicationS
     if (port === undefined) return;
     if (!this.handler) throw new Error('FNGRAPH_FUNCTIONS_PORT is set but no handler was given to the functions listener');
     const server = createServer(this.handler);
-    await listen(server, port, this.config.host);
+    await listen(server, port, this.config.host, this.ports);
     this.server = server;
     this.urls.functionsListenerStarted(server.address() as AddressInfo);
     this.logger.log(`Functions on ${this.url} (function endpoints only; their public base URL is ${this.urls.functions()})`);

@@ -7,7 +7,7 @@ const TEXT_CONTENT = /^(text\/|application\/(json|[a-z.+-]*\+json|xml|[a-z.+-]*\
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The function's view of an HTTP request (DESIGN.md: the event of the function contract). */
-export function toInvocationEvent(req: IncomingMessage, route: FunctionRoute, body: Buffer): InvocationEvent {
+export function toInvocationEvent(req: IncomingMessage, route: FunctionRoute, body: Buffer, sourceIp: string | null = null): InvocationEvent {
   const headers: Record<string, string> = {};
   for (const name in req.headers) {
     const value = req.headers[name];
@@ -21,7 +21,8 @@ export function toInvocationEvent(req: IncomingMessage, route: FunctionRoute, bo
       query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
     }
   }
-  if (body.length === 0) return { method: req.method ?? 'GET', path: route.path, headers, query, body: null, isBase64Encoded: false };
+  const caller = sourceIp === null ? {} : { sourceIp };
+  if (body.length === 0) return { method: req.method ?? 'GET', path: route.path, headers, query, body: null, isBase64Encoded: false, ...caller };
   const text = TEXT_CONTENT.test(req.headers['content-type'] ?? 'text/plain') ? decodeUtf8(body) : null;
   return {
     method: req.method ?? 'GET',
@@ -30,6 +31,7 @@ export function toInvocationEvent(req: IncomingMessage, route: FunctionRoute, bo
     query,
     body: text ?? body.toString('base64'),
     isBase64Encoded: text === null,
+    ...caller,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { PresentedError } from '@/kernel/errors/error-presenter.js';
+import type { ResponseSink } from '@/modules/executor/execution.types.js';
+import { statusCodeOf, toHttpResult } from '@/modules/executor/http-result.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from '@/modules/invocations/invocation.record.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 import { containResponse, functionMaySet, type ServingOrigin } from './serving-origin.js';
@@ -16,23 +18,6 @@ const FAILURE_STATUS: Partial<Record<InvocationStatus, number>> = {
   DEAD_LETTERED: 502,
 };
 
-interface HttpResult {
-  statusCode: number;
-  headers?: Record<string, unknown>;
-  body?: unknown;
-  isBase64Encoded?: boolean;
-}
-
-function isHttpResult(value: unknown): value is HttpResult {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Number.isInteger((value as HttpResult).statusCode) &&
-    (value as HttpResult).statusCode >= 100 &&
-    (value as HttpResult).statusCode <= 599
-  );
-}
-
 export interface InvocationResponseOptions {
   /** Which headers of the function's go out (see `functionMaySet`). */
   origin: ServingOrigin;
@@ -41,12 +26,19 @@ export interface InvocationResponseOptions {
 }
 
 /**
- * Writes an invocation's outcome as the HTTP response, in one `writeHead` + `end`: a
- * `{statusCode, headers, body}` result as such (minus the headers the origin does not
- * allow a function), any other result as JSON with 200, a failure as a JSON error (its
- * `error` as the caller may see it: see `errorSeenBy`).
+ * Writes an invocation's outcome as the HTTP response, in one `writeHead` + `end`: its result
+ * as the response it means (`toHttpResult`: a `{statusCode, headers, body}` result as such,
+ * minus the headers the origin does not allow a function; a string as text; anything else as
+ * JSON with 200), a failure as a JSON error (its `error` as the caller may see it: see
+ * `errorSeenBy`). A response the function streamed (`streamingSink`) is only ended: cleanly
+ * when the invocation succeeded, cut off (the client sees an incomplete body) when it failed.
  */
 export function writeInvocationResponse(res: ServerResponse, invocation: InvocationRecord, options: InvocationResponseOptions): void {
+  if (res.headersSent) {
+    if (invocation.status === 'SUCCEEDED') res.end();
+    else res.destroy();
+    return;
+  }
   res.setHeader(INVOCATION_ID_HEADER, invocation.id);
   if (!FINAL_STATUSES.has(invocation.status)) {
     // Queued (or still running, for a re-sent idempotency key): where to follow it.
@@ -64,29 +56,64 @@ export function writeInvocationResponse(res: ServerResponse, invocation: Invocat
     sendJson(res, failure, { error, invocationId: invocation.id });
     return;
   }
-  const value = invocation.response;
-  if (!isHttpResult(value)) {
-    sendJson(res, 200, value ?? null);
-    return;
-  }
-  const invalid = setFunctionHeaders(res, value.headers ?? {}, options.origin);
+  const result = toHttpResult(invocation.response);
+  const invalid = setFunctionHeaders(res, result.headers, options.origin);
   if (invalid) {
-    for (const name of res.getHeaderNames()) if (name !== INVOCATION_ID_HEADER && name !== 'x-request-id') res.removeHeader(name);
-    containResponse(res, options.origin);
+    refuseFunctionHeaders(res, options.origin);
     sendJson(res, 502, { error: { code: 'FUNCTION_BAD_RESPONSE', message: invalid }, invocationId: invocation.id });
     return;
   }
-  const body = value.body;
-  if (body === undefined || body === null) {
-    res.writeHead(value.statusCode).end();
-  } else if (typeof body === 'string') {
-    const bytes = value.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body);
-    // Never let a function's text default to HTML on the platform's origin.
-    if (!res.hasHeader('content-type')) res.setHeader('content-type', value.isBase64Encoded ? 'application/octet-stream' : 'text/plain; charset=utf-8');
-    res.writeHead(value.statusCode, { 'content-length': bytes.length }).end(bytes);
-  } else {
-    sendJson(res, value.statusCode, body);
+  if (result.body === null) {
+    res.writeHead(result.statusCode).end();
+    return;
   }
+  const bytes = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body);
+  // Never let a function's text default to HTML on the platform's origin.
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', result.isBase64Encoded ? 'application/octet-stream' : 'text/plain; charset=utf-8');
+  res.writeHead(result.statusCode, { 'content-length': bytes.length }).end(bytes);
+}
+
+/** A slow client makes a streamed response wait in memory: past this much, the response is cut off. */
+const MAX_BUFFERED_STREAM_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Sends a response the function streams as it is produced (chunked), under the same header
+ * rules as a whole one. A head with a header the function may not send is not sent: the
+ * invocation's end then answers 502 as for a whole response.
+ */
+export function streamingSink(res: ServerResponse, invocationId: string, origin: ServingOrigin): ResponseSink {
+  let refused = false;
+  return {
+    start(head) {
+      if (res.headersSent || refused) return;
+      res.setHeader(INVOCATION_ID_HEADER, invocationId);
+      const headers = Object.fromEntries(Object.entries(head.headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
+      const invalid = setFunctionHeaders(res, headers, origin);
+      const status = statusCodeOf(head);
+      if (invalid || status === null) {
+        refused = true;
+        refuseFunctionHeaders(res, origin);
+        return;
+      }
+      if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/octet-stream');
+      res.writeHead(status);
+      res.flushHeaders();
+    },
+    write(chunk) {
+      if (refused || !res.headersSent || res.destroyed) return;
+      if (res.writableLength > MAX_BUFFERED_STREAM_BYTES) {
+        res.destroy();
+        return;
+      }
+      res.write(chunk);
+    },
+  };
+}
+
+/** Takes back every header of the function's (for an error response instead). */
+function refuseFunctionHeaders(res: ServerResponse, origin: ServingOrigin): void {
+  for (const name of res.getHeaderNames()) if (name !== INVOCATION_ID_HEADER && name !== 'x-request-id') res.removeHeader(name);
+  containResponse(res, origin);
 }
 
 /** A platform error (auth, limits, unknown function, bad request) as the REST error shape. */
@@ -97,6 +124,12 @@ export function writeErrorResponse(res: ServerResponse, error: PresentedError): 
   sendJson(res, error.status, { error: { code: error.code, message: error.message, ...details } });
 }
 
+/** A JSON document the platform answers itself on a function's route (its OpenAPI document): per caller, never cached for another. */
+export function writeDocumentResponse(res: ServerResponse, document: unknown): void {
+  res.setHeader('cache-control', 'private, no-store');
+  sendJson(res, 200, document);
+}
+
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const bytes = Buffer.from(JSON.stringify(value) ?? 'null');
   if (!res.hasHeader('content-type')) res.setHeader('content-type', JSON_TYPE);
@@ -104,7 +137,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** Sets the headers the origin allows a function; returns a description of the first invalid header, or null. */
-function setFunctionHeaders(res: ServerResponse, headers: Record<string, unknown>, origin: ServingOrigin): string | null {
+function setFunctionHeaders(res: ServerResponse, headers: Record<string, string | string[]>, origin: ServingOrigin): string | null {
   for (const [name, value] of Object.entries(headers)) {
     const lowerCase = name.toLowerCase();
     if (HOP_BY_HOP_HEADERS.has(lowerCase) || !functionMaySet(lowerCase, origin)) continue;

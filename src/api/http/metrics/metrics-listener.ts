@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { NotFoundError } from '@/kernel/errors/domain-error.js';
 import { presentError } from '@/kernel/errors/error-presenter.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
+import { PlatformPorts } from '@/kernel/network/platform-ports.js';
 import { listen, listenerUrl } from '@/api/http/listeners.js';
 import { writeErrorResponse } from '@/api/http/gateway/http-response.js';
 import { MetricsExporter } from '@/kernel/telemetry/metrics-exporter.js';
@@ -22,6 +23,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
     private readonly config: AppConfig,
     private readonly metrics: MetricsExporter,
     private readonly errors: UnexpectedErrors,
+    private readonly ports: PlatformPorts,
   ) {}
 
   /** `http://host:port`, once listening; null without the listener. */
@@ -46,7 +48,7 @@ export class MetricsListener implements OnApplicationBootstrap, OnApplicationShu
         },
       );
     });
-    await listen(server, port, this.config.host);
+    await listen(server, port, this.config.host, this.ports);
     this.server = server;
     this.logger.log(`Metrics for scrapers on ${this.url}/metrics (no credentials: keep this port internal)`);
   }

@@ -5,6 +5,11 @@ export interface SandboxResources {
   cpus: number;
   /** Processes plus threads. */
   pids: number;
+  /**
+   * Writable address space the interpreter reserves without using it as data (Node.js 24's
+   * 512 MiB JIT code range): counted by RLIMIT_DATA, not by cgroups, so only rlimits add it.
+   */
+  reservedDataBytes?: number;
 }
 
 export type LimitMechanism = 'cgroup-v1' | 'cgroup-v2' | 'rlimit' | 'none';

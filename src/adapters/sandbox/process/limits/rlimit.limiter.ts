@@ -24,7 +24,8 @@ export class RlimitLimiter implements ResourceLimiter {
   }
 
   create(_id: string, resources: SandboxResources): SandboxLimits {
-    const prefix = [this.prlimitPath, `--data=${Math.max(resources.memoryBytes, MIN_DATA_BYTES)}`, '--core=0'];
+    const data = Math.max(resources.memoryBytes, MIN_DATA_BYTES) + (resources.reservedDataBytes ?? 0);
+    const prefix = [this.prlimitPath, `--data=${data}`, '--core=0'];
     if (this.ownUserNamespace) prefix.push(`--nproc=${resources.pids}`);
     return { ...NO_LIMITS, commandPrefix: [...prefix, '--'] };
   }

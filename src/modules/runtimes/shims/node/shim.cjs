@@ -9,10 +9,15 @@
 // stderr. Either way the function's raw descriptors 1 and 2 (native code, child
 // processes) never share a pipe with the protocol. console.* and
 // process.stdout/stderr.write are captured and sent as `log` frames instead.
-//   in : {type:'load', artifact, filename, env, modulePaths}
+//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
-//        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
+//        {type:'accepted', id} {type:'log', id, stream, message}*
+//        [{type:'response_start', id, statusCode, headers} {type:'response_chunk', id, data}*]
+//        {type:'result', id, ok, value|error, streamed?, metrics}
+// A streamed response (an async generator, a Response whose body is still being
+// produced, `res.write`) goes out as `response_start` and base64 `response_chunk` frames
+// as it is produced; its `result` then says `streamed: true` and carries no value.
 // `accepted` goes out before the handler runs: a sandbox that dies before sending it
 // never ran the invocation, which the executor may then send to another sandbox.
 // A `log` frame carries the invocation that printed it (AsyncLocalStorage follows the
@@ -27,11 +32,19 @@ const util = require('node:util');
 const { AsyncLocalStorage } = require('node:async_hooks');
 
 const PROTOCOL_FD = openProtocol();
+// Network access (executionConfig.network): only sandboxes given an egress gateway load it.
+const EGRESS = startEgress();
 /** The invocation in flight, for output that carries no invocation of its own. */
 let currentId = null;
 /** The invocation whose code is running (its handler, timers and promise callbacks). */
 const invocationOf = new AsyncLocalStorage();
 let handler = null;
+/** The Workers-style export `{ fetch(request, env, ctx) }`, when the module has one instead of a function. */
+let fetchTarget = null;
+/** How the function is called (`executionConfig.eventFormat`, or what the module registered). */
+let callStyle = 'native';
+/** The function's environment, as Workers' `env`. */
+let functionEnv = {};
 
 function openProtocol() {
   const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol='));
@@ -45,6 +58,11 @@ function openProtocol() {
   const moved = fs.openSync('/proc/self/fd/2', fs.constants.O_WRONLY);
   if (moved !== 1) throw new Error(`could not point descriptor 1 at stderr (got ${moved})`);
   return protocol;
+}
+
+function startEgress() {
+  const option = process.argv.find((arg) => arg.startsWith('--fngraph-egress='));
+  return option ? require('./egress.cjs').install(option.slice('--fngraph-egress='.length)) : null;
 }
 
 function send(frame) {
@@ -120,7 +138,7 @@ for (const [method, stream] of [
 
 // ---- loading ----------------------------------------------------------------
 function load(frame) {
-  process.env = Object.assign(Object.create(null), frame.env || {});
+  process.env = Object.assign(Object.create(null), frame.env || {}, EGRESS ? EGRESS.environment() : {});
   const filename = frame.filename;
   // Compiled TypeScript carries an inline source map: stack traces then point at the
   // source. Enabled here, not by a start-up flag, which would slow every sandbox start.
@@ -128,42 +146,553 @@ function load(frame) {
   const userModule = new Module(filename, null);
   userModule.filename = filename;
   userModule.paths = (frame.modulePaths || []).concat(Module._nodeModulePaths(path.dirname(filename)));
+  httpFunctions.clear();
   userModule._compile(frame.artifact, filename);
   const exported = userModule.exports;
-  const candidate =
-    exported && typeof exported.default === 'function'
-      ? exported.default
-      : exported && typeof exported.handler === 'function'
-        ? exported.handler
-        : typeof exported === 'function'
-          ? exported
-          : null;
-  if (!candidate) {
-    throw new TypeError('The module must export a function: `export default`, `exports.handler` or `module.exports`');
+  functionEnv = Object.assign({}, frame.env || {});
+  callStyle = frame.eventFormat === 'web' || frame.eventFormat === 'node-http' ? frame.eventFormat : 'native';
+  const styled = styledEntry(exported, frame.entry);
+  if (styled) {
+    handler = styled;
+    return;
   }
-  handler = candidate;
+  handler = entryExport(exported, frame.entry);
+}
+
+/**
+ * The export the entry point names (`handler: "src/app.lambdaHandler"`): a function, or
+ * a Workers-style object with `fetch`. Without a name: the default export, `handler`, or
+ * `module.exports` itself.
+ */
+function entryExport(exported, entry) {
+  const name = entry && entry.export;
+  if (!name) {
+    const candidate =
+      exported && typeof exported.default === 'function'
+        ? exported.default
+        : exported && typeof exported.handler === 'function'
+          ? exported.handler
+          : typeof exported === 'function'
+            ? exported
+            : null;
+    if (!candidate) {
+      throw new TypeError(
+        'The module must export a function (`export default`, `exports.handler` or `module.exports`), an object with `fetch`, or register one with `functions.http(name, fn)`',
+      );
+    }
+    return candidate;
+  }
+  const value = exported === null || exported === undefined ? undefined : exported[name];
+  if (typeof value === 'function') return value;
+  if (value !== null && typeof value === 'object' && typeof value.fetch === 'function') {
+    fetchTarget = value;
+    callStyle = 'fetch';
+    return value;
+  }
+  const names = exported && typeof exported === 'object' ? Object.keys(exported).filter((key) => key !== '__esModule') : [];
+  const found = value === undefined ? 'it is not exported' : `it is ${value === null ? 'null' : typeof value}, not a function`;
+  const listing = names.length > 0 ? `; the module exports: ${names.join(', ')}` : '';
+  throw new TypeError(`The module ${entry.module} has no export "${name}" to call (${found})${listing}`);
+}
+
+/**
+ * A handler recognised by its style rather than by its export: a Workers-style object with
+ * `fetch` (the default export or `module.exports`), or a function registered with
+ * `functions.http`. Sets how it is called; null when the module has neither.
+ */
+function styledEntry(exported, entry) {
+  const registered = registeredHttpFunction(entry && entry.export);
+  if (registered) {
+    callStyle = 'node-http';
+    return registered;
+  }
+  if (entry && entry.export) return null;
+  const fetchExport = [exported && exported.default, exported].find((value) => value && typeof value === 'object' && typeof value.fetch === 'function');
+  if (!fetchExport) return null;
+  fetchTarget = fetchExport;
+  callStyle = 'fetch';
+  return fetchExport;
+}
+
+// ---- Google Cloud Functions' framework -----------------------------------------
+// `require('@google-cloud/functions-framework')` gets this built-in stand-in unless the
+// function depends on the real package: `functions.http(name, fn)` registers `fn` as an
+// Express-style `(req, res)` handler, which the shim then calls.
+const GCF_FRAMEWORK = '@google-cloud/functions-framework';
+const httpFunctions = new Map();
+const builtInFramework = Object.freeze({
+  http(name, fn) {
+    if (typeof fn !== 'function') throw new TypeError(`functions.http(${JSON.stringify(name)}, fn): fn must be a function`);
+    httpFunctions.set(String(name), fn);
+  },
+  cloudEvent(name) {
+    throw new TypeError(`functions.cloudEvent(${JSON.stringify(name)}): fngraph serves HTTP functions only`);
+  },
+  getFunction(name) {
+    return httpFunctions.get(String(name));
+  },
+});
+const loadModule = Module._load;
+Module._load = function load(request, parent, isMain) {
+  if (request !== GCF_FRAMEWORK) return loadModule.call(this, request, parent, isMain);
+  if (!resolves(request, parent)) return builtInFramework;
+  // The real framework (a dependency of the function): its registrations are seen too.
+  const real = loadModule.call(this, request, parent, isMain);
+  return Object.assign(Object.create(real), {
+    http(name, fn) {
+      builtInFramework.http(name, fn);
+      return real.http(name, fn);
+    },
+  });
+};
+
+function resolves(request, parent) {
+  try {
+    Module._resolveFilename(request, parent);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The function registered with `functions.http`: the one the entry point names
+ * (`handler: "index.helloHttp"`), else the only one. A name that is not registered is an
+ * export's (null: looked up as such).
+ */
+function registeredHttpFunction(wanted) {
+  if (httpFunctions.size === 0) return null;
+  if (typeof wanted === 'string' && wanted !== '') return httpFunctions.get(wanted) ?? null;
+  if (httpFunctions.size === 1) return httpFunctions.values().next().value;
+  throw new TypeError(`The module registers ${[...httpFunctions.keys()].join(', ')}: name one with \`handler\``);
 }
 
 // ---- invoking ---------------------------------------------------------------
+/** Chunks of a streamed response are sent at most this large (a frame stays far below the frame limit). */
+const CHUNK_BYTES = 48 * 1024;
+const TEXT_TYPE = /^(text\/|application\/(json|[a-z.+-]*\+json|xml|[a-z.+-]*\+xml|javascript|x-www-form-urlencoded|x-ndjson))/i;
+
+/** What one invocation answers: a value, or a response streamed to the caller as it is produced. */
+class Reply {
+  constructor(id) {
+    this.id = id;
+    this.started = false;
+    this.waitUntil = [];
+  }
+
+  start(statusCode, headers) {
+    if (this.started) return;
+    this.started = true;
+    send({ type: 'response_start', id: this.id, statusCode, headers });
+  }
+
+  chunk(data) {
+    const bytes = toBytes(data);
+    for (let offset = 0; offset < bytes.length; offset += CHUNK_BYTES) {
+      send({ type: 'response_chunk', id: this.id, data: bytes.subarray(offset, offset + CHUNK_BYTES).toString('base64') });
+    }
+  }
+}
+
+function toBytes(data) {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (typeof data === 'string') return Buffer.from(data);
+  return Buffer.from(JSON.stringify(data) + '\n');
+}
+
+/** Header names are matched in any case (`event.headers['Content-Type']`), as HTTP says. */
+function caseInsensitive(headers) {
+  if (!headers || typeof headers !== 'object') return headers;
+  return new Proxy(headers, {
+    get(target, name, receiver) {
+      if (typeof name !== 'string' || name in target) return Reflect.get(target, name, receiver);
+      return target[name.toLowerCase()];
+    },
+    has(target, name) {
+      return name in target || (typeof name === 'string' && name.toLowerCase() in target);
+    },
+  });
+}
+
+/**
+ * The context of the function contract plus what handlers written for other platforms
+ * call: Lambda's (`awsRequestId`, `getRemainingTimeInMillis()`, `succeed`/`fail`/`done`),
+ * OpenFaaS's (`status(code)`, `headers(obj)`, then `succeed(value)`), Workers' and
+ * Netlify's `waitUntil(promise)`.
+ */
+function handlerContext(frame, reply, finish) {
+  const given = frame.context || {};
+  let status = null;
+  let headers = null;
+  const openFaasResult = (value) => {
+    if (status === null && headers === null) return value;
+    const body = value !== null && typeof value === 'object' && !Buffer.isBuffer(value) ? JSON.stringify(value) : value;
+    return { statusCode: Number(status ?? 200), headers: headers ?? {}, body: body === undefined || body === null ? '' : String(body) };
+  };
+  const context = { ...given };
+  // Not enumerable: the context stays the contract's when a handler serialises it.
+  const extras = {
+    awsRequestId: given.invocationId,
+    functionVersion: given.version,
+    getRemainingTimeInMillis: () => Math.max(0, (given.deadlineMs ?? Date.now()) - Date.now()),
+    waitUntil: (promise) => reply.waitUntil.push(Promise.resolve(promise).catch((error) => logLine('stderr', `waitUntil: ${serializeError(error).message}`))),
+    succeed: (value) => finish(null, openFaasResult(value)),
+    fail: (error) => finish(error ?? new Error('The function failed')),
+    done: (error, value) => finish(error ?? null, openFaasResult(value)),
+    status(code) {
+      if (code === undefined) return status ?? 200;
+      status = code;
+      return context;
+    },
+    headers(values) {
+      if (values === undefined) return headers ?? {};
+      headers = values;
+      return context;
+    },
+    wrapResult: openFaasResult,
+  };
+  for (const [name, value] of Object.entries(extras)) Object.defineProperty(context, name, { value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', { value: true, writable: true, configurable: true, enumerable: false });
+  return context;
+}
+
+/**
+ * Calls a `(event, context[, callback])` handler: its answer is what its promise resolves
+ * to, what it returns, or what it passes to the callback (or `context.succeed`), whichever
+ * comes first, as Lambda does. A handler declaring a callback that returns nothing is
+ * answered by the callback.
+ */
+function callNative(frame, reply) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error, value) => {
+      if (settled) return;
+      settled = true;
+      if (error === null || error === undefined) resolve(value);
+      else reject(error instanceof Error ? error : Object.assign(new Error(typeof error === 'string' ? error : util.inspect(error)), { name: 'Error' }));
+    };
+    const context = handlerContext(frame, reply, finish);
+    const event = frame.event && typeof frame.event === 'object' ? { ...frame.event, headers: caseInsensitive(frame.event.headers) } : frame.event;
+    const returned = handler(event, context, (error, value) => finish(error ?? null, value));
+    if (returned && typeof returned.then === 'function')
+      returned.then(
+        (value) => finish(null, context.wrapResult(value)),
+        (error) => finish(error ?? new Error('The handler rejected')),
+      );
+    else if (returned !== undefined || handler.length < 3) finish(null, context.wrapResult(returned));
+  });
+}
+
+/** The Web `Request` for the event (Workers' `fetch`, Netlify's default export). */
+function toRequest(event) {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(event.headers || {})) {
+    try {
+      headers.append(name, String(value));
+    } catch {
+      // A header Headers refuses (forbidden in fetch) is left out, not fatal.
+    }
+  }
+  const host = headers.get('host') || 'localhost';
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(event.query || {})) for (const item of [].concat(value)) query.append(key, item);
+  const search = query.toString();
+  const url = `http://${host}${event.path || '/'}${search ? `?${search}` : ''}`;
+  const method = event.method || 'GET';
+  const hasBody = event.body !== null && event.body !== undefined && method !== 'GET' && method !== 'HEAD';
+  const body = hasBody ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  return new Request(url, { method, headers, body });
+}
+
+function callFetch(frame, reply) {
+  const context = handlerContext(frame, reply, () => undefined);
+  const request = toRequest(frame.event || {});
+  if (callStyle === 'fetch') {
+    const ctx = { waitUntil: context.waitUntil, passThroughOnException: () => undefined, props: {} };
+    return fetchTarget.fetch(request, functionEnv, ctx);
+  }
+  // Netlify's context: the request id, the caller's address, waitUntil.
+  return handler(request, { ...context, requestId: context.invocationId, ip: (frame.event || {}).sourceIp ?? null, params: {}, waitUntil: context.waitUntil });
+}
+
+/** An Express-like request (Cloud Functions' framework), body parsed as Express' body parsers would. */
+function expressRequest(event) {
+  const headers = {};
+  for (const [name, value] of Object.entries(event.headers || {})) headers[name.toLowerCase()] = value;
+  const rawBody = event.body === null || event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const type = (headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+  let body = {};
+  if (rawBody.length > 0) {
+    if (type === 'application/json' || type.endsWith('+json')) {
+      try {
+        body = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        body = rawBody.toString('utf8');
+      }
+    } else if (type === 'application/x-www-form-urlencoded') body = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
+    else if (type.startsWith('text/')) body = rawBody.toString('utf8');
+    else body = rawBody;
+  }
+  const query = {};
+  for (const [key, value] of Object.entries(event.query || {})) query[key] = value;
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) for (const item of [].concat(value)) search.append(key, item);
+  const url = `${event.path || '/'}${search.size ? `?${search}` : ''}`;
+  const request = {
+    method: event.method || 'GET',
+    url,
+    originalUrl: url,
+    path: event.path || '/',
+    headers,
+    query,
+    body,
+    rawBody,
+    ip: event.sourceIp ?? null,
+    protocol: 'http',
+    hostname: (headers.host || 'localhost').split(':')[0],
+    get: (name) => headers[String(name).toLowerCase()],
+    header: (name) => headers[String(name).toLowerCase()],
+    is: (wanted) => (type.includes(String(wanted).replace('*', '')) ? type : false),
+  };
+  return request;
+}
+
+/** An Express-like response: the invocation ends with `send`/`json`/`end`; `write` streams. */
+function expressResponse(reply, finish) {
+  const headers = {};
+  let ended = false;
+  const response = {
+    statusCode: 200,
+    locals: {},
+    get headersSent() {
+      return reply.started || ended;
+    },
+    status(code) {
+      response.statusCode = Number(code);
+      return response;
+    },
+    set(name, value) {
+      if (name && typeof name === 'object') for (const [key, item] of Object.entries(name)) response.set(key, item);
+      else headers[String(name).toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+      return response;
+    },
+    append(name, value) {
+      const key = String(name).toLowerCase();
+      headers[key] = [].concat(headers[key] ?? [], value).map(String);
+      return response;
+    },
+    get: (name) => headers[String(name).toLowerCase()],
+    getHeader: (name) => headers[String(name).toLowerCase()],
+    removeHeader: (name) => delete headers[String(name).toLowerCase()],
+    type(value) {
+      return response.set(
+        'content-type',
+        value.includes('/') ? value : value === 'json' ? 'application/json' : value === 'html' ? 'text/html' : `text/${value}`,
+      );
+    },
+    cookie(name, value, options = {}) {
+      const parts = [`${name}=${encodeURIComponent(String(value))}`];
+      if (options.maxAge !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAge / 1000)}`);
+      if (options.path) parts.push(`Path=${options.path}`);
+      if (options.httpOnly) parts.push('HttpOnly');
+      if (options.secure) parts.push('Secure');
+      if (options.sameSite) parts.push(`SameSite=${options.sameSite === true ? 'Strict' : options.sameSite}`);
+      return response.append('set-cookie', parts.join('; '));
+    },
+    location: (url) => response.set('location', url),
+    redirect(status, url) {
+      if (url === undefined) [status, url] = [302, status];
+      response.status(status).set('location', url).end();
+    },
+    setHeader: (name, value) => response.set(name, value),
+    writeHead(code, values) {
+      response.status(code);
+      if (values) response.set(values);
+      return response;
+    },
+    write(chunk) {
+      if (ended) return false;
+      reply.start(response.statusCode, headers);
+      reply.chunk(chunk);
+      return true;
+    },
+    end(chunk) {
+      if (ended) return response;
+      if (reply.started) {
+        if (chunk !== undefined && chunk !== null) reply.chunk(chunk);
+        ended = true;
+        finish(null, STREAMED);
+        return response;
+      }
+      ended = true;
+      const bytes = chunk === undefined || chunk === null ? null : toBytes(chunk);
+      const text = bytes !== null && TEXT_TYPE.test(headers['content-type'] || 'text/plain') ? decodeUtf8(bytes) : null;
+      const body = bytes === null ? null : (text ?? bytes.toString('base64'));
+      finish(null, { statusCode: response.statusCode, headers, body, isBase64Encoded: bytes !== null && text === null });
+      return response;
+    },
+    send(body) {
+      if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof Uint8Array)) return response.json(body);
+      if (headers['content-type'] === undefined) {
+        response.set('content-type', typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream');
+      }
+      return response.end(body);
+    },
+    json(body) {
+      if (headers['content-type'] === undefined) response.set('content-type', 'application/json; charset=utf-8');
+      return response.end(JSON.stringify(body));
+    },
+    sendStatus(code) {
+      return response.status(code).set('content-type', 'text/plain; charset=utf-8').end(String(code));
+    },
+  };
+  return response;
+}
+
+function callNodeHttp(frame, reply) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (error, value) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const returned = handler(expressRequest(frame.event || {}), expressResponse(reply, finish));
+    // The response ends the invocation; a handler that throws (or rejects) before ending it fails it.
+    if (returned && typeof returned.then === 'function') returned.then(undefined, (error) => finish(error ?? new Error('The handler rejected')));
+  });
+}
+
+/** The marker of an answer already sent as a stream. */
+const STREAMED = Symbol('streamed');
+
+function isResponse(value) {
+  return typeof Response === 'function' && value instanceof Response;
+}
+
+function isStream(value) {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !Buffer.isBuffer(value) &&
+    (typeof value[Symbol.asyncIterator] === 'function' || (typeof value[Symbol.iterator] === 'function' && typeof value.next === 'function'))
+  );
+}
+
+function headersOf(response) {
+  const headers = {};
+  for (const [name, value] of response.headers) if (name !== 'set-cookie') headers[name] = value;
+  const cookies = typeof response.headers.getSetCookie === 'function' ? response.headers.getSetCookie() : [];
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  return headers;
+}
+
+/** Resolves once the current turn's promise jobs have run: a body already in memory is read by then. */
+function nextTurn() {
+  return new Promise((resolve) => setImmediate(() => resolve(NEXT_TURN)));
+}
+const NEXT_TURN = Symbol('next turn');
+
+/**
+ * A Web `Response`: sent whole when its body is already there (`new Response('text')`),
+ * streamed from the first chunk that takes longer than a turn of the event loop to come.
+ */
+async function settleResponse(response, reply) {
+  const headers = headersOf(response);
+  if (response.body === null) return { statusCode: response.status, headers, body: null, isBase64Encoded: false };
+  const reader = response.body.getReader();
+  const chunks = [];
+  for (;;) {
+    const pending = reader.read();
+    const step = await Promise.race([pending, nextTurn()]);
+    if (step === NEXT_TURN) {
+      reply.start(response.status, headers);
+      for (const chunk of chunks) reply.chunk(chunk);
+      for (let read = await pending; !read.done; read = await reader.read()) reply.chunk(read.value);
+      return STREAMED;
+    }
+    if (step.done) break;
+    chunks.push(toBytes(step.value));
+  }
+  const body = Buffer.concat(chunks);
+  const text = TEXT_TYPE.test(headers['content-type'] || 'text/plain') ? decodeUtf8(body) : null;
+  return { statusCode: response.status, headers, body: text ?? body.toString('base64'), isBase64Encoded: text === null };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function decodeUtf8(bytes) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** A generator or any (async) iterable: every item is a chunk (text, bytes, or a JSON line). */
+async function settleStream(stream, reply) {
+  let first = true;
+  for await (const item of stream) {
+    if (first) {
+      const json = item !== null && typeof item === 'object' && !Buffer.isBuffer(item) && !(item instanceof Uint8Array) && !(item instanceof ArrayBuffer);
+      reply.start(200, { 'content-type': json ? 'application/x-ndjson' : 'text/plain; charset=utf-8' });
+      first = false;
+    }
+    reply.chunk(item);
+  }
+  if (first) reply.start(200, { 'content-type': 'text/plain; charset=utf-8' });
+  return STREAMED;
+}
+
+async function settle(value, reply) {
+  if (value === STREAMED) return STREAMED;
+  if (isResponse(value)) return settleResponse(value, reply);
+  if (isStream(value)) return settleStream(value, reply);
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return binaryResult(toBytes(value));
+  return value === undefined ? null : value;
+}
+
+/** Bytes returned as they are: a binary response (not the JSON of a Buffer). */
+function binaryResult(bytes) {
+  return { statusCode: 200, headers: { 'content-type': 'application/octet-stream' }, body: bytes.toString('base64'), isBase64Encoded: true };
+}
+
+function call(frame, reply) {
+  // An entry point may name a Workers-style object (`handler: "index.worker"`).
+  if (callStyle !== 'fetch' && handler && typeof handler === 'object' && typeof handler.fetch === 'function') {
+    fetchTarget = handler;
+    callStyle = 'fetch';
+  }
+  if (callStyle === 'fetch' || callStyle === 'web') return callFetch(frame, reply);
+  if (callStyle === 'node-http') return callNodeHttp(frame, reply);
+  return callNative(frame, reply);
+}
+
 async function invoke(frame) {
   send({ type: 'accepted', id: frame.id });
   currentId = frame.id;
   const cpuBefore = process.cpuUsage();
-  let reply;
+  const reply = new Reply(frame.id);
+  let result;
   try {
-    const value = await invocationOf.run(frame.id, () => handler(frame.event, frame.context));
-    reply = { type: 'result', id: frame.id, ok: true, value: value === undefined ? null : value };
+    const value = await invocationOf.run(frame.id, async () => settle(await call(frame, reply), reply));
+    // Work handed to waitUntil ends the invocation too (the sandbox is frozen after it).
+    await Promise.all(reply.waitUntil);
+    result = value === STREAMED ? { type: 'result', id: frame.id, ok: true, streamed: true } : { type: 'result', id: frame.id, ok: true, value };
   } catch (error) {
-    reply = { type: 'result', id: frame.id, ok: false, error: serializeError(error) };
+    result = { type: 'result', id: frame.id, ok: false, error: serializeError(error), streamed: reply.started };
   }
   flushOutput();
   const cpu = process.cpuUsage(cpuBefore);
-  reply.metrics = { cpuTimeMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  result.metrics = { cpuTimeMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
   try {
-    send(reply);
+    send(result);
   } catch (error) {
     // The value could not be serialised (a cycle, a BigInt): report that instead.
-    send({ type: 'result', id: frame.id, ok: false, error: serializeError(error), metrics: reply.metrics });
+    send({ type: 'result', id: frame.id, ok: false, error: serializeError(error), metrics: result.metrics });
   }
   currentId = null;
 }

@@ -2,10 +2,14 @@
 # container), loads one function and serves its invocations one at a time.
 #
 # Protocol: the same newline-delimited JSON as the Node.js shim (shims/node/shim.cjs).
-#   in : {type:'load', artifact, filename, env, modulePaths}
+#   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat}
 #        {type:'invoke', id, event, context}
 #   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
-#        {type:'accepted', id} {type:'log', id, stream, message}* {type:'result', id, ok, value|error, metrics}
+#        {type:'accepted', id} {type:'log', id, stream, message}*
+#        [{type:'response_start', id, statusCode, headers} {type:'response_chunk', id, data}*]
+#        {type:'result', id, ok, value|error, streamed?, metrics}
+# A generator (or async generator) returned by the handler is a streamed response: every
+# item goes out as a base64 `response_chunk` as it is produced (see the Node.js shim).
 # `accepted` goes out before the handler runs (see the Node.js shim).
 # Frames leave on a descriptor only this shim holds (a non-inheritable duplicate):
 # `--fngraph-protocol=fd:N` names the one the sandbox gives for them (process sandboxes:
@@ -20,7 +24,10 @@
 #
 # Standard library only; runs under `python3 -u -I`.
 
+import base64
 import contextvars
+import importlib
+import inspect
 import json
 import linecache
 import os
@@ -93,6 +100,23 @@ def _carry_context_into_threads():
 
 
 _carry_context_into_threads()
+
+
+def _start_egress():
+    # Network access (executionConfig.network): only sandboxes given an egress gateway load it.
+    # By path: `-I` keeps the shim's own directory off sys.path.
+    for arg in sys.argv[1:]:
+        if arg.startswith('--fngraph-egress='):
+            import importlib.util
+            spec = importlib.util.spec_from_file_location('fngraph_egress', os.path.join(os.path.dirname(SHIM_FILE), 'egress.py'))
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            module.install(arg[len('--fngraph-egress='):])
+            return module
+    return None
+
+
+EGRESS = _start_egress()
 
 
 def _encode(frame):
@@ -220,6 +244,9 @@ def finish_output():
 def _is_internal(filename):
     if os.path.abspath(filename) == SHIM_FILE:
         return True
+    # The import machinery between the shim and a package's modules (multi-file functions).
+    if filename.startswith('<frozen importlib') or filename == importlib.__file__:
+        return True
     asyncio = sys.modules.get('asyncio')
     return asyncio is not None and filename.startswith(os.path.dirname(asyncio.__file__) + os.sep)
 
@@ -248,6 +275,8 @@ def load(frame):
     global handler
     os.environ.clear()
     os.environ.update({str(k): str(v) for k, v in (frame.get('env') or {}).items()})
+    if EGRESS is not None:
+        os.environ.update(EGRESS.environment())
 
     module_paths = [str(p) for p in (frame.get('modulePaths') or [])]
     sys.path[:0] = module_paths
@@ -255,24 +284,155 @@ def load(frame):
         # Processes the packages' .pth files; the path itself is already first in sys.path.
         site.addsitedir(path)
 
-    filename = frame['filename']
-    source = frame['artifact']
+    entry = frame.get('entry') or {'module': MODULE_NAME, 'export': 'handler'}
+    module_name = str(entry['module']).replace('/', '.')
+    export = entry.get('export') or 'handler'
+    function_dir = frame.get('functionDir')
+    if function_dir:
+        # A package folder (read-only): imported like any installed package, ahead of the dependencies.
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, str(function_dir))
+        module = importlib.import_module(module_name)
+    else:
+        module = _exec_source(module_name, frame['filename'], frame['artifact'])
+    candidate = getattr(module, export, None)
+    if not callable(candidate):
+        where = os.path.relpath(module.__file__, function_dir) if function_dir and getattr(module, '__file__', None) else os.path.basename(frame['filename'])
+        raise TypeError('%s must define a function %s(event, context)' % (where, export))
+    handler = candidate
+
+
+def _exec_source(module_name, filename, source):
+    """One source file run as the module `module_name`."""
     # Tracebacks show the function's lines although no such file exists in the sandbox.
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    module = types.ModuleType(MODULE_NAME)
+    module = types.ModuleType(module_name)
     module.__file__ = filename
     # Registered before it runs, so imports of it (and pickling) find it, as with a real import.
-    sys.modules[MODULE_NAME] = module
+    sys.modules[module_name] = module
     try:
         code = compile(source, filename, 'exec', dont_inherit=True)
         exec(code, module.__dict__)
     except BaseException:
-        sys.modules.pop(MODULE_NAME, None)
+        sys.modules.pop(module_name, None)
         raise
-    candidate = getattr(module, 'handler', None)
-    if not callable(candidate):
-        raise TypeError('handler.py must define a function handler(event, context)')
-    handler = candidate
+    return module
+
+
+# ---- what the handler is given ----------------------------------------------------
+class AttributeDict(dict):
+    """A dict whose keys also read as attributes: `event['body']` and `event.body`
+    (OpenFaaS' python3-http handlers), `context.aws_request_id` (Lambda's)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+
+class Headers(dict):
+    """Header names in any case (`headers['Content-Type']`), as HTTP says; stored lower-case."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        for name, value in (values or {}).items():
+            self[name] = value
+
+    def __setitem__(self, name, value):
+        super().__setitem__(name.lower() if isinstance(name, str) else name, value)
+
+    def __getitem__(self, name):
+        return super().__getitem__(name.lower() if isinstance(name, str) else name)
+
+    def __contains__(self, name):
+        return super().__contains__(name.lower() if isinstance(name, str) else name)
+
+    def __delitem__(self, name):
+        super().__delitem__(name.lower() if isinstance(name, str) else name)
+
+    def get(self, name, default=None):
+        return super().get(name.lower() if isinstance(name, str) else name, default)
+
+
+def handler_event(event):
+    if not isinstance(event, dict):
+        return event
+    given = AttributeDict(event)
+    if isinstance(event.get('headers'), dict):
+        given['headers'] = Headers(event['headers'])
+    return given
+
+
+class Context(AttributeDict):
+    """The context of the function contract plus Lambda's names for it (attributes only:
+    the dict itself stays the contract's)."""
+
+    @property
+    def aws_request_id(self):
+        return self.get('invocationId')
+
+    @property
+    def function_name(self):
+        return self.get('functionName')
+
+    @property
+    def function_version(self):
+        return self.get('version')
+
+    @property
+    def hostname(self):
+        return os.uname().nodename
+
+    def get_remaining_time_in_millis(self):
+        import time
+        deadline = self.get('deadlineMs')
+        return max(0, int(deadline - time.time() * 1000)) if deadline is not None else 0
+
+
+# ---- streamed responses ---------------------------------------------------------
+CHUNK_BYTES = 48 * 1024
+
+
+def _chunk_bytes(item):
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return bytes(item)
+    if isinstance(item, str):
+        return item.encode('utf-8')
+    return (json.dumps(item, ensure_ascii=False, separators=(',', ':')) + '\n').encode('utf-8')
+
+
+def _stream(invocation_id, items):
+    """Sends the items of a (sync) iterator as chunks of a streamed response."""
+    started = False
+    for item in items:
+        if not started:
+            json_lines = not isinstance(item, (bytes, bytearray, memoryview, str))
+            content_type = 'application/x-ndjson' if json_lines else 'text/plain; charset=utf-8'
+            send({'type': 'response_start', 'id': invocation_id, 'statusCode': 200, 'headers': {'content-type': content_type}})
+            started = True
+        data = _chunk_bytes(item)
+        for start in range(0, len(data), CHUNK_BYTES):
+            send({'type': 'response_chunk', 'id': invocation_id, 'data': base64.b64encode(data[start:start + CHUNK_BYTES]).decode('ascii')})
+    if not started:
+        send({'type': 'response_start', 'id': invocation_id, 'statusCode': 200, 'headers': {'content-type': 'text/plain; charset=utf-8'}})
+
+
+def _async_items(agen):
+    """An async generator as a sync iterator, driven on the sandbox's event loop."""
+    loop = _event_loop()
+    while True:
+        try:
+            yield loop.run_until_complete(_awaited(agen.__anext__()))
+        except StopAsyncIteration:
+            return
+
+
+# The marker of an answer already sent as a stream.
+STREAMED = object()
 
 
 # ---- invoking ----------------------------------------------------------------
@@ -287,10 +447,20 @@ def _event_loop():
     return _loop
 
 
-def _call(event, context):
-    value = handler(event, context)
+def _call(invocation_id, event, context):
+    value = handler(handler_event(event), Context(context))
     if hasattr(value, '__await__'):
         value = _event_loop().run_until_complete(_awaited(value))
+    if inspect.isasyncgen(value):
+        _stream(invocation_id, _async_items(value))
+        return STREAMED
+    if inspect.isgenerator(value):
+        _stream(invocation_id, value)
+        return STREAMED
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # Bytes as they are: a binary response, as the Node.js shim answers a Buffer.
+        return {'statusCode': 200, 'headers': {'content-type': 'application/octet-stream'},
+                'body': base64.b64encode(bytes(value)).decode('ascii'), 'isBase64Encoded': True}
     return value
 
 
@@ -312,8 +482,11 @@ def invoke(frame):
     try:
         context = contextvars.copy_context()
         context.run(_invocation_of.set, frame.get('id'))
-        value = context.run(_call, frame.get('event'), frame.get('context'))
-        reply.update(ok=True, value=value)
+        value = context.run(_call, frame.get('id'), frame.get('event'), frame.get('context'))
+        if value is STREAMED:
+            reply.update(ok=True, streamed=True)
+        else:
+            reply.update(ok=True, value=value)
     except BaseException as error:  # SystemExit included: the sandbox keeps serving
         reply.update(ok=False, error=serialize_error(error))
     finish_output()

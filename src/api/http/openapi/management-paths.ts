@@ -1,0 +1,132 @@
+import { CREDENTIAL_OPTIONAL, CREDENTIAL_REQUIRED, type JsonObject, jsonContent, ref, refusals } from './openapi-components.js';
+
+export interface ManagementPathsOptions {
+  /** `GET /metrics` is served (FNGRAPH_METRICS). */
+  metrics: boolean;
+  /** The GraphQL endpoint's path. */
+  graphqlPath: string;
+}
+
+/**
+ * The management API's own routes (src/api/http: functions, invocations, health, metrics,
+ * this document) and the GraphQL endpoint. A route added there is added here too; the
+ * OpenAPI test requests every documented path and fails on a status this does not list.
+ */
+export function managementPaths(options: ManagementPathsOptions): JsonObject {
+  return {
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document',
+        description:
+          'The management API and the endpoints of every function the caller may invoke or see: public functions for anyone, and with a credential those it owns, is listed in or may execute by role.',
+        tags: ['Documentation'],
+        security: CREDENTIAL_OPTIONAL,
+        responses: { '200': { description: 'An OpenAPI 3.1 document.', content: jsonContent({ type: 'object' }) }, ...refusals('401', '429') },
+      },
+    },
+    '/functions/register': {
+      post: {
+        operationId: 'registerFunction',
+        summary: 'Register a function, or a new version of one',
+        description:
+          'Takes the function document (JSON, `code` is base64). A new name creates the function; an existing one (that the caller manages) gets a new immutable version. Needs the developer role. Dependencies install in the background: the version runs once its `buildStatus` is READY.',
+        tags: ['Functions'],
+        security: CREDENTIAL_REQUIRED,
+        requestBody: { required: true, content: jsonContent(ref('schemas', 'RegistrationDocument')) },
+        responses: {
+          '201': { description: 'Registered.', content: jsonContent(ref('schemas', 'Registration')) },
+          ...refusals('400', '401', '403', '408', '409', '413', '415', '429'),
+        },
+      },
+    },
+    '/invocations/{id}': {
+      get: {
+        operationId: 'getInvocation',
+        summary: 'An invocation (where a 202 from a function endpoint points)',
+        description: 'For its caller and for whoever may read the function’s invocations.',
+        tags: ['Invocations'],
+        security: CREDENTIAL_REQUIRED,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The invocation.', content: jsonContent(ref('schemas', 'Invocation')) }, ...refusals('401', '404', '429') },
+      },
+    },
+    '/health/live': {
+      get: {
+        operationId: 'getLiveness',
+        summary: 'Liveness: the process answers HTTP',
+        tags: ['Health'],
+        security: [],
+        responses: {
+          '200': {
+            description: 'Alive.',
+            content: jsonContent({
+              type: 'object',
+              required: ['status', 'node', 'uptimeSeconds'],
+              properties: { status: { const: 'ok' }, node: { type: 'string' }, uptimeSeconds: { type: 'integer' } },
+            }),
+          },
+        },
+      },
+    },
+    '/health/ready': {
+      get: {
+        operationId: 'getReadiness',
+        summary: 'Readiness: every dependency answers',
+        tags: ['Health'],
+        security: [],
+        responses: {
+          '200': { description: 'Ready.', content: jsonContent(readinessSchema) },
+          '503': { description: 'Not ready; the report says which dependency failed.', content: jsonContent(readinessSchema) },
+        },
+      },
+    },
+    ...(options.metrics
+      ? {
+          '/metrics': {
+            get: {
+              operationId: 'getMetrics',
+              summary: 'Prometheus metrics (administrators)',
+              description: 'Scrapers without a credential use the separate listener of FNGRAPH_METRICS_PORT.',
+              tags: ['Health'],
+              security: CREDENTIAL_REQUIRED,
+              responses: {
+                '200': { description: 'Text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } },
+                ...refusals('401', '403', '429'),
+              },
+            },
+          },
+        }
+      : {}),
+    [options.graphqlPath]: {
+      post: {
+        operationId: 'graphql',
+        summary: 'The GraphQL API (the full management API; see docs/reference/graphql.md)',
+        description: 'Subscriptions use graphql-ws on the same path (WebSocket).',
+        tags: ['GraphQL'],
+        security: CREDENTIAL_OPTIONAL,
+        requestBody: {
+          required: true,
+          content: jsonContent({
+            type: 'object',
+            required: ['query'],
+            properties: { query: { type: 'string' }, variables: { type: 'object' }, operationName: { type: 'string' } },
+          }),
+        },
+        responses: {
+          '200': {
+            description: 'A GraphQL response: `data` and/or `errors` (each with `extensions.code`).',
+            content: jsonContent({ type: 'object', properties: { data: { type: ['object', 'null'] }, errors: { type: 'array', items: { type: 'object' } } } }),
+          },
+          '400': {
+            description: 'Not a GraphQL request (no query, malformed JSON, or a query that does not parse or validate).',
+            content: jsonContent({ type: 'object' }),
+          },
+          ...refusals('401', '413', '415', '429'),
+        },
+      },
+    },
+  };
+}
+
+const readinessSchema = { type: 'object', required: ['ready'], properties: { ready: { type: 'boolean' } } };

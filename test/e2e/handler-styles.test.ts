@@ -1,0 +1,3 @@
+import { handlerStylesSuite } from './handler-styles.suite.js';
+
+handlerStylesSuite('process');
