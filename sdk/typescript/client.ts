@@ -1,37 +1,21 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import { FngraphError, type FngraphErrorDetail, networkError, subscriptionError } from './errors.js';
 
 export * from './generated/graphql.js';
+export { FngraphError, type FngraphErrorDetail, type FngraphErrorOptions } from './errors.js';
 
 export interface FngraphClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:8080 (GraphQL is at /graphql). */
   url: string;
   /** An API key (`fng_…`) or a JWT; anonymous without one. */
   credential?: string;
-  /** The WebSocket class for subscriptions where there is no global one (Node 20: the `ws` package). */
+  /**
+   * The WebSocket class for subscriptions; by default the global one, or the `ws` package
+   * where there is none (Node.js 20).
+   */
   webSocketImpl?: unknown;
-}
-
-/** One GraphQL error as the server formats it: `code` is `extensions.code`. */
-export interface FngraphErrorDetail {
-  message: string;
-  path?: readonly (string | number)[];
-  extensions?: { code?: string; [key: string]: unknown };
-}
-
-/** A request the server answered with errors; `code` is the first error's code (NOT_FOUND, THROTTLED, …). */
-export class FngraphError extends Error {
-  readonly code: string | undefined;
-
-  constructor(
-    readonly errors: readonly FngraphErrorDetail[],
-    readonly httpStatus?: number,
-  ) {
-    super(errors.map((error) => error.message).join('; ') || `HTTP ${httpStatus}`);
-    this.name = 'FngraphError';
-    this.code = errors[0]?.extensions?.code;
-  }
 }
 
 type VariablesArgument<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
@@ -39,12 +23,15 @@ type VariablesArgument<V> = Record<string, never> extends V ? [variables?: V] : 
 /**
  * A typed fngraph client: queries and mutations over HTTP, subscriptions over graphql-ws.
  * Every operation is a typed document from `generated/graphql.ts`, so results and
- * variables are checked against the schema at compile time.
+ * variables are checked against the schema at compile time. Every failure is a `FngraphError`.
  */
 export class FngraphClient {
   private socket: Client | null = null;
+  private readonly url: string;
 
-  constructor(private readonly options: FngraphClientOptions) {}
+  constructor(private readonly options: FngraphClientOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+  }
 
   /** Runs a query or mutation; resolves with its data or rejects with a `FngraphError`. */
   async request<Result, Variables extends Record<string, unknown>>(
@@ -53,28 +40,53 @@ export class FngraphClient {
   ): Promise<Result> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.options.credential) headers.authorization = `Bearer ${this.options.credential}`;
-    const response = await fetch(`${this.options.url}/graphql`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
-    });
-    const body = (await response.json().catch(() => null)) as { data?: Result | null; errors?: FngraphErrorDetail[] } | null;
-    if (!body) throw new FngraphError([], response.status);
-    if (body.errors?.length || body.data == null) throw new FngraphError(body.errors ?? [], response.status);
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+      });
+    } catch (error) {
+      throw networkError(this.url, error);
+    }
+    let body: { data?: Result | null; errors?: FngraphErrorDetail[] } | null;
+    try {
+      body = (await response.json()) as typeof body;
+    } catch (error) {
+      // Not a GraphQL server's answer (a proxy's error page), or the connection broke mid-body.
+      throw new FngraphError([], response.status, {
+        code: 'HTTP_ERROR',
+        cause: error,
+        message: `HTTP ${response.status} ${response.statusText} from ${this.url}/graphql`,
+      });
+    }
+    if (body?.errors?.length) throw new FngraphError(body.errors, response.status);
+    if (body?.data == null) throw new FngraphError([], response.status, { code: 'HTTP_ERROR', message: `HTTP ${response.status}: no data in the answer` });
     return body.data;
   }
 
   /**
    * Subscribes; iterate the result with `for await` and `return()` (or break) to stop.
-   * A server error ends the iteration with a `FngraphError`.
+   * A server error, a refused connection or a closed socket ends the iteration with a
+   * `FngraphError` (`closeCode` set when the server closed the socket).
    */
   async *subscribe<Result, Variables extends Record<string, unknown>>(
     document: TypedDocumentNode<Result, Variables>,
     ...[variables]: VariablesArgument<Variables>
   ): AsyncGenerator<Result, void, undefined> {
-    const results = this.webSocket().iterate<Result>({ query: print(document), variables: variables ?? {} });
+    const socket = await this.webSocket();
+    const results = socket.iterate<Result>({ query: print(document), variables: variables ?? {} });
     try {
-      for await (const result of results) {
+      while (true) {
+        let next: IteratorResult<{ data?: Result | null; errors?: readonly unknown[] }>;
+        try {
+          next = await results.next();
+        } catch (failure) {
+          throw subscriptionError(this.url, failure);
+        }
+        if (next.done) return;
+        const result = next.value;
         if (result.errors?.length || result.data == null) throw new FngraphError((result.errors ?? []) as FngraphErrorDetail[]);
         yield result.data;
       }
@@ -89,11 +101,13 @@ export class FngraphClient {
     this.socket = null;
   }
 
-  private webSocket(): Client {
+  private async webSocket(): Promise<Client> {
+    if (this.socket) return this.socket;
+    const webSocketImpl = this.options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket ?? (await import('ws')).default;
     this.socket ??= createClient({
-      url: `${this.options.url.replace(/^http/, 'ws')}/graphql`,
+      url: `${this.url.replace(/^http/, 'ws')}/graphql`,
       connectionParams: this.options.credential ? { authorization: `Bearer ${this.options.credential}` } : {},
-      webSocketImpl: this.options.webSocketImpl,
+      webSocketImpl,
       lazy: true,
       retryAttempts: 0,
     });

@@ -36,6 +36,13 @@ class AsyncDestinationsInput(TypedDict):
     onSuccess: NotRequired[Optional[str]]
 
 
+class CreateApiKeyInput(TypedDict):
+    expiresAt: NotRequired[Optional[str]]
+    name: str
+    ownerId: NotRequired[Optional[str]]
+    roles: List[str]
+
+
 class ExecutionConfigInput(TypedDict):
     """Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update."""
 
@@ -156,6 +163,18 @@ InvokeFunctionInput = TypedDict(
         "version": NotRequired[Optional[str]],
     },
 )
+
+
+class ApiKeyFields(TypedDict):
+    id: str
+    name: str
+    prefix: str
+    ownerId: str
+    roles: List[str]
+    createdAt: str
+    expiresAt: Optional[str]
+    lastUsedAt: Optional[str]
+    revokedAt: Optional[str]
 
 
 class VersionSummary(TypedDict):
@@ -311,6 +330,87 @@ class RuntimesResult_runtimes(TypedDict):
 
 class RuntimesResult(TypedDict):
     runtimes: List[RuntimesResult_runtimes]
+
+
+class MeResult_me(TypedDict):
+    kind: str
+    subject: Optional[str]
+    roles: List[str]
+    expiresAt: Optional[str]
+
+
+class MeResult(TypedDict):
+    me: MeResult_me
+
+
+class FunctionVersionsResult_functionByName_versions(VersionSummary):
+    codeSizeBytes: int
+    author: Optional[str]
+
+
+class FunctionVersionsResult_functionByName(TypedDict):
+    id: str
+    name: str
+    latestVersion: VersionSummary
+    versions: List[FunctionVersionsResult_functionByName_versions]
+
+
+class FunctionVersionsResult(TypedDict):
+    functionByName: FunctionVersionsResult_functionByName
+
+
+class VersionCodeResult_functionVersion(VersionSummary):
+    code: str
+    codeFormat: CodeFormat
+    handler: Optional[str]
+    language: Language
+    runtime: str
+    dependencies: Dict[str, str]
+
+
+class VersionCodeResult(TypedDict):
+    functionVersion: VersionCodeResult_functionVersion
+
+
+class FunctionInvocationIdsResult_invocations_nodes(TypedDict):
+    id: str
+    status: InvocationStatus
+    queuedAt: str
+
+
+class FunctionInvocationIdsResult_invocations(TypedDict):
+    nodes: List[FunctionInvocationIdsResult_invocations_nodes]
+
+
+class FunctionInvocationIdsResult(TypedDict):
+    invocations: FunctionInvocationIdsResult_invocations
+
+
+class ApiKeysResult_apiKeys_pageInfo(TypedDict):
+    hasNextPage: bool
+    endCursor: Optional[str]
+
+
+class ApiKeysResult_apiKeys(TypedDict):
+    nodes: List[ApiKeyFields]
+    pageInfo: ApiKeysResult_apiKeys_pageInfo
+
+
+class ApiKeysResult(TypedDict):
+    apiKeys: ApiKeysResult_apiKeys
+
+
+class CreateApiKeyResult_createApiKey(TypedDict):
+    secret: str
+    apiKey: ApiKeyFields
+
+
+class CreateApiKeyResult(TypedDict):
+    createApiKey: CreateApiKeyResult_createApiKey
+
+
+class RevokeApiKeyResult(TypedDict):
+    revokeApiKey: ApiKeyFields
 
 
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
@@ -647,6 +747,135 @@ RUNTIMES_DOCUMENT = """query Runtimes {
   }
 }"""
 
+ME_DOCUMENT = """query Me {
+  me {
+    kind
+    subject
+    roles
+    expiresAt
+  }
+}"""
+
+FUNCTION_VERSIONS_DOCUMENT = """query FunctionVersions($name: String!) {
+  functionByName(name: $name) {
+    id
+    name
+    latestVersion {
+      ...VersionSummary
+    }
+    versions {
+      ...VersionSummary
+      codeSizeBytes
+      author
+    }
+  }
+}
+
+fragment VersionSummary on FunctionVersion {
+  id
+  functionId
+  version
+  sequence
+  codeHash
+  buildStatus
+  createdAt
+}"""
+
+VERSION_CODE_DOCUMENT = """query VersionCode($functionId: ID!, $version: String!) {
+  functionVersion(functionId: $functionId, version: $version) {
+    ...VersionSummary
+    code
+    codeFormat
+    handler
+    language
+    runtime
+    dependencies
+  }
+}
+
+fragment VersionSummary on FunctionVersion {
+  id
+  functionId
+  version
+  sequence
+  codeHash
+  buildStatus
+  createdAt
+}"""
+
+FUNCTION_INVOCATION_IDS_DOCUMENT = """query FunctionInvocationIds($functionId: ID!, $first: Int) {
+  invocations(functionId: $functionId, first: $first) {
+    nodes {
+      id
+      status
+      queuedAt
+    }
+  }
+}"""
+
+API_KEYS_DOCUMENT = """query ApiKeys($first: Int, $after: String) {
+  apiKeys(first: $first, after: $after) {
+    nodes {
+      ...ApiKeyFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+
+fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  ownerId
+  roles
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+}"""
+
+CREATE_API_KEY_DOCUMENT = """mutation CreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    secret
+    apiKey {
+      ...ApiKeyFields
+    }
+  }
+}
+
+fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  ownerId
+  roles
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+}"""
+
+REVOKE_API_KEY_DOCUMENT = """mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    ...ApiKeyFields
+  }
+}
+
+fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  ownerId
+  roles
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -727,3 +956,44 @@ class Operations:
         """The `Runtimes` query."""
         variables: Dict[str, Any] = {}
         return self.execute(RUNTIMES_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def me(self) -> MeResult:
+        """The `Me` query."""
+        variables: Dict[str, Any] = {}
+        return self.execute(ME_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_versions(self, *, name: str) -> FunctionVersionsResult:
+        """The `FunctionVersions` query."""
+        variables: Dict[str, Any] = {"name": name}
+        return self.execute(FUNCTION_VERSIONS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def version_code(self, *, function_id: str, version: str) -> VersionCodeResult:
+        """The `VersionCode` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "version": version}
+        return self.execute(VERSION_CODE_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_invocation_ids(self, *, function_id: str, first: Optional[int] = None) -> FunctionInvocationIdsResult:
+        """The `FunctionInvocationIds` query."""
+        variables: Dict[str, Any] = {"functionId": function_id}
+        if first is not None:
+            variables["first"] = first
+        return self.execute(FUNCTION_INVOCATION_IDS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def api_keys(self, *, first: Optional[int] = None, after: Optional[str] = None) -> ApiKeysResult:
+        """The `ApiKeys` query."""
+        variables: Dict[str, Any] = {}
+        if first is not None:
+            variables["first"] = first
+        if after is not None:
+            variables["after"] = after
+        return self.execute(API_KEYS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def create_api_key(self, *, input: CreateApiKeyInput) -> CreateApiKeyResult:
+        """The `CreateApiKey` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(CREATE_API_KEY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def revoke_api_key(self, *, id: str) -> RevokeApiKeyResult:
+        """The `RevokeApiKey` mutation."""
+        variables: Dict[str, Any] = {"id": id}
+        return self.execute(REVOKE_API_KEY_DOCUMENT, variables)  # type: ignore[no-any-return]
