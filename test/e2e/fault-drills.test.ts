@@ -179,7 +179,7 @@ function sigtermOnTwoNodes(executor: 'process' | 'docker', env: Record<string, s
 
   it(`keeps its word on the ${executor} executor: answered calls and records agree, cut jobs finish elsewhere`, async () => {
     const leaving = await cluster.node(`sigterm-${executor}-leaving`);
-    await register(leaving.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 300)); return 'quick'; }`);
+    await register(leaving.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 300)); return { done: 'quick' }; }`);
     await register(leaving.url, 'endless', `export default async () => { await new Promise((r) => setTimeout(r, 30000)); return 'never'; }`, {
       executionConfig: { timeout: 60 },
     });
@@ -256,7 +256,7 @@ describe('fault drills: SIGTERM under load (embedded store, restarted on the sam
     let server = await startServerProcess(env);
     rememberAdminKey(server.url, adminKey);
     try {
-      await register(server.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 500)); return 'quick'; }`, {
+      await register(server.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 500)); return { done: 'quick' }; }`, {
         executionConfig: { maxInstances: 12 },
       });
       await register(server.url, 'endless', `export default async () => { await new Promise((r) => setTimeout(r, 30000)); return 'never'; }`, {
