@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutorKind } from '@/kernel/config/app-config.js';
 import { authHeaders } from '../support/credentials.js';
 import { functionDocument, pythonDocument, registerRest } from '../support/functions.js';
@@ -31,13 +31,9 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       await server?.close();
     });
 
-    /**
-     * Registers a sample; a test whose sample needs the `handler` field (another change of
-     * issue 13) is skipped while the server does not know that field yet.
-     */
-    async function deploy(ctx: TestContext, document: Record<string, unknown>): Promise<void> {
+    /** Registers a sample, unmodified but for the registration fields, and expects it READY. */
+    async function deploy(document: Record<string, unknown>): Promise<void> {
       const { status, body } = await registerRest(server.url, document);
-      if (status === 400 && 'handler' in document && JSON.stringify(body).includes('handler')) ctx.skip();
       expect(status, JSON.stringify(body)).toBe(201);
       expect(body.buildStatus).toBe('READY');
     }
@@ -46,8 +42,8 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
     const py = (name: string, source: string, executionConfig: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
       pythonDocument(name, source, { executionConfig, ...extra });
 
-    it('Lambda, callback style behind a REST API (aws-apigw-v1): the event, the context, a "201" status, multiValueHeaders', async (ctx) => {
-      await deploy(ctx, js('lambda-callback', sample('lambda/callback.js'), { eventFormat: 'aws-apigw-v1' }));
+    it('Lambda, callback style behind a REST API (aws-apigw-v1): the event, the context, a "201" status, multiValueHeaders', async () => {
+      await deploy(js('lambda-callback', sample('lambda/callback.js'), { eventFormat: 'aws-apigw-v1' }));
       const response = await fetch(`${server.url}/fn/lambda-callback/items/7?name=Ada&tag=a&tag=b`);
       expect(response.status).toBe(201);
       expect(response.headers.get('content-type')).toBe('application/json');
@@ -72,15 +68,15 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(onFunctionsOrigin.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
     });
 
-    it('SAM hello world (export const lambdaHandler, handler "app.lambdaHandler")', async (ctx) => {
-      await deploy(ctx, js('sam-hello', sample('sam/app.mjs'), { eventFormat: 'aws-apigw-v1' }, { handler: 'app.lambdaHandler' }));
+    it('SAM hello world (export const lambdaHandler, handler "app.lambdaHandler")', async () => {
+      await deploy(js('sam-hello', sample('sam/app.mjs'), { eventFormat: 'aws-apigw-v1' }, { handler: 'app.lambdaHandler' }));
       const response = await fetch(`${server.url}/fn/sam-hello/hello`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ message: 'hello world' });
     });
 
-    it('Lambda function URL (aws-apigw-v2): payload 2.0, cookies out, and a plain object as a JSON 200', async (ctx) => {
-      await deploy(ctx, js('lambda-url', sample('lambda/url.mjs'), { eventFormat: 'aws-apigw-v2' }));
+    it('Lambda function URL (aws-apigw-v2): payload 2.0, cookies out, and a plain object as a JSON 200', async () => {
+      await deploy(js('lambda-url', sample('lambda/url.mjs'), { eventFormat: 'aws-apigw-v2' }));
       const response = await fetch(`${server.url}/fn/lambda-url/path/x?b=2&a=1&a=3`, {
         method: 'POST',
         headers: { cookie: 'c1=v1; c2=v2', 'content-type': 'text/plain', 'user-agent': 'styles-test' },
@@ -107,8 +103,8 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(await plain.json()).toEqual({ message: 'plain object', method: 'GET' });
     });
 
-    it('Lambda in Python (aws-apigw-v2): context.aws_request_id and get_remaining_time_in_millis()', async (ctx) => {
-      await deploy(ctx, py('lambda-py', sample('lambda/lambda_function.py'), { eventFormat: 'aws-apigw-v2' }));
+    it('Lambda in Python (aws-apigw-v2): context.aws_request_id and get_remaining_time_in_millis()', async () => {
+      await deploy(py('lambda-py', sample('lambda/lambda_function.py'), { eventFormat: 'aws-apigw-v2' }));
       const response = await fetch(`${server.url}/fn/lambda-py?q=1`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({
@@ -120,16 +116,16 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       });
     });
 
-    it('a payload 1.0 result without statusCode is a malformed proxy response (502)', async (ctx) => {
-      await deploy(ctx, js('lambda-malformed', 'exports.handler = async () => ({ message: "no status" });', { eventFormat: 'aws-apigw-v1' }));
+    it('a payload 1.0 result without statusCode is a malformed proxy response (502)', async () => {
+      await deploy(js('lambda-malformed', 'exports.handler = async () => ({ message: "no status" });', { eventFormat: 'aws-apigw-v1' }));
       // As its owner sees it (an anonymous caller gets a generic error).
       const response = await fetch(`${server.url}/fn/lambda-malformed`, { headers: authHeaders(server.url) });
       expect(response.status).toBe(502);
       expect((await response.json()).error).toMatchObject({ code: 'FUNCTION_FAILED', type: 'MalformedLambdaResponse' });
     });
 
-    it('Cloud Functions hello world: functions.http(name, (req, res) => res.send(...)) without the framework installed', async (ctx) => {
-      await deploy(ctx, js('gcf-hello', sample('gcf/index.js')));
+    it('Cloud Functions hello world: functions.http(name, (req, res) => res.send(...)) without the framework installed', async () => {
+      await deploy(js('gcf-hello', sample('gcf/index.js')));
       const response = await fetch(`${server.url}/fn/gcf-hello`);
       expect(response.status).toBe(200);
       // Express' send of a string is HTML; the API's origin sandboxes it (issue 11).
@@ -138,8 +134,8 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(await response.text()).toBe('Hello World!');
     });
 
-    it('Cloud Functions: req.get(), bodies parsed by content type, req.query, res.set().status().json()', async (ctx) => {
-      await deploy(ctx, js('gcf-content', sample('gcf/content.js')));
+    it('Cloud Functions: req.get(), bodies parsed by content type, req.query, res.set().status().json()', async () => {
+      await deploy(js('gcf-content', sample('gcf/content.js')));
       const post = (type: string, body: string) => fetch(`${server.url}/fn/gcf-content`, { method: 'POST', headers: { 'content-type': type }, body });
       expect(await (await post('application/json', '{"name":"John"}')).json()).toEqual({ greeting: 'Hello John!' });
       expect(await (await post('text/plain', 'Jane')).json()).toEqual({ greeting: 'Hello Jane!' });
@@ -152,14 +148,14 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(await refused.text()).toBe('Method not allowed');
     });
 
-    it('Express style without the framework (eventFormat node-http): (req, res) with res.write streaming', async (ctx) => {
+    it('Express style without the framework (eventFormat node-http): (req, res) with res.write streaming', async () => {
       const source = `module.exports = async (req, res) => {
         res.set('content-type', 'text/plain; charset=utf-8').status(200);
         res.write('hello ' + req.get('X-Name') + '\\n');
         await new Promise((r) => setTimeout(r, Number(req.query.wait)));
         res.end('bye\\n');
       };`;
-      await deploy(ctx, js('express-plain', source, { eventFormat: 'node-http', timeout: 30 }));
+      await deploy(js('express-plain', source, { eventFormat: 'node-http', timeout: 30 }));
       const response = await fetch(`${server.url}/fn/express-plain?wait=4000`, { headers: { 'x-name': 'req' } });
       const invocationId = response.headers.get('x-fngraph-invocation-id')!;
       const reader = response.body!.getReader();
@@ -168,8 +164,8 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(await readUntil(reader, 'bye\n', 'hello req\n')).toBe('hello req\nbye\n');
     });
 
-    it('Workers: export default { fetch(request, env, ctx) } with env vars, ctx.waitUntil, Response.json, binary bodies', async (ctx) => {
-      await deploy(ctx, js('worker', sample('workers/index.js'), { environmentVariables: { GREETING: 'hi' } }));
+    it('Workers: export default { fetch(request, env, ctx) } with env vars, ctx.waitUntil, Response.json, binary bodies', async () => {
+      await deploy(js('worker', sample('workers/index.js'), { environmentVariables: { GREETING: 'hi' } }));
       const hello = await fetch(`${server.url}/fn/worker`);
       expect(hello.status).toBe(200);
       expect(hello.headers.get('content-type')).toBe('text/plain;charset=UTF-8');
@@ -187,45 +183,44 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(invocation.logs.map((l: { message: string }) => l.message)).toContain('after the response');
     });
 
-    it('OpenFaaS node20 template: context.status(200).succeed(result)', async (ctx) => {
-      await deploy(ctx, js('openfaas-node', sample('openfaas-node/handler.js')));
+    it('OpenFaaS node20 template: context.status(200).succeed(result)', async () => {
+      await deploy(js('openfaas-node', sample('openfaas-node/handler.js')));
       const response = await fetch(`${server.url}/fn/openfaas-node`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'ping' });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ body: '"ping"', 'content-type': 'text/plain' });
     });
 
-    it('OpenFaaS python3-http template: def handle(event, context) returning { statusCode, body }', async (ctx) => {
-      await deploy(ctx, py('openfaas-py', sample('openfaas-python/handler.py'), {}, { handler: 'handler.handle' }));
+    it('OpenFaaS python3-http template: def handle(event, context) returning { statusCode, body }', async () => {
+      await deploy(py('openfaas-py', sample('openfaas-python/handler.py'), {}, { handler: 'handler.handle' }));
       const response = await fetch(`${server.url}/fn/openfaas-py`);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('Hello from OpenFaaS!');
     });
 
-    it('Python: event attributes, headers in any case, a "202" status and a dict body as JSON', async (ctx) => {
-      await deploy(ctx, py('openfaas-py-echo', sample('openfaas-python/echo.py'), {}, { handler: 'echo.handle' }));
+    it('Python: event attributes, headers in any case, a "202" status and a dict body as JSON', async () => {
+      await deploy(py('openfaas-py-echo', sample('openfaas-python/echo.py'), {}, { handler: 'echo.handle' }));
       const response = await fetch(`${server.url}/fn/openfaas-py-echo/p?x=1`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'b' });
       expect(response.status).toBe(202);
       expect(response.headers.get('x-handled-by')).toBe('python3-http');
       expect(await response.json()).toEqual({ method: 'PUT', path: '/p', content_type: 'text/plain', query: { x: '1' }, body: 'b', hostname: true });
     });
 
-    it('Netlify (Lambda-compatible): exports.handler returning { statusCode, body }', async (ctx) => {
-      await deploy(ctx, js('netlify-hello', sample('netlify/hello.js'), { eventFormat: 'aws-apigw-v1' }));
+    it('Netlify (Lambda-compatible): exports.handler returning { statusCode, body }', async () => {
+      await deploy(js('netlify-hello', sample('netlify/hello.js'), { eventFormat: 'aws-apigw-v1' }));
       const response = await fetch(`${server.url}/fn/netlify-hello?name=Netlify`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ message: 'Hello Netlify' });
     });
 
-    it('Netlify 2.0 (eventFormat web): export default async (req, context) => new Response(...)', async (ctx) => {
-      await deploy(ctx, js('netlify-v2', sample('netlify-v2/hello.mjs'), { eventFormat: 'web' }));
+    it('Netlify 2.0 (eventFormat web): export default async (req, context) => new Response(...)', async () => {
+      await deploy(js('netlify-v2', sample('netlify-v2/hello.mjs'), { eventFormat: 'web' }));
       const response = await fetch(`${server.url}/fn/netlify-v2/hello?name=v2`, { method: 'PATCH' });
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('Hello, v2! (PATCH, request known)');
     });
 
-    it('native: a string is text, a "201" statusCode is a status, cookies go to Set-Cookie (functions origin only)', async (ctx) => {
+    it('native: a string is text, a "201" statusCode is a status, cookies go to Set-Cookie (functions origin only)', async () => {
       await deploy(
-        ctx,
         js('native-text', 'module.exports = async (event) => event.path === "/r" ? { statusCode: "201", cookies: ["k=v"], body: "made" } : "plain text";'),
       );
       const text = await fetch(`${server.url}/fn/native-text`);
@@ -242,9 +237,9 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(invokeFunction).toEqual({ status: 'SUCCEEDED', response: 'plain text' });
     });
 
-    it('bytes returned as they are (a Buffer, Python bytes) are a binary response', async (ctx) => {
-      await deploy(ctx, js('bytes-js', 'module.exports = async () => Buffer.from([1, 2, 3]);'));
-      await deploy(ctx, py('bytes-py', 'def handler(event, context):\n    return bytes([1, 2, 3])\n'));
+    it('bytes returned as they are (a Buffer, Python bytes) are a binary response', async () => {
+      await deploy(js('bytes-js', 'module.exports = async () => Buffer.from([1, 2, 3]);'));
+      await deploy(py('bytes-py', 'def handler(event, context):\n    return bytes([1, 2, 3])\n'));
       for (const name of ['bytes-js', 'bytes-py']) {
         const response = await fetch(`${server.url}/fn/${name}`);
         expect(response.headers.get('content-type')).toBe('application/octet-stream');
@@ -291,19 +286,19 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(final.response).toMatchObject({ statusCode: 200, body: all, isBase64Encoded: false });
     }
 
-    it('streams an async generator: chunk 1 reaches the client while the invocation is RUNNING', async (ctx) => {
-      await deploy(ctx, js('stream-gen', sample('streaming/generator.js'), { timeout: 30 }));
+    it('streams an async generator: chunk 1 reaches the client while the invocation is RUNNING', async () => {
+      await deploy(js('stream-gen', sample('streaming/generator.js'), { timeout: 30 }));
       await expectStreamed(`${server.url}/fn/stream-gen?wait=4000`, 'chunk 1\n', ['chunk 2\n', 'chunk 3\n'], 'text/plain; charset=utf-8');
     });
 
-    it('streams a Response whose body is a ReadableStream still being written', async (ctx) => {
-      await deploy(ctx, js('stream-rs', sample('streaming/readable-stream.mjs'), { timeout: 30 }));
+    it('streams a Response whose body is a ReadableStream still being written', async () => {
+      await deploy(js('stream-rs', sample('streaming/readable-stream.mjs'), { timeout: 30 }));
       await expectStreamed(`${server.url}/fn/stream-rs?wait=4000`, 'first\n', ['second\n'], 'text/plain; charset=utf-8');
     });
 
-    it('streams objects an async generator yields as JSON lines, in Node.js and in Python', async (ctx) => {
-      await deploy(ctx, js('ndjson-js', 'exports.handler = async function* () { yield { n: 1 }; yield { n: 2 }; };'));
-      await deploy(ctx, py('ndjson-py', 'async def handler(event, context):\n    yield {"n": 1}\n    yield {"n": 2}\n'));
+    it('streams objects an async generator yields as JSON lines, in Node.js and in Python', async () => {
+      await deploy(js('ndjson-js', 'exports.handler = async function* () { yield { n: 1 }; yield { n: 2 }; };'));
+      await deploy(py('ndjson-py', 'async def handler(event, context):\n    yield {"n": 1}\n    yield {"n": 2}\n'));
       for (const name of ['ndjson-js', 'ndjson-py']) {
         const response = await fetch(`${server.url}/fn/${name}`);
         expect(response.headers.get('content-type')).toBe('application/x-ndjson');
@@ -311,17 +306,17 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       }
     });
 
-    it('streams a Python generator', async (ctx) => {
-      await deploy(ctx, py('stream-py', sample('streaming/generator.py'), { timeout: 30 }));
+    it('streams a Python generator', async () => {
+      await deploy(py('stream-py', sample('streaming/generator.py'), { timeout: 30 }));
       await expectStreamed(`${server.url}/fn/stream-py?wait=4000`, 'py chunk 1\n', ['py chunk 2\n'], 'text/plain; charset=utf-8');
     });
 
-    it('a streamed response follows the header rules of its origin: no platform headers, cookies only on the functions origin', async (ctx) => {
+    it('a streamed response follows the header rules of its origin: no platform headers, cookies only on the functions origin', async () => {
       const source = `export default { fetch() {
         const body = new ReadableStream({ async start(c) { c.enqueue(new TextEncoder().encode('a')); await new Promise((r) => setTimeout(r, 50)); c.enqueue(new TextEncoder().encode('b')); c.close(); } });
         return new Response(body, { headers: { 'set-cookie': 'k=v', 'x-fngraph-invocation-id': 'spoofed', 'content-length': '999', 'x-mine': '1' } });
       } };`;
-      await deploy(ctx, js('stream-headers', source));
+      await deploy(js('stream-headers', source));
       for (const [url, cookies] of [
         [server.url, []],
         [functionsUrl, ['k=v']],
@@ -334,18 +329,17 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       }
     });
 
-    it('a streamed head with an invalid header is not sent: the caller gets 502 FUNCTION_BAD_RESPONSE', async (ctx) => {
+    it('a streamed head with an invalid header is not sent: the caller gets 502 FUNCTION_BAD_RESPONSE', async () => {
       // An Express-style head carries the function's own headers.
       const source = "module.exports = (req, res) => { res.set('x-bad', 'a\\nb'); res.write('x'); res.end(); };";
-      await deploy(ctx, js('stream-bad-header', source, { eventFormat: 'node-http' }));
+      await deploy(js('stream-bad-header', source, { eventFormat: 'node-http' }));
       const response = await fetch(`${server.url}/fn/stream-bad-header`);
       expect(response.status).toBe(502);
       expect((await response.json()).error.code).toBe('FUNCTION_BAD_RESPONSE');
     });
 
-    it('a stream the function breaks off is cut off for the client, and the invocation FAILED', async (ctx) => {
+    it('a stream the function breaks off is cut off for the client, and the invocation FAILED', async () => {
       await deploy(
-        ctx,
         js('stream-broken', 'exports.handler = async function* () { yield "part"; await new Promise((r) => setTimeout(r, 50)); throw new Error("broke"); };'),
       );
       const response = await fetch(`${server.url}/fn/stream-broken`);
@@ -356,8 +350,8 @@ export function handlerStylesSuite(kind: ExecutorKind, env: Record<string, strin
       expect(final.status).toBe('FAILED');
     });
 
-    it('a streamed response invoked over GraphQL is collected into the result', async (ctx) => {
-      await deploy(ctx, js('stream-collected', sample('streaming/generator.js'), { timeout: 30 }));
+    it('a streamed response invoked over GraphQL is collected into the result', async () => {
+      await deploy(js('stream-collected', sample('streaming/generator.js'), { timeout: 30 }));
       const { invokeFunction } = await graphqlData(server.url, 'mutation($input: InvokeFunctionInput!) { invokeFunction(input: $input) { status response } }', {
         input: { name: 'stream-collected', event: { method: 'GET', path: '/', query: { wait: '1' } } },
       });
