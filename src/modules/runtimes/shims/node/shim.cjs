@@ -23,17 +23,21 @@
 // A `log` frame carries the invocation that printed it (AsyncLocalStorage follows the
 // handler into its timers and promises), so a line printed late, after its invocation
 // returned, is recognised as such by the executor and never given to the next one.
-// It deliberately depends on nothing but Node's core modules.
+// It deliberately depends on nothing but Node's core modules (and its own files beside it).
 
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const util = require('node:util');
 const { AsyncLocalStorage } = require('node:async_hooks');
+const { TEXT_TYPE, toBytes, decodeUtf8 } = require('./bytes.cjs');
+const { expressRequest, expressResponse } = require('./express.cjs');
+const { installFrameworkStandIn, registeredHttpFunction, forgetRegistrations } = require('./gcf-framework.cjs');
 
 const PROTOCOL_FD = openProtocol();
 // Network access (executionConfig.network): only sandboxes given an egress gateway load it.
 const EGRESS = startEgress();
+installFrameworkStandIn();
 /** The invocation in flight, for output that carries no invocation of its own. */
 let currentId = null;
 /** The invocation whose code is running (its handler, timers and promise callbacks). */
@@ -146,7 +150,7 @@ function load(frame) {
   const userModule = new Module(filename, null);
   userModule.filename = filename;
   userModule.paths = (frame.modulePaths || []).concat(Module._nodeModulePaths(path.dirname(filename)));
-  httpFunctions.clear();
+  forgetRegistrations();
   userModule._compile(frame.artifact, filename);
   const exported = userModule.exports;
   functionEnv = Object.assign({}, frame.env || {});
@@ -214,63 +218,9 @@ function styledEntry(exported, entry) {
   return fetchExport;
 }
 
-// ---- Google Cloud Functions' framework -----------------------------------------
-// `require('@google-cloud/functions-framework')` gets this built-in stand-in unless the
-// function depends on the real package: `functions.http(name, fn)` registers `fn` as an
-// Express-style `(req, res)` handler, which the shim then calls.
-const GCF_FRAMEWORK = '@google-cloud/functions-framework';
-const httpFunctions = new Map();
-const builtInFramework = Object.freeze({
-  http(name, fn) {
-    if (typeof fn !== 'function') throw new TypeError(`functions.http(${JSON.stringify(name)}, fn): fn must be a function`);
-    httpFunctions.set(String(name), fn);
-  },
-  cloudEvent(name) {
-    throw new TypeError(`functions.cloudEvent(${JSON.stringify(name)}): fngraph serves HTTP functions only`);
-  },
-  getFunction(name) {
-    return httpFunctions.get(String(name));
-  },
-});
-const loadModule = Module._load;
-Module._load = function load(request, parent, isMain) {
-  if (request !== GCF_FRAMEWORK) return loadModule.call(this, request, parent, isMain);
-  if (!resolves(request, parent)) return builtInFramework;
-  // The real framework (a dependency of the function): its registrations are seen too.
-  const real = loadModule.call(this, request, parent, isMain);
-  return Object.assign(Object.create(real), {
-    http(name, fn) {
-      builtInFramework.http(name, fn);
-      return real.http(name, fn);
-    },
-  });
-};
-
-function resolves(request, parent) {
-  try {
-    Module._resolveFilename(request, parent);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The function registered with `functions.http`: the one the entry point names
- * (`handler: "index.helloHttp"`), else the only one. A name that is not registered is an
- * export's (null: looked up as such).
- */
-function registeredHttpFunction(wanted) {
-  if (httpFunctions.size === 0) return null;
-  if (typeof wanted === 'string' && wanted !== '') return httpFunctions.get(wanted) ?? null;
-  if (httpFunctions.size === 1) return httpFunctions.values().next().value;
-  throw new TypeError(`The module registers ${[...httpFunctions.keys()].join(', ')}: name one with \`handler\``);
-}
-
 // ---- invoking ---------------------------------------------------------------
 /** Chunks of a streamed response are sent at most this large (a frame stays far below the frame limit). */
 const CHUNK_BYTES = 48 * 1024;
-const TEXT_TYPE = /^(text\/|application\/(json|[a-z.+-]*\+json|xml|[a-z.+-]*\+xml|javascript|x-www-form-urlencoded|x-ndjson))/i;
 
 /** What one invocation answers: a value, or a response streamed to the caller as it is produced. */
 class Reply {
@@ -292,14 +242,6 @@ class Reply {
       send({ type: 'response_chunk', id: this.id, data: bytes.subarray(offset, offset + CHUNK_BYTES).toString('base64') });
     }
   }
-}
-
-function toBytes(data) {
-  if (Buffer.isBuffer(data)) return data;
-  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer) return Buffer.from(data);
-  if (typeof data === 'string') return Buffer.from(data);
-  return Buffer.from(JSON.stringify(data) + '\n');
 }
 
 /** Header names are matched in any case (`event.headers['Content-Type']`), as HTTP says. */
@@ -417,140 +359,6 @@ function callFetch(frame, reply) {
   return handler(request, { ...context, requestId: context.invocationId, ip: (frame.event || {}).sourceIp ?? null, params: {}, waitUntil: context.waitUntil });
 }
 
-/** An Express-like request (Cloud Functions' framework), body parsed as Express' body parsers would. */
-function expressRequest(event) {
-  const headers = {};
-  for (const [name, value] of Object.entries(event.headers || {})) headers[name.toLowerCase()] = value;
-  const rawBody = event.body === null || event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  const type = (headers['content-type'] || '').split(';')[0].trim().toLowerCase();
-  let body = {};
-  if (rawBody.length > 0) {
-    if (type === 'application/json' || type.endsWith('+json')) {
-      try {
-        body = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        body = rawBody.toString('utf8');
-      }
-    } else if (type === 'application/x-www-form-urlencoded') body = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
-    else if (type.startsWith('text/')) body = rawBody.toString('utf8');
-    else body = rawBody;
-  }
-  const query = {};
-  for (const [key, value] of Object.entries(event.query || {})) query[key] = value;
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) for (const item of [].concat(value)) search.append(key, item);
-  const url = `${event.path || '/'}${search.size ? `?${search}` : ''}`;
-  const request = {
-    method: event.method || 'GET',
-    url,
-    originalUrl: url,
-    path: event.path || '/',
-    headers,
-    query,
-    body,
-    rawBody,
-    ip: event.sourceIp ?? null,
-    protocol: 'http',
-    hostname: (headers.host || 'localhost').split(':')[0],
-    get: (name) => headers[String(name).toLowerCase()],
-    header: (name) => headers[String(name).toLowerCase()],
-    is: (wanted) => (type.includes(String(wanted).replace('*', '')) ? type : false),
-  };
-  return request;
-}
-
-/** An Express-like response: the invocation ends with `send`/`json`/`end`; `write` streams. */
-function expressResponse(reply, finish) {
-  const headers = {};
-  let ended = false;
-  const response = {
-    statusCode: 200,
-    locals: {},
-    get headersSent() {
-      return reply.started || ended;
-    },
-    status(code) {
-      response.statusCode = Number(code);
-      return response;
-    },
-    set(name, value) {
-      if (name && typeof name === 'object') for (const [key, item] of Object.entries(name)) response.set(key, item);
-      else headers[String(name).toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
-      return response;
-    },
-    append(name, value) {
-      const key = String(name).toLowerCase();
-      headers[key] = [].concat(headers[key] ?? [], value).map(String);
-      return response;
-    },
-    get: (name) => headers[String(name).toLowerCase()],
-    getHeader: (name) => headers[String(name).toLowerCase()],
-    removeHeader: (name) => delete headers[String(name).toLowerCase()],
-    type(value) {
-      return response.set(
-        'content-type',
-        value.includes('/') ? value : value === 'json' ? 'application/json' : value === 'html' ? 'text/html' : `text/${value}`,
-      );
-    },
-    cookie(name, value, options = {}) {
-      const parts = [`${name}=${encodeURIComponent(String(value))}`];
-      if (options.maxAge !== undefined) parts.push(`Max-Age=${Math.floor(options.maxAge / 1000)}`);
-      if (options.path) parts.push(`Path=${options.path}`);
-      if (options.httpOnly) parts.push('HttpOnly');
-      if (options.secure) parts.push('Secure');
-      if (options.sameSite) parts.push(`SameSite=${options.sameSite === true ? 'Strict' : options.sameSite}`);
-      return response.append('set-cookie', parts.join('; '));
-    },
-    location: (url) => response.set('location', url),
-    redirect(status, url) {
-      if (url === undefined) [status, url] = [302, status];
-      response.status(status).set('location', url).end();
-    },
-    setHeader: (name, value) => response.set(name, value),
-    writeHead(code, values) {
-      response.status(code);
-      if (values) response.set(values);
-      return response;
-    },
-    write(chunk) {
-      if (ended) return false;
-      reply.start(response.statusCode, headers);
-      reply.chunk(chunk);
-      return true;
-    },
-    end(chunk) {
-      if (ended) return response;
-      if (reply.started) {
-        if (chunk !== undefined && chunk !== null) reply.chunk(chunk);
-        ended = true;
-        finish(null, STREAMED);
-        return response;
-      }
-      ended = true;
-      const bytes = chunk === undefined || chunk === null ? null : toBytes(chunk);
-      const text = bytes !== null && TEXT_TYPE.test(headers['content-type'] || 'text/plain') ? decodeUtf8(bytes) : null;
-      const body = bytes === null ? null : (text ?? bytes.toString('base64'));
-      finish(null, { statusCode: response.statusCode, headers, body, isBase64Encoded: bytes !== null && text === null });
-      return response;
-    },
-    send(body) {
-      if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof Uint8Array)) return response.json(body);
-      if (headers['content-type'] === undefined) {
-        response.set('content-type', typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/octet-stream');
-      }
-      return response.end(body);
-    },
-    json(body) {
-      if (headers['content-type'] === undefined) response.set('content-type', 'application/json; charset=utf-8');
-      return response.end(JSON.stringify(body));
-    },
-    sendStatus(code) {
-      return response.status(code).set('content-type', 'text/plain; charset=utf-8').end(String(code));
-    },
-  };
-  return response;
-}
-
 function callNodeHttp(frame, reply) {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -560,7 +368,7 @@ function callNodeHttp(frame, reply) {
       if (error) reject(error);
       else resolve(value);
     };
-    const returned = handler(expressRequest(frame.event || {}), expressResponse(reply, finish));
+    const returned = handler(expressRequest(frame.event || {}), expressResponse(reply, finish, STREAMED));
     // The response ends the invocation; a handler that throws (or rejects) before ending it fails it.
     if (returned && typeof returned.then === 'function') returned.then(undefined, (error) => finish(error ?? new Error('The handler rejected')));
   });
@@ -621,15 +429,6 @@ async function settleResponse(response, reply) {
   const body = Buffer.concat(chunks);
   const text = TEXT_TYPE.test(headers['content-type'] || 'text/plain') ? decodeUtf8(body) : null;
   return { statusCode: response.status, headers, body: text ?? body.toString('base64'), isBase64Encoded: text === null };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function decodeUtf8(bytes) {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return null;
-  }
 }
 
 /** A generator or any (async) iterable: every item is a chunk (text, bytes, or a JSON line). */
