@@ -254,6 +254,13 @@ node_binary_for() {
   echo "$(node_install_dir "$1")/bin/node"
 }
 
+# Node.js 24 first on PATH (installed when the machine's is older), and every Node.js major
+# the function runtimes offer: what scripts/start, scripts/test and scripts/bench run first.
+use_nodes() {
+  use_server_node
+  ensure_runtime_nodes
+}
+
 # use_server_node: makes `node` on PATH Node.js $FNGRAPH_NODE_MAJOR or newer for every
 # later step (npm ci, the build, vitest, the server), installing it when the host's is
 # older. native modules (better-sqlite3) then compile against its headers: node-gyp would

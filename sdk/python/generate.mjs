@@ -20,9 +20,9 @@ import {
 } from 'graphql';
 
 const ROOT = new URL('../../', import.meta.url);
-export const SCHEMA_FILE = new URL('schema/schema.graphql', ROOT);
-export const OPERATIONS_FILE = new URL('sdk/typescript/operations.graphql', ROOT);
-export const OUTPUT_FILE = new URL('sdk/python/fngraph/generated.py', ROOT);
+const SCHEMA_FILE = new URL('schema/schema.graphql', ROOT);
+const OPERATIONS_FILE = new URL('sdk/typescript/operations.graphql', ROOT);
+const OUTPUT_FILE = new URL('sdk/python/fngraph/generated.py', ROOT);
 
 const SCALARS = { ID: 'str', String: 'str', Int: 'int', Float: 'float', Boolean: 'bool', DateTime: 'str', JSON: 'Any', StringMap: 'Dict[str, str]' };
 const PYTHON_KEYWORDS = new Set(
@@ -32,7 +32,7 @@ const PYTHON_KEYWORDS = new Set(
 );
 
 /** The Python module for a schema and the operations document (both as SDL/GraphQL text). */
-export function generatePython(schemaText, operationsText) {
+function generatePython(schemaText, operationsText) {
   const schema = buildSchema(schemaText);
   const document = parse(operationsText);
   const errors = validate(schema, document);

@@ -20,13 +20,12 @@ export interface InvokeOptions extends PayloadOptions {
 /** Lines may arrive just after the record says the invocation ended. */
 const STREAM_GRACE_MS = 300;
 
-const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED']);
-
 /** Reads the invocation until it has finished (after its log stream ended, or where there was none). */
 async function finishedInvocation(context: CommandContext, id: string) {
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
     const { invocation } = await context.client.request(InvocationDocument, { id });
-    if (FINISHED.has(invocation.status)) return invocation;
+    // Only QUEUED and RUNNING change; every other status is final.
+    if (invocation.status !== 'QUEUED' && invocation.status !== 'RUNNING') return invocation;
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }

@@ -18,8 +18,4 @@ export class PlatformPorts {
   has(port: number): boolean {
     return this.ports.has(port);
   }
-
-  list(): number[] {
-    return [...this.ports].sort((a, b) => a - b);
-  }
 }

@@ -20,6 +20,11 @@ export type AllowRule =
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const HOST_NAME = new RegExp(`^(?:${LABEL}\\.)*${LABEL}$`);
 
+/** A DNS name (lower-case labels, no trailing dot). */
+export function isHostName(name: string): boolean {
+  return HOST_NAME.test(name);
+}
+
 /**
  * Parses an allow-list entry: `api.example.com`, `api.example.com:443`, `*.example.com:443`,
  * `host:*`, `203.0.113.0/24`, `203.0.113.0/24:5432`, `203.0.113.7`, `[2001:db8::1]:443`,

@@ -1,5 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { createServer, isIP, type Server, type Socket, connect } from 'node:net';
+import { parsePort } from '@/kernel/network/address-range.js';
+import { isHostName } from './allow-rule.js';
 import type { EgressPolicy } from './egress-policy.js';
 
 /** What the gateway decided about one connection, for metrics and the invocation's logs. */
@@ -28,7 +30,6 @@ export interface EgressGatewayOptions {
 const MAX_HEADER_BYTES = 8 * 1024;
 /** The request must arrive within this after connecting. */
 const HEADER_TIMEOUT_MS = 10_000;
-const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 
 interface Target {
   host: string;
@@ -67,11 +68,6 @@ export class EgressGateway {
       });
     });
     return gateway;
-  }
-
-  /** Connections of the sandbox open now (waiting for their destination, or piping). */
-  get openConnections(): number {
-    return this.clients;
   }
 
   /** Stops listening and cuts every connection. */
@@ -225,8 +221,10 @@ function parseAuthority(text: string, defaultPort: number | null): { host: strin
   const bracketed = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/i.exec(text);
   const plain = /^([^:[\]]+)(?::(\d{1,5}))?$/.exec(text);
   const [, host, portText] = bracketed ?? plain ?? [];
-  if (!host || (bracketed ? isIP(host) !== 6 : isIP(host) !== 4 && !HOST_NAME.test(host))) return { error: `invalid destination ${text}` };
-  const port = portText === undefined ? defaultPort : Number(portText);
-  if (port === null || port < 1 || port > 65535) return { error: `invalid or missing port in ${text}` };
+  if (!host || (bracketed ? isIP(host) !== 6 : isIP(host) !== 4 && !isHostName(host.toLowerCase().replace(/\.$/, '')))) {
+    return { error: `invalid destination ${text}` };
+  }
+  const port = portText === undefined ? defaultPort : parsePort(portText);
+  if (port === null) return { error: `invalid or missing port in ${text}` };
   return { host: host.toLowerCase(), port };
 }

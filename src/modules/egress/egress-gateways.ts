@@ -16,7 +16,6 @@ export const EGRESS_SOCKET_NAME = 'egress.sock';
 export interface SandboxEgress {
   /** Host directory with `EGRESS_SOCKET_NAME`, reachable only by the sandbox user. */
   socketDir: string;
-  gateway: EgressGateway;
   /** Where its decisions are told while an invocation runs (denials go to that invocation's logs). */
   listen(listener: ((decision: EgressDecision) => void) | null): void;
   /** Stops the gateway and removes its directory. */
@@ -57,7 +56,6 @@ export class EgressGateways {
       chmodSync(join(socketDir, EGRESS_SOCKET_NAME), 0o666);
       return {
         socketDir,
-        gateway,
         listen: (next) => (listener = next),
         close: async () => {
           await gateway.close();

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { type AddressRange, blockListOf, rangeHasPort, unmapAddress } from '@/kernel/network/address-range.js';
+import { type AddressRange, blockListOf, type IpFamily, rangeHasPort, unmapAddress } from '@/kernel/network/address-range.js';
 import { type AllowRule, nameMatches, parseAllowEntry } from './allow-rule.js';
 import { platformDenial } from './platform-deny-list.js';
 
@@ -56,15 +56,17 @@ export class EgressPolicy {
   /** Every address `host` resolved to (or `host` itself, an address) must be allowed, or none is used. */
   admitsAddresses(host: string, port: number, addresses: readonly string[]): EgressVerdict {
     if (addresses.length === 0) return denied(`${host} has no address`);
-    const byName = isIP(host) === 0 && this.namedPort(host, port);
+    const isName = isIP(host) === 0;
+    const byName = isName && this.namedPort(host, port);
     for (const raw of addresses) {
       const { address, family } = unmapAddress(raw);
-      const where = isIP(host) === 0 ? `${host} resolves to ${address}, which` : `${address}:${port}`;
       if (!byName && !this.ranges.some(({ range, list }) => rangeHasPort(range, port) && list.check(address, family))) {
-        return denied(isIP(host) === 0 ? `${where} the function's allow-list does not name` : `${where} is not in the function's allow-list`);
+        return denied(
+          isName ? `${host} resolves to ${address}, which the function's allow-list does not name` : `${address}:${port} is not in the function's allow-list`,
+        );
       }
       const verdict = this.platformVerdict(address, family, port);
-      if (!verdict.allowed) return denied(isIP(host) === 0 ? `${host} resolves to ${verdict.reason}` : verdict.reason);
+      if (!verdict.allowed) return denied(isName ? `${host} resolves to ${verdict.reason}` : verdict.reason);
     }
     return ALLOWED;
   }
@@ -73,7 +75,7 @@ export class EgressPolicy {
     return this.names.some((rule) => nameMatches(rule, host) && rangeHasPort(rule, port));
   }
 
-  private platformVerdict(address: string, family: 'ipv4' | 'ipv6', port: number): EgressVerdict {
+  private platformVerdict(address: string, family: IpFamily, port: number): EgressVerdict {
     const operator = this.operatorRanges.filter(({ list }) => list.check(address, family));
     if (this.platform.platformPorts.has(port) && !operator.some(({ range }) => range.ports !== 'any' && range.ports.includes(port))) {
       return denied(`${address}:${port}: port ${port} is one of the platform's own listeners`);

@@ -1,5 +1,5 @@
 import type { BlockList } from 'node:net';
-import { blockListOf, parseCidr } from '@/kernel/network/address-range.js';
+import { blockListOf, type IpFamily, parseCidr } from '@/kernel/network/address-range.js';
 
 /**
  * Destinations no function reaches unless the operator allows them
@@ -30,6 +30,6 @@ const DENIED: ReadonlyArray<readonly [cidr: string, why: string]> = [
 const LISTS: ReadonlyArray<{ list: BlockList; why: string }> = DENIED.map(([cidr, why]) => ({ list: blockListOf([parseCidr(cidr)!]), why }));
 
 /** Why an address is on the platform's deny-list, or null when it is not. */
-export function platformDenial(address: string, family: 'ipv4' | 'ipv6'): string | null {
+export function platformDenial(address: string, family: IpFamily): string | null {
   return LISTS.find(({ list }) => list.check(address, family))?.why ?? null;
 }

@@ -89,17 +89,16 @@ export class VersionBuildService implements OnApplicationBootstrap, BeforeApplic
           )
         : ({ status: 'READY', log: '' } as const);
       if (result.status === 'ABORTED') return;
-      if (result.status === 'READY' && this.loadCheck.appliesTo(version)) {
+      let { status, log } = result;
+      if (status === 'READY' && this.loadCheck.appliesTo(version)) {
         // The export check, now that the dependencies the module imports are there.
         const dir = 'dir' in result ? result.dir : null;
         const failure = await this.loadCheck.failureOf(version, openVersionSecrets(this.cipher, version.sealed), dir);
-        const log = [result.log, failure ?? 'The function loads in a sandbox and exports its entry point'].filter(Boolean).join('\n');
-        await this.finish(version, failure === null ? 'READY' : 'FAILED', log);
-        this.observer?.finished(failure === null ? 'READY' : 'FAILED', performance.now() - started);
-        return;
+        status = failure === null ? 'READY' : 'FAILED';
+        log = [log, failure ?? 'The function loads in a sandbox and exports its entry point'].filter(Boolean).join('\n');
       }
-      await this.finish(version, result.status, result.log);
-      this.observer?.finished(result.status, performance.now() - started);
+      await this.finish(version, status, log);
+      this.observer?.finished(status, performance.now() - started);
     } catch (error) {
       this.errors.report(error, { source: 'build', where: `the build of version ${version.id}` });
       await this.finish(version, 'FAILED', 'The build failed unexpectedly on the server').catch(() => undefined);

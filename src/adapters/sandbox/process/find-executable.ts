@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** Where system binaries live; searched instead of PATH, which only the config may read. */
@@ -16,4 +16,13 @@ export function findExecutable(nameOrPath: string): string | null {
     }
   }
   return null;
+}
+
+/** The path with every link resolved, or null when it does not exist. */
+export function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, realpathSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { findExecutable } from './find-executable.js';
+import { findExecutable, realpathOrNull } from './find-executable.js';
 
 /** Where scripts/start and scripts/test install the Node.js majors the host lacks (`.fngraph/node/<major>/`). */
 export const INSTALLED_NODES_DIR = join('.fngraph', 'node');
@@ -46,12 +46,4 @@ function nodeVersion(binary: string): string | null {
   // A few milliseconds per binary, once at start-up; the environment stays out of it.
   const result = spawnSync(binary, ['--version'], { env: {}, encoding: 'utf8', timeout: 10_000 });
   return result.status === 0 ? result.stdout.trim() : null;
-}
-
-function realpathOrNull(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
 }

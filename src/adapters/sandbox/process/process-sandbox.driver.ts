@@ -13,7 +13,7 @@ import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
 import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
-import { findExecutable } from './find-executable.js';
+import { findExecutable, realpathOrNull } from './find-executable.js';
 import { defaultNodeCandidates, nodeBinariesByMajor } from './node-binaries.js';
 import { packageRoot } from './package-root.js';
 import { openResourceLimiter } from './limits/open-resource-limiter.js';
@@ -343,14 +343,6 @@ function describeNodeRuntimes(interpreters: Record<RuntimeId, string | null>): s
     return runtimeDefinition(id).deprecation ? `${id} ${binary} (deprecated)` : `${id} ${binary}`;
   });
   return lines.join(', ');
-}
-
-function realpathOrNull(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
 }
 
 function isExecutable(path: string): boolean {

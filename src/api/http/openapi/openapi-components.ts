@@ -1,5 +1,7 @@
 import { ErrorCode } from '@/kernel/errors/error-code.js';
 import { INVOCATION_STATUSES, INVOCATION_TRIGGERS } from '@/modules/invocations/invocation.record.js';
+import { CODE_FORMATS } from '@/modules/runtimes/code/code-format.js';
+import { BUILD_STATUSES } from '@/modules/versions/version.record.js';
 import { INVOCATION_ID_HEADER } from '@/api/http/gateway/http-response.js';
 
 /** A JSON value as an OpenAPI document holds it (schemas, operations, responses). */
@@ -176,11 +178,11 @@ function registrationResponseSchema(): JsonObject {
       version: string,
       versionId: string,
       codeHash: { type: 'string', description: 'sha256 of the code (the source, or the archive), hex.' },
-      codeFormat: { type: 'string', enum: ['source', 'zip', 'tar', 'tgz'], description: 'How the code is packed.' },
+      codeFormat: { type: 'string', enum: [...CODE_FORMATS], description: 'How the code is packed.' },
       handler: { type: ['string', 'null'], description: "The entry point registered; null: the language's default." },
       buildStatus: {
         type: 'string',
-        enum: ['BUILDING', 'READY', 'FAILED'],
+        enum: [...BUILD_STATUSES],
         description: 'BUILDING while dependencies install; the version runs once READY; FAILED when they do not install or it does not load (see buildLog).',
       },
       buildLog: { type: 'string', description: 'Dependency install output, and why a FAILED version does not load.' },

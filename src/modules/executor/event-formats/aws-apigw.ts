@@ -1,5 +1,5 @@
 import type { InvocationContext, InvocationErrorRecord, InvocationEvent } from '../execution.types.js';
-import { asHttpResult, type HttpResult, statusCodeOf } from '../http-result.js';
+import { asHttpResult, type HttpResult } from '../http-result.js';
 
 // The events Lambda gets behind API Gateway (the REST API's payload 1.0, the HTTP API's and
 // function URLs' 2.0), built from the function contract's event, and what their results mean.
@@ -128,6 +128,6 @@ export function fromApiGatewayV2Result(value: unknown): FormattedResult {
 export function fromApiGatewayV1Result(value: unknown): FormattedResult {
   const response = asHttpResult(value);
   if (response) return { ok: true, value: response };
-  const why = statusCodeOf(value) === null && typeof value === 'object' && value !== null && 'statusCode' in value ? 'an invalid statusCode' : 'no statusCode';
+  const why = typeof value === 'object' && value !== null && 'statusCode' in value ? 'an invalid statusCode' : 'no statusCode';
   return { ok: false, error: { type: 'MalformedLambdaResponse', message: `Malformed Lambda proxy response: the result has ${why}` } };
 }

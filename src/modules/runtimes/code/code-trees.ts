@@ -48,8 +48,8 @@ export class CodeTrees {
       const folders = new Set<string>();
       for (const [path, bytes] of files()) {
         const file = join(work, path);
+        if (!folders.has(dirname(file))) await mkdir(dirname(file), { recursive: true });
         for (let folder = dirname(file); folder !== work && !folders.has(folder); folder = dirname(folder)) folders.add(folder);
-        await mkdir(dirname(file), { recursive: true });
         await writeFile(file, bytes, { flag: 'wx' });
         await chmod(file, 0o644);
       }

@@ -213,8 +213,6 @@ function install(socketPath) {
       const url = `http://127.0.0.1:${relayPort}`;
       return { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url, NO_PROXY: '', no_proxy: '' };
     },
-    /** Resolves once the relay listens. */
-    ready: new Promise((resolve) => relay.once('listening', resolve)),
   };
 }
 

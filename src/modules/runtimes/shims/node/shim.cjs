@@ -31,7 +31,6 @@ const path = require('node:path');
 const util = require('node:util');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const { TEXT_TYPE, toBytes, decodeUtf8 } = require('./bytes.cjs');
-const { expressRequest, expressResponse } = require('./express.cjs');
 const { installFrameworkStandIn, registeredHttpFunction, forgetRegistrations } = require('./gcf-framework.cjs');
 
 const PROTOCOL_FD = openProtocol();
@@ -42,9 +41,8 @@ installFrameworkStandIn();
 let currentId = null;
 /** The invocation whose code is running (its handler, timers and promise callbacks). */
 const invocationOf = new AsyncLocalStorage();
+/** The function, or the Workers-style object `{ fetch(request, env, ctx) }` when `callStyle` is `fetch`. */
 let handler = null;
-/** The Workers-style export `{ fetch(request, env, ctx) }`, when the module has one instead of a function. */
-let fetchTarget = null;
 /** How the function is called (`executionConfig.eventFormat`, or what the module registered). */
 let callStyle = 'native';
 /** The function's environment, as Workers' `env`. */
@@ -189,7 +187,6 @@ function entryExport(exported, entry) {
   const value = exported === null || exported === undefined ? undefined : exported[name];
   if (typeof value === 'function') return value;
   if (value !== null && typeof value === 'object' && typeof value.fetch === 'function') {
-    fetchTarget = value;
     callStyle = 'fetch';
     return value;
   }
@@ -213,7 +210,6 @@ function styledEntry(exported, entry) {
   if (entry && entry.export) return null;
   const fetchExport = [exported && exported.default, exported].find((value) => value && typeof value === 'object' && typeof value.fetch === 'function');
   if (!fetchExport) return null;
-  fetchTarget = fetchExport;
   callStyle = 'fetch';
   return fetchExport;
 }
@@ -353,7 +349,7 @@ function callFetch(frame, reply) {
   const request = toRequest(frame.event || {});
   if (callStyle === 'fetch') {
     const ctx = { waitUntil: context.waitUntil, passThroughOnException: () => undefined, props: {} };
-    return fetchTarget.fetch(request, functionEnv, ctx);
+    return handler.fetch(request, functionEnv, ctx);
   }
   // Netlify's context: the request id, the caller's address, waitUntil.
   return handler(request, { ...context, requestId: context.invocationId, ip: (frame.event || {}).sourceIp ?? null, params: {}, waitUntil: context.waitUntil });
@@ -368,6 +364,8 @@ function callNodeHttp(frame, reply) {
       if (error) reject(error);
       else resolve(value);
     };
+    // Loaded with the first such call: other styles never need it.
+    const { expressRequest, expressResponse } = require('./express.cjs');
     const returned = handler(expressRequest(frame.event || {}), expressResponse(reply, finish, STREAMED));
     // The response ends the invocation; a handler that throws (or rejects) before ending it fails it.
     if (returned && typeof returned.then === 'function') returned.then(undefined, (error) => finish(error ?? new Error('The handler rejected')));
@@ -460,11 +458,6 @@ function binaryResult(bytes) {
 }
 
 function call(frame, reply) {
-  // An entry point may name a Workers-style object (`handler: "index.worker"`).
-  if (callStyle !== 'fetch' && handler && typeof handler === 'object' && typeof handler.fetch === 'function') {
-    fetchTarget = handler;
-    callStyle = 'fetch';
-  }
   if (callStyle === 'fetch' || callStyle === 'web') return callFetch(frame, reply);
   if (callStyle === 'node-http') return callNodeHttp(frame, reply);
   return callNative(frame, reply);
