@@ -5,10 +5,10 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // Our TypeScript. (Test fixtures are functions under test, shims run inside sandboxes, bench scripts are plain Node.)
-  { ignores: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/dist/**', 'node_modules/**', 'data/**', '.fngraph/**', 'sdk/typescript/generated/**'] },
-  { files: ['**/*.ts'], extends: [js.configs.recommended, ...tseslint.configs.recommended] },
+  { ignores: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/dist/**', 'node_modules/**', 'data/**', '.fngraph/**', 'sdk/typescript/generated/**', 'console/src/api/graphql.generated.ts'] },
+  { files: ['**/*.ts', '**/*.tsx'], extends: [js.configs.recommended, ...tseslint.configs.recommended] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -18,6 +18,7 @@ import { PinoNestLogger } from '@/adapters/observability/logging/pino-nest-logge
 import { GRAPHQL_PATH } from '@/api/graphql/graphql-api.module.js';
 import { limitWsPayload } from '@/api/graphql/ws-payload-limit.js';
 import { graphiql } from '@/api/graphql/graphiql/graphiql.middleware.js';
+import { webConsole } from '@/api/http/console/console.middleware.js';
 import { apiGate } from '@/api/http/auth/api-gate.middleware.js';
 import { AnonymousUploads } from '@/api/http/bodies/anonymous-uploads.js';
 import { jsonBody } from '@/api/http/bodies/json-body.middleware.js';
@@ -65,6 +66,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
   if (config.graphiql) app.use(graphiql(GRAPHQL_PATH));
+  if (config.console) app.use(webConsole());
   const bodies = { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.requestBodies.bodyTimeoutMs };
   app.use(jsonBody(bodies, app.get(AnonymousUploads), app.get(UnexpectedErrors)));
   if (config.observability.logRequestContext) app.use(requestScope());

@@ -328,7 +328,7 @@ ensure_node_modules() {
 build_inputs_hash() {
   (
     cd "$FNGRAPH_ROOT" || exit
-    find src tsconfig*.json package.json package-lock.json -type f -print0 | LC_ALL=C sort -z |
+    find src console tsconfig*.json package.json package-lock.json -type f -not -path 'console/node_modules/*' -print0 | LC_ALL=C sort -z |
       xargs -0 sha256sum | sha256sum | cut -d' ' -f1
   )
 }

@@ -14,6 +14,7 @@ import { AuditResolver } from './audit/audit.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
+import { FunctionAccessResolver } from './functions/function-access.resolver.js';
 import type { GraphQLContext } from './graphql-context.js';
 import { GraphQLContextModule } from './graphql-context.module.js';
 import { GraphQLLimits } from './cost/graphql-limits.js';
@@ -81,6 +82,7 @@ export class GraphQLApiModule {
       ],
       providers: [
         FunctionsResolver,
+        FunctionAccessResolver,
         VersionsResolver,
         FunctionVersionsFieldsResolver,
         ExecutionConfigFieldsResolver,

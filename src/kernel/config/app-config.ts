@@ -294,6 +294,8 @@ export class AppConfig {
   readonly egress: EgressConfig;
   readonly dockerHost: string;
   readonly graphiql: boolean;
+  /** The web console at `/` (FNGRAPH_CONSOLE), served from the build's `dist/console`. */
+  readonly console: boolean;
   /** How long running invocations may finish when the server stops. */
   readonly shutdownGraceSeconds: number;
   /**
@@ -394,6 +396,7 @@ export class AppConfig {
     };
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
+    this.console = raw.FNGRAPH_CONSOLE;
     this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;
     this.nodeId = raw.FNGRAPH_NODE_ID ?? PROCESS_NODE_ID;
     this.delivery = {

@@ -155,6 +155,7 @@ export const configSchema = z.object({
   FNGRAPH_MAX_LOG_LINE_BYTES: integer(8192, 64, MiB),
   FNGRAPH_MAX_RESPONSE_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_GRAPHIQL: boolean(true),
+  FNGRAPH_CONSOLE: boolean(true),
   FNGRAPH_SHUTDOWN_GRACE_SECONDS: integer(10, 0, 3600),
   // Durable execution (see AppConfig.delivery).
   FNGRAPH_ROLE: z.enum(['all', 'api', 'worker']).default('all'),

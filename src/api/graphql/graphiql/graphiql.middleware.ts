@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GraphiQLAssets, GRAPHIQL_ASSETS_PATH } from './graphiql-assets.js';
-import { GRAPHIQL_PAGE, graphiqlPolicy } from './graphiql-page.js';
+import { browserPagePolicy } from '@/api/http/browser-page-policy.js';
+import { GRAPHIQL_PAGE } from './graphiql-page.js';
 
 /**
  * GraphiQL, served by the server itself (FNGRAPH_GRAPHIQL, never in production): the page
@@ -14,7 +15,7 @@ export function graphiql(graphqlPath: string): RequestHandler {
     if (req.path === graphqlPath && req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
       res.set({
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': graphiqlPolicy(req.headers.host),
+        'content-security-policy': browserPagePolicy(req.headers.host),
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'DENY',
         'referrer-policy': 'no-referrer',

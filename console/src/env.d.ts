@@ -1,0 +1,2 @@
+// Style sheets are bundled by esbuild (console/build.mjs); importing one has no value.
+declare module '*.css';

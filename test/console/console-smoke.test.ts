@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { type ConsoleBrowser, launchConsoleBrowser, screenshot, signIn } from './support/browser.js';
+
+describe('web console: sign in and out', () => {
+  let server: TestServer;
+  let browser: ConsoleBrowser;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchConsoleBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('refuses a wrong key on the sign-in page, signs in with a good one and out again', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('API key').fill('fng_wrong_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/UNAUTHENTICATED/);
+    await signIn(page, server.url, server.adminKey);
+    expect(await page.evaluate(() => ({ session: sessionStorage.length, local: Object.keys(localStorage).filter((key) => key.includes('Key')) }))).toEqual({
+      session: 1,
+      local: [],
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+});
