@@ -30,7 +30,15 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
   const [theme, setTheme] = useTheme();
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">
+      {/* Routes live in the fragment: the skip link moves focus itself instead of changing it. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="topbar">

@@ -339,7 +339,7 @@ ensure_build() {
   local wanted stamp="$FNGRAPH_ROOT/dist/.fngraph-build-sha256"
   wanted=$(build_inputs_hash) || die "could not hash the build inputs"
   if [[ -f $FNGRAPH_ROOT/dist/main.js && -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
-    log "dist/ up to date (nothing under src/, tsconfig*.json or package*.json changed)"
+    log "dist/ up to date (nothing under src/, console/, tsconfig*.json or package*.json changed)"
     return 0
   fi
   npm_build

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { type ConsoleBrowser, launchConsoleBrowser, screenshot, signIn } from './support/browser.js';
 
-describe('web console: sign in and out', () => {
+describe('web console: sign in and out, keyboard, themes', () => {
   let server: TestServer;
   let browser: ConsoleBrowser;
   beforeAll(async () => {
@@ -29,5 +29,25 @@ describe('web console: sign in and out', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it('is usable from the keyboard: the first Tab reaches "Skip to content", which moves focus to the screen', async () => {
+    const page = await browser.newPage();
+    await signIn(page, server.url, server.adminKey);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    const route = await page.evaluate(() => window.location.hash);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await page.evaluate(() => window.location.hash)).toBe(route);
+  });
+
+  it('follows the system colour scheme and switches theme from the top bar', async () => {
+    const page = await browser.newPage({ colorScheme: 'dark' });
+    await signIn(page, server.url, server.adminKey);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    expect(await theme()).toBe('dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await theme()).toBe('light');
   });
 });
