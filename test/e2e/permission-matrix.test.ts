@@ -128,6 +128,25 @@ describe('permission matrix', () => {
     row('ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'UNAUTHENTICATED'),
   );
 
+  add(
+    'Function.viewerAccess (shared): what clients show matches what the rows below enforce',
+    async (who) => {
+      const query = 'query($id: ID!) { function(id: $id) { viewerAccess { invoke readInvocations readCode manage } } }';
+      const outcome = await gqlOutcome(server.url, query, { id: fn.shared.id }, as[who]);
+      if (outcome !== 'ok') return outcome;
+      const access = (await graphqlData(server.url, query, { id: fn.shared.id }, as[who])).function.viewerAccess as Record<string, boolean>;
+      return Object.keys(access).filter((verb) => access[verb]).join(' ') || 'none';
+    },
+    row(
+      'invoke readInvocations readCode manage',
+      'invoke readInvocations readCode manage',
+      'invoke readInvocations readCode',
+      'invoke readInvocations',
+      'readInvocations',
+      'UNAUTHENTICATED',
+    ),
+  );
+
   // --- Mutations ----------------------------------------------------------------------------------
   const registerMutation = 'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }';
   add(

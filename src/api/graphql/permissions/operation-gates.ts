@@ -61,6 +61,7 @@ export const DATA_TYPES = [
   'FunctionEndpoints',
   'FunctionMetadata',
   'FunctionPermissions',
+  'FunctionAccess',
   'FunctionSchedule',
   'FunctionVersion',
   'ExecutionConfig',
