@@ -66,7 +66,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   // Before the body parser: unauthenticated or throttled requests are refused unread.
   app.use(apiGate(app.get(AuthenticationService), app.get(RateLimitsService), app.get(UnexpectedErrors)));
   if (config.graphiql) app.use(graphiql(GRAPHQL_PATH));
-  if (config.console) app.use(webConsole());
+  if (config.console) app.use(webConsole({ graphiql: config.graphiql }));
   const bodies = { maxBytes: config.limits.maxBodyBytes, timeoutMs: config.requestBodies.bodyTimeoutMs };
   app.use(jsonBody(bodies, app.get(AnonymousUploads), app.get(UnexpectedErrors)));
   if (config.observability.logRequestContext) app.use(requestScope());

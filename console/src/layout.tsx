@@ -24,6 +24,9 @@ function isCurrent(item: NavItem, route: Route): boolean {
   return path === item.section || path.startsWith(`${item.section}/`);
 }
 
+/** Where the server serves GraphiQL; it leaves the tag out where it does not (production). */
+const GRAPHIQL = document.querySelector<HTMLMetaElement>('meta[name="fngraph-graphiql"]')?.content;
+
 /** The frame of every signed-in screen: skip link, navigation, who is signed in, theme, sign out. */
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const { me, isAdmin, signOut } = useSession();
@@ -54,11 +57,13 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
                 </a>
               </li>
             ))}
-            <li>
-              <a href="/graphql" target="_blank" rel="noreferrer">
-                GraphiQL
-              </a>
-            </li>
+            {GRAPHIQL ? (
+              <li>
+                <a href={GRAPHIQL} target="_blank" rel="noreferrer">
+                  GraphiQL
+                </a>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <div className="who">

@@ -135,7 +135,11 @@ describe('permission matrix', () => {
       const outcome = await gqlOutcome(server.url, query, { id: fn.shared.id }, as[who]);
       if (outcome !== 'ok') return outcome;
       const access = (await graphqlData(server.url, query, { id: fn.shared.id }, as[who])).function.viewerAccess as Record<string, boolean>;
-      return Object.keys(access).filter((verb) => access[verb]).join(' ') || 'none';
+      return (
+        Object.keys(access)
+          .filter((verb) => access[verb])
+          .join(' ') || 'none'
+      );
     },
     row(
       'invoke readInvocations readCode manage',

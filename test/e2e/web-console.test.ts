@@ -50,6 +50,10 @@ describe('web console, as served', () => {
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
   });
 
+  it('links to GraphiQL where the server serves it', () => {
+    expect(html).toContain('<meta name="fngraph-graphiql" content="/graphql" />');
+  });
+
   it('leaves every other path to the API: unknown console files and other routes are JSON 404s', async () => {
     for (const path of ['/console/nothing.js', '/console/../package.json', '/console/%2e%2e/index.html', '/index.html', '/functions']) {
       const response = await fetch(`${server.url}${path}`);
@@ -87,6 +91,20 @@ describe('web console on a separate functions origin', () => {
     const [script] = loadedUrls(html);
     expect((await fetch(new URL(script!, server.url))).status).toBe(200);
     for (const path of ['/', script!]) expect((await fetch(`${functionsUrl}${path}`)).status, path).toBe(404);
+  });
+});
+
+describe('web console in production', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ NODE_ENV: 'production', FNGRAPH_GRAPHIQL: 'true' });
+  });
+  afterAll(() => server?.close());
+
+  it('is served, without the link to GraphiQL (which production never serves)', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toMatch(/graphiql/i);
   });
 });
 

@@ -5,26 +5,30 @@ import { ConsoleFiles } from './console-files.js';
 /** Where the console's scripts and styles are served from; the page itself is `/`. */
 export const CONSOLE_ASSETS_PATH = '/console';
 
+const GRAPHIQL_TAG = /\s*<meta name="fngraph-graphiql"[^>]*>/;
+
 /**
  * The web console (FNGRAPH_CONSOLE): its page at `GET /` (routes live in the URL's
  * fragment, so no other path is the console's) and its built files under `/console/`.
  * The console is a client of the public GraphQL API like any other: it gets no access
  * the API does not give its user.
  */
-export function webConsole(files: ConsoleFiles = new ConsoleFiles()): RequestHandler {
+export function webConsole(options: { graphiql: boolean }, files: ConsoleFiles = new ConsoleFiles()): RequestHandler {
+  // The page links to GraphiQL through this tag; where GraphiQL is off (production) the link goes with it.
+  const index = files.index && !options.graphiql ? { ...files.index, body: Buffer.from(files.index.body.toString().replace(GRAPHIQL_TAG, '')) } : files.index;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // Without a build (a server run from source) `/` stays the API's JSON 404.
-    if (req.path === '/' && files.index) {
+    if (req.path === '/' && index) {
       res.set({
-        'content-type': files.index.contentType,
+        'content-type': index.contentType,
         'content-security-policy': browserPagePolicy(req.headers.host),
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'DENY',
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-cache',
       });
-      res.send(files.index.body);
+      res.send(index.body);
       return;
     }
     if (!req.path.startsWith(`${CONSOLE_ASSETS_PATH}/`)) return next();
