@@ -5,7 +5,19 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // Our TypeScript. (Test fixtures are functions under test, shims run inside sandboxes, bench scripts are plain Node.)
-  { ignores: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/dist/**', 'node_modules/**', 'data/**', '.fngraph/**', 'sdk/typescript/generated/**', 'console/src/api/graphql.generated.ts'] },
+  {
+    ignores: [
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/dist/**',
+      'node_modules/**',
+      'data/**',
+      '.fngraph/**',
+      'sdk/typescript/generated/**',
+      'console/src/api/graphql.generated.ts',
+    ],
+  },
   { files: ['**/*.ts', '**/*.tsx'], extends: [js.configs.recommended, ...tseslint.configs.recommended] },
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -25,7 +25,8 @@ describe('typed TypeScript SDK', () => {
     const config = parseYaml(readFileSync('codegen.yml', 'utf8'));
     const outputs = await generate({ ...config, silent: true }, false);
     expect(outputs.map((output: { filename: string }) => output.filename)).toEqual(GENERATED);
-    for (const output of outputs as { filename: string; content: string }[]) expect(readFileSync(output.filename, 'utf8'), output.filename).toBe(output.content);
+    for (const output of outputs as { filename: string; content: string }[])
+      expect(readFileSync(output.filename, 'utf8'), output.filename).toBe(output.content);
   });
 
   describe('against a server', () => {
