@@ -35,17 +35,17 @@ describe('web console: sign in and out, keyboard, themes', () => {
     const page = await browser.newPage();
     await signIn(page, server.url, server.adminKey);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
-    const route = await page.evaluate(() => window.location.hash);
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    const route = await page.evaluate('window.location.hash');
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
-    expect(await page.evaluate(() => window.location.hash)).toBe(route);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    expect(await page.evaluate('window.location.hash')).toBe(route);
   });
 
   it('follows the system colour scheme and switches theme from the top bar', async () => {
     const page = await browser.newPage({ colorScheme: 'dark' });
     await signIn(page, server.url, server.adminKey);
-    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const theme = () => page.evaluate('document.documentElement.dataset.theme');
     expect(await theme()).toBe('dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(await theme()).toBe('light');
