@@ -5,6 +5,8 @@ import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { type ConsoleBrowser, launchConsoleBrowser, screenshot, signIn } from './support/browser.js';
 
+let serverUrl = '';
+
 const FIRST_LINE = '  return { message: `Hello, ${name}!` };';
 const CHANGED_LINE = '  return { message: `Good day, ${name}!`, changed: true };';
 
@@ -25,6 +27,12 @@ async function replaceCode(page: Page, label: string, text: string): Promise<voi
   await expect.poll(() => editor.textContent()).toContain(text.split('\n')[3]!.trim());
 }
 
+/** The body `/fn/<name>` answers (the test functions are public). */
+async function invokePublic(name: string): Promise<string> {
+  const response = await fetch(`${serverUrl}/fn/${name}`);
+  return response.text();
+}
+
 async function buildHeading(page: Page): Promise<string> {
   return (await page.getByRole('heading', { name: /^Build of version/ }).textContent()) ?? '';
 }
@@ -34,6 +42,7 @@ describe('web console: functions', () => {
   let browser: ConsoleBrowser;
   beforeAll(async () => {
     server = await startTestServer();
+    serverUrl = server.url;
     browser = await launchConsoleBrowser();
   });
   afterAll(async () => {
@@ -144,12 +153,21 @@ describe('web console: functions', () => {
   });
 
   it('keeps an untouched secret, and asks for it again once the variables change', async () => {
-    const fn = await register(server.url, 'with-secret', 'export default async () => process.env.MODE', {
+    const fn = await register(server.url, 'with-secret', 'export default async () => process.env.API_TOKEN', {
       executionConfig: { environmentVariables: { MODE: 'a', API_TOKEN: { value: 'kept-secret', secret: true } } },
     });
     const page = await browser.newPage();
     await signIn(page, server.url, server.adminKey);
+
+    // Variables untouched: not sent, so the new version keeps the stored secret.
     await page.goto(`${server.url}/#/functions/${fn.id}/edit`);
+    await page.getByLabel('Description').fill('Returns its token');
+    await page.getByRole('button', { name: 'Save new version' }).click();
+    await expect.poll(() => buildHeading(page), { timeout: 30_000 }).toMatch(/1\.0\.1 ready$/);
+    expect(await invokePublic('with-secret')).toBe('kept-secret');
+
+    // Variables changed: the API replaces them together, so the stored secret must be typed again.
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
     await page.getByRole('button', { name: 'Add variable' }).click();
     await page.getByLabel('Name of variable 3').fill('REGION');
     await page.getByLabel('Value of variable REGION').fill('eu');
@@ -159,11 +177,42 @@ describe('web console: functions', () => {
 
     await page.getByLabel('Value of variable API_TOKEN').fill('new-secret');
     await page.getByRole('button', { name: 'Save new version' }).click();
-    await page.getByRole('heading', { name: 'with-secret', level: 1 }).waitFor();
+    await expect.poll(() => buildHeading(page), { timeout: 30_000 }).toMatch(/1\.0\.2 ready$/);
     const variables = page.getByRole('region', { name: 'Environment variables' });
-    await expect.poll(() => variables.textContent()).toContain('REGION');
+    expect(await variables.textContent()).toContain('REGION');
     expect(await variables.textContent()).toMatch(/API_TOKEN\s*secret/);
     expect(await page.content()).not.toContain('new-secret');
+    expect(await invokePublic('with-secret')).toBe('new-secret');
+  });
+
+  it('pages the list with Load more, filtered by tag', async () => {
+    for (let i = 0; i < 23; i++) {
+      await register(server.url, `batch-${String(i).padStart(2, '0')}`, 'export default async () => 1', { metadata: { tags: ['batch'] } });
+    }
+    const page = await browser.newPage();
+    await signIn(page, server.url, server.adminKey);
+    await page.getByLabel('Tag', { exact: true }).fill('batch');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /functions? shown/ })
+          .textContent(),
+      )
+      .toBe('20 functions shown, more to load');
+    expect(await page.getByRole('row', { name: /greeter/ }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /batch-/ }).count()).toBe(23);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+  });
+
+  it('shows why a version failed to build', async () => {
+    const fn = await register(server.url, 'broken-at-load', 'throw new Error("CONFIG_URL is not set");\nexport default async () => 1;\n');
+    const page = await browser.newPage();
+    await signIn(page, server.url, server.adminKey);
+    await page.goto(`${server.url}/#/functions/${fn.id}`);
+    await expect.poll(() => buildHeading(page), { timeout: 30_000 }).toMatch(/failed$/);
+    expect(await page.getByRole('list', { name: 'Build log' }).textContent()).toContain('CONFIG_URL is not set');
   });
 
   it('shows a viewer no controls it may not use, and not the functions it may not see', async () => {

@@ -210,7 +210,7 @@ function FunctionTable({ functions }: { functions: FunctionRow[] }) {
 export function TagList({ tags }: { tags: string[] }) {
   if (tags.length === 0) return <span className="muted">—</span>;
   return (
-    <ul className="tags" aria-label="Tags">
+    <ul className="tags">
       {tags.map((tag) => (
         <li key={tag} className="tag">
           {tag}
