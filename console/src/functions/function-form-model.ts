@@ -54,22 +54,28 @@ export const EVENT_FORMATS = [
 
 /** A runnable first version per language, so "New function" → "Create" works as is. */
 export const STARTER_CODE: Record<Language, string> = {
-  javascript: `// Called with each invocation's event and a context; what it returns is the response.
+  javascript: `// event: { method, path, headers, query, body }; what it returns is the response.
 export default async function handler(event, context) {
-  const name = event?.name ?? 'world';
+  const name = event.query?.name ?? 'world';
   return { message: \`Hello, \${name}!\` };
 }
 `,
   typescript: `interface Event {
-  name?: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
 }
 
 export default async function handler(event: Event): Promise<{ message: string }> {
-  return { message: \`Hello, \${event?.name ?? 'world'}!\` };
+  const name = event.query?.name ?? 'world';
+  return { message: \`Hello, \${name}!\` };
 }
 `,
-  python: `def handler(event, context):
-    name = (event or {}).get("name", "world") if isinstance(event, dict) else "world"
+  python: `# event: method, path, headers, query, body; what it returns is the response.
+def handler(event, context):
+    name = (event.get("query") or {}).get("name", "world")
     return {"message": f"Hello, {name}!"}
 `,
 };
