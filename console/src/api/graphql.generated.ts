@@ -4,10 +4,269 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Functions (by name) invoked, queued, with the outcome of a queued invocation. null: none; omitted: none, or on update the latest version's. */
+export type AsyncDestinationsInput = {
+  onFailure?: string | null | undefined;
+  onSuccess?: string | null | undefined;
+};
+
+/** Whether a version can be invoked yet. */
+export type BuildStatus =
+  /** Its dependencies are being installed; invoking it answers FUNCTION_NOT_READY. */
+  | 'BUILDING'
+  /** Its dependencies did not install, or it does not load or export its entry point (see `buildLog`); it never runs: register a fixed version. */
+  | 'FAILED'
+  /** It can be invoked. */
+  | 'READY';
+
+/** How `code` is packed. */
+export type CodeFormat =
+  /** One UTF-8 source file (the default). */
+  | 'SOURCE'
+  /** A tar archive (ustar, pax or GNU names) of a folder. */
+  | 'TAR'
+  /** A gzip-compressed tar archive of a folder. */
+  | 'TGZ'
+  /** A zip archive of a folder. */
+  | 'ZIP';
+
+/** Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update. */
+export type ExecutionConfigInput = {
+  destinations?: AsyncDestinationsInput | null | undefined;
+  environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
+  /** How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions". */
+  eventFormat?: string | null | undefined;
+  /** Seconds a queued invocation may wait before it is dead-lettered instead of run: 60 to 86400 (default 21600); null: no limit. */
+  maxEventAgeSeconds?: number | null | undefined;
+  /** Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION). */
+  maxInstances?: number | null | undefined;
+  /** Megabytes. */
+  memoryLimit?: number | null | undefined;
+  /** Sandboxes kept warm on each server node (default 0). */
+  minInstances?: number | null | undefined;
+  /** Replaces the whole network setting when present. */
+  network?: NetworkConfigInput | null | undefined;
+  retry?: RetryPolicyInput | null | undefined;
+  /** Seconds. */
+  timeout?: number | null | undefined;
+};
+
+/** Narrows `functions`; every field given must match. */
+export type FunctionFilterInput = {
+  /** Functions whose latest version is in this language. */
+  language?: Language | null | undefined;
+  /** Names starting with this text (literally, case-sensitive). */
+  namePrefix?: string | null | undefined;
+  /** Functions carrying this exact tag. */
+  tag?: string | null | undefined;
+};
+
+/** Author, tags, dependencies and permissions of a registration document. */
+export type FunctionMetadataInput = {
+  author?: string | null | undefined;
+  /** Ignored (set by the server); accepted for exported documents. */
+  createdAt?: string | null | undefined;
+  /** npm or pip package → version spec. */
+  dependencies?: Record<string, string> | null | undefined;
+  permissions?: FunctionPermissionsInput | null | undefined;
+  tags?: Array<string> | null | undefined;
+  /** Ignored (set by the server); accepted for exported documents. */
+  updatedAt?: string | null | undefined;
+};
+
+/** Who besides the owner and admins may see and invoke the function; omitted fields keep their values on update. */
+export type FunctionPermissionsInput = {
+  allowedUsers?: Array<string> | null | undefined;
+  executionRoles?: Array<string> | null | undefined;
+  public?: boolean | null | undefined;
+};
+
+export type FunctionScheduleInput = {
+  /** Five fields (minute first), or six with seconds first, e.g. "0 3 * * *". */
+  cron: string;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  /** Unique within the function; derived from cron and timezone when omitted. */
+  id?: string | null | undefined;
+  /** The event body of each run: a string as is, anything else as JSON. */
+  payload?: unknown;
+  /** IANA time zone, default UTC. */
+  timezone?: string | null | undefined;
+};
+
+/** Source language of a function. */
+export type Language =
+  | 'javascript'
+  | 'python'
+  | 'typescript';
+
+/** Outbound network access (off by default). See README, "Network access (egress)". */
+export type NetworkConfigInput = {
+  /** Destinations allowed: host, host:port, *.domain:port, CIDR, CIDR:port, [v6]:port; without a port: 80 and 443. */
+  allow?: Array<string> | null | undefined;
+  enabled: boolean;
+};
+
+/** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
+export type RegisterFunctionInput = {
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
+  code: string;
+  /** How code is packed (default SOURCE). */
+  codeFormat?: CodeFormat | null | undefined;
+  /** Free text shown in listings and documents. */
+  description?: string | null | undefined;
+  executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point: <module path without extension>.<export>, e.g. index.lambdaHandler, src/app.handler, main.handle. Default: JS/TS the default export or handler of index; Python handler in handler.py. */
+  handler?: string | null | undefined;
+  /** Ignored (ids are assigned by the server); accepted for exported documents. */
+  id?: string | null | undefined;
+  language: Language;
+  metadata?: FunctionMetadataInput | null | undefined;
+  /** Unique, URL-safe: the function answers at `/fn/<name>`. An existing name gets a new version. */
+  name: string;
+  /** e.g. nodejs24, nodejs22, python3.11 (nodejs, node: the newest installed Node.js); defaults to the newest installed runtime of the language. */
+  runtime?: string | null | undefined;
+  /** Cron triggers; a registration without them removes existing ones. */
+  schedules?: Array<FunctionScheduleInput> | null | undefined;
+  /** Semantic version; the latest patch + 1 when omitted. */
+  version?: string | null | undefined;
+};
+
+/** Runs of a queued (async) invocation that fails. */
+export type RetryPolicyInput = {
+  /** Runs in all, the first included: 1 to 10 (default 3; 1: no retry). */
+  attempts?: number | null | undefined;
+  /** Seconds before the second run, doubled before each next one: 0 to 3600 (default 1). */
+  backoffSeconds?: number | null | undefined;
+};
+
+/** Creates a new version; omitted fields keep the values of the latest version. */
+export type UpdateFunctionInput = {
+  /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
+  code?: string | null | undefined;
+  /** How code is packed (default SOURCE); only with code. */
+  codeFormat?: CodeFormat | null | undefined;
+  description?: string | null | undefined;
+  executionConfig?: ExecutionConfigInput | null | undefined;
+  /** Entry point (see RegisterFunctionInput.handler); omitted: the latest version's. */
+  handler?: string | null | undefined;
+  language?: Language | null | undefined;
+  metadata?: FunctionMetadataInput | null | undefined;
+  runtime?: string | null | undefined;
+  /** Replaces all cron triggers (an empty list removes them). */
+  schedules?: Array<FunctionScheduleInput> | null | undefined;
+  version?: string | null | undefined;
+};
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type MeQuery = { me: { kind: string, subject: string | null, roles: Array<string>, expiresAt: string | null } };
 
+export type FunctionListQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: FunctionFilterInput | null | undefined;
+}>;
 
+
+export type FunctionListQuery = { functions: { nodes: Array<{ id: string, name: string, description: string, language: Language, runtime: string, latestVersion: { id: string, version: string, buildStatus: BuildStatus }, metadata: { tags: Array<string>, updatedAt: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type FnVersionSummaryFragment = { id: string, version: string, sequence: number, createdAt: string, author: string | null, buildStatus: BuildStatus, codeFormat: CodeFormat, codeHash: string, codeSizeBytes: number };
+
+export type FnExecutionSettingsFragment = { eventFormat: string, timeout: number, memoryLimit: number, minInstances: number, maxInstances: number | null, maxEventAgeSeconds: number | null, network: { enabled: boolean, allow: Array<string> }, retry: { attempts: number, backoffSeconds: number }, destinations: { onSuccess: string | null, onFailure: string | null }, environmentVariables: Array<{ name: string, secret: boolean, value: string | null }> };
+
+export type FunctionDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FunctionDetailQuery = { function: { id: string, name: string, description: string, language: Language, runtime: string, deletedAt: string | null, endpoints: { http: string, httpPinned: string, execute: string }, viewerAccess: { invoke: boolean, readInvocations: boolean, readCode: boolean, manage: boolean }, executionConfig: { eventFormat: string, timeout: number, memoryLimit: number, minInstances: number, maxInstances: number | null, maxEventAgeSeconds: number | null, network: { enabled: boolean, allow: Array<string> }, retry: { attempts: number, backoffSeconds: number }, destinations: { onSuccess: string | null, onFailure: string | null }, environmentVariables: Array<{ name: string, secret: boolean, value: string | null }> }, metadata: { author: string | null, createdAt: string, updatedAt: string, tags: Array<string>, dependencies: Record<string, string>, permissions: { public: boolean, allowedUsers: Array<string>, executionRoles: Array<string> } }, schedules: Array<{ id: string, cron: string, timezone: string, enabled: boolean, nextRunAt: string | null, lastRunAt: string | null, lastError: string | null }>, latestVersion: { handler: string | null, buildLog: string, id: string, version: string, sequence: number, createdAt: string, author: string | null, buildStatus: BuildStatus, codeFormat: CodeFormat, codeHash: string, codeSizeBytes: number }, versions: Array<{ id: string, version: string, sequence: number, createdAt: string, author: string | null, buildStatus: BuildStatus, codeFormat: CodeFormat, codeHash: string, codeSizeBytes: number }> } };
+
+export type FunctionForEditQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FunctionForEditQuery = { function: { id: string, name: string, description: string, language: Language, runtime: string, viewerAccess: { readCode: boolean, manage: boolean }, executionConfig: { eventFormat: string, timeout: number, memoryLimit: number, minInstances: number, maxInstances: number | null, maxEventAgeSeconds: number | null, network: { enabled: boolean, allow: Array<string> }, retry: { attempts: number, backoffSeconds: number }, destinations: { onSuccess: string | null, onFailure: string | null }, environmentVariables: Array<{ name: string, secret: boolean, value: string | null }> }, metadata: { tags: Array<string>, dependencies: Record<string, string>, permissions: { public: boolean, allowedUsers: Array<string>, executionRoles: Array<string> } }, latestVersion: { id: string, version: string, handler: string | null, codeFormat: CodeFormat } } };
+
+export type FunctionLatestCodeQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FunctionLatestCodeQuery = { function: { id: string, latestVersion: { id: string, code: string } } };
+
+export type RuntimesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RuntimesQuery = { runtimes: Array<{ id: string, languages: Array<Language>, available: boolean, deprecated: boolean, deprecationReason: string | null }> };
+
+export type VersionPickerListQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VersionPickerListQuery = { function: { id: string, name: string, language: Language, viewerAccess: { readCode: boolean }, versions: Array<{ id: string, version: string, sequence: number, createdAt: string }> } };
+
+export type VersionForDiffQueryVariables = Exact<{
+  functionId: string | number;
+  version: string;
+}>;
+
+
+export type VersionForDiffQuery = { functionVersion: { language: Language, runtime: string, handler: string | null, dependencies: Record<string, string>, id: string, version: string, sequence: number, createdAt: string, author: string | null, buildStatus: BuildStatus, codeFormat: CodeFormat, codeHash: string, codeSizeBytes: number, executionConfig: { eventFormat: string, timeout: number, memoryLimit: number, minInstances: number, maxInstances: number | null, maxEventAgeSeconds: number | null, network: { enabled: boolean, allow: Array<string> }, retry: { attempts: number, backoffSeconds: number }, destinations: { onSuccess: string | null, onFailure: string | null }, environmentVariables: Array<{ name: string, secret: boolean, value: string | null }> } } };
+
+export type VersionCodeQueryVariables = Exact<{
+  functionId: string | number;
+  version: string;
+}>;
+
+
+export type VersionCodeQuery = { functionVersion: { id: string, code: string } };
+
+export type RegisterFunctionMutationVariables = Exact<{
+  input: RegisterFunctionInput;
+}>;
+
+
+export type RegisterFunctionMutation = { registerFunction: { id: string } };
+
+export type UpdateFunctionMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateFunctionInput;
+}>;
+
+
+export type UpdateFunctionMutation = { updateFunction: { id: string } };
+
+export type DeleteFunctionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteFunctionMutation = { deleteFunction: { id: string, deletedAt: string | null } };
+
+export type VersionBuildLogsSubscriptionVariables = Exact<{
+  functionId: string | number;
+  version: string;
+}>;
+
+
+export type VersionBuildLogsSubscription = { versionBuildLogs: { message: string | null, status: BuildStatus } };
+
+export const FnVersionSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnVersionSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}},{"kind":"Field","name":{"kind":"Name","value":"codeFormat"}},{"kind":"Field","name":{"kind":"Name","value":"codeHash"}},{"kind":"Field","name":{"kind":"Name","value":"codeSizeBytes"}}]}}]} as unknown as DocumentNode<FnVersionSummaryFragment, unknown>;
+export const FnExecutionSettingsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnExecutionSettings"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionConfig"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventFormat"}},{"kind":"Field","name":{"kind":"Name","value":"timeout"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimit"}},{"kind":"Field","name":{"kind":"Name","value":"minInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxEventAgeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"network"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"allow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retry"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"backoffSeconds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"destinations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onSuccess"}},{"kind":"Field","name":{"kind":"Name","value":"onFailure"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environmentVariables"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]} as unknown as DocumentNode<FnExecutionSettingsFragment, unknown>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"subject"}},{"kind":"Field","name":{"kind":"Name","value":"roles"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const FunctionListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FunctionList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionFilterInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"functions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"runtime"}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endCursor"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}}]}}]}}]}}]} as unknown as DocumentNode<FunctionListQuery, FunctionListQueryVariables>;
+export const FunctionDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FunctionDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"function"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"runtime"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"endpoints"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"http"}},{"kind":"Field","name":{"kind":"Name","value":"httpPinned"}},{"kind":"Field","name":{"kind":"Name","value":"execute"}}]}},{"kind":"Field","name":{"kind":"Name","value":"viewerAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"invoke"}},{"kind":"Field","name":{"kind":"Name","value":"readInvocations"}},{"kind":"Field","name":{"kind":"Name","value":"readCode"}},{"kind":"Field","name":{"kind":"Name","value":"manage"}}]}},{"kind":"Field","name":{"kind":"Name","value":"executionConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FnExecutionSettings"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"public"}},{"kind":"Field","name":{"kind":"Name","value":"allowedUsers"}},{"kind":"Field","name":{"kind":"Name","value":"executionRoles"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"schedules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"cron"}},{"kind":"Field","name":{"kind":"Name","value":"timezone"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"nextRunAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastRunAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FnVersionSummary"}},{"kind":"Field","name":{"kind":"Name","value":"handler"}},{"kind":"Field","name":{"kind":"Name","value":"buildLog"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FnVersionSummary"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnExecutionSettings"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionConfig"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventFormat"}},{"kind":"Field","name":{"kind":"Name","value":"timeout"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimit"}},{"kind":"Field","name":{"kind":"Name","value":"minInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxEventAgeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"network"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"allow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retry"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"backoffSeconds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"destinations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onSuccess"}},{"kind":"Field","name":{"kind":"Name","value":"onFailure"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environmentVariables"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnVersionSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}},{"kind":"Field","name":{"kind":"Name","value":"codeFormat"}},{"kind":"Field","name":{"kind":"Name","value":"codeHash"}},{"kind":"Field","name":{"kind":"Name","value":"codeSizeBytes"}}]}}]} as unknown as DocumentNode<FunctionDetailQuery, FunctionDetailQueryVariables>;
+export const FunctionForEditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FunctionForEdit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"function"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"runtime"}},{"kind":"Field","name":{"kind":"Name","value":"viewerAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"readCode"}},{"kind":"Field","name":{"kind":"Name","value":"manage"}}]}},{"kind":"Field","name":{"kind":"Name","value":"executionConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FnExecutionSettings"}}]}},{"kind":"Field","name":{"kind":"Name","value":"metadata"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"public"}},{"kind":"Field","name":{"kind":"Name","value":"allowedUsers"}},{"kind":"Field","name":{"kind":"Name","value":"executionRoles"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"handler"}},{"kind":"Field","name":{"kind":"Name","value":"codeFormat"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnExecutionSettings"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionConfig"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventFormat"}},{"kind":"Field","name":{"kind":"Name","value":"timeout"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimit"}},{"kind":"Field","name":{"kind":"Name","value":"minInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxEventAgeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"network"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"allow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retry"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"backoffSeconds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"destinations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onSuccess"}},{"kind":"Field","name":{"kind":"Name","value":"onFailure"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environmentVariables"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]} as unknown as DocumentNode<FunctionForEditQuery, FunctionForEditQueryVariables>;
+export const FunctionLatestCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FunctionLatestCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"function"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"latestVersion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<FunctionLatestCodeQuery, FunctionLatestCodeQueryVariables>;
+export const RuntimesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Runtimes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"runtimes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"languages"}},{"kind":"Field","name":{"kind":"Name","value":"available"}},{"kind":"Field","name":{"kind":"Name","value":"deprecated"}},{"kind":"Field","name":{"kind":"Name","value":"deprecationReason"}}]}}]}}]} as unknown as DocumentNode<RuntimesQuery, RuntimesQueryVariables>;
+export const VersionPickerListDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionPickerList"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"function"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"viewerAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"readCode"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]}}]} as unknown as DocumentNode<VersionPickerListQuery, VersionPickerListQueryVariables>;
+export const VersionForDiffDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionForDiff"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"functionVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FnVersionSummary"}},{"kind":"Field","name":{"kind":"Name","value":"language"}},{"kind":"Field","name":{"kind":"Name","value":"runtime"}},{"kind":"Field","name":{"kind":"Name","value":"handler"}},{"kind":"Field","name":{"kind":"Name","value":"dependencies"}},{"kind":"Field","name":{"kind":"Name","value":"executionConfig"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FnExecutionSettings"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnVersionSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FunctionVersion"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"}},{"kind":"Field","name":{"kind":"Name","value":"buildStatus"}},{"kind":"Field","name":{"kind":"Name","value":"codeFormat"}},{"kind":"Field","name":{"kind":"Name","value":"codeHash"}},{"kind":"Field","name":{"kind":"Name","value":"codeSizeBytes"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FnExecutionSettings"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ExecutionConfig"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventFormat"}},{"kind":"Field","name":{"kind":"Name","value":"timeout"}},{"kind":"Field","name":{"kind":"Name","value":"memoryLimit"}},{"kind":"Field","name":{"kind":"Name","value":"minInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxInstances"}},{"kind":"Field","name":{"kind":"Name","value":"maxEventAgeSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"network"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"allow"}}]}},{"kind":"Field","name":{"kind":"Name","value":"retry"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"backoffSeconds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"destinations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"onSuccess"}},{"kind":"Field","name":{"kind":"Name","value":"onFailure"}}]}},{"kind":"Field","name":{"kind":"Name","value":"environmentVariables"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]} as unknown as DocumentNode<VersionForDiffQuery, VersionForDiffQueryVariables>;
+export const VersionCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VersionCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"functionVersion"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]} as unknown as DocumentNode<VersionCodeQuery, VersionCodeQueryVariables>;
+export const RegisterFunctionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterFunction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterFunctionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerFunction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<RegisterFunctionMutation, RegisterFunctionMutationVariables>;
+export const UpdateFunctionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateFunction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateFunctionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateFunction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<UpdateFunctionMutation, UpdateFunctionMutationVariables>;
+export const DeleteFunctionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteFunction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteFunction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}}]}}]}}]} as unknown as DocumentNode<DeleteFunctionMutation, DeleteFunctionMutationVariables>;
+export const VersionBuildLogsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"VersionBuildLogs"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"version"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"versionBuildLogs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"functionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"functionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"version"},"value":{"kind":"Variable","name":{"kind":"Name","value":"version"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<VersionBuildLogsSubscription, VersionBuildLogsSubscriptionVariables>;

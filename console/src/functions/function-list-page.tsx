@@ -1,6 +1,221 @@
-import { Page } from '@/ui/page';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { FunctionListDocument, type FunctionListQuery, type Language } from '@/api/graphql.generated';
+import { useSession } from '@/api/session';
+import { href } from '@/router';
+import { ErrorBanner } from '@/ui/error-banner';
+import { formatTime } from '@/ui/format';
+import { Empty, Loading, Page } from '@/ui/page';
+import { StatusBadge } from '@/ui/status-badge';
+import { LANGUAGE_LABELS } from './code-text';
+import './functions.css';
 
-/** Placeholder until this screen is built. */
+const PAGE_SIZE = 20;
+
+type FunctionRow = FunctionListQuery['functions']['nodes'][number];
+
+interface Filter {
+  namePrefix: string;
+  tag: string;
+  language: Language | '';
+}
+
+const NO_FILTER: Filter = { namePrefix: '', tag: '', language: '' };
+
+/** `#/functions`: every function the caller may see, filtered, a page at a time. */
 export function FunctionListPage() {
-  return <Page title="Functions">{null}</Page>;
+  const { hasRole } = useSession();
+  const [filter, setFilter] = useState<Filter>(NO_FILTER);
+  const filtering = filter.namePrefix !== '' || filter.tag !== '' || filter.language !== '';
+  return (
+    <Page
+      title="Functions"
+      actions={
+        hasRole('developer') ? (
+          <a className="button primary" href={href('functions', 'new')}>
+            New function
+          </a>
+        ) : null
+      }
+    >
+      <FunctionFilters filter={filter} onChange={setFilter} />
+      {/* A new filter starts again from the first page. */}
+      <FunctionPages key={JSON.stringify(filter)} filter={filter} filtering={filtering} canCreate={hasRole('developer')} />
+    </Page>
+  );
+}
+
+/** The name search applies as one types, after a short pause (one request per pause, not per key). */
+function FunctionFilters({ filter, onChange }: { filter: Filter; onChange: (filter: Filter) => void }) {
+  const [name, setName] = useState(filter.namePrefix);
+  const [tag, setTag] = useState(filter.tag);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (name !== filter.namePrefix || tag !== filter.tag) onChange({ ...filter, namePrefix: name, tag });
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [name, tag, filter, onChange]);
+  return (
+    <form className="filters" role="search" aria-label="Filter functions" onSubmit={(event) => event.preventDefault()}>
+      <label>
+        <span>Name starts with</span>
+        <input type="search" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. billing-" />
+      </label>
+      <label>
+        <span>Tag</span>
+        <input type="search" value={tag} onChange={(event) => setTag(event.target.value)} placeholder="exact tag" />
+      </label>
+      <label>
+        <span>Language</span>
+        <select value={filter.language} onChange={(event) => onChange({ ...filter, language: event.target.value as Language | '' })}>
+          <option value="">Any</option>
+          {Object.entries(LANGUAGE_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </form>
+  );
+}
+
+interface Pages {
+  functions: FunctionRow[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  loading: boolean;
+  error: Error | null;
+}
+
+/**
+ * The pages loaded so far, appended one after the other ("Load more"). Fetched here rather
+ * than with useQuery: each answer must be kept with the page it answers, not replace the last.
+ */
+function useFunctionPages(filter: Filter): Pages & { loadMore(): void } {
+  const { client, report } = useSession();
+  const [pages, setPages] = useState<Pages>({ functions: [], hasNextPage: false, endCursor: null, loading: true, error: null });
+  const mounted = useRef(true);
+  const load = useCallback(
+    (after: string | null) => {
+      setPages((previous) => ({ ...previous, loading: true, error: null }));
+      const variables = {
+        first: PAGE_SIZE,
+        after,
+        filter: { namePrefix: filter.namePrefix || undefined, tag: filter.tag || undefined, language: filter.language || undefined },
+      };
+      client.request(FunctionListDocument, variables).then(
+        ({ functions }) =>
+          mounted.current &&
+          setPages((previous) => ({
+            functions: [...(after === null ? [] : previous.functions), ...functions.nodes],
+            hasNextPage: functions.pageInfo.hasNextPage,
+            endCursor: functions.pageInfo.endCursor,
+            loading: false,
+            error: null,
+          })),
+        (error: Error) => {
+          report(error);
+          if (mounted.current) setPages((previous) => ({ ...previous, loading: false, error }));
+        },
+      );
+    },
+    [client, report, filter],
+  );
+  useEffect(() => {
+    mounted.current = true;
+    load(null);
+    return () => {
+      mounted.current = false;
+    };
+  }, [load]);
+  return { ...pages, loadMore: () => load(pages.endCursor) };
+}
+
+function FunctionPages({ filter, filtering, canCreate }: { filter: Filter; filtering: boolean; canCreate: boolean }) {
+  const { functions, hasNextPage, loading, error, loadMore } = useFunctionPages(filter);
+  if (functions.length === 0) {
+    if (error) return <ErrorBanner error={error} title="Could not list functions" />;
+    if (loading) return <Loading what="Loading functions" />;
+    return (
+      <Empty>
+        {filtering
+          ? 'No function matches these filters. Clear them to see every function you may use.'
+          : canCreate
+            ? 'No functions yet. Create one with "New function", or register one with the CLI or the API.'
+            : 'No functions you may see yet. Ask a developer to share one with you (permissions: allowed users or roles).'}
+      </Empty>
+    );
+  }
+  return (
+    <>
+      <FunctionTable functions={functions} />
+      <ErrorBanner error={error} title="Could not load more" />
+      <div className="list-footer">
+        <span className="muted" role="status">
+          {functions.length} function{functions.length === 1 ? '' : 's'}
+          {hasNextPage ? ' shown, more to load' : ''}
+        </span>
+        {hasNextPage ? (
+          <button type="button" disabled={loading} onClick={loadMore}>
+            {loading ? 'Loading…' : 'Load more'}
+          </button>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+function FunctionTable({ functions }: { functions: FunctionRow[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="function-table">
+        <caption className="visually-hidden">Functions</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Runtime</th>
+            <th scope="col">Latest version</th>
+            <th scope="col">Description</th>
+            <th scope="col">Tags</th>
+            <th scope="col">Updated</th>
+          </tr>
+        </thead>
+        <tbody>
+          {functions.map((fn) => (
+            <tr key={fn.id}>
+              <td>
+                <a href={href('functions', fn.id)} className="function-name">
+                  {fn.name}
+                </a>
+              </td>
+              <td>
+                {LANGUAGE_LABELS[fn.language]} <span className="muted">· {fn.runtime}</span>
+              </td>
+              <td>
+                <span className="mono">{fn.latestVersion.version}</span> <StatusBadge status={fn.latestVersion.buildStatus} />
+              </td>
+              <td className="description-cell">{fn.description || <span className="muted">—</span>}</td>
+              <td>
+                <TagList tags={fn.metadata.tags} />
+              </td>
+              <td>{formatTime(fn.metadata.updatedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function TagList({ tags }: { tags: string[] }) {
+  if (tags.length === 0) return <span className="muted">—</span>;
+  return (
+    <ul className="tags">
+      {tags.map((tag) => (
+        <li key={tag} className="tag">
+          {tag}
+        </li>
+      ))}
+    </ul>
+  );
 }

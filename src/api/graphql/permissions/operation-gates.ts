@@ -64,6 +64,7 @@ export const DATA_TYPES = [
   'FunctionAccess',
   'FunctionSchedule',
   'FunctionVersion',
+  'FunctionAccess',
   'ExecutionConfig',
   'RetryPolicy',
   'AsyncDestinations',
