@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlData } from '../support/graphql-client.js';
 import { register, waitForBuild } from '../support/functions.js';
+import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { type ConsoleBrowser, launchConsoleBrowser, screenshot, signIn } from './support/browser.js';
 
@@ -28,8 +29,8 @@ exports.handler = async (event) => {
 };
 `;
 
-/** A loopback server whose requests wait until `release()`; released, it answers at once. */
-function gateServer(): { server: Server; release(): void; ready: Promise<number> } {
+/** A loopback server whose requests wait until `release()`; released, it answers at once (until `hold()`). */
+function gateServer(): { server: Server; release(): void; hold(): void; ready: Promise<number> } {
   const waiting: ServerResponse[] = [];
   let released = false;
   const server = createServer((_req, res) => {
@@ -43,6 +44,9 @@ function gateServer(): { server: Server; release(): void; ready: Promise<number>
     release() {
       released = true;
       for (const res of waiting.splice(0)) res.end('released');
+    },
+    hold() {
+      released = false;
     },
   };
 }
@@ -60,6 +64,8 @@ describe('web console: invoke console, invocation history and detail', () => {
     const network = { enabled: true, allow: [`127.0.0.1:${gatePort}`] };
     gated = await register(server.url, 'gated-logger', gatedLogger(gatePort), {
       executionConfig: { timeout: 60, memoryLimit: 128, environmentVariables: {}, network },
+      // Viewers may see and invoke it (by role) but read only their own invocations.
+      metadata: { permissions: { public: false, allowedUsers: [], executionRoles: ['viewer'] } },
     });
     echo = await register(server.url, 'echo', ECHO);
     for (const registered of [gated, echo] as { id: string; version: string }[]) {
@@ -170,6 +176,26 @@ describe('web console: invoke console, invocation history and detail', () => {
     await page.getByText('A trace id is 32 hexadecimal digits (0–9, a–f).').waitFor();
     expect(await page.getByLabel('Trace id').getAttribute('aria-invalid')).toBe('true');
     expect(page.url()).not.toContain('traceId=');
+    await page.close();
+  });
+
+  it('streams the logs live for a caller who may read only its own invocations', async () => {
+    const viewerKey = await createKey(server.url, 'vera', ['viewer']);
+    gate.hold();
+    const page = await browser.newPage();
+    await signIn(page, server.url, viewerKey);
+    await page.goto(`${server.url}/#/functions/${gated.id}/invoke`);
+    await page.getByRole('heading', { name: 'Invoke gated-logger' }).waitFor();
+    await page.getByRole('button', { name: 'Invoke' }).click();
+
+    const result = page.getByRole('region', { name: 'Result' });
+    await expect.poll(() => logText(page)).toContain('first line');
+    expect(await result.getByText('Waiting for the response…').isVisible()).toBe(true);
+    gate.release();
+    await expect.poll(() => logText(page)).toContain('second line: released');
+    await result.getByText('HTTP 200').waitFor();
+    await result.getByText('succeeded', { exact: true }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
     await page.close();
   });
 });

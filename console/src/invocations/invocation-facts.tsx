@@ -22,7 +22,7 @@ export function TraceLink({ traceId }: { traceId: string | null | undefined }) {
 /** One line about an invocation: status, duration, cold start, and where to read all of it. */
 export function InvocationHeadline({ invocation }: { invocation: InvocationRowFragment }) {
   return (
-    <div className="invocation-headline" aria-label="Invocation">
+    <div className="invocation-headline" role="group" aria-label="Invocation">
       <StatusBadge status={invocation.status} />
       <span>
         <span className="muted">Duration </span>
