@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlData } from '../support/graphql-client.js';
+import { until } from '../support/until.js';
 import { register, waitForBuild } from '../support/functions.js';
 import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -19,6 +20,12 @@ exports.handler = async (event) => {
   const released = await fetch('http://127.0.0.1:${gatePort}/wait').then((response) => response.text());
   console.error('second line: ' + released);
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: event.method, path: event.path }) };
+};
+`;
+
+const FAILING = `
+exports.handler = async () => {
+  throw new Error('nope');
 };
 `;
 
@@ -57,6 +64,7 @@ describe('web console: invoke console, invocation history and detail', () => {
   const gate = gateServer();
   let gated: { id: string };
   let echo: { id: string };
+  let failing: { id: string };
 
   beforeAll(async () => {
     const gatePort = await gate.ready;
@@ -68,7 +76,8 @@ describe('web console: invoke console, invocation history and detail', () => {
       metadata: { permissions: { public: false, allowedUsers: [], executionRoles: ['viewer'] } },
     });
     echo = await register(server.url, 'echo', ECHO);
-    for (const registered of [gated, echo] as { id: string; version: string }[]) {
+    failing = await register(server.url, 'failing', FAILING, { executionConfig: { retry: { attempts: 1, backoffSeconds: 0 } } });
+    for (const registered of [gated, echo, failing] as { id: string; version: string }[]) {
       expect((await waitForBuild(server.url, registered.id, registered.version)).buildStatus).toBe('READY');
     }
     browser = await launchConsoleBrowser();
@@ -96,7 +105,7 @@ describe('web console: invoke console, invocation history and detail', () => {
     await expect.poll(() => logText(page)).toContain('first line');
     // Still running: the gate holds the function, so no response has come yet.
     const result = page.getByRole('region', { name: 'Result' });
-    expect(await result.getByText('running', { exact: true }).isVisible()).toBe(true);
+    await result.getByText('running', { exact: true }).waitFor();
     expect(await result.getByText('Waiting for the response…').isVisible()).toBe(true);
     expect(await logText(page)).not.toContain('second line');
 
@@ -190,12 +199,41 @@ describe('web console: invoke console, invocation history and detail', () => {
 
     const result = page.getByRole('region', { name: 'Result' });
     await expect.poll(() => logText(page)).toContain('first line');
+    await result.getByText('running', { exact: true }).waitFor();
     expect(await result.getByText('Waiting for the response…').isVisible()).toBe(true);
     gate.release();
     await expect.poll(() => logText(page)).toContain('second line: released');
     await result.getByText('HTTP 200').waitFor();
     await result.getByText('succeeded', { exact: true }).waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows why a queued invocation was dead-lettered, and re-drives it', async () => {
+    const invocationOf = async (id: string) =>
+      (await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { status queuedAt } }', { id })).invocation as { status: string; queuedAt: string };
+    const { invokeFunction } = await graphqlData(server.url, 'mutation($id: ID!) { invokeFunction(input: { functionId: $id, async: true }) { id } }', {
+      id: failing.id,
+    });
+    const first = await until(
+      () => invocationOf(invokeFunction.id),
+      (invocation) => invocation.status === 'DEAD_LETTERED',
+    );
+    expect(first.status).toBe('DEAD_LETTERED');
+
+    const page = await browser.newPage();
+    await signIn(page, server.url, server.adminKey);
+    await page.goto(`${server.url}/#/invocations/${invokeFunction.id}`);
+    const error = page.getByRole('group', { name: 'Error' });
+    await error.getByText('Error: nope', { exact: true }).waitFor();
+    // The admin may read the code, so the stack shows too.
+    expect(await error.locator('pre').textContent()).toContain('at exports.handler');
+    await page.getByRole('button', { name: 'Redrive' }).click();
+    await page.getByText('Re-driven: queued again with a fresh set of attempts.').waitFor();
+    // Queued again (a new queuedAt), it fails again and the page follows it back to dead-lettered.
+    await expect.poll(async () => (await invocationOf(invokeFunction.id)).queuedAt).not.toBe(first.queuedAt);
+    await page.getByRole('button', { name: 'Redrive' }).waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Overview' }).textContent()).toContain('dead lettered');
     await page.close();
   });
 });

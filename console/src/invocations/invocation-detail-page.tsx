@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { type InvocationDetailQuery, InvocationDetailDocument, RedriveInvocationDocument } from '@/api/graphql.generated';
 import { useMutation, useQuery } from '@/api/hooks';
 import { href } from '@/router';
@@ -17,6 +18,7 @@ type Detail = InvocationDetailQuery['invocation'];
 /** Everything recorded about one invocation; while it is queued or running, kept live. */
 export function InvocationDetailPage({ invocationId }: { invocationId: string }) {
   const { data, error, loading, reload } = useQuery(InvocationDetailDocument, { id: invocationId });
+  const [redriven, setRedriven] = useState(false);
   if (!data) {
     return (
       <Page title="Invocation">
@@ -26,16 +28,32 @@ export function InvocationDetailPage({ invocationId }: { invocationId: string })
     );
   }
   // Re-driven (reloaded as QUEUED), it is followed live again from a fresh start.
-  return <InvocationDetail key={FINAL_STATUSES.has(data.invocation.status) ? 'final' : 'live'} detail={data.invocation} reload={reload} />;
+  const onRedriven = () => {
+    setRedriven(true);
+    reload();
+  };
+  return (
+    <InvocationDetail
+      key={FINAL_STATUSES.has(data.invocation.status) ? 'final' : 'live'}
+      detail={data.invocation}
+      onRedriven={onRedriven}
+      redriven={redriven}
+    />
+  );
 }
 
-function InvocationDetail({ detail, reload }: { detail: Detail; reload: () => void }) {
+function InvocationDetail({ detail, onRedriven, redriven }: { detail: Detail; onRedriven: () => void; redriven: boolean }) {
   const live = !FINAL_STATUSES.has(detail.status);
   // While it runs, the status comes from its updates; the query's answer covers the rest.
   const { outcome: updated } = useInvocationOutcome(detail.id, live ? null : detail);
   const invocation = { ...detail, ...(updated ?? {}) };
   return (
-    <Page title={`Invocation ${invocation.id}`} actions={<InvocationActions invocation={invocation} onRedriven={reload} />}>
+    <Page title={`Invocation ${invocation.id}`} actions={<InvocationActions invocation={invocation} onRedriven={onRedriven} />}>
+      {redriven ? (
+        <p className="notice" role="status">
+          Re-driven: queued again with a fresh set of attempts.
+        </p>
+      ) : null}
       <div className="invocation-detail">
         <div className="grid">
           <Overview invocation={invocation} />
@@ -75,7 +93,7 @@ function InvocationActions({ invocation, onRedriven }: { invocation: Detail; onR
   const redrive = useMutation(RedriveInvocationDocument);
   const links = (
     <>
-      {invocation.function ? <a href={href('functions', invocation.function.id, 'invoke')}>Invoke again</a> : null}
+      {invocation.function?.viewerAccess.invoke ? <a href={href('functions', invocation.function.id, 'invoke')}>Invoke again</a> : null}
       <a href={href('invocations', { functionId: invocation.functionId })}>All invocations of {invocation.functionName}</a>
     </>
   );
