@@ -236,4 +236,29 @@ describe('web console: invoke console, invocation history and detail', () => {
     await expect.poll(() => page.getByRole('region', { name: 'Overview' }).textContent()).toContain('dead lettered');
     await page.close();
   });
+
+  it("pages through a function's history, newest first", async () => {
+    const before = (await graphqlData(server.url, 'query($id: ID!) { invocations(functionId: $id, first: 100) { nodes { id } } }', { id: echo.id })).invocations
+      .nodes.length;
+    // One more than a page (25), counting what earlier tests left.
+    for (let i = before; i < 26; i += 1) {
+      await graphqlData(server.url, 'mutation($id: ID!, $n: JSON) { invokeFunction(input: { functionId: $id, payload: $n }) { id } }', {
+        id: echo.id,
+        n: { n: i },
+      });
+    }
+    const page = await browser.newPage();
+    await signIn(page, server.url, server.adminKey);
+    await page.goto(`${server.url}/#/invocations?functionId=${echo.id}`);
+    await page.getByRole('heading', { name: 'Invocations of echo' }).waitFor();
+    const rows = page.getByRole('table', { name: 'Invocations, newest first' }).getByRole('row');
+    await expect.poll(() => rows.count()).toBe(1 + 25);
+    const newest = await rows.nth(1).getByRole('link').first().textContent();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => rows.count()).toBe(1 + Math.max(before, 26) - 25);
+    expect(await page.getByRole('button', { name: 'Older' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(() => rows.nth(1).getByRole('link').first().textContent()).toBe(newest);
+    await page.close();
+  });
 });
