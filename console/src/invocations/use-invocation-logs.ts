@@ -12,7 +12,7 @@ export interface InvocationLogsState {
 /**
  * The lines of one invocation from the `invocationLogs` subscription: those already printed,
  * then live ones until it ends. A reconnect resumes after the last line received, so no
- * line shows twice.
+ * line shows twice. One invocation per mount: key the component by the invocation's id.
  */
 export function useInvocationLogs(invocationId: string, options: { skip?: boolean } = {}): InvocationLogsState {
   const [lines, setLines] = useState<ConsoleLogLineFragment[]>([]);
