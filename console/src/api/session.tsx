@@ -9,6 +9,8 @@ export type Principal = MeQuery['me'];
 
 export interface Session {
   client: FngraphClient;
+  /** The API key, for requests outside GraphQL (a function's HTTP endpoint, sent as `Authorization: Bearer`). */
+  credential: string;
   me: Principal;
   isAdmin: boolean;
   /** Holds one of the roles (admins hold every role). */
@@ -74,6 +76,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setEndedBecause(null);
     setSession({
       client,
+      credential: key,
       me,
       isAdmin,
       hasRole: (...wanted) => isAdmin || wanted.some((role) => roles.has(role)),

@@ -1,0 +1,70 @@
+import type { InvocationOutcomeFragment } from '@/api/graphql.generated';
+import { ErrorBanner } from '@/ui/error-banner';
+import { Loading } from '@/ui/page';
+import { InvocationHeadline, prettyJson } from './invocation-facts';
+import { LogView } from './log-view';
+import { useInvocationLogs } from './use-invocation-logs';
+import { useInvocationOutcome } from './use-invocation-outcome';
+
+/**
+ * An invocation followed live: its status as it changes and its logs as they are printed,
+ * until it ends; with `showResult`, then the function's result (a queued call's response).
+ */
+export function FollowedInvocation({
+  invocationId,
+  initial = null,
+  showResult = false,
+}: {
+  invocationId: string;
+  initial?: InvocationOutcomeFragment | null;
+  showResult?: boolean;
+}) {
+  const { outcome, error, final } = useInvocationOutcome(invocationId, initial);
+  const logs = useInvocationLogs(invocationId);
+  return (
+    <div className="followed-invocation">
+      {outcome ? <InvocationHeadline invocation={outcome} /> : <Loading what="Finding the invocation" />}
+      <ErrorBanner error={error} title="Status updates stopped" />
+      <h3>Logs</h3>
+      <LogView lines={logs.lines} label="Invocation logs" live={!logs.ended && !final} />
+      <ErrorBanner error={logs.error} title="Live logs stopped" />
+      {showResult && outcome ? <QueuedResult outcome={outcome} final={final} /> : null}
+    </div>
+  );
+}
+
+/** What a queued invocation returned (or why it did not), once it has ended. */
+function QueuedResult({ outcome, final }: { outcome: InvocationOutcomeFragment; final: boolean }) {
+  if (!final) {
+    return (
+      <p className="muted" role="status">
+        {outcome.status === 'QUEUED' ? 'Queued: waiting for a worker…' : 'Running…'}
+      </p>
+    );
+  }
+  return (
+    <section aria-labelledby="function-result-heading">
+      <h3 id="function-result-heading">Function result</h3>
+      {outcome.error ? <InvocationErrorView error={outcome.error} /> : null}
+      {outcome.responseTruncated ? (
+        <p className="notice">The result was too large to keep.</p>
+      ) : outcome.status === 'SUCCEEDED' ? (
+        <pre className="response-body" aria-label="Response body">
+          {prettyJson(outcome.response)}
+        </pre>
+      ) : null}
+    </section>
+  );
+}
+
+/** Why an invocation failed: its type and message, and its stack when the caller may read the code. */
+export function InvocationErrorView({ error }: { error: NonNullable<InvocationOutcomeFragment['error']> }) {
+  return (
+    <div className="invocation-error" role="group" aria-label="Error">
+      <p>
+        <strong className="mono">{error.type}</strong>: {error.message}
+      </p>
+      {error.stack ? <pre className="error-stack">{error.stack}</pre> : null}
+    </div>
+  );
+}
