@@ -61,7 +61,6 @@ export const DATA_TYPES = [
   'FunctionEndpoints',
   'FunctionMetadata',
   'FunctionPermissions',
-  'FunctionAccess',
   'FunctionSchedule',
   'FunctionVersion',
   'FunctionAccess',
