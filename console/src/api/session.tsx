@@ -13,6 +13,8 @@ export interface Session {
   credential: string;
   me: Principal;
   isAdmin: boolean;
+  /** The public prefix of the API key signed in with (`fng_<prefix>_…`); null for a JWT. */
+  keyPrefix: string | null;
   /** Holds one of the roles (admins hold every role). */
   hasRole(...roles: string[]): boolean;
   signOut(reason?: string): void;
@@ -43,9 +45,18 @@ export function useSession(): Session {
   return session;
 }
 
-/** The credential is gone for good (revoked, expired): anything else is worth showing instead. */
+/**
+ * The credential is gone for good (revoked, expired): anything else is worth showing instead.
+ * The server closes a subscription's socket with 4401 when its credential expires and 4403
+ * when it is revoked (src/api/graphql/ws-connection-guard.ts).
+ */
 export function endsSession(error: unknown): boolean {
-  return error instanceof FngraphError && (error.code === 'UNAUTHENTICATED' || error.closeCode === 4401);
+  return error instanceof FngraphError && (error.code === 'UNAUTHENTICATED' || error.closeCode === 4401 || error.closeCode === 4403);
+}
+
+/** The public part of an API key (`fng_<prefix>_<secret>`, see src/modules/auth/api-key-token.ts). */
+function apiKeyPrefix(key: string): string | null {
+  return /^fng_([a-z0-9]{12})_/.exec(key)?.[1] ?? null;
 }
 
 function newClient(key: string): FngraphClient {
@@ -79,6 +90,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       credential: key,
       me,
       isAdmin,
+      keyPrefix: apiKeyPrefix(key),
       hasRole: (...wanted) => isAdmin || wanted.some((role) => roles.has(role)),
       signOut,
       report: (error) => {
