@@ -56,7 +56,7 @@ function ApiKeyRow({ apiKey, mintedWith, isOwn, onRevoke }: { apiKey: ApiKey; mi
       <td>
         {formatTime(apiKey.createdAt)}
         {apiKey.createdBy && apiKey.createdBy !== apiKey.ownerId ? <div className="small muted">by {apiKey.createdBy}</div> : null}
-        {mintedWith ? <div className="small muted">with “{mintedWith.name}”</div> : null}
+        {mintedWith ? <div className="small muted key-parent">with “{mintedWith.name}”</div> : null}
       </td>
       <td>{apiKey.lastUsedAt ? formatTime(apiKey.lastUsedAt) : <span className="muted">never</span>}</td>
       <td>{apiKey.expiresAt ? formatTime(apiKey.expiresAt) : <span className="muted">never</span>}</td>
