@@ -51,6 +51,13 @@ function LiveMetrics({ functionId, range }: { functionId: string; range: Metrics
 /** Live, reconnecting (the charts then show a gap) or stopped, in words. */
 function ConnectionStatus({ active, error, range, received }: { active: boolean; error: Error | null; range: MetricsRange; received: boolean }) {
   if (!active && error) return <ErrorBanner error={error} title="Live metrics stopped" />;
+  if (!active && received) {
+    return (
+      <p className="metrics-status metrics-status-down" role="status">
+        The server ended the live metrics: the charts show the last snapshots. Reload the page to watch again.
+      </p>
+    );
+  }
   const text = error
     ? 'Reconnecting… (the charts show a gap for the time the connection was down)'
     : received

@@ -8,8 +8,14 @@ export interface ChartSeries<P extends ChartPoint = ChartPoint> {
   color: string;
   /** SVG stroke-dasharray; undefined: solid. */
   dash?: string;
-  /** The series' value at a point; null: nothing to plot there (the line breaks). */
+  /** The series' value at a point; null: nothing to measure there. */
   value(point: P): number | null;
+  /**
+   * Draw the line on across points without a value (a percentile between invocations is
+   * unknown, not zero) and show the last value there was; otherwise the line breaks there.
+   * A gap in time (a reconnection) breaks the line either way.
+   */
+  bridgeMissing?: boolean;
 }
 
 export interface ChartPoint {
@@ -63,7 +69,6 @@ export function LineChart<P extends ChartPoint>({
   const scale = niceScale(Math.max(minMax, ...values, 0), { integer });
   const x = (at: number) => PLOT.left + ((at - from) / Math.max(1, to - from)) * (WIDTH - PLOT.left - PLOT.right);
   const y = (value: number) => HEIGHT - PLOT.bottom - (value / scale.max) * (HEIGHT - PLOT.top - PLOT.bottom);
-  const latest = points.at(-1);
 
   return (
     <figure className="chart" aria-labelledby={captionId} data-points={points.length}>
@@ -71,7 +76,7 @@ export function LineChart<P extends ChartPoint>({
         <span className="chart-title">{title}</span>
         <ul className="chart-legend">
           {series.map((line) => {
-            const value = latest ? line.value(latest) : null;
+            const value = latestValue(points, line);
             return (
               <li key={line.label}>
                 <svg className="legend-swatch" width="22" height="10" aria-hidden="true">
@@ -97,15 +102,19 @@ export function LineChart<P extends ChartPoint>({
             {secondsAgo === 0 ? 'now' : `−${formatSpan(secondsAgo)}`}
           </text>
         ))}
-        {series.map((line) => (
-          <path key={line.label} className="chart-line" d={linePath(points, line, x, y, maxGapMs)} style={{ stroke: line.color }} strokeDasharray={line.dash} />
-        ))}
         {series.map((line) => {
-          // A lone point (after a gap, or the first one) has no segment to show it: a dot does.
-          const lone = lonePoints(points, line, maxGapMs);
-          return lone.map((point) => (
-            <circle key={`${line.label}-${point.time}`} cx={x(point.time)} cy={y(line.value(point)!)} r="2.5" style={{ fill: line.color }} />
-          ));
+          const runs = lineRuns(points, line, maxGapMs);
+          return (
+            <g key={line.label}>
+              <path className="chart-line" d={runs.map((run) => pathThrough(run, x, y)).join('')} style={{ stroke: line.color }} strokeDasharray={line.dash} />
+              {/* A run of one point has no segment to show it: a dot does. */}
+              {runs
+                .filter((run) => run.length === 1)
+                .map(([point]) => (
+                  <circle key={point!.time} cx={x(point!.time)} cy={y(point!.value)} r="2.5" style={{ fill: line.color }} />
+                ))}
+            </g>
+          );
         })}
       </svg>
     </figure>
@@ -117,28 +126,39 @@ function formatSpan(seconds: number): string {
   return seconds >= 60 ? `${+(seconds / 60).toFixed(1)} min` : `${seconds} s`;
 }
 
-/** Whether the line continues from `previous` to `point`: both have values, close enough in time. */
-function joined<P extends ChartPoint>(previous: P | undefined, point: P, line: ChartSeries<P>, maxGapMs: number): boolean {
-  return previous !== undefined && line.value(previous) !== null && line.value(point) !== null && point.time - previous.time <= maxGapMs;
+interface Plotted {
+  time: number;
+  value: number;
 }
 
-/** An SVG path through the points, lifting the pen across gaps and missing values. */
-function linePath<P extends ChartPoint>(points: P[], line: ChartSeries<P>, x: (at: number) => number, y: (value: number) => number, maxGapMs: number): string {
-  let path = '';
+/** The line's unbroken runs of points: a gap in time, or a missing value (unless bridged), ends a run. */
+function lineRuns<P extends ChartPoint>(points: P[], line: ChartSeries<P>, maxGapMs: number): Plotted[][] {
+  const runs: Plotted[][] = [];
+  let run: Plotted[] = [];
+  const endRun = () => {
+    if (run.length > 0) runs.push(run);
+    run = [];
+  };
   points.forEach((point, index) => {
+    const previous = points[index - 1];
+    if (previous && point.time - previous.time > maxGapMs) endRun();
     const value = line.value(point);
-    if (value === null) return;
-    const command = joined(points[index - 1], point, line, maxGapMs) ? 'L' : 'M';
-    path += `${command}${x(point.time).toFixed(1)},${y(value).toFixed(1)}`;
+    if (value !== null) run.push({ time: point.time, value });
+    else if (!line.bridgeMissing) endRun();
   });
-  return path;
+  endRun();
+  return runs;
 }
 
-function lonePoints<P extends ChartPoint>(points: P[], line: ChartSeries<P>, maxGapMs: number): P[] {
-  return points.filter(
-    (point, index) =>
-      line.value(point) !== null &&
-      !joined(points[index - 1], point, line, maxGapMs) &&
-      !(points[index + 1] && joined(point, points[index + 1], line, maxGapMs)),
-  );
+function pathThrough(run: Plotted[], x: (time: number) => number, y: (value: number) => number): string {
+  return run.map((point, index) => `${index === 0 ? 'M' : 'L'}${x(point.time).toFixed(1)},${y(point.value).toFixed(1)}`).join('');
+}
+
+/** The value shown beside the chart: the latest point's, or for a bridged line the last one it had. */
+function latestValue<P extends ChartPoint>(points: P[], line: ChartSeries<P>): number | null {
+  for (let index = points.length - 1; index >= 0; index -= 1) {
+    const value = line.value(points[index]!);
+    if (value !== null || !line.bridgeMissing) return value;
+  }
+  return null;
 }

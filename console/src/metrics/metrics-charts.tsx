@@ -2,8 +2,13 @@ import { type ChartSeries, LineChart } from './line-chart';
 import { type MetricsPoint, type MetricsRange, total } from './metrics-history';
 
 /** A line in theme colour `--chart-<index>`. */
-function series(label: string, index: 1 | 2 | 3, value: (point: MetricsPoint) => number | null, dash?: string): ChartSeries<MetricsPoint> {
+function series(label: string, index: 1 | 2 | 3, value: (point: MetricsPoint) => number, dash?: string): ChartSeries<MetricsPoint> {
   return { label, color: `var(--chart-${index})`, dash, value };
+}
+
+/** A figure only invocations define (a duration, an error rate): the line bridges the intervals without any. */
+function measured(label: string, index: 1 | 2 | 3, value: (point: MetricsPoint) => number | null, dash?: string): ChartSeries<MetricsPoint> {
+  return { label, color: `var(--chart-${index})`, dash, value, bridgeMissing: true };
 }
 
 const perSecond = (value: number) => `${+value.toFixed(value < 10 ? 2 : 1)}/s`;
@@ -62,14 +67,14 @@ export function MetricsCharts({ points, range }: { points: MetricsPoint[]; range
       />
       <LineChart
         title="Error rate"
-        series={[series('Errors', 2, (point) => (point.invocations > 0 ? point.errorRate : null))]}
+        series={[measured('Errors', 2, (point) => (point.invocations > 0 ? point.errorRate : null))]}
         formatValue={percent}
         minMax={1}
         {...axis}
       />
       <LineChart
         title="Duration"
-        series={[series('p50', 1, (point) => point.p50DurationMs), series('p99', 2, (point) => point.p99DurationMs, '6 3')]}
+        series={[measured('p50', 1, (point) => point.p50DurationMs), measured('p99', 2, (point) => point.p99DurationMs, '6 3')]}
         formatValue={duration}
         {...axis}
       />
