@@ -13,8 +13,6 @@ export interface Session {
   credential: string;
   me: Principal;
   isAdmin: boolean;
-  /** The public prefix of the API key signed in with (`fng_<prefix>_…`); null for a JWT. */
-  keyPrefix: string | null;
   /** Holds one of the roles (admins hold every role). */
   hasRole(...roles: string[]): boolean;
   signOut(reason?: string): void;
@@ -54,11 +52,6 @@ export function endsSession(error: unknown): boolean {
   return error instanceof FngraphError && (error.code === 'UNAUTHENTICATED' || error.closeCode === 4401 || error.closeCode === 4403);
 }
 
-/** The public part of an API key (`fng_<prefix>_<secret>`, see src/modules/auth/api-key-token.ts). */
-function apiKeyPrefix(key: string): string | null {
-  return /^fng_([a-z0-9]{12})_/.exec(key)?.[1] ?? null;
-}
-
 function newClient(key: string): FngraphClient {
   return new FngraphClient({ url: window.location.origin, credential: key });
 }
@@ -90,7 +83,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       credential: key,
       me,
       isAdmin,
-      keyPrefix: apiKeyPrefix(key),
       hasRole: (...wanted) => isAdmin || wanted.some((role) => roles.has(role)),
       signOut,
       report: (error) => {

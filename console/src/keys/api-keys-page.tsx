@@ -6,7 +6,7 @@ import { ErrorBanner } from '@/ui/error-banner';
 import { Empty, Loading, Page } from '@/ui/page';
 import { ApiKeyTable } from './api-key-table';
 import { CreateKeyDialog } from './create-key-dialog';
-import type { ApiKey } from './key-lineage';
+import { type ApiKey, apiKeyPrefix } from './key-lineage';
 import { RevokeKeyDialog } from './revoke-key-dialog';
 import './keys.css';
 
@@ -15,7 +15,7 @@ const connection = (data: KeysPageApiKeysQuery) => data.apiKeys;
 
 /** `#/keys`: the caller's API keys (every key for admins), newest first; create and revoke. */
 export function ApiKeysPage() {
-  const { isAdmin, keyPrefix } = useSession();
+  const { isAdmin, credential } = useSession();
   const list = usePagedQuery(KeysPageApiKeysDocument, { first: PAGE_SIZE }, connection);
   const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'revoke'; key: ApiKey } | null>(null);
   const close = () => setDialog(null);
@@ -35,7 +35,9 @@ export function ApiKeysPage() {
       <ErrorBanner error={list.error} title="Could not load the keys" />
       {list.loading && list.items.length === 0 ? <Loading what="Loading keys" /> : null}
       {!list.loading && !list.error && list.items.length === 0 ? <Empty>No API keys yet.</Empty> : null}
-      {list.items.length > 0 ? <ApiKeyTable keys={list.items} ownKeyPrefix={keyPrefix} onRevoke={(key) => setDialog({ kind: 'revoke', key })} /> : null}
+      {list.items.length > 0 ? (
+        <ApiKeyTable keys={list.items} ownKeyPrefix={apiKeyPrefix(credential)} onRevoke={(key) => setDialog({ kind: 'revoke', key })} />
+      ) : null}
       {list.hasMore ? (
         <p>
           <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>

@@ -3,6 +3,11 @@ import { KeysPageApiKeysDocument, type KeysPageApiKeyFragment, type KeysPageApiK
 
 export type ApiKey = KeysPageApiKeyFragment;
 
+/** The public part of an API key (`fng_<prefix>_<secret>`, see src/modules/auth/api-key-token.ts); null for a JWT. */
+export function apiKeyPrefix(credential: string): string | null {
+  return /^fng_([a-z0-9]{12})_/.exec(credential)?.[1] ?? null;
+}
+
 /** How the console shows a key: its public part (the secret is never known after creation). */
 export function keyLabel(key: Pick<ApiKey, 'prefix'>): string {
   return `fng_${key.prefix}_…`;

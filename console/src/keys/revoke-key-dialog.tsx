@@ -5,7 +5,7 @@ import { useSession } from '@/api/session';
 import { ErrorBanner } from '@/ui/error-banner';
 import { Loading } from '@/ui/page';
 import { ModalDialog } from '@/ui/modal-dialog';
-import { type ApiKey, descendantsOf, keyLabel, listAllKeys } from './key-lineage';
+import { type ApiKey, apiKeyPrefix, descendantsOf, keyLabel, listAllKeys } from './key-lineage';
 
 /**
  * Confirms a revocation, naming every key that goes with it (the keys minted with it,
@@ -13,7 +13,8 @@ import { type ApiKey, descendantsOf, keyLabel, listAllKeys } from './key-lineage
  * console is signed in with.
  */
 export function RevokeKeyDialog({ apiKey, onRevoked, onClose }: { apiKey: ApiKey; onRevoked(): void; onClose(): void }) {
-  const { client, keyPrefix, report, signOut } = useSession();
+  const { client, credential, report, signOut } = useSession();
+  const keyPrefix = apiKeyPrefix(credential);
   const revoke = useMutation(KeysPageRevokeApiKeyDocument);
   const [lineage, setLineage] = useState<{ descendants: ApiKey[]; complete: boolean } | null>(null);
   const [lineageError, setLineageError] = useState<unknown>(null);
