@@ -43,9 +43,13 @@ export function useSession(): Session {
   return session;
 }
 
-/** The credential is gone for good (revoked, expired): anything else is worth showing instead. */
+/**
+ * The credential is gone for good (revoked, expired): anything else is worth showing instead.
+ * The server closes a subscription's socket with 4401 when its credential expires and 4403
+ * when it is revoked (src/api/graphql/ws-connection-guard.ts).
+ */
 export function endsSession(error: unknown): boolean {
-  return error instanceof FngraphError && (error.code === 'UNAUTHENTICATED' || error.closeCode === 4401);
+  return error instanceof FngraphError && (error.code === 'UNAUTHENTICATED' || error.closeCode === 4401 || error.closeCode === 4403);
 }
 
 function newClient(key: string): FngraphClient {
