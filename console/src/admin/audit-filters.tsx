@@ -46,7 +46,7 @@ export function AuditFilters({ onApply, errors }: { onApply(filter: AuditFilterI
     onApply(toFilter(form));
   };
   return (
-    <form className="card audit-filters" onSubmit={submit} aria-label="Filter the audit log">
+    <form className="card filter-bar" onSubmit={submit} aria-label="Filter the audit log">
       <Field label="Action" error={error('action')}>
         {(control) => (
           <select {...control} value={form.action} onChange={set('action')}>
@@ -69,7 +69,7 @@ export function AuditFilters({ onApply, errors }: { onApply(filter: AuditFilterI
       <Field label="Until" hint="Exclusive" error={error('until')}>
         {(control) => <input {...control} type="datetime-local" step="1" value={form.until} onChange={set('until')} />}
       </Field>
-      <div className="audit-filter-actions">
+      <div className="filter-bar-actions">
         <button type="submit" className="primary">
           Apply filters
         </button>

@@ -37,7 +37,7 @@ export function FunctionDetailPage({ functionId }: { functionId: string }) {
         </p>
       ) : null}
       <p className="lead">{fn.description || <span className="muted">No description.</span>}</p>
-      <div className="detail-grid">
+      <div className="grid">
         <Overview fn={fn} />
         <Endpoints fn={fn} />
       </div>
@@ -49,14 +49,14 @@ export function FunctionDetailPage({ functionId }: { functionId: string }) {
         log={fn.latestVersion.buildLog}
         onFinished={query.reload}
       />
-      <div className="detail-grid">
+      <div className="grid">
         <section className="card" aria-labelledby="settings-heading">
           <h2 id="settings-heading">Settings</h2>
           <SettingsList config={fn.executionConfig} />
         </section>
         <Permissions fn={fn} />
       </div>
-      <div className="detail-grid">
+      <div className="grid">
         <section className="card" aria-labelledby="env-heading">
           <h2 id="env-heading">Environment variables</h2>
           <EnvironmentTable variables={fn.executionConfig.environmentVariables} valuesReadable={fn.viewerAccess.readCode} />

@@ -3,6 +3,7 @@ import { FunctionListDocument, type FunctionListQuery, type Language } from '@/a
 import { useSession } from '@/api/session';
 import { href } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
+import { Field } from '@/ui/field';
 import { formatTime } from '@/ui/format';
 import { Empty, Loading, Page } from '@/ui/page';
 import { StatusBadge } from '@/ui/status-badge';
@@ -55,26 +56,25 @@ function FunctionFilters({ filter, onChange }: { filter: Filter; onChange: (filt
     return () => clearTimeout(timer);
   }, [name, tag, filter, onChange]);
   return (
-    <form className="filters" role="search" aria-label="Filter functions" onSubmit={(event) => event.preventDefault()}>
-      <label>
-        <span>Name starts with</span>
-        <input type="search" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. billing-" />
-      </label>
-      <label>
-        <span>Tag</span>
-        <input type="search" value={tag} onChange={(event) => setTag(event.target.value)} placeholder="exact tag" />
-      </label>
-      <label>
-        <span>Language</span>
-        <select value={filter.language} onChange={(event) => onChange({ ...filter, language: event.target.value as Language | '' })}>
-          <option value="">Any</option>
-          {Object.entries(LANGUAGE_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+    <form className="filter-bar" role="search" aria-label="Filter functions" onSubmit={(event) => event.preventDefault()}>
+      <Field label="Name starts with">
+        {(control) => <input {...control} type="search" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. billing-" />}
+      </Field>
+      <Field label="Tag">
+        {(control) => <input {...control} type="search" value={tag} onChange={(event) => setTag(event.target.value)} placeholder="exact tag" />}
+      </Field>
+      <Field label="Language">
+        {(control) => (
+          <select {...control} value={filter.language} onChange={(event) => onChange({ ...filter, language: event.target.value as Language | '' })}>
+            <option value="">Any</option>
+            {Object.entries(LANGUAGE_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </form>
   );
 }

@@ -60,7 +60,7 @@ function QueuedResult({ outcome, final }: { outcome: InvocationOutcomeFragment; 
 /** Why an invocation failed: its type and message, and its stack when the caller may read the code. */
 export function InvocationErrorView({ error }: { error: NonNullable<InvocationOutcomeFragment['error']> }) {
   return (
-    <div className="invocation-error" role="group" aria-label="Error">
+    <div className="error-banner" role="group" aria-label="Error">
       <p>
         <strong className="mono">{error.type}</strong>: {error.message}
       </p>

@@ -37,7 +37,7 @@ export function InvocationFilters({ filter, functionName }: { filter: Invocation
   };
 
   return (
-    <form className="invocation-filters" onSubmit={apply} aria-label="Filters">
+    <form className="filter-bar" onSubmit={apply} aria-label="Filters">
       {filter.functionId ? (
         <p className="function-filter">
           Function <a href={href('functions', filter.functionId)}>{functionName ?? filter.functionId}</a>{' '}
@@ -72,9 +72,11 @@ export function InvocationFilters({ filter, functionName }: { filter: Invocation
           )}
         </Field>
       </div>
-      <button type="submit" className="primary">
-        Apply filters
-      </button>
+      <div className="filter-bar-actions">
+        <button type="submit" className="primary">
+          Apply filters
+        </button>
+      </div>
     </form>
   );
 }
