@@ -1,13 +1,13 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { DeleteFunctionDocument, FunctionDetailDocument, type FunctionDetailQuery } from '@/api/graphql.generated';
 import { useMutation, useQuery } from '@/api/hooks';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
+import { CopyButton } from '@/ui/copy-button';
 import { formatTime } from '@/ui/format';
 import { Loading, Page } from '@/ui/page';
 import { BuildLog } from './build-log';
 import { LANGUAGE_LABELS } from './code-text';
-import { CopyButton } from './copy-button';
 import { DependencyList, EnvironmentTable, SettingsList } from './function-settings';
 import { TagList } from './function-list-page';
 import { FunctionNotFound, isNotFound } from './not-found';
@@ -173,6 +173,16 @@ function Overview({ fn }: { fn: FunctionDetail }) {
   );
 }
 
+function EndpointUrl({ url, label }: { url: string; label: string }) {
+  const shown = useRef<HTMLElement>(null);
+  return (
+    <div className="endpoint-url">
+      <code ref={shown}>{url}</code>
+      <CopyButton text={url} label={`Copy the ${label} endpoint`} target={shown} />
+    </div>
+  );
+}
+
 function Endpoints({ fn }: { fn: FunctionDetail }) {
   const endpoints = [
     { label: 'HTTP', url: absoluteUrl(fn.endpoints.http), note: 'runs the latest version, any method and sub-path' },
@@ -187,10 +197,7 @@ function Endpoints({ fn }: { fn: FunctionDetail }) {
             <div>
               <strong>{endpoint.label}</strong> <span className="muted small">{endpoint.note}</span>
             </div>
-            <div className="endpoint-url">
-              <code>{endpoint.url}</code>
-              <CopyButton text={endpoint.url} label={`Copy the ${endpoint.label} endpoint`} />
-            </div>
+            <EndpointUrl url={endpoint.url} label={endpoint.label} />
           </li>
         ))}
       </ul>
