@@ -1,8 +1,8 @@
 import type { InvocationOutcomeFragment } from '@/api/graphql.generated';
 import { ErrorBanner } from '@/ui/error-banner';
 import { Loading } from '@/ui/page';
+import { LogView } from '@/ui/log-view';
 import { InvocationHeadline, prettyJson } from './invocation-facts';
-import { LogView } from './log-view';
 import { useInvocationLogs } from './use-invocation-logs';
 import { useInvocationOutcome } from './use-invocation-outcome';
 
