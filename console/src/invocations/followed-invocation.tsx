@@ -1,8 +1,9 @@
 import type { InvocationOutcomeFragment } from '@/api/graphql.generated';
 import { ErrorBanner } from '@/ui/error-banner';
+import { prettyJson } from '@/ui/format';
 import { Loading } from '@/ui/page';
 import { LogView } from '@/ui/log-view';
-import { InvocationHeadline, prettyJson } from './invocation-facts';
+import { InvocationHeadline } from './invocation-facts';
 import { useInvocationLogs } from './use-invocation-logs';
 import { useInvocationOutcome } from './use-invocation-outcome';
 
