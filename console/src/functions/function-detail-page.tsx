@@ -7,7 +7,7 @@ import { CopyButton } from '@/ui/copy-button';
 import { formatTime } from '@/ui/format';
 import { Loading, Page } from '@/ui/page';
 import { BuildLog } from './build-log';
-import { LANGUAGE_LABELS } from './code-text';
+import { LANGUAGE_LABELS } from './code-format';
 import { DependencyList, EnvironmentTable, SettingsList } from './function-settings';
 import { TagList } from './function-list-page';
 import { FunctionNotFound, isNotFound } from './not-found';

@@ -11,8 +11,10 @@ import { useSession } from '@/api/session';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { fieldErrors } from '@/ui/field-errors';
+import { describeCodeFormat } from '@/ui/format';
 import { Empty, Loading, Page } from '@/ui/page';
-import { decodeSource, isArchive } from './code-text';
+import { isArchive } from './code-format';
+import { decodeSource } from './code-text';
 import { FunctionFormFields } from './function-form-fields';
 import { type FunctionForm, formFromFunction, newFunctionForm, registerInput, secretsToReenter, updateInput } from './function-form-model';
 import { FunctionNotFound, isNotFound } from './not-found';
@@ -89,7 +91,7 @@ function EditLoadedFunction({ fn, code, codeEditable }: { fn: Editable; code: st
       {codeEditable ? null : (
         <p className="notice" role="note">
           {isArchive(fn.latestVersion.codeFormat)
-            ? `The code of version ${fn.latestVersion.version} is a ${fn.latestVersion.codeFormat.toLowerCase()} archive: it cannot be edited here. The new version keeps it; change its settings below, or register a new archive with the CLI or the API.`
+            ? `The code of version ${fn.latestVersion.version} is a ${describeCodeFormat(fn.latestVersion.codeFormat)}: it cannot be edited here. The new version keeps it; change its settings below, or register a new archive with the CLI or the API.`
             : 'You may not read this function’s code: the new version keeps it, with the settings below.'}
         </p>
       )}

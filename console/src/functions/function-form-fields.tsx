@@ -2,7 +2,7 @@ import { type Language, RuntimesDocument } from '@/api/graphql.generated';
 import { useQuery } from '@/api/hooks';
 import { CodeEditor } from '@/ui/code-editor';
 import { Field } from '@/ui/field';
-import { LANGUAGE_LABELS } from './code-text';
+import { LANGUAGE_LABELS } from './code-format';
 import { EVENT_FORMATS, type FunctionForm, STARTER_CODE } from './function-form-model';
 import { DependencyRows, EnvironmentRows } from './key-value-rows';
 

@@ -7,7 +7,7 @@ import { Field } from '@/ui/field';
 import { formatTime } from '@/ui/format';
 import { Empty, Loading, Page } from '@/ui/page';
 import { StatusBadge } from '@/ui/status-badge';
-import { LANGUAGE_LABELS } from './code-text';
+import { LANGUAGE_LABELS } from './code-format';
 import './functions.css';
 
 const PAGE_SIZE = 20;

@@ -9,9 +9,10 @@ import { useQuery } from '@/api/hooks';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { Field } from '@/ui/field';
-import { formatBytes, formatTime } from '@/ui/format';
+import { describeCodeFormat, formatBytes, formatTime } from '@/ui/format';
 import { Empty, Loading, Page } from '@/ui/page';
-import { decodeSource, isArchive } from './code-text';
+import { isArchive } from './code-format';
+import { decodeSource } from './code-text';
 import { CodeMergeView } from './code-merge-view';
 import { configDifferences } from './config-diff';
 import { FunctionNotFound, isNotFound } from './not-found';
@@ -111,8 +112,7 @@ function CodeDiff({ fn, before, after }: { fn: PickerFunction; before: Version; 
 
 /** Archives are not shown as text: what differs is the archive itself. */
 function ArchiveDifference({ before, after }: { before: Version; after: Version }) {
-  const describe = (version: Version) =>
-    `${version.codeFormat === 'SOURCE' ? 'source file' : `${version.codeFormat.toLowerCase()} archive`}, ${formatBytes(version.codeSizeBytes)}`;
+  const describe = (version: Version) => `${describeCodeFormat(version.codeFormat)}, ${formatBytes(version.codeSizeBytes)}`;
   return (
     <>
       <p className="notice">The code differs, and at least one version is an archive: archives are compared by their hash and size, not as text.</p>
