@@ -1,16 +1,17 @@
 import { useRef, useState } from 'react';
 import { DeleteFunctionDocument, FunctionDetailDocument, type FunctionDetailQuery } from '@/api/graphql.generated';
+import { isNotFound } from '@/api/errors';
 import { useMutation, useQuery } from '@/api/hooks';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { CopyButton } from '@/ui/copy-button';
 import { formatTime } from '@/ui/format';
-import { Loading, Page } from '@/ui/page';
+import { Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { BuildLog } from './build-log';
 import { LANGUAGE_LABELS } from './code-format';
 import { DependencyList, EnvironmentTable, SettingsList } from './function-settings';
 import { TagList } from './function-list-page';
-import { FunctionNotFound, isNotFound } from './not-found';
 import { VersionsTable } from './versions-table';
 import './functions.css';
 
@@ -19,15 +20,9 @@ type FunctionDetail = FunctionDetailQuery['function'];
 /** `#/functions/<id>`: everything about one function, and what the caller may do with it. */
 export function FunctionDetailPage({ functionId }: { functionId: string }) {
   const query = useQuery(FunctionDetailDocument, { id: functionId });
-  if (isNotFound(query.error)) return <FunctionNotFound />;
   const fn = query.data?.function;
-  if (!fn) {
-    return (
-      <Page title="Function">
-        {query.error ? <ErrorBanner error={query.error} title="Could not load the function" /> : <Loading what="Loading the function" />}
-      </Page>
-    );
-  }
+  // NOT_FOUND on a refresh too: it was deleted for good, or is no longer shared with the caller.
+  if (!fn || isNotFound(query.error)) return <ResourcePending title="Function" resource="function" error={query.error} />;
   return (
     <Page title={fn.name} actions={<FunctionActions fn={fn} />}>
       <ErrorBanner error={query.error} title="Could not refresh" />

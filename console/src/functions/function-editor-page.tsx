@@ -12,12 +12,12 @@ import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { fieldErrors } from '@/ui/field-errors';
 import { describeCodeFormat } from '@/ui/format';
-import { Empty, Loading, Page } from '@/ui/page';
+import { Empty, Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { isArchive } from './code-format';
 import { decodeSource } from './code-text';
 import { FunctionFormFields } from './function-form-fields';
 import { type FunctionForm, formFromFunction, newFunctionForm, registerInput, secretsToReenter, updateInput } from './function-form-model';
-import { FunctionNotFound, isNotFound } from './not-found';
 import './functions.css';
 
 /** `#/functions/new` and `#/functions/<id>/edit`. */
@@ -59,13 +59,7 @@ function EditFunction({ functionId }: { functionId: string }) {
   // The code is fetched only when it can be shown as text.
   const codeReadable = fn !== undefined && fn.viewerAccess.readCode && !isArchive(fn.latestVersion.codeFormat);
   const code = useQuery(FunctionLatestCodeDocument, { id: functionId }, { skip: !codeReadable });
-  if (isNotFound(query.error)) return <FunctionNotFound />;
-  const error = query.error ?? code.error;
-  if (!fn || (codeReadable && !code.data)) {
-    return (
-      <Page title="Edit function">{error ? <ErrorBanner error={error} title="Could not load the function" /> : <Loading what="Loading the function" />}</Page>
-    );
-  }
+  if (!fn || (codeReadable && !code.data)) return <ResourcePending title="Edit function" resource="function" error={query.error ?? code.error} />;
   if (!fn.viewerAccess.manage) {
     return (
       <Page title={`Edit ${fn.name}`}>

@@ -4,7 +4,8 @@ import { useMutation, useQuery } from '@/api/hooks';
 import { href } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { formatBytes, formatMs, formatTime, prettyIfJson, prettyJson } from '@/ui/format';
-import { Loading, Page } from '@/ui/page';
+import { Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { StatusBadge } from '@/ui/status-badge';
 import { LogView } from '@/ui/log-view';
 import { InvocationErrorView } from './followed-invocation';
@@ -18,16 +19,9 @@ type Detail = InvocationDetailQuery['invocation'];
 
 /** Everything recorded about one invocation; while it is queued or running, kept live. */
 export function InvocationDetailPage({ invocationId }: { invocationId: string }) {
-  const { data, error, loading, reload } = useQuery(InvocationDetailDocument, { id: invocationId });
+  const { data, error, reload } = useQuery(InvocationDetailDocument, { id: invocationId });
   const [redriven, setRedriven] = useState(false);
-  if (!data) {
-    return (
-      <Page title="Invocation">
-        {loading ? <Loading what="Loading the invocation" /> : null}
-        <ErrorBanner error={error} />
-      </Page>
-    );
-  }
+  if (!data) return <ResourcePending title="Invocation" resource="invocation" error={error} />;
   // Re-driven (reloaded as QUEUED), it is followed live again from a fresh start.
   const onRedriven = () => {
     setRedriven(true);
