@@ -11,7 +11,7 @@ import { ResourcePending } from '@/ui/resource-pending';
 import { BuildLog } from './build-log';
 import { LANGUAGE_LABELS } from './code-format';
 import { DependencyList, EnvironmentTable, SettingsList } from './function-settings';
-import { TagList } from './function-list-page';
+import { TagList } from './tag-list';
 import { VersionsTable } from './versions-table';
 import './functions.css';
 

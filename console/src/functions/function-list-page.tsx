@@ -10,6 +10,7 @@ import { LoadMoreFooter } from '@/ui/load-more-footer';
 import { Empty, Loading, Page } from '@/ui/page';
 import { StatusBadge } from '@/ui/status-badge';
 import { LANGUAGE_LABELS } from './code-format';
+import { TagList } from './tag-list';
 import './functions.css';
 
 const PAGE_SIZE = 20;
@@ -159,18 +160,5 @@ function FunctionTable({ functions }: { functions: FunctionRow[] }) {
         </tbody>
       </table>
     </div>
-  );
-}
-
-export function TagList({ tags }: { tags: string[] }) {
-  if (tags.length === 0) return <span className="muted">—</span>;
-  return (
-    <ul className="tags">
-      {tags.map((tag) => (
-        <li key={tag} className="tag">
-          {tag}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -8,7 +8,7 @@ import { Page } from '@/ui/page';
 import { ResourcePending } from '@/ui/resource-pending';
 import { StatusBadge } from '@/ui/status-badge';
 import { LogView } from '@/ui/log-view';
-import { InvocationErrorView } from './followed-invocation';
+import { InvocationErrorView } from './invocation-error-view';
 import { HeadersTable } from './headers-table';
 import { TraceLink } from './invocation-facts';
 import { useInvocationLogs } from './use-invocation-logs';
