@@ -168,7 +168,7 @@ function NumberField({
   );
 }
 
-function LimitsSection({ form, onChange, errors }: FieldsProps) {
+function LimitsSection({ form, onChange, errors, isNew }: FieldsProps) {
   const set = (patch: Partial<FunctionForm>) => onChange({ ...form, ...patch });
   return (
     <fieldset className="card form-section">
@@ -195,7 +195,8 @@ function LimitsSection({ form, onChange, errors }: FieldsProps) {
           value={form.maxInstances}
           onChange={(maxInstances) => set({ maxInstances })}
           error={errors['executionConfig.maxInstances']}
-          hint="Empty: the platform default."
+          // On edit the API reads a missing (null) limit as "keep the current one".
+          hint={isNew ? 'Empty: the platform default.' : 'Empty: the current limit stays. Once set, a limit can be changed but not reset to the platform default.'}
         />
       </div>
     </fieldset>

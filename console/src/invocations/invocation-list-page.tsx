@@ -98,7 +98,7 @@ function InvocationTable({ invocations, showFunction }: { invocations: Invocatio
             <th scope="col">Queued</th>
             <th scope="col">Started</th>
             <th scope="col">Duration</th>
-            <th scope="col">Start</th>
+            <th scope="col">Cold start</th>
           </tr>
         </thead>
         <tbody>
