@@ -1,19 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import type { AuditFilterInput } from '@/api/graphql.generated';
 import { Field } from '@/ui/field';
+import { AUDIT_ACTIONS } from './audit-actions';
 
-/** What the server records (AUDIT_ACTIONS in src/modules/audit/audit.record.ts); the filter accepts only these. */
-export const AUDIT_ACTIONS = [
-  'function.register',
-  'function.update',
-  'function.delete',
-  'function.permissions',
-  'function.network',
-  'function.releaseName',
-  'apiKey.create',
-  'apiKey.revoke',
-  'masterKey.rotate',
-];
 
 interface FilterForm {
   action: string;
