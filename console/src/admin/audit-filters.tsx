@@ -3,7 +3,6 @@ import type { AuditFilterInput } from '@/api/graphql.generated';
 import { Field } from '@/ui/field';
 import { AUDIT_ACTIONS } from './audit-actions';
 
-
 interface FilterForm {
   action: string;
   actorId: string;

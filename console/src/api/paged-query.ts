@@ -68,7 +68,9 @@ export function usePagedQuery<Result, V extends { first?: number | null; after?:
     client.request(document, ...([{ ...variables, after: pageInfo.endCursor }] as never)).then(
       (data) => {
         const page = connection(data);
-        setStored((pages) => (ours(pages) ? { generation, items: [...pages.items, ...page.nodes], pageInfo: page.pageInfo, loading: false, error: null } : pages));
+        setStored((pages) =>
+          ours(pages) ? { generation, items: [...pages.items, ...page.nodes], pageInfo: page.pageInfo, loading: false, error: null } : pages,
+        );
       },
       (error: Error) => {
         report(error);

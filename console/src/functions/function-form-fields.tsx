@@ -196,7 +196,9 @@ function LimitsSection({ form, onChange, errors, isNew }: FieldsProps) {
           onChange={(maxInstances) => set({ maxInstances })}
           error={errors['executionConfig.maxInstances']}
           // On edit the API reads a missing (null) limit as "keep the current one".
-          hint={isNew ? 'Empty: the platform default.' : 'Empty: the current limit stays. Once set, a limit can be changed but not reset to the platform default.'}
+          hint={
+            isNew ? 'Empty: the platform default.' : 'Empty: the current limit stays. Once set, a limit can be changed but not reset to the platform default.'
+          }
         />
       </div>
     </fieldset>

@@ -88,11 +88,7 @@ function NotReadable({ error, functionId }: { error?: unknown; functionId: strin
   if (error && !isAccessError(error)) return <ErrorBanner error={error} title="Could not load the function" />;
   return (
     <div className="notice" role="alert">
-      {isNotFound(error) ? (
-        <p>This function does not exist, or you may not read its metrics.</p>
-      ) : (
-        <p>You may not read this function&apos;s metrics.</p>
-      )}
+      {isNotFound(error) ? <p>This function does not exist, or you may not read its metrics.</p> : <p>You may not read this function&apos;s metrics.</p>}
       <p className="small">
         Metrics count every caller&apos;s invocations: they are for the function&apos;s owner, administrators and developers it is shared with.{' '}
         <a href={href('functions', functionId)}>Back to the function</a>

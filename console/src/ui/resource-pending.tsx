@@ -9,5 +9,7 @@ import { Loading, Page } from './page';
  */
 export function ResourcePending({ title, resource, error }: { title: string; resource: Resource; error: unknown }) {
   if (isNotFound(error)) return <NotFound resource={resource} />;
-  return <Page title={title}>{error ? <ErrorBanner error={error} title={`Could not load the ${resource}`} /> : <Loading what={`Loading the ${resource}`} />}</Page>;
+  return (
+    <Page title={title}>{error ? <ErrorBanner error={error} title={`Could not load the ${resource}`} /> : <Loading what={`Loading the ${resource}`} />}</Page>
+  );
 }
