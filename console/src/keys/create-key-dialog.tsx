@@ -131,7 +131,7 @@ function ShowSecretOnce({ apiKey, secret, onDone }: { apiKey: ApiKey; secret: st
         {(control) => (
           <div className="secret-row">
             <input {...control} ref={input} className="mono" readOnly value={secret} onFocus={(event) => event.target.select()} />
-            <CopyButton text={secret} label={`Copy the secret of “${apiKey.name}”`} target={input} />
+            <CopyButton text={secret} label="Copy the secret" target={input} />
           </div>
         )}
       </Field>
