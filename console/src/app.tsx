@@ -1,5 +1,6 @@
 import { SessionProvider, useSession, useSessionState } from '@/api/session';
 import { Loading } from '@/ui/page';
+import { ThemeProvider } from '@/ui/theme';
 import { SignInPage } from '@/session/sign-in-page';
 import { Layout } from './layout';
 import { routeElement } from './routes';
@@ -7,9 +8,11 @@ import { useRoute } from './router';
 
 export function App() {
   return (
-    <SessionProvider>
-      <Gate />
-    </SessionProvider>
+    <ThemeProvider>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </ThemeProvider>
   );
 }
 

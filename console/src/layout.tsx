@@ -30,7 +30,7 @@ const GRAPHIQL = document.querySelector<HTMLMetaElement>('meta[name="fngraph-gra
 /** The frame of every signed-in screen: skip link, navigation, who is signed in, theme, sign out. */
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const { me, isAdmin, signOut } = useSession();
-  const [theme, setTheme] = useTheme();
+  const { theme, setTheme } = useTheme();
   return (
     <div className="shell">
       {/* Routes live in the fragment: the skip link moves focus itself instead of changing it. */}

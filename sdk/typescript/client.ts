@@ -18,6 +18,11 @@ export interface FngraphClientOptions {
   webSocketImpl?: unknown;
 }
 
+/** A running subscription: iterate it with `for await`; `return()` (or break) ends it on the server at once. */
+export interface Subscription<Result> extends AsyncIterableIterator<Result, undefined, undefined> {
+  return(): Promise<IteratorResult<Result, undefined>>;
+}
+
 type VariablesArgument<V> = Record<string, never> extends V ? [variables?: V] : [variables: V];
 
 /**
@@ -70,29 +75,53 @@ export class FngraphClient {
    * Subscribes; iterate the result with `for await` and `return()` (or break) to stop.
    * A server error, a refused connection or a closed socket ends the iteration with a
    * `FngraphError` (`closeCode` set when the server closed the socket).
+   *
+   * `return()` ends the subscription on the server at once, even while waiting for an
+   * event (an `async function*` would only end it when the next event arrived, so a quiet
+   * subscription given up by its caller would stay open).
    */
-  async *subscribe<Result, Variables extends Record<string, unknown>>(
+  subscribe<Result, Variables extends Record<string, unknown>>(
     document: TypedDocumentNode<Result, Variables>,
     ...[variables]: VariablesArgument<Variables>
-  ): AsyncGenerator<Result, void, undefined> {
-    const socket = await this.webSocket();
-    const results = socket.iterate<Result>({ query: print(document), variables: variables ?? {} });
-    try {
-      while (true) {
+  ): Subscription<Result> {
+    const opened = this.webSocket().then((socket) => socket.iterate<Result>({ query: print(document), variables: variables ?? {} }));
+    // Nothing awaits `opened` until the first next(): keep its failure for that call.
+    opened.catch(() => undefined);
+    const finished = { done: true, value: undefined } as const;
+    let ended = false;
+    const end = async () => {
+      ended = true;
+      await (await opened.catch(() => null))?.return?.();
+    };
+    return {
+      next: async () => {
+        if (ended) return finished;
         let next: IteratorResult<{ data?: Result | null; errors?: readonly unknown[] }>;
         try {
-          next = await results.next();
+          next = await (await opened).next();
         } catch (failure) {
+          await end();
           throw subscriptionError(this.url, failure);
         }
-        if (next.done) return;
+        if (next.done || ended) {
+          await end();
+          return finished;
+        }
         const result = next.value;
-        if (result.errors?.length || result.data == null) throw new FngraphError((result.errors ?? []) as FngraphErrorDetail[]);
-        yield result.data;
-      }
-    } finally {
-      await results.return?.();
-    }
+        if (result.errors?.length || result.data == null) {
+          await end();
+          throw new FngraphError((result.errors ?? []) as FngraphErrorDetail[]);
+        }
+        return { done: false, value: result.data };
+      },
+      return: async () => {
+        await end();
+        return finished;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   /** Closes the subscription connection, if one was opened. */

@@ -44,8 +44,11 @@ describe('web console: sign in and out, keyboard, themes', () => {
 
   it('follows the system colour scheme and switches theme from the top bar', async () => {
     const page = await browser.newPage({ colorScheme: 'dark' });
-    await signIn(page, server.url, server.adminKey);
     const theme = () => page.evaluate('document.documentElement.dataset.theme');
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('API key').waitFor();
+    expect(await theme()).toBe('dark');
+    await signIn(page, server.url, server.adminKey);
     expect(await theme()).toBe('dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(await theme()).toBe('light');

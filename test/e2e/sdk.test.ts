@@ -7,6 +7,7 @@ import {
   FngraphClient,
   FngraphError,
   FunctionByNameDocument,
+  FunctionLogsDocument,
   InvocationDocument,
   InvocationLogsDocument,
   InvocationsDocument,
@@ -15,7 +16,9 @@ import {
   RuntimesDocument,
   type LogLineFieldsFragment,
 } from '../../sdk/typescript/client.js';
+import { scrape } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 
 /** Every file codegen.yml generates: the SDK's operations and the web console's. */
 const GENERATED = ['sdk/typescript/generated/graphql.ts', 'console/src/api/graphql.generated.ts'];
@@ -67,6 +70,17 @@ describe('typed TypeScript SDK', () => {
 
       const { runtimes } = await client.request(RuntimesDocument);
       expect(runtimes.some((runtime) => runtime.languages.includes('javascript') && runtime.available)).toBe(true);
+    });
+
+    it('ends a quiet subscription on the server as soon as it is given up, not at its next event', async () => {
+      const { functionByName } = await client.request(FunctionByNameDocument, { name: 'sdk-sum' });
+      const open = async () => (await scrape(server.url)).value('fngraph_graphql_subscriptions', { field: 'functionLogs' });
+      const subscription = client.subscribe(FunctionLogsDocument, { functionId: functionByName.id });
+      const waiting = subscription.next();
+      await until(open, (count) => count === 1);
+      expect(await subscription.return()).toEqual({ done: true, value: undefined });
+      expect(await waiting).toEqual({ done: true, value: undefined });
+      await until(open, (count) => count === 0);
     });
 
     it('turns GraphQL errors into a FngraphError carrying the code', async () => {

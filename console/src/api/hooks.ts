@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { FngraphError } from '@fngraph/sdk';
+import { FngraphError, type Subscription } from '@fngraph/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSession } from './session';
 
@@ -104,7 +104,7 @@ export function useSubscription<Result, V extends Variables>(
   useEffect(() => {
     if (options.skip) return;
     let stopped = false;
-    let iterator: AsyncGenerator<Result, void, undefined> | null = null;
+    let iterator: Subscription<Result> | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const open = async (attempt: number) => {
       const retryVariables = attempt > 0 ? (handlers.current.variablesOnRetry?.() ?? {}) : {};

@@ -61,9 +61,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [endedBecause, setEndedBecause] = useState<string | null>(null);
   const [restoring, setRestoring] = useState(() => sessionStorage.getItem(STORAGE_KEY) !== null);
 
-  const start = useCallback(async (key: string): Promise<void> => {
+  /** Checks the key and starts a session with it, unless `wanted()` turned false meanwhile (a restore given up). */
+  const start = useCallback(async (key: string, wanted: () => boolean = () => true): Promise<void> => {
     const client = newClient(key);
     const { me } = await client.request(MeDocument);
+    if (!wanted()) return void client.close();
     if (me.kind === 'anonymous') throw new Error('The server did not accept this key');
     const roles = new Set(me.roles);
     const isAdmin = roles.has('admin');
@@ -94,12 +96,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const saved = sessionStorage.getItem(STORAGE_KEY);
     if (saved === null) return;
-    start(saved)
+    let current = true;
+    start(saved, () => current)
       .catch((error: unknown) => {
+        if (!current) return;
         sessionStorage.removeItem(STORAGE_KEY);
         setEndedBecause(endsSession(error) ? 'Your key is no longer valid. Sign in again.' : (error as Error).message);
       })
-      .finally(() => setRestoring(false));
+      .finally(() => current && setRestoring(false));
+    return () => {
+      current = false;
+    };
   }, [start]);
 
   const state = useMemo<SessionState>(() => ({ session, endedBecause, restoring, signIn: start }), [session, endedBecause, restoring, start]);

@@ -1,19 +1,9 @@
 import { MergeView } from '@codemirror/merge';
 import { EditorState } from '@codemirror/state';
 import { EditorView, lineNumbers } from '@codemirror/view';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { type CodeLanguage, editorTheme, languageExtension } from '@/ui/code-editor';
-
-/** Bumps when the console switches theme (`<html data-theme>`), so editors can take the other palette. */
-function useThemeChanges(): number {
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    const observer = new MutationObserver(() => setGeneration((n) => n + 1));
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => observer.disconnect();
-  }, []);
-  return generation;
-}
+import { useTheme } from '@/ui/theme';
 
 /** Two versions' code side by side, read-only, changes marked (CodeMirror's merge view). */
 export function CodeMergeView({
@@ -30,14 +20,14 @@ export function CodeMergeView({
   afterLabel: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
-  const theme = useThemeChanges();
+  const { theme } = useTheme();
   useEffect(() => {
     const side = (doc: string, label: string) => ({
       doc,
       extensions: [
         lineNumbers(),
         languageExtension(language),
-        editorTheme(),
+        editorTheme(theme),
         EditorState.readOnly.of(true),
         EditorView.editable.of(false),
         EditorView.contentAttributes.of({ 'aria-label': label }),

@@ -33,7 +33,7 @@ export function SignInPage() {
             {endedBecause}
           </p>
         ) : null}
-        <Field label="API key" hint="An fng_… key or a JWT. Kept in this tab only, never stored on disk.">
+        <Field label="API key" hint="An fng_… key or a JWT. Kept in this tab’s session storage only: gone when you sign out or close the tab.">
           {(control) => (
             <input {...control} type="password" autoComplete="off" spellCheck={false} required value={key} onChange={(event) => setKey(event.target.value)} />
           )}

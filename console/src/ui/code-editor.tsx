@@ -6,7 +6,7 @@ import { oneDark } from '@codemirror/theme-one-dark';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
-import { isDark } from './theme';
+import { type Theme, useTheme } from './theme';
 
 export type CodeLanguage = 'javascript' | 'typescript' | 'python' | 'json' | 'text';
 
@@ -25,8 +25,8 @@ export function languageExtension(language: CodeLanguage): Extension {
   }
 }
 
-export function editorTheme(): Extension {
-  return isDark() ? oneDark : [];
+export function editorTheme(theme: Theme): Extension {
+  return theme === 'dark' ? oneDark : [];
 }
 
 /**
@@ -53,6 +53,8 @@ export function CodeEditor({
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const languageSlot = useRef(new Compartment());
+  const themeSlot = useRef(new Compartment());
+  const { theme } = useTheme();
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
 
@@ -64,7 +66,7 @@ export function CodeEditor({
         extensions: [
           basicSetup,
           languageSlot.current.of(languageExtension(language)),
-          editorTheme(),
+          themeSlot.current.of(editorTheme(theme)),
           EditorState.readOnly.of(readOnly),
           EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ 'aria-label': label }),
@@ -77,7 +79,7 @@ export function CodeEditor({
     });
     view.current = editor;
     return () => editor.destroy();
-    // Created once per mode: later text and language changes are dispatched below, keeping the undo history.
+    // Created once per mode: later text, language and theme changes are dispatched below, keeping the undo history.
   }, [readOnly, label, minHeight]);
 
   useEffect(() => {
@@ -88,6 +90,10 @@ export function CodeEditor({
   useEffect(() => {
     view.current?.dispatch({ effects: languageSlot.current.reconfigure(languageExtension(language)) });
   }, [language]);
+
+  useEffect(() => {
+    view.current?.dispatch({ effects: themeSlot.current.reconfigure(editorTheme(theme)) });
+  }, [theme]);
 
   return <div className="code-editor" ref={host} data-language={language} />;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { createContext, type ReactNode, useContext, useLayoutEffect, useMemo, useState } from 'react';
 
 export type Theme = 'light' | 'dark';
 
@@ -11,22 +11,38 @@ function initialTheme(): Theme {
   return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
-/** The current theme, applied as `<html data-theme>` (the style sheet's variables follow it). */
-export function useTheme(): [Theme, (theme: Theme) => void] {
-  const [theme, setTheme] = useState<Theme>(initialTheme);
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
-  return [
-    theme,
-    (next) => {
-      localStorage.setItem(STORAGE_KEY, next);
-      setTheme(next);
-    },
-  ];
+interface ThemeState {
+  theme: Theme;
+  setTheme(theme: Theme): void;
 }
 
-/** Whether the page is dark now, for components that pick their own palette (the code editor). */
-export function isDark(): boolean {
-  return document.documentElement.dataset.theme === 'dark';
+const ThemeContext = createContext<ThemeState | null>(null);
+
+/**
+ * The console's theme for every screen, the sign-in page included: applied as
+ * `<html data-theme>` (the style sheet's variables follow it) before the first paint, and
+ * given to components that pick their own palette (the code editors) through `useTheme`.
+ */
+export function ThemeProvider({ children }: { children: ReactNode }) {
+  const [theme, setThemeState] = useState<Theme>(initialTheme);
+  useLayoutEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  const state = useMemo<ThemeState>(
+    () => ({
+      theme,
+      setTheme: (next) => {
+        localStorage.setItem(STORAGE_KEY, next);
+        setThemeState(next);
+      },
+    }),
+    [theme],
+  );
+  return <ThemeContext.Provider value={state}>{children}</ThemeContext.Provider>;
+}
+
+export function useTheme(): ThemeState {
+  const state = useContext(ThemeContext);
+  if (!state) throw new Error('useTheme outside <ThemeProvider>');
+  return state;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,31 +25,62 @@ export interface ConsoleFile {
   immutable: boolean;
 }
 
-/** Hashed names from the console build, e.g. `app-5XK2QZ7L.js`. */
+/** Hashed names from the console build, e.g. `console-5XK2QZ7L.js`. */
 const HASHED = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
 
+interface Build {
+  /** When index.html was written: a new build (`npm run console:watch`) is read on the next page load. */
+  writtenAt: number;
+  index: ConsoleFile;
+  assets: Map<string, ConsoleFile>;
+}
+
 /**
- * The console's static files, read once (a few hundred KB): `index.html` and the assets it
- * names. Nothing is looked up on disk per request, so no request path can reach a file
- * outside the build.
+ * The console's static files, held in memory (a few hundred KB): `index.html` and the
+ * assets it names. Nothing is looked up on disk by request path, so no path can reach a
+ * file outside the build.
  */
 export class ConsoleFiles {
-  readonly index: ConsoleFile | null;
-  private readonly assets = new Map<string, ConsoleFile>();
+  private build: Build | null = null;
 
-  constructor(dir: string = CONSOLE_BUILD_DIR) {
-    const indexPath = join(dir, 'index.html');
-    this.index = existsSync(indexPath) ? { contentType: CONTENT_TYPES['.html']!, body: readFileSync(indexPath), immutable: false } : null;
-    const assetsDir = join(dir, 'assets');
-    if (!existsSync(assetsDir)) return;
-    for (const name of readdirSync(assetsDir)) {
-      const contentType = CONTENT_TYPES[extname(name)];
-      if (contentType) this.assets.set(name, { contentType, body: readFileSync(join(assetsDir, name)), immutable: HASHED.test(name) });
+  constructor(private readonly dir: string = CONSOLE_BUILD_DIR) {}
+
+  /** The page, from the latest build; null when the console was not built. */
+  index(): ConsoleFile | null {
+    const writtenAt = this.indexWrittenAt();
+    if (writtenAt === null) return null;
+    if (this.build?.writtenAt !== writtenAt) {
+      try {
+        this.build = this.read(writtenAt);
+      } catch {
+        // A build being written (console:watch): the last complete one until it is done.
+      }
+    }
+    return this.build?.index ?? null;
+  }
+
+  /** An asset of the build the last page came from, by its file name under `/console/`. */
+  asset(name: string): ConsoleFile | undefined {
+    if (!this.build) this.index();
+    return this.build?.assets.get(name);
+  }
+
+  private indexWrittenAt(): number | null {
+    try {
+      return statSync(join(this.dir, 'index.html')).mtimeMs;
+    } catch {
+      return null;
     }
   }
 
-  /** An asset by its file name under `/console/`; undefined for any other name. */
-  asset(name: string): ConsoleFile | undefined {
-    return this.assets.get(name);
+  private read(writtenAt: number): Build {
+    const assetsDir = join(this.dir, 'assets');
+    const assets = new Map<string, ConsoleFile>();
+    for (const name of readdirSync(assetsDir)) {
+      const contentType = CONTENT_TYPES[extname(name)];
+      if (contentType) assets.set(name, { contentType, body: readFileSync(join(assetsDir, name)), immutable: HASHED.test(name) });
+    }
+    const index = { contentType: CONTENT_TYPES['.html']!, body: readFileSync(join(this.dir, 'index.html')), immutable: false };
+    return { writtenAt, index, assets };
   }
 }

@@ -14,12 +14,11 @@ const GRAPHIQL_TAG = /\s*<meta name="fngraph-graphiql"[^>]*>/;
  * the API does not give its user.
  */
 export function webConsole(options: { graphiql: boolean }, files: ConsoleFiles = new ConsoleFiles()): RequestHandler {
-  // The page links to GraphiQL through this tag; where GraphiQL is off (production) the link goes with it.
-  const index = files.index && !options.graphiql ? { ...files.index, body: Buffer.from(files.index.body.toString().replace(GRAPHIQL_TAG, '')) } : files.index;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // Without a build (a server run from source) `/` stays the API's JSON 404.
-    if (req.path === '/' && index) {
+    const index = req.path === '/' ? files.index() : null;
+    if (index) {
       res.set({
         'content-type': index.contentType,
         'content-security-policy': browserPagePolicy(req.headers.host),
@@ -28,7 +27,8 @@ export function webConsole(options: { graphiql: boolean }, files: ConsoleFiles =
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-cache',
       });
-      res.send(index.body);
+      // The page links to GraphiQL through this tag; where GraphiQL is off (production) the link goes with it.
+      res.send(options.graphiql ? index.body : index.body.toString().replace(GRAPHIQL_TAG, ''));
       return;
     }
     if (!req.path.startsWith(`${CONSOLE_ASSETS_PATH}/`)) return next();
