@@ -1,4 +1,4 @@
-import { type AnchorHTMLAttributes, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 
 /**
  * Routes live in the URL's fragment (`/#/functions/abc`): the server serves the console
@@ -37,8 +37,4 @@ export function href(...parts: (string | Record<string, string | undefined>)[]):
 
 export function navigate(to: string): void {
   window.location.hash = to.replace(/^#/, '');
-}
-
-export function Link({ to, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
-  return <a href={to} {...props} />;
 }

@@ -212,7 +212,7 @@ describe('web console: functions', () => {
     await signIn(page, server.url, server.adminKey);
     await page.goto(`${server.url}/#/functions/${fn.id}`);
     await expect.poll(() => buildHeading(page), { timeout: 30_000 }).toMatch(/failed$/);
-    expect(await page.getByRole('list', { name: 'Build log' }).textContent()).toContain('CONFIG_URL is not set');
+    expect(await page.getByRole('log', { name: 'Build log' }).textContent()).toContain('CONFIG_URL is not set');
   });
 
   it('shows a viewer no controls it may not use, and not the functions it may not see', async () => {

@@ -1,19 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { AuditFilterInput } from '@/api/graphql.generated';
 import { Field } from '@/ui/field';
-
-/** What the server records (AUDIT_ACTIONS in src/modules/audit/audit.record.ts); the filter accepts only these. */
-export const AUDIT_ACTIONS = [
-  'function.register',
-  'function.update',
-  'function.delete',
-  'function.permissions',
-  'function.network',
-  'function.releaseName',
-  'apiKey.create',
-  'apiKey.revoke',
-  'masterKey.rotate',
-];
+import { AUDIT_ACTIONS } from './audit-actions';
 
 interface FilterForm {
   action: string;
@@ -46,7 +34,7 @@ export function AuditFilters({ onApply, errors }: { onApply(filter: AuditFilterI
     onApply(toFilter(form));
   };
   return (
-    <form className="card audit-filters" onSubmit={submit} aria-label="Filter the audit log">
+    <form className="card filter-bar" onSubmit={submit} aria-label="Filter the audit log">
       <Field label="Action" error={error('action')}>
         {(control) => (
           <select {...control} value={form.action} onChange={set('action')}>
@@ -69,7 +57,7 @@ export function AuditFilters({ onApply, errors }: { onApply(filter: AuditFilterI
       <Field label="Until" hint="Exclusive" error={error('until')}>
         {(control) => <input {...control} type="datetime-local" step="1" value={form.until} onChange={set('until')} />}
       </Field>
-      <div className="audit-filter-actions">
+      <div className="filter-bar-actions">
         <button type="submit" className="primary">
           Apply filters
         </button>

@@ -3,6 +3,7 @@ import { AdminAuditLogDocument, type AdminAuditLogQuery, type AuditFilterInput }
 import { usePagedQuery } from '@/api/paged-query';
 import { ErrorBanner } from '@/ui/error-banner';
 import { fieldErrors } from '@/ui/field-errors';
+import { LoadMoreFooter } from '@/ui/load-more-footer';
 import { Empty, Loading, Page } from '@/ui/page';
 import { AuditEntries } from './audit-entries';
 import { AuditFilters } from './audit-filters';
@@ -31,13 +32,14 @@ export function AuditLogPage() {
       {log.loading && log.items.length === 0 ? <Loading what="Loading the audit log" /> : null}
       {!log.loading && !log.error && log.items.length === 0 ? <Empty>{filtered ? 'No entry matches these filters.' : 'Nothing recorded yet.'}</Empty> : null}
       {log.items.length > 0 ? <AuditEntries entries={log.items} /> : null}
-      {log.hasMore ? (
-        <p>
-          <button type="button" onClick={log.loadMore} disabled={log.loadingMore}>
-            {log.loadingMore ? 'Loading…' : 'Load older entries'}
-          </button>
-        </p>
-      ) : null}
+      <LoadMoreFooter
+        count={log.items.length}
+        noun={['entry', 'entries']}
+        hasMore={log.hasMore}
+        loadingMore={log.loadingMore}
+        onLoadMore={log.loadMore}
+        label="Load older entries"
+      />
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { FngraphError } from '@fngraph/sdk';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useQuery } from './hooks';
 import { useSession } from './session';
 
@@ -23,10 +23,25 @@ export interface PagedQueryState<Node> {
   reload(): void;
 }
 
+/** The pages "Load more" added to one list (one `generation`). */
+interface LaterPages<Node> {
+  generation: number;
+  items: Node[];
+  pageInfo: ConnectionPage<Node>['pageInfo'] | null;
+  loading: boolean;
+  error: Error | null;
+}
+
+const NO_LATER_PAGES: LaterPages<never> = { generation: -1, items: [], pageInfo: null, loading: false, error: null };
+
 /**
  * A paged list query (`first`/`after`, newest first) shown as one growing list with a
  * "Load more" button: the first page through `useQuery` (re-run when the variables
  * change), the next ones appended on demand.
+ *
+ * Other variables, or a reload, start a new generation of the list: the pages loaded for
+ * the last one are dropped in that very render, and a "Load more" answer that arrives for
+ * an older generation is ignored (it would append another list's page).
  */
 export function usePagedQuery<Result, V extends { first?: number | null; after?: string | null }, Node>(
   document: TypedDocumentNode<Result, V>,
@@ -35,44 +50,48 @@ export function usePagedQuery<Result, V extends { first?: number | null; after?:
 ): PagedQueryState<Node> {
   const { client, report } = useSession();
   const first = useQuery(document, { ...variables, after: null } as unknown as V);
-  const [more, setMore] = useState<{ items: Node[]; pageInfo: ConnectionPage<Node>['pageInfo'] | null }>({ items: [], pageInfo: null });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<Error | null>(null);
+  const key = JSON.stringify(variables);
+  const [list, setList] = useState({ key, generation: 0 });
+  if (list.key !== key) setList({ key, generation: list.generation + 1 }); // state derived while rendering
+  const generation = list.key === key ? list.generation : list.generation + 1;
 
-  // A new first page (other variables, or a reload) starts the list again.
-  useEffect(() => {
-    setMore({ items: [], pageInfo: null });
-    setMoreError(null);
-  }, [first.data]);
-
+  const [stored, setStored] = useState<LaterPages<Node>>(NO_LATER_PAGES);
+  const later = stored.generation === generation ? stored : NO_LATER_PAGES;
   const firstPage = first.data ? connection(first.data) : null;
-  const pageInfo = more.pageInfo ?? firstPage?.pageInfo ?? null;
+  const pageInfo = later.pageInfo ?? firstPage?.pageInfo ?? null;
 
   const loadMore = useCallback(() => {
-    if (!pageInfo?.hasNextPage || loadingMore) return;
-    setLoadingMore(true);
+    // While the first page (re)loads, its cursor is not this list's yet.
+    if (!pageInfo?.hasNextPage || later.loading || first.loading) return;
+    const ours = (pages: LaterPages<Node>) => pages.generation === generation;
+    setStored({ ...later, generation, loading: true, error: null });
     client.request(document, ...([{ ...variables, after: pageInfo.endCursor }] as never)).then(
       (data) => {
         const page = connection(data);
-        setMore((previous) => ({ items: [...previous.items, ...page.nodes], pageInfo: page.pageInfo }));
-        setMoreError(null);
-        setLoadingMore(false);
+        setStored((pages) =>
+          ours(pages) ? { generation, items: [...pages.items, ...page.nodes], pageInfo: page.pageInfo, loading: false, error: null } : pages,
+        );
       },
       (error: Error) => {
         report(error);
-        setMoreError(error);
-        setLoadingMore(false);
+        setStored((pages) => (ours(pages) ? { ...pages, loading: false, error } : pages));
       },
     );
-  }, [client, connection, document, loadingMore, pageInfo, report, variables]);
+  }, [client, connection, document, first.loading, generation, later, pageInfo, report, variables]);
+
+  const reloadFirst = first.reload;
+  const reload = useCallback(() => {
+    setList((current) => ({ ...current, generation: current.generation + 1 }));
+    reloadFirst();
+  }, [reloadFirst]);
 
   return {
-    items: [...(firstPage?.nodes ?? []), ...more.items],
-    error: first.error ?? moreError,
+    items: [...(firstPage?.nodes ?? []), ...later.items],
+    error: first.error ?? later.error,
     loading: first.loading,
-    loadingMore,
+    loadingMore: later.loading,
     hasMore: pageInfo?.hasNextPage ?? false,
     loadMore,
-    reload: first.reload,
+    reload,
   };
 }

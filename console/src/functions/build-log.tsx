@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { type BuildStatus, VersionBuildLogsDocument } from '@/api/graphql.generated';
 import { useSubscription } from '@/api/hooks';
 import { ErrorBanner } from '@/ui/error-banner';
+import { LogView } from '@/ui/log-view';
 import { StatusBadge } from '@/ui/status-badge';
 
 /**
@@ -33,7 +34,8 @@ export function BuildLog({
     },
     { skip: !building },
   );
-  const lines = building ? liveLines : log.split('\n').filter((line, index, all) => line !== '' || index < all.length - 1);
+  const text = building ? liveLines : log.split('\n').filter((line, index, all) => line !== '' || index < all.length - 1);
+  const lines = text.map((message, index) => ({ seq: index + 1, message }));
   return (
     <section aria-labelledby="build-heading" className="card">
       <h2 id="build-heading">
@@ -47,13 +49,9 @@ export function BuildLog({
         <p className="field-error">This version does not run: fix the cause below and save a new version.</p>
       ) : null}
       <ErrorBanner error={subscription.error} title="Live build log interrupted" />
-      {lines.length > 0 ? (
-        <ol className="log-lines" aria-label="Build log">
-          {lines.map((line, index) => (
-            <li key={index}>{line}</li>
-          ))}
-        </ol>
-      ) : building ? null : (
+      {lines.length > 0 || building ? (
+        <LogView lines={lines} label="Build log" live={building} />
+      ) : (
         <p className="muted">Empty build log: no dependencies to install, and the code loaded.</p>
       )}
     </section>

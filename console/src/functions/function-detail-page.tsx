@@ -1,16 +1,17 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { DeleteFunctionDocument, FunctionDetailDocument, type FunctionDetailQuery } from '@/api/graphql.generated';
+import { isNotFound } from '@/api/errors';
 import { useMutation, useQuery } from '@/api/hooks';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
+import { CopyButton } from '@/ui/copy-button';
 import { formatTime } from '@/ui/format';
-import { Loading, Page } from '@/ui/page';
+import { Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { BuildLog } from './build-log';
-import { LANGUAGE_LABELS } from './code-text';
-import { CopyButton } from './copy-button';
+import { LANGUAGE_LABELS } from './code-format';
 import { DependencyList, EnvironmentTable, SettingsList } from './function-settings';
-import { TagList } from './function-list-page';
-import { FunctionNotFound, isNotFound } from './not-found';
+import { TagList } from './tag-list';
 import { VersionsTable } from './versions-table';
 import './functions.css';
 
@@ -19,15 +20,9 @@ type FunctionDetail = FunctionDetailQuery['function'];
 /** `#/functions/<id>`: everything about one function, and what the caller may do with it. */
 export function FunctionDetailPage({ functionId }: { functionId: string }) {
   const query = useQuery(FunctionDetailDocument, { id: functionId });
-  if (isNotFound(query.error)) return <FunctionNotFound />;
   const fn = query.data?.function;
-  if (!fn) {
-    return (
-      <Page title="Function">
-        {query.error ? <ErrorBanner error={query.error} title="Could not load the function" /> : <Loading what="Loading the function" />}
-      </Page>
-    );
-  }
+  // NOT_FOUND on a refresh too: it was deleted for good, or is no longer shared with the caller.
+  if (!fn || isNotFound(query.error)) return <ResourcePending title="Function" resource="function" error={query.error} />;
   return (
     <Page title={fn.name} actions={<FunctionActions fn={fn} />}>
       <ErrorBanner error={query.error} title="Could not refresh" />
@@ -37,7 +32,7 @@ export function FunctionDetailPage({ functionId }: { functionId: string }) {
         </p>
       ) : null}
       <p className="lead">{fn.description || <span className="muted">No description.</span>}</p>
-      <div className="detail-grid">
+      <div className="grid">
         <Overview fn={fn} />
         <Endpoints fn={fn} />
       </div>
@@ -49,14 +44,14 @@ export function FunctionDetailPage({ functionId }: { functionId: string }) {
         log={fn.latestVersion.buildLog}
         onFinished={query.reload}
       />
-      <div className="detail-grid">
+      <div className="grid">
         <section className="card" aria-labelledby="settings-heading">
           <h2 id="settings-heading">Settings</h2>
           <SettingsList config={fn.executionConfig} />
         </section>
         <Permissions fn={fn} />
       </div>
-      <div className="detail-grid">
+      <div className="grid">
         <section className="card" aria-labelledby="env-heading">
           <h2 id="env-heading">Environment variables</h2>
           <EnvironmentTable variables={fn.executionConfig.environmentVariables} valuesReadable={fn.viewerAccess.readCode} />
@@ -173,6 +168,16 @@ function Overview({ fn }: { fn: FunctionDetail }) {
   );
 }
 
+function EndpointUrl({ url, label }: { url: string; label: string }) {
+  const shown = useRef<HTMLElement>(null);
+  return (
+    <div className="endpoint-url">
+      <code ref={shown}>{url}</code>
+      <CopyButton text={url} label={`Copy the ${label} endpoint`} target={shown} />
+    </div>
+  );
+}
+
 function Endpoints({ fn }: { fn: FunctionDetail }) {
   const endpoints = [
     { label: 'HTTP', url: absoluteUrl(fn.endpoints.http), note: 'runs the latest version, any method and sub-path' },
@@ -187,10 +192,7 @@ function Endpoints({ fn }: { fn: FunctionDetail }) {
             <div>
               <strong>{endpoint.label}</strong> <span className="muted small">{endpoint.note}</span>
             </div>
-            <div className="endpoint-url">
-              <code>{endpoint.url}</code>
-              <CopyButton text={endpoint.url} label={`Copy the ${endpoint.label} endpoint`} />
-            </div>
+            <EndpointUrl url={endpoint.url} label={endpoint.label} />
           </li>
         ))}
       </ul>

@@ -11,11 +11,13 @@ import { useSession } from '@/api/session';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { fieldErrors } from '@/ui/field-errors';
-import { Empty, Loading, Page } from '@/ui/page';
-import { decodeSource, isArchive } from './code-text';
+import { describeCodeFormat } from '@/ui/format';
+import { Empty, Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
+import { isArchive } from './code-format';
+import { decodeSource } from './code-text';
 import { FunctionFormFields } from './function-form-fields';
 import { type FunctionForm, formFromFunction, newFunctionForm, registerInput, secretsToReenter, updateInput } from './function-form-model';
-import { FunctionNotFound, isNotFound } from './not-found';
 import './functions.css';
 
 /** `#/functions/new` and `#/functions/<id>/edit`. */
@@ -57,13 +59,7 @@ function EditFunction({ functionId }: { functionId: string }) {
   // The code is fetched only when it can be shown as text.
   const codeReadable = fn !== undefined && fn.viewerAccess.readCode && !isArchive(fn.latestVersion.codeFormat);
   const code = useQuery(FunctionLatestCodeDocument, { id: functionId }, { skip: !codeReadable });
-  if (isNotFound(query.error)) return <FunctionNotFound />;
-  const error = query.error ?? code.error;
-  if (!fn || (codeReadable && !code.data)) {
-    return (
-      <Page title="Edit function">{error ? <ErrorBanner error={error} title="Could not load the function" /> : <Loading what="Loading the function" />}</Page>
-    );
-  }
+  if (!fn || (codeReadable && !code.data)) return <ResourcePending title="Edit function" resource="function" error={query.error ?? code.error} />;
   if (!fn.viewerAccess.manage) {
     return (
       <Page title={`Edit ${fn.name}`}>
@@ -89,7 +85,7 @@ function EditLoadedFunction({ fn, code, codeEditable }: { fn: Editable; code: st
       {codeEditable ? null : (
         <p className="notice" role="note">
           {isArchive(fn.latestVersion.codeFormat)
-            ? `The code of version ${fn.latestVersion.version} is a ${fn.latestVersion.codeFormat.toLowerCase()} archive: it cannot be edited here. The new version keeps it; change its settings below, or register a new archive with the CLI or the API.`
+            ? `The code of version ${fn.latestVersion.version} is a ${describeCodeFormat(fn.latestVersion.codeFormat)}: it cannot be edited here. The new version keeps it; change its settings below, or register a new archive with the CLI or the API.`
             : 'You may not read this function’s code: the new version keeps it, with the settings below.'}
         </p>
       )}

@@ -2,7 +2,7 @@ import { type Language, RuntimesDocument } from '@/api/graphql.generated';
 import { useQuery } from '@/api/hooks';
 import { CodeEditor } from '@/ui/code-editor';
 import { Field } from '@/ui/field';
-import { LANGUAGE_LABELS } from './code-text';
+import { LANGUAGE_LABELS } from './code-format';
 import { EVENT_FORMATS, type FunctionForm, STARTER_CODE } from './function-form-model';
 import { DependencyRows, EnvironmentRows } from './key-value-rows';
 
@@ -168,7 +168,7 @@ function NumberField({
   );
 }
 
-function LimitsSection({ form, onChange, errors }: FieldsProps) {
+function LimitsSection({ form, onChange, errors, isNew }: FieldsProps) {
   const set = (patch: Partial<FunctionForm>) => onChange({ ...form, ...patch });
   return (
     <fieldset className="card form-section">
@@ -195,7 +195,10 @@ function LimitsSection({ form, onChange, errors }: FieldsProps) {
           value={form.maxInstances}
           onChange={(maxInstances) => set({ maxInstances })}
           error={errors['executionConfig.maxInstances']}
-          hint="Empty: the platform default."
+          // On edit the API reads a missing (null) limit as "keep the current one".
+          hint={
+            isNew ? 'Empty: the platform default.' : 'Empty: the current limit stays. Once set, a limit can be changed but not reset to the platform default.'
+          }
         />
       </div>
     </fieldset>

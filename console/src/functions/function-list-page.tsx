@@ -1,12 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FunctionListDocument, type FunctionListQuery, type Language } from '@/api/graphql.generated';
+import { usePagedQuery } from '@/api/paged-query';
 import { useSession } from '@/api/session';
 import { href } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
+import { Field } from '@/ui/field';
 import { formatTime } from '@/ui/format';
+import { LoadMoreFooter } from '@/ui/load-more-footer';
 import { Empty, Loading, Page } from '@/ui/page';
 import { StatusBadge } from '@/ui/status-badge';
-import { LANGUAGE_LABELS } from './code-text';
+import { LANGUAGE_LABELS } from './code-format';
+import { TagList } from './tag-list';
 import './functions.css';
 
 const PAGE_SIZE = 20;
@@ -55,87 +59,43 @@ function FunctionFilters({ filter, onChange }: { filter: Filter; onChange: (filt
     return () => clearTimeout(timer);
   }, [name, tag, filter, onChange]);
   return (
-    <form className="filters" role="search" aria-label="Filter functions" onSubmit={(event) => event.preventDefault()}>
-      <label>
-        <span>Name starts with</span>
-        <input type="search" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. billing-" />
-      </label>
-      <label>
-        <span>Tag</span>
-        <input type="search" value={tag} onChange={(event) => setTag(event.target.value)} placeholder="exact tag" />
-      </label>
-      <label>
-        <span>Language</span>
-        <select value={filter.language} onChange={(event) => onChange({ ...filter, language: event.target.value as Language | '' })}>
-          <option value="">Any</option>
-          {Object.entries(LANGUAGE_LABELS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+    <form className="filter-bar" role="search" aria-label="Filter functions" onSubmit={(event) => event.preventDefault()}>
+      <Field label="Name starts with">
+        {(control) => <input {...control} type="search" value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. billing-" />}
+      </Field>
+      <Field label="Tag">
+        {(control) => <input {...control} type="search" value={tag} onChange={(event) => setTag(event.target.value)} placeholder="exact tag" />}
+      </Field>
+      <Field label="Language">
+        {(control) => (
+          <select {...control} value={filter.language} onChange={(event) => onChange({ ...filter, language: event.target.value as Language | '' })}>
+            <option value="">Any</option>
+            {Object.entries(LANGUAGE_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </form>
   );
 }
 
-interface Pages {
-  functions: FunctionRow[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  loading: boolean;
-  error: Error | null;
-}
-
-/**
- * The pages loaded so far, appended one after the other ("Load more"). Fetched here rather
- * than with useQuery: each answer must be kept with the page it answers, not replace the last.
- */
-function useFunctionPages(filter: Filter): Pages & { loadMore(): void } {
-  const { client, report } = useSession();
-  const [pages, setPages] = useState<Pages>({ functions: [], hasNextPage: false, endCursor: null, loading: true, error: null });
-  const mounted = useRef(true);
-  const load = useCallback(
-    (after: string | null) => {
-      setPages((previous) => ({ ...previous, loading: true, error: null }));
-      const variables = {
-        first: PAGE_SIZE,
-        after,
-        filter: { namePrefix: filter.namePrefix || undefined, tag: filter.tag || undefined, language: filter.language || undefined },
-      };
-      client.request(FunctionListDocument, variables).then(
-        ({ functions }) =>
-          mounted.current &&
-          setPages((previous) => ({
-            functions: [...(after === null ? [] : previous.functions), ...functions.nodes],
-            hasNextPage: functions.pageInfo.hasNextPage,
-            endCursor: functions.pageInfo.endCursor,
-            loading: false,
-            error: null,
-          })),
-        (error: Error) => {
-          report(error);
-          if (mounted.current) setPages((previous) => ({ ...previous, loading: false, error }));
-        },
-      );
-    },
-    [client, report, filter],
-  );
-  useEffect(() => {
-    mounted.current = true;
-    load(null);
-    return () => {
-      mounted.current = false;
-    };
-  }, [load]);
-  return { ...pages, loadMore: () => load(pages.endCursor) };
-}
+const connection = (data: FunctionListQuery) => data.functions;
 
 function FunctionPages({ filter, filtering, canCreate }: { filter: Filter; filtering: boolean; canCreate: boolean }) {
-  const { functions, hasNextPage, loading, error, loadMore } = useFunctionPages(filter);
-  if (functions.length === 0) {
-    if (error) return <ErrorBanner error={error} title="Could not list functions" />;
-    if (loading) return <Loading what="Loading functions" />;
+  const list = usePagedQuery(
+    FunctionListDocument,
+    {
+      first: PAGE_SIZE,
+      filter: { namePrefix: filter.namePrefix || undefined, tag: filter.tag || undefined, language: filter.language || undefined },
+    },
+    connection,
+  );
+  if (list.items.length === 0) {
+    if (list.error) return <ErrorBanner error={list.error} title="Could not list functions" />;
+    if (list.loading) return <Loading what="Loading functions" />;
     return (
       <Empty>
         {filtering
@@ -148,19 +108,15 @@ function FunctionPages({ filter, filtering, canCreate }: { filter: Filter; filte
   }
   return (
     <>
-      <FunctionTable functions={functions} />
-      <ErrorBanner error={error} title="Could not load more" />
-      <div className="list-footer">
-        <span className="muted" role="status">
-          {functions.length} function{functions.length === 1 ? '' : 's'}
-          {hasNextPage ? ' shown, more to load' : ''}
-        </span>
-        {hasNextPage ? (
-          <button type="button" disabled={loading} onClick={loadMore}>
-            {loading ? 'Loading…' : 'Load more'}
-          </button>
-        ) : null}
-      </div>
+      <FunctionTable functions={list.items} />
+      <ErrorBanner error={list.error} title="Could not load more" />
+      <LoadMoreFooter
+        count={list.items.length}
+        noun={['function', 'functions']}
+        hasMore={list.hasMore}
+        loadingMore={list.loadingMore}
+        onLoadMore={list.loadMore}
+      />
     </>
   );
 }
@@ -204,18 +160,5 @@ function FunctionTable({ functions }: { functions: FunctionRow[] }) {
         </tbody>
       </table>
     </div>
-  );
-}
-
-export function TagList({ tags }: { tags: string[] }) {
-  if (tags.length === 0) return <span className="muted">—</span>;
-  return (
-    <ul className="tags">
-      {tags.map((tag) => (
-        <li key={tag} className="tag">
-          {tag}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -5,16 +5,18 @@ import {
   VersionPickerListDocument,
   type VersionPickerListQuery,
 } from '@/api/graphql.generated';
+import { isNotFound } from '@/api/errors';
 import { useQuery } from '@/api/hooks';
 import { href, navigate } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { Field } from '@/ui/field';
-import { formatBytes, formatTime } from '@/ui/format';
+import { describeCodeFormat, formatBytes, formatTime } from '@/ui/format';
 import { Empty, Loading, Page } from '@/ui/page';
-import { decodeSource, isArchive } from './code-text';
+import { ResourcePending } from '@/ui/resource-pending';
+import { isArchive } from './code-format';
+import { decodeSource } from './code-text';
 import { CodeMergeView } from './code-merge-view';
 import { configDifferences } from './config-diff';
-import { FunctionNotFound, isNotFound } from './not-found';
 import './functions.css';
 
 type PickerFunction = VersionPickerListQuery['function'];
@@ -23,11 +25,8 @@ type Version = VersionForDiffQuery['functionVersion'];
 /** `#/functions/<id>/diff?from=&to=`: two versions' code and settings side by side. */
 export function VersionDiffPage({ functionId, from, to }: { functionId: string; from: string | null; to: string | null }) {
   const query = useQuery(VersionPickerListDocument, { id: functionId });
-  if (isNotFound(query.error)) return <FunctionNotFound />;
   const fn = query.data?.function;
-  if (!fn) {
-    return <Page title="Compare versions">{query.error ? <ErrorBanner error={query.error} title="Could not load the function" /> : <Loading />}</Page>;
-  }
+  if (!fn) return <ResourcePending title="Compare versions" resource="function" error={query.error} />;
   // Without a choice: the version before the latest against the latest (versions are newest first).
   const toVersion = to ?? fn.versions[0]!.version;
   const fromVersion = from ?? fn.versions[1]?.version ?? toVersion;
@@ -111,8 +110,7 @@ function CodeDiff({ fn, before, after }: { fn: PickerFunction; before: Version; 
 
 /** Archives are not shown as text: what differs is the archive itself. */
 function ArchiveDifference({ before, after }: { before: Version; after: Version }) {
-  const describe = (version: Version) =>
-    `${version.codeFormat === 'SOURCE' ? 'source file' : `${version.codeFormat.toLowerCase()} archive`}, ${formatBytes(version.codeSizeBytes)}`;
+  const describe = (version: Version) => `${describeCodeFormat(version.codeFormat)}, ${formatBytes(version.codeSizeBytes)}`;
   return (
     <>
       <p className="notice">The code differs, and at least one version is an archive: archives are compared by their hash and size, not as text.</p>

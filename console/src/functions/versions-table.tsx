@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import type { FnVersionSummaryFragment } from '@/api/graphql.generated';
 import { href, navigate } from '@/router';
-import { formatBytes, formatTime } from '@/ui/format';
+import { describeCodeFormat, formatBytes, formatTime } from '@/ui/format';
 import { StatusBadge } from '@/ui/status-badge';
+import { isArchive } from './code-format';
 
 /**
  * Every version, newest first; ticking two and "Compare" opens their diff (older → newer).
@@ -82,7 +83,7 @@ export function VersionsTable({ functionId, versions }: { functionId: string; ve
                   </span>{' '}
                   <span className="muted">
                     {formatBytes(version.codeSizeBytes)}
-                    {version.codeFormat !== 'SOURCE' ? ` · ${version.codeFormat.toLowerCase()} archive` : ''}
+                    {isArchive(version.codeFormat) ? ` · ${describeCodeFormat(version.codeFormat)}` : ''}
                   </span>
                 </td>
               </tr>

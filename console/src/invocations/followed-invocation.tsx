@@ -1,8 +1,10 @@
 import type { InvocationOutcomeFragment } from '@/api/graphql.generated';
 import { ErrorBanner } from '@/ui/error-banner';
+import { prettyJson } from '@/ui/format';
 import { Loading } from '@/ui/page';
-import { InvocationHeadline, prettyJson } from './invocation-facts';
-import { LogView } from './log-view';
+import { LogView } from '@/ui/log-view';
+import { InvocationErrorView } from './invocation-error-view';
+import { InvocationHeadline } from './invocation-facts';
 import { useInvocationLogs } from './use-invocation-logs';
 import { useInvocationOutcome } from './use-invocation-outcome';
 
@@ -54,17 +56,5 @@ function QueuedResult({ outcome, final }: { outcome: InvocationOutcomeFragment; 
         </pre>
       ) : null}
     </section>
-  );
-}
-
-/** Why an invocation failed: its type and message, and its stack when the caller may read the code. */
-export function InvocationErrorView({ error }: { error: NonNullable<InvocationOutcomeFragment['error']> }) {
-  return (
-    <div className="invocation-error" role="group" aria-label="Error">
-      <p>
-        <strong className="mono">{error.type}</strong>: {error.message}
-      </p>
-      {error.stack ? <pre className="error-stack">{error.stack}</pre> : null}
-    </div>
   );
 }

@@ -1,6 +1,6 @@
-import { formatBytes } from '@/ui/format';
+import { formatBytes, prettyIfJson } from '@/ui/format';
+import { HeadersTable } from './headers-table';
 import type { HttpCallResponse } from './http-call';
-import { prettyIfJson } from './invocation-facts';
 
 /** A function endpoint's response: status, headers, and the body as it arrives. */
 export function HttpResponseView({ response }: { response: HttpCallResponse }) {
@@ -10,21 +10,7 @@ export function HttpResponseView({ response }: { response: HttpCallResponse }) {
         <span className={`badge ${response.status < 400 ? 'badge-ok' : 'badge-bad'}`}>HTTP {response.status}</span> {response.statusText}
         {response.complete ? null : <span className="muted"> · receiving…</span>}
       </p>
-      <details>
-        <summary>Response headers ({response.headers.length})</summary>
-        <table className="headers-table">
-          <tbody>
-            {response.headers.map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row" className="mono">
-                  {name}
-                </th>
-                <td className="mono">{value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <HeadersTable title="Response headers" headers={response.headers} />
       <ResponseBody response={response} />
     </section>
   );

@@ -3,12 +3,14 @@ import { type InvocationDetailQuery, InvocationDetailDocument, RedriveInvocation
 import { useMutation, useQuery } from '@/api/hooks';
 import { href } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
-import { formatBytes, formatMs, formatTime } from '@/ui/format';
-import { Loading, Page } from '@/ui/page';
+import { formatBytes, formatMs, formatTime, prettyIfJson, prettyJson } from '@/ui/format';
+import { Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { StatusBadge } from '@/ui/status-badge';
-import { InvocationErrorView } from './followed-invocation';
-import { prettyIfJson, prettyJson, TraceLink } from './invocation-facts';
-import { LogView } from './log-view';
+import { LogView } from '@/ui/log-view';
+import { InvocationErrorView } from './invocation-error-view';
+import { HeadersTable } from './headers-table';
+import { TraceLink } from './invocation-facts';
 import { useInvocationLogs } from './use-invocation-logs';
 import { FINAL_STATUSES, useInvocationOutcome } from './use-invocation-outcome';
 import './invocations.css';
@@ -17,16 +19,9 @@ type Detail = InvocationDetailQuery['invocation'];
 
 /** Everything recorded about one invocation; while it is queued or running, kept live. */
 export function InvocationDetailPage({ invocationId }: { invocationId: string }) {
-  const { data, error, loading, reload } = useQuery(InvocationDetailDocument, { id: invocationId });
+  const { data, error, reload } = useQuery(InvocationDetailDocument, { id: invocationId });
   const [redriven, setRedriven] = useState(false);
-  if (!data) {
-    return (
-      <Page title="Invocation">
-        {loading ? <Loading what="Loading the invocation" /> : null}
-        <ErrorBanner error={error} />
-      </Page>
-    );
-  }
+  if (!data) return <ResourcePending title="Invocation" resource="invocation" error={error} />;
   // Re-driven (reloaded as QUEUED), it is followed live again from a fresh start.
   const onRedriven = () => {
     setRedriven(true);
@@ -185,7 +180,7 @@ function Resources({ invocation }: { invocation: Detail }) {
 
 function RequestView({ request }: { request: Detail['request'] }) {
   const query = new URLSearchParams(request.query as Record<string, string>).toString();
-  const headers = Object.entries((request.headers ?? {}) as Record<string, unknown>);
+  const headers = Object.entries((request.headers ?? {}) as Record<string, unknown>).map(([name, value]) => [name, String(value)] as const);
   return (
     <section className="card" aria-labelledby="request-heading">
       <h2 id="request-heading">Request</h2>
@@ -193,21 +188,7 @@ function RequestView({ request }: { request: Detail['request'] }) {
         {request.method} {request.path}
         {query ? `?${query}` : ''}
       </p>
-      <details>
-        <summary>Headers ({headers.length})</summary>
-        <table className="headers-table">
-          <tbody>
-            {headers.map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row" className="mono">
-                  {name}
-                </th>
-                <td className="mono">{String(value)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </details>
+      <HeadersTable title="Headers" headers={headers} />
       {request.body ? (
         <pre className="response-body" aria-label="Request body">
           {request.isBase64Encoded ? `(base64) ${request.body}` : prettyIfJson(request.body)}

@@ -35,18 +35,3 @@ export function InvocationHeadline({ invocation }: { invocation: InvocationRowFr
     </div>
   );
 }
-
-/** A JSON value as readable text: strings as they are, anything else indented. */
-export function prettyJson(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 2) ?? 'null';
-}
-
-/** Text that may hold JSON, indented when it does. */
-export function prettyIfJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import type { InvocationStatus } from '@/api/graphql.generated';
 import { href, navigate } from '@/router';
 import { Field } from '@/ui/field';
+import { formatStatus } from '@/ui/format';
 import { TRACE_ID } from './trace-context';
 
 export const STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'] satisfies InvocationStatus[];
@@ -37,7 +38,7 @@ export function InvocationFilters({ filter, functionName }: { filter: Invocation
   };
 
   return (
-    <form className="invocation-filters" onSubmit={apply} aria-label="Filters">
+    <form className="filter-bar" onSubmit={apply} aria-label="Filters">
       {filter.functionId ? (
         <p className="function-filter">
           Function <a href={href('functions', filter.functionId)}>{functionName ?? filter.functionId}</a>{' '}
@@ -52,7 +53,7 @@ export function InvocationFilters({ filter, functionName }: { filter: Invocation
             <option value="">Any status</option>
             {STATUSES.map((value) => (
               <option key={value} value={value}>
-                {value.replace(/_/g, ' ').toLowerCase()}
+                {formatStatus(value)}
               </option>
             ))}
           </select>
@@ -72,9 +73,11 @@ export function InvocationFilters({ filter, functionName }: { filter: Invocation
           )}
         </Field>
       </div>
-      <button type="submit" className="primary">
-        Apply filters
-      </button>
+      <div className="filter-bar-actions">
+        <button type="submit" className="primary">
+          Apply filters
+        </button>
+      </div>
     </form>
   );
 }

@@ -60,14 +60,18 @@ function InvocationPages({ filter }: { filter: InvocationFilter }) {
       ) : loading ? (
         <Loading what="Loading invocations" />
       ) : null}
+      {/* Not while a page loads: a second click would act on the page being left (the same cursor twice). */}
       <div className="pager">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+        <button type="button" disabled={loading || cursors.length === 1} onClick={() => setCursors((current) => current.slice(0, -1))}>
           Newer
         </button>
         <button
           type="button"
-          disabled={!page?.pageInfo.hasNextPage}
-          onClick={() => page?.pageInfo.endCursor && setCursors([...cursors, page.pageInfo.endCursor])}
+          disabled={loading || !page?.pageInfo.hasNextPage}
+          onClick={() => {
+            const older = page?.pageInfo.endCursor;
+            if (older) setCursors((current) => (current.at(-1) === older ? current : [...current, older]));
+          }}
         >
           Older
         </button>
@@ -94,7 +98,7 @@ function InvocationTable({ invocations, showFunction }: { invocations: Invocatio
             <th scope="col">Queued</th>
             <th scope="col">Started</th>
             <th scope="col">Duration</th>
-            <th scope="col">Start</th>
+            <th scope="col">Cold start</th>
           </tr>
         </thead>
         <tbody>

@@ -11,6 +11,7 @@ import { useSession } from '@/api/session';
 import { href } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
 import { Loading, Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { FollowedInvocation } from './followed-invocation';
 import { type HttpCall, type HttpCallRequest, methodHasBody, startHttpCall } from './http-call';
 import { INITIAL_DRAFT, type RequestDraft, RequestForm } from './request-form';
@@ -23,16 +24,9 @@ type Run = { kind: 'sync'; call: HttpCall } | { kind: 'async'; queued: Invocatio
 
 /** The invoke console: a request editor beside the response and the invocation's live logs. */
 export function InvokePage({ functionId }: { functionId: string }) {
-  const { data, error, loading } = useQuery(InvokeTargetDocument, { id: functionId });
+  const { data, error } = useQuery(InvokeTargetDocument, { id: functionId });
   const target = data?.function;
-  if (!target) {
-    return (
-      <Page title="Invoke">
-        {loading ? <Loading what="Loading the function" /> : null}
-        <ErrorBanner error={error} />
-      </Page>
-    );
-  }
+  if (!target) return <ResourcePending title="Invoke" resource="function" error={error} />;
   return <InvokeConsole target={target} />;
 }
 

@@ -32,10 +32,19 @@ export function SyncRun({ functionId, call, watchTrace }: { functionId: string; 
   const waiting = invocationId === null && !response?.complete && failure === null;
   useEffect(() => {
     if (!waiting) return;
+    // One lookup at a time: on a slow server, ticks while one is out are skipped, not stacked.
+    let inFlight = false;
     const timer = setInterval(() => {
-      client.request(InvocationByTraceDocument, { functionId, traceId: call.traceId }).then(({ invocations }) => {
-        if (invocations.nodes[0]) found(invocations.nodes[0].id);
-      }, report);
+      if (inFlight) return;
+      inFlight = true;
+      client
+        .request(InvocationByTraceDocument, { functionId, traceId: call.traceId })
+        .then(({ invocations }) => {
+          if (invocations.nodes[0]) found(invocations.nodes[0].id);
+        }, report)
+        .finally(() => {
+          inFlight = false;
+        });
     }, LOOKUP_INTERVAL_MS);
     return () => clearInterval(timer);
   }, [waiting, client, functionId, call.traceId, found, report]);

@@ -66,7 +66,7 @@ function ApiKeyRow({ apiKey, mintedWith, isOwn, onRevoke }: { apiKey: ApiKey; mi
       </td>
       <td>
         {state === 'active' ? (
-          <button type="button" className="danger small" onClick={onRevoke} aria-label={`Revoke ${apiKey.name} (${keyLabel(apiKey)})`}>
+          <button type="button" className="danger small-button" onClick={onRevoke} aria-label={`Revoke ${apiKey.name} (${keyLabel(apiKey)})`}>
             Revoke
           </button>
         ) : null}

@@ -3,6 +3,7 @@ import { KeysPageApiKeysDocument, type KeysPageApiKeysQuery } from '@/api/graphq
 import { usePagedQuery } from '@/api/paged-query';
 import { useSession } from '@/api/session';
 import { ErrorBanner } from '@/ui/error-banner';
+import { LoadMoreFooter } from '@/ui/load-more-footer';
 import { Empty, Loading, Page } from '@/ui/page';
 import { ApiKeyTable } from './api-key-table';
 import { CreateKeyDialog } from './create-key-dialog';
@@ -38,13 +39,7 @@ export function ApiKeysPage() {
       {list.items.length > 0 ? (
         <ApiKeyTable keys={list.items} ownKeyPrefix={apiKeyPrefix(credential)} onRevoke={(key) => setDialog({ kind: 'revoke', key })} />
       ) : null}
-      {list.hasMore ? (
-        <p>
-          <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </p>
-      ) : null}
+      <LoadMoreFooter count={list.items.length} noun={['key', 'keys']} hasMore={list.hasMore} loadingMore={list.loadingMore} onLoadMore={list.loadMore} />
       {dialog?.kind === 'create' ? <CreateKeyDialog onCreated={list.reload} onClose={close} /> : null}
       {dialog?.kind === 'revoke' ? (
         <RevokeKeyDialog

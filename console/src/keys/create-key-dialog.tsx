@@ -2,6 +2,7 @@ import { type FormEvent, useRef, useState } from 'react';
 import { KeysPageCreateApiKeyDocument } from '@/api/graphql.generated';
 import { useMutation } from '@/api/hooks';
 import { useSession } from '@/api/session';
+import { CopyButton } from '@/ui/copy-button';
 import { ErrorBanner } from '@/ui/error-banner';
 import { Field } from '@/ui/field';
 import { fieldErrors } from '@/ui/field-errors';
@@ -121,17 +122,6 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated(key: ApiKey, secret:
 
 function ShowSecretOnce({ apiKey, secret, onDone }: { apiKey: ApiKey; secret: string; onDone(): void }) {
   const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      // No clipboard permission: select it so Ctrl+C copies it.
-      input.current?.select();
-      setCopied('failed');
-    }
-  };
   return (
     <>
       <p className="notice" role="alert">
@@ -141,15 +131,10 @@ function ShowSecretOnce({ apiKey, secret, onDone }: { apiKey: ApiKey; secret: st
         {(control) => (
           <div className="secret-row">
             <input {...control} ref={input} className="mono" readOnly value={secret} onFocus={(event) => event.target.select()} />
-            <button type="button" onClick={() => void copy()}>
-              Copy
-            </button>
+            <CopyButton text={secret} label="Copy the secret" target={input} />
           </div>
         )}
       </Field>
-      <p className="small muted" role="status">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The browser refused the clipboard: the key is selected, press Ctrl+C.' : ''}
-      </p>
       <div className="modal-actions">
         <button type="button" className="primary" onClick={onDone}>
           I have copied it

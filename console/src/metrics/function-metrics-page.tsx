@@ -1,26 +1,23 @@
-import { FngraphError } from '@fngraph/sdk';
 import { useState } from 'react';
 import { MetricsPageFunctionDocument } from '@/api/graphql.generated';
+import { isAccessError, isNotFound } from '@/api/errors';
 import { useQuery } from '@/api/hooks';
 import { href } from '@/router';
 import { ErrorBanner } from '@/ui/error-banner';
-import { Loading, Page } from '@/ui/page';
+import { Page } from '@/ui/page';
+import { ResourcePending } from '@/ui/resource-pending';
 import { MetricsCharts, MetricsSummary } from './metrics-charts';
 import { METRICS_RANGES, type MetricsRange, useMetricsHistory } from './metrics-history';
 import './metrics.css';
 
 /** Live metrics of one function (`#/functions/<id>/metrics`), fed by the `functionMetrics` subscription. */
 export function FunctionMetricsPage({ functionId }: { functionId: string }) {
-  const { data, error, loading } = useQuery(MetricsPageFunctionDocument, { id: functionId });
+  const { data, error } = useQuery(MetricsPageFunctionDocument, { id: functionId });
   const [range, setRange] = useState<MetricsRange>(METRICS_RANGES[1]!);
   const fn = data?.function;
-  const title = fn ? `Metrics · ${fn.name}` : 'Metrics';
-
-  if (!fn) {
-    return <Page title={title}>{loading ? <Loading what="Loading the function" /> : <NotReadable error={error} functionId={functionId} />}</Page>;
-  }
+  if (!fn) return <ResourcePending title="Metrics" resource="function" error={error} />;
   return (
-    <Page title={title} actions={<RangePicker value={range} onChange={setRange} />}>
+    <Page title={`Metrics · ${fn.name}`} actions={<RangePicker value={range} onChange={setRange} />}>
       <p className="muted small">
         <a href={href('functions', functionId)}>Back to {fn.name}</a>
         {fn.deletedAt ? ' · This function is deleted: it no longer answers, so nothing new will show.' : null}
@@ -86,20 +83,12 @@ function RangePicker({ value, onChange }: { value: MetricsRange; onChange(range:
   );
 }
 
-function isAccessError(error: unknown): boolean {
-  return error instanceof FngraphError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND');
-}
-
 /** The function is missing, hidden from the caller, or its metrics are (they count every caller's invocations). */
 function NotReadable({ error, functionId }: { error?: unknown; functionId: string }) {
   if (error && !isAccessError(error)) return <ErrorBanner error={error} title="Could not load the function" />;
   return (
     <div className="notice" role="alert">
-      {error && (error as FngraphError).code === 'NOT_FOUND' ? (
-        <p>This function does not exist, or you may not read its metrics.</p>
-      ) : (
-        <p>You may not read this function&apos;s metrics.</p>
-      )}
+      {isNotFound(error) ? <p>This function does not exist, or you may not read its metrics.</p> : <p>You may not read this function&apos;s metrics.</p>}
       <p className="small">
         Metrics count every caller&apos;s invocations: they are for the function&apos;s owner, administrators and developers it is shared with.{' '}
         <a href={href('functions', functionId)}>Back to the function</a>

@@ -1,3 +1,4 @@
+import { formatMs } from '@/ui/format';
 import { type ChartSeries, LineChart } from './line-chart';
 import { type MetricsPoint, type MetricsRange, total } from './metrics-history';
 
@@ -14,8 +15,6 @@ function measured(label: string, index: 1 | 2 | 3, value: (point: MetricsPoint) 
 const perSecond = (value: number) => `${+value.toFixed(value < 10 ? 2 : 1)}/s`;
 const percent = (value: number) => `${+(value * 100).toFixed(1)} %`;
 const count = (value: number) => String(+value.toFixed(1));
-/** Three significant digits, no trailing zeros: axis labels such as `0 ms`, `25 ms`, `1.5 s`. */
-const duration = (value: number) => (value < 1000 ? `${+value.toPrecision(3)} ms` : `${+(value / 1000).toPrecision(3)} s`);
 
 function errors(point: MetricsPoint): number {
   return Math.round(point.invocations * point.errorRate);
@@ -75,7 +74,7 @@ export function MetricsCharts({ points, range }: { points: MetricsPoint[]; range
       <LineChart
         title="Duration"
         series={[measured('p50', 1, (point) => point.p50DurationMs), measured('p99', 2, (point) => point.p99DurationMs, '6 3')]}
-        formatValue={duration}
+        formatValue={formatMs}
         {...axis}
       />
       <LineChart

@@ -1,3 +1,5 @@
+import { formatStatus } from './format';
+
 const TONES: Record<string, string> = {
   READY: 'ok',
   SUCCEEDED: 'ok',
@@ -13,5 +15,5 @@ const TONES: Record<string, string> = {
 
 /** A build or invocation status, coloured by outcome (the text says it too: colour is never the only cue). */
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${TONES[status] ?? 'neutral'}`}>{status.replace(/_/g, ' ').toLowerCase()}</span>;
+  return <span className={`badge badge-${TONES[status] ?? 'neutral'}`}>{formatStatus(status)}</span>;
 }

@@ -1,10 +1,11 @@
 import { useLayoutEffect, useRef } from 'react';
+import './log-view.css';
 
-/** One printed line, as `LogLine` (and a build's log lines) carry it. */
+/** One printed line, as `LogLine` carries it; a build's lines have neither time nor stream. */
 export interface LogViewLine {
   seq: number;
   timestamp?: string | null;
-  stream: string;
+  stream?: string;
   message: string;
   /** Lines the server dropped just before this one because the subscriber fell behind. */
   droppedBefore?: number;
@@ -69,6 +70,16 @@ export function LogView({
 }
 
 function LogLineRow({ line }: { line: LogViewLine }) {
+  if (line.stream === undefined) {
+    return (
+      <li className="log-line log-line-bare">
+        <span className="log-seq" aria-label={`line ${line.seq}`}>
+          {line.seq}
+        </span>
+        <span className="log-message">{line.message}</span>
+      </li>
+    );
+  }
   const stream = STREAM_LABELS[line.stream] ?? line.stream.toLowerCase();
   return (
     <>
