@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../support/cluster.js';
 import { newApiKeyToken, rememberAdminKey } from '../support/credentials.js';
 import { graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
+import { scrape } from '../support/prometheus.js';
 import { register } from '../support/functions.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { MONGODB_URI, REDIS_URL, skipWithout } from '../support/services.js';
@@ -250,17 +251,18 @@ describe('fault drills: SIGTERM under load (embedded store, restarted on the sam
       FNGRAPH_BOOTSTRAP_ADMIN_KEY: adminKey,
       FNGRAPH_MASTER_KEY: randomBytes(32).toString('base64'),
       FNGRAPH_DATA_DIR: dataDir,
-      FNGRAPH_SHUTDOWN_GRACE_SECONDS: '2',
+      // Long enough for eight cold starts on a busy machine, far shorter than the endless calls.
+      FNGRAPH_SHUTDOWN_GRACE_SECONDS: '10',
       FNGRAPH_MAX_INSTANCES_PER_FUNCTION: '16',
     };
     let server = await startServerProcess(env);
     rememberAdminKey(server.url, adminKey);
     try {
-      await register(server.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 500)); return { done: 'quick' }; }`, {
+      await register(server.url, 'quick', `export default async () => { await new Promise((r) => setTimeout(r, 3000)); return { done: 'quick' }; }`, {
         executionConfig: { maxInstances: 12 },
       });
-      await register(server.url, 'endless', `export default async () => { await new Promise((r) => setTimeout(r, 30000)); return 'never'; }`, {
-        executionConfig: { timeout: 60, maxInstances: 4 },
+      await register(server.url, 'endless', `export default async () => { await new Promise((r) => setTimeout(r, 60000)); return 'never'; }`, {
+        executionConfig: { timeout: 90, maxInstances: 4 },
       });
       const call = (name: string) =>
         fetch(`${server.url}/fn/${name}`).then(async (response) => ({
@@ -269,7 +271,12 @@ describe('fault drills: SIGTERM under load (embedded store, restarted on the sam
           body: (await response.json()) as { error?: { type: string } },
         }));
       const calls = [...Array.from({ length: 8 }, () => call('quick')), ...Array.from({ length: 3 }, () => call('endless'))];
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      // SIGTERM once the server has accepted every call (each is running), however slow the machine is today.
+      await until('all eleven calls in flight', async () => {
+        const metrics = await scrape(server.url);
+        const running = (name: string) => metrics.value('fngraph_invocations_in_flight', { function: name });
+        return running('quick') === 8 && running('endless') === 3 ? true : undefined;
+      });
       const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
       server.child.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 100));
