@@ -269,7 +269,15 @@ use_server_node() {
   local host major
   host=$(command -v node || true)
   if [[ -n $host ]] && major=$(node_major "$host") && ((major >= FNGRAPH_NODE_MAJOR)); then
-    log "node $("$host" --version) ($host)"
+    # node-gyp (better-sqlite3) must compile against this Node.js's own headers: left to itself,
+    # offline, it takes whatever it finds on the system (Debian's Node.js 20 headers), and the
+    # module then fails to load with "compiled against a different Node.js version".
+    local prefix
+    prefix=$(dirname "$(dirname "$(readlink -f "$host")")")
+    if [[ -z ${npm_config_nodedir:-} && -f $prefix/include/node/node.h ]]; then
+      export npm_config_nodedir="$prefix"
+    fi
+    log "node $("$host" --version) ($host; headers: ${npm_config_nodedir:-node-gyp default})"
     return 0
   fi
   ensure_node_install "$FNGRAPH_NODE_MAJOR"
@@ -318,6 +326,10 @@ ensure_node_modules() {
     else
       log "npm ci ($([[ -f $stamp ]] && echo "package-lock.json or the Node.js ABI changed" || echo "no install stamp"))"
       npm ci --no-audit --no-fund
+      # The stamp vouches for the native module: it must load in this Node.js, or nothing that
+      # opens the embedded store will.
+      node -e 'new (require("better-sqlite3"))(":memory:").close()' ||
+        die "better-sqlite3 was built for another Node.js than $(node --version) (set npm_config_nodedir to this Node.js's directory)"
       echo "$wanted" >"$stamp"
     fi
   )
