@@ -59,9 +59,9 @@ export class AppModule {
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules }),
+        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules, aliases }),
         HttpApiModule.register(
-          { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
+          { functions, versions, invocations, aliases, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },
         ),
       ],
