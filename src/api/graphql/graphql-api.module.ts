@@ -10,6 +10,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
+import { AliasesResolver, FunctionAliasesFieldsResolver } from './aliases/aliases.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
@@ -50,6 +51,8 @@ export interface GraphQLApiModuleImports {
   metrics: ModuleImport;
   /** Last and next runs of schedules (`Function.schedules`). */
   schedules: ModuleImport;
+  /** Aliases (`Function.aliases`, `setAlias`, `deleteAlias`). */
+  aliases: ModuleImport;
 }
 
 /**
@@ -72,6 +75,7 @@ export class GraphQLApiModule {
         imports.audit,
         imports.executor,
         imports.schedules,
+        imports.aliases,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -96,6 +100,8 @@ export class GraphQLApiModule {
         AuditResolver,
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
+        AliasesResolver,
+        FunctionAliasesFieldsResolver,
       ],
     };
   }

@@ -32,7 +32,9 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     updateFunction: MANAGERS,
     deleteFunction: MANAGERS,
     releaseFunctionName: ADMINS,
+    // The service checks the caller may manage the function.
     setAlias: MANAGERS,
+    deleteAlias: MANAGERS,
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
@@ -89,4 +91,7 @@ export const DATA_TYPES = [
   'Runtime',
   'PlatformErrors',
   'PlatformError',
+  'FunctionAlias',
+  'AliasRoute',
+  'AliasShadow',
 ] as const;
