@@ -42,6 +42,13 @@ export interface InvokeCommand {
   idempotencyKey?: string;
   /** A call the client waits for over HTTP: where a response the function streams goes as it is produced. */
   streamTo?: (invocationId: string) => ResponseSink;
+  /** SHADOW and REPLAY: the invocation whose request this one runs again (`InvocationRecord.comparedWith`). */
+  comparedWith?: string;
+  /**
+   * The platform's own run (shadow traffic): no permission check and no rate limit or quota taken,
+   * since no caller asked for it and none may be refused because of it.
+   */
+  onBehalfOfPlatform?: boolean;
 }
 
 /**
@@ -192,6 +199,7 @@ export class InvocationsService {
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
     const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
     await withSpan('fngraph.authorize', {}, async () => {
+      if (command.onBehalfOfPlatform === true) return;
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
       await this.limits.consumeInvocation(found);
     });
@@ -374,5 +382,6 @@ function newRecord(command: InvokeCommand, fn: FunctionRecord, version: Function
     nodeId: queued ? null : nodeId,
     attempt: queued ? 0 : 1,
     queued,
+    comparedWith: command.comparedWith ?? null,
   };
 }
