@@ -16,6 +16,7 @@ import { SealedInvocationRepository } from '@/modules/invocations/sealed-invocat
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
@@ -26,6 +27,7 @@ import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
+import { SqliteComparisonRepository } from './sqlite/sqlite-comparison.repository.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
@@ -40,6 +42,8 @@ import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.j
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 import { MongoScheduleClaimRepository } from './mongo/mongo-schedule-claim.repository.js';
 import { SCHEDULE_CLAIM_MODEL, ScheduleClaimSchema } from './mongo/schedule-claim.mongo-schema.js';
+import { COMPARISON_MODEL, ComparisonSchema } from './mongo/comparison.mongo-schema.js';
+import { MongoComparisonRepository } from './mongo/mongo-comparison.repository.js';
 
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
@@ -53,6 +57,7 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  ComparisonRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
 ];
@@ -132,6 +137,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
+        { name: COMPARISON_MODEL, schema: ComparisonSchema },
       ]),
     ],
     providers: [
@@ -144,6 +150,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
+      ...port(ComparisonRepository, MongoComparisonRepository, 'comparisons'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -170,6 +177,7 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
+      ...port(ComparisonRepository, SqliteComparisonRepository, 'comparisons'),
       StorageHealthCheck,
     ],
     exports: PORTS,
