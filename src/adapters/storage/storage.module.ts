@@ -8,6 +8,7 @@ import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
@@ -18,6 +19,7 @@ import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
+import { SqliteAliasRepository } from './sqlite/sqlite-alias.repository.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
 import { SqliteDatabase } from './sqlite/sqlite-database.js';
@@ -28,11 +30,13 @@ import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repositor
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
 import { SqliteComparisonRepository } from './sqlite/sqlite-comparison.repository.js';
+import { ALIAS_MODEL, AliasSchema } from './mongo/alias.mongo-schema.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
 import { FUNCTION_VERSION_MODEL, FunctionVersionSchema } from './mongo/function-version.mongo-schema.js';
 import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.mongo-schema.js';
+import { MongoAliasRepository } from './mongo/mongo-alias.repository.js';
 import { MongoApiKeyRepository } from './mongo/mongo-api-key.repository.js';
 import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
 import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
@@ -58,6 +62,7 @@ const PORTS = [
   IdempotencyKeys,
   ScheduleClaimRepository,
   ComparisonRepository,
+  AliasRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
 ];
@@ -138,6 +143,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: AUDIT_MODEL, schema: AuditSchema },
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
         { name: COMPARISON_MODEL, schema: ComparisonSchema },
+        { name: ALIAS_MODEL, schema: AliasSchema },
       ]),
     ],
     providers: [
@@ -151,6 +157,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
       ...port(ComparisonRepository, MongoComparisonRepository, 'comparisons'),
+      ...port(AliasRepository, MongoAliasRepository, 'aliases'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -178,6 +185,7 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
       ...port(ComparisonRepository, SqliteComparisonRepository, 'comparisons'),
+      ...port(AliasRepository, SqliteAliasRepository, 'aliases'),
       StorageHealthCheck,
     ],
     exports: PORTS,

@@ -230,7 +230,22 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
   ALTER TABLE function_versions ADD COLUMN handler TEXT;
   `,
-  // 15 (shadow): SHADOW and REPLAY invocations name the invocation they are compared with; the
+  // 15 (aliases): named, weighted pointers to versions (routes and shadow as JSON), and the alias
+  // that routed each invocation (NULL: called by version, or before aliases existed).
+  `
+  CREATE TABLE function_aliases (
+    function_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    routes      TEXT NOT NULL,
+    shadow      TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  TEXT,
+    PRIMARY KEY (function_id, name)
+  ) STRICT, WITHOUT ROWID;
+  ALTER TABLE invocations ADD COLUMN alias TEXT;
+  `,
+  // 16 (shadow): SHADOW and REPLAY invocations name the invocation they are compared with; the
   // comparisons of an alias's shadow traffic, newest first per alias.
   `
   ALTER TABLE invocations ADD COLUMN compared_with TEXT;
