@@ -9,6 +9,7 @@ import { FunctionsModule } from '@/modules/functions/functions.module.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { LimitsModule } from '@/modules/limits/limits.module.js';
+import { ReplayModule } from '@/modules/replay/replay.module.js';
 import { LiveMetricsModule } from '@/modules/live-metrics/live-metrics.module.js';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
 import { SchedulesModule } from '@/modules/schedules/schedules.module.js';
@@ -53,13 +54,14 @@ export class AppModule {
     const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, aliases, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
+    const replay = ReplayModule.register({ functions, versions, invocations, audit });
 
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules }),
+        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules, replay }),
         HttpApiModule.register(
           { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },

@@ -22,18 +22,22 @@ const VOLATILE_HEADERS = new Set([
   'x-response-time',
 ]);
 
+/** Header differences reported at most, per comparison (the first, by name). */
+export const MAX_HEADER_DIFFERENCES = 20;
+
 export function isVolatileHeader(name: string): boolean {
   const lowerCase = name.toLowerCase();
   return VOLATILE_HEADERS.has(lowerCase) || lowerCase.startsWith('x-fngraph-');
 }
 
-/** The headers whose values differ, volatile ones left out, by name (lower case). */
+/** The headers whose values differ, volatile ones left out, by name (lower case), at most `MAX_HEADER_DIFFERENCES`. */
 export function headerDifferences(before: Record<string, string | string[]>, after: Record<string, string | string[]>): HeaderDifference[] {
   const left = comparable(before);
   const right = comparable(after);
   const names = [...new Set([...left.keys(), ...right.keys()])].sort();
   return names
     .filter((name) => left.get(name) !== right.get(name))
+    .slice(0, MAX_HEADER_DIFFERENCES)
     .map((name) => ({ name, before: left.get(name) ?? null, after: right.get(name) ?? null }));
 }
 

@@ -36,6 +36,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
+    // The service checks the right to manage the function.
+    replayInvocations: MANAGERS,
     createApiKey: 'authenticated',
     revokeApiKey: 'authenticated',
   },
@@ -89,4 +91,7 @@ export const DATA_TYPES = [
   'Runtime',
   'PlatformErrors',
   'PlatformError',
+  'ReplayReport',
+  'ReplayItem',
+  'HeaderDifference',
 ] as const;
