@@ -10,6 +10,7 @@ import { HealthModule } from '@/modules/health/health.module.js';
 import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { LimitsModule } from '@/modules/limits/limits.module.js';
 import { ReplayModule } from '@/modules/replay/replay.module.js';
+import { ShadowModule } from '@/modules/shadow/shadow.module.js';
 import { LiveMetricsModule } from '@/modules/live-metrics/live-metrics.module.js';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
 import { SchedulesModule } from '@/modules/schedules/schedules.module.js';
@@ -55,13 +56,14 @@ export class AppModule {
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
     const replay = ReplayModule.register({ functions, versions, invocations, audit });
+    const shadow = ShadowModule.register({ storage, telemetry, invocations, aliases, functions, versions, executor });
 
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules, replay }),
+        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules, replay, shadow }),
         HttpApiModule.register(
           { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },

@@ -12,6 +12,7 @@ import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { ReplayResolver } from './comparisons/replay.resolver.js';
+import { ShadowReportResolver } from './comparisons/shadow-report.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
@@ -53,6 +54,8 @@ export interface GraphQLApiModuleImports {
   schedules: ModuleImport;
   /** Replay of recorded invocations (`replayInvocations`). */
   replay: ModuleImport;
+  /** Shadow traffic reports (`shadowReport`). */
+  shadow: ModuleImport;
 }
 
 /**
@@ -76,6 +79,7 @@ export class GraphQLApiModule {
         imports.executor,
         imports.schedules,
         imports.replay,
+        imports.shadow,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -101,6 +105,7 @@ export class GraphQLApiModule {
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
         ReplayResolver,
+        ShadowReportResolver,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { MAX_BODY_PATHS } from '@/modules/comparisons/json-differences.js';
 import { MAX_HEADER_DIFFERENCES } from '@/modules/comparisons/comparable-headers.js';
 import { REDACTED_HEADERS } from '@/modules/invocations/invocation-request.js';
 import { MAX_REPLAY_LIMIT } from '@/modules/replay/replay.record.js';
+import { MAX_REPORT_COMPARISONS } from '@/modules/shadow/shadow-report.service.js';
 import { MAX_ENV_VARS, MAX_PRINCIPALS, MAX_SCHEDULES, MAX_TAGS } from '@/modules/functions/function-rules.js';
 
 /**
@@ -78,6 +79,10 @@ export function costModel(config: AppConfig): CostModel {
     ['ReplayItem.bodyDifferences', MAX_BODY_PATHS],
     ['ReplayItem.headerDifferences', MAX_HEADER_DIFFERENCES],
     ['ReplayItem.redactedHeaders', REDACTED_HEADERS.size],
+    ['ShadowReport.comparisons', MAX_REPORT_COMPARISONS],
+    ['ShadowComparison.differences', DIFFERENCE_KINDS.length],
+    ['ShadowComparison.bodyDifferences', MAX_BODY_PATHS],
+    ['ShadowComparison.headerDifferences', MAX_HEADER_DIFFERENCES],
     ['FunctionMetadata.tags', MAX_TAGS],
     ['FunctionPermissions.allowedUsers', MAX_PRINCIPALS],
     ['FunctionPermissions.executionRoles', MAX_PRINCIPALS],

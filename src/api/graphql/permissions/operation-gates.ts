@@ -22,6 +22,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     functionVersion: ANY_ROLE,
     invocation: ANY_ROLE,
     invocations: ANY_ROLE,
+    // The service checks the right to read the function's invocations.
+    shadowReport: ANY_ROLE,
     runtimes: ANY_ROLE,
     apiKeys: 'authenticated',
     auditLog: ADMINS,
@@ -94,4 +96,7 @@ export const DATA_TYPES = [
   'ReplayReport',
   'ReplayItem',
   'HeaderDifference',
+  'ShadowReport',
+  'ShadowComparison',
+  'ShadowDifferenceCounts',
 ] as const;
