@@ -10,6 +10,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
+import { AliasesResolver, FunctionAliasesFieldsResolver } from './aliases/aliases.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { ReplayResolver } from './comparisons/replay.resolver.js';
 import { ShadowReportResolver } from './comparisons/shadow-report.resolver.js';
@@ -52,6 +53,8 @@ export interface GraphQLApiModuleImports {
   metrics: ModuleImport;
   /** Last and next runs of schedules (`Function.schedules`). */
   schedules: ModuleImport;
+  /** Aliases (`Function.aliases`, `setAlias`, `deleteAlias`). */
+  aliases: ModuleImport;
   /** Replay of recorded invocations (`replayInvocations`). */
   replay: ModuleImport;
   /** Shadow traffic reports (`shadowReport`). */
@@ -78,6 +81,7 @@ export class GraphQLApiModule {
         imports.audit,
         imports.executor,
         imports.schedules,
+        imports.aliases,
         imports.replay,
         imports.shadow,
         PublicUrlsModule,
@@ -104,6 +108,8 @@ export class GraphQLApiModule {
         AuditResolver,
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
+        AliasesResolver,
+        FunctionAliasesFieldsResolver,
         ReplayResolver,
         ShadowReportResolver,
       ],

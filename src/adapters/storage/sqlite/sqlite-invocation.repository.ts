@@ -19,6 +19,7 @@ interface InvocationRow {
   function_name: string;
   version_id: string;
   version: string;
+  alias: string | null;
   trigger: string;
   caller_id: string | null;
   status: string;
@@ -58,6 +59,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'function_name',
   'version_id',
   'version',
+  'alias',
   'trigger',
   'caller_id',
   'status',
@@ -243,6 +245,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     function_name: record.functionName,
     version_id: record.versionId,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger,
     caller_id: record.callerId,
     status: record.status,
@@ -276,6 +279,7 @@ function toRecord(row: InvocationRow): InvocationRecord {
     functionName: row.function_name,
     versionId: row.version_id,
     version: row.version,
+    alias: row.alias ?? null,
     trigger: row.trigger as InvocationTrigger,
     callerId: row.caller_id,
     status: row.status as InvocationStatus,

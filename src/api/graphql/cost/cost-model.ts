@@ -1,6 +1,7 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ROLES } from '@/kernel/identity/roles.js';
 import { DEFAULT_PAGE_SIZE } from '@/kernel/pagination/page.js';
+import { MAX_ALIASES_PER_FUNCTION, MAX_ROUTES } from '@/modules/aliases/alias-rules.js';
 import { DIFFERENCE_KINDS } from '@/modules/comparisons/comparison.record.js';
 import { MAX_BODY_PATHS } from '@/modules/comparisons/json-differences.js';
 import { MAX_HEADER_DIFFERENCES } from '@/modules/comparisons/comparable-headers.js';
@@ -74,6 +75,8 @@ export function costModel(config: AppConfig): CostModel {
     ['Function.versions', config.graphqlLimits.unpagedListBound],
     ['Invocation.logs', config.limits.maxLogLines],
     ['Function.schedules', MAX_SCHEDULES],
+    ['Function.aliases', MAX_ALIASES_PER_FUNCTION],
+    ['FunctionAlias.routes', MAX_ROUTES],
     ['ReplayReport.items', MAX_REPLAY_LIMIT],
     ['ReplayItem.differences', DIFFERENCE_KINDS.length],
     ['ReplayItem.bodyDifferences', MAX_BODY_PATHS],

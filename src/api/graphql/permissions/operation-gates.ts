@@ -34,7 +34,9 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     updateFunction: MANAGERS,
     deleteFunction: MANAGERS,
     releaseFunctionName: ADMINS,
+    // The service checks the caller may manage the function.
     setAlias: MANAGERS,
+    deleteAlias: MANAGERS,
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
@@ -93,6 +95,9 @@ export const DATA_TYPES = [
   'Runtime',
   'PlatformErrors',
   'PlatformError',
+  'FunctionAlias',
+  'AliasRoute',
+  'AliasShadow',
   'ReplayReport',
   'ReplayItem',
   'HeaderDifference',
