@@ -7,7 +7,6 @@ import { MAX_BODY_PATHS } from '@/modules/comparisons/json-differences.js';
 import { MAX_HEADER_DIFFERENCES } from '@/modules/comparisons/comparable-headers.js';
 import { REDACTED_HEADERS } from '@/modules/invocations/invocation-request.js';
 import { MAX_REPLAY_LIMIT } from '@/modules/replay/replay.record.js';
-import { MAX_REPORT_COMPARISONS } from '@/modules/shadow/shadow-report.service.js';
 import { MAX_ENV_VARS, MAX_PRINCIPALS, MAX_SCHEDULES, MAX_TAGS } from '@/modules/functions/function-rules.js';
 
 /**
@@ -82,7 +81,8 @@ export function costModel(config: AppConfig): CostModel {
     ['ReplayItem.bodyDifferences', MAX_BODY_PATHS],
     ['ReplayItem.headerDifferences', MAX_HEADER_DIFFERENCES],
     ['ReplayItem.redactedHeaders', REDACTED_HEADERS.size],
-    ['ShadowReport.comparisons', MAX_REPORT_COMPARISONS],
+    // Paged by `shadowReport(first)`.
+    ['ShadowReport.comparisons', 1],
     ['ShadowComparison.differences', DIFFERENCE_KINDS.length],
     ['ShadowComparison.bodyDifferences', MAX_BODY_PATHS],
     ['ShadowComparison.headerDifferences', MAX_HEADER_DIFFERENCES],
