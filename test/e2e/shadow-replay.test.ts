@@ -76,8 +76,9 @@ describe('replay', () => {
   });
 
   it('reports a deliberate difference: the field v2 changes, named, with both bodies', async () => {
-    const report = (await graphqlData(server.url, REPLAY, { input: { functionId: fnId, targetVersion: '2.0.0', filter: { status: 'SUCCEEDED' }, limit: 3 } }, owner))
-      .replayInvocations;
+    const report = (
+      await graphqlData(server.url, REPLAY, { input: { functionId: fnId, targetVersion: '2.0.0', filter: { status: 'SUCCEEDED' }, limit: 3 } }, owner)
+    ).replayInvocations;
     expect(report).toMatchObject({ identical: 0, different: 3, failed: 0, skipped: 0 });
     // Newest first; earlier replays are not traffic and are passed over.
     expect(report.items.map((item: { originalId: string }) => item.originalId)).toEqual([...originals].reverse());
@@ -95,7 +96,12 @@ describe('replay', () => {
       .replayInvocations.items[0].replayId;
     const unknown = '01900000-0000-7000-8000-000000000000';
     const report = (
-      await graphqlData(server.url, REPLAY, { input: { functionId: fnId, targetVersion: '2.0.0', invocationIds: [big.id, earlier, unknown, originals[1]] } }, owner)
+      await graphqlData(
+        server.url,
+        REPLAY,
+        { input: { functionId: fnId, targetVersion: '2.0.0', invocationIds: [big.id, earlier, unknown, originals[1]] } },
+        owner,
+      )
     ).replayInvocations;
     expect(report).toMatchObject({ different: 1, skipped: 3 });
     const [truncated, replayOfReplay, missing, fine] = report.items;
@@ -117,7 +123,10 @@ describe('replay', () => {
     expect(await bad({ targetVersion: '9.9.9' })).toEqual({ code: 'BAD_USER_INPUT', fields: ['targetVersion'] });
     expect(await bad({ targetVersion: 'prod' })).toEqual({ code: 'BAD_USER_INPUT', fields: ['targetVersion'] });
     expect(await bad({ invocationIds: [originals[0]], filter: { status: 'SUCCEEDED' } })).toEqual({ code: 'BAD_USER_INPUT', fields: ['filter'] });
-    expect(await bad({ filter: { since: '2030-01-02T00:00:00Z', until: '2030-01-01T00:00:00Z' } })).toEqual({ code: 'BAD_USER_INPUT', fields: ['filter.since'] });
+    expect(await bad({ filter: { since: '2030-01-02T00:00:00Z', until: '2030-01-01T00:00:00Z' } })).toEqual({
+      code: 'BAD_USER_INPUT',
+      fields: ['filter.since'],
+    });
   });
 
   it('needs the right to manage the function, and is audited', async () => {
@@ -174,7 +183,12 @@ async function receive(url: string, path: string, item: string, as?: string): Pr
     body: JSON.stringify({ item }),
   });
   const headers = Object.fromEntries([...response.headers.entries()].filter(([name]) => !PER_CALL.has(name)));
-  return { status: response.status, body: Buffer.from(await response.arrayBuffer()).toString('base64'), headers, invocationId: response.headers.get('x-fngraph-invocation-id')! };
+  return {
+    status: response.status,
+    body: Buffer.from(await response.arrayBuffer()).toString('base64'),
+    headers,
+    invocationId: response.headers.get('x-fngraph-invocation-id')!,
+  };
 }
 
 const N = 8;
@@ -225,7 +239,14 @@ describe('shadow traffic', () => {
   });
 
   it('records a candidate that throws as a status difference, beside the caller’s invocation', async () => {
-    const report = (await graphqlData(server.url, `query($f: ID!) { shadowReport(functionId: $f, alias: "prod", shadowVersion: "2.0.0", first: 100) { compared different identical differentBy { status body } comparisons { primaryInvocationId shadowInvocationId outcome differences statusBefore statusAfter } } }`, { f: fnId }, owner)).shadowReport;
+    const report = (
+      await graphqlData(
+        server.url,
+        `query($f: ID!) { shadowReport(functionId: $f, alias: "prod", shadowVersion: "2.0.0", first: 100) { compared different identical differentBy { status body } comparisons { primaryInvocationId shadowInvocationId outcome differences statusBefore statusAfter } } }`,
+        { f: fnId },
+        owner,
+      )
+    ).shadowReport;
     expect(report).toMatchObject({ compared: N, different: N, identical: 0, differentBy: { status: N, body: 0 } });
     const primaries = new Set(calls['2.0.0']!.map((c) => c.invocationId));
     for (const comparison of report.comparisons) {
@@ -238,10 +259,24 @@ describe('shadow traffic', () => {
   });
 
   it('names what a candidate answering something else changed: the body field and the header', async () => {
-    const report = (await graphqlData(server.url, `query($f: ID!) { shadowReport(functionId: $f, alias: "prod", shadowVersion: "3.0.0", first: 100) { compared different differentBy { status body headers } comparisons { outcome differences bodyDifferences headerDifferences statusCodeBefore statusCodeAfter } } }`, { f: fnId }, owner)).shadowReport;
+    const report = (
+      await graphqlData(
+        server.url,
+        `query($f: ID!) { shadowReport(functionId: $f, alias: "prod", shadowVersion: "3.0.0", first: 100) { compared different differentBy { status body headers } comparisons { outcome differences bodyDifferences headerDifferences statusCodeBefore statusCodeAfter } } }`,
+        { f: fnId },
+        owner,
+      )
+    ).shadowReport;
     expect(report).toMatchObject({ compared: N, different: N, differentBy: { status: 0, body: N, headers: N } });
     for (const comparison of report.comparisons) {
-      expect(comparison).toEqual({ outcome: 'DIFFERENT', differences: ['BODY', 'HEADERS'], bodyDifferences: ['$.quote'], headerDifferences: ['x-shape'], statusCodeBefore: 200, statusCodeAfter: 200 });
+      expect(comparison).toEqual({
+        outcome: 'DIFFERENT',
+        differences: ['BODY', 'HEADERS'],
+        bodyDifferences: ['$.quote'],
+        headerDifferences: ['x-shape'],
+        statusCodeBefore: 200,
+        statusCodeAfter: 200,
+      });
     }
   });
 
@@ -283,7 +318,9 @@ describe('shadow traffic on a saturated node', () => {
     try {
       const fnId = (await register(server.url, 'busy', STABLE, { version: '1.0.0' })).id;
       await register(server.url, 'busy', OTHER, { version: '2.0.0' });
-      await graphqlData(server.url, SET_ALIAS, { input: { functionId: fnId, name: 'prod', routes: [{ version: '1.0.0', weight: 100 }], shadow: { version: '2.0.0', percent: 100 } } });
+      await graphqlData(server.url, SET_ALIAS, {
+        input: { functionId: fnId, name: 'prod', routes: [{ version: '1.0.0', weight: 100 }], shadow: { version: '2.0.0', percent: 100 } },
+      });
       for (let i = 0; i < 5; i += 1) expect((await receive(server.url, '/fn/busy@prod', `x${i}`)).status).toBe(200);
       const report = await until(
         () => graphqlData(server.url, REPORT, { f: fnId, a: 'prod', first: 5 }),

@@ -73,7 +73,10 @@ describe('compareResults', () => {
   });
 
   it('reports status codes and headers apart from bodies', () => {
-    const comparison = compareResults(ok({ statusCode: 200, headers: { 'x-shape': 'round' }, body: 'x' }), ok({ statusCode: 201, headers: { 'x-shape': 'square' }, body: 'x' }));
+    const comparison = compareResults(
+      ok({ statusCode: 200, headers: { 'x-shape': 'round' }, body: 'x' }),
+      ok({ statusCode: 201, headers: { 'x-shape': 'square' }, body: 'x' }),
+    );
     expect(comparison.differences).toEqual(['STATUS_CODE', 'HEADERS']);
     expect(comparison.statusCode).toEqual({ before: 200, after: 201 });
     expect(comparison.headers).toEqual([{ name: 'x-shape', before: 'round', after: 'square' }]);
@@ -83,7 +86,12 @@ describe('compareResults', () => {
     expect(compareResults(failed('FunctionError'), failed('FunctionError'))).toMatchObject({ outcome: 'IDENTICAL', differences: [] });
     expect(compareResults(failed('FunctionError'), failed('Timeout')).differences).toEqual(['STATUS']);
     const thrown = compareResults(ok({ fine: true }), failed('FunctionError'));
-    expect(thrown).toMatchObject({ outcome: 'DIFFERENT', differences: ['STATUS'], status: { before: 'SUCCEEDED', after: 'FAILED' }, statusCode: { before: null, after: null } });
+    expect(thrown).toMatchObject({
+      outcome: 'DIFFERENT',
+      differences: ['STATUS'],
+      status: { before: 'SUCCEEDED', after: 'FAILED' },
+      statusCode: { before: null, after: null },
+    });
   });
 
   it('never calls identical what it could not see: a body not kept whole is a BODY difference', () => {

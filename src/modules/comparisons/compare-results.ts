@@ -48,7 +48,12 @@ export function compareResults(before: ObservedResult, after: ObservedResult): R
   const bothSucceeded = before.status === 'SUCCEEDED' && after.status === 'SUCCEEDED';
   const left = bothSucceeded ? toHttpResult(before.response) : null;
   const right = bothSucceeded ? toHttpResult(after.response) : null;
-  let body: BodyComparison = { equal: null, format: 'none', paths: [], note: 'Only the results of invocations that both SUCCEEDED are compared beyond their status' };
+  let body: BodyComparison = {
+    equal: null,
+    format: 'none',
+    paths: [],
+    note: 'Only the results of invocations that both SUCCEEDED are compared beyond their status',
+  };
   let headers: ResultComparison['headers'] = [];
   if (left && right) {
     if (left.statusCode !== right.statusCode) differences.push('STATUS_CODE');

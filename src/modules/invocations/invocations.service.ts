@@ -249,7 +249,14 @@ export class InvocationsService {
     this.runner.announce(record);
     const answered = await this.runNow(record, target, command.event, command.streamTo?.(record));
     // The alias's shadow share: handed over now that the call is over, run later, never awaited.
-    if (choice?.shadowVersion) this.shadows.offer({ primary: answered, response: answered.response, event: command.event, alias: choice.alias.name, shadowVersion: choice.shadowVersion });
+    if (choice?.shadowVersion)
+      this.shadows.offer({
+        primary: answered,
+        response: answered.response,
+        event: command.event,
+        alias: choice.alias.name,
+        shadowVersion: choice.shadowVersion,
+      });
     return answered;
   }
 

@@ -89,7 +89,13 @@ export class ReplayService {
     }
     // A refusal of the platform's (throttled) is not a result of the version's: nothing to compare.
     if (replayed.status === 'REJECTED') {
-      return { ...base, replayId: replayed.id, outcome: 'FAILED', reason: `REJECTED: ${replayed.error?.message ?? 'the replay was refused'}`, comparison: null };
+      return {
+        ...base,
+        replayId: replayed.id,
+        outcome: 'FAILED',
+        reason: `REJECTED: ${replayed.error?.message ?? 'the replay was refused'}`,
+        comparison: null,
+      };
     }
     const comparison = compareResults(observedResult(original), observedResult(replayed, { response: replayed.response }));
     return { ...base, replayId: replayed.id, outcome: comparison.outcome, reason: null, comparison };
@@ -97,7 +103,11 @@ export class ReplayService {
 
   private async assertRunnable(fn: FunctionRecord, targetVersion: string): Promise<void> {
     const version = await this.versions.findByVersion(fn.id, targetVersion);
-    const problem = !version ? `${fn.name} has no version ${targetVersion}` : version.buildStatus === 'FAILED' ? `version ${targetVersion} failed its build` : null;
+    const problem = !version
+      ? `${fn.name} has no version ${targetVersion}`
+      : version.buildStatus === 'FAILED'
+        ? `version ${targetVersion} failed its build`
+        : null;
     if (problem) throw new ValidationError(`Invalid replay: targetVersion: ${problem}`, [{ field: 'targetVersion', message: problem }]);
   }
 
@@ -131,7 +141,15 @@ export class ReplayService {
 }
 
 function notFound(id: string): ReplayItem {
-  return { originalId: id, replayId: null, outcome: 'SKIPPED', reason: "Not found among the function's invocations", originalVersion: null, comparison: null, redactedHeaders: [] };
+  return {
+    originalId: id,
+    replayId: null,
+    outcome: 'SKIPPED',
+    reason: "Not found among the function's invocations",
+    originalVersion: null,
+    comparison: null,
+    redactedHeaders: [],
+  };
 }
 
 /** The limit to use; refuses what cannot be meant (both selections, too many ids, an empty time range). */

@@ -10,7 +10,14 @@ function recorded(overrides: Partial<InvocationRecord> = {}): InvocationRecord {
     status: 'SUCCEEDED',
     requestTruncated: false,
     comparedWith: null,
-    request: { method: 'POST', path: '/', headers: { cookie: '[redacted]', authorization: '[redacted]', accept: '*/*' }, query: {}, body: '{}', isBase64Encoded: false },
+    request: {
+      method: 'POST',
+      path: '/',
+      headers: { cookie: '[redacted]', authorization: '[redacted]', accept: '*/*' },
+      query: {},
+      body: '{}',
+      isBase64Encoded: false,
+    },
     ...overrides,
   } as InvocationRecord;
 }
@@ -39,7 +46,9 @@ describe('firstIdAt', () => {
   it('is the smallest time-ordered id of its millisecond', () => {
     const at = new Date('2030-01-01T00:00:00.000Z');
     const id = firstIdAt(at);
-    expect(id).toBe(`${at.getTime().toString(16).padStart(12, '0').slice(0, 8)}-${at.getTime().toString(16).padStart(12, '0').slice(8)}-0000-0000-000000000000`);
+    expect(id).toBe(
+      `${at.getTime().toString(16).padStart(12, '0').slice(0, 8)}-${at.getTime().toString(16).padStart(12, '0').slice(8)}-0000-0000-000000000000`,
+    );
     expect(firstIdAt(new Date(at.getTime() + 1)) > id).toBe(true);
   });
 });
