@@ -79,7 +79,7 @@ export class AppModule {
           shadow,
         }),
         HttpApiModule.register(
-          { functions, versions, invocations, aliases, auth, limits, health: HealthModule, metrics: MetricsModule },
+          { functions, versions, invocations, aliases, replay, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },
         ),
       ],

@@ -129,6 +129,28 @@ describe('replay', () => {
     });
   });
 
+  it('is served over REST too: POST /functions/:id/replay', async () => {
+    const post = (body: unknown, as?: string | null) =>
+      fetch(`${server.url}/functions/${fnId}/replay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeaders(server.url, as) },
+        body: JSON.stringify(body),
+      });
+    const response = await post({ targetVersion: '2.0.0', invocationIds: [originals[0]] }, owner);
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report).toMatchObject({ functionId: fnId, targetVersion: '2.0.0', totals: { IDENTICAL: 0, DIFFERENT: 1, FAILED: 0, SKIPPED: 0 } });
+    expect(report.items[0]).toMatchObject({
+      originalId: originals[0],
+      outcome: 'DIFFERENT',
+      comparison: { differences: ['BODY'], body: { paths: ['$.price'] } },
+    });
+    const bad = await post({ targetVersion: '2.0.0', filter: { since: 'yesterday' } }, owner);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ code: 'BAD_USER_INPUT', details: [{ field: 'filter.since' }] });
+    expect((await post({ targetVersion: '2.0.0' }, null)).status).toBe(404);
+  });
+
   it('needs the right to manage the function, and is audited', async () => {
     const input = { functionId: fnId, targetVersion: '1.0.1', invocationIds: [originals[0]] };
     const stranger = await createKey(server.url, 'stella', ['developer']);
