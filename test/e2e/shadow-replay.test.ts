@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from '../support/cluster.js';
 import { authHeaders } from '../support/credentials.js';
 import { graphql, graphqlData } from '../support/graphql-client.js';
 import { register } from '../support/functions.js';
 import { createKey, gqlOutcome } from '../support/security.js';
+import type { ServerProcess } from '../support/server-process.js';
+import { MONGODB_URI, REDIS_URL, skipWithout } from '../support/services.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { until } from '../support/until.js';
 
@@ -362,5 +365,32 @@ describe('shadow traffic on a saturated node', () => {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('shadow traffic on two nodes (MongoDB)', () => {
+  const cluster = new Cluster('fngraph_shadow');
+  let a: ServerProcess;
+  let b: ServerProcess;
+
+  beforeAll(async () => {
+    a = await cluster.node('shadow-a');
+    b = await cluster.node('shadow-b');
+  }, 120_000);
+  afterAll(() => cluster.destroy());
+
+  it('stores the comparisons made on one node where every node reports them', async () => {
+    const fnId = (await register(a.url, 'two-nodes', STABLE, { version: '1.0.0' })).id;
+    await register(a.url, 'two-nodes', OTHER, { version: '2.0.0' });
+    await graphqlData(a.url, SET_ALIAS, {
+      input: { functionId: fnId, name: 'prod', routes: [{ version: '1.0.0', weight: 100 }], shadow: { version: '2.0.0', percent: 100 } },
+    });
+    for (let i = 0; i < 4; i += 1) expect((await receive(a.url, '/fn/two-nodes@prod', `n${i}`)).status).toBe(200);
+    const report = await until(
+      () => graphqlData(b.url, REPORT, { f: fnId, a: 'prod', first: 4 }),
+      (data) => data.shadowReport.compared >= 4,
+    );
+    expect(report.shadowReport).toMatchObject({ shadowVersion: '2.0.0', compared: 4, different: 4, differentBy: { body: 4, headers: 4 }, skipped: 0 });
+    expect(report.shadowReport.comparisons[0]).toMatchObject({ bodyDifferences: ['$.quote'], headerDifferences: ['x-shape'] });
   }, 120_000);
 });
