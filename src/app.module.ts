@@ -9,6 +9,8 @@ import { FunctionsModule } from '@/modules/functions/functions.module.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { LimitsModule } from '@/modules/limits/limits.module.js';
+import { ReplayModule } from '@/modules/replay/replay.module.js';
+import { ShadowModule } from '@/modules/shadow/shadow.module.js';
 import { LiveMetricsModule } from '@/modules/live-metrics/live-metrics.module.js';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
 import { SchedulesModule } from '@/modules/schedules/schedules.module.js';
@@ -53,15 +55,31 @@ export class AppModule {
     const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, aliases, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
+    const replay = ReplayModule.register({ functions, versions, invocations, audit });
+    const shadow = ShadowModule.register({ storage, telemetry, invocations, aliases, functions, versions, executor });
 
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules, aliases }),
+        GraphQLApiModule.register({
+          functions,
+          versions,
+          invocations,
+          liveMetrics,
+          auth,
+          audit,
+          limits,
+          executor,
+          metrics: MetricsModule,
+          schedules,
+          aliases,
+          replay,
+          shadow,
+        }),
         HttpApiModule.register(
-          { functions, versions, invocations, aliases, auth, limits, health: HealthModule, metrics: MetricsModule },
+          { functions, versions, invocations, aliases, replay, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },
         ),
       ],

@@ -692,6 +692,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           nodeId: 'worker-7:1234:a1b2c3',
           attempt: 3,
           queued: true,
+          comparedWith: '01900000-0000-7000-8000-000000000001',
           traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
           logs: [
             { seq: 1, timestamp: new Date('2030-01-01T00:00:00.200Z'), stream: 'stdout', message: 'hello' },
@@ -978,6 +979,7 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     nodeId: null,
     attempt: 1,
     queued: false,
+    comparedWith: null,
     ...overrides,
   };
 }

@@ -17,6 +17,8 @@ import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
+import { comparisonsContract } from './comparisons.contract.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aVersion, storageContract } from './storage.contract.js';
@@ -84,6 +86,11 @@ if (!baseUri && servicesRequired) {
     securityStorageContract('MongoDB', async () => {
       const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
       return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => dropAndClose(moduleRef) };
+    });
+
+    comparisonsContract('MongoDB', async () => {
+      const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
+      return { comparisons: moduleRef.get(ComparisonRepository), cleanup: () => dropAndClose(moduleRef) };
     });
 
     scheduleClaimsContract('MongoDB', async () => {

@@ -20,6 +20,8 @@ import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
+import { comparisonsContract } from './comparisons.contract.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aFunction, aVersion, storageContract } from './storage.contract.js';
@@ -61,6 +63,11 @@ storageContract('embedded SQLite', async () => {
 securityStorageContract('embedded SQLite', async () => {
   const moduleRef = await openModule(await freshDataDir());
   return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => moduleRef.close() };
+});
+
+comparisonsContract('embedded SQLite', async () => {
+  const moduleRef = await openModule(await freshDataDir());
+  return { comparisons: moduleRef.get(ComparisonRepository), cleanup: () => moduleRef.close() };
 });
 
 scheduleClaimsContract('embedded SQLite', async () => {

@@ -15,4 +15,5 @@ export const AUDIT_ACTIONS = [
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',
+  'invocations.replay',
 ];

@@ -155,8 +155,12 @@ export type InvocationTrigger =
   | 'GRAPHQL'
   /** A request to one of the function’s endpoints. */
   | 'HTTP'
+  /** A recorded request run again on another version by `replayInvocations` (`comparedWith` is the original). */
+  | 'REPLAY'
   /** A tick of one of the function’s `schedules`. */
-  | 'SCHEDULE';
+  | 'SCHEDULE'
+  /** A copy of a call routed by an alias with a `shadow`, run on the shadow version once the caller was answered (the platform’s: `callerId` null; `comparedWith` is the call it copies). */
+  | 'SHADOW';
 
 /** Which function (and version) to run, with what, and whether to wait for it. */
 export type InvokeFunctionInput = {

@@ -13,6 +13,12 @@ BuildStatus = Literal["BUILDING", "FAILED", "READY"]
 # How `code` is packed.
 CodeFormat = Literal["SOURCE", "TAR", "TGZ", "ZIP"]
 
+# Where two results differ.
+ComparisonDifference = Literal["BODY", "HEADERS", "STATUS", "STATUS_CODE"]
+
+# What comparing a candidate run with the original found.
+ComparisonOutcome = Literal["DIFFERENT", "FAILED", "IDENTICAL", "SKIPPED"]
+
 # How this server isolates function sandboxes (FNGRAPH_EXECUTOR).
 ExecutorKind = Literal["DOCKER", "PROCESS"]
 
@@ -20,7 +26,7 @@ ExecutorKind = Literal["DOCKER", "PROCESS"]
 InvocationStatus = Literal["DEAD_LETTERED", "FAILED", "OOM_KILLED", "QUEUED", "REJECTED", "RUNNING", "SUCCEEDED", "TIMED_OUT"]
 
 # What started an invocation.
-InvocationTrigger = Literal["ASYNC", "DESTINATION", "GRAPHQL", "HTTP", "SCHEDULE"]
+InvocationTrigger = Literal["ASYNC", "DESTINATION", "GRAPHQL", "HTTP", "REPLAY", "SCHEDULE", "SHADOW"]
 
 # Source language of a function.
 Language = Literal["javascript", "python", "typescript"]
@@ -142,6 +148,22 @@ class RegisterFunctionInput(TypedDict):
     version: NotRequired[Optional[str]]
 
 
+class ReplayFilterInput(TypedDict):
+    """Which of the function's recorded invocations to replay, newest first."""
+
+    since: NotRequired[Optional[str]]
+    status: NotRequired[Optional[InvocationStatus]]
+    until: NotRequired[Optional[str]]
+
+
+class ReplayInput(TypedDict):
+    filter: NotRequired[Optional[ReplayFilterInput]]
+    functionId: str
+    invocationIds: NotRequired[Optional[List[str]]]
+    limit: NotRequired[Optional[int]]
+    targetVersion: str
+
+
 class RetryPolicyInput(TypedDict):
     """Runs of a queued (async) invocation that fails."""
 
@@ -261,6 +283,7 @@ class InvocationSummary(TypedDict):
     alias: Optional[str]
     status: InvocationStatus
     trigger: InvocationTrigger
+    comparedWith: Optional[str]
     coldStart: Optional[bool]
     durationMs: Optional[float]
     initDurationMs: Optional[float]
@@ -487,6 +510,100 @@ class DeleteAliasResult(TypedDict):
     deleteAlias: bool
 
 
+class ReplayInvocationsResult_replayInvocations_items_headerDifferences(TypedDict):
+    name: str
+    before: Optional[str]
+    after: Optional[str]
+
+
+class ReplayInvocationsResult_replayInvocations_items(TypedDict):
+    originalId: str
+    replayId: Optional[str]
+    outcome: ComparisonOutcome
+    reason: Optional[str]
+    originalVersion: Optional[str]
+    differences: List[ComparisonDifference]
+    statusBefore: Optional[InvocationStatus]
+    statusAfter: Optional[InvocationStatus]
+    errorTypeBefore: Optional[str]
+    errorTypeAfter: Optional[str]
+    statusCodeBefore: Optional[int]
+    statusCodeAfter: Optional[int]
+    bodyEqual: Optional[bool]
+    bodyFormat: Optional[str]
+    bodyDifferences: List[str]
+    bodyNote: Optional[str]
+    bodyBefore: Optional[str]
+    bodyAfter: Optional[str]
+    headerDifferences: List[ReplayInvocationsResult_replayInvocations_items_headerDifferences]
+    durationMsBefore: Optional[float]
+    durationMsAfter: Optional[float]
+    redactedHeaders: List[str]
+
+
+class ReplayInvocationsResult_replayInvocations(TypedDict):
+    functionId: str
+    targetVersion: str
+    identical: int
+    different: int
+    failed: int
+    skipped: int
+    items: List[ReplayInvocationsResult_replayInvocations_items]
+
+
+class ReplayInvocationsResult(TypedDict):
+    replayInvocations: ReplayInvocationsResult_replayInvocations
+
+
+class ShadowReportResult_shadowReport_differentBy(TypedDict):
+    status: int
+    statusCode: int
+    body: int
+    headers: int
+
+
+class ShadowReportResult_shadowReport_comparisons(TypedDict):
+    id: str
+    primaryInvocationId: str
+    shadowInvocationId: Optional[str]
+    primaryVersion: str
+    shadowVersion: str
+    outcome: ComparisonOutcome
+    differences: List[ComparisonDifference]
+    statusBefore: InvocationStatus
+    statusAfter: Optional[InvocationStatus]
+    statusCodeBefore: Optional[int]
+    statusCodeAfter: Optional[int]
+    bodyDifferences: List[str]
+    headerDifferences: List[str]
+    reason: Optional[str]
+    primaryDurationMs: Optional[float]
+    shadowDurationMs: Optional[float]
+    createdAt: str
+
+
+class ShadowReportResult_shadowReport(TypedDict):
+    functionId: str
+    alias: str
+    shadowVersion: Optional[str]
+    compared: int
+    identical: int
+    different: int
+    failed: int
+    skipped: int
+    differentBy: ShadowReportResult_shadowReport_differentBy
+    latencyPairs: int
+    primaryP50Ms: Optional[float]
+    primaryP99Ms: Optional[float]
+    shadowP50Ms: Optional[float]
+    shadowP99Ms: Optional[float]
+    comparisons: List[ShadowReportResult_shadowReport_comparisons]
+
+
+class ShadowReportResult(TypedDict):
+    shadowReport: ShadowReportResult_shadowReport
+
+
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
   registerFunction(input: $input) {
     ...FunctionSummary
@@ -577,6 +694,7 @@ fragment InvocationSummary on Invocation {
   alias
   status
   trigger
+  comparedWith
   coldStart
   durationMs
   initDurationMs
@@ -746,6 +864,7 @@ fragment InvocationSummary on Invocation {
   alias
   status
   trigger
+  comparedWith
   coldStart
   durationMs
   initDurationMs
@@ -798,6 +917,7 @@ fragment InvocationSummary on Invocation {
   alias
   status
   trigger
+  comparedWith
   coldStart
   durationMs
   initDurationMs
@@ -1010,6 +1130,93 @@ DELETE_ALIAS_DOCUMENT = """mutation DeleteAlias($functionId: ID!, $name: String!
   deleteAlias(functionId: $functionId, name: $name)
 }"""
 
+REPLAY_INVOCATIONS_DOCUMENT = """mutation ReplayInvocations($input: ReplayInput!) {
+  replayInvocations(input: $input) {
+    functionId
+    targetVersion
+    identical
+    different
+    failed
+    skipped
+    items {
+      originalId
+      replayId
+      outcome
+      reason
+      originalVersion
+      differences
+      statusBefore
+      statusAfter
+      errorTypeBefore
+      errorTypeAfter
+      statusCodeBefore
+      statusCodeAfter
+      bodyEqual
+      bodyFormat
+      bodyDifferences
+      bodyNote
+      bodyBefore
+      bodyAfter
+      headerDifferences {
+        name
+        before
+        after
+      }
+      durationMsBefore
+      durationMsAfter
+      redactedHeaders
+    }
+  }
+}"""
+
+SHADOW_REPORT_DOCUMENT = """query ShadowReport($functionId: ID!, $alias: String!, $first: Int, $shadowVersion: String) {
+  shadowReport(
+    functionId: $functionId
+    alias: $alias
+    first: $first
+    shadowVersion: $shadowVersion
+  ) {
+    functionId
+    alias
+    shadowVersion
+    compared
+    identical
+    different
+    failed
+    skipped
+    differentBy {
+      status
+      statusCode
+      body
+      headers
+    }
+    latencyPairs
+    primaryP50Ms
+    primaryP99Ms
+    shadowP50Ms
+    shadowP99Ms
+    comparisons {
+      id
+      primaryInvocationId
+      shadowInvocationId
+      primaryVersion
+      shadowVersion
+      outcome
+      differences
+      statusBefore
+      statusAfter
+      statusCodeBefore
+      statusCodeAfter
+      bodyDifferences
+      headerDifferences
+      reason
+      primaryDurationMs
+      shadowDurationMs
+      createdAt
+    }
+  }
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -1146,3 +1353,17 @@ class Operations:
         """The `DeleteAlias` mutation."""
         variables: Dict[str, Any] = {"functionId": function_id, "name": name}
         return self.execute(DELETE_ALIAS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def replay_invocations(self, *, input: ReplayInput) -> ReplayInvocationsResult:
+        """The `ReplayInvocations` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(REPLAY_INVOCATIONS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def shadow_report(self, *, function_id: str, alias: str, first: Optional[int] = None, shadow_version: Optional[str] = None) -> ShadowReportResult:
+        """The `ShadowReport` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
+        if first is not None:
+            variables["first"] = first
+        if shadow_version is not None:
+            variables["shadowVersion"] = shadow_version
+        return self.execute(SHADOW_REPORT_DOCUMENT, variables)  # type: ignore[no-any-return]

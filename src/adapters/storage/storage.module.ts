@@ -17,6 +17,7 @@ import { SealedInvocationRepository } from '@/modules/invocations/sealed-invocat
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteAliasRepository } from './sqlite/sqlite-alias.repository.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
@@ -28,6 +29,7 @@ import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
+import { SqliteComparisonRepository } from './sqlite/sqlite-comparison.repository.js';
 import { ALIAS_MODEL, AliasSchema } from './mongo/alias.mongo-schema.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
@@ -44,6 +46,8 @@ import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.j
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 import { MongoScheduleClaimRepository } from './mongo/mongo-schedule-claim.repository.js';
 import { SCHEDULE_CLAIM_MODEL, ScheduleClaimSchema } from './mongo/schedule-claim.mongo-schema.js';
+import { COMPARISON_MODEL, ComparisonSchema } from './mongo/comparison.mongo-schema.js';
+import { MongoComparisonRepository } from './mongo/mongo-comparison.repository.js';
 
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
@@ -57,6 +61,7 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  ComparisonRepository,
   AliasRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
@@ -137,6 +142,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
+        { name: COMPARISON_MODEL, schema: ComparisonSchema },
         { name: ALIAS_MODEL, schema: AliasSchema },
       ]),
     ],
@@ -150,6 +156,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
+      ...port(ComparisonRepository, MongoComparisonRepository, 'comparisons'),
       ...port(AliasRepository, MongoAliasRepository, 'aliases'),
       StorageHealthCheck,
     ],
@@ -177,6 +184,7 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
+      ...port(ComparisonRepository, SqliteComparisonRepository, 'comparisons'),
       ...port(AliasRepository, SqliteAliasRepository, 'aliases'),
       StorageHealthCheck,
     ],

@@ -12,6 +12,8 @@ import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
 import { AliasesResolver, FunctionAliasesFieldsResolver } from './aliases/aliases.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
+import { ReplayResolver } from './comparisons/replay.resolver.js';
+import { ShadowReportResolver } from './comparisons/shadow-report.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
@@ -53,6 +55,10 @@ export interface GraphQLApiModuleImports {
   schedules: ModuleImport;
   /** Aliases (`Function.aliases`, `setAlias`, `deleteAlias`). */
   aliases: ModuleImport;
+  /** Replay of recorded invocations (`replayInvocations`). */
+  replay: ModuleImport;
+  /** Shadow traffic reports (`shadowReport`). */
+  shadow: ModuleImport;
 }
 
 /**
@@ -76,6 +82,8 @@ export class GraphQLApiModule {
         imports.executor,
         imports.schedules,
         imports.aliases,
+        imports.replay,
+        imports.shadow,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -102,6 +110,8 @@ export class GraphQLApiModule {
         FunctionSchedulesResolver,
         AliasesResolver,
         FunctionAliasesFieldsResolver,
+        ReplayResolver,
+        ShadowReportResolver,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { AnonymousUploads } from './bodies/anonymous-uploads.js';
 import { AliasesController } from './functions/aliases.controller.js';
+import { ReplayController } from './functions/replay.controller.js';
 import { FunctionsController } from './functions/functions.controller.js';
 import { FunctionGateway } from './gateway/function-gateway.js';
 import { FunctionsListener } from './gateway/functions-listener.js';
@@ -21,6 +22,8 @@ export interface HttpApiModuleImports {
   invocations: ModuleImport;
   /** `GET/PUT/DELETE /functions/:id/aliases/:name`. */
   aliases: ModuleImport;
+  /** `POST /functions/:id/replay`. */
+  replay: ModuleImport;
   auth: ModuleImport;
   limits: ModuleImport;
   health: ModuleImport;
@@ -48,6 +51,7 @@ export class HttpApiModule {
         imports.versions,
         imports.invocations,
         imports.aliases,
+        imports.replay,
         imports.auth,
         imports.limits,
         imports.health,
@@ -57,6 +61,7 @@ export class HttpApiModule {
       controllers: [
         FunctionsController,
         AliasesController,
+        ReplayController,
         InvocationsController,
         HealthController,
         OpenApiController,

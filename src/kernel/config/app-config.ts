@@ -192,6 +192,14 @@ export interface DeliveryConfig {
 }
 
 /** Cron triggers (README: "Schedules"). */
+/** Shadow traffic and replay (README: "Releasing safely"). */
+export interface ComparisonsConfig {
+  /** Shadow runs in flight on this node at most; a call finding them all busy is not shadowed (counted as skipped). 0: none. */
+  shadowConcurrency: number;
+  /** Recorded requests one `replayInvocations` runs at once. */
+  replayConcurrency: number;
+}
+
 export interface SchedulesConfig {
   /** This node claims and starts ticks; off: it still serves schedules, it never runs them. */
   scheduler: boolean;
@@ -312,6 +320,7 @@ export class AppConfig {
   readonly pythonCheck: PythonCheckConfig;
   readonly observability: ObservabilityConfig;
   readonly schedules: SchedulesConfig;
+  readonly comparisons: ComparisonsConfig;
 
   /** `env` is the whole environment, for the variables handed on to package managers. */
   constructor(raw: RawConfig, env: Record<string, string | undefined> = {}) {
@@ -470,6 +479,10 @@ export class AppConfig {
       scheduler: raw.FNGRAPH_SCHEDULER === 'on',
       minIntervalSeconds: raw.FNGRAPH_SCHEDULE_MIN_INTERVAL_SECONDS,
       catchUpSeconds: raw.FNGRAPH_SCHEDULE_CATCH_UP_SECONDS,
+    };
+    this.comparisons = {
+      shadowConcurrency: raw.FNGRAPH_SHADOW_CONCURRENCY,
+      replayConcurrency: raw.FNGRAPH_REPLAY_CONCURRENCY,
     };
     this.assertConsistent();
   }

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',
+  /** Recorded invocations run again on another version (`replayInvocations`): the version and the totals. */
+  'invocations.replay',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

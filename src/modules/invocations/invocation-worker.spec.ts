@@ -85,6 +85,7 @@ function queuedRecord(overrides: Partial<InvocationRecord> = {}): InvocationReco
     nodeId: null,
     attempt: 0,
     queued: true,
+    comparedWith: null,
     ...overrides,
   };
 }

@@ -3,8 +3,12 @@ import type { InvocationErrorRecord, InvocationEvent, LogStream } from '@/module
 export const INVOCATION_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED'] as const;
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
 
-/** `ASYNC`, `SCHEDULE` and `DESTINATION` invocations run from the job queue; the others while their caller waits. */
-export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'SCHEDULE', 'DESTINATION'] as const;
+/**
+ * `ASYNC`, `SCHEDULE` and `DESTINATION` invocations run from the job queue; the others while their caller waits.
+ * `SHADOW` (a copy of an alias's call on its shadow version) and `REPLAY` (a recorded request run again) are the
+ * platform's comparisons: their `comparedWith` names the invocation they are compared with.
+ */
+export const INVOCATION_TRIGGERS = ['GRAPHQL', 'HTTP', 'ASYNC', 'SCHEDULE', 'DESTINATION', 'SHADOW', 'REPLAY'] as const;
 export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
 
 export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED']);
@@ -53,6 +57,8 @@ export interface InvocationRecord {
   attempt: number;
   /** Nobody waits for it: it runs from the job queue, on any worker node, retried as its function says. */
   queued: boolean;
+  /** SHADOW and REPLAY invocations: the id of the invocation whose request they ran again; null otherwise. */
+  comparedWith: string | null;
 }
 
 export interface InvocationFilter {

@@ -13,6 +13,7 @@ import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
 import { NodeSweeper } from './node-sweeper.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ShadowCalls } from './shadow-calls.js';
 
 export interface InvocationsModuleImports {
   /** Provides `InvocationRepository`, `NodeRegistry` and `IdempotencyKeys`. */
@@ -68,8 +69,9 @@ export class InvocationsModule {
         InvocationFeedService,
         InvocationRetention,
         QueuedEventSeal,
+        ShadowCalls,
       ],
-      exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper],
+      exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper, ShadowCalls],
     };
   }
 }

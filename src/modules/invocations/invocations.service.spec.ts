@@ -26,6 +26,7 @@ import { InvocationRepository } from './invocation.repository.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { type InvokeCommand, InvocationsService } from './invocations.service.js';
 import { AliasesService } from '@/modules/aliases/aliases.service.js';
+import { ShadowCalls } from './shadow-calls.js';
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
@@ -170,6 +171,7 @@ describe(InvocationsService.name, () => {
       errors,
       new QueuedEventSeal(new PlainTestCipher()),
       automock(AliasesService),
+      new ShadowCalls(errors),
     );
 
     // Every invocation is observed and offered to subscribers; most tests are not about that.

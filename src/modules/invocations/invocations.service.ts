@@ -22,6 +22,7 @@ import { InvocationAdmission } from './invocation-admission.js';
 import { errorSeenBy } from './invocation-error-view.js';
 import { InvocationQueue } from './invocation-queue.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ShadowCalls } from './shadow-calls.js';
 import { storedRequest } from './invocation-request.js';
 import { FINAL_STATUSES, type InvocationFilter, type InvocationRecord, type InvocationTrigger } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
@@ -50,6 +51,13 @@ export interface InvokeCommand {
   idempotencyKey?: string;
   /** A call the client waits for over HTTP: where a response the function streams goes as it is produced. */
   streamTo?: (invocation: Pick<InvocationRecord, 'id' | 'version' | 'alias'>) => ResponseSink;
+  /** SHADOW and REPLAY: the invocation whose request this one runs again (`InvocationRecord.comparedWith`). */
+  comparedWith?: string;
+  /**
+   * The platform's own run (shadow traffic): no permission check and no rate limit or quota taken,
+   * since no caller asked for it and none may be refused because of it.
+   */
+  onBehalfOfPlatform?: boolean;
 }
 
 /**
@@ -78,6 +86,7 @@ export class InvocationsService {
     private readonly errors: UnexpectedErrors,
     private readonly seal: QueuedEventSeal,
     private readonly aliases: AliasesService,
+    private readonly shadows: ShadowCalls,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
@@ -202,6 +211,7 @@ export class InvocationsService {
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
     const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
     await withSpan('fngraph.authorize', {}, async () => {
+      if (command.onBehalfOfPlatform === true) return;
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
       await this.limits.consumeInvocation(found);
     });
@@ -237,7 +247,17 @@ export class InvocationsService {
     }
     this.runner.observe((o) => o.started(record, command.origin));
     this.runner.announce(record);
-    return this.runNow(record, target, command.event, command.streamTo?.(record));
+    const answered = await this.runNow(record, target, command.event, command.streamTo?.(record));
+    // The alias's shadow share: handed over now that the call is over, run later, never awaited.
+    if (choice?.shadowVersion)
+      this.shadows.offer({
+        primary: answered,
+        response: answered.response,
+        event: command.event,
+        alias: choice.alias.name,
+        shadowVersion: choice.shadowVersion,
+      });
+    return answered;
   }
 
   /** The alias's pick for this call, when an alias routes it (named, or the `default` one followed); null: by version or latest. */
@@ -419,5 +439,6 @@ function newRecord(
     nodeId: queued ? null : nodeId,
     attempt: queued ? 0 : 1,
     queued,
+    comparedWith: command.comparedWith ?? null,
   };
 }

@@ -96,6 +96,7 @@ const record: InvocationRecord = {
   nodeId: 'n-1',
   attempt: 1,
   queued: false,
+  comparedWith: null,
 };
 
 describe(SealedInvocationRepository.name, () => {

@@ -166,6 +166,11 @@ export class PlatformMetrics extends MetricsExporter {
     registers: [this.registry],
     collect: () => this.collectOwnerLimits(),
   });
+  readonly shadowComparisons = this.counter(
+    'fngraph_shadow_comparisons_total',
+    "Calls of aliases' shadow traffic by outcome: identical, different, failed (the shadow run was refused), skipped (no room on the node)",
+    ['outcome'],
+  );
   readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
   readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
   readonly sandboxOutputBytes = this.sourcedCounter(

@@ -55,6 +55,7 @@ export interface MongoInvocation {
   nodeId: string | null;
   attempt: number;
   queued: boolean;
+  comparedWith?: string | null;
   payloadPurged?: boolean;
 }
 
@@ -108,6 +109,7 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     nodeId: { type: String, default: null },
     attempt: { type: Number, default: 1 },
     queued: { type: Boolean, default: false },
+    comparedWith: { type: String, default: null },
     // Retention emptied its request, response and logs (absent in older documents: false).
     payloadPurged: { type: Boolean, default: false },
   },

@@ -189,6 +189,7 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     nodeId: record.nodeId,
     attempt: record.attempt,
     queued: record.queued,
+    comparedWith: record.comparedWith,
   };
 }
 
@@ -222,6 +223,7 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     nodeId: document.nodeId ?? null,
     attempt: document.attempt ?? 1,
     queued: document.queued ?? document.trigger === 'ASYNC',
+    comparedWith: document.comparedWith ?? null,
   };
 }
 

@@ -245,6 +245,27 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   ALTER TABLE invocations ADD COLUMN alias TEXT;
   `,
+  // 16 (shadow): SHADOW and REPLAY invocations name the invocation they are compared with; the
+  // comparisons of an alias's shadow traffic, newest first per alias.
+  `
+  ALTER TABLE invocations ADD COLUMN compared_with TEXT;
+  CREATE TABLE comparisons (
+    id                   TEXT PRIMARY KEY,
+    function_id          TEXT NOT NULL,
+    alias                TEXT NOT NULL,
+    primary_id           TEXT NOT NULL,
+    candidate_id         TEXT,
+    primary_version      TEXT NOT NULL,
+    candidate_version    TEXT NOT NULL,
+    outcome              TEXT NOT NULL,
+    differences          TEXT NOT NULL,
+    detail               TEXT NOT NULL,
+    primary_duration_ms  REAL,
+    candidate_duration_ms REAL,
+    created_at           INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX comparisons_alias ON comparisons (function_id, alias, id DESC);
+  `,
 ];
 
 /**

@@ -42,6 +42,7 @@ interface InvocationRow {
   node_id: string | null;
   attempt: number;
   queued: number;
+  compared_with: string | null;
 }
 
 /** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
@@ -81,6 +82,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'node_id',
   'attempt',
   'queued',
+  'compared_with',
 ];
 
 const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
@@ -266,6 +268,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     node_id: record.nodeId,
     attempt: record.attempt,
     queued: toSqlBoolean(record.queued),
+    compared_with: record.comparedWith,
   };
 }
 
@@ -299,5 +302,6 @@ function toRecord(row: InvocationRow): InvocationRecord {
     nodeId: row.node_id,
     attempt: row.attempt,
     queued: row.queued !== 0,
+    comparedWith: row.compared_with,
   };
 }

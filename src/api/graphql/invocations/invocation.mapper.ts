@@ -37,5 +37,6 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     nodeId: record.nodeId,
     attempt: record.attempt,
     queued: record.queued,
+    comparedWith: record.comparedWith,
   };
 }

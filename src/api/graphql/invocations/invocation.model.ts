@@ -124,4 +124,10 @@ export class InvocationModel {
 
   @Field({ description: 'Runs from the job queue (async, destinations) instead of while its caller waits.' })
   queued: boolean;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'SHADOW and REPLAY invocations: the invocation whose request this one ran again, to compare their results; null otherwise.',
+  })
+  comparedWith: string | null;
 }

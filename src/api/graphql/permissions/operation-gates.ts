@@ -22,6 +22,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     functionVersion: ANY_ROLE,
     invocation: ANY_ROLE,
     invocations: ANY_ROLE,
+    // The service checks the right to read the function's invocations.
+    shadowReport: ANY_ROLE,
     runtimes: ANY_ROLE,
     apiKeys: 'authenticated',
     auditLog: ADMINS,
@@ -38,6 +40,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
+    // The service checks the right to manage the function.
+    replayInvocations: MANAGERS,
     createApiKey: 'authenticated',
     revokeApiKey: 'authenticated',
   },
@@ -94,4 +98,10 @@ export const DATA_TYPES = [
   'FunctionAlias',
   'AliasRoute',
   'AliasShadow',
+  'ReplayReport',
+  'ReplayItem',
+  'HeaderDifference',
+  'ShadowReport',
+  'ShadowComparison',
+  'ShadowDifferenceCounts',
 ] as const;

@@ -21,6 +21,8 @@ export interface InvocationResponse {
   finishedAt: string | null;
   traceId: string | null;
   nodeId: string | null;
+  /** SHADOW and REPLAY invocations: the invocation they ran again. */
+  comparedWith: string | null;
 }
 
 export function toInvocationResponse(record: InvocationRecord): InvocationResponse {
@@ -42,5 +44,6 @@ export function toInvocationResponse(record: InvocationRecord): InvocationRespon
     finishedAt: record.finishedAt?.toISOString() ?? null,
     traceId: record.traceId,
     nodeId: record.nodeId,
+    comparedWith: record.comparedWith,
   };
 }

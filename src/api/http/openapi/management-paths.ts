@@ -1,3 +1,4 @@
+import { INVOCATION_STATUSES } from '@/modules/invocations/invocation.record.js';
 import { CREDENTIAL_OPTIONAL, CREDENTIAL_REQUIRED, type JsonObject, jsonContent, ref, refusals } from './openapi-components.js';
 
 const FUNCTION_ID = { name: 'functionId', in: 'path', required: true, description: 'The function’s id.', schema: { type: 'string' } };
@@ -92,6 +93,44 @@ export function managementPaths(options: ManagementPathsOptions): JsonObject {
         tags: ['Aliases'],
         security: CREDENTIAL_REQUIRED,
         responses: { '204': { description: 'Removed.' }, ...refusals('400', '401', '403', '404', '429') },
+      },
+    },
+    '/functions/{functionId}/replay': {
+      post: {
+        operationId: 'replayInvocations',
+        summary: 'Run recorded invocations again on another version and compare',
+        description:
+          'Body `{ targetVersion, invocationIds?, filter?: { status?, since?, until? }, limit? }` (limit 1 to 100, default 20). Whoever may manage the function; audited (`invocations.replay`). Each replay is a new invocation (`trigger: REPLAY`, `comparedWith` the original); the report has one item per invocation (outcome IDENTICAL, DIFFERENT, FAILED or SKIPPED with a reason, the comparison of status, status code, body and headers, durations) and the totals. Same as GraphQL `replayInvocations`.',
+        tags: ['Invocations'],
+        security: CREDENTIAL_REQUIRED,
+        parameters: [FUNCTION_ID],
+        requestBody: {
+          required: true,
+          content: jsonContent({
+            type: 'object',
+            required: ['targetVersion'],
+            properties: {
+              targetVersion: { type: 'string' },
+              invocationIds: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+              filter: {
+                type: 'object',
+                properties: {
+                  status: { type: 'string', enum: [...INVOCATION_STATUSES] },
+                  since: { type: 'string', format: 'date-time' },
+                  until: { type: 'string', format: 'date-time' },
+                },
+              },
+              limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+          }),
+        },
+        responses: {
+          '200': {
+            description: 'The report: `items` (one per invocation, in the order given or newest first) and `totals` by outcome.',
+            content: jsonContent({ type: 'object', required: ['functionId', 'targetVersion', 'items', 'totals'] }),
+          },
+          ...refusals('400', '401', '403', '404', '408', '413', '415', '429'),
+        },
       },
     },
     '/invocations/{id}': {

@@ -133,6 +133,7 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
           finishedAt: { type: ['string', 'null'], format: 'date-time' },
           traceId: { type: ['string', 'null'] },
           nodeId: { type: ['string', 'null'] },
+          comparedWith: { type: ['string', 'null'], description: 'SHADOW and REPLAY invocations: the invocation whose request they ran again.' },
         },
       },
       Alias: {
