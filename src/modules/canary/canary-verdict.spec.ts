@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CanaryThresholds, judgeStep, p99Index, type VersionWindowStats } from './canary-verdict.js';
+import { p99Index } from '@/modules/invocations/invocation.record.js';
+import { type CanaryThresholds, judgeStep, type VersionWindowStats } from './canary-verdict.js';
 
 const thresholds: CanaryThresholds = { minInvocations: 20, maxErrorRateIncrease: 0.05, maxP99Ratio: 1.5, p99NoiseFloorMs: 50 };
 const stats = (count: number, errors: number, p99DurationMs: number | null): VersionWindowStats => ({ count, errors, p99DurationMs });

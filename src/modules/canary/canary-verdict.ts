@@ -1,12 +1,7 @@
-/** What the invocation records of one version say over a window: finished calls, failed ones, and the p99 duration. */
-export interface VersionWindowStats {
-  /** Finished calls that ran (SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED). */
-  count: number;
-  /** Of those, FAILED, TIMED_OUT or OOM_KILLED. */
-  errors: number;
-  /** The 99th percentile of their durations (nearest rank); null without calls. */
-  p99DurationMs: number | null;
-}
+import type { InvocationWindowStats } from '@/modules/invocations/invocation.record.js';
+
+/** What the invocation records of one version say over a window: calls that ran, errors among them, the p99 duration. */
+export type VersionWindowStats = InvocationWindowStats;
 
 export interface CanaryThresholds {
   /** Fewer candidate calls than this in a step: the step waits (up to `MAX_STEP_LENGTHS` step lengths). */
@@ -66,9 +61,4 @@ function p99Comparison(stable: VersionWindowStats, candidate: VersionWindowStats
 
 function percent(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
-}
-
-/** The nearest-rank index (0-based) of the 99th percentile among `count` sorted values. */
-export function p99Index(count: number): number {
-  return Math.max(0, Math.ceil(0.99 * count) - 1);
 }

@@ -230,6 +230,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
   ALTER TABLE function_versions ADD COLUMN handler TEXT;
   `,
+  // 15 (canary): a canary's step window — one version's calls finished within a time range.
+  `
+  CREATE INDEX invocations_version_finished ON invocations (function_id, version, finished_at, status, duration_ms);
+  `,
 ];
 
 /**
