@@ -16,6 +16,8 @@ import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
+import { canariesContract } from './canaries.contract.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aVersion, storageContract } from './storage.contract.js';
@@ -91,6 +93,20 @@ if (!baseUri && servicesRequired) {
       return {
         claims: first.get(ScheduleClaimRepository),
         otherNode: second.get(ScheduleClaimRepository),
+        cleanup: async () => {
+          await second.close();
+          await dropAndClose(first);
+        },
+      };
+    });
+
+    canariesContract('MongoDB', async () => {
+      const uri = withDatabase(baseUri!, uniqueDatabaseName());
+      const first = await openModule(uri);
+      const second = await openModule(uri);
+      return {
+        canaries: first.get(CanaryRepository),
+        otherNode: second.get(CanaryRepository),
         cleanup: async () => {
           await second.close();
           await dropAndClose(first);

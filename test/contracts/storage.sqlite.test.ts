@@ -19,6 +19,8 @@ import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
+import { canariesContract } from './canaries.contract.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aFunction, aVersion, storageContract } from './storage.contract.js';
@@ -69,6 +71,20 @@ scheduleClaimsContract('embedded SQLite', async () => {
   return {
     claims: first.get(ScheduleClaimRepository),
     otherNode: second.get(ScheduleClaimRepository),
+    cleanup: async () => {
+      await second.close();
+      await first.close();
+    },
+  };
+});
+
+canariesContract('embedded SQLite', async () => {
+  const dataDir = await freshDataDir();
+  const first = await openModule(dataDir);
+  const second = await openModule(dataDir);
+  return {
+    canaries: first.get(CanaryRepository),
+    otherNode: second.get(CanaryRepository),
     cleanup: async () => {
       await second.close();
       await first.close();

@@ -16,6 +16,7 @@ import { SealedInvocationRepository } from '@/modules/invocations/sealed-invocat
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
@@ -26,6 +27,9 @@ import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
+import { SqliteCanaryRepository } from './sqlite/sqlite-canary.repository.js';
+import { MongoCanaryRepository } from './mongo/mongo-canary.repository.js';
+import { CANARY_MODEL, CanarySchema } from './mongo/canary.mongo-schema.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
@@ -53,6 +57,7 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  CanaryRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
 ];
@@ -132,6 +137,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
+        { name: CANARY_MODEL, schema: CanarySchema },
       ]),
     ],
     providers: [
@@ -144,6 +150,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
+      ...port(CanaryRepository, MongoCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -170,6 +177,7 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
+      ...port(CanaryRepository, SqliteCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
     exports: PORTS,
