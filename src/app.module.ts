@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ConfigModule } from '@/kernel/config/config.module.js';
+import { AliasesModule } from '@/modules/aliases/aliases.module.js';
 import { AuditModule } from '@/modules/audit/audit.module.js';
 import { AuthModule } from '@/modules/auth/auth.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
@@ -47,8 +48,9 @@ export class AppModule {
     const runtimes = RuntimesModule.register({ packages: PackagesModule });
     const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes, executor });
     const functions = FunctionsModule.register({ storage, events, audit, versions, executor });
+    const aliases = AliasesModule.register({ storage, events, audit, functions, versions });
     const queue = QueueModule.forConfig(config);
-    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits, crypto: CryptoModule });
+    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, aliases, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
 

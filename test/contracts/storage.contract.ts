@@ -10,6 +10,8 @@ import { InvocationRepository } from '@/modules/invocations/invocation.repositor
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import type { AliasRecord } from '@/modules/aliases/alias.record.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 
 export interface StorageUnderTest {
   functions: FunctionRepository;
@@ -17,6 +19,7 @@ export interface StorageUnderTest {
   invocations: InvocationRepository;
   nodes: NodeRegistry;
   idempotencyKeys: IdempotencyKeys;
+  aliases: AliasRepository;
   /** Releases everything the factory opened (and drops what it created, where it can). */
   cleanup(): Promise<void>;
 }
@@ -428,6 +431,81 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await versions.findById(version.id)).toBeNull();
         expect(await versions.findByVersion(version.functionId, version.version)).toBeNull();
         await versions.insert(aVersion({ functionId: version.functionId, sequence: version.sequence, version: version.version }));
+      });
+    });
+
+    describe('AliasRepository', () => {
+      it('round-trips every field, with and without a shadow', async () => {
+        const { aliases } = store();
+        const functionId = newId();
+        const weighted = anAlias({
+          functionId,
+          name: 'prod',
+          routes: [
+            { version: '1.4.0', weight: 90 },
+            { version: '1.5.0-rc.1', weight: 10 },
+          ],
+          shadow: { version: '2.0.0', percent: 12.5 },
+          updatedBy: 'user-1',
+        });
+        const plain = anAlias({ functionId, name: 'default', updatedBy: null });
+        await aliases.save(weighted);
+        await aliases.save(plain);
+        expect(await aliases.find(functionId, 'prod')).toStrictEqual(weighted);
+        expect(await aliases.find(functionId, 'default')).toStrictEqual(plain);
+        expect(await aliases.find(functionId, 'missing')).toBeNull();
+        expect(await aliases.find(newId(), 'prod')).toBeNull();
+      });
+
+      it('replaces on a second save, keeping when it was created', async () => {
+        const { aliases } = store();
+        const first = anAlias({ name: 'prod' });
+        await aliases.save(first);
+        const second: AliasRecord = {
+          ...first,
+          routes: [
+            { version: '1.0.0', weight: 0 },
+            { version: '1.1.0', weight: 100 },
+          ],
+          shadow: null,
+          createdAt: new Date('2031-01-01T00:00:00.000Z'),
+          updatedAt: new Date('2031-02-02T02:02:02.202Z'),
+          updatedBy: 'someone-else',
+        };
+        await aliases.save(second);
+        expect(await aliases.find(first.functionId, 'prod')).toStrictEqual({ ...second, createdAt: first.createdAt });
+        expect(await aliases.list(first.functionId)).toHaveLength(1);
+      });
+
+      it("lists a function's aliases by name, and several functions' at once", async () => {
+        const { aliases } = store();
+        const one = newId();
+        const two = newId();
+        for (const name of ['staging', 'canary', 'prod']) await aliases.save(anAlias({ functionId: one, name }));
+        await aliases.save(anAlias({ functionId: two, name: 'prod' }));
+        expect((await aliases.list(one)).map((alias) => alias.name)).toEqual(['canary', 'prod', 'staging']);
+        expect(await aliases.list(newId())).toEqual([]);
+        const both = await aliases.listByFunctionIds([one, two, newId()]);
+        expect(both.map((alias) => `${alias.functionId === one ? 'one' : 'two'}:${alias.name}`).sort()).toEqual([
+          'one:canary',
+          'one:prod',
+          'one:staging',
+          'two:prod',
+        ]);
+        expect(await aliases.listByFunctionIds([])).toEqual([]);
+      });
+
+      it('deletes one alias, and says whether there was one', async () => {
+        const { aliases } = store();
+        const kept = anAlias({ name: 'prod' });
+        const removed = anAlias({ functionId: kept.functionId, name: 'staging' });
+        await aliases.save(kept);
+        await aliases.save(removed);
+        expect(await aliases.delete(kept.functionId, 'staging')).toBe(true);
+        expect(await aliases.delete(kept.functionId, 'staging')).toBe(false);
+        expect(await aliases.delete(newId(), 'prod')).toBe(false);
+        expect(await aliases.find(kept.functionId, 'staging')).toBeNull();
+        expect(await aliases.list(kept.functionId)).toStrictEqual([kept]);
       });
     });
 
@@ -926,6 +1004,19 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     nodeId: null,
     attempt: 1,
     queued: false,
+    ...overrides,
+  };
+}
+
+export function anAlias(overrides: Partial<AliasRecord> = {}): AliasRecord {
+  return {
+    functionId: newId(),
+    name: 'prod',
+    routes: [{ version: '1.0.0', weight: 100 }],
+    shadow: null,
+    createdAt: new Date('2030-05-05T05:05:05.505Z'),
+    updatedAt: new Date('2030-05-06T05:05:05.505Z'),
+    updatedBy: 'user-1',
     ...overrides,
   };
 }

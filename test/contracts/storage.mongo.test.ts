@@ -12,6 +12,7 @@ import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
@@ -77,6 +78,7 @@ if (!baseUri && servicesRequired) {
         invocations: moduleRef.get(InvocationRepository),
         nodes: moduleRef.get(NodeRegistry),
         idempotencyKeys: moduleRef.get(IdempotencyKeys),
+        aliases: moduleRef.get(AliasRepository),
         cleanup: () => dropAndClose(moduleRef),
       };
     });

@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'function.permissions',
   'function.network',
   'function.releaseName',
+  'alias.set',
+  'alias.delete',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

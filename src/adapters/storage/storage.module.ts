@@ -8,6 +8,7 @@ import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
@@ -18,6 +19,7 @@ import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
+import { SqliteAliasRepository } from './sqlite/sqlite-alias.repository.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
 import { SqliteDatabase } from './sqlite/sqlite-database.js';
@@ -27,6 +29,7 @@ import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
+import { ALIAS_MODEL, AliasSchema } from './mongo/alias.mongo-schema.js';
 import { SqliteCanaryRepository } from './sqlite/sqlite-canary.repository.js';
 import { MongoCanaryRepository } from './mongo/mongo-canary.repository.js';
 import { CANARY_MODEL, CanarySchema } from './mongo/canary.mongo-schema.js';
@@ -35,6 +38,7 @@ import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
 import { FUNCTION_VERSION_MODEL, FunctionVersionSchema } from './mongo/function-version.mongo-schema.js';
 import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.mongo-schema.js';
+import { MongoAliasRepository } from './mongo/mongo-alias.repository.js';
 import { MongoApiKeyRepository } from './mongo/mongo-api-key.repository.js';
 import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
 import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
@@ -57,6 +61,7 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  AliasRepository,
   CanaryRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
@@ -137,6 +142,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
+        { name: ALIAS_MODEL, schema: AliasSchema },
         { name: CANARY_MODEL, schema: CanarySchema },
       ]),
     ],
@@ -150,6 +156,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
+      ...port(AliasRepository, MongoAliasRepository, 'aliases'),
       ...port(CanaryRepository, MongoCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
@@ -177,6 +184,7 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
+      ...port(AliasRepository, SqliteAliasRepository, 'aliases'),
       ...port(CanaryRepository, SqliteCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],

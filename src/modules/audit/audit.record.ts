@@ -8,6 +8,9 @@ export const AUDIT_ACTIONS = [
   /** A version with outbound network access: who granted which destinations. */
   'function.network',
   'function.releaseName',
+  /** An alias set or replaced (details: before and after, as JSON). */
+  'alias.set',
+  'alias.delete',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

@@ -25,6 +25,8 @@ export interface InvocationsModuleImports {
   telemetry: ModuleImport;
   functions: ModuleImport;
   versions: ModuleImport;
+  /** Provides `AliasesService` (calls routed through an alias). */
+  aliases: ModuleImport;
   executor: ModuleImport;
   limits: ModuleImport;
   /** Provides `EnvelopeCipher` (queued events travel sealed). */
@@ -47,6 +49,7 @@ export class InvocationsModule {
         imports.telemetry,
         imports.functions,
         imports.versions,
+        imports.aliases,
         imports.executor,
         imports.limits,
         imports.crypto,

@@ -230,13 +230,27 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
   ALTER TABLE function_versions ADD COLUMN handler TEXT;
   `,
-  // 15 (canary): a canary's step window — one version's calls finished within a time range.
+  // 15 (aliases): named, weighted pointers to versions (routes and shadow as JSON), and the alias
+  // that routed each invocation (NULL: called by version, or before aliases existed).
   `
-  CREATE INDEX invocations_version_finished ON invocations (function_id, version, finished_at, status, duration_ms);
+  CREATE TABLE function_aliases (
+    function_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    routes      TEXT NOT NULL,
+    shadow      TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  TEXT,
+    PRIMARY KEY (function_id, name)
+  ) STRICT, WITHOUT ROWID;
+  ALTER TABLE invocations ADD COLUMN alias TEXT;
   `,
-  // 16 (canary): canary releases — the whole record as JSON, beside what is queried. running_key is
+  // 16 (canary): a canary's step window — one version's calls finished within a time range — and
+  // canary releases: the whole record as JSON, beside what is queried. running_key is
   // 'running:<function>/<alias>' while it runs (one running canary per alias), 'done:<id>' after.
   `
+  CREATE INDEX invocations_version_finished ON invocations (function_id, version, finished_at, status, duration_ms);
+
   CREATE TABLE canaries (
     id          TEXT PRIMARY KEY,
     function_id TEXT NOT NULL,
