@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ConfigModule } from '@/kernel/config/config.module.js';
 import { AliasesModule } from '@/modules/aliases/aliases.module.js';
+import { CanaryModule } from '@/modules/canary/canary.module.js';
 import { AuditModule } from '@/modules/audit/audit.module.js';
 import { AuthModule } from '@/modules/auth/auth.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
@@ -53,13 +54,14 @@ export class AppModule {
     const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, aliases, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
+    const canary = CanaryModule.register({ storage, events, audit, functions, versions, aliases });
 
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules }),
+        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules, canary }),
         HttpApiModule.register(
           { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },

@@ -116,7 +116,9 @@ describe('embedded SQLite storage module', () => {
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
         .all()
         .map((r) => r.name);
-      expect(indexes).toEqual(expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status', 'invocations_version_finished']));
+      expect(indexes).toEqual(
+        expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status', 'invocations_version_finished']),
+      );
     } finally {
       raw.close();
     }

@@ -11,6 +11,7 @@ import { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
 import { AuditResolver } from './audit/audit.resolver.js';
+import { CanaryResolver } from './canary/canary.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
@@ -50,6 +51,8 @@ export interface GraphQLApiModuleImports {
   metrics: ModuleImport;
   /** Last and next runs of schedules (`Function.schedules`). */
   schedules: ModuleImport;
+  /** Canary releases (`startCanary`, `canary`, `canaryUpdated`). */
+  canary: ModuleImport;
 }
 
 /**
@@ -72,6 +75,7 @@ export class GraphQLApiModule {
         imports.audit,
         imports.executor,
         imports.schedules,
+        imports.canary,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -96,6 +100,7 @@ export class GraphQLApiModule {
         AuditResolver,
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
+        CanaryResolver,
       ],
     };
   }

@@ -26,6 +26,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     apiKeys: 'authenticated',
     auditLog: ADMINS,
     platformErrors: ADMINS,
+    // The service checks the caller may read the function's invocations.
+    canary: ANY_ROLE,
   },
   Mutation: {
     registerFunction: MANAGERS,
@@ -33,6 +35,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     deleteFunction: MANAGERS,
     releaseFunctionName: ADMINS,
     setAlias: MANAGERS,
+    startCanary: MANAGERS,
+    abortCanary: MANAGERS,
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
@@ -46,6 +50,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     invocationUpdated: ANY_ROLE,
     functionMetrics: ANY_ROLE,
     versionBuildLogs: ANY_ROLE,
+    // Checked before the stream starts and before every event (see CanaryResolver).
+    canaryUpdated: ANY_ROLE,
   },
 };
 
@@ -89,4 +95,7 @@ export const DATA_TYPES = [
   'Runtime',
   'PlatformErrors',
   'PlatformError',
+  'Canary',
+  'CanaryDecision',
+  'CanaryWindowStats',
 ] as const;
