@@ -667,6 +667,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const { invocations } = store();
         const full = anInvocation({
           trigger: 'HTTP',
+          alias: 'prod',
           callerId: 'key-1',
           status: 'FAILED',
           request: {
@@ -982,6 +983,7 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     functionName: 'hello',
     versionId: newId(),
     version: '1.0.0',
+    alias: null,
     trigger: 'GRAPHQL',
     callerId: null,
     status: 'QUEUED',

@@ -160,6 +160,8 @@ export type InvocationTrigger =
 
 /** Which function (and version) to run, with what, and whether to wait for it. */
 export type InvokeFunctionInput = {
+  /** Route through this alias of the function (its weights, and `routingKey` for sticky routing). Exclusive with `version`. */
+  alias?: string | null | undefined;
   /** Return the QUEUED invocation at once; follow it by subscription. */
   async?: boolean | null | undefined;
   event?: InvocationEventInput | null | undefined;
@@ -171,7 +173,9 @@ export type InvokeFunctionInput = {
   name?: string | null | undefined;
   /** Sent as a JSON body (POST /). Exclusive with `event`. */
   payload?: unknown;
-  /** A pinned version; the latest when omitted. */
+  /** Sticky routing through an alias: calls with the same key run the same version while the alias’s weights stay (HTTP: header `x-fngraph-routing-key`). */
+  routingKey?: string | null | undefined;
+  /** A pinned version. Without `version` and `alias`: the `default` alias when the function has one, else the latest version. */
   version?: string | null | undefined;
 };
 

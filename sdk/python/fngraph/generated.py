@@ -29,6 +29,20 @@ Language = Literal["javascript", "python", "typescript"]
 LogStream = Literal["STDERR", "STDOUT", "SYSTEM"]
 
 
+class AliasRouteInput(TypedDict):
+    """A version and its share of the alias’s calls."""
+
+    version: str
+    weight: int
+
+
+class AliasShadowInput(TypedDict):
+    """A share of the alias’s calls that also runs on `version`, unseen by callers."""
+
+    percent: float
+    version: str
+
+
 class AsyncDestinationsInput(TypedDict):
     """Functions (by name) invoked, queued, with the outcome of a queued invocation. null: none; omitted: none, or on update the latest version's."""
 
@@ -135,6 +149,15 @@ class RetryPolicyInput(TypedDict):
     backoffSeconds: NotRequired[Optional[int]]
 
 
+class SetAliasInput(TypedDict):
+    """The whole alias: setting one replaces it (routes and shadow)."""
+
+    functionId: str
+    name: str
+    routes: List[AliasRouteInput]
+    shadow: NotRequired[Optional[AliasShadowInput]]
+
+
 class UpdateFunctionInput(TypedDict):
     """Creates a new version; omitted fields keep the values of the latest version."""
 
@@ -154,15 +177,36 @@ class UpdateFunctionInput(TypedDict):
 InvokeFunctionInput = TypedDict(
     "InvokeFunctionInput",
     {
+        "alias": NotRequired[Optional[str]],
         "async": NotRequired[Optional[bool]],
         "event": NotRequired[Optional[InvocationEventInput]],
         "functionId": NotRequired[Optional[str]],
         "idempotencyKey": NotRequired[Optional[str]],
         "name": NotRequired[Optional[str]],
         "payload": NotRequired[Optional[Any]],
+        "routingKey": NotRequired[Optional[str]],
         "version": NotRequired[Optional[str]],
     },
 )
+
+
+class AliasFields_routes(TypedDict):
+    version: str
+    weight: int
+
+
+class AliasFields_shadow(TypedDict):
+    version: str
+    percent: float
+
+
+class AliasFields(TypedDict):
+    name: str
+    routes: List[AliasFields_routes]
+    shadow: Optional[AliasFields_shadow]
+    createdAt: str
+    updatedAt: str
+    updatedBy: Optional[str]
 
 
 class ApiKeyFields(TypedDict):
@@ -214,6 +258,7 @@ class InvocationSummary(TypedDict):
     functionId: str
     functionName: str
     version: str
+    alias: Optional[str]
     status: InvocationStatus
     trigger: InvocationTrigger
     coldStart: Optional[bool]
@@ -413,6 +458,35 @@ class RevokeApiKeyResult(TypedDict):
     revokeApiKey: ApiKeyFields
 
 
+class FunctionAliasesResult_functionByName_latestVersion(TypedDict):
+    version: str
+
+
+class FunctionAliasesResult_functionByName_versions(TypedDict):
+    version: str
+    buildStatus: BuildStatus
+
+
+class FunctionAliasesResult_functionByName(TypedDict):
+    id: str
+    name: str
+    latestVersion: FunctionAliasesResult_functionByName_latestVersion
+    versions: List[FunctionAliasesResult_functionByName_versions]
+    aliases: List[AliasFields]
+
+
+class FunctionAliasesResult(TypedDict):
+    functionByName: FunctionAliasesResult_functionByName
+
+
+class SetAliasResult(TypedDict):
+    setAlias: AliasFields
+
+
+class DeleteAliasResult(TypedDict):
+    deleteAlias: bool
+
+
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
   registerFunction(input: $input) {
     ...FunctionSummary
@@ -500,6 +574,7 @@ fragment InvocationSummary on Invocation {
   functionId
   functionName
   version
+  alias
   status
   trigger
   coldStart
@@ -668,6 +743,7 @@ fragment InvocationSummary on Invocation {
   functionId
   functionName
   version
+  alias
   status
   trigger
   coldStart
@@ -719,6 +795,7 @@ fragment InvocationSummary on Invocation {
   functionId
   functionName
   version
+  alias
   status
   trigger
   coldStart
@@ -876,6 +953,63 @@ fragment ApiKeyFields on ApiKey {
   revokedAt
 }"""
 
+FUNCTION_ALIASES_DOCUMENT = """query FunctionAliases($name: String!) {
+  functionByName(name: $name) {
+    id
+    name
+    latestVersion {
+      version
+    }
+    versions {
+      version
+      buildStatus
+    }
+    aliases {
+      ...AliasFields
+    }
+  }
+}
+
+fragment AliasFields on FunctionAlias {
+  name
+  routes {
+    version
+    weight
+  }
+  shadow {
+    version
+    percent
+  }
+  createdAt
+  updatedAt
+  updatedBy
+}"""
+
+SET_ALIAS_DOCUMENT = """mutation SetAlias($input: SetAliasInput!) {
+  setAlias(input: $input) {
+    ...AliasFields
+  }
+}
+
+fragment AliasFields on FunctionAlias {
+  name
+  routes {
+    version
+    weight
+  }
+  shadow {
+    version
+    percent
+  }
+  createdAt
+  updatedAt
+  updatedBy
+}"""
+
+DELETE_ALIAS_DOCUMENT = """mutation DeleteAlias($functionId: ID!, $name: String!) {
+  deleteAlias(functionId: $functionId, name: $name)
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -997,3 +1131,18 @@ class Operations:
         """The `RevokeApiKey` mutation."""
         variables: Dict[str, Any] = {"id": id}
         return self.execute(REVOKE_API_KEY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_aliases(self, *, name: str) -> FunctionAliasesResult:
+        """The `FunctionAliases` query."""
+        variables: Dict[str, Any] = {"name": name}
+        return self.execute(FUNCTION_ALIASES_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def set_alias(self, *, input: SetAliasInput) -> SetAliasResult:
+        """The `SetAlias` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(SET_ALIAS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def delete_alias(self, *, function_id: str, name: str) -> DeleteAliasResult:
+        """The `DeleteAlias` mutation."""
+        variables: Dict[str, Any] = {"functionId": function_id, "name": name}
+        return self.execute(DELETE_ALIAS_DOCUMENT, variables)  # type: ignore[no-any-return]

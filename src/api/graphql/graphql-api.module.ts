@@ -10,6 +10,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
+import { AliasesResolver, FunctionAliasesFieldsResolver } from './aliases/aliases.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { CanaryResolver } from './canary/canary.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
@@ -51,6 +52,8 @@ export interface GraphQLApiModuleImports {
   metrics: ModuleImport;
   /** Last and next runs of schedules (`Function.schedules`). */
   schedules: ModuleImport;
+  /** Aliases (`Function.aliases`, `setAlias`, `deleteAlias`). */
+  aliases: ModuleImport;
   /** Canary releases (`startCanary`, `canary`, `canaryUpdated`). */
   canary: ModuleImport;
 }
@@ -75,6 +78,7 @@ export class GraphQLApiModule {
         imports.audit,
         imports.executor,
         imports.schedules,
+        imports.aliases,
         imports.canary,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
@@ -100,6 +104,8 @@ export class GraphQLApiModule {
         AuditResolver,
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
+        AliasesResolver,
+        FunctionAliasesFieldsResolver,
         CanaryResolver,
       ],
     };

@@ -5,6 +5,12 @@ import { z } from 'zod';
 export const ALIAS_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 export const ALIAS_NAME_RULE = '1 to 63 lower-case letters, digits or dashes, starting with a letter';
 
+/** An alias splits its calls between at most this many versions. */
+export const MAX_ROUTES = 2;
+
+/** Aliases one function may have: enough for environments and tenants, bounded for listings. */
+export const MAX_ALIASES_PER_FUNCTION = 50;
+
 /** `latest` means the newest version wherever versions are named; an alias may not take it. */
 const RESERVED_NAMES = new Set(['latest']);
 
@@ -30,7 +36,7 @@ export const setAliasSchema = z
   .strictObject({
     functionId: z.string().min(1, 'is required'),
     name: aliasNameSchema,
-    routes: z.array(routeSchema).min(1, 'needs one or two routes').max(2, 'takes at most two routes'),
+    routes: z.array(routeSchema).min(1, 'needs one or two routes').max(MAX_ROUTES, 'takes at most two routes'),
     shadow: shadowSchema.nullish(),
   })
   .superRefine((input, context) => {

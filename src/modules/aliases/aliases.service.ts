@@ -14,7 +14,7 @@ import { type AliasChangedEvent, aliasesChangedChannel } from './alias.channels.
 import type { AliasRecord } from './alias.record.js';
 import { AliasRepository } from './alias.repository.js';
 import { chooseRoute } from './alias-routing.js';
-import { aliasNameSchema, setAliasSchema } from './alias-rules.js';
+import { aliasNameSchema, MAX_ALIASES_PER_FUNCTION, setAliasSchema } from './alias-rules.js';
 
 /** What one call through an alias runs. */
 export interface AliasChoice {
@@ -63,6 +63,7 @@ export class AliasesService implements OnModuleInit, OnModuleDestroy {
    * shadow must name a version of the function that exists and did not fail its build.
    */
   async set(actor: Actor, input: unknown): Promise<AliasRecord> {
+    this.policy.requireAuthenticated(actor.principal);
     assertSafeKeys(input);
     const valid = parseOrThrow(setAliasSchema, input, 'alias');
     const fn = await this.functions.getActive(valid.functionId);
@@ -73,6 +74,11 @@ export class AliasesService implements OnModuleInit, OnModuleDestroy {
     ];
     await this.assertRunnableVersions(fn, targets);
     const before = await this.aliases.find(fn.id, valid.name);
+    if (!before && (await this.aliases.list(fn.id)).length >= MAX_ALIASES_PER_FUNCTION) {
+      throw new ValidationError(`${fn.name} has ${MAX_ALIASES_PER_FUNCTION} aliases already; delete one first`, [
+        { field: 'name', message: 'one alias too many' },
+      ]);
+    }
     const now = new Date();
     const record: AliasRecord = {
       functionId: fn.id,
@@ -96,6 +102,7 @@ export class AliasesService implements OnModuleInit, OnModuleDestroy {
 
   /** Removes an alias (whoever may manage the function); false when there was none. */
   async delete(actor: Actor, functionId: string, name: string): Promise<boolean> {
+    this.policy.requireAuthenticated(actor.principal);
     const fn = await this.functions.getActive(functionId);
     this.policy.assertCanManage(actor.principal, fn, functionId);
     const valid = parseOrThrow(aliasNameSchema, name, 'alias name');

@@ -62,6 +62,7 @@ function queuedRecord(overrides: Partial<InvocationRecord> = {}): InvocationReco
     functionName: 'greet',
     versionId: 'v-1',
     version: '1.2.0',
+    alias: null,
     trigger: 'ASYNC',
     callerId: 'ivan',
     status: 'QUEUED',

@@ -28,6 +28,8 @@ export interface InvocationRecord {
   functionName: string;
   versionId: string;
   version: string;
+  /** The alias that chose `version` (`/fn/<name>@<alias>`, the `default` alias, `invokeFunction(alias:)`); null: called by version or latest. */
+  alias: string | null;
   trigger: InvocationTrigger;
   callerId: string | null;
   status: InvocationStatus;

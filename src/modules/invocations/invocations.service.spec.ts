@@ -25,6 +25,7 @@ import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { type InvokeCommand, InvocationsService } from './invocations.service.js';
+import { AliasesService } from '@/modules/aliases/aliases.service.js';
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
@@ -168,6 +169,7 @@ describe(InvocationsService.name, () => {
       functions,
       errors,
       new QueuedEventSeal(new PlainTestCipher()),
+      automock(AliasesService),
     );
 
     // Every invocation is observed and offered to subscribers; most tests are not about that.

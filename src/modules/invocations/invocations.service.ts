@@ -14,6 +14,8 @@ import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { type AliasChoice, AliasesService } from '@/modules/aliases/aliases.service.js';
+import { DEFAULT_ALIAS } from '@/modules/aliases/alias.record.js';
 import { type FunctionRef, FunctionLookup } from './function-lookup.service.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { InvocationAdmission } from './invocation-admission.js';
@@ -28,8 +30,14 @@ import { InvocationRunner } from './invocation-runner.js';
 
 export interface InvokeCommand {
   ref: FunctionRef;
-  /** A pinned version; the latest when absent. */
+  /** A pinned version; the latest when absent (and no alias routes the call). */
   version?: string;
+  /** Routes the call through this alias of the function (NOT_FOUND when it has none of that name); not with `version`. */
+  alias?: string;
+  /** Without `version` and `alias`: through the function's `default` alias when it has one, else the latest version. */
+  followDefaultAlias?: boolean;
+  /** Makes routing through an alias sticky: the same key lands on the same version while the alias's weights stay. */
+  routingKey?: string;
   trigger: InvocationTrigger;
   event: InvocationEvent;
   /** Who invokes: checked against the function's permissions; recorded as `callerId`. */
@@ -41,7 +49,7 @@ export interface InvokeCommand {
   /** A re-send with the same key (same function and caller, within the window) gets the first invocation instead of a new one. */
   idempotencyKey?: string;
   /** A call the client waits for over HTTP: where a response the function streams goes as it is produced. */
-  streamTo?: (invocationId: string) => ResponseSink;
+  streamTo?: (invocation: Pick<InvocationRecord, 'id' | 'version' | 'alias'>) => ResponseSink;
 }
 
 /**
@@ -69,10 +77,12 @@ export class InvocationsService {
     private readonly functions: FunctionsService,
     private readonly errors: UnexpectedErrors,
     private readonly seal: QueuedEventSeal,
+    private readonly aliases: AliasesService,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
     if (command.idempotencyKey !== undefined) assertUsableKey(command.idempotencyKey, command.principal);
+    assertUsableRouting(command);
     this.admission.assertAccepting({ duringShutdown: command.trigger === 'DESTINATION' });
     const trigger = recordedTrigger(command);
     return this.admission.track(withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span)));
@@ -195,13 +205,18 @@ export class InvocationsService {
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
       await this.limits.consumeInvocation(found);
     });
-    const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.lookup.resolveVersion(found, command.version));
-    const record = newRecord(command, fn, version, this.config.nodeId, traceIdOf(span, command.origin?.traceId));
+    const { choice, resolved } = await withSpan('fngraph.resolve.version', {}, async () => {
+      const choice = await this.routeThroughAlias(found, command);
+      return { choice, resolved: await this.lookup.resolveVersion(found, choice?.version ?? command.version) };
+    });
+    const { function: fn, version, target } = resolved;
+    const record = newRecord(command, fn, version, choice?.alias.name ?? null, this.config.nodeId, traceIdOf(span, command.origin?.traceId));
     span.setAttributes({
       'fngraph.invocation.id': record.id,
       'fngraph.function.id': fn.id,
       'fngraph.function.name': fn.name,
       'fngraph.function.version': version.version,
+      ...(record.alias === null ? {} : { 'fngraph.function.alias': record.alias }),
     });
     if (command.idempotencyKey !== undefined) {
       const holder = await this.claimKey(command, record);
@@ -222,7 +237,17 @@ export class InvocationsService {
     }
     this.runner.observe((o) => o.started(record, command.origin));
     this.runner.announce(record);
-    return this.runNow(record, target, command.event, command.streamTo?.(record.id));
+    return this.runNow(record, target, command.event, command.streamTo?.(record));
+  }
+
+  /** The alias's pick for this call, when an alias routes it (named, or the `default` one followed); null: by version or latest. */
+  private async routeThroughAlias(fn: FunctionRecord, command: InvokeCommand): Promise<AliasChoice | null> {
+    if (command.version !== undefined) return null;
+    const name = command.alias ?? (command.followDefaultAlias ? DEFAULT_ALIAS : undefined);
+    if (name === undefined) return null;
+    const choice = await this.aliases.choose(fn, name, command.routingKey);
+    if (choice === null && command.alias !== undefined) throw new NotFoundError('Alias', `${fn.name}@${name}`);
+    return choice;
   }
 
   private async enqueue(record: InvocationRecord, command: InvokeCommand, span: Span): Promise<InvocationRecord> {
@@ -343,7 +368,26 @@ function recordedTrigger(command: InvokeCommand): InvocationTrigger {
   return command.async && command.trigger !== 'SCHEDULE' && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger;
 }
 
-function newRecord(command: InvokeCommand, fn: FunctionRecord, version: FunctionVersionRecord, nodeId: string, traceId: string | null): InvocationRecord {
+const ROUTING_KEY = /^[^\p{Cc}]{1,256}$/u;
+
+/** A routing key is opaque to the platform, but bounded; an alias and a pinned version exclude each other. */
+function assertUsableRouting(command: InvokeCommand): void {
+  if (command.alias !== undefined && command.version !== undefined) {
+    throw new ValidationError('Name a version or an alias, not both', [{ field: 'alias', message: 'not with a version' }]);
+  }
+  if (command.routingKey !== undefined && !ROUTING_KEY.test(command.routingKey)) {
+    throw new ValidationError('A routing key is 1 to 256 printable characters', [{ field: 'routingKey', message: 'not a valid routing key' }]);
+  }
+}
+
+function newRecord(
+  command: InvokeCommand,
+  fn: FunctionRecord,
+  version: FunctionVersionRecord,
+  alias: string | null,
+  nodeId: string,
+  traceId: string | null,
+): InvocationRecord {
   const { request, truncated } = storedRequest(command.event);
   const queued = command.async === true;
   return {
@@ -352,6 +396,7 @@ function newRecord(command: InvokeCommand, fn: FunctionRecord, version: Function
     functionName: fn.name,
     versionId: version.id,
     version: version.version,
+    alias,
     trigger: recordedTrigger(command),
     callerId: command.principal.subject,
     status: queued ? 'QUEUED' : 'RUNNING',

@@ -69,6 +69,7 @@ const record: InvocationRecord = {
   functionName: 'echo',
   versionId: 'v-1',
   version: '1.0.0',
+  alias: null,
   trigger: 'HTTP',
   callerId: null,
   status: 'SUCCEEDED',

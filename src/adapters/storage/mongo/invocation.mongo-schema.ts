@@ -31,6 +31,8 @@ export interface MongoInvocation {
   functionName: string;
   versionId: string;
   version: string;
+  /** Absent in documents stored before aliases existed. */
+  alias?: string | null;
   trigger: string;
   callerId: string | null;
   status: string;
@@ -83,6 +85,7 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     functionName: { type: String, required: true },
     versionId: { type: String, required: true },
     version: { type: String, required: true },
+    alias: { type: String, default: null },
     trigger: { type: String, required: true, enum: INVOCATION_TRIGGERS },
     callerId: { type: String, default: null },
     status: { type: String, required: true, enum: INVOCATION_STATUSES },

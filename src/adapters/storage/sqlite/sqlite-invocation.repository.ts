@@ -23,6 +23,7 @@ interface InvocationRow {
   function_name: string;
   version_id: string;
   version: string;
+  alias: string | null;
   trigger: string;
   caller_id: string | null;
   status: string;
@@ -61,6 +62,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'function_name',
   'version_id',
   'version',
+  'alias',
   'trigger',
   'caller_id',
   'status',
@@ -268,6 +270,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     function_name: record.functionName,
     version_id: record.versionId,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger,
     caller_id: record.callerId,
     status: record.status,
@@ -300,6 +303,7 @@ function toRecord(row: InvocationRow): InvocationRecord {
     functionName: row.function_name,
     versionId: row.version_id,
     version: row.version,
+    alias: row.alias ?? null,
     trigger: row.trigger as InvocationTrigger,
     callerId: row.caller_id,
     status: row.status as InvocationStatus,

@@ -1,6 +1,7 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ROLES } from '@/kernel/identity/roles.js';
 import { DEFAULT_PAGE_SIZE } from '@/kernel/pagination/page.js';
+import { MAX_ALIASES_PER_FUNCTION, MAX_ROUTES } from '@/modules/aliases/alias-rules.js';
 import { MAX_ENV_VARS, MAX_PRINCIPALS, MAX_SCHEDULES, MAX_TAGS } from '@/modules/functions/function-rules.js';
 
 /**
@@ -63,6 +64,8 @@ export function costModel(config: AppConfig): CostModel {
     ['Function.versions', config.graphqlLimits.unpagedListBound],
     ['Invocation.logs', config.limits.maxLogLines],
     ['Function.schedules', MAX_SCHEDULES],
+    ['Function.aliases', MAX_ALIASES_PER_FUNCTION],
+    ['FunctionAlias.routes', MAX_ROUTES],
     ['FunctionMetadata.tags', MAX_TAGS],
     ['FunctionPermissions.allowedUsers', MAX_PRINCIPALS],
     ['FunctionPermissions.executionRoles', MAX_PRINCIPALS],

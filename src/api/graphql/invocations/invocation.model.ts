@@ -56,6 +56,12 @@ export class InvocationModel {
   @Field({ description: 'The version that ran (semver).' })
   version: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The alias that chose `version` (`/fn/<name>@<alias>`, the `default` alias, `invokeFunction(alias:)`); null when called by version or latest.',
+  })
+  alias: string | null;
+
   @Field(() => InvocationTriggerEnum)
   trigger: InvocationTriggerEnum;
 

@@ -7,6 +7,8 @@ export interface InvocationResponse {
   functionId: string;
   functionName: string;
   version: string;
+  /** The alias that chose the version; null when called by version or latest. */
+  alias: string | null;
   trigger: string;
   status: string;
   attempt: number;
@@ -27,6 +29,7 @@ export function toInvocationResponse(record: InvocationRecord): InvocationRespon
     functionId: record.functionId,
     functionName: record.functionName,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger,
     status: record.status,
     attempt: record.attempt,

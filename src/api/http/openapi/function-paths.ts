@@ -45,6 +45,13 @@ const INVOCATION_HEADERS: JsonObject[] = [
   },
   { name: 'X-Fngraph-Invocation-Type', in: 'header', schema: { type: 'string', enum: ['Event', 'RequestResponse'] } },
   {
+    name: 'X-Fngraph-Routing-Key',
+    in: 'header',
+    description:
+      'Sticky routing through an alias: calls with the same key run the same version while the alias’s weights stay (random by the weights without one).',
+    schema: { type: 'string', maxLength: 256 },
+  },
+  {
     name: 'Idempotency-Key',
     in: 'header',
     description: 'Repeating a key (per caller and function) returns the first call’s invocation instead of running again.',
@@ -66,7 +73,12 @@ export function functionPaths(input: FunctionOperationsInput): JsonObject {
     };
   }
   const base = `/fn/${input.name}`;
-  const version = pathParameter('version', 'A version of the function (semver); the latest when not pinned.', input.version ?? undefined);
+  // One template for both: OpenAPI forbids two paths that differ only in a parameter's name.
+  const version = pathParameter(
+    'version',
+    'A version of the function (semver), `latest` for the newest version, or the name of one of its aliases (`/fn/<name>@prod`: the alias’s weighted pick, sticky with `X-Fngraph-Routing-Key`). Without `@`: the alias `default` when the function has one, else the latest version.',
+    input.version ?? undefined,
+  );
   return {
     [base]: { ...servers, ...operations(input, 'latest', 'root') },
     [`${base}/{path}`]: { ...servers, parameters: [SUB_PATH], ...operations(input, 'latest', 'subPath') },
