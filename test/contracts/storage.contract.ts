@@ -883,6 +883,8 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const others = [
           finished('2.0.0', 'TIMED_OUT', 5000, at(30_000)),
           finished('2.0.0', 'OOM_KILLED', null, at(30_001)),
+          // Counted, but a cold start: its duration is not in the p99.
+          { ...finished('2.0.0', 'SUCCEEDED', 8000, at(30_002)), coldStart: true },
           // Not counted: outside the window (the end is exclusive), never ran, unfinished, another version or function.
           finished('2.0.0', 'FAILED', 9999, at(-1)),
           finished('2.0.0', 'FAILED', 9999, until),
@@ -892,8 +894,8 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           anInvocation({ functionId: newId(), version: '2.0.0', status: 'FAILED', durationMs: 9999, finishedAt: at(4) }),
         ];
         await invocations.insertAll([...inWindow, ...others]);
-        // 202 ran; errors: 20 FAILED + TIMED_OUT + OOM_KILLED; 201 durations: 1..200 and 5000, nearest rank 199 → 199 ms.
-        expect(await invocations.versionWindowStats(functionId, '2.0.0', since, until)).toEqual({ count: 202, errors: 22, p99DurationMs: 199 });
+        // 203 ran; errors: 20 FAILED + TIMED_OUT + OOM_KILLED; 201 warm durations: 1..200 and 5000, nearest rank 199 → 199 ms.
+        expect(await invocations.versionWindowStats(functionId, '2.0.0', since, until)).toEqual({ count: 203, errors: 22, p99DurationMs: 199 });
         expect(await invocations.versionWindowStats(functionId, '1.0.0', since, until)).toEqual({ count: 1, errors: 1, p99DurationMs: 9999 });
         expect(await invocations.versionWindowStats(functionId, '3.0.0', since, until)).toEqual({ count: 0, errors: 0, p99DurationMs: null });
       });

@@ -41,6 +41,7 @@ export class CanaryService {
     const valid = parseOrThrow(startCanarySchema(this.config.canary.minStepSeconds), input, 'canary');
     const fn = await this.functions.getActive(valid.functionId);
     this.policy.assertCanManage(actor.principal, fn, valid.functionId);
+    if ((await this.canaries.latest(fn.id, valid.alias))?.status === 'RUNNING') throw this.alreadyRunning(valid.alias, fn.name);
     const alias = await this.aliases.find(fn.id, valid.alias);
     if (!alias) throw new ValidationError(`${fn.name} has no alias ${valid.alias}`, [{ field: 'alias', message: `${fn.name} has no alias ${valid.alias}` }]);
     if (alias.routes.length !== 1) {
@@ -74,7 +75,8 @@ export class CanaryService {
       decisions: [{ at: now, step: 0, weight, action: 'START', reason: `started by ${actor.principal.subject ?? 'anonymous'}`, stable: null, candidate: null }],
       revision: 1,
     };
-    if (!(await this.canaries.insert(canary))) throw new ConflictError(`A canary of alias ${valid.alias} of ${fn.name} is already running`);
+    // Checked above for a clear answer; the store settles a race between two starts.
+    if (!(await this.canaries.insert(canary))) throw this.alreadyRunning(valid.alias, fn.name);
     try {
       await this.decisions.moveAlias(canary);
     } catch (error) {
@@ -130,6 +132,10 @@ export class CanaryService {
   async assertCanRead(principal: Principal, functionId: string): Promise<void> {
     const fn = await this.functions.getById(functionId);
     if (!isAdmin(principal) && !this.policy.functionAccess(principal, fn).readInvocations) throw new NotFoundError('Function', functionId);
+  }
+
+  private alreadyRunning(alias: string, functionName: string): ConflictError {
+    return new ConflictError(`A canary of alias ${alias} of ${functionName} is already running`);
   }
 
   private async assertCandidate(functionId: string, functionName: string, stableVersion: string, candidateVersion: string): Promise<void> {

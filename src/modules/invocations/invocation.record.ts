@@ -74,7 +74,11 @@ export interface InvocationWindowStats {
   count: number;
   /** Of those, errors (`ERROR_STATUSES`). */
   errors: number;
-  /** The 99th percentile (nearest rank) of their durations; null when none has one. */
+  /**
+   * The 99th percentile (nearest rank) of the durations of those that ran warm; null when
+   * none did. Cold starts are left out: a version new to traffic starts more sandboxes than
+   * one that has served for a while, and at canary volumes its few cold starts would be its p99.
+   */
   p99DurationMs: number | null;
 }
 

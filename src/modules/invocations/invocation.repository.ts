@@ -25,7 +25,7 @@ export abstract class InvocationRepository {
   abstract latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]>;
   /**
    * The calls of one version of a function that ran and finished at or after `since` and
-   * before `until`: how many, how many were errors, and their p99 duration. What a canary
+   * before `until`: how many, how many were errors, and the p99 duration of the warm ones. What a canary
    * compares its candidate and stable versions with, step by step.
    */
   abstract versionWindowStats(functionId: string, version: string, since: Date, until: Date): Promise<InvocationWindowStats>;

@@ -126,7 +126,7 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     // Counts and one sorted probe rather than an aggregation pipeline: FerretDB 1.24 lacks
     // the percentile and most `$group` accumulators. All served by {functionId, version, finishedAt}.
     const window: QueryFilter<MongoInvocation> = { functionId, version, finishedAt: { $gte: since, $lt: until }, status: { $in: [...RAN_STATUSES] } };
-    const timedWindow: QueryFilter<MongoInvocation> = { ...window, durationMs: { $ne: null } };
+    const timedWindow: QueryFilter<MongoInvocation> = { ...window, durationMs: { $ne: null }, coldStart: { $ne: true } };
     const [count, errors, timed] = await Promise.all([
       this.model.countDocuments(window).exec(),
       this.model.countDocuments({ ...window, status: { $in: [...ERROR_STATUSES] } }).exec(),

@@ -195,14 +195,15 @@ export class SqliteInvocationRepository extends InvocationRepository {
     const params = [functionId, version, toSqlDate(since), toSqlDate(until)];
     const totals = this.db
       .statement<{ count: number; errors: number; timed: number }>(
-        `SELECT COUNT(*) AS count, COALESCE(SUM(status IN ${ERROR_SQL}), 0) AS errors, COUNT(duration_ms) AS timed FROM invocations WHERE ${VERSION_WINDOW_SQL}`,
+        `SELECT COUNT(*) AS count, COALESCE(SUM(status IN ${ERROR_SQL}), 0) AS errors,
+           COALESCE(SUM(duration_ms IS NOT NULL AND cold_start IS NOT 1), 0) AS timed FROM invocations WHERE ${VERSION_WINDOW_SQL}`,
       )
       .get(...params)!;
     let p99DurationMs: number | null = null;
     if (totals.timed > 0) {
       const row = this.db
         .statement<{ duration_ms: number }>(
-          `SELECT duration_ms FROM invocations WHERE ${VERSION_WINDOW_SQL} AND duration_ms IS NOT NULL ORDER BY duration_ms LIMIT 1 OFFSET ?`,
+          `SELECT duration_ms FROM invocations WHERE ${VERSION_WINDOW_SQL} AND duration_ms IS NOT NULL AND cold_start IS NOT 1 ORDER BY duration_ms LIMIT 1 OFFSET ?`,
         )
         .get(...params, p99Index(totals.timed));
       p99DurationMs = row?.duration_ms ?? null;
