@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKeyToken } from '../support/credentials.js';
 import { register } from '../support/functions.js';
+import { createKey, gqlOutcome } from '../support/security.js';
 import { graphql, graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { until } from '../support/until.js';
@@ -290,6 +291,61 @@ describe('canary releases', () => {
     expect((await aliasRoutes(server.url, functionId)).routes).toEqual([{ version: '1.0.0', weight: 100 }]);
     const again = await graphql(server.url, ABORT, { functionId, alias: 'prod' });
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('canary permissions', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(CANARY_ENV);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('lets only those who may manage the function start or abort, and those who may read its invocations read', async () => {
+    const owner = await createKey(server.url, 'olga', ['developer']);
+    const otherDeveloper = await createKey(server.url, 'dan', ['developer']);
+    const viewer = await createKey(server.url, 'vic', ['viewer']);
+    const fn = await register(
+      server.url,
+      'canary-owned',
+      STABLE,
+      { version: '1.0.0', metadata: { permissions: { public: false, allowedUsers: ['vic'], executionRoles: [] } } },
+      owner,
+    );
+    await register(
+      server.url,
+      'canary-owned',
+      HEALTHY,
+      { version: '2.0.0', metadata: { permissions: { public: false, allowedUsers: ['vic'], executionRoles: [] } } },
+      owner,
+    );
+    await until(
+      () =>
+        graphqlData<{ functionVersion: { buildStatus: string } }>(
+          server.url,
+          'query($f: ID!) { functionVersion(functionId: $f, version: "2.0.0") { buildStatus } }',
+          { f: fn.id },
+        ),
+      (data) => data.functionVersion.buildStatus !== 'BUILDING',
+    );
+    await graphqlData(server.url, SET_ALIAS, { input: { functionId: fn.id, name: 'prod', routes: [{ version: '1.0.0', weight: 100 }] } }, owner);
+    const input = { functionId: fn.id, alias: 'prod', candidateVersion: '2.0.0', stepSeconds: 3600 };
+
+    expect(await gqlOutcome(server.url, START, { input }, viewer)).toBe('FORBIDDEN');
+    expect(await gqlOutcome(server.url, START, { input }, otherDeveloper)).toBe('NOT_FOUND');
+    expect(await gqlOutcome(server.url, START, { input }, null)).toBe('UNAUTHENTICATED');
+    expect(await gqlOutcome(server.url, START, { input }, owner)).toBe('ok');
+
+    // The viewer is an allowed user (reads the function's invocations); the other developer sees nothing.
+    expect(await gqlOutcome(server.url, CANARY, { functionId: fn.id, alias: 'prod' }, viewer)).toBe('ok');
+    expect(await gqlOutcome(server.url, CANARY, { functionId: fn.id, alias: 'prod' }, otherDeveloper)).toBe('NOT_FOUND');
+    expect(await gqlOutcome(server.url, ABORT, { functionId: fn.id, alias: 'prod' }, viewer)).toBe('FORBIDDEN');
+    expect(await gqlOutcome(server.url, ABORT, { functionId: fn.id, alias: 'prod' }, otherDeveloper)).toBe('NOT_FOUND');
+    expect(await gqlOutcome(server.url, ABORT, { functionId: fn.id, alias: 'prod' }, owner)).toBe('ok');
   });
 });
 
