@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKeyToken } from '../support/credentials.js';
 import { register } from '../support/functions.js';
 import { createKey, gqlOutcome } from '../support/security.js';
+import { Cluster } from '../support/cluster.js';
+import { MONGODB_URI, REDIS_URL, skipWithout } from '../support/services.js';
 import { graphql, graphqlData, subscribe, wsClient } from '../support/graphql-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { until } from '../support/until.js';
@@ -111,6 +113,36 @@ function driveTraffic(url: string, name: string): { stop: () => Promise<Map<stri
   };
 }
 
+/**
+ * A subscription shows the canary's states in order, each once, through to the end. It may
+ * begin after the first ones (the subscription becomes active at some point after the call):
+ * then it begins with the state current at that moment.
+ */
+function expectProgress(seen: string[], expected: string[]): void {
+  expect(seen.length).toBeGreaterThanOrEqual(2);
+  expect(seen).toEqual(expected.slice(expected.indexOf(seen[0]!)));
+}
+
+interface AuditView {
+  action: string;
+  actorId: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The function's canary audit entries, once `last` is among them: an entry is written after
+ * the decision it records is stored (and visible), so it may trail it a little.
+ */
+async function canaryAudit(url: string, functionId: string, last: string): Promise<AuditView[]> {
+  return until(
+    async () =>
+      (await graphqlData<{ auditLog: { edges: Array<{ node: AuditView }> } }>(url, AUDIT, { targetId: functionId })).auditLog.edges
+        .map((edge) => edge.node)
+        .filter((entry) => entry.action.startsWith('canary.')),
+    (entries) => entries.some((entry) => entry.action === last),
+  );
+}
+
 /** Which versions answer `calls` sequential calls to `/fn/<name>@prod`. */
 async function servedBy(url: string, name: string, calls: number): Promise<Map<string, number>> {
   const served = new Map<string, number>();
@@ -177,11 +209,7 @@ describe('canary releases', () => {
     await load.stop();
     expect(await servedBy(server.url, 'canary-failing', 20)).toEqual(new Map([['1.0.0', 20]]));
 
-    const audit = (
-      await graphqlData<{ auditLog: { edges: Array<{ node: { action: string; actorId: string; details: Record<string, unknown> } }> } }>(server.url, AUDIT, {
-        targetId: functionId,
-      })
-    ).auditLog.edges.map((edge) => edge.node);
+    const audit = await canaryAudit(server.url, functionId, 'canary.rollback');
     const start = audit.find((entry) => entry.action === 'canary.start');
     expect(start).toMatchObject({ details: { canary: ended!.id, candidateVersion: '2.0.0', weight: 50 } });
     expect(start?.actorId).not.toBe('system:canary');
@@ -225,12 +253,8 @@ describe('canary releases', () => {
         () => updates.map((u) => `${u.canaryUpdated.status}:${u.canaryUpdated.weight}`),
         (list) => list.includes('PROMOTED:100'),
       );
-      expect(seen).toEqual(['RUNNING:20', 'RUNNING:60', 'RUNNING:100', 'PROMOTED:100']);
-      const audit = (
-        await graphqlData<{ auditLog: { edges: Array<{ node: { action: string } }> } }>(server.url, AUDIT, { targetId: functionId })
-      ).auditLog.edges
-        .map((edge) => edge.node.action)
-        .filter((action) => action.startsWith('canary.'));
+      expectProgress(seen, ['RUNNING:20', 'RUNNING:60', 'RUNNING:100', 'PROMOTED:100']);
+      const audit = (await canaryAudit(server.url, functionId, 'canary.promote')).map((entry) => entry.action);
       expect(audit.sort()).toEqual(['canary.advance', 'canary.advance', 'canary.promote', 'canary.start']);
     } finally {
       await client.dispose();
@@ -397,5 +421,49 @@ describe('canary across a restart', () => {
     expect(ended?.status).toBe('PROMOTED');
     expect(ended?.decisions.map((d) => d.action)).toEqual(['START', 'ADVANCE', 'PROMOTE']);
     expect((await aliasRoutes(server.url, functionId)).routes).toEqual([{ version: '2.0.0', weight: 100 }]);
+  });
+});
+
+describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('canary on two nodes sharing Redis and MongoDB', () => {
+  // Both nodes look at the canary every 50 ms: they compete for every decision.
+  const cluster = new Cluster('fngraph_canary', { ...CANARY_ENV, FNGRAPH_CANARY_CHECK_INTERVAL_MS: '50' });
+
+  afterAll(async () => {
+    await cluster.destroy();
+  });
+
+  it('makes each decision exactly once, whichever node makes it, and shows it on the other', async () => {
+    const a = await cluster.node('canary-a');
+    const b = await cluster.node('canary-b');
+    const functionId = await twoVersions(a.url, 'canary-cluster', HEALTHY);
+    const client = wsClient(b.url);
+    const updates: string[] = [];
+    const subscription = subscribe<{ canaryUpdated: { status: string; weight: number } }>(client, UPDATED, { functionId, alias: 'prod' }, (u) =>
+      updates.push(`${u.canaryUpdated.status}:${u.canaryUpdated.weight}`),
+    );
+    const loads = [driveTraffic(a.url, 'canary-cluster'), driveTraffic(b.url, 'canary-cluster')];
+    try {
+      await graphqlData(a.url, START, {
+        input: { functionId, alias: 'prod', candidateVersion: '2.0.0', steps: [25, 50, 100], stepSeconds: 1, minInvocations: 3, maxP99Ratio: 5 },
+      });
+      const ended = await until(
+        () => latestCanary(b.url, functionId),
+        (canary) => canary?.status !== 'RUNNING',
+        60_000,
+      );
+      expect(ended?.status, ended?.reason ?? '').toBe('PROMOTED');
+      expect(ended?.decisions.map((d) => `${d.action}:${d.step}`)).toEqual(['START:0', 'ADVANCE:0', 'ADVANCE:1', 'PROMOTE:2']);
+      const audit = (await canaryAudit(b.url, functionId, 'canary.promote')).map((entry) => entry.action);
+      expect(audit.sort()).toEqual(['canary.advance', 'canary.advance', 'canary.promote', 'canary.start']);
+      const seen = await until(
+        () => [...updates],
+        (list) => list.includes('PROMOTED:100'),
+      );
+      expectProgress(seen, ['RUNNING:25', 'RUNNING:50', 'RUNNING:100', 'PROMOTED:100']);
+    } finally {
+      await Promise.all(loads.map((load) => load.stop()));
+      await client.dispose();
+      await subscription.done.catch(() => undefined);
+    }
   });
 });

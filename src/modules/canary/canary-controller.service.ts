@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
-import { AliasesService } from '@/modules/aliases/aliases.service.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import type { CanaryRecord } from './canary.record.js';
 import { CanaryRepository } from './canary.repository.js';
@@ -27,7 +26,6 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
   constructor(
     private readonly canaries: CanaryRepository,
     private readonly decisions: CanaryDecisions,
-    private readonly aliases: AliasesService,
     private readonly invocations: InvocationRepository,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
@@ -70,14 +68,28 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
 
   private async drive(listed: CanaryRecord): Promise<void> {
     // The alias first, then the canary: a canary decision is stored before its alias moves,
-    // so the canary read second is never older than the alias state seen.
-    const alias = await this.aliases.find(listed.functionId, listed.alias);
+    // so the canary read second is never older than the alias state seen. Both from storage:
+    // this node's alias cache may not have heard of another node's change yet.
+    const alias = await this.decisions.storedAlias(listed);
     const canary = await this.canaries.findById(listed.id);
     if (!canary || canary.status !== 'RUNNING') return;
-    if (!alias || alias.updatedBy !== CANARY_ACTOR.principal.subject) {
-      const reason = alias
-        ? `alias ${canary.alias} was changed by ${alias.updatedBy ?? 'the platform'} during the canary`
-        : `alias ${canary.alias} was deleted during the canary`;
+    if (!alias) {
+      const reason = `alias ${canary.alias} was deleted during the canary`;
+      await this.decisions.decide(
+        canary,
+        { status: 'ABORTED', weight: 0, reason },
+        { action: 'ABORT', reason, stable: null, candidate: null },
+        { moveAlias: false },
+      );
+      return;
+    }
+    if (alias.updatedBy !== CANARY_ACTOR.principal.subject) {
+      // Last set before the canary began: its start has not moved it yet (or died before it did).
+      if (alias.updatedAt.getTime() < canary.startedAt.getTime()) {
+        await this.decisions.moveAlias(canary);
+        return;
+      }
+      const reason = `alias ${canary.alias} was changed by ${alias.updatedBy ?? 'the platform'} during the canary`;
       await this.decisions.decide(
         canary,
         { status: 'ABORTED', weight: 0, reason },

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventBus } from '@/kernel/events/event-bus.js';
 import { type Actor, systemActor } from '@/kernel/identity/principal.js';
+import type { AliasRecord } from '@/modules/aliases/alias.record.js';
 import { AliasesService } from '@/modules/aliases/aliases.service.js';
 import type { AuditAction, AuditDetails } from '@/modules/audit/audit.record.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
@@ -66,9 +67,15 @@ export class CanaryDecisions {
     return next;
   }
 
+  /** The canary's alias as stored now (not as this node's cache last heard of it); null once deleted. */
+  async storedAlias(canary: Pick<CanaryRecord, 'functionId' | 'alias'>): Promise<AliasRecord | null> {
+    const aliases = await this.aliases.listByFunctionIds([canary.functionId]);
+    return aliases.find((alias) => alias.functionId === canary.functionId && alias.name === canary.alias) ?? null;
+  }
+
   /** Points the alias where the canary says (keeping its shadow). */
   async moveAlias(canary: CanaryRecord): Promise<void> {
-    const alias = await this.aliases.find(canary.functionId, canary.alias);
+    const alias = await this.storedAlias(canary);
     await this.aliases.set(CANARY_ACTOR, { functionId: canary.functionId, name: canary.alias, routes: canaryRoutes(canary), shadow: alias?.shadow ?? null });
   }
 

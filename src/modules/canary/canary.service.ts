@@ -5,7 +5,6 @@ import { type Actor, isAdmin, type Principal } from '@/kernel/identity/principal
 import { newId } from '@/kernel/ids/new-id.js';
 import { assertSafeKeys } from '@/kernel/validation/safe-keys.js';
 import { parseOrThrow } from '@/kernel/validation/zod-errors.js';
-import { AliasesService } from '@/modules/aliases/aliases.service.js';
 import { AuditService } from '@/modules/audit/audit.service.js';
 import { FunctionAccessPolicy } from '@/modules/functions/function-access.policy.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
@@ -24,7 +23,6 @@ export class CanaryService {
   constructor(
     private readonly canaries: CanaryRepository,
     private readonly decisions: CanaryDecisions,
-    private readonly aliases: AliasesService,
     private readonly functions: FunctionsService,
     private readonly versions: VersionsService,
     private readonly policy: FunctionAccessPolicy,
@@ -42,7 +40,7 @@ export class CanaryService {
     const fn = await this.functions.getActive(valid.functionId);
     this.policy.assertCanManage(actor.principal, fn, valid.functionId);
     if ((await this.canaries.latest(fn.id, valid.alias))?.status === 'RUNNING') throw this.alreadyRunning(valid.alias, fn.name);
-    const alias = await this.aliases.find(fn.id, valid.alias);
+    const alias = await this.decisions.storedAlias({ functionId: fn.id, alias: valid.alias });
     if (!alias) throw new ValidationError(`${fn.name} has no alias ${valid.alias}`, [{ field: 'alias', message: `${fn.name} has no alias ${valid.alias}` }]);
     if (alias.routes.length !== 1) {
       const message = `alias ${valid.alias} splits its calls between ${alias.routes.map((r) => `${r.version} (${r.weight}%)`).join(' and ')}; a canary starts from one stable version`;
