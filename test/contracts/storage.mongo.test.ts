@@ -163,7 +163,7 @@ if (!baseUri && servicesRequired) {
             expect.arrayContaining([
               { key: { functionId: 1, _id: -1 }, unique: false },
               { key: { functionId: 1, status: 1, _id: -1 }, unique: false },
-              { key: { functionId: 1, version: 1, finishedAt: 1 }, unique: false },
+              { key: { functionId: 1, alias: 1, version: 1, finishedAt: 1 }, unique: false },
             ]),
           );
         } finally {

@@ -105,10 +105,11 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
     const stepMs = canary.stepSeconds * 1000;
     const elapsedMs = now.getTime() - canary.stepStartedAt.getTime();
     if (elapsedMs < stepMs) return;
-    const candidate = await this.invocations.versionWindowStats(canary.functionId, canary.candidateVersion, canary.stepStartedAt, now);
-    let stable = await this.invocations.versionWindowStats(canary.functionId, canary.stableVersion, canary.stepStartedAt, now);
+    const of = { functionId: canary.functionId, alias: canary.alias, until: now };
+    const candidate = await this.invocations.versionWindowStats({ ...of, version: canary.candidateVersion, since: canary.stepStartedAt });
+    let stable = await this.invocations.versionWindowStats({ ...of, version: canary.stableVersion, since: canary.stepStartedAt });
     // At 100% the stable version gets no calls in the step: compare with all it had since the start.
-    if (stable.count === 0) stable = await this.invocations.versionWindowStats(canary.functionId, canary.stableVersion, canary.startedAt, now);
+    if (stable.count === 0) stable = await this.invocations.versionWindowStats({ ...of, version: canary.stableVersion, since: canary.startedAt });
     const thresholds = {
       minInvocations: canary.minInvocations,
       maxErrorRateIncrease: canary.maxErrorRateIncrease,

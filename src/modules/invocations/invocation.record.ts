@@ -68,6 +68,15 @@ export interface InvocationFilter {
   traceId?: string;
 }
 
+/** One alias's calls to one version of a function that finished in [since, until). */
+export interface VersionWindow {
+  functionId: string;
+  alias: string;
+  version: string;
+  since: Date;
+  until: Date;
+}
+
 /** What the records of one version say over a time window (see `InvocationRepository.versionWindowStats`). */
 export interface InvocationWindowStats {
   /** Calls that ran (`RAN_STATUSES`). */

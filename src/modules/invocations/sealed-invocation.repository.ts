@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import { PURGED_REQUEST } from './invocation-request.js';
-import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationWindowStats, LogLineRecord } from './invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationWindowStats, LogLineRecord, VersionWindow } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 
 /** A `SealedBox` as JSON: key id, wrapped data key and ciphertext (base64). */
@@ -84,8 +84,8 @@ export class SealedInvocationRepository extends InvocationRepository {
   }
 
   /** Counts and durations only: nothing sealed is read. */
-  versionWindowStats(functionId: string, version: string, since: Date, until: Date): Promise<InvocationWindowStats> {
-    return this.inner.versionWindowStats(functionId, version, since, until);
+  versionWindowStats(window: VersionWindow): Promise<InvocationWindowStats> {
+    return this.inner.versionWindowStats(window);
   }
 
   purgePayloads(finishedBefore: Date, limit: number): Promise<number> {

@@ -9,6 +9,7 @@ import {
   type InvocationStatus,
   type InvocationTrigger,
   type InvocationWindowStats,
+  type VersionWindow,
   type LogLineRecord,
   ERROR_STATUSES,
   p99Index,
@@ -122,10 +123,10 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
 
-  async versionWindowStats(functionId: string, version: string, since: Date, until: Date): Promise<InvocationWindowStats> {
+  async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
     // Counts and one sorted probe rather than an aggregation pipeline: FerretDB 1.24 lacks
-    // the percentile and most `$group` accumulators. All served by {functionId, version, finishedAt}.
-    const window: QueryFilter<MongoInvocation> = { functionId, version, finishedAt: { $gte: since, $lt: until }, status: { $in: [...RAN_STATUSES] } };
+    // the percentile and most `$group` accumulators. All served by {functionId, alias, version, finishedAt}.
+    const window: QueryFilter<MongoInvocation> = { functionId, alias, version, finishedAt: { $gte: since, $lt: until }, status: { $in: [...RAN_STATUSES] } };
     const timedWindow: QueryFilter<MongoInvocation> = { ...window, durationMs: { $ne: null }, coldStart: { $ne: true } };
     const [count, errors, timed] = await Promise.all([
       this.model.countDocuments(window).exec(),

@@ -245,11 +245,11 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   ALTER TABLE invocations ADD COLUMN alias TEXT;
   `,
-  // 16 (canary): a canary's step window — one version's calls finished within a time range — and
+  // 16 (canary): a canary's step window — one alias's calls to one version finished within a time range — and
   // canary releases: the whole record as JSON, beside what is queried. running_key is
   // 'running:<function>/<alias>' while it runs (one running canary per alias), 'done:<id>' after.
   `
-  CREATE INDEX invocations_version_finished ON invocations (function_id, version, finished_at, status, duration_ms);
+  CREATE INDEX invocations_version_finished ON invocations (function_id, alias, version, finished_at, status, duration_ms);
 
   CREATE TABLE canaries (
     id          TEXT PRIMARY KEY,

@@ -7,6 +7,7 @@ import {
   type InvocationStatus,
   type InvocationTrigger,
   type InvocationWindowStats,
+  type VersionWindow,
   type LogLineRecord,
   ERROR_STATUSES,
   p99Index,
@@ -92,7 +93,7 @@ const UNFINISHED_SQL = `(${UNFINISHED_STATUSES.map((status) => `'${status}'`).jo
 const RAN_SQL = `(${RAN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const ERROR_SQL = `(${ERROR_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 /** The window of one version's finished calls; served by the index `invocations_version_finished`. */
-const VERSION_WINDOW_SQL = `function_id = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ${RAN_SQL}`;
+const VERSION_WINDOW_SQL = `function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ${RAN_SQL}`;
 /** A retried batch may meet its own earlier insert: then it is an update, under the same rule as `UPDATE_SQL`. */
 const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(id) DO UPDATE SET ${MUTABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE invocations.status IN ${UNFINISHED_SQL}`;
@@ -191,8 +192,8 @@ export class SqliteInvocationRepository extends InvocationRepository {
     return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
   }
 
-  async versionWindowStats(functionId: string, version: string, since: Date, until: Date): Promise<InvocationWindowStats> {
-    const params = [functionId, version, toSqlDate(since), toSqlDate(until)];
+  async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
+    const params = [functionId, alias, version, toSqlDate(since), toSqlDate(until)];
     const totals = this.db
       .statement<{ count: number; errors: number; timed: number }>(
         `SELECT COUNT(*) AS count, COALESCE(SUM(status IN ${ERROR_SQL}), 0) AS errors,
