@@ -262,6 +262,23 @@ describe('canary releases', () => {
     }
   });
 
+  it('rolls back a step that never gets enough candidate calls, after three step lengths', async () => {
+    const functionId = await twoVersions(server.url, 'canary-idle', HEALTHY);
+    const started = (
+      await graphqlData<{ startCanary: CanaryView & { startedAt: string } }>(server.url, START, {
+        input: { functionId, alias: 'prod', candidateVersion: '2.0.0', stepSeconds: 1, minInvocations: 5 },
+      })
+    ).startCanary;
+    const ended = await until(
+      () => latestCanary(server.url, functionId),
+      (canary) => canary?.status !== 'RUNNING',
+    );
+    expect(ended).toMatchObject({ status: 'ROLLED_BACK', reason: '0 candidate call(s), fewer than the 5 required, after 3 step lengths' });
+    const rollback = ended!.decisions.at(-1) as Decision & { at: string };
+    expect(Date.parse(rollback.at) - Date.parse(started.startedAt)).toBeGreaterThanOrEqual(3000);
+    expect((await aliasRoutes(server.url, functionId)).routes).toEqual([{ version: '1.0.0', weight: 100 }]);
+  });
+
   it('aborts when someone changes the alias by hand, leaving it as they set it', async () => {
     const functionId = await twoVersions(server.url, 'canary-hand-edit', HEALTHY);
     await graphqlData(server.url, START, { input: { functionId, alias: 'prod', candidateVersion: '2.0.0', stepSeconds: 3600 } });
@@ -425,11 +442,15 @@ describe('canary across a restart', () => {
 });
 
 describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('canary on two nodes sharing Redis and MongoDB', () => {
-  // Both nodes look at the canary every 50 ms: they compete for every decision.
-  const cluster = new Cluster('fngraph_canary', { ...CANARY_ENV, FNGRAPH_CANARY_CHECK_INTERVAL_MS: '50' });
+  let cluster: Cluster;
+
+  beforeAll(() => {
+    // Both nodes look at the canary every 50 ms: they compete for every decision.
+    cluster = new Cluster('fngraph_canary', { ...CANARY_ENV, FNGRAPH_CANARY_CHECK_INTERVAL_MS: '50' });
+  });
 
   afterAll(async () => {
-    await cluster.destroy();
+    await cluster?.destroy();
   });
 
   it('makes each decision exactly once, whichever node makes it, and shows it on the other', async () => {
