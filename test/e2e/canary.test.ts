@@ -308,6 +308,17 @@ describe('canary releases', () => {
     ]);
   });
 
+  it('aborts when the function is deleted', async () => {
+    const functionId = await twoVersions(server.url, 'canary-deleted', HEALTHY);
+    await graphqlData(server.url, START, { input: { functionId, alias: 'prod', candidateVersion: '2.0.0', stepSeconds: 3600 } });
+    await graphqlData(server.url, 'mutation($id: ID!) { deleteFunction(id: $id) { id } }', { id: functionId });
+    const ended = await until(
+      () => latestCanary(server.url, functionId),
+      (canary) => canary?.status !== 'RUNNING',
+    );
+    expect(ended).toMatchObject({ status: 'ABORTED', reason: 'the function was deleted during the canary' });
+  });
+
   it('abortCanary points the alias back at the stable version; bad input is refused with codes', async () => {
     const functionId = await twoVersions(server.url, 'canary-abort', HEALTHY);
     const refused = async (input: Record<string, unknown>) => {

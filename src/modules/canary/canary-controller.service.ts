@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@/kernel/config/app-config.js';
 import { UnexpectedErrors } from '@/kernel/errors/unexpected-errors.js';
+import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import type { CanaryRecord } from './canary.record.js';
 import { CanaryRepository } from './canary.repository.js';
@@ -27,6 +28,7 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
     private readonly canaries: CanaryRepository,
     private readonly decisions: CanaryDecisions,
     private readonly invocations: InvocationRepository,
+    private readonly functions: FunctionsService,
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
   ) {}
@@ -73,6 +75,17 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
     const alias = await this.decisions.storedAlias(listed);
     const canary = await this.canaries.findById(listed.id);
     if (!canary || canary.status !== 'RUNNING') return;
+    if ((await this.functions.getById(canary.functionId)).deletedAt) {
+      // Its aliases stay readable for history, but nothing can be routed or moved any more.
+      const reason = 'the function was deleted during the canary';
+      await this.decisions.decide(
+        canary,
+        { status: 'ABORTED', weight: 0, reason },
+        { action: 'ABORT', reason, stable: null, candidate: null },
+        { moveAlias: false },
+      );
+      return;
+    }
     if (!alias) {
       const reason = `alias ${canary.alias} was deleted during the canary`;
       await this.decisions.decide(
