@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ConfigModule } from '@/kernel/config/config.module.js';
 import { AliasesModule } from '@/modules/aliases/aliases.module.js';
+import { CanaryModule } from '@/modules/canary/canary.module.js';
 import { AuditModule } from '@/modules/audit/audit.module.js';
 import { AuthModule } from '@/modules/auth/auth.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
     const replay = ReplayModule.register({ functions, versions, invocations, audit });
     const shadow = ShadowModule.register({ storage, telemetry, invocations, aliases, functions, versions, executor });
+    const canary = CanaryModule.register({ storage, events, audit, functions, versions, aliases });
 
     return {
       module: AppModule,
@@ -77,6 +79,7 @@ export class AppModule {
           aliases,
           replay,
           shadow,
+          canary,
         }),
         HttpApiModule.register(
           { functions, versions, invocations, aliases, replay, auth, limits, health: HealthModule, metrics: MetricsModule },

@@ -871,6 +871,41 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await invocations.latestByFunctionIds([])).toEqual([]);
       });
 
+      it('sums up the calls one alias routed to one version that ran and finished within a window: count, errors, warm p99', async () => {
+        const { invocations } = store();
+        const functionId = newId();
+        const since = new Date('2031-01-01T00:00:00.000Z');
+        const until = new Date('2031-01-01T00:01:00.000Z');
+        const at = (ms: number) => new Date(since.getTime() + ms);
+        const finished = (version: string, status: InvocationStatus, durationMs: number | null, finishedAt: Date, alias: string | null = 'prod') =>
+          anInvocation({ functionId, alias, version, status, durationMs, startedAt: finishedAt, finishedAt });
+        // 200 calls of 2.0.0 in the window, durations 1..200 ms: p99 (nearest rank) is the 198th.
+        const inWindow = Array.from({ length: 200 }, (_, i) => finished('2.0.0', i % 10 === 0 ? 'FAILED' : 'SUCCEEDED', 200 - i, at(i * 100)));
+        const others = [
+          finished('2.0.0', 'TIMED_OUT', 5000, at(30_000)),
+          finished('2.0.0', 'OOM_KILLED', null, at(30_001)),
+          // Counted, but a cold start: its duration is not in the p99.
+          { ...finished('2.0.0', 'SUCCEEDED', 8000, at(30_002)), coldStart: true },
+          // Not counted: outside the window (the end is exclusive), never ran, unfinished, another
+          // version, alias or function, called by version.
+          finished('2.0.0', 'FAILED', 9999, at(-1)),
+          finished('2.0.0', 'FAILED', 9999, until),
+          finished('2.0.0', 'REJECTED', null, at(1)),
+          anInvocation({ functionId, alias: 'prod', version: '2.0.0', status: 'RUNNING', startedAt: at(2) }),
+          finished('1.0.0', 'FAILED', 9999, at(3)),
+          finished('2.0.0', 'FAILED', 9999, at(4), 'beta'),
+          finished('2.0.0', 'FAILED', 9999, at(5), null),
+          anInvocation({ functionId: newId(), alias: 'prod', version: '2.0.0', status: 'FAILED', durationMs: 9999, finishedAt: at(6) }),
+        ];
+        await invocations.insertAll([...inWindow, ...others]);
+        const window = { functionId, alias: 'prod', since, until };
+        // 203 ran; errors: 20 FAILED + TIMED_OUT + OOM_KILLED; 201 warm durations: 1..200 and 5000, nearest rank 199 → 199 ms.
+        expect(await invocations.versionWindowStats({ ...window, version: '2.0.0' })).toEqual({ count: 203, errors: 22, p99DurationMs: 199 });
+        expect(await invocations.versionWindowStats({ ...window, version: '1.0.0' })).toEqual({ count: 1, errors: 1, p99DurationMs: 9999 });
+        expect(await invocations.versionWindowStats({ ...window, alias: 'beta', version: '2.0.0' })).toEqual({ count: 1, errors: 1, p99DurationMs: 9999 });
+        expect(await invocations.versionWindowStats({ ...window, version: '3.0.0' })).toEqual({ count: 0, errors: 0, p99DurationMs: null });
+      });
+
       it('finds by ids, each once', async () => {
         const { invocations } = store();
         const a = anInvocation();

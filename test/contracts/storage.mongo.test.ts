@@ -19,6 +19,8 @@ import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repo
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
 import { comparisonsContract } from './comparisons.contract.js';
 import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
+import { canariesContract } from './canaries.contract.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aVersion, storageContract } from './storage.contract.js';
@@ -107,6 +109,20 @@ if (!baseUri && servicesRequired) {
       };
     });
 
+    canariesContract('MongoDB', async () => {
+      const uri = withDatabase(baseUri!, uniqueDatabaseName());
+      const first = await openModule(uri);
+      const second = await openModule(uri);
+      return {
+        canaries: first.get(CanaryRepository),
+        otherNode: second.get(CanaryRepository),
+        cleanup: async () => {
+          await second.close();
+          await dropAndClose(first);
+        },
+      };
+    });
+
     describe('MongoDB storage module', () => {
       it('reads the default async policy for versions stored before the policy existed', async () => {
         const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
@@ -154,6 +170,7 @@ if (!baseUri && servicesRequired) {
             expect.arrayContaining([
               { key: { functionId: 1, _id: -1 }, unique: false },
               { key: { functionId: 1, status: 1, _id: -1 }, unique: false },
+              { key: { functionId: 1, alias: 1, version: 1, finishedAt: 1 }, unique: false },
             ]),
           );
         } finally {

@@ -22,6 +22,8 @@ import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repo
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
 import { comparisonsContract } from './comparisons.contract.js';
 import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
+import { canariesContract } from './canaries.contract.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aFunction, aVersion, storageContract } from './storage.contract.js';
@@ -85,6 +87,20 @@ scheduleClaimsContract('embedded SQLite', async () => {
   };
 });
 
+canariesContract('embedded SQLite', async () => {
+  const dataDir = await freshDataDir();
+  const first = await openModule(dataDir);
+  const second = await openModule(dataDir);
+  return {
+    canaries: first.get(CanaryRepository),
+    otherNode: second.get(CanaryRepository),
+    cleanup: async () => {
+      await second.close();
+      await first.close();
+    },
+  };
+});
+
 describe('embedded SQLite storage module', () => {
   it('creates the database file in WAL mode with the current schema, and closes it on shutdown', async () => {
     const dataDir = await freshDataDir();
@@ -107,7 +123,9 @@ describe('embedded SQLite storage module', () => {
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
         .all()
         .map((r) => r.name);
-      expect(indexes).toEqual(expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status']));
+      expect(indexes).toEqual(
+        expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status', 'invocations_version_finished']),
+      );
     } finally {
       raw.close();
     }

@@ -10,6 +10,12 @@ from typing import Any, Dict, List, Literal, NotRequired, Optional, TypedDict
 # Whether a version can be invoked yet.
 BuildStatus = Literal["BUILDING", "FAILED", "READY"]
 
+# What a canary decided.
+CanaryAction = Literal["ABORT", "ADVANCE", "PROMOTE", "ROLLBACK", "START"]
+
+# Where a canary is: RUNNING changes, every other status is final.
+CanaryStatus = Literal["ABORTED", "PROMOTED", "ROLLED_BACK", "RUNNING"]
+
 # How `code` is packed.
 CodeFormat = Literal["SOURCE", "TAR", "TGZ", "ZIP"]
 
@@ -180,6 +186,17 @@ class SetAliasInput(TypedDict):
     shadow: NotRequired[Optional[AliasShadowInput]]
 
 
+class StartCanaryInput(TypedDict):
+    alias: str
+    candidateVersion: str
+    functionId: str
+    maxErrorRateIncrease: NotRequired[Optional[float]]
+    maxP99Ratio: NotRequired[Optional[float]]
+    minInvocations: NotRequired[Optional[int]]
+    stepSeconds: NotRequired[Optional[int]]
+    steps: NotRequired[Optional[List[int]]]
+
+
 class UpdateFunctionInput(TypedDict):
     """Creates a new version; omitted fields keep the values of the latest version."""
 
@@ -241,6 +258,45 @@ class ApiKeyFields(TypedDict):
     expiresAt: Optional[str]
     lastUsedAt: Optional[str]
     revokedAt: Optional[str]
+
+
+class CanaryWindowStatsFields(TypedDict):
+    count: int
+    errors: int
+    errorRate: float
+    p99DurationMs: Optional[float]
+
+
+class CanaryFields_decisions(TypedDict):
+    at: str
+    step: int
+    weight: int
+    action: CanaryAction
+    reason: str
+    stable: Optional[CanaryWindowStatsFields]
+    candidate: Optional[CanaryWindowStatsFields]
+
+
+class CanaryFields(TypedDict):
+    id: str
+    functionId: str
+    alias: str
+    stableVersion: str
+    candidateVersion: str
+    status: CanaryStatus
+    steps: List[int]
+    stepIndex: int
+    weight: int
+    stepSeconds: int
+    minInvocations: int
+    maxErrorRateIncrease: float
+    maxP99Ratio: float
+    startedAt: str
+    stepStartedAt: str
+    finishedAt: Optional[str]
+    reason: Optional[str]
+    startedBy: Optional[str]
+    decisions: List[CanaryFields_decisions]
 
 
 class VersionSummary(TypedDict):
@@ -602,6 +658,18 @@ class ShadowReportResult_shadowReport(TypedDict):
 
 class ShadowReportResult(TypedDict):
     shadowReport: ShadowReportResult_shadowReport
+
+
+class CanaryResult(TypedDict):
+    canary: Optional[CanaryFields]
+
+
+class StartCanaryResult(TypedDict):
+    startCanary: CanaryFields
+
+
+class AbortCanaryResult(TypedDict):
+    abortCanary: CanaryFields
 
 
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
@@ -1217,6 +1285,147 @@ SHADOW_REPORT_DOCUMENT = """query ShadowReport($functionId: ID!, $alias: String!
   }
 }"""
 
+CANARY_DOCUMENT = """query Canary($functionId: ID!, $alias: String!) {
+  canary(functionId: $functionId, alias: $alias) {
+    ...CanaryFields
+  }
+}
+
+fragment CanaryFields on Canary {
+  id
+  functionId
+  alias
+  stableVersion
+  candidateVersion
+  status
+  steps
+  stepIndex
+  weight
+  stepSeconds
+  minInvocations
+  maxErrorRateIncrease
+  maxP99Ratio
+  startedAt
+  stepStartedAt
+  finishedAt
+  reason
+  startedBy
+  decisions {
+    at
+    step
+    weight
+    action
+    reason
+    stable {
+      ...CanaryWindowStatsFields
+    }
+    candidate {
+      ...CanaryWindowStatsFields
+    }
+  }
+}
+
+fragment CanaryWindowStatsFields on CanaryWindowStats {
+  count
+  errors
+  errorRate
+  p99DurationMs
+}"""
+
+START_CANARY_DOCUMENT = """mutation StartCanary($input: StartCanaryInput!) {
+  startCanary(input: $input) {
+    ...CanaryFields
+  }
+}
+
+fragment CanaryFields on Canary {
+  id
+  functionId
+  alias
+  stableVersion
+  candidateVersion
+  status
+  steps
+  stepIndex
+  weight
+  stepSeconds
+  minInvocations
+  maxErrorRateIncrease
+  maxP99Ratio
+  startedAt
+  stepStartedAt
+  finishedAt
+  reason
+  startedBy
+  decisions {
+    at
+    step
+    weight
+    action
+    reason
+    stable {
+      ...CanaryWindowStatsFields
+    }
+    candidate {
+      ...CanaryWindowStatsFields
+    }
+  }
+}
+
+fragment CanaryWindowStatsFields on CanaryWindowStats {
+  count
+  errors
+  errorRate
+  p99DurationMs
+}"""
+
+ABORT_CANARY_DOCUMENT = """mutation AbortCanary($functionId: ID!, $alias: String!) {
+  abortCanary(functionId: $functionId, alias: $alias) {
+    ...CanaryFields
+  }
+}
+
+fragment CanaryFields on Canary {
+  id
+  functionId
+  alias
+  stableVersion
+  candidateVersion
+  status
+  steps
+  stepIndex
+  weight
+  stepSeconds
+  minInvocations
+  maxErrorRateIncrease
+  maxP99Ratio
+  startedAt
+  stepStartedAt
+  finishedAt
+  reason
+  startedBy
+  decisions {
+    at
+    step
+    weight
+    action
+    reason
+    stable {
+      ...CanaryWindowStatsFields
+    }
+    candidate {
+      ...CanaryWindowStatsFields
+    }
+  }
+}
+
+fragment CanaryWindowStatsFields on CanaryWindowStats {
+  count
+  errors
+  errorRate
+  p99DurationMs
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -1367,3 +1576,18 @@ class Operations:
         if shadow_version is not None:
             variables["shadowVersion"] = shadow_version
         return self.execute(SHADOW_REPORT_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def canary(self, *, function_id: str, alias: str) -> CanaryResult:
+        """The `Canary` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
+        return self.execute(CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def start_canary(self, *, input: StartCanaryInput) -> StartCanaryResult:
+        """The `StartCanary` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(START_CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def abort_canary(self, *, function_id: str, alias: str) -> AbortCanaryResult:
+        """The `AbortCanary` mutation."""
+        variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
+        return self.execute(ABORT_CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]

@@ -18,6 +18,7 @@ import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
 import { SqliteAliasRepository } from './sqlite/sqlite-alias.repository.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
@@ -31,6 +32,9 @@ import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
 import { SqliteComparisonRepository } from './sqlite/sqlite-comparison.repository.js';
 import { ALIAS_MODEL, AliasSchema } from './mongo/alias.mongo-schema.js';
+import { SqliteCanaryRepository } from './sqlite/sqlite-canary.repository.js';
+import { MongoCanaryRepository } from './mongo/mongo-canary.repository.js';
+import { CANARY_MODEL, CanarySchema } from './mongo/canary.mongo-schema.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
@@ -63,6 +67,7 @@ const PORTS = [
   ScheduleClaimRepository,
   ComparisonRepository,
   AliasRepository,
+  CanaryRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
 ];
@@ -144,6 +149,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
         { name: COMPARISON_MODEL, schema: ComparisonSchema },
         { name: ALIAS_MODEL, schema: AliasSchema },
+        { name: CANARY_MODEL, schema: CanarySchema },
       ]),
     ],
     providers: [
@@ -158,6 +164,7 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
       ...port(ComparisonRepository, MongoComparisonRepository, 'comparisons'),
       ...port(AliasRepository, MongoAliasRepository, 'aliases'),
+      ...port(CanaryRepository, MongoCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -186,6 +193,7 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
       ...port(ComparisonRepository, SqliteComparisonRepository, 'comparisons'),
       ...port(AliasRepository, SqliteAliasRepository, 'aliases'),
+      ...port(CanaryRepository, SqliteCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
     exports: PORTS,

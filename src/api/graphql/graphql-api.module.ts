@@ -14,6 +14,7 @@ import { AliasesResolver, FunctionAliasesFieldsResolver } from './aliases/aliase
 import { AuditResolver } from './audit/audit.resolver.js';
 import { ReplayResolver } from './comparisons/replay.resolver.js';
 import { ShadowReportResolver } from './comparisons/shadow-report.resolver.js';
+import { CanaryResolver } from './canary/canary.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
@@ -59,6 +60,8 @@ export interface GraphQLApiModuleImports {
   replay: ModuleImport;
   /** Shadow traffic reports (`shadowReport`). */
   shadow: ModuleImport;
+  /** Canary releases (`startCanary`, `canary`, `canaryUpdated`). */
+  canary: ModuleImport;
 }
 
 /**
@@ -84,6 +87,7 @@ export class GraphQLApiModule {
         imports.aliases,
         imports.replay,
         imports.shadow,
+        imports.canary,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -112,6 +116,7 @@ export class GraphQLApiModule {
         FunctionAliasesFieldsResolver,
         ReplayResolver,
         ShadowReportResolver,
+        CanaryResolver,
       ],
     };
   }

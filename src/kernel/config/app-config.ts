@@ -191,7 +191,16 @@ export interface DeliveryConfig {
   sealInvocationData: boolean;
 }
 
-/** Cron triggers (README: "Schedules"). */
+/** Canary releases (README: "Releasing safely"). */
+export interface CanaryConfig {
+  /** `stepSeconds` below this are refused (5; tests go lower). */
+  minStepSeconds: number;
+  /** How often each node looks at the running canaries: for steps due, and for hand edits of their aliases. */
+  checkIntervalMs: number;
+  /** p99 differences up to this many ms never fail a step, whatever the ratio (millisecond durations are noise). */
+  p99NoiseFloorMs: number;
+}
+
 /** Shadow traffic and replay (README: "Releasing safely"). */
 export interface ComparisonsConfig {
   /** Shadow runs in flight on this node at most; a call finding them all busy is not shadowed (counted as skipped). 0: none. */
@@ -200,6 +209,7 @@ export interface ComparisonsConfig {
   replayConcurrency: number;
 }
 
+/** Cron triggers (README: "Schedules"). */
 export interface SchedulesConfig {
   /** This node claims and starts ticks; off: it still serves schedules, it never runs them. */
   scheduler: boolean;
@@ -321,6 +331,7 @@ export class AppConfig {
   readonly observability: ObservabilityConfig;
   readonly schedules: SchedulesConfig;
   readonly comparisons: ComparisonsConfig;
+  readonly canary: CanaryConfig;
 
   /** `env` is the whole environment, for the variables handed on to package managers. */
   constructor(raw: RawConfig, env: Record<string, string | undefined> = {}) {
@@ -483,6 +494,11 @@ export class AppConfig {
     this.comparisons = {
       shadowConcurrency: raw.FNGRAPH_SHADOW_CONCURRENCY,
       replayConcurrency: raw.FNGRAPH_REPLAY_CONCURRENCY,
+    };
+    this.canary = {
+      minStepSeconds: raw.FNGRAPH_CANARY_MIN_STEP_SECONDS,
+      checkIntervalMs: raw.FNGRAPH_CANARY_CHECK_INTERVAL_MS,
+      p99NoiseFloorMs: raw.FNGRAPH_CANARY_P99_NOISE_FLOOR_MS,
     };
     this.assertConsistent();
   }

@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = [
   /** An alias set or replaced (details: before and after, as JSON). */
   'alias.set',
   'alias.delete',
+  'canary.start',
+  'canary.advance',
+  'canary.promote',
+  'canary.rollback',
+  'canary.abort',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

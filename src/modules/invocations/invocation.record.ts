@@ -13,6 +13,10 @@ export type InvocationTrigger = (typeof INVOCATION_TRIGGERS)[number];
 
 export const FINAL_STATUSES: ReadonlySet<InvocationStatus> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED', 'REJECTED', 'DEAD_LETTERED']);
 export const UNFINISHED_STATUSES: readonly InvocationStatus[] = ['QUEUED', 'RUNNING'];
+/** Calls that ran to an end: what error rates and latency percentiles are computed over (REJECTED and DEAD_LETTERED never ran). */
+export const RAN_STATUSES: readonly InvocationStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'OOM_KILLED'];
+/** Of the calls that ran, those that count as errors. */
+export const ERROR_STATUSES: readonly InvocationStatus[] = ['FAILED', 'TIMED_OUT', 'OOM_KILLED'];
 
 export interface LogLineRecord {
   /** 1-based, gap-free per invocation. */
@@ -68,4 +72,32 @@ export interface InvocationFilter {
   callerId?: string;
   /** The invocation(s) of one OpenTelemetry trace (32 lower-case hex digits). */
   traceId?: string;
+}
+
+/** One alias's calls to one version of a function that finished in [since, until). */
+export interface VersionWindow {
+  functionId: string;
+  alias: string;
+  version: string;
+  since: Date;
+  until: Date;
+}
+
+/** What the records of one version say over a time window (see `InvocationRepository.versionWindowStats`). */
+export interface InvocationWindowStats {
+  /** Calls that ran (`RAN_STATUSES`). */
+  count: number;
+  /** Of those, errors (`ERROR_STATUSES`). */
+  errors: number;
+  /**
+   * The 99th percentile (nearest rank) of the durations of those that ran warm; null when
+   * none did. Cold starts are left out: a version new to traffic starts more sandboxes than
+   * one that has served for a while, and at canary volumes its few cold starts would be its p99.
+   */
+  p99DurationMs: number | null;
+}
+
+/** The nearest-rank index (0-based) of the 99th percentile among `count` sorted values. */
+export function p99Index(count: number): number {
+  return Math.max(0, Math.ceil(0.99 * count) - 1);
 }

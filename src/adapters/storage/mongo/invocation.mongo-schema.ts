@@ -127,3 +127,5 @@ InvocationSchema.index({ traceId: 1 });
 InvocationSchema.index({ status: 1, nodeId: 1, startedAt: 1 });
 // Retention's search for finished records that still keep their payloads.
 InvocationSchema.index({ finishedAt: 1 });
+// A canary's step window: one alias's calls to one version finished within a time range.
+InvocationSchema.index({ functionId: 1, alias: 1, version: 1, finishedAt: 1 });

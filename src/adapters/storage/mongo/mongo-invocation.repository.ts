@@ -8,7 +8,12 @@ import {
   type InvocationRecord,
   type InvocationStatus,
   type InvocationTrigger,
+  type InvocationWindowStats,
+  type VersionWindow,
   type LogLineRecord,
+  ERROR_STATUSES,
+  p99Index,
+  RAN_STATUSES,
   UNFINISHED_STATUSES,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
@@ -116,6 +121,27 @@ export class MongoInvocationRepository extends InvocationRepository implements O
       .lean<MongoInvocation[]>()
       .exec();
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
+  }
+
+  async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
+    // Counts and one sorted probe rather than an aggregation pipeline: FerretDB 1.24 lacks
+    // the percentile and most `$group` accumulators. All served by {functionId, alias, version, finishedAt}.
+    const window: QueryFilter<MongoInvocation> = { functionId, alias, version, finishedAt: { $gte: since, $lt: until }, status: { $in: [...RAN_STATUSES] } };
+    const timedWindow: QueryFilter<MongoInvocation> = { ...window, durationMs: { $ne: null }, coldStart: { $ne: true } };
+    const [count, errors, timed] = await Promise.all([
+      this.model.countDocuments(window).exec(),
+      this.model.countDocuments({ ...window, status: { $in: [...ERROR_STATUSES] } }).exec(),
+      this.model.countDocuments(timedWindow).exec(),
+    ]);
+    if (timed === 0) return { count, errors, p99DurationMs: null };
+    const [at] = await this.model
+      .find(timedWindow, { durationMs: 1 })
+      .sort({ durationMs: 1 })
+      .skip(p99Index(timed))
+      .limit(1)
+      .lean<Array<Pick<MongoInvocation, 'durationMs'>>>()
+      .exec();
+    return { count, errors, p99DurationMs: at?.durationMs ?? null };
   }
 
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {

@@ -266,6 +266,24 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX comparisons_alias ON comparisons (function_id, alias, id DESC);
   `,
+  // 17 (canary): a canary's step window — one alias's calls to one version finished within a time range — and
+  // canary releases: the whole record as JSON, beside what is queried. running_key is
+  // 'running:<function>/<alias>' while it runs (one running canary per alias), 'done:<id>' after.
+  `
+  CREATE INDEX invocations_version_finished ON invocations (function_id, alias, version, finished_at, status, duration_ms);
+
+  CREATE TABLE canaries (
+    id          TEXT PRIMARY KEY,
+    function_id TEXT NOT NULL,
+    alias       TEXT NOT NULL,
+    running_key TEXT NOT NULL UNIQUE,
+    status      TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    document    TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX canaries_alias ON canaries (function_id, alias, id DESC);
+  CREATE INDEX canaries_running ON canaries (status) WHERE status = 'RUNNING';
+  `,
 ];
 
 /**

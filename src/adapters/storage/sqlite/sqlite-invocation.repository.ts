@@ -6,7 +6,12 @@ import {
   type InvocationRecord,
   type InvocationStatus,
   type InvocationTrigger,
+  type InvocationWindowStats,
+  type VersionWindow,
   type LogLineRecord,
+  ERROR_STATUSES,
+  p99Index,
+  RAN_STATUSES,
   UNFINISHED_STATUSES,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
@@ -87,6 +92,10 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
 
 const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
 const UNFINISHED_SQL = `(${UNFINISHED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+const RAN_SQL = `(${RAN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+const ERROR_SQL = `(${ERROR_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+/** The window of one version's finished calls; served by the index `invocations_version_finished`. */
+const VERSION_WINDOW_SQL = `function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ${RAN_SQL}`;
 /** A retried batch may meet its own earlier insert: then it is an update, under the same rule as `UPDATE_SQL`. */
 const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(id) DO UPDATE SET ${MUTABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE invocations.status IN ${UNFINISHED_SQL}`;
@@ -183,6 +192,26 @@ export class SqliteInvocationRepository extends InvocationRepository {
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = this.db.statement<InvocationRow>(`SELECT * FROM invocations ${where} ORDER BY id DESC LIMIT ?`).all(...params);
     return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
+  }
+
+  async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
+    const params = [functionId, alias, version, toSqlDate(since), toSqlDate(until)];
+    const totals = this.db
+      .statement<{ count: number; errors: number; timed: number }>(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(status IN ${ERROR_SQL}), 0) AS errors,
+           COALESCE(SUM(duration_ms IS NOT NULL AND cold_start IS NOT 1), 0) AS timed FROM invocations WHERE ${VERSION_WINDOW_SQL}`,
+      )
+      .get(...params)!;
+    let p99DurationMs: number | null = null;
+    if (totals.timed > 0) {
+      const row = this.db
+        .statement<{ duration_ms: number }>(
+          `SELECT duration_ms FROM invocations WHERE ${VERSION_WINDOW_SQL} AND duration_ms IS NOT NULL AND cold_start IS NOT 1 ORDER BY duration_ms LIMIT 1 OFFSET ?`,
+        )
+        .get(...params, p99Index(totals.timed));
+      p99DurationMs = row?.duration_ms ?? null;
+    }
+    return { count: totals.count, errors: totals.errors, p99DurationMs };
   }
 
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {

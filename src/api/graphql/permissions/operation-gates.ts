@@ -28,6 +28,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     apiKeys: 'authenticated',
     auditLog: ADMINS,
     platformErrors: ADMINS,
+    // The service checks the caller may read the function's invocations.
+    canary: ANY_ROLE,
   },
   Mutation: {
     registerFunction: MANAGERS,
@@ -37,6 +39,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     // The service checks the caller may manage the function.
     setAlias: MANAGERS,
     deleteAlias: MANAGERS,
+    startCanary: MANAGERS,
+    abortCanary: MANAGERS,
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
@@ -52,6 +56,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     invocationUpdated: ANY_ROLE,
     functionMetrics: ANY_ROLE,
     versionBuildLogs: ANY_ROLE,
+    // Checked before the stream starts and before every event (see CanaryResolver).
+    canaryUpdated: ANY_ROLE,
   },
 };
 
@@ -104,4 +110,7 @@ export const DATA_TYPES = [
   'ShadowReport',
   'ShadowComparison',
   'ShadowDifferenceCounts',
+  'Canary',
+  'CanaryDecision',
+  'CanaryWindowStats',
 ] as const;
