@@ -240,6 +240,7 @@ class InvocationSummary(TypedDict):
     response: Optional[Any]
     responseTruncated: bool
     error: Optional[InvocationSummary_error]
+    contractViolations: List[str]
     queuedAt: str
     startedAt: Optional[str]
     finishedAt: Optional[str]
@@ -306,8 +307,16 @@ class FunctionsResult(TypedDict):
     functions: FunctionsResult_functions
 
 
+class FunctionVersionResult_functionVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+    outputMode: ContractOutputMode
+
+
 class FunctionVersionResult_functionVersion(VersionSummary):
     buildLog: str
+    contract: Optional[FunctionVersionResult_functionVersion_contract]
 
 
 class FunctionVersionResult(TypedDict):
@@ -529,6 +538,7 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
+  contractViolations
   queuedAt
   startedAt
   finishedAt
@@ -656,6 +666,12 @@ FUNCTION_VERSION_DOCUMENT = """query FunctionVersion($functionId: ID!, $version:
   functionVersion(functionId: $functionId, version: $version) {
     ...VersionSummary
     buildLog
+    contract {
+      input
+      query
+      output
+      outputMode
+    }
   }
 }
 
@@ -697,6 +713,7 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
+  contractViolations
   queuedAt
   startedAt
   finishedAt
@@ -748,6 +765,7 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
+  contractViolations
   queuedAt
   startedAt
   finishedAt
