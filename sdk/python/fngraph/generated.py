@@ -438,6 +438,46 @@ class RevokeApiKeyResult(TypedDict):
     revokeApiKey: ApiKeyFields
 
 
+class VersionDiffResult_versionDiff_code(TypedDict):
+    identical: bool
+    fromHash: str
+    toHash: str
+    fromSizeBytes: int
+    toSizeBytes: int
+    unified: Optional[str]
+
+
+class VersionDiffResult_versionDiff_config(TypedDict):
+    path: str
+    before: Optional[Any]
+    after: Optional[Any]
+
+
+class VersionDiffResult_versionDiff_contract(TypedDict):
+    path: str
+    kind: str
+    breaking: bool
+    message: str
+
+
+VersionDiffResult_versionDiff = TypedDict(
+    "VersionDiffResult_versionDiff",
+    {
+        "functionId": str,
+        "from": str,
+        "to": str,
+        "code": Optional[VersionDiffResult_versionDiff_code],
+        "codeUnavailableReason": Optional[str],
+        "config": List[VersionDiffResult_versionDiff_config],
+        "contract": List[VersionDiffResult_versionDiff_contract],
+    },
+)
+
+
+class VersionDiffResult(TypedDict):
+    versionDiff: VersionDiffResult_versionDiff
+
+
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
   registerFunction(input: $input) {
     ...FunctionSummary
@@ -910,6 +950,34 @@ fragment ApiKeyFields on ApiKey {
   revokedAt
 }"""
 
+VERSION_DIFF_DOCUMENT = """query VersionDiff($functionId: ID!, $from: String!, $to: String!) {
+  versionDiff(functionId: $functionId, from: $from, to: $to) {
+    functionId
+    from
+    to
+    code {
+      identical
+      fromHash
+      toHash
+      fromSizeBytes
+      toSizeBytes
+      unified
+    }
+    codeUnavailableReason
+    config {
+      path
+      before
+      after
+    }
+    contract {
+      path
+      kind
+      breaking
+      message
+    }
+  }
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -1031,3 +1099,8 @@ class Operations:
         """The `RevokeApiKey` mutation."""
         variables: Dict[str, Any] = {"id": id}
         return self.execute(REVOKE_API_KEY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def version_diff(self, *, function_id: str, from: str, to: str) -> VersionDiffResult:
+        """The `VersionDiff` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "from": from, "to": to}
+        return self.execute(VERSION_DIFF_DOCUMENT, variables)  # type: ignore[no-any-return]

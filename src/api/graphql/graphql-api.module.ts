@@ -32,6 +32,7 @@ import { RuntimesResolver } from './runtimes/runtimes.resolver.js';
 import { FunctionSchedulesResolver } from './schedules/function-schedules.resolver.js';
 import { VersionBuildLogsResolver } from './versions/version-build-logs.resolver.js';
 import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from './versions/versions.resolver.js';
+import { VersionDiffResolver } from './contracts/version-diff.resolver.js';
 import { type WsContext, WsConnectionGuard } from './ws-connection-guard.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -96,6 +97,7 @@ export class GraphQLApiModule {
         AuditResolver,
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
+        VersionDiffResolver,
       ],
     };
   }
