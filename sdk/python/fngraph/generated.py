@@ -240,7 +240,6 @@ class InvocationSummary(TypedDict):
     response: Optional[Any]
     responseTruncated: bool
     error: Optional[InvocationSummary_error]
-    contractViolations: List[str]
     queuedAt: str
     startedAt: Optional[str]
     finishedAt: Optional[str]
@@ -324,6 +323,7 @@ class FunctionVersionResult(TypedDict):
 
 
 class InvocationResult_invocation(InvocationSummary):
+    contractViolations: List[str]
     logs: List[LogLineFields]
     logsTruncated: bool
 
@@ -578,7 +578,6 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
-  contractViolations
   queuedAt
   startedAt
   finishedAt
@@ -728,6 +727,7 @@ fragment VersionSummary on FunctionVersion {
 INVOCATION_DOCUMENT = """query Invocation($id: ID!) {
   invocation(id: $id) {
     ...InvocationSummary
+    contractViolations
     logs {
       ...LogLineFields
     }
@@ -753,7 +753,6 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
-  contractViolations
   queuedAt
   startedAt
   finishedAt
@@ -805,7 +804,6 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
-  contractViolations
   queuedAt
   startedAt
   finishedAt
