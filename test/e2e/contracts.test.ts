@@ -4,6 +4,7 @@ import { functionDocument, register, registerRest } from '../support/functions.j
 import { scrape } from '../support/prometheus.js';
 import { createKey } from '../support/security.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { until } from '../support/until.js';
 
 /**
  * Counts its runs in the sandbox's memory: a first accepted call answering `calls: 1` shows that
@@ -132,6 +133,15 @@ describe('declared contracts', () => {
     const data = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { status contractViolations } }', { id });
     expect(data.invocation).toEqual({ status: 'SUCCEEDED', contractViolations: ['output/url: must be string'] });
     expect((await scrape(server.url)).value('fngraph_contract_violations_total', { function: 'resize', part: 'output' })).toBe(1);
+
+    // Queued runs are judged by the worker the same way.
+    const queued = await post(server.url, '/fn/resize', JSON.stringify({ width: 6, broken: true }), { prefer: 'respond-async' });
+    expect(queued.status).toBe(202);
+    const ran = await until(
+      () => graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { status contractViolations } }', { id: queued.body.invocationId }),
+      (result) => result.invocation.status === 'SUCCEEDED',
+    );
+    expect(ran.invocation.contractViolations).toEqual(['output/url: must be string']);
 
     const clean = await post(server.url, '/fn/resize', JSON.stringify({ width: 5 }));
     const cleanData = await graphqlData(server.url, 'query($id: ID!) { invocation(id: $id) { contractViolations } }', {
