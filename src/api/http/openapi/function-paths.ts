@@ -117,7 +117,7 @@ function operation(input: FunctionOperationsInput, method: (typeof FUNCTION_METH
       },
       ...refusals('400', '401', '403', '404', '408', '409', '413', '429', '503'),
       '502': {
-        description: 'The function failed, ran out of memory or returned an invalid response.',
+        description: 'The function failed, ran out of memory or returned an invalid response (or one its output schema refuses: OUTPUT_CONTRACT_VIOLATION).',
         content: jsonContent(ref('schemas', 'FunctionFailure')),
       },
       '504': { description: 'The function ran past its timeout.', content: jsonContent(ref('schemas', 'FunctionFailure')) },
