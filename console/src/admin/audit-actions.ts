@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'canary.promote',
   'canary.rollback',
   'canary.abort',
+  'function.breakingChange',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

@@ -25,6 +25,9 @@ ComparisonDifference = Literal["BODY", "HEADERS", "STATUS", "STATUS_CODE"]
 # What comparing a candidate run with the original found.
 ComparisonOutcome = Literal["DIFFERENT", "FAILED", "IDENTICAL", "SKIPPED"]
 
+# What a result that does not match the output schema does.
+ContractOutputMode = Literal["FLAG", "REFUSE"]
+
 # How this server isolates function sandboxes (FNGRAPH_EXECUTOR).
 ExecutorKind = Literal["DOCKER", "PROCESS"]
 
@@ -60,6 +63,15 @@ class AsyncDestinationsInput(TypedDict):
 
     onFailure: NotRequired[Optional[str]]
     onSuccess: NotRequired[Optional[str]]
+
+
+class ContractInput(TypedDict):
+    """JSON Schemas (2020-12) a version's requests and results must match: requests that do not are refused with 400 before any sandbox starts. Each omitted schema accepts anything."""
+
+    input: NotRequired[Optional[Any]]
+    output: NotRequired[Optional[Any]]
+    outputMode: NotRequired[Optional[ContractOutputMode]]
+    query: NotRequired[Optional[Any]]
 
 
 class CreateApiKeyInput(TypedDict):
@@ -140,8 +152,10 @@ class NetworkConfigInput(TypedDict):
 class RegisterFunctionInput(TypedDict):
     """The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name."""
 
+    allowBreakingChanges: NotRequired[Optional[bool]]
     code: str
     codeFormat: NotRequired[Optional[CodeFormat]]
+    contract: NotRequired[Optional[ContractInput]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
     handler: NotRequired[Optional[str]]
@@ -200,8 +214,10 @@ class StartCanaryInput(TypedDict):
 class UpdateFunctionInput(TypedDict):
     """Creates a new version; omitted fields keep the values of the latest version."""
 
+    allowBreakingChanges: NotRequired[Optional[bool]]
     code: NotRequired[Optional[str]]
     codeFormat: NotRequired[Optional[CodeFormat]]
+    contract: NotRequired[Optional[ContractInput]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
     handler: NotRequired[Optional[str]]
@@ -414,8 +430,16 @@ class FunctionsResult(TypedDict):
     functions: FunctionsResult_functions
 
 
+class FunctionVersionResult_functionVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+    outputMode: ContractOutputMode
+
+
 class FunctionVersionResult_functionVersion(VersionSummary):
     buildLog: str
+    contract: Optional[FunctionVersionResult_functionVersion_contract]
 
 
 class FunctionVersionResult(TypedDict):
@@ -423,6 +447,7 @@ class FunctionVersionResult(TypedDict):
 
 
 class InvocationResult_invocation(InvocationSummary):
+    contractViolations: List[str]
     logs: List[LogLineFields]
     logsTruncated: bool
 
@@ -672,6 +697,46 @@ class AbortCanaryResult(TypedDict):
     abortCanary: CanaryFields
 
 
+class VersionDiffResult_versionDiff_code(TypedDict):
+    identical: bool
+    fromHash: str
+    toHash: str
+    fromSizeBytes: int
+    toSizeBytes: int
+    unified: Optional[str]
+
+
+class VersionDiffResult_versionDiff_config(TypedDict):
+    path: str
+    before: Optional[Any]
+    after: Optional[Any]
+
+
+class VersionDiffResult_versionDiff_contract(TypedDict):
+    path: str
+    kind: str
+    breaking: bool
+    message: str
+
+
+VersionDiffResult_versionDiff = TypedDict(
+    "VersionDiffResult_versionDiff",
+    {
+        "functionId": str,
+        "from": str,
+        "to": str,
+        "code": Optional[VersionDiffResult_versionDiff_code],
+        "codeUnavailableReason": Optional[str],
+        "config": List[VersionDiffResult_versionDiff_config],
+        "contract": List[VersionDiffResult_versionDiff_contract],
+    },
+)
+
+
+class VersionDiffResult(TypedDict):
+    versionDiff: VersionDiffResult_versionDiff
+
+
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
   registerFunction(input: $input) {
     ...FunctionSummary
@@ -901,6 +966,12 @@ FUNCTION_VERSION_DOCUMENT = """query FunctionVersion($functionId: ID!, $version:
   functionVersion(functionId: $functionId, version: $version) {
     ...VersionSummary
     buildLog
+    contract {
+      input
+      query
+      output
+      outputMode
+    }
   }
 }
 
@@ -917,6 +988,7 @@ fragment VersionSummary on FunctionVersion {
 INVOCATION_DOCUMENT = """query Invocation($id: ID!) {
   invocation(id: $id) {
     ...InvocationSummary
+    contractViolations
     logs {
       ...LogLineFields
     }
@@ -1426,6 +1498,34 @@ fragment CanaryWindowStatsFields on CanaryWindowStats {
   p99DurationMs
 }"""
 
+VERSION_DIFF_DOCUMENT = """query VersionDiff($functionId: ID!, $from: String!, $to: String!) {
+  versionDiff(functionId: $functionId, from: $from, to: $to) {
+    functionId
+    from
+    to
+    code {
+      identical
+      fromHash
+      toHash
+      fromSizeBytes
+      toSizeBytes
+      unified
+    }
+    codeUnavailableReason
+    config {
+      path
+      before
+      after
+    }
+    contract {
+      path
+      kind
+      breaking
+      message
+    }
+  }
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -1591,3 +1691,8 @@ class Operations:
         """The `AbortCanary` mutation."""
         variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
         return self.execute(ABORT_CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def version_diff(self, *, function_id: str, from: str, to: str) -> VersionDiffResult:
+        """The `VersionDiff` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "from": from, "to": to}
+        return self.execute(VERSION_DIFF_DOCUMENT, variables)  # type: ignore[no-any-return]

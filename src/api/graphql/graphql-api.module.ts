@@ -36,6 +36,7 @@ import { RuntimesResolver } from './runtimes/runtimes.resolver.js';
 import { FunctionSchedulesResolver } from './schedules/function-schedules.resolver.js';
 import { VersionBuildLogsResolver } from './versions/version-build-logs.resolver.js';
 import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from './versions/versions.resolver.js';
+import { VersionDiffResolver } from './contracts/version-diff.resolver.js';
 import { type WsContext, WsConnectionGuard } from './ws-connection-guard.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -117,6 +118,7 @@ export class GraphQLApiModule {
         ReplayResolver,
         ShadowReportResolver,
         CanaryResolver,
+        VersionDiffResolver,
       ],
     };
   }

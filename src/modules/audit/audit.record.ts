@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'canary.promote',
   'canary.rollback',
   'canary.abort',
+  /** A version registered with allowBreakingChanges although its contract breaks the previous one's: the reasons. */
+  'function.breakingChange',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

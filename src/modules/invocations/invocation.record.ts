@@ -63,6 +63,8 @@ export interface InvocationRecord {
   queued: boolean;
   /** SHADOW and REPLAY invocations: the id of the invocation whose request they ran again; null otherwise. */
   comparedWith: string | null;
+  /** How its result broke its version's output schema (`output/url: must be string`), with `outputMode: flag`; empty when it did not. */
+  contractViolations: string[];
 }
 
 export interface InvocationFilter {

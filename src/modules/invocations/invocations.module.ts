@@ -14,6 +14,7 @@ import { InvocationsService } from './invocations.service.js';
 import { NodeSweeper } from './node-sweeper.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
 import { ShadowCalls } from './shadow-calls.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 export interface InvocationsModuleImports {
   /** Provides `InvocationRepository`, `NodeRegistry` and `IdempotencyKeys`. */
@@ -70,6 +71,7 @@ export class InvocationsModule {
         InvocationRetention,
         QueuedEventSeal,
         ShadowCalls,
+        ContractValidators,
       ],
       exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper, ShadowCalls],
     };

@@ -30,6 +30,7 @@ import { ShadowCalls } from './shadow-calls.js';
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: '3600' });
 
@@ -172,6 +173,7 @@ describe(InvocationsService.name, () => {
       new QueuedEventSeal(new PlainTestCipher()),
       automock(AliasesService),
       new ShadowCalls(errors),
+      new ContractValidators(),
     );
 
     // Every invocation is observed and offered to subscribers; most tests are not about that.

@@ -100,6 +100,7 @@ const record: InvocationRecord = {
   attempt: 1,
   queued: false,
   comparedWith: null,
+  contractViolations: [],
 };
 
 describe(SealedInvocationRepository.name, () => {

@@ -56,6 +56,8 @@ export interface MongoInvocation {
   attempt: number;
   queued: boolean;
   comparedWith?: string | null;
+  /** Absent in documents written before contracts existed: none. */
+  contractViolations?: string[];
   payloadPurged?: boolean;
 }
 
@@ -110,6 +112,7 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     attempt: { type: Number, default: 1 },
     queued: { type: Boolean, default: false },
     comparedWith: { type: String, default: null },
+    contractViolations: { type: [String], default: [] },
     // Retention emptied its request, response and logs (absent in older documents: false).
     payloadPurged: { type: Boolean, default: false },
   },

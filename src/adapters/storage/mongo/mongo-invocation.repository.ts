@@ -216,6 +216,7 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     attempt: record.attempt,
     queued: record.queued,
     comparedWith: record.comparedWith,
+    contractViolations: [...record.contractViolations],
   };
 }
 
@@ -250,6 +251,7 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     attempt: document.attempt ?? 1,
     queued: document.queued ?? document.trigger === 'ASYNC',
     comparedWith: document.comparedWith ?? null,
+    contractViolations: document.contractViolations ?? [],
   };
 }
 

@@ -284,6 +284,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX canaries_alias ON canaries (function_id, alias, id DESC);
   CREATE INDEX canaries_running ON canaries (status) WHERE status = 'RUNNING';
   `,
+  // 18 (contracts): a version's declared schemas (JSON { input, query, output, outputMode }; NULL: none), and
+  // how an invocation's result broke them (JSON list of messages; NULL in older rows: none).
+  `
+  ALTER TABLE function_versions ADD COLUMN contract TEXT;
+  ALTER TABLE invocations ADD COLUMN contract_violations TEXT;
+  `,
 ];
 
 /**

@@ -48,6 +48,8 @@ interface InvocationRow {
   attempt: number;
   queued: number;
   compared_with: string | null;
+  /** JSON list; NULL in rows written before contracts existed. */
+  contract_violations: string | null;
 }
 
 /** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
@@ -88,6 +90,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'attempt',
   'queued',
   'compared_with',
+  'contract_violations',
 ];
 
 const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
@@ -298,6 +301,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     attempt: record.attempt,
     queued: toSqlBoolean(record.queued),
     compared_with: record.comparedWith,
+    contract_violations: record.contractViolations.length === 0 ? null : JSON.stringify(record.contractViolations),
   };
 }
 
@@ -332,5 +336,6 @@ function toRecord(row: InvocationRow): InvocationRecord {
     attempt: row.attempt,
     queued: row.queued !== 0,
     comparedWith: row.compared_with,
+    contractViolations: row.contract_violations === null || row.contract_violations === undefined ? [] : (JSON.parse(row.contract_violations) as string[]),
   };
 }

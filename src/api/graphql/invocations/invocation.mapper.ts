@@ -38,5 +38,6 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     attempt: record.attempt,
     queued: record.queued,
     comparedWith: record.comparedWith,
+    contractViolations: record.contractViolations ?? [],
   };
 }

@@ -130,4 +130,9 @@ export class InvocationModel {
     description: 'SHADOW and REPLAY invocations: the invocation whose request this one ran again, to compare their results; null otherwise.',
   })
   comparedWith: string | null;
+  @Field(() => [String], {
+    description:
+      "How the result broke its version's output schema (`output/url: must be string`): flagged with outputMode FLAG, the reason it FAILED with REFUSE; empty when it matched.",
+  })
+  contractViolations: string[];
 }

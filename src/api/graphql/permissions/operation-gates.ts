@@ -20,6 +20,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     functionByName: ANY_ROLE,
     functions: ANY_ROLE,
     functionVersion: ANY_ROLE,
+    // The service shows the code part only to those who may read the code.
+    versionDiff: ANY_ROLE,
     invocation: ANY_ROLE,
     invocations: ANY_ROLE,
     // The service checks the right to read the function's invocations.
@@ -75,6 +77,11 @@ export const DATA_TYPES = [
   'FunctionPermissions',
   'FunctionSchedule',
   'FunctionVersion',
+  'FunctionContract',
+  'VersionDiff',
+  'CodeDiff',
+  'ConfigChange',
+  'ContractChange',
   'FunctionAccess',
   'ExecutionConfig',
   'RetryPolicy',

@@ -84,14 +84,18 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
       },
       FunctionFailure: {
         type: 'object',
-        description: 'The function ran and failed (threw, timed out, ran out of memory, returned an invalid response, or was dead-lettered).',
+        description:
+          "The function ran and failed (threw, timed out, ran out of memory, returned an invalid response or one its version's output schema refuses, or was dead-lettered).",
         required: ['error', 'invocationId'],
         properties: {
           error: {
             type: 'object',
             required: ['code', 'message'],
             properties: {
-              code: { type: 'string', examples: ['FUNCTION_FAILED', 'FUNCTION_TIMED_OUT', 'FUNCTION_OOM_KILLED', 'FUNCTION_BAD_RESPONSE'] },
+              code: {
+                type: 'string',
+                examples: ['FUNCTION_FAILED', 'FUNCTION_TIMED_OUT', 'FUNCTION_OOM_KILLED', 'FUNCTION_BAD_RESPONSE', 'OUTPUT_CONTRACT_VIOLATION'],
+              },
               type: { type: 'string', description: 'The error class the function threw (e.g. `TypeError`).' },
               message: { type: 'string' },
             },
@@ -275,6 +279,16 @@ function registrationResponseSchema(): JsonObject {
         },
       },
       schedules: { type: 'array', items: { type: 'object' } },
+      contract: {
+        type: ['object', 'null'],
+        description: 'The declared JSON Schemas (input, query, output) and outputMode; null: none.',
+        properties: {
+          input: { type: 'object' },
+          query: { type: 'object' },
+          output: { type: 'object' },
+          outputMode: { type: 'string', enum: ['flag', 'refuse'] },
+        },
+      },
       endpoints: {
         type: 'object',
         properties: {
