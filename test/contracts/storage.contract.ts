@@ -298,6 +298,19 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           timeoutSeconds: 2.5,
           asyncPolicy: { maxAttempts: 10, retryBackoffSeconds: 0, maxEventAgeSeconds: 86400, onSuccess: 'notify-ok', onFailure: 'notify_failed' },
           eventFormat: 'aws-apigw-v2',
+          // JSON Schema keywords start with `$`, which document stores refuse in field names.
+          contract: {
+            input: {
+              $schema: 'https://json-schema.org/draft/2020-12/schema',
+              type: 'object',
+              properties: { width: { $ref: '#/$defs/size' } },
+              $defs: { size: { type: 'integer', minimum: 1 } },
+              required: ['width'],
+            },
+            query: { type: 'object', properties: { 'dotted.name': { type: 'string' } } },
+            output: { type: 'object', properties: { url: { type: 'string' } } },
+            outputMode: 'refuse',
+          },
         });
         const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '', asyncPolicy: { ...DEFAULT_ASYNC_POLICY } });
         bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
@@ -860,6 +873,7 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
     network: { enabled: true, allow: ['api.example.com:443', '203.0.113.0/24'] },
     environmentVariableNames: [],
+    contract: null,
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',
     buildLog: '',

@@ -13,6 +13,9 @@ BuildStatus = Literal["BUILDING", "FAILED", "READY"]
 # How `code` is packed.
 CodeFormat = Literal["SOURCE", "TAR", "TGZ", "ZIP"]
 
+# What a result that does not match the output schema does.
+ContractOutputMode = Literal["FLAG", "REFUSE"]
+
 # How this server isolates function sandboxes (FNGRAPH_EXECUTOR).
 ExecutorKind = Literal["DOCKER", "PROCESS"]
 
@@ -34,6 +37,15 @@ class AsyncDestinationsInput(TypedDict):
 
     onFailure: NotRequired[Optional[str]]
     onSuccess: NotRequired[Optional[str]]
+
+
+class ContractInput(TypedDict):
+    """JSON Schemas (2020-12) a version's requests and results must match: requests that do not are refused with 400 before any sandbox starts. Each omitted schema accepts anything."""
+
+    input: NotRequired[Optional[Any]]
+    output: NotRequired[Optional[Any]]
+    outputMode: NotRequired[Optional[ContractOutputMode]]
+    query: NotRequired[Optional[Any]]
 
 
 class CreateApiKeyInput(TypedDict):
@@ -114,8 +126,10 @@ class NetworkConfigInput(TypedDict):
 class RegisterFunctionInput(TypedDict):
     """The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name."""
 
+    allowBreakingChanges: NotRequired[Optional[bool]]
     code: str
     codeFormat: NotRequired[Optional[CodeFormat]]
+    contract: NotRequired[Optional[ContractInput]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
     handler: NotRequired[Optional[str]]
@@ -138,8 +152,10 @@ class RetryPolicyInput(TypedDict):
 class UpdateFunctionInput(TypedDict):
     """Creates a new version; omitted fields keep the values of the latest version."""
 
+    allowBreakingChanges: NotRequired[Optional[bool]]
     code: NotRequired[Optional[str]]
     codeFormat: NotRequired[Optional[CodeFormat]]
+    contract: NotRequired[Optional[ContractInput]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
     handler: NotRequired[Optional[str]]

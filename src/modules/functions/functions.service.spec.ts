@@ -73,6 +73,7 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     eventFormat: draft.eventFormat,
     network: draft.network,
     environmentVariableNames: Object.keys(draft.environmentVariables),
+    contract: draft.contract,
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'READY',
     buildLog: '',
@@ -392,6 +393,7 @@ describe(FunctionsService.name, () => {
       network: { enabled: false, allow: [] },
       environmentVariables: { GREETING: 'hi' },
       secretVariableNames: [],
+      contract: null,
       author: null,
     });
 

@@ -19,6 +19,7 @@ import { VersionBuildService } from '@/modules/versions/version-build.service.js
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import { NETWORK_OFF } from '@/modules/egress/network-config.js';
+import { withoutContractSchemas } from '@/modules/contracts/contract-document.validation.js';
 import {
   type EnvironmentEntry,
   functionNameSchema,
@@ -68,7 +69,7 @@ export class FunctionsService {
    */
   async register(input: unknown, actor: Actor): Promise<Registration> {
     requireDeveloper(actor.principal);
-    assertSafeKeys(input);
+    assertSafeKeys(withoutContractSchemas(input));
     const document = parseOrThrow(this.documentSchema, input, 'function document');
     const existing = await this.functions.findByName(document.name);
     const draft = this.draftFromDocument(document, await this.runtimes.installed());
@@ -83,7 +84,7 @@ export class FunctionsService {
   /** Creates a new version from a partial document; unspecified fields keep their values. */
   async update(id: string, input: unknown, actor: Actor): Promise<Registration> {
     requireDeveloper(actor.principal);
-    assertSafeKeys(input);
+    assertSafeKeys(withoutContractSchemas(input));
     const patch = parseOrThrow(this.patchSchema, input, 'function update');
     const current = await this.getActive(id);
     this.policy.assertCanManage(actor.principal, current, id);
@@ -299,6 +300,7 @@ export class FunctionsService {
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
       network: networkFrom(document.executionConfig, NETWORK_OFF, this.config.egress),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
+      contract: document.contract ?? null,
       author: document.metadata?.author ?? null,
     };
   }
@@ -323,6 +325,7 @@ export class FunctionsService {
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),
+      contract: patch.contract === undefined ? latest.contract : patch.contract,
       author: patch.metadata?.author ?? current.author,
     };
   }

@@ -230,6 +230,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
   ALTER TABLE function_versions ADD COLUMN handler TEXT;
   `,
+  // 15 (contracts): a version's declared schemas (JSON { input, query, output, outputMode }; NULL: none).
+  `
+  ALTER TABLE function_versions ADD COLUMN contract TEXT;
+  `,
 ];
 
 /**

@@ -63,6 +63,7 @@ export const DATA_TYPES = [
   'FunctionPermissions',
   'FunctionSchedule',
   'FunctionVersion',
+  'FunctionContract',
   'FunctionAccess',
   'ExecutionConfig',
   'RetryPolicy',

@@ -227,6 +227,16 @@ function registrationResponseSchema(): JsonObject {
         },
       },
       schedules: { type: 'array', items: { type: 'object' } },
+      contract: {
+        type: ['object', 'null'],
+        description: 'The declared JSON Schemas (input, query, output) and outputMode; null: none.',
+        properties: {
+          input: { type: 'object' },
+          query: { type: 'object' },
+          output: { type: 'object' },
+          outputMode: { type: 'string', enum: ['flag', 'refuse'] },
+        },
+      },
       endpoints: {
         type: 'object',
         properties: {
