@@ -193,6 +193,28 @@ class ApiKeyFields(TypedDict):
     revokedAt: Optional[str]
 
 
+class FunctionContractSummary_viewerAccess(TypedDict):
+    invoke: bool
+
+
+class FunctionContractSummary_latestVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+
+
+class FunctionContractSummary_latestVersion(TypedDict):
+    version: str
+    contract: Optional[FunctionContractSummary_latestVersion_contract]
+
+
+class FunctionContractSummary(TypedDict):
+    name: str
+    description: str
+    viewerAccess: FunctionContractSummary_viewerAccess
+    latestVersion: FunctionContractSummary_latestVersion
+
+
 class VersionSummary(TypedDict):
     id: str
     functionId: str
@@ -306,8 +328,16 @@ class FunctionsResult(TypedDict):
     functions: FunctionsResult_functions
 
 
+class FunctionVersionResult_functionVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+    outputMode: ContractOutputMode
+
+
 class FunctionVersionResult_functionVersion(VersionSummary):
     buildLog: str
+    contract: Optional[FunctionVersionResult_functionVersion_contract]
 
 
 class FunctionVersionResult(TypedDict):
@@ -427,6 +457,24 @@ class CreateApiKeyResult(TypedDict):
 
 class RevokeApiKeyResult(TypedDict):
     revokeApiKey: ApiKeyFields
+
+
+class FunctionContractsResult_functions_pageInfo(TypedDict):
+    hasNextPage: bool
+    endCursor: Optional[str]
+
+
+class FunctionContractsResult_functions(TypedDict):
+    nodes: List[FunctionContractSummary]
+    pageInfo: FunctionContractsResult_functions_pageInfo
+
+
+class FunctionContractsResult(TypedDict):
+    functions: FunctionContractsResult_functions
+
+
+class FunctionContractByNameResult(TypedDict):
+    functionByName: FunctionContractSummary
 
 
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
@@ -656,6 +704,12 @@ FUNCTION_VERSION_DOCUMENT = """query FunctionVersion($functionId: ID!, $version:
   functionVersion(functionId: $functionId, version: $version) {
     ...VersionSummary
     buildLog
+    contract {
+      input
+      query
+      output
+      outputMode
+    }
   }
 }
 
@@ -892,6 +946,56 @@ fragment ApiKeyFields on ApiKey {
   revokedAt
 }"""
 
+FUNCTION_CONTRACTS_DOCUMENT = """query FunctionContracts($first: Int, $after: String) {
+  functions(first: $first, after: $after) {
+    nodes {
+      ...FunctionContractSummary
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+
+fragment FunctionContractSummary on Function {
+  name
+  description
+  viewerAccess {
+    invoke
+  }
+  latestVersion {
+    version
+    contract {
+      input
+      query
+      output
+    }
+  }
+}"""
+
+FUNCTION_CONTRACT_BY_NAME_DOCUMENT = """query FunctionContractByName($name: String!) {
+  functionByName(name: $name) {
+    ...FunctionContractSummary
+  }
+}
+
+fragment FunctionContractSummary on Function {
+  name
+  description
+  viewerAccess {
+    invoke
+  }
+  latestVersion {
+    version
+    contract {
+      input
+      query
+      output
+    }
+  }
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -1013,3 +1117,17 @@ class Operations:
         """The `RevokeApiKey` mutation."""
         variables: Dict[str, Any] = {"id": id}
         return self.execute(REVOKE_API_KEY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_contracts(self, *, first: Optional[int] = None, after: Optional[str] = None) -> FunctionContractsResult:
+        """The `FunctionContracts` query."""
+        variables: Dict[str, Any] = {}
+        if first is not None:
+            variables["first"] = first
+        if after is not None:
+            variables["after"] = after
+        return self.execute(FUNCTION_CONTRACTS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_contract_by_name(self, *, name: str) -> FunctionContractByNameResult:
+        """The `FunctionContractByName` query."""
+        variables: Dict[str, Any] = {"name": name}
+        return self.execute(FUNCTION_CONTRACT_BY_NAME_DOCUMENT, variables)  # type: ignore[no-any-return]
