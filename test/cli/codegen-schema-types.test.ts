@@ -54,6 +54,8 @@ describe('JSON Schema to TypeScript', () => {
     );
     expect(typeOf({ type: 'object', patternProperties: { '^x-': { type: 'boolean' } } })).toBe('{\n  [key: string]: boolean;\n}');
     expect(typeOf({ type: 'object', additionalProperties: false })).toBe('Record<string, never>');
+    // Any object, but an object: not `{}`, which a string would satisfy.
+    expect(typeOf({ type: 'object' })).toBe('Record<string, unknown>');
     // Nothing said about extra keys: none in the type, so a misspelt field fails to compile.
     expect(typeOf({ type: 'object', properties: { a: { type: 'string' } } })).not.toContain('[key: string]');
   });
@@ -65,6 +67,9 @@ describe('JSON Schema to TypeScript', () => {
     expect(typeOf({ type: 'array', items: { enum: ['a', 'b'] } })).toBe('("a" | "b")[]');
     expect(typeOf({ type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], minItems: 1, items: false })).toBe('[string, number?]');
     expect(typeOf({ type: 'array', prefixItems: [{ type: 'string' }], minItems: 1, items: { type: 'boolean' } })).toBe('[string, ...boolean[]]');
+    // A union inside an object needs no parentheses; a union of an object does.
+    expect(typeOf({ type: 'array', items: { type: 'object', properties: { a: { type: ['string', 'null'] } } } })).toBe('{\n  a?: string | null;\n}[]');
+    expect(typeOf({ type: 'array', items: { type: 'object', nullable: true, properties: { a: { type: 'string' } } } })).toBe('({\n  a?: string;\n} | null)[]');
   });
 
   it('maps enum and const to unions of literals', () => {

@@ -132,15 +132,36 @@ function literal(value: unknown): string | null {
   return null;
 }
 
+/**
+ * True when `type` is combined with one of `operators` outside any braces, brackets, string
+ * or comment: `{ a: A | B }` is not a union, `{ a: A } | null` is.
+ */
+function hasTopLevel(type: string, operators: readonly string[]): boolean {
+  let depth = 0;
+  for (let index = 0; index < type.length; index++) {
+    const char = type[index]!;
+    if (char === '"') {
+      // JSON.stringify wrote it: skip to the closing quote, past escapes.
+      for (index++; index < type.length && type[index] !== '"'; index++) if (type[index] === '\\') index++;
+    } else if (type.startsWith('/*', index)) {
+      index = type.indexOf('*/', index + 2) + 1 || type.length;
+    } else if ('{[(<'.includes(char)) depth++;
+    else if ('}])>'.includes(char)) depth--;
+    else if (depth === 0 && char === ' ' && operators.some((operator) => type.startsWith(` ${operator} `, index))) return true;
+  }
+  return false;
+}
+
 function union(types: string[]): string {
   const unique = [...new Set(types)];
   if (unique.length === 0) return 'never';
   if (unique.includes('unknown')) return 'unknown';
-  return unique.length === 1 ? unique[0]! : unique.map((type) => (type.includes(' & ') ? `(${type})` : type)).join(' | ');
+  return unique.length === 1 ? unique[0]! : unique.map((type) => (hasTopLevel(type, ['&']) ? `(${type})` : type)).join(' | ');
 }
 
+/** `type` ready to be an operand of `&` or `[]`. */
 function parenthesized(type: string): string {
-  return /^[A-Za-z0-9_$."']+(\[\])*$/.test(type) || type.startsWith('{') || type.startsWith('[') ? type : `(${type})`;
+  return hasTopLevel(type, ['|', '&']) ? `(${type})` : type;
 }
 
 /**
@@ -304,7 +325,8 @@ class RootConversion {
       const indexType = valueType.startsWith('unknown') ? valueType : union([...extraTypes, ...propertyTypes, ...(anyOptional ? ['undefined'] : [])]);
       lines.push(`${inner}[key: string]: ${indexType};`);
     }
-    if (lines.length === 0) return extraTypes.length === 0 && additional === false ? 'Record<string, never>' : '{}';
+    // `{}` would admit strings and numbers too.
+    if (lines.length === 0) return additional === false ? 'Record<string, never>' : 'Record<string, unknown>';
     return `{\n${lines.join('\n')}\n${INDENT.repeat(depth)}}`;
   }
 
