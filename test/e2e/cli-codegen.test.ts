@@ -83,7 +83,7 @@ describe('fngraph codegen', { timeout: TIMEOUT }, () => {
       },
     });
     await admin.request(RegisterFunctionDocument, {
-      input: { name: 'plain', language: 'javascript', code: code('export default async (event) => ({ got: JSON.parse(event.body) });\n') },
+      input: { name: 'plain', language: 'javascript', code: code('export default async (event) => ({ got: JSON.parse(event.body), query: event.query });\n') },
     });
   });
   afterAll(async () => {
@@ -123,14 +123,16 @@ await invoke.resizeImage({ width: 200, fit: 'stretch' });
     // The right program compiles, and runs against the server with typed answers.
     writeFileSync(
       join(dir, 'main.ts'),
-      `import { FunctionCallError } from '@fngraph/sdk';
+      `import { FngraphClient, FunctionCallError } from '@fngraph/sdk';
 import { createFunctions } from './fngraph-functions.js';
 declare const process: { env: Record<string, string | undefined> };
 const { invoke } = createFunctions({ url: process.env.FNGRAPH_URL!, credential: process.env.FNGRAPH_API_KEY });
 const resized = await invoke.resizeImage({ width: 200 });
 const area: number = resized.width * resized.height;
 const fit: 'cover' | 'contain' = resized.fit;
-const plain = await invoke.plain({ any: ['thing'] });
+// An SDK client works too (its credential is used), and options reach the function.
+const viaClient = createFunctions(new FngraphClient({ url: process.env.FNGRAPH_URL!, credential: process.env.FNGRAPH_API_KEY }));
+const plain = await viaClient.invoke.plain({ any: ['thing'] }, { query: { page: 2, tag: 'x' } });
 let refusal: unknown = null;
 try {
   await invoke.resizeImage({ width: 1 }, { target: '9.9.9' });
@@ -150,7 +152,7 @@ console.log(JSON.stringify({ resized, area, fit, plain, refusal }));
       resized: { width: 200, height: 150, fit: 'cover' },
       area: 30_000,
       fit: 'cover',
-      plain: { got: { any: ['thing'] } },
+      plain: { got: { any: ['thing'] }, query: { page: '2', tag: 'x' } },
       // A version that does not exist: the server's code and message, typed.
       refusal: { name: 'FunctionCallError', code: 'NOT_FOUND', status: 404, message: expect.stringContaining('9.9.9') },
     });
@@ -210,7 +212,7 @@ print(json.dumps({"resized": resized, "plain": invoke.plain([1, 2]), "refusal": 
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
       resized: { width: 120, height: 90, fit: 'contain' },
-      plain: { got: [1, 2] },
+      plain: { got: [1, 2], query: {} },
       refusal: { code: 'NOT_FOUND', status: 404 },
     });
   });
