@@ -20,8 +20,6 @@ export interface ClientModuleOptions {
   serverUrl: string;
   /** The command line that generated it (in the header), e.g. `fngraph codegen --out x.ts`. */
   command: string;
-  /** Where the SDK is imported from. */
-  sdkModule?: string;
 }
 
 interface Method {
@@ -53,7 +51,7 @@ export function clientModule(functions: readonly FunctionToGenerate[], options: 
   const methods: Method[] = [];
   const usedKeys = new Set<string>();
   for (const fn of [...functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    // Two names can meet in camelCase (`a-b`, `a_b`): the second keeps its own name, quoted.
+    // Two names can meet in camelCase (`a-b`, `a_b`): the second keeps its own name (quoted when it must be).
     let key = camelCase(fn.name);
     if (usedKeys.has(key)) key = fn.name;
     usedKeys.add(key);
@@ -97,7 +95,7 @@ export function clientModule(functions: readonly FunctionToGenerate[], options: 
   );
   return `${header}
 
-import { FngraphClient, type FunctionCallOptions } from '${options.sdkModule ?? '@fngraph/sdk'}';
+import { FngraphClient, type FunctionCallOptions } from '@fngraph/sdk';
 ${declarations ? `\n${declarations}` : ''}
 /** One typed method per function, named in camelCase. */
 export interface FunctionMethods {
