@@ -83,10 +83,14 @@ export async function callFunction(connection: ConnectionLike, name: string, inp
   if (connection.credential) headers.authorization = `Bearer ${connection.credential}`;
   if (options.routingKey) headers['x-fngraph-routing-key'] = options.routingKey;
   if (input !== undefined) headers['content-type'] = 'application/json';
+  const method = (options.method ?? 'POST').toUpperCase();
+  // fetch would refuse it, and that refusal would look like a network error.
+  if (input !== undefined && (method === 'GET' || method === 'HEAD'))
+    throw new FngraphError([], undefined, { code: 'BAD_REQUEST', message: `A ${method} call of ${name} cannot carry an input: pass it in options.query` });
   let response: Response;
   try {
     response = await fetch(`${base}${path}`, {
-      method: options.method ?? 'POST',
+      method,
       headers,
       body: input === undefined ? undefined : JSON.stringify(input),
       signal: options.signal,
