@@ -632,6 +632,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
             { seq: 2, timestamp: new Date('2030-01-01T00:00:00.300Z'), stream: 'stderr', message: '' },
           ],
           logsTruncated: true,
+          contractViolations: ['output/url: must be string', "output: must have required property 'size'"],
         });
         const bare = anInvocation({ error: { type: 'Timeout', message: 'took too long' } });
         const arrayResult = anInvocation({ status: 'SUCCEEDED', response: [[1], 'two', null] });
@@ -912,6 +913,7 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     nodeId: null,
     attempt: 1,
     queued: false,
+    contractViolations: [],
     ...overrides,
   };
 }

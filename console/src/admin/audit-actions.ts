@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'function.permissions',
   'function.network',
   'function.releaseName',
+  'function.breakingChange',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

@@ -262,6 +262,7 @@ class InvocationSummary(TypedDict):
     response: Optional[Any]
     responseTruncated: bool
     error: Optional[InvocationSummary_error]
+    contractViolations: List[str]
     queuedAt: str
     startedAt: Optional[str]
     finishedAt: Optional[str]
@@ -577,6 +578,7 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
+  contractViolations
   queuedAt
   startedAt
   finishedAt
@@ -751,6 +753,7 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
+  contractViolations
   queuedAt
   startedAt
   finishedAt
@@ -802,6 +805,7 @@ fragment InvocationSummary on Invocation {
     type
     message
   }
+  contractViolations
   queuedAt
   startedAt
   finishedAt

@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = [
   /** A version with outbound network access: who granted which destinations. */
   'function.network',
   'function.releaseName',
+  /** A version registered with allowBreakingChanges although its contract breaks the previous one's: the reasons. */
+  'function.breakingChange',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',

@@ -96,6 +96,8 @@ describe(FunctionsService.name, () => {
       methods: ['insert', 'findById', 'findByName', 'findByIds', 'list', 'updateHead', 'markDeleted', 'remove', 'findTombstones', 'releaseName'],
     });
     versions = automock(VersionsService);
+    // The latest version of an existing function, for the contract check (none declared: nothing to break).
+    versions.getById.mockResolvedValue({ version: '1.0.0', contract: null } as FunctionVersionRecord);
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     audit = automock(AuditService);

@@ -22,6 +22,7 @@ import { InvocationsService } from './invocations.service.js';
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_WORKER_CONCURRENCY: '4' });
 
@@ -84,6 +85,7 @@ function queuedRecord(overrides: Partial<InvocationRecord> = {}): InvocationReco
     nodeId: null,
     attempt: 0,
     queued: true,
+    contractViolations: [],
     ...overrides,
   };
 }
@@ -120,7 +122,18 @@ describe(InvocationWorker.name, () => {
   const started: InvocationWorker[] = [];
 
   function worker(on: AppConfig = config): InvocationWorker {
-    return new InvocationWorker(queue, recorder, runner, lookup, invocations, admission, on, errors, new QueuedEventSeal(new PlainTestCipher()));
+    return new InvocationWorker(
+      queue,
+      recorder,
+      runner,
+      lookup,
+      invocations,
+      admission,
+      on,
+      errors,
+      new QueuedEventSeal(new PlainTestCipher()),
+      new ContractValidators(),
+    );
   }
 
   beforeEach(() => {

@@ -51,6 +51,8 @@ export interface InvocationRecord {
   attempt: number;
   /** Nobody waits for it: it runs from the job queue, on any worker node, retried as its function says. */
   queued: boolean;
+  /** How its result broke its version's output schema (`output/url: must be string`), with `outputMode: flag`; empty when it did not. */
+  contractViolations: string[];
 }
 
 export interface InvocationFilter {

@@ -13,6 +13,7 @@ import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
 import { NodeSweeper } from './node-sweeper.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 export interface InvocationsModuleImports {
   /** Provides `InvocationRepository`, `NodeRegistry` and `IdempotencyKeys`. */
@@ -65,6 +66,7 @@ export class InvocationsModule {
         InvocationFeedService,
         InvocationRetention,
         QueuedEventSeal,
+        ContractValidators,
       ],
       exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper],
     };

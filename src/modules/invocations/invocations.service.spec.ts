@@ -28,6 +28,7 @@ import { type InvokeCommand, InvocationsService } from './invocations.service.js
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: '3600' });
 
@@ -168,6 +169,7 @@ describe(InvocationsService.name, () => {
       functions,
       errors,
       new QueuedEventSeal(new PlainTestCipher()),
+      new ContractValidators(),
     );
 
     // Every invocation is observed and offered to subscribers; most tests are not about that.

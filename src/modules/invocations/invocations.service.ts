@@ -25,6 +25,8 @@ import { FINAL_STATUSES, type InvocationFilter, type InvocationRecord, type Invo
 import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
 import { InvocationRunner } from './invocation-runner.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
+import { withOutputContract } from './output-contract.js';
 
 export interface InvokeCommand {
   ref: FunctionRef;
@@ -69,6 +71,7 @@ export class InvocationsService {
     private readonly functions: FunctionsService,
     private readonly errors: UnexpectedErrors,
     private readonly seal: QueuedEventSeal,
+    private readonly contracts: ContractValidators,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
@@ -196,6 +199,7 @@ export class InvocationsService {
       await this.limits.consumeInvocation(found);
     });
     const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.lookup.resolveVersion(found, command.version));
+    this.assertInputContract(fn, version, command.event);
     const record = newRecord(command, fn, version, this.config.nodeId, traceIdOf(span, command.origin?.traceId));
     span.setAttributes({
       'fngraph.invocation.id': record.id,
@@ -222,7 +226,17 @@ export class InvocationsService {
     }
     this.runner.observe((o) => o.started(record, command.origin));
     this.runner.announce(record);
-    return this.runNow(record, target, command.event, command.streamTo?.(record.id));
+    return this.runNow(record, version, target, command.event, command.streamTo?.(record.id));
+  }
+
+  /** Before anything is recorded or started: a request its version's contract refuses leaves no trace but the answer (400). */
+  private assertInputContract(fn: FunctionRecord, version: FunctionVersionRecord, event: InvocationEvent): void {
+    try {
+      this.contracts.assertInput(version, event);
+    } catch (error) {
+      this.runner.observe((o) => o.inputRefused(fn.name));
+      throw error;
+    }
   }
 
   private async enqueue(record: InvocationRecord, command: InvokeCommand, span: Span): Promise<InvocationRecord> {
@@ -253,9 +267,16 @@ export class InvocationsService {
   }
 
   /** A call the client waits for: run, store the final state, answer with the whole result. */
-  private async runNow(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, onResponse?: ResponseSink): Promise<InvocationRecord> {
+  private async runNow(
+    record: InvocationRecord,
+    version: FunctionVersionRecord,
+    target: ExecutionTarget,
+    event: InvocationEvent,
+    onResponse?: ResponseSink,
+  ): Promise<InvocationRecord> {
     const attempt = await this.runner.attempt(record, target, event, onResponse);
-    const final = this.runner.outcomeOf(record, attempt);
+    const result = attempt.outcome && { value: attempt.outcome.value, truncated: attempt.outcome.responseTruncated === true };
+    const final = withOutputContract(this.runner.outcomeOf(record, attempt), version, result, this.contracts);
     try {
       await this.runner.finish(final, attempt.log);
     } catch {
@@ -271,8 +292,8 @@ export class InvocationsService {
         invocationId: record.id,
       });
     }
-    // The caller gets the whole result even when the record keeps only a marker.
-    return { ...final, response: attempt.outcome?.value ?? null };
+    // The caller gets the whole result even when the record keeps only a marker (none when its contract refused it).
+    return { ...final, response: final.status === 'SUCCEEDED' ? (attempt.outcome?.value ?? null) : final.response };
   }
 
   /** A record stored before its id leaves; if storage refuses it, the caller learns it may retry. */
@@ -374,5 +395,6 @@ function newRecord(command: InvokeCommand, fn: FunctionRecord, version: Function
     nodeId: queued ? null : nodeId,
     attempt: queued ? 0 : 1,
     queued,
+    contractViolations: [],
   };
 }

@@ -95,6 +95,7 @@ const record: InvocationRecord = {
   nodeId: 'n-1',
   attempt: 1,
   queued: false,
+  contractViolations: [],
 };
 
 describe(SealedInvocationRepository.name, () => {

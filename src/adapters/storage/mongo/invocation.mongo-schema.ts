@@ -53,6 +53,8 @@ export interface MongoInvocation {
   nodeId: string | null;
   attempt: number;
   queued: boolean;
+  /** Absent in documents written before contracts existed: none. */
+  contractViolations?: string[];
   payloadPurged?: boolean;
 }
 
@@ -105,6 +107,7 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     nodeId: { type: String, default: null },
     attempt: { type: Number, default: 1 },
     queued: { type: Boolean, default: false },
+    contractViolations: { type: [String], default: [] },
     // Retention emptied its request, response and logs (absent in older documents: false).
     payloadPurged: { type: Boolean, default: false },
   },

@@ -188,6 +188,7 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     nodeId: record.nodeId,
     attempt: record.attempt,
     queued: record.queued,
+    contractViolations: [...record.contractViolations],
   };
 }
 
@@ -220,6 +221,7 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     nodeId: document.nodeId ?? null,
     attempt: document.attempt ?? 1,
     queued: document.queued ?? document.trigger === 'ASYNC',
+    contractViolations: document.contractViolations ?? [],
   };
 }
 

@@ -230,9 +230,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
   ALTER TABLE function_versions ADD COLUMN handler TEXT;
   `,
-  // 15 (contracts): a version's declared schemas (JSON { input, query, output, outputMode }; NULL: none).
+  // 15 (contracts): a version's declared schemas (JSON { input, query, output, outputMode }; NULL: none), and
+  // how an invocation's result broke them (JSON list of messages; NULL in older rows: none).
   `
   ALTER TABLE function_versions ADD COLUMN contract TEXT;
+  ALTER TABLE invocations ADD COLUMN contract_violations TEXT;
   `,
 ];
 

@@ -41,6 +41,8 @@ interface InvocationRow {
   node_id: string | null;
   attempt: number;
   queued: number;
+  /** JSON list; NULL in rows written before contracts existed. */
+  contract_violations: string | null;
 }
 
 /** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
@@ -79,6 +81,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'node_id',
   'attempt',
   'queued',
+  'contract_violations',
 ];
 
 const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
@@ -263,6 +266,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     node_id: record.nodeId,
     attempt: record.attempt,
     queued: toSqlBoolean(record.queued),
+    contract_violations: record.contractViolations.length === 0 ? null : JSON.stringify(record.contractViolations),
   };
 }
 
@@ -295,5 +299,6 @@ function toRecord(row: InvocationRow): InvocationRecord {
     nodeId: row.node_id,
     attempt: row.attempt,
     queued: row.queued !== 0,
+    contractViolations: row.contract_violations === null || row.contract_violations === undefined ? [] : (JSON.parse(row.contract_violations) as string[]),
   };
 }

@@ -36,5 +36,6 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     nodeId: record.nodeId,
     attempt: record.attempt,
     queued: record.queued,
+    contractViolations: record.contractViolations ?? [],
   };
 }

@@ -118,4 +118,10 @@ export class InvocationModel {
 
   @Field({ description: 'Runs from the job queue (async, destinations) instead of while its caller waits.' })
   queued: boolean;
+
+  @Field(() => [String], {
+    description:
+      "How the result broke its version's output schema (`output/url: must be string`): flagged with outputMode FLAG, the reason it FAILED with REFUSE; empty when it matched.",
+  })
+  contractViolations: string[];
 }

@@ -3,6 +3,7 @@ import type { PresentedError } from '@/kernel/errors/error-presenter.js';
 import type { ResponseSink } from '@/modules/executor/execution.types.js';
 import { statusCodeOf, toHttpResult } from '@/modules/executor/http-result.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from '@/modules/invocations/invocation.record.js';
+import { CONTRACT_VIOLATION_ERROR_TYPE } from '@/modules/invocations/output-contract.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 import { containResponse, functionMaySet, type ServingOrigin } from './serving-origin.js';
 
@@ -49,7 +50,8 @@ export function writeInvocationResponse(res: ServerResponse, invocation: Invocat
   const failure = FAILURE_STATUS[invocation.status];
   if (failure !== undefined) {
     const error = {
-      code: `FUNCTION_${invocation.status}`,
+      // The function answered, but not as its version's contract promised (`outputMode: refuse`).
+      code: invocation.error?.type === CONTRACT_VIOLATION_ERROR_TYPE ? 'OUTPUT_CONTRACT_VIOLATION' : `FUNCTION_${invocation.status}`,
       type: invocation.error?.type ?? 'Error',
       message: invocation.error?.message ?? 'The function failed',
     };

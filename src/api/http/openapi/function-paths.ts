@@ -1,5 +1,5 @@
 import { CREDENTIAL_OPTIONAL, CREDENTIAL_REQUIRED, INVOCATION_ID_RESPONSE_HEADER, type JsonObject, jsonContent, ref, refusals } from './openapi-components.js';
-import type { DeclaredSchemas } from './declared-schemas.js';
+import { type DeclaredSchemas, queryParametersOf } from './declared-schemas.js';
 
 /** The methods a function endpoint answers (the gateway takes any; these are the ones worth a client). */
 export const FUNCTION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
@@ -96,7 +96,7 @@ function operation(input: FunctionOperationsInput, method: (typeof FUNCTION_METH
     ].join('\n\n'),
     tags: [input.name === null ? 'Function endpoints' : `Function ${input.name}`],
     security: input.public ? CREDENTIAL_OPTIONAL : CREDENTIAL_REQUIRED,
-    parameters: INVOCATION_HEADERS,
+    parameters: [...INVOCATION_HEADERS, ...queryParametersOf(input.schemas)],
     ...(takesBody
       ? { requestBody: { required: false, content: { [input.schemas.request ? 'application/json' : '*/*']: { schema: input.schemas.request ?? {} } } } }
       : {}),
