@@ -140,7 +140,15 @@ try {
   if (!(error instanceof FunctionCallError)) throw error;
   refusal = { name: error.name, code: error.code, status: error.httpStatus, message: error.message };
 }
-console.log(JSON.stringify({ resized, area, fit, plain, refusal }));
+// Input its declared schema refuses (width ≥ 1) compiles, and the server answers 400 with the schema errors.
+let schemaRefusal: unknown = null;
+try {
+  await invoke.resizeImage({ width: 0 });
+} catch (error) {
+  if (!(error instanceof FunctionCallError)) throw error;
+  schemaRefusal = { code: error.code, status: error.httpStatus, fields: error.details.map((detail) => detail.field) };
+}
+console.log(JSON.stringify({ resized, area, fit, plain, refusal, schemaRefusal }));
 `,
     );
     const compiled = tsc(dir);
@@ -155,6 +163,7 @@ console.log(JSON.stringify({ resized, area, fit, plain, refusal }));
       plain: { got: { any: ['thing'] }, query: { page: '2', tag: 'x' } },
       // A version that does not exist: the server's code and message, typed.
       refusal: { name: 'FunctionCallError', code: 'NOT_FOUND', status: 404, message: expect.stringContaining('9.9.9') },
+      schemaRefusal: { code: 'BAD_USER_INPUT', status: 400, fields: ['body/width'] },
     });
   });
 
@@ -202,7 +211,12 @@ try:
     refusal = None
 except FunctionCallError as error:
     refusal = {"code": error.code, "status": error.status}
-print(json.dumps({"resized": resized, "plain": invoke.plain([1, 2]), "refusal": refusal}))
+try:
+    invoke.resize_image({"width": 0})
+    schema_refusal = None
+except FunctionCallError as error:
+    schema_refusal = {"code": error.code, "status": error.status, "fields": [detail.get("field") for detail in error.details]}
+print(json.dumps({"resized": resized, "plain": invoke.plain([1, 2]), "refusal": refusal, "schemaRefusal": schema_refusal}))
 `;
     const run = spawnSync('python3', ['-c', script], {
       cwd: dir,
@@ -214,6 +228,7 @@ print(json.dumps({"resized": resized, "plain": invoke.plain([1, 2]), "refusal": 
       resized: { width: 120, height: 90, fit: 'contain' },
       plain: { got: [1, 2], query: {} },
       refusal: { code: 'NOT_FOUND', status: 404 },
+      schemaRefusal: { code: 'BAD_USER_INPUT', status: 400, fields: ['body/width'] },
     });
   });
 });
