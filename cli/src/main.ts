@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CommandContext, type GlobalOptions } from './context.js';
 import { CliError, ExitCode, ReportedFailure, cliErrorFrom } from './exit-codes.js';
 import { Output, type OutputFormat } from './output.js';
+import { codegenCommand } from './commands/codegen.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { initCommand } from './commands/init.js';
@@ -141,6 +142,14 @@ or permission, 4 server unreachable, 5 request refused by the server (not found,
     .action(action(createKeyCommand));
   keys.command('list').description('list your API keys (admins: all)').action(action(listKeysCommand));
   keys.command('revoke').description('revoke an API key by id').argument('<id>', 'the key id').action(action(revokeKeyCommand));
+
+  program
+    .command('codegen')
+    .description("write a TypeScript (or Python) module with a typed method per function, from its latest version's declared schemas")
+    .option('--out <file>', 'the module to write (default: fngraph-functions.ts, with --python fngraph_functions.py)')
+    .option('--function <name...>', 'only these functions (default: every function you may invoke)')
+    .option('--python', 'write a Python module for the fngraph Python client (sdk/python) instead')
+    .action(action(codegenCommand));
 
   program
     .command('dev')

@@ -315,6 +315,28 @@ class CanaryFields(TypedDict):
     decisions: List[CanaryFields_decisions]
 
 
+class FunctionContractSummary_viewerAccess(TypedDict):
+    invoke: bool
+
+
+class FunctionContractSummary_latestVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+
+
+class FunctionContractSummary_latestVersion(TypedDict):
+    version: str
+    contract: Optional[FunctionContractSummary_latestVersion_contract]
+
+
+class FunctionContractSummary(TypedDict):
+    name: str
+    description: str
+    viewerAccess: FunctionContractSummary_viewerAccess
+    latestVersion: FunctionContractSummary_latestVersion
+
+
 class VersionSummary(TypedDict):
     id: str
     functionId: str
@@ -735,6 +757,24 @@ VersionDiffResult_versionDiff = TypedDict(
 
 class VersionDiffResult(TypedDict):
     versionDiff: VersionDiffResult_versionDiff
+
+
+class FunctionContractsResult_functions_pageInfo(TypedDict):
+    hasNextPage: bool
+    endCursor: Optional[str]
+
+
+class FunctionContractsResult_functions(TypedDict):
+    nodes: List[FunctionContractSummary]
+    pageInfo: FunctionContractsResult_functions_pageInfo
+
+
+class FunctionContractsResult(TypedDict):
+    functions: FunctionContractsResult_functions
+
+
+class FunctionContractByNameResult(TypedDict):
+    functionByName: FunctionContractSummary
 
 
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
@@ -1526,6 +1566,56 @@ VERSION_DIFF_DOCUMENT = """query VersionDiff($functionId: ID!, $from: String!, $
   }
 }"""
 
+FUNCTION_CONTRACTS_DOCUMENT = """query FunctionContracts($first: Int, $after: String) {
+  functions(first: $first, after: $after) {
+    nodes {
+      ...FunctionContractSummary
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+
+fragment FunctionContractSummary on Function {
+  name
+  description
+  viewerAccess {
+    invoke
+  }
+  latestVersion {
+    version
+    contract {
+      input
+      query
+      output
+    }
+  }
+}"""
+
+FUNCTION_CONTRACT_BY_NAME_DOCUMENT = """query FunctionContractByName($name: String!) {
+  functionByName(name: $name) {
+    ...FunctionContractSummary
+  }
+}
+
+fragment FunctionContractSummary on Function {
+  name
+  description
+  viewerAccess {
+    invoke
+  }
+  latestVersion {
+    version
+    contract {
+      input
+      query
+      output
+    }
+  }
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -1696,3 +1786,17 @@ class Operations:
         """The `VersionDiff` query."""
         variables: Dict[str, Any] = {"functionId": function_id, "from": from, "to": to}
         return self.execute(VERSION_DIFF_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_contracts(self, *, first: Optional[int] = None, after: Optional[str] = None) -> FunctionContractsResult:
+        """The `FunctionContracts` query."""
+        variables: Dict[str, Any] = {}
+        if first is not None:
+            variables["first"] = first
+        if after is not None:
+            variables["after"] = after
+        return self.execute(FUNCTION_CONTRACTS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_contract_by_name(self, *, name: str) -> FunctionContractByNameResult:
+        """The `FunctionContractByName` query."""
+        variables: Dict[str, Any] = {"name": name}
+        return self.execute(FUNCTION_CONTRACT_BY_NAME_DOCUMENT, variables)  # type: ignore[no-any-return]
