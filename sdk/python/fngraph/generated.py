@@ -1782,9 +1782,9 @@ class Operations:
         variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
         return self.execute(ABORT_CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
 
-    def version_diff(self, *, function_id: str, from: str, to: str) -> VersionDiffResult:
+    def version_diff(self, *, function_id: str, from_: str, to: str) -> VersionDiffResult:
         """The `VersionDiff` query."""
-        variables: Dict[str, Any] = {"functionId": function_id, "from": from, "to": to}
+        variables: Dict[str, Any] = {"functionId": function_id, "from": from_, "to": to}
         return self.execute(VERSION_DIFF_DOCUMENT, variables)  # type: ignore[no-any-return]
 
     def function_contracts(self, *, first: Optional[int] = None, after: Optional[str] = None) -> FunctionContractsResult:
