@@ -1,5 +1,6 @@
 import type { JsonSchema } from './json-schema-to-typescript.js';
 import { pascalCase } from './json-schema-to-typescript.js';
+import { isObject, type SchemaObject, untranslatedKeywords } from './schema-keywords.js';
 
 /**
  * JSON Schema → Python type hints (`TypedDict`, `Literal`, `List`, `Dict`, `Union`,
@@ -12,70 +13,12 @@ import { pascalCase } from './json-schema-to-typescript.js';
  * `$ref`), become `Any` with a comment above the declaration saying why.
  */
 
-type SchemaObject = { [keyword: string]: unknown };
-
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
     ' ',
   ),
 );
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Keywords that are understood, or only constrain values (the hint is the same without them). */
-const KNOWN_KEYWORDS = new Set([
-  '$schema',
-  '$id',
-  '$comment',
-  '$anchor',
-  'title',
-  'description',
-  'default',
-  'examples',
-  'example',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-  'contentMediaType',
-  'contentEncoding',
-  'contains',
-  'minContains',
-  'maxContains',
-  'propertyNames',
-  'dependentRequired',
-  '$defs',
-  'definitions',
-  'nullable',
-  'type',
-  'properties',
-  'required',
-  'additionalProperties',
-  'patternProperties',
-  'items',
-  'prefixItems',
-  'enum',
-  'const',
-  'oneOf',
-  'anyOf',
-  '$ref',
-  'unevaluatedProperties',
-]);
-
-function isObject(value: unknown): value is SchemaObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `resize-image` → `resize_image` (method names), never a keyword. */
 export function snakeCase(name: string): string {
@@ -191,7 +134,7 @@ class PythonRootConversion {
   }
 
   private supported(schema: SchemaObject): boolean {
-    return Object.keys(schema).every((keyword) => KNOWN_KEYWORDS.has(keyword) || keyword.startsWith('x-'));
+    return untranslatedKeywords(schema).length === 0;
   }
 
   private hasCombinators(schema: SchemaObject): boolean {
@@ -238,7 +181,7 @@ class PythonRootConversion {
     if (schema === true) return 'Any';
     if (schema === false) return 'NoReturn';
     if (!isObject(schema)) return this.unknown(notes, 'not a schema');
-    const unsupported = Object.keys(schema).filter((keyword) => !KNOWN_KEYWORDS.has(keyword) && !keyword.startsWith('x-'));
+    const unsupported = untranslatedKeywords(schema);
     if (unsupported.length > 0) return this.unknown(notes, `not converted: ${unsupported.sort().join(', ')}`);
 
     const parts: string[] = [];

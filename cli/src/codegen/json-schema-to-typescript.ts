@@ -1,3 +1,5 @@
+import { isObject, KNOWN_KEYWORDS, type SchemaObject, untranslatedKeywords } from './schema-keywords.js';
+
 /**
  * JSON Schema (2020-12, plus OpenAPI's `nullable`) → TypeScript type declarations, for the
  * typed clients `fngraph codegen` writes. Our own small converter rather than a dependency:
@@ -13,7 +15,6 @@
  */
 
 export type JsonSchema = boolean | { [keyword: string]: unknown };
-type SchemaObject = { [keyword: string]: unknown };
 
 /** One named type to declare: `export type <name> = <type>;` with its JSDoc. */
 export interface TypeDeclaration {
@@ -22,68 +23,10 @@ export interface TypeDeclaration {
   type: string;
 }
 
+/** What TypeScript also translates: `allOf`, as an intersection. */
+const TYPESCRIPT_KEYWORDS: ReadonlySet<string> = new Set([...KNOWN_KEYWORDS, 'allOf']);
 const INDENT = '  ';
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/**
- * Keywords the converter understands: the structural ones, and those that only constrain values
- * (lengths, ranges, formats) so the TypeScript type is the same without them.
- */
-const KNOWN_KEYWORDS = new Set([
-  '$schema',
-  '$id',
-  '$comment',
-  '$anchor',
-  'title',
-  'description',
-  'default',
-  'examples',
-  'example',
-  'deprecated',
-  'readOnly',
-  'writeOnly',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'minProperties',
-  'maxProperties',
-  'contentMediaType',
-  'contentEncoding',
-  'contains',
-  'minContains',
-  'maxContains',
-  'propertyNames',
-  'dependentRequired',
-  '$defs',
-  'definitions',
-  'nullable',
-  'type',
-  'properties',
-  'required',
-  'additionalProperties',
-  'patternProperties',
-  'items',
-  'prefixItems',
-  'enum',
-  'const',
-  'oneOf',
-  'anyOf',
-  'allOf',
-  '$ref',
-  'unevaluatedProperties',
-]);
-
-function isObject(value: unknown): value is SchemaObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `resize-image` → `ResizeImage` (type names). */
 export function pascalCase(name: string): string {
@@ -214,7 +157,7 @@ class RootConversion {
     if (schema === false) return 'never';
     if (!isObject(schema)) return unknownBecause('not a schema');
 
-    const unsupported = Object.keys(schema).filter((keyword) => !KNOWN_KEYWORDS.has(keyword) && !keyword.startsWith('x-'));
+    const unsupported = untranslatedKeywords(schema, TYPESCRIPT_KEYWORDS);
     if (unsupported.length > 0) return unknownBecause(`not converted: ${unsupported.sort().join(', ')}`);
 
     let type = this.convertShape(schema, depth, refStack);
