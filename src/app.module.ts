@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ConfigModule } from '@/kernel/config/config.module.js';
+import { AliasesModule } from '@/modules/aliases/aliases.module.js';
+import { CanaryModule } from '@/modules/canary/canary.module.js';
 import { AuditModule } from '@/modules/audit/audit.module.js';
 import { AuthModule } from '@/modules/auth/auth.module.js';
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
@@ -8,6 +10,8 @@ import { FunctionsModule } from '@/modules/functions/functions.module.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { InvocationsModule } from '@/modules/invocations/invocations.module.js';
 import { LimitsModule } from '@/modules/limits/limits.module.js';
+import { ReplayModule } from '@/modules/replay/replay.module.js';
+import { ShadowModule } from '@/modules/shadow/shadow.module.js';
 import { LiveMetricsModule } from '@/modules/live-metrics/live-metrics.module.js';
 import { RuntimesModule } from '@/modules/runtimes/runtimes.module.js';
 import { SchedulesModule } from '@/modules/schedules/schedules.module.js';
@@ -47,19 +51,38 @@ export class AppModule {
     const runtimes = RuntimesModule.register({ packages: PackagesModule });
     const versions = VersionsModule.register({ storage, events, crypto: CryptoModule, telemetry, runtimes, executor });
     const functions = FunctionsModule.register({ storage, events, audit, versions, executor });
+    const aliases = AliasesModule.register({ storage, events, audit, functions, versions });
     const queue = QueueModule.forConfig(config);
-    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, executor, limits, crypto: CryptoModule });
+    const invocations = InvocationsModule.register({ storage, queue, events, telemetry, functions, versions, aliases, executor, limits, crypto: CryptoModule });
     const liveMetrics = LiveMetricsModule.register({ events, executor });
     const schedules = SchedulesModule.register({ storage, events, functions, invocations });
+    const replay = ReplayModule.register({ functions, versions, invocations, audit });
+    const shadow = ShadowModule.register({ storage, telemetry, invocations, aliases, functions, versions, executor });
+    const canary = CanaryModule.register({ storage, events, audit, functions, versions, aliases });
 
     return {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
         LoggingModule.forRoot(runtime),
-        GraphQLApiModule.register({ functions, versions, invocations, liveMetrics, auth, audit, limits, executor, metrics: MetricsModule, schedules }),
+        GraphQLApiModule.register({
+          functions,
+          versions,
+          invocations,
+          liveMetrics,
+          auth,
+          audit,
+          limits,
+          executor,
+          metrics: MetricsModule,
+          schedules,
+          aliases,
+          replay,
+          shadow,
+          canary,
+        }),
         HttpApiModule.register(
-          { functions, versions, invocations, auth, limits, health: HealthModule, metrics: MetricsModule },
+          { functions, versions, invocations, aliases, replay, auth, limits, health: HealthModule, metrics: MetricsModule },
           { metrics: config.observability.metrics },
         ),
       ],

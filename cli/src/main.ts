@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CommandContext, type GlobalOptions } from './context.js';
 import { CliError, ExitCode, ReportedFailure, cliErrorFrom } from './exit-codes.js';
 import { Output, type OutputFormat } from './output.js';
+import { codegenCommand } from './commands/codegen.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { initCommand } from './commands/init.js';
@@ -11,6 +12,7 @@ import { createKeyCommand, listKeysCommand, revokeKeyCommand } from './commands/
 import { loginCommand } from './commands/login.js';
 import { logsCommand } from './commands/logs.js';
 import { rollbackCommand, versionsCommand } from './commands/versions.js';
+import { deleteAliasCommand, listAliasesCommand, setAliasCommand } from './commands/aliases.js';
 
 const VERSION = '0.1.0';
 
@@ -104,10 +106,30 @@ or permission, 4 server unreachable, 5 request refused by the server (not found,
 
   program
     .command('rollback')
-    .description("re-deploy an older version's code as a new version (default: the one before the latest)")
+    .description(
+      "point the alias (default: `default`, what /fn/<name> runs) back at an older version at once; a function without that alias gets the older version's code re-deployed as a new version",
+    )
     .argument('<name>', 'the function')
-    .argument('[version]', 'the version to go back to')
+    .argument('[version]', 'the version to go back to (default: the one before the current one)')
+    .option('--alias <alias>', 'the alias to move (it must exist)')
+    .option('--to <version>', 'the version to go back to')
     .action(action(rollbackCommand));
+
+  const aliases = program.command('alias').description("manage a function's aliases (/fn/<name>@<alias>; `default` is what /fn/<name> runs)");
+  aliases.command('list').description('list the aliases of a function').argument('<name>', 'the function').action(action(listAliasesCommand));
+  aliases
+    .command('set')
+    .description('create or replace an alias: one version, or two with weights summing to 100 (e.g. 1.4.0=90 1.5.0=10)')
+    .argument('<name>', 'the function')
+    .argument('<alias>', 'the alias (lower-case letters, digits, dashes)')
+    .argument('<routes...>', '<version>[=<weight>] [<version>=<weight>]')
+    .action(action(setAliasCommand));
+  aliases
+    .command('delete')
+    .description('delete an alias')
+    .argument('<name>', 'the function')
+    .argument('<alias>', 'the alias')
+    .action(action(deleteAliasCommand));
 
   const keys = program.command('keys').description('manage API keys');
   keys
@@ -120,6 +142,14 @@ or permission, 4 server unreachable, 5 request refused by the server (not found,
     .action(action(createKeyCommand));
   keys.command('list').description('list your API keys (admins: all)').action(action(listKeysCommand));
   keys.command('revoke').description('revoke an API key by id').argument('<id>', 'the key id').action(action(revokeKeyCommand));
+
+  program
+    .command('codegen')
+    .description("write a TypeScript (or Python) module with a typed method per function, from its latest version's declared schemas")
+    .option('--out <file>', 'the module to write (default: fngraph-functions.ts, with --python fngraph_functions.py)')
+    .option('--function <name...>', 'only these functions (default: every function you may invoke)')
+    .option('--python', 'write a Python module for the fngraph Python client (sdk/python) instead')
+    .action(action(codegenCommand));
 
   program
     .command('dev')

@@ -25,6 +25,10 @@ export interface Manifest {
   network?: { enabled: boolean; allow?: string[] };
   /** Added to those of package.json / requirements.txt. */
   dependencies?: Record<string, string>;
+  /** JSON Schemas the version's input, query and output must match (README, "Releasing safely"). */
+  contract?: { input?: Record<string, unknown>; query?: Record<string, unknown>; output?: Record<string, unknown>; outputMode?: 'flag' | 'refuse' };
+  /** Deploy even when the contract breaks the previous version's without a major version bump (audited). */
+  allowBreakingChanges?: boolean;
 }
 
 export interface LoadedManifest {
@@ -48,6 +52,8 @@ const KEYS: Record<keyof Manifest, string> = {
   eventFormat: 'string',
   network: 'object',
   dependencies: 'object',
+  contract: 'object',
+  allowBreakingChanges: 'boolean',
 };
 const LANGUAGES = ['javascript', 'typescript', 'python'];
 const LIMIT_KEYS = ['timeout', 'memory', 'minInstances', 'maxInstances'];
@@ -87,6 +93,11 @@ export function validateManifest(raw: unknown, file: string): Manifest {
     if (kindOf(schedule) !== 'object' || typeof (schedule as { cron?: unknown }).cron !== 'string')
       throw usageError(`${file}: schedules[${index}] needs a \`cron\``);
     checkKeys(`${file}: schedules[${index}]`, schedule as Record<string, unknown>, SCHEDULE_KEYS);
+  }
+  if (value.contract) {
+    checkKeys(`${file}: contract`, value.contract as Record<string, unknown>, ['input', 'query', 'output', 'outputMode']);
+    const mode = (value.contract as { outputMode?: unknown }).outputMode;
+    if (mode !== undefined && mode !== 'flag' && mode !== 'refuse') throw usageError(`${file}: contract.outputMode must be flag or refuse`);
   }
   if (value.network) {
     checkKeys(`${file}: network`, value.network as Record<string, unknown>, ['enabled', 'allow']);

@@ -10,7 +10,21 @@ import { type Manifest, readPackageJson } from './manifest.js';
  * `.network` are only set when the manifest or the folder needs them, so a plain single-file
  * function deploys to servers that predate them too.
  */
-export type RegistrationInput = RegisterFunctionInput;
+export type RegistrationInput = RegisterFunctionInput & ContractFields;
+
+/**
+ * The contract fields of the registration (as the schema has them): spelled out here as well,
+ * so the CLI also builds against an SDK compiled before they existed.
+ */
+interface ContractFields {
+  contract?: {
+    input?: Record<string, unknown> | null;
+    query?: Record<string, unknown> | null;
+    output?: Record<string, unknown> | null;
+    outputMode?: 'FLAG' | 'REFUSE' | null;
+  } | null;
+  allowBreakingChanges?: boolean | null;
+}
 
 export interface Registration {
   input: RegistrationInput;
@@ -76,8 +90,20 @@ export function registrationFor(dir: string, manifest: Manifest, processEnv: Nod
     },
     executionConfig,
     schedules: manifest.schedules?.map((schedule) => ({ ...schedule })),
+    allowBreakingChanges: manifest.allowBreakingChanges,
   };
-  return { input: withoutUndefined(input), code };
+  // Schemas go as written: a `null` inside one (`const: null`) means something.
+  const contract = manifest.contract ? contractInput(manifest.contract) : undefined;
+  return { input: { ...withoutUndefined(input), ...(contract ? { contract } : {}) }, code };
+}
+
+function contractInput(contract: NonNullable<Manifest['contract']>): NonNullable<RegistrationInput['contract']> {
+  return {
+    ...(contract.input ? { input: contract.input } : {}),
+    ...(contract.query ? { query: contract.query } : {}),
+    ...(contract.output ? { output: contract.output } : {}),
+    ...(contract.outputMode ? { outputMode: contract.outputMode === 'refuse' ? 'REFUSE' : 'FLAG' } : {}),
+  };
 }
 
 /** GraphQL variables without the keys left unset (an explicit null would mean "clear"). */

@@ -203,6 +203,12 @@ function snakeCase(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/** A method parameter for a GraphQL variable: snake_case, with PEP 8's trailing underscore for a keyword (`from` → `from_`). */
+function parameterName(name) {
+  const snake = snakeCase(name);
+  return PYTHON_KEYWORDS.has(snake) ? `${snake}_` : snake;
+}
+
 function operationsClass(schema, operations) {
   const lines = [
     'class Operations:',
@@ -218,7 +224,7 @@ function operationsClass(schema, operations) {
     const variables = (operation.variableDefinitions ?? []).map((definition) => {
       const type = typeFromAST(schema, definition.type);
       const required = isNonNullType(type) && definition.defaultValue === undefined;
-      return { graphqlName: definition.variable.name.value, pythonName: snakeCase(definition.variable.name.value), type: pythonType(type), required };
+      return { graphqlName: definition.variable.name.value, pythonName: parameterName(definition.variable.name.value), type: pythonType(type), required };
     });
     const parameters = [
       ...variables.filter((v) => v.required).map((v) => `${v.pythonName}: ${v.type}`),

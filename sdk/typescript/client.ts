@@ -2,9 +2,11 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import { FngraphError, type FngraphErrorDetail, networkError, subscriptionError } from './errors.js';
+import { type FunctionCallOptions, callFunction } from './function-calls.js';
 
 export * from './generated/graphql.js';
 export { FngraphError, type FngraphErrorDetail, type FngraphErrorOptions } from './errors.js';
+export { FunctionCallError, type FunctionCallErrorDetail, type FunctionCallOptions } from './function-calls.js';
 
 export interface FngraphClientOptions {
   /** The server's base URL, e.g. http://127.0.0.1:8080 (GraphQL is at /graphql). */
@@ -122,6 +124,15 @@ export class FngraphClient {
         return this;
       },
     };
+  }
+
+  /**
+   * Calls a function over HTTP (`/fn/<name>`, JSON in and out) as an application would, with
+   * this client's credential; the typed clients of `fngraph codegen` are built on it. A non-2xx
+   * answer rejects with a `FunctionCallError` (the server's code, status and details).
+   */
+  callFunction(name: string, input?: unknown, options?: FunctionCallOptions): Promise<unknown> {
+    return callFunction({ url: this.url, credential: this.options.credential }, name, input, options);
   }
 
   /** Closes the subscription connection, if one was opened. */

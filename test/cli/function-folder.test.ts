@@ -79,6 +79,28 @@ describe('function folders', () => {
     });
   });
 
+  it('sends the manifest contract as written (nulls and $ keywords kept), and refuses unknown contract keys', () => {
+    const dir = folder({
+      'fngraph.yaml': [
+        'name: resize',
+        'allowBreakingChanges: true',
+        'contract:',
+        '  input: { type: object, properties: { width: { $ref: "#/$defs/size" }, note: { const: null } }, $defs: { size: { type: integer } } }',
+        '  outputMode: refuse',
+        '',
+      ].join('\n'),
+      'index.js': 'export default 1;',
+    });
+    const { input } = registrationFor(dir, loadManifest(dir).manifest, {});
+    expect(input.allowBreakingChanges).toBe(true);
+    expect(input.contract).toEqual({
+      input: { type: 'object', properties: { width: { $ref: '#/$defs/size' }, note: { const: null } }, $defs: { size: { type: 'integer' } } },
+      outputMode: 'REFUSE',
+    });
+    const typo = folder({ 'fngraph.yaml': 'name: resize\ncontract: { inputs: {} }\n', 'index.js': 'export default 1;' });
+    expect(() => loadManifest(typo)).toThrow(/contract: unknown key inputs/);
+  });
+
   it('takes the manifest from package.json#fngraph, and names unknown keys', () => {
     const dir = folder({ 'package.json': JSON.stringify({ name: '@acme/greeter', description: 'hi', fngraph: { runtime: 'nodejs20' } }), 'index.js': '' });
     expect(loadManifest(dir).manifest).toEqual({ name: 'greeter', description: 'hi', runtime: 'nodejs20' });

@@ -10,6 +10,8 @@ import { InvocationRepository } from '@/modules/invocations/invocation.repositor
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import type { AliasRecord } from '@/modules/aliases/alias.record.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 
 export interface StorageUnderTest {
   functions: FunctionRepository;
@@ -17,6 +19,7 @@ export interface StorageUnderTest {
   invocations: InvocationRepository;
   nodes: NodeRegistry;
   idempotencyKeys: IdempotencyKeys;
+  aliases: AliasRepository;
   /** Releases everything the factory opened (and drops what it created, where it can). */
   cleanup(): Promise<void>;
 }
@@ -298,6 +301,19 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           timeoutSeconds: 2.5,
           asyncPolicy: { maxAttempts: 10, retryBackoffSeconds: 0, maxEventAgeSeconds: 86400, onSuccess: 'notify-ok', onFailure: 'notify_failed' },
           eventFormat: 'aws-apigw-v2',
+          // JSON Schema keywords start with `$`, which document stores refuse in field names.
+          contract: {
+            input: {
+              $schema: 'https://json-schema.org/draft/2020-12/schema',
+              type: 'object',
+              properties: { width: { $ref: '#/$defs/size' } },
+              $defs: { size: { type: 'integer', minimum: 1 } },
+              required: ['width'],
+            },
+            query: { type: 'object', properties: { 'dotted.name': { type: 'string' } } },
+            output: { type: 'object', properties: { url: { type: 'string' } } },
+            outputMode: 'refuse',
+          },
         });
         const bare = aVersion({ dependencies: {}, environmentVariableNames: [], author: null, buildLog: '', asyncPolicy: { ...DEFAULT_ASYNC_POLICY } });
         bare.sealed = { keyId: 'k0', wrappedKey: Buffer.alloc(60), ciphertext: Buffer.alloc(0) };
@@ -428,6 +444,81 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await versions.findById(version.id)).toBeNull();
         expect(await versions.findByVersion(version.functionId, version.version)).toBeNull();
         await versions.insert(aVersion({ functionId: version.functionId, sequence: version.sequence, version: version.version }));
+      });
+    });
+
+    describe('AliasRepository', () => {
+      it('round-trips every field, with and without a shadow', async () => {
+        const { aliases } = store();
+        const functionId = newId();
+        const weighted = anAlias({
+          functionId,
+          name: 'prod',
+          routes: [
+            { version: '1.4.0', weight: 90 },
+            { version: '1.5.0-rc.1', weight: 10 },
+          ],
+          shadow: { version: '2.0.0', percent: 12.5 },
+          updatedBy: 'user-1',
+        });
+        const plain = anAlias({ functionId, name: 'default', updatedBy: null });
+        await aliases.save(weighted);
+        await aliases.save(plain);
+        expect(await aliases.find(functionId, 'prod')).toStrictEqual(weighted);
+        expect(await aliases.find(functionId, 'default')).toStrictEqual(plain);
+        expect(await aliases.find(functionId, 'missing')).toBeNull();
+        expect(await aliases.find(newId(), 'prod')).toBeNull();
+      });
+
+      it('replaces on a second save, keeping when it was created', async () => {
+        const { aliases } = store();
+        const first = anAlias({ name: 'prod' });
+        await aliases.save(first);
+        const second: AliasRecord = {
+          ...first,
+          routes: [
+            { version: '1.0.0', weight: 0 },
+            { version: '1.1.0', weight: 100 },
+          ],
+          shadow: null,
+          createdAt: new Date('2031-01-01T00:00:00.000Z'),
+          updatedAt: new Date('2031-02-02T02:02:02.202Z'),
+          updatedBy: 'someone-else',
+        };
+        await aliases.save(second);
+        expect(await aliases.find(first.functionId, 'prod')).toStrictEqual({ ...second, createdAt: first.createdAt });
+        expect(await aliases.list(first.functionId)).toHaveLength(1);
+      });
+
+      it("lists a function's aliases by name, and several functions' at once", async () => {
+        const { aliases } = store();
+        const one = newId();
+        const two = newId();
+        for (const name of ['staging', 'canary', 'prod']) await aliases.save(anAlias({ functionId: one, name }));
+        await aliases.save(anAlias({ functionId: two, name: 'prod' }));
+        expect((await aliases.list(one)).map((alias) => alias.name)).toEqual(['canary', 'prod', 'staging']);
+        expect(await aliases.list(newId())).toEqual([]);
+        const both = await aliases.listByFunctionIds([one, two, newId()]);
+        expect(both.map((alias) => `${alias.functionId === one ? 'one' : 'two'}:${alias.name}`).sort()).toEqual([
+          'one:canary',
+          'one:prod',
+          'one:staging',
+          'two:prod',
+        ]);
+        expect(await aliases.listByFunctionIds([])).toEqual([]);
+      });
+
+      it('deletes one alias, and says whether there was one', async () => {
+        const { aliases } = store();
+        const kept = anAlias({ name: 'prod' });
+        const removed = anAlias({ functionId: kept.functionId, name: 'staging' });
+        await aliases.save(kept);
+        await aliases.save(removed);
+        expect(await aliases.delete(kept.functionId, 'staging')).toBe(true);
+        expect(await aliases.delete(kept.functionId, 'staging')).toBe(false);
+        expect(await aliases.delete(newId(), 'prod')).toBe(false);
+        expect(await aliases.find(kept.functionId, 'staging')).toBeNull();
+        expect(await aliases.list(kept.functionId)).toStrictEqual([kept]);
       });
     });
 
@@ -589,6 +680,7 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         const { invocations } = store();
         const full = anInvocation({
           trigger: 'HTTP',
+          alias: 'prod',
           callerId: 'key-1',
           status: 'FAILED',
           request: {
@@ -613,12 +705,14 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
           nodeId: 'worker-7:1234:a1b2c3',
           attempt: 3,
           queued: true,
+          comparedWith: '01900000-0000-7000-8000-000000000001',
           traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
           logs: [
             { seq: 1, timestamp: new Date('2030-01-01T00:00:00.200Z'), stream: 'stdout', message: 'hello' },
             { seq: 2, timestamp: new Date('2030-01-01T00:00:00.300Z'), stream: 'stderr', message: '' },
           ],
           logsTruncated: true,
+          contractViolations: ['output/url: must be string', "output: must have required property 'size'"],
         });
         const bare = anInvocation({ error: { type: 'Timeout', message: 'took too long' } });
         const arrayResult = anInvocation({ status: 'SUCCEEDED', response: [[1], 'two', null] });
@@ -791,6 +885,41 @@ export function storageContract(adapter: string, open: () => Promise<StorageUnde
         expect(await invocations.latestByFunctionIds([])).toEqual([]);
       });
 
+      it('sums up the calls one alias routed to one version that ran and finished within a window: count, errors, warm p99', async () => {
+        const { invocations } = store();
+        const functionId = newId();
+        const since = new Date('2031-01-01T00:00:00.000Z');
+        const until = new Date('2031-01-01T00:01:00.000Z');
+        const at = (ms: number) => new Date(since.getTime() + ms);
+        const finished = (version: string, status: InvocationStatus, durationMs: number | null, finishedAt: Date, alias: string | null = 'prod') =>
+          anInvocation({ functionId, alias, version, status, durationMs, startedAt: finishedAt, finishedAt });
+        // 200 calls of 2.0.0 in the window, durations 1..200 ms: p99 (nearest rank) is the 198th.
+        const inWindow = Array.from({ length: 200 }, (_, i) => finished('2.0.0', i % 10 === 0 ? 'FAILED' : 'SUCCEEDED', 200 - i, at(i * 100)));
+        const others = [
+          finished('2.0.0', 'TIMED_OUT', 5000, at(30_000)),
+          finished('2.0.0', 'OOM_KILLED', null, at(30_001)),
+          // Counted, but a cold start: its duration is not in the p99.
+          { ...finished('2.0.0', 'SUCCEEDED', 8000, at(30_002)), coldStart: true },
+          // Not counted: outside the window (the end is exclusive), never ran, unfinished, another
+          // version, alias or function, called by version.
+          finished('2.0.0', 'FAILED', 9999, at(-1)),
+          finished('2.0.0', 'FAILED', 9999, until),
+          finished('2.0.0', 'REJECTED', null, at(1)),
+          anInvocation({ functionId, alias: 'prod', version: '2.0.0', status: 'RUNNING', startedAt: at(2) }),
+          finished('1.0.0', 'FAILED', 9999, at(3)),
+          finished('2.0.0', 'FAILED', 9999, at(4), 'beta'),
+          finished('2.0.0', 'FAILED', 9999, at(5), null),
+          anInvocation({ functionId: newId(), alias: 'prod', version: '2.0.0', status: 'FAILED', durationMs: 9999, finishedAt: at(6) }),
+        ];
+        await invocations.insertAll([...inWindow, ...others]);
+        const window = { functionId, alias: 'prod', since, until };
+        // 203 ran; errors: 20 FAILED + TIMED_OUT + OOM_KILLED; 201 warm durations: 1..200 and 5000, nearest rank 199 → 199 ms.
+        expect(await invocations.versionWindowStats({ ...window, version: '2.0.0' })).toEqual({ count: 203, errors: 22, p99DurationMs: 199 });
+        expect(await invocations.versionWindowStats({ ...window, version: '1.0.0' })).toEqual({ count: 1, errors: 1, p99DurationMs: 9999 });
+        expect(await invocations.versionWindowStats({ ...window, alias: 'beta', version: '2.0.0' })).toEqual({ count: 1, errors: 1, p99DurationMs: 9999 });
+        expect(await invocations.versionWindowStats({ ...window, version: '3.0.0' })).toEqual({ count: 0, errors: 0, p99DurationMs: null });
+      });
+
       it('finds by ids, each once', async () => {
         const { invocations } = store();
         const a = anInvocation();
@@ -860,6 +989,7 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
     network: { enabled: true, allow: ['api.example.com:443', '203.0.113.0/24'] },
     environmentVariableNames: [],
+    contract: null,
     sealed: { keyId: `key-${newId()}`, wrappedKey: randomBytes(60), ciphertext: Buffer.concat([Buffer.from([0, 0, 255]), randomBytes(200)]) },
     buildStatus: 'BUILDING',
     buildLog: '',
@@ -876,6 +1006,7 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     functionName: 'hello',
     versionId: newId(),
     version: '1.0.0',
+    alias: null,
     trigger: 'GRAPHQL',
     callerId: null,
     status: 'QUEUED',
@@ -898,6 +1029,21 @@ export function anInvocation(overrides: Partial<InvocationRecord> = {}): Invocat
     nodeId: null,
     attempt: 1,
     queued: false,
+    comparedWith: null,
+    contractViolations: [],
+    ...overrides,
+  };
+}
+
+export function anAlias(overrides: Partial<AliasRecord> = {}): AliasRecord {
+  return {
+    functionId: newId(),
+    name: 'prod',
+    routes: [{ version: '1.0.0', weight: 100 }],
+    shadow: null,
+    createdAt: new Date('2030-05-05T05:05:05.505Z'),
+    updatedAt: new Date('2030-05-06T05:05:05.505Z'),
+    updatedBy: 'user-1',
     ...overrides,
   };
 }

@@ -12,10 +12,15 @@ import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
+import { comparisonsContract } from './comparisons.contract.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
+import { canariesContract } from './canaries.contract.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aVersion, storageContract } from './storage.contract.js';
@@ -75,6 +80,7 @@ if (!baseUri && servicesRequired) {
         invocations: moduleRef.get(InvocationRepository),
         nodes: moduleRef.get(NodeRegistry),
         idempotencyKeys: moduleRef.get(IdempotencyKeys),
+        aliases: moduleRef.get(AliasRepository),
         cleanup: () => dropAndClose(moduleRef),
       };
     });
@@ -84,6 +90,11 @@ if (!baseUri && servicesRequired) {
       return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => dropAndClose(moduleRef) };
     });
 
+    comparisonsContract('MongoDB', async () => {
+      const moduleRef = await openModule(withDatabase(baseUri!, uniqueDatabaseName()));
+      return { comparisons: moduleRef.get(ComparisonRepository), cleanup: () => dropAndClose(moduleRef) };
+    });
+
     scheduleClaimsContract('MongoDB', async () => {
       const uri = withDatabase(baseUri!, uniqueDatabaseName());
       const first = await openModule(uri);
@@ -91,6 +102,20 @@ if (!baseUri && servicesRequired) {
       return {
         claims: first.get(ScheduleClaimRepository),
         otherNode: second.get(ScheduleClaimRepository),
+        cleanup: async () => {
+          await second.close();
+          await dropAndClose(first);
+        },
+      };
+    });
+
+    canariesContract('MongoDB', async () => {
+      const uri = withDatabase(baseUri!, uniqueDatabaseName());
+      const first = await openModule(uri);
+      const second = await openModule(uri);
+      return {
+        canaries: first.get(CanaryRepository),
+        otherNode: second.get(CanaryRepository),
         cleanup: async () => {
           await second.close();
           await dropAndClose(first);
@@ -145,6 +170,7 @@ if (!baseUri && servicesRequired) {
             expect.arrayContaining([
               { key: { functionId: 1, _id: -1 }, unique: false },
               { key: { functionId: 1, status: 1, _id: -1 }, unique: false },
+              { key: { functionId: 1, alias: 1, version: 1, finishedAt: 1 }, unique: false },
             ]),
           );
         } finally {

@@ -15,10 +15,15 @@ import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
 import { scheduleClaimsContract } from './schedule-claims.contract.js';
+import { comparisonsContract } from './comparisons.contract.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
+import { canariesContract } from './canaries.contract.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
 import { aFunction, aVersion, storageContract } from './storage.contract.js';
@@ -52,6 +57,7 @@ storageContract('embedded SQLite', async () => {
     invocations: moduleRef.get(InvocationRepository),
     nodes: moduleRef.get(NodeRegistry),
     idempotencyKeys: moduleRef.get(IdempotencyKeys),
+    aliases: moduleRef.get(AliasRepository),
     cleanup: () => moduleRef.close(),
   };
 });
@@ -59,6 +65,11 @@ storageContract('embedded SQLite', async () => {
 securityStorageContract('embedded SQLite', async () => {
   const moduleRef = await openModule(await freshDataDir());
   return { apiKeys: moduleRef.get(ApiKeyRepository), audit: moduleRef.get(AuditRepository), cleanup: () => moduleRef.close() };
+});
+
+comparisonsContract('embedded SQLite', async () => {
+  const moduleRef = await openModule(await freshDataDir());
+  return { comparisons: moduleRef.get(ComparisonRepository), cleanup: () => moduleRef.close() };
 });
 
 scheduleClaimsContract('embedded SQLite', async () => {
@@ -69,6 +80,20 @@ scheduleClaimsContract('embedded SQLite', async () => {
   return {
     claims: first.get(ScheduleClaimRepository),
     otherNode: second.get(ScheduleClaimRepository),
+    cleanup: async () => {
+      await second.close();
+      await first.close();
+    },
+  };
+});
+
+canariesContract('embedded SQLite', async () => {
+  const dataDir = await freshDataDir();
+  const first = await openModule(dataDir);
+  const second = await openModule(dataDir);
+  return {
+    canaries: first.get(CanaryRepository),
+    otherNode: second.get(CanaryRepository),
     cleanup: async () => {
       await second.close();
       await first.close();
@@ -98,7 +123,9 @@ describe('embedded SQLite storage module', () => {
         .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
         .all()
         .map((r) => r.name);
-      expect(indexes).toEqual(expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status']));
+      expect(indexes).toEqual(
+        expect.arrayContaining(['functions_active_name', 'invocations_function', 'invocations_function_status', 'invocations_version_finished']),
+      );
     } finally {
       raw.close();
     }

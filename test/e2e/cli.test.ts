@@ -231,6 +231,59 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     expect([same.code, same.stderr.trim()]).toEqual([2, 'fngraph: 1.0.2 is already the latest version of cli-versions']);
   });
 
+  it('sets, lists and deletes aliases, and rolls back by pointing the alias instead of re-deploying', async () => {
+    const dir = folder('aliases');
+    writeFileSync(join(dir, 'fngraph.yaml'), 'name: cli-aliases\n');
+    for (const answer of ['one', 'two', 'three']) {
+      writeFileSync(join(dir, 'index.js'), `export default async () => "${answer}";\n`);
+      expect((await runCli(['deploy', '-o', 'json'], { cwd: dir, env })).code).toBe(0);
+    }
+    const invoke = async () => jsonOf(await runCli(['invoke', 'cli-aliases', '-o', 'json'], { env })).invocation;
+
+    const set = jsonOf(await runCli(['alias', 'set', 'cli-aliases', 'prod', '1.0.1=90', '1.0.2', '-o', 'json'], { env }));
+    expect(set.alias).toMatchObject({
+      name: 'prod',
+      routes: [
+        { version: '1.0.1', weight: 90 },
+        { version: '1.0.2', weight: 10 },
+      ],
+    });
+    expect((await runCli(['alias', 'set', 'cli-aliases', 'default', '1.0.2'], { env })).code).toBe(0);
+    const listed = jsonOf(await runCli(['alias', 'list', 'cli-aliases', '-o', 'json'], { env }));
+    expect(listed.aliases.map((alias: any) => alias.name)).toEqual(['default', 'prod']);
+    expect((await runCli(['alias', 'list', 'cli-aliases'], { env })).stdout).toMatch(/^prod +1\.0\.1=90 1\.0\.2=10$/m);
+    expect(await invoke()).toMatchObject({ version: '1.0.2', alias: 'default', response: 'three' });
+
+    // With a `default` alias, rollback moves it: instantly, no new version.
+    const rollback = jsonOf(await runCli(['rollback', 'cli-aliases', '-o', 'json'], { env }));
+    expect(rollback).toMatchObject({ alias: 'default', from: '1.0.2', rolledBackTo: '1.0.1', method: 'alias' });
+    expect(await invoke()).toMatchObject({ version: '1.0.1', alias: 'default', response: 'two' });
+    expect(jsonOf(await runCli(['versions', 'cli-aliases', '-o', 'json'], { env })).latest).toBe('1.0.2');
+    // --alias names another alias, --to the version.
+    expect(jsonOf(await runCli(['rollback', 'cli-aliases', '--alias', 'prod', '--to', '1.0.0', '-o', 'json'], { env }))).toMatchObject({
+      alias: 'prod',
+      from: '1.0.1',
+      rolledBackTo: '1.0.0',
+    });
+    expect(jsonOf(await runCli(['alias', 'list', 'cli-aliases', '-o', 'json'], { env })).aliases[1].routes).toEqual([{ version: '1.0.0', weight: 100 }]);
+    const missing = await runCli(['rollback', 'cli-aliases', '--alias', 'staging'], { env });
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('has no alias staging')]);
+
+    const bad = await runCli(['alias', 'set', 'cli-aliases', 'prod', '1.0.0=60', '1.0.1=30', '-o', 'json'], { env });
+    expect(bad.code).toBe(5);
+    expect(jsonOf(bad).error.code).toBe('BAD_USER_INPUT');
+    expect((await runCli(['alias', 'set', 'cli-aliases', 'prod', '1.0.0', '1.0.1'], { env })).code).toBe(2);
+
+    expect(jsonOf(await runCli(['alias', 'delete', 'cli-aliases', 'default', '-o', 'json'], { env }))).toMatchObject({ deleted: 'default' });
+    expect((await runCli(['alias', 'delete', 'cli-aliases', 'default'], { env })).code).toBe(5);
+    expect(await invoke()).toMatchObject({ version: '1.0.2', alias: null });
+    // Without a `default` alias (and no --alias), rollback re-deploys the older code as before.
+    expect(jsonOf(await runCli(['rollback', 'cli-aliases', '-o', 'json'], { env }))).toMatchObject({
+      method: 'redeployed-as-new-version',
+      rolledBackTo: '1.0.1',
+    });
+  });
+
   it('prints the latest logs without --follow', async () => {
     const json = jsonOf(await runCli(['logs', 'cli-hello', '-o', 'json'], { env }));
     expect(json.function.name).toBe('cli-hello');

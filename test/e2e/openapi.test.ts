@@ -96,6 +96,7 @@ describe('OpenAPI documents', () => {
           .replace('{functionId}', publicFn.id)
           .replace('{id}', invocationId)
           .replace('{version}', publicFn.version)
+          .replace('{name}', 'prod')
           .replace('{path}', 'a/b');
         const init: RequestInit = { method: method.toUpperCase(), headers: { ...authHeaders(server.url, as), 'content-type': 'application/json' } };
         if (operation.requestBody) init.body = JSON.stringify(sampleBody(template));

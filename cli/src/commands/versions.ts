@@ -2,6 +2,10 @@ import { FunctionVersionsDocument, UpdateFunctionDocument, VersionCodeDocument, 
 import { waitForBuild } from '../build-wait.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, ReportedFailure, usageError } from '../exit-codes.js';
+import { rollbackAlias } from './aliases.js';
+
+/** The alias `/fn/<name>` follows; what `rollback` moves unless told another. */
+const DEFAULT_ALIAS = 'default';
 
 /** `fngraph versions <name>`: every version, newest first. */
 export async function versionsCommand(context: CommandContext, name: string): Promise<void> {
@@ -17,15 +21,40 @@ export async function versionsCommand(context: CommandContext, name: string): Pr
   );
 }
 
+export interface RollbackOptions {
+  /** The alias to point back (default: `default`, the one `/fn/<name>` follows). */
+  alias?: string;
+  /** The version to go back to (same as the positional argument). */
+  to?: string;
+}
+
 /**
- * `fngraph rollback <name> [version]`. The API has no alias or "promote" operation that
- * moves `/fn/<name>` back to an older version (the latest version always answers it), so a
- * rollback registers the older version's code (as registered: a source file or an archive),
- * entry point, language, runtime and dependencies as a new
- * version; settings (environment, limits, permissions, schedules) stay those of the latest
- * version. Without a version: the one before the latest.
+ * `fngraph rollback <name> [version] [--alias <alias>] [--to <version>]`. When the function
+ * has the alias (`default` unless `--alias` names another), the alias is pointed at the older
+ * version at once: nothing is built, and every node routes by it from the next call. Only a
+ * function without it (and no `--alias` given) gets the old behaviour: the older version's
+ * code (as registered: a source file or an archive), entry point, language, runtime and
+ * dependencies are registered as a new version, whose settings (environment, limits,
+ * permissions, schedules) stay those of the latest version, since without an alias the latest
+ * version is what `/fn/<name>` runs. Without a version: the one before the current one.
  */
-export async function rollbackCommand(context: CommandContext, name: string, version: string | undefined): Promise<void> {
+export async function rollbackCommand(context: CommandContext, name: string, version: string | undefined, options: RollbackOptions = {}): Promise<void> {
+  const { output } = context;
+  if (version !== undefined && options.to !== undefined && version !== options.to) throw usageError(`give the version once: ${version} or --to ${options.to}`);
+  const wanted = options.to ?? version;
+  const aliasName = options.alias ?? DEFAULT_ALIAS;
+  const pointed = await rollbackAlias(context, name, aliasName, wanted);
+  if (pointed) {
+    output.result(pointed, () => `${name}@${aliasName}: ${pointed.from} → ${pointed.rolledBackTo} (the alias moved; nothing was re-deployed)`);
+    return;
+  }
+  if (options.alias !== undefined)
+    throw usageError(`${name} has no alias ${options.alias} (create it with \`fngraph alias set ${name} ${options.alias} <version>\`)`);
+  await redeployOlderVersion(context, name, wanted);
+}
+
+/** Without an alias: the older version's code registered again as a new version (what `/fn/<name>` then runs). */
+async function redeployOlderVersion(context: CommandContext, name: string, version: string | undefined): Promise<void> {
   const { client, output } = context;
   const { functionByName } = await client.request(FunctionVersionsDocument, { name });
   const [latest, previous] = functionByName.versions;
@@ -62,7 +91,7 @@ export async function rollbackCommand(context: CommandContext, name: string, ver
   output.result(result, () =>
     status === 'FAILED'
       ? `Rollback build FAILED:\n${buildLog ?? ''}`
-      : `${name}: the code of ${target} re-deployed as version ${result.version} (${status}); the API has no way to point ${name} back at ${target} itself`,
+      : `${name}: the code of ${target} re-deployed as version ${result.version} (${status}); ${name} has no \`default\` alias to point back instead`,
   );
   if (status === 'FAILED') throw new ReportedFailure(ExitCode.FAILED);
 }

@@ -41,6 +41,25 @@ export type CodeFormat =
   /** A zip archive of a folder. */
   | 'ZIP';
 
+/** JSON Schemas (2020-12) a version's requests and results must match: requests that do not are refused with 400 before any sandbox starts. Each omitted schema accepts anything. */
+export type ContractInput = {
+  /** The request body, parsed as JSON. */
+  input?: Record<string, unknown> | null | undefined;
+  /** The result: a 2xx response body parsed as JSON, or the value the handler returned. */
+  output?: Record<string, unknown> | null | undefined;
+  /** What an output that does not match does (default FLAG). */
+  outputMode?: ContractOutputMode | null | undefined;
+  /** The query string as an object of strings (lists for repeated names), coerced to the types the schema names. */
+  query?: Record<string, unknown> | null | undefined;
+};
+
+/** What a result that does not match the output schema does. */
+export type ContractOutputMode =
+  /** Answered as usual; the violations are recorded on the invocation (`contractViolations`) and counted (the default). */
+  | 'FLAG'
+  /** The invocation FAILS (error type ContractViolation); HTTP callers get 502 OUTPUT_CONTRACT_VIOLATION. */
+  | 'REFUSE';
+
 export type CreateApiKeyInput = {
   /** When the key stops working; never when omitted. */
   expiresAt?: string | null | undefined;
@@ -155,11 +174,17 @@ export type InvocationTrigger =
   | 'GRAPHQL'
   /** A request to one of the function’s endpoints. */
   | 'HTTP'
+  /** A recorded request run again on another version by `replayInvocations` (`comparedWith` is the original). */
+  | 'REPLAY'
   /** A tick of one of the function’s `schedules`. */
-  | 'SCHEDULE';
+  | 'SCHEDULE'
+  /** A copy of a call routed by an alias with a `shadow`, run on the shadow version once the caller was answered (the platform’s: `callerId` null; `comparedWith` is the call it copies). */
+  | 'SHADOW';
 
 /** Which function (and version) to run, with what, and whether to wait for it. */
 export type InvokeFunctionInput = {
+  /** Route through this alias of the function (its weights, and `routingKey` for sticky routing). Exclusive with `version`. */
+  alias?: string | null | undefined;
   /** Return the QUEUED invocation at once; follow it by subscription. */
   async?: boolean | null | undefined;
   event?: InvocationEventInput | null | undefined;
@@ -171,7 +196,9 @@ export type InvokeFunctionInput = {
   name?: string | null | undefined;
   /** Sent as a JSON body (POST /). Exclusive with `event`. */
   payload?: unknown;
-  /** A pinned version; the latest when omitted. */
+  /** Sticky routing through an alias: calls with the same key run the same version while the alias’s weights stay (HTTP: header `x-fngraph-routing-key`). */
+  routingKey?: string | null | undefined;
+  /** A pinned version. Without `version` and `alias`: the `default` alias when the function has one, else the latest version. */
   version?: string | null | undefined;
 };
 
@@ -199,10 +226,14 @@ export type NetworkConfigInput = {
 
 /** The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name. */
 export type RegisterFunctionInput = {
+  /** Register even though the contract breaks the previous version's (removed or newly required input fields, narrowed types, removed output fields) without a major version bump; audited. */
+  allowBreakingChanges?: boolean | null | undefined;
   /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code: string;
   /** How code is packed (default SOURCE). */
   codeFormat?: CodeFormat | null | undefined;
+  /** JSON Schemas of the input, query and output of this version (none: anything goes). */
+  contract?: ContractInput | null | undefined;
   /** Free text shown in listings and documents. */
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
@@ -232,10 +263,14 @@ export type RetryPolicyInput = {
 
 /** Creates a new version; omitted fields keep the values of the latest version. */
 export type UpdateFunctionInput = {
+  /** See RegisterFunctionInput.allowBreakingChanges. */
+  allowBreakingChanges?: boolean | null | undefined;
   /** Source code, or an archive of a folder (see codeFormat), base64-encoded. */
   code?: string | null | undefined;
   /** How code is packed (default SOURCE); only with code. */
   codeFormat?: CodeFormat | null | undefined;
+  /** Omitted: the latest version's contract; one without any schema removes it. */
+  contract?: ContractInput | null | undefined;
   description?: string | null | undefined;
   executionConfig?: ExecutionConfigInput | null | undefined;
   /** Entry point (see RegisterFunctionInput.handler); omitted: the latest version's. */

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Optional
 
 from .generated import Operations
-from .transport import FngraphError, Transport
+from .transport import FngraphError, FunctionCallError, Transport
 
-__all__ = ["FngraphClient", "FngraphError"]
+__all__ = ["FngraphClient", "FngraphError", "FunctionCallError"]
 
 
 class FngraphClient(Transport, Operations):

@@ -10,8 +10,23 @@ from typing import Any, Dict, List, Literal, NotRequired, Optional, TypedDict
 # Whether a version can be invoked yet.
 BuildStatus = Literal["BUILDING", "FAILED", "READY"]
 
+# What a canary decided.
+CanaryAction = Literal["ABORT", "ADVANCE", "PROMOTE", "ROLLBACK", "START"]
+
+# Where a canary is: RUNNING changes, every other status is final.
+CanaryStatus = Literal["ABORTED", "PROMOTED", "ROLLED_BACK", "RUNNING"]
+
 # How `code` is packed.
 CodeFormat = Literal["SOURCE", "TAR", "TGZ", "ZIP"]
+
+# Where two results differ.
+ComparisonDifference = Literal["BODY", "HEADERS", "STATUS", "STATUS_CODE"]
+
+# What comparing a candidate run with the original found.
+ComparisonOutcome = Literal["DIFFERENT", "FAILED", "IDENTICAL", "SKIPPED"]
+
+# What a result that does not match the output schema does.
+ContractOutputMode = Literal["FLAG", "REFUSE"]
 
 # How this server isolates function sandboxes (FNGRAPH_EXECUTOR).
 ExecutorKind = Literal["DOCKER", "PROCESS"]
@@ -20,7 +35,7 @@ ExecutorKind = Literal["DOCKER", "PROCESS"]
 InvocationStatus = Literal["DEAD_LETTERED", "FAILED", "OOM_KILLED", "QUEUED", "REJECTED", "RUNNING", "SUCCEEDED", "TIMED_OUT"]
 
 # What started an invocation.
-InvocationTrigger = Literal["ASYNC", "DESTINATION", "GRAPHQL", "HTTP", "SCHEDULE"]
+InvocationTrigger = Literal["ASYNC", "DESTINATION", "GRAPHQL", "HTTP", "REPLAY", "SCHEDULE", "SHADOW"]
 
 # Source language of a function.
 Language = Literal["javascript", "python", "typescript"]
@@ -29,11 +44,34 @@ Language = Literal["javascript", "python", "typescript"]
 LogStream = Literal["STDERR", "STDOUT", "SYSTEM"]
 
 
+class AliasRouteInput(TypedDict):
+    """A version and its share of the alias’s calls."""
+
+    version: str
+    weight: int
+
+
+class AliasShadowInput(TypedDict):
+    """A share of the alias’s calls that also runs on `version`, unseen by callers."""
+
+    percent: float
+    version: str
+
+
 class AsyncDestinationsInput(TypedDict):
     """Functions (by name) invoked, queued, with the outcome of a queued invocation. null: none; omitted: none, or on update the latest version's."""
 
     onFailure: NotRequired[Optional[str]]
     onSuccess: NotRequired[Optional[str]]
+
+
+class ContractInput(TypedDict):
+    """JSON Schemas (2020-12) a version's requests and results must match: requests that do not are refused with 400 before any sandbox starts. Each omitted schema accepts anything."""
+
+    input: NotRequired[Optional[Any]]
+    output: NotRequired[Optional[Any]]
+    outputMode: NotRequired[Optional[ContractOutputMode]]
+    query: NotRequired[Optional[Any]]
 
 
 class CreateApiKeyInput(TypedDict):
@@ -114,8 +152,10 @@ class NetworkConfigInput(TypedDict):
 class RegisterFunctionInput(TypedDict):
     """The function document (as `POST /functions/register` takes it): a new function, or a new version of an existing one of that name."""
 
+    allowBreakingChanges: NotRequired[Optional[bool]]
     code: str
     codeFormat: NotRequired[Optional[CodeFormat]]
+    contract: NotRequired[Optional[ContractInput]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
     handler: NotRequired[Optional[str]]
@@ -128,6 +168,22 @@ class RegisterFunctionInput(TypedDict):
     version: NotRequired[Optional[str]]
 
 
+class ReplayFilterInput(TypedDict):
+    """Which of the function's recorded invocations to replay, newest first."""
+
+    since: NotRequired[Optional[str]]
+    status: NotRequired[Optional[InvocationStatus]]
+    until: NotRequired[Optional[str]]
+
+
+class ReplayInput(TypedDict):
+    filter: NotRequired[Optional[ReplayFilterInput]]
+    functionId: str
+    invocationIds: NotRequired[Optional[List[str]]]
+    limit: NotRequired[Optional[int]]
+    targetVersion: str
+
+
 class RetryPolicyInput(TypedDict):
     """Runs of a queued (async) invocation that fails."""
 
@@ -135,11 +191,33 @@ class RetryPolicyInput(TypedDict):
     backoffSeconds: NotRequired[Optional[int]]
 
 
+class SetAliasInput(TypedDict):
+    """The whole alias: setting one replaces it (routes and shadow)."""
+
+    functionId: str
+    name: str
+    routes: List[AliasRouteInput]
+    shadow: NotRequired[Optional[AliasShadowInput]]
+
+
+class StartCanaryInput(TypedDict):
+    alias: str
+    candidateVersion: str
+    functionId: str
+    maxErrorRateIncrease: NotRequired[Optional[float]]
+    maxP99Ratio: NotRequired[Optional[float]]
+    minInvocations: NotRequired[Optional[int]]
+    stepSeconds: NotRequired[Optional[int]]
+    steps: NotRequired[Optional[List[int]]]
+
+
 class UpdateFunctionInput(TypedDict):
     """Creates a new version; omitted fields keep the values of the latest version."""
 
+    allowBreakingChanges: NotRequired[Optional[bool]]
     code: NotRequired[Optional[str]]
     codeFormat: NotRequired[Optional[CodeFormat]]
+    contract: NotRequired[Optional[ContractInput]]
     description: NotRequired[Optional[str]]
     executionConfig: NotRequired[Optional[ExecutionConfigInput]]
     handler: NotRequired[Optional[str]]
@@ -154,15 +232,36 @@ class UpdateFunctionInput(TypedDict):
 InvokeFunctionInput = TypedDict(
     "InvokeFunctionInput",
     {
+        "alias": NotRequired[Optional[str]],
         "async": NotRequired[Optional[bool]],
         "event": NotRequired[Optional[InvocationEventInput]],
         "functionId": NotRequired[Optional[str]],
         "idempotencyKey": NotRequired[Optional[str]],
         "name": NotRequired[Optional[str]],
         "payload": NotRequired[Optional[Any]],
+        "routingKey": NotRequired[Optional[str]],
         "version": NotRequired[Optional[str]],
     },
 )
+
+
+class AliasFields_routes(TypedDict):
+    version: str
+    weight: int
+
+
+class AliasFields_shadow(TypedDict):
+    version: str
+    percent: float
+
+
+class AliasFields(TypedDict):
+    name: str
+    routes: List[AliasFields_routes]
+    shadow: Optional[AliasFields_shadow]
+    createdAt: str
+    updatedAt: str
+    updatedBy: Optional[str]
 
 
 class ApiKeyFields(TypedDict):
@@ -175,6 +274,67 @@ class ApiKeyFields(TypedDict):
     expiresAt: Optional[str]
     lastUsedAt: Optional[str]
     revokedAt: Optional[str]
+
+
+class CanaryWindowStatsFields(TypedDict):
+    count: int
+    errors: int
+    errorRate: float
+    p99DurationMs: Optional[float]
+
+
+class CanaryFields_decisions(TypedDict):
+    at: str
+    step: int
+    weight: int
+    action: CanaryAction
+    reason: str
+    stable: Optional[CanaryWindowStatsFields]
+    candidate: Optional[CanaryWindowStatsFields]
+
+
+class CanaryFields(TypedDict):
+    id: str
+    functionId: str
+    alias: str
+    stableVersion: str
+    candidateVersion: str
+    status: CanaryStatus
+    steps: List[int]
+    stepIndex: int
+    weight: int
+    stepSeconds: int
+    minInvocations: int
+    maxErrorRateIncrease: float
+    maxP99Ratio: float
+    startedAt: str
+    stepStartedAt: str
+    finishedAt: Optional[str]
+    reason: Optional[str]
+    startedBy: Optional[str]
+    decisions: List[CanaryFields_decisions]
+
+
+class FunctionContractSummary_viewerAccess(TypedDict):
+    invoke: bool
+
+
+class FunctionContractSummary_latestVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+
+
+class FunctionContractSummary_latestVersion(TypedDict):
+    version: str
+    contract: Optional[FunctionContractSummary_latestVersion_contract]
+
+
+class FunctionContractSummary(TypedDict):
+    name: str
+    description: str
+    viewerAccess: FunctionContractSummary_viewerAccess
+    latestVersion: FunctionContractSummary_latestVersion
 
 
 class VersionSummary(TypedDict):
@@ -214,8 +374,10 @@ class InvocationSummary(TypedDict):
     functionId: str
     functionName: str
     version: str
+    alias: Optional[str]
     status: InvocationStatus
     trigger: InvocationTrigger
+    comparedWith: Optional[str]
     coldStart: Optional[bool]
     durationMs: Optional[float]
     initDurationMs: Optional[float]
@@ -290,8 +452,16 @@ class FunctionsResult(TypedDict):
     functions: FunctionsResult_functions
 
 
+class FunctionVersionResult_functionVersion_contract(TypedDict):
+    input: Optional[Any]
+    query: Optional[Any]
+    output: Optional[Any]
+    outputMode: ContractOutputMode
+
+
 class FunctionVersionResult_functionVersion(VersionSummary):
     buildLog: str
+    contract: Optional[FunctionVersionResult_functionVersion_contract]
 
 
 class FunctionVersionResult(TypedDict):
@@ -299,6 +469,7 @@ class FunctionVersionResult(TypedDict):
 
 
 class InvocationResult_invocation(InvocationSummary):
+    contractViolations: List[str]
     logs: List[LogLineFields]
     logsTruncated: bool
 
@@ -413,6 +584,199 @@ class RevokeApiKeyResult(TypedDict):
     revokeApiKey: ApiKeyFields
 
 
+class FunctionAliasesResult_functionByName_latestVersion(TypedDict):
+    version: str
+
+
+class FunctionAliasesResult_functionByName_versions(TypedDict):
+    version: str
+    buildStatus: BuildStatus
+
+
+class FunctionAliasesResult_functionByName(TypedDict):
+    id: str
+    name: str
+    latestVersion: FunctionAliasesResult_functionByName_latestVersion
+    versions: List[FunctionAliasesResult_functionByName_versions]
+    aliases: List[AliasFields]
+
+
+class FunctionAliasesResult(TypedDict):
+    functionByName: FunctionAliasesResult_functionByName
+
+
+class SetAliasResult(TypedDict):
+    setAlias: AliasFields
+
+
+class DeleteAliasResult(TypedDict):
+    deleteAlias: bool
+
+
+class ReplayInvocationsResult_replayInvocations_items_headerDifferences(TypedDict):
+    name: str
+    before: Optional[str]
+    after: Optional[str]
+
+
+class ReplayInvocationsResult_replayInvocations_items(TypedDict):
+    originalId: str
+    replayId: Optional[str]
+    outcome: ComparisonOutcome
+    reason: Optional[str]
+    originalVersion: Optional[str]
+    differences: List[ComparisonDifference]
+    statusBefore: Optional[InvocationStatus]
+    statusAfter: Optional[InvocationStatus]
+    errorTypeBefore: Optional[str]
+    errorTypeAfter: Optional[str]
+    statusCodeBefore: Optional[int]
+    statusCodeAfter: Optional[int]
+    bodyEqual: Optional[bool]
+    bodyFormat: Optional[str]
+    bodyDifferences: List[str]
+    bodyNote: Optional[str]
+    bodyBefore: Optional[str]
+    bodyAfter: Optional[str]
+    headerDifferences: List[ReplayInvocationsResult_replayInvocations_items_headerDifferences]
+    durationMsBefore: Optional[float]
+    durationMsAfter: Optional[float]
+    redactedHeaders: List[str]
+
+
+class ReplayInvocationsResult_replayInvocations(TypedDict):
+    functionId: str
+    targetVersion: str
+    identical: int
+    different: int
+    failed: int
+    skipped: int
+    items: List[ReplayInvocationsResult_replayInvocations_items]
+
+
+class ReplayInvocationsResult(TypedDict):
+    replayInvocations: ReplayInvocationsResult_replayInvocations
+
+
+class ShadowReportResult_shadowReport_differentBy(TypedDict):
+    status: int
+    statusCode: int
+    body: int
+    headers: int
+
+
+class ShadowReportResult_shadowReport_comparisons(TypedDict):
+    id: str
+    primaryInvocationId: str
+    shadowInvocationId: Optional[str]
+    primaryVersion: str
+    shadowVersion: str
+    outcome: ComparisonOutcome
+    differences: List[ComparisonDifference]
+    statusBefore: InvocationStatus
+    statusAfter: Optional[InvocationStatus]
+    statusCodeBefore: Optional[int]
+    statusCodeAfter: Optional[int]
+    bodyDifferences: List[str]
+    headerDifferences: List[str]
+    reason: Optional[str]
+    primaryDurationMs: Optional[float]
+    shadowDurationMs: Optional[float]
+    createdAt: str
+
+
+class ShadowReportResult_shadowReport(TypedDict):
+    functionId: str
+    alias: str
+    shadowVersion: Optional[str]
+    compared: int
+    identical: int
+    different: int
+    failed: int
+    skipped: int
+    differentBy: ShadowReportResult_shadowReport_differentBy
+    latencyPairs: int
+    primaryP50Ms: Optional[float]
+    primaryP99Ms: Optional[float]
+    shadowP50Ms: Optional[float]
+    shadowP99Ms: Optional[float]
+    comparisons: List[ShadowReportResult_shadowReport_comparisons]
+
+
+class ShadowReportResult(TypedDict):
+    shadowReport: ShadowReportResult_shadowReport
+
+
+class CanaryResult(TypedDict):
+    canary: Optional[CanaryFields]
+
+
+class StartCanaryResult(TypedDict):
+    startCanary: CanaryFields
+
+
+class AbortCanaryResult(TypedDict):
+    abortCanary: CanaryFields
+
+
+class VersionDiffResult_versionDiff_code(TypedDict):
+    identical: bool
+    fromHash: str
+    toHash: str
+    fromSizeBytes: int
+    toSizeBytes: int
+    unified: Optional[str]
+
+
+class VersionDiffResult_versionDiff_config(TypedDict):
+    path: str
+    before: Optional[Any]
+    after: Optional[Any]
+
+
+class VersionDiffResult_versionDiff_contract(TypedDict):
+    path: str
+    kind: str
+    breaking: bool
+    message: str
+
+
+VersionDiffResult_versionDiff = TypedDict(
+    "VersionDiffResult_versionDiff",
+    {
+        "functionId": str,
+        "from": str,
+        "to": str,
+        "code": Optional[VersionDiffResult_versionDiff_code],
+        "codeUnavailableReason": Optional[str],
+        "config": List[VersionDiffResult_versionDiff_config],
+        "contract": List[VersionDiffResult_versionDiff_contract],
+    },
+)
+
+
+class VersionDiffResult(TypedDict):
+    versionDiff: VersionDiffResult_versionDiff
+
+
+class FunctionContractsResult_functions_pageInfo(TypedDict):
+    hasNextPage: bool
+    endCursor: Optional[str]
+
+
+class FunctionContractsResult_functions(TypedDict):
+    nodes: List[FunctionContractSummary]
+    pageInfo: FunctionContractsResult_functions_pageInfo
+
+
+class FunctionContractsResult(TypedDict):
+    functions: FunctionContractsResult_functions
+
+
+class FunctionContractByNameResult(TypedDict):
+    functionByName: FunctionContractSummary
+
+
 REGISTER_FUNCTION_DOCUMENT = """mutation RegisterFunction($input: RegisterFunctionInput!) {
   registerFunction(input: $input) {
     ...FunctionSummary
@@ -500,8 +864,10 @@ fragment InvocationSummary on Invocation {
   functionId
   functionName
   version
+  alias
   status
   trigger
+  comparedWith
   coldStart
   durationMs
   initDurationMs
@@ -640,6 +1006,12 @@ FUNCTION_VERSION_DOCUMENT = """query FunctionVersion($functionId: ID!, $version:
   functionVersion(functionId: $functionId, version: $version) {
     ...VersionSummary
     buildLog
+    contract {
+      input
+      query
+      output
+      outputMode
+    }
   }
 }
 
@@ -656,6 +1028,7 @@ fragment VersionSummary on FunctionVersion {
 INVOCATION_DOCUMENT = """query Invocation($id: ID!) {
   invocation(id: $id) {
     ...InvocationSummary
+    contractViolations
     logs {
       ...LogLineFields
     }
@@ -668,8 +1041,10 @@ fragment InvocationSummary on Invocation {
   functionId
   functionName
   version
+  alias
   status
   trigger
+  comparedWith
   coldStart
   durationMs
   initDurationMs
@@ -719,8 +1094,10 @@ fragment InvocationSummary on Invocation {
   functionId
   functionName
   version
+  alias
   status
   trigger
+  comparedWith
   coldStart
   durationMs
   initDurationMs
@@ -876,6 +1253,369 @@ fragment ApiKeyFields on ApiKey {
   revokedAt
 }"""
 
+FUNCTION_ALIASES_DOCUMENT = """query FunctionAliases($name: String!) {
+  functionByName(name: $name) {
+    id
+    name
+    latestVersion {
+      version
+    }
+    versions {
+      version
+      buildStatus
+    }
+    aliases {
+      ...AliasFields
+    }
+  }
+}
+
+fragment AliasFields on FunctionAlias {
+  name
+  routes {
+    version
+    weight
+  }
+  shadow {
+    version
+    percent
+  }
+  createdAt
+  updatedAt
+  updatedBy
+}"""
+
+SET_ALIAS_DOCUMENT = """mutation SetAlias($input: SetAliasInput!) {
+  setAlias(input: $input) {
+    ...AliasFields
+  }
+}
+
+fragment AliasFields on FunctionAlias {
+  name
+  routes {
+    version
+    weight
+  }
+  shadow {
+    version
+    percent
+  }
+  createdAt
+  updatedAt
+  updatedBy
+}"""
+
+DELETE_ALIAS_DOCUMENT = """mutation DeleteAlias($functionId: ID!, $name: String!) {
+  deleteAlias(functionId: $functionId, name: $name)
+}"""
+
+REPLAY_INVOCATIONS_DOCUMENT = """mutation ReplayInvocations($input: ReplayInput!) {
+  replayInvocations(input: $input) {
+    functionId
+    targetVersion
+    identical
+    different
+    failed
+    skipped
+    items {
+      originalId
+      replayId
+      outcome
+      reason
+      originalVersion
+      differences
+      statusBefore
+      statusAfter
+      errorTypeBefore
+      errorTypeAfter
+      statusCodeBefore
+      statusCodeAfter
+      bodyEqual
+      bodyFormat
+      bodyDifferences
+      bodyNote
+      bodyBefore
+      bodyAfter
+      headerDifferences {
+        name
+        before
+        after
+      }
+      durationMsBefore
+      durationMsAfter
+      redactedHeaders
+    }
+  }
+}"""
+
+SHADOW_REPORT_DOCUMENT = """query ShadowReport($functionId: ID!, $alias: String!, $first: Int, $shadowVersion: String) {
+  shadowReport(
+    functionId: $functionId
+    alias: $alias
+    first: $first
+    shadowVersion: $shadowVersion
+  ) {
+    functionId
+    alias
+    shadowVersion
+    compared
+    identical
+    different
+    failed
+    skipped
+    differentBy {
+      status
+      statusCode
+      body
+      headers
+    }
+    latencyPairs
+    primaryP50Ms
+    primaryP99Ms
+    shadowP50Ms
+    shadowP99Ms
+    comparisons {
+      id
+      primaryInvocationId
+      shadowInvocationId
+      primaryVersion
+      shadowVersion
+      outcome
+      differences
+      statusBefore
+      statusAfter
+      statusCodeBefore
+      statusCodeAfter
+      bodyDifferences
+      headerDifferences
+      reason
+      primaryDurationMs
+      shadowDurationMs
+      createdAt
+    }
+  }
+}"""
+
+CANARY_DOCUMENT = """query Canary($functionId: ID!, $alias: String!) {
+  canary(functionId: $functionId, alias: $alias) {
+    ...CanaryFields
+  }
+}
+
+fragment CanaryFields on Canary {
+  id
+  functionId
+  alias
+  stableVersion
+  candidateVersion
+  status
+  steps
+  stepIndex
+  weight
+  stepSeconds
+  minInvocations
+  maxErrorRateIncrease
+  maxP99Ratio
+  startedAt
+  stepStartedAt
+  finishedAt
+  reason
+  startedBy
+  decisions {
+    at
+    step
+    weight
+    action
+    reason
+    stable {
+      ...CanaryWindowStatsFields
+    }
+    candidate {
+      ...CanaryWindowStatsFields
+    }
+  }
+}
+
+fragment CanaryWindowStatsFields on CanaryWindowStats {
+  count
+  errors
+  errorRate
+  p99DurationMs
+}"""
+
+START_CANARY_DOCUMENT = """mutation StartCanary($input: StartCanaryInput!) {
+  startCanary(input: $input) {
+    ...CanaryFields
+  }
+}
+
+fragment CanaryFields on Canary {
+  id
+  functionId
+  alias
+  stableVersion
+  candidateVersion
+  status
+  steps
+  stepIndex
+  weight
+  stepSeconds
+  minInvocations
+  maxErrorRateIncrease
+  maxP99Ratio
+  startedAt
+  stepStartedAt
+  finishedAt
+  reason
+  startedBy
+  decisions {
+    at
+    step
+    weight
+    action
+    reason
+    stable {
+      ...CanaryWindowStatsFields
+    }
+    candidate {
+      ...CanaryWindowStatsFields
+    }
+  }
+}
+
+fragment CanaryWindowStatsFields on CanaryWindowStats {
+  count
+  errors
+  errorRate
+  p99DurationMs
+}"""
+
+ABORT_CANARY_DOCUMENT = """mutation AbortCanary($functionId: ID!, $alias: String!) {
+  abortCanary(functionId: $functionId, alias: $alias) {
+    ...CanaryFields
+  }
+}
+
+fragment CanaryFields on Canary {
+  id
+  functionId
+  alias
+  stableVersion
+  candidateVersion
+  status
+  steps
+  stepIndex
+  weight
+  stepSeconds
+  minInvocations
+  maxErrorRateIncrease
+  maxP99Ratio
+  startedAt
+  stepStartedAt
+  finishedAt
+  reason
+  startedBy
+  decisions {
+    at
+    step
+    weight
+    action
+    reason
+    stable {
+      ...CanaryWindowStatsFields
+    }
+    candidate {
+      ...CanaryWindowStatsFields
+    }
+  }
+}
+
+fragment CanaryWindowStatsFields on CanaryWindowStats {
+  count
+  errors
+  errorRate
+  p99DurationMs
+}"""
+
+VERSION_DIFF_DOCUMENT = """query VersionDiff($functionId: ID!, $from: String!, $to: String!) {
+  versionDiff(functionId: $functionId, from: $from, to: $to) {
+    functionId
+    from
+    to
+    code {
+      identical
+      fromHash
+      toHash
+      fromSizeBytes
+      toSizeBytes
+      unified
+    }
+    codeUnavailableReason
+    config {
+      path
+      before
+      after
+    }
+    contract {
+      path
+      kind
+      breaking
+      message
+    }
+  }
+}"""
+
+FUNCTION_CONTRACTS_DOCUMENT = """query FunctionContracts($first: Int, $after: String) {
+  functions(first: $first, after: $after) {
+    nodes {
+      ...FunctionContractSummary
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+
+fragment FunctionContractSummary on Function {
+  name
+  description
+  viewerAccess {
+    invoke
+  }
+  latestVersion {
+    version
+    contract {
+      input
+      query
+      output
+    }
+  }
+}"""
+
+FUNCTION_CONTRACT_BY_NAME_DOCUMENT = """query FunctionContractByName($name: String!) {
+  functionByName(name: $name) {
+    ...FunctionContractSummary
+  }
+}
+
+fragment FunctionContractSummary on Function {
+  name
+  description
+  viewerAccess {
+    invoke
+  }
+  latestVersion {
+    version
+    contract {
+      input
+      query
+      output
+    }
+  }
+}"""
+
 
 class Operations:
     """One method per query and mutation; `execute` (the transport) is given by `FngraphClient`.
@@ -997,3 +1737,66 @@ class Operations:
         """The `RevokeApiKey` mutation."""
         variables: Dict[str, Any] = {"id": id}
         return self.execute(REVOKE_API_KEY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_aliases(self, *, name: str) -> FunctionAliasesResult:
+        """The `FunctionAliases` query."""
+        variables: Dict[str, Any] = {"name": name}
+        return self.execute(FUNCTION_ALIASES_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def set_alias(self, *, input: SetAliasInput) -> SetAliasResult:
+        """The `SetAlias` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(SET_ALIAS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def delete_alias(self, *, function_id: str, name: str) -> DeleteAliasResult:
+        """The `DeleteAlias` mutation."""
+        variables: Dict[str, Any] = {"functionId": function_id, "name": name}
+        return self.execute(DELETE_ALIAS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def replay_invocations(self, *, input: ReplayInput) -> ReplayInvocationsResult:
+        """The `ReplayInvocations` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(REPLAY_INVOCATIONS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def shadow_report(self, *, function_id: str, alias: str, first: Optional[int] = None, shadow_version: Optional[str] = None) -> ShadowReportResult:
+        """The `ShadowReport` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
+        if first is not None:
+            variables["first"] = first
+        if shadow_version is not None:
+            variables["shadowVersion"] = shadow_version
+        return self.execute(SHADOW_REPORT_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def canary(self, *, function_id: str, alias: str) -> CanaryResult:
+        """The `Canary` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
+        return self.execute(CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def start_canary(self, *, input: StartCanaryInput) -> StartCanaryResult:
+        """The `StartCanary` mutation."""
+        variables: Dict[str, Any] = {"input": input}
+        return self.execute(START_CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def abort_canary(self, *, function_id: str, alias: str) -> AbortCanaryResult:
+        """The `AbortCanary` mutation."""
+        variables: Dict[str, Any] = {"functionId": function_id, "alias": alias}
+        return self.execute(ABORT_CANARY_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def version_diff(self, *, function_id: str, from_: str, to: str) -> VersionDiffResult:
+        """The `VersionDiff` query."""
+        variables: Dict[str, Any] = {"functionId": function_id, "from": from_, "to": to}
+        return self.execute(VERSION_DIFF_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_contracts(self, *, first: Optional[int] = None, after: Optional[str] = None) -> FunctionContractsResult:
+        """The `FunctionContracts` query."""
+        variables: Dict[str, Any] = {}
+        if first is not None:
+            variables["first"] = first
+        if after is not None:
+            variables["after"] = after
+        return self.execute(FUNCTION_CONTRACTS_DOCUMENT, variables)  # type: ignore[no-any-return]
+
+    def function_contract_by_name(self, *, name: str) -> FunctionContractByNameResult:
+        """The `FunctionContractByName` query."""
+        variables: Dict[str, Any] = {"name": name}
+        return self.execute(FUNCTION_CONTRACT_BY_NAME_DOCUMENT, variables)  # type: ignore[no-any-return]

@@ -2,9 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { InvocationObserver } from '@/modules/invocations/invocation-observer.js';
 import { BuildObserver } from '@/modules/versions/build-observer.js';
+import { ShadowObserver } from '@/modules/shadow/shadow-observer.js';
 import { BuildMetrics } from './metrics/build-metrics.js';
 import { InvocationTelemetry } from './metrics/invocation-telemetry.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ShadowMetrics } from './metrics/shadow-metrics.js';
 
 export interface TelemetryModuleImports {
   /** The executor whose sandboxes the `fngraph_sandboxes` gauge counts. */
@@ -21,8 +23,9 @@ export class TelemetryModule {
       providers: [
         { provide: InvocationObserver, useClass: InvocationTelemetry },
         { provide: BuildObserver, useClass: BuildMetrics },
+        { provide: ShadowObserver, useClass: ShadowMetrics },
       ],
-      exports: [InvocationObserver, BuildObserver],
+      exports: [InvocationObserver, BuildObserver, ShadowObserver],
     };
   }
 }

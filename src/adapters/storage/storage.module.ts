@@ -8,6 +8,7 @@ import { CryptoModule } from '@/adapters/crypto/crypto.module.js';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import { HealthModule } from '@/modules/health/health.module.js';
 import { AuditRepository } from '@/modules/audit/audit.repository.js';
+import { AliasRepository } from '@/modules/aliases/alias.repository.js';
 import { ApiKeyRepository } from '@/modules/auth/api-key.repository.js';
 import { FunctionRepository } from '@/modules/functions/function.repository.js';
 import { IdempotencyKeys } from '@/modules/invocations/idempotency-keys.js';
@@ -16,7 +17,10 @@ import { SealedInvocationRepository } from '@/modules/invocations/sealed-invocat
 import { NodeRegistry } from '@/modules/invocations/node-registry.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { ScheduleClaimRepository } from '@/modules/schedules/schedule-claim.repository.js';
+import { ComparisonRepository } from '@/modules/comparisons/comparison.repository.js';
+import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { StorageHealthCheck } from './storage-health-check.js';
+import { SqliteAliasRepository } from './sqlite/sqlite-alias.repository.js';
 import { SqliteApiKeyRepository } from './sqlite/sqlite-api-key.repository.js';
 import { SqliteAuditRepository } from './sqlite/sqlite-audit.repository.js';
 import { SqliteDatabase } from './sqlite/sqlite-database.js';
@@ -26,11 +30,17 @@ import { SqliteNodeRegistry } from './sqlite/sqlite-node-registry.js';
 import { SqliteInvocationRepository } from './sqlite/sqlite-invocation.repository.js';
 import { SqliteVersionRepository } from './sqlite/sqlite-version.repository.js';
 import { SqliteScheduleClaimRepository } from './sqlite/sqlite-schedule-claim.repository.js';
+import { SqliteComparisonRepository } from './sqlite/sqlite-comparison.repository.js';
+import { ALIAS_MODEL, AliasSchema } from './mongo/alias.mongo-schema.js';
+import { SqliteCanaryRepository } from './sqlite/sqlite-canary.repository.js';
+import { MongoCanaryRepository } from './mongo/mongo-canary.repository.js';
+import { CANARY_MODEL, CanarySchema } from './mongo/canary.mongo-schema.js';
 import { API_KEY_MODEL, ApiKeySchema } from './mongo/api-key.mongo-schema.js';
 import { AUDIT_MODEL, AuditSchema } from './mongo/audit.mongo-schema.js';
 import { FUNCTION_MODEL, FunctionSchema } from './mongo/function.mongo-schema.js';
 import { FUNCTION_VERSION_MODEL, FunctionVersionSchema } from './mongo/function-version.mongo-schema.js';
 import { INVOCATION_MODEL, InvocationSchema } from './mongo/invocation.mongo-schema.js';
+import { MongoAliasRepository } from './mongo/mongo-alias.repository.js';
 import { MongoApiKeyRepository } from './mongo/mongo-api-key.repository.js';
 import { MongoAuditRepository } from './mongo/mongo-audit.repository.js';
 import { MongoFunctionRepository } from './mongo/mongo-function.repository.js';
@@ -40,6 +50,8 @@ import { MongoInvocationRepository } from './mongo/mongo-invocation.repository.j
 import { MongoVersionRepository } from './mongo/mongo-version.repository.js';
 import { MongoScheduleClaimRepository } from './mongo/mongo-schedule-claim.repository.js';
 import { SCHEDULE_CLAIM_MODEL, ScheduleClaimSchema } from './mongo/schedule-claim.mongo-schema.js';
+import { COMPARISON_MODEL, ComparisonSchema } from './mongo/comparison.mongo-schema.js';
+import { MongoComparisonRepository } from './mongo/mongo-comparison.repository.js';
 
 /** Human-readable description of the chosen store, logged once at start-up (never with credentials). */
 const STORAGE_DESCRIPTION = Symbol('STORAGE_DESCRIPTION');
@@ -53,6 +65,9 @@ const PORTS = [
   NodeRegistry,
   IdempotencyKeys,
   ScheduleClaimRepository,
+  ComparisonRepository,
+  AliasRepository,
+  CanaryRepository,
   // The same instance as InvocationRepository, for key rotation (rewrapping sealed payloads).
   SealedInvocationRepository,
 ];
@@ -132,6 +147,9 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
         { name: API_KEY_MODEL, schema: ApiKeySchema },
         { name: AUDIT_MODEL, schema: AuditSchema },
         { name: SCHEDULE_CLAIM_MODEL, schema: ScheduleClaimSchema },
+        { name: COMPARISON_MODEL, schema: ComparisonSchema },
+        { name: ALIAS_MODEL, schema: AliasSchema },
+        { name: CANARY_MODEL, schema: CanarySchema },
       ]),
     ],
     providers: [
@@ -144,6 +162,9 @@ function mongo(uri: string, config: AppConfig): DynamicModule {
       ...port(NodeRegistry, MongoNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, MongoIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, MongoScheduleClaimRepository, 'scheduleClaims'),
+      ...port(ComparisonRepository, MongoComparisonRepository, 'comparisons'),
+      ...port(AliasRepository, MongoAliasRepository, 'aliases'),
+      ...port(CanaryRepository, MongoCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
     exports: PORTS,
@@ -170,6 +191,9 @@ function embedded(dataDir: string, dataDirMode: number, config: AppConfig): Dyna
       ...port(NodeRegistry, SqliteNodeRegistry, 'nodes'),
       ...port(IdempotencyKeys, SqliteIdempotencyKeys, 'idempotencyKeys'),
       ...port(ScheduleClaimRepository, SqliteScheduleClaimRepository, 'scheduleClaims'),
+      ...port(ComparisonRepository, SqliteComparisonRepository, 'comparisons'),
+      ...port(AliasRepository, SqliteAliasRepository, 'aliases'),
+      ...port(CanaryRepository, SqliteCanaryRepository, 'canaries'),
       StorageHealthCheck,
     ],
     exports: PORTS,

@@ -10,7 +10,11 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { ApiTelemetry } from '@/kernel/telemetry/api-telemetry.js';
 import { requestActor } from '@/api/http/auth/request-actor.js';
 import { PublicUrlsModule } from '@/api/http/origins/public-urls.module.js';
+import { AliasesResolver, FunctionAliasesFieldsResolver } from './aliases/aliases.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
+import { ReplayResolver } from './comparisons/replay.resolver.js';
+import { ShadowReportResolver } from './comparisons/shadow-report.resolver.js';
+import { CanaryResolver } from './canary/canary.resolver.js';
 import { ApiKeysResolver } from './auth/api-keys.resolver.js';
 import { formatGraphQLError } from './format-graphql-error.js';
 import { FunctionsResolver } from './functions/functions.resolver.js';
@@ -32,6 +36,7 @@ import { RuntimesResolver } from './runtimes/runtimes.resolver.js';
 import { FunctionSchedulesResolver } from './schedules/function-schedules.resolver.js';
 import { VersionBuildLogsResolver } from './versions/version-build-logs.resolver.js';
 import { ExecutionConfigFieldsResolver, FunctionVersionsFieldsResolver, VersionsResolver } from './versions/versions.resolver.js';
+import { VersionDiffResolver } from './contracts/version-diff.resolver.js';
 import { type WsContext, WsConnectionGuard } from './ws-connection-guard.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -50,6 +55,14 @@ export interface GraphQLApiModuleImports {
   metrics: ModuleImport;
   /** Last and next runs of schedules (`Function.schedules`). */
   schedules: ModuleImport;
+  /** Aliases (`Function.aliases`, `setAlias`, `deleteAlias`). */
+  aliases: ModuleImport;
+  /** Replay of recorded invocations (`replayInvocations`). */
+  replay: ModuleImport;
+  /** Shadow traffic reports (`shadowReport`). */
+  shadow: ModuleImport;
+  /** Canary releases (`startCanary`, `canary`, `canaryUpdated`). */
+  canary: ModuleImport;
 }
 
 /**
@@ -72,6 +85,10 @@ export class GraphQLApiModule {
         imports.audit,
         imports.executor,
         imports.schedules,
+        imports.aliases,
+        imports.replay,
+        imports.shadow,
+        imports.canary,
         PublicUrlsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -96,6 +113,12 @@ export class GraphQLApiModule {
         AuditResolver,
         PlatformErrorsResolver,
         FunctionSchedulesResolver,
+        AliasesResolver,
+        FunctionAliasesFieldsResolver,
+        ReplayResolver,
+        ShadowReportResolver,
+        CanaryResolver,
+        VersionDiffResolver,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
+import { AliasLoadersFactory } from './loaders/alias.loaders.js';
 import { FunctionLoadersFactory } from './loaders/function.loaders.js';
 import { InvocationLoadersFactory } from './loaders/invocation.loaders.js';
 import { RequestLoadersFactory } from './loaders/request-loaders.js';
@@ -14,6 +15,7 @@ export interface GraphQLContextModuleImports {
   auth: ModuleImport;
   limits: ModuleImport;
   schedules: ModuleImport;
+  aliases: ModuleImport;
 }
 
 /** What the GraphQL options factory needs: per-request DataLoaders and the graphql-ws guard. */
@@ -22,8 +24,16 @@ export class GraphQLContextModule {
   static register(imports: GraphQLContextModuleImports): DynamicModule {
     return {
       module: GraphQLContextModule,
-      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.schedules],
-      providers: [FunctionLoadersFactory, VersionLoadersFactory, InvocationLoadersFactory, ScheduleLoadersFactory, RequestLoadersFactory, WsConnectionGuard],
+      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.schedules, imports.aliases],
+      providers: [
+        FunctionLoadersFactory,
+        VersionLoadersFactory,
+        InvocationLoadersFactory,
+        ScheduleLoadersFactory,
+        AliasLoadersFactory,
+        RequestLoadersFactory,
+        WsConnectionGuard,
+      ],
       exports: [RequestLoadersFactory, WsConnectionGuard],
     };
   }

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { AnonymousUploads } from './bodies/anonymous-uploads.js';
+import { AliasesController } from './functions/aliases.controller.js';
+import { ReplayController } from './functions/replay.controller.js';
 import { FunctionsController } from './functions/functions.controller.js';
 import { FunctionGateway } from './gateway/function-gateway.js';
 import { FunctionsListener } from './gateway/functions-listener.js';
@@ -18,6 +20,10 @@ export interface HttpApiModuleImports {
   functions: ModuleImport;
   versions: ModuleImport;
   invocations: ModuleImport;
+  /** `GET/PUT/DELETE /functions/:id/aliases/:name`. */
+  aliases: ModuleImport;
+  /** `POST /functions/:id/replay`. */
+  replay: ModuleImport;
   auth: ModuleImport;
   limits: ModuleImport;
   health: ModuleImport;
@@ -40,8 +46,27 @@ export class HttpApiModule {
   static register(imports: HttpApiModuleImports, options: HttpApiOptions): DynamicModule {
     return {
       module: HttpApiModule,
-      imports: [imports.functions, imports.versions, imports.invocations, imports.auth, imports.limits, imports.health, imports.metrics, PublicUrlsModule],
-      controllers: [FunctionsController, InvocationsController, HealthController, OpenApiController, ...(options.metrics ? [MetricsController] : [])],
+      imports: [
+        imports.functions,
+        imports.versions,
+        imports.invocations,
+        imports.aliases,
+        imports.replay,
+        imports.auth,
+        imports.limits,
+        imports.health,
+        imports.metrics,
+        PublicUrlsModule,
+      ],
+      controllers: [
+        FunctionsController,
+        AliasesController,
+        ReplayController,
+        InvocationsController,
+        HealthController,
+        OpenApiController,
+        ...(options.metrics ? [MetricsController] : []),
+      ],
       providers: [
         FunctionGateway,
         OpenApiDocuments,

@@ -191,6 +191,24 @@ export interface DeliveryConfig {
   sealInvocationData: boolean;
 }
 
+/** Canary releases (README: "Releasing safely"). */
+export interface CanaryConfig {
+  /** `stepSeconds` below this are refused (5; tests go lower). */
+  minStepSeconds: number;
+  /** How often each node looks at the running canaries: for steps due, and for hand edits of their aliases. */
+  checkIntervalMs: number;
+  /** p99 differences up to this many ms never fail a step, whatever the ratio (millisecond durations are noise). */
+  p99NoiseFloorMs: number;
+}
+
+/** Shadow traffic and replay (README: "Releasing safely"). */
+export interface ComparisonsConfig {
+  /** Shadow runs in flight on this node at most; a call finding them all busy is not shadowed (counted as skipped). 0: none. */
+  shadowConcurrency: number;
+  /** Recorded requests one `replayInvocations` runs at once. */
+  replayConcurrency: number;
+}
+
 /** Cron triggers (README: "Schedules"). */
 export interface SchedulesConfig {
   /** This node claims and starts ticks; off: it still serves schedules, it never runs them. */
@@ -312,6 +330,8 @@ export class AppConfig {
   readonly pythonCheck: PythonCheckConfig;
   readonly observability: ObservabilityConfig;
   readonly schedules: SchedulesConfig;
+  readonly comparisons: ComparisonsConfig;
+  readonly canary: CanaryConfig;
 
   /** `env` is the whole environment, for the variables handed on to package managers. */
   constructor(raw: RawConfig, env: Record<string, string | undefined> = {}) {
@@ -470,6 +490,15 @@ export class AppConfig {
       scheduler: raw.FNGRAPH_SCHEDULER === 'on',
       minIntervalSeconds: raw.FNGRAPH_SCHEDULE_MIN_INTERVAL_SECONDS,
       catchUpSeconds: raw.FNGRAPH_SCHEDULE_CATCH_UP_SECONDS,
+    };
+    this.comparisons = {
+      shadowConcurrency: raw.FNGRAPH_SHADOW_CONCURRENCY,
+      replayConcurrency: raw.FNGRAPH_REPLAY_CONCURRENCY,
+    };
+    this.canary = {
+      minStepSeconds: raw.FNGRAPH_CANARY_MIN_STEP_SECONDS,
+      checkIntervalMs: raw.FNGRAPH_CANARY_CHECK_INTERVAL_MS,
+      p99NoiseFloorMs: raw.FNGRAPH_CANARY_P99_NOISE_FLOOR_MS,
     };
     this.assertConsistent();
   }

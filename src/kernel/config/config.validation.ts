@@ -184,6 +184,14 @@ export const configSchema = z.object({
   FNGRAPH_SCHEDULE_MIN_INTERVAL_SECONDS: integer(60, 1, 86400),
   FNGRAPH_SCHEDULE_CATCH_UP_SECONDS: integer(300, 10, 86400),
 
+  // Shadow traffic and replay: shadow runs one node makes at once (beyond: skipped, counted; 0: no shadow runs), replayed requests run at once per replay.
+  FNGRAPH_SHADOW_CONCURRENCY: integer(4, 0, 1000),
+  FNGRAPH_REPLAY_CONCURRENCY: integer(4, 1, 32),
+  // Canary releases: the shortest step allowed, how often each node looks at running canaries, p99 noise floor.
+  FNGRAPH_CANARY_MIN_STEP_SECONDS: integer(5, 1, 3600),
+  FNGRAPH_CANARY_CHECK_INTERVAL_MS: integer(1000, 50, 60_000),
+  FNGRAPH_CANARY_P99_NOISE_FLOOR_MS: integer(50, 0, 600_000),
+
   // Encryption at rest: older master keys, still accepted for reading during a rotation.
   FNGRAPH_PREVIOUS_MASTER_KEYS: optionalText.refine(
     (value) => value === undefined || value.split(',').every((key) => base64Key.safeParse(key.trim()).success),

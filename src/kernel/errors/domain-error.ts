@@ -41,6 +41,13 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A registration whose contract breaks the previous version's; every reason is a detail. */
+export class BreakingChangeError extends DomainError {
+  constructor(message: string, details: ErrorDetail[]) {
+    super(ErrorCode.BREAKING_CHANGE, message, details);
+  }
+}
+
 export class PayloadTooLargeError extends DomainError {
   constructor(message: string) {
     super(ErrorCode.PAYLOAD_TOO_LARGE, message);

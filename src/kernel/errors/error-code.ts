@@ -5,6 +5,8 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** A new version's contract breaks the previous version's, without a major version bump or `allowBreakingChanges`. */
+  BREAKING_CHANGE = 'BREAKING_CHANGE',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   /** A GraphQL response larger than FNGRAPH_GRAPHQL_MAX_RESPONSE_BYTES: ask for less (smaller pages, fewer fields). */
   RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE',

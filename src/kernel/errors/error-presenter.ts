@@ -8,6 +8,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.BREAKING_CHANGE]: 409,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.RESPONSE_TOO_LARGE]: 400,
   [ErrorCode.REQUEST_TIMEOUT]: 408,

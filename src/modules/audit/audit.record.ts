@@ -8,9 +8,21 @@ export const AUDIT_ACTIONS = [
   /** A version with outbound network access: who granted which destinations. */
   'function.network',
   'function.releaseName',
+  /** An alias set or replaced (details: before and after, as JSON). */
+  'alias.set',
+  'alias.delete',
+  'canary.start',
+  'canary.advance',
+  'canary.promote',
+  'canary.rollback',
+  'canary.abort',
+  /** A version registered with allowBreakingChanges although its contract breaks the previous one's: the reasons. */
+  'function.breakingChange',
   'apiKey.create',
   'apiKey.revoke',
   'masterKey.rotate',
+  /** Recorded invocations run again on another version (`replayInvocations`): the version and the totals. */
+  'invocations.replay',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import type { ModuleImport } from '@/kernel/modules/module-import.js';
 import { FunctionAccessPolicy } from './function-access.policy.js';
 import { FunctionsService } from './functions.service.js';
 import { PrewarmQuota } from './prewarm-quota.js';
+import { VersionDiffService } from './version-diff.service.js';
 
 export interface FunctionsModuleImports {
   /** Provides `FunctionRepository`. */
@@ -22,8 +23,8 @@ export class FunctionsModule {
     return {
       module: FunctionsModule,
       imports: [imports.storage, imports.events, imports.audit, imports.versions, imports.executor],
-      providers: [FunctionsService, FunctionAccessPolicy, PrewarmQuota],
-      exports: [FunctionsService, FunctionAccessPolicy],
+      providers: [FunctionsService, FunctionAccessPolicy, PrewarmQuota, VersionDiffService],
+      exports: [FunctionsService, FunctionAccessPolicy, VersionDiffService],
     };
   }
 }

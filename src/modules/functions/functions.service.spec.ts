@@ -73,6 +73,7 @@ function preparedVersion(functionId: string, sequence: number, version: string, 
     eventFormat: draft.eventFormat,
     network: draft.network,
     environmentVariableNames: Object.keys(draft.environmentVariables),
+    contract: draft.contract,
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'READY',
     buildLog: '',
@@ -95,6 +96,8 @@ describe(FunctionsService.name, () => {
       methods: ['insert', 'findById', 'findByName', 'findByIds', 'list', 'updateHead', 'markDeleted', 'remove', 'findTombstones', 'releaseName'],
     });
     versions = automock(VersionsService);
+    // The latest version of an existing function, for the contract check (none declared: nothing to break).
+    versions.getById.mockResolvedValue({ version: '1.0.0', contract: null } as FunctionVersionRecord);
     builds = automock(VersionBuildService);
     events = automock(EventBus, { methods: ['publish', 'mayHaveSubscribers', 'subscribe'] });
     audit = automock(AuditService);
@@ -392,6 +395,7 @@ describe(FunctionsService.name, () => {
       network: { enabled: false, allow: [] },
       environmentVariables: { GREETING: 'hi' },
       secretVariableNames: [],
+      contract: null,
       author: null,
     });
 

@@ -19,6 +19,9 @@ import { VersionBuildService } from '@/modules/versions/version-build.service.js
 import { DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionsService } from '@/modules/versions/versions.service.js';
 import { NETWORK_OFF } from '@/modules/egress/network-config.js';
+import { withoutContractSchemas } from '@/modules/contracts/contract-document.validation.js';
+import { assertCompatible } from '@/modules/contracts/compatibility.js';
+import type { ContractChange } from '@/modules/contracts/contract-changes.js';
 import {
   type EnvironmentEntry,
   functionNameSchema,
@@ -39,6 +42,8 @@ export interface Registration {
   function: FunctionRecord;
   version: FunctionVersionRecord;
   created: boolean;
+  /** Changes breaking the previous version's contract that `allowBreakingChanges` let through (audited). */
+  overriddenBreakingChanges?: ContractChange[];
 }
 
 /** The function aggregate: registration, new versions, deletion and reads. */
@@ -68,13 +73,13 @@ export class FunctionsService {
    */
   async register(input: unknown, actor: Actor): Promise<Registration> {
     requireDeveloper(actor.principal);
-    assertSafeKeys(input);
+    assertSafeKeys(withoutContractSchemas(input));
     const document = parseOrThrow(this.documentSchema, input, 'function document');
     const existing = await this.functions.findByName(document.name);
     const draft = this.draftFromDocument(document, await this.runtimes.installed());
     const head = headFromDocument(document);
     const registration = existing
-      ? await this.addVersion(this.manageable(actor.principal, existing), draft, head, document.version)
+      ? await this.addVersion(this.manageable(actor.principal, existing), draft, head, document.version, document.allowBreakingChanges ?? false)
       : await this.create(document, draft, head, actor.principal);
     await this.recordChange(actor, 'function.register', registration, existing);
     return registration;
@@ -83,7 +88,7 @@ export class FunctionsService {
   /** Creates a new version from a partial document; unspecified fields keep their values. */
   async update(id: string, input: unknown, actor: Actor): Promise<Registration> {
     requireDeveloper(actor.principal);
-    assertSafeKeys(input);
+    assertSafeKeys(withoutContractSchemas(input));
     const patch = parseOrThrow(this.patchSchema, input, 'function update');
     const current = await this.getActive(id);
     this.policy.assertCanManage(actor.principal, current, id);
@@ -97,7 +102,7 @@ export class FunctionsService {
       permissions: { ...current.permissions, ...definedOnly(patch.metadata?.permissions ?? {}) },
       schedules: patch.schedules ?? current.schedules,
     };
-    const registration = await this.addVersion(current, draft, head, patch.version);
+    const registration = await this.addVersion(current, draft, head, patch.version, patch.allowBreakingChanges ?? false);
     await this.recordChange(actor, 'function.update', registration, current);
     return registration;
   }
@@ -163,6 +168,15 @@ export class FunctionsService {
     const fn = registration.function;
     const target = { targetType: 'function' as const, targetId: fn.id };
     await this.audit.record(actor, action, target, { name: fn.name, version: registration.version.version, created: registration.created });
+    const overridden = registration.overriddenBreakingChanges ?? [];
+    if (overridden.length > 0) {
+      await this.audit.record(actor, 'function.breakingChange', target, {
+        name: fn.name,
+        version: registration.version.version,
+        previousVersion: before?.latestVersion ?? null,
+        reasons: overridden.map((change) => `${change.path}: ${change.message}`),
+      });
+    }
     const { network } = registration.version;
     if (network.enabled) {
       await this.audit.record(actor, 'function.network', target, { name: fn.name, version: registration.version.version, allow: [...network.allow] });
@@ -251,16 +265,25 @@ export class FunctionsService {
       // principal may manage that function (as when the name was taken before this request).
       const winner = await this.functions.findByName(document.name);
       if (!winner) throw error;
-      return this.addVersion(this.manageable(principal, winner), draft, head, document.version);
+      return this.addVersion(this.manageable(principal, winner), draft, head, document.version, document.allowBreakingChanges ?? false);
     }
     await this.announce({ functionId, name: record.name, kind: 'registered' });
     this.builds.start(version);
     return { function: record, version, created: true };
   }
 
-  private async addVersion(current: FunctionRecord, draft: VersionDraft, head: FunctionHead, requested: string | undefined): Promise<Registration> {
+  private async addVersion(
+    current: FunctionRecord,
+    draft: VersionDraft,
+    head: FunctionHead,
+    requested: string | undefined,
+    allowBreakingChanges: boolean,
+  ): Promise<Registration> {
     await this.assertInstances(current.ownerId, current.id, draft);
     const versionNumber = nextVersion(current.latestVersion, requested);
+    // Checked before the version is built: a refused contract costs no build.
+    const previous = await this.versions.getById(current.latestVersionId);
+    const overriddenBreakingChanges = assertCompatible(previous, { version: versionNumber, contract: draft.contract }, allowBreakingChanges);
     const sequence = current.versionCount + 1;
     const version = await this.versions.prepare(current.id, sequence, versionNumber, draft);
     await this.versions.insert(version);
@@ -279,7 +302,7 @@ export class FunctionsService {
     }
     await this.announce({ functionId: current.id, name: current.name, kind: 'versioned' });
     this.builds.start(version);
-    return { function: { ...current, ...update }, version, created: false };
+    return { function: { ...current, ...update }, version, created: false, overriddenBreakingChanges };
   }
 
   private draftFromDocument(document: RegistrationDocument, installed: ReadonlySet<RuntimeId>): VersionDraft {
@@ -299,6 +322,7 @@ export class FunctionsService {
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
       network: networkFrom(document.executionConfig, NETWORK_OFF, this.config.egress),
       ...splitEnvironment(document.executionConfig?.environmentVariables ?? {}),
+      contract: document.contract ?? null,
       author: document.metadata?.author ?? null,
     };
   }
@@ -323,6 +347,7 @@ export class FunctionsService {
       ...(patch.executionConfig?.environmentVariables
         ? splitEnvironment(patch.executionConfig.environmentVariables)
         : { environmentVariables: previous.environmentVariables, secretVariableNames: previous.secretVariableNames ?? [] }),
+      contract: patch.contract === undefined ? latest.contract : patch.contract,
       author: patch.metadata?.author ?? current.author,
     };
   }

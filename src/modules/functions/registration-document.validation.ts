@@ -28,6 +28,7 @@ import {
   TAG_PATTERN,
 } from './function-rules.js';
 import { schedulesSchema } from './schedules.validation.js';
+import { contractDocumentSchema } from '@/modules/contracts/contract-document.validation.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const NPM_PACKAGE = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]{0,213}$/;
@@ -241,6 +242,10 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
       metadata: metadataSchema.optional(),
       executionConfig: executionConfigSchema(limits).optional(),
       schedules: schedulesSchema(schedules).optional(),
+      /** JSON Schemas of input, query and output (README: "Releasing safely"). */
+      contract: contractDocumentSchema.optional(),
+      /** Registers a version whose contract breaks the previous one's without a major version bump (audited). */
+      allowBreakingChanges: z.boolean().optional(),
     })
     .superRefine((doc, ctx) => {
       checkSourceText(doc.code, doc.codeFormat, ctx);
@@ -270,6 +275,9 @@ export function registrationPatchSchema(limits: LimitsConfig, schedules: Schedul
       executionConfig: executionConfigSchema(limits).optional(),
       /** Replaces the whole list when present. */
       schedules: schedulesSchema(schedules).optional(),
+      /** Absent: the latest version's; one without any schema removes it. */
+      contract: contractDocumentSchema.optional(),
+      allowBreakingChanges: z.boolean().optional(),
     })
     .superRefine((patch, ctx) => {
       checkSourceText(patch.code, patch.codeFormat, ctx);

@@ -22,6 +22,7 @@ const PLATFORM_ERROR_TYPES = new Set([
   'QueueUnavailable',
   'FunctionUnavailable',
   'EventTooOld',
+  'ContractViolation',
 ]);
 
 const GENERIC_MESSAGE: Partial<Record<InvocationStatus, string>> = {

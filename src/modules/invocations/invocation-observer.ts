@@ -26,4 +26,6 @@ export abstract class InvocationObserver {
   abstract queueDepth(waiting: number): void;
   /** Records waiting to be stored on this node, and the most there ever were. */
   abstract recordBacklog(waiting: number, highWater: number): void;
+  /** A request its version's contract refused, before anything was recorded or started (no-op unless counted). */
+  inputRefused(_functionName: string): void {}
 }

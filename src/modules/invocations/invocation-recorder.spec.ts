@@ -6,7 +6,7 @@ import { automock } from '../../../test/support/automock.js';
 import { RecordedErrors } from '../../../test/support/recorded-errors.js';
 import { InvocationObserver } from './invocation-observer.js';
 import { InvocationRecorder, PROVISIONAL_DELAY_MS } from './invocation-recorder.js';
-import type { InvocationRecord } from './invocation.record.js';
+import type { InvocationRecord, InvocationWindowStats } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 
 /** Records each batch as `insert:<id>:<status>` / `update:…`; fails the next `failures` writes (a full disk). */
@@ -52,6 +52,9 @@ class BatchLog extends InvocationRepository {
     throw new Error('not used');
   }
 
+  versionWindowStats(): Promise<InvocationWindowStats> {
+    throw new Error('not used');
+  }
   latestByFunctionIds(): Promise<InvocationRecord[]> {
     throw new Error('not used');
   }

@@ -3,7 +3,7 @@ import type { InvocationEvent } from '@/modules/executor/execution.types.js';
 /** Request bodies are stored up to this size; the function always gets the whole body. */
 export const STORED_BODY_BYTES = 64 * 1024;
 
-const REDACTED_HEADERS = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization']);
+export const REDACTED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'x-api-key', 'proxy-authorization']);
 
 /** The event as kept on the invocation record: credentials redacted, body capped. */
 export function storedRequest(given: InvocationEvent): { request: InvocationEvent; truncated: boolean } {

@@ -22,6 +22,7 @@ import { InvocationsService } from './invocations.service.js';
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_WORKER_CONCURRENCY: '4' });
 
@@ -62,6 +63,7 @@ function queuedRecord(overrides: Partial<InvocationRecord> = {}): InvocationReco
     functionName: 'greet',
     versionId: 'v-1',
     version: '1.2.0',
+    alias: null,
     trigger: 'ASYNC',
     callerId: 'ivan',
     status: 'QUEUED',
@@ -84,6 +86,8 @@ function queuedRecord(overrides: Partial<InvocationRecord> = {}): InvocationReco
     nodeId: null,
     attempt: 0,
     queued: true,
+    comparedWith: null,
+    contractViolations: [],
     ...overrides,
   };
 }
@@ -120,7 +124,18 @@ describe(InvocationWorker.name, () => {
   const started: InvocationWorker[] = [];
 
   function worker(on: AppConfig = config): InvocationWorker {
-    return new InvocationWorker(queue, recorder, runner, lookup, invocations, admission, on, errors, new QueuedEventSeal(new PlainTestCipher()));
+    return new InvocationWorker(
+      queue,
+      recorder,
+      runner,
+      lookup,
+      invocations,
+      admission,
+      on,
+      errors,
+      new QueuedEventSeal(new PlainTestCipher()),
+      new ContractValidators(),
+    );
   }
 
   beforeEach(() => {

@@ -15,6 +15,9 @@ import { FINAL_STATUSES, type InvocationRecord } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { type Attempt, InvocationRunner } from './invocation-runner.js';
 import { InvocationsService } from './invocations.service.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
+import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { withOutputContract } from './output-contract.js';
 
 /** A throttled job (no sandbox free on this node) tries again after about this long; it does not use up an attempt. */
 const THROTTLED_RETRY_MS = 1000;
@@ -45,6 +48,7 @@ export class InvocationWorker implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly errors: UnexpectedErrors,
     private readonly seal: QueuedEventSeal,
+    private readonly contracts: ContractValidators,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -143,10 +147,10 @@ export class InvocationWorker implements OnApplicationBootstrap {
       return { done: true };
     }
     const attempt = await this.runner.attempt(running, resolved.target, event);
-    return this.judge(running, attempt, policy);
+    return this.judge(running, attempt, policy, resolved.version);
   }
 
-  private async judge(running: InvocationRecord, attempt: Attempt, policy: AsyncPolicy): Promise<JobVerdict> {
+  private async judge(running: InvocationRecord, attempt: Attempt, policy: AsyncPolicy, version: FunctionVersionRecord): Promise<JobVerdict> {
     // Cut by a shutdown, or no sandbox free here: the run does not count; another node (or this one, later) runs it.
     if (attempt.cut || attempt.failure instanceof ThrottledError) {
       const delay = attempt.cut ? 0 : THROTTLED_RETRY_MS;
@@ -161,7 +165,8 @@ export class InvocationWorker implements OnApplicationBootstrap {
         invocationId: running.id,
       });
     }
-    const outcome = this.runner.outcomeOf(running, attempt);
+    const result = attempt.outcome && { value: attempt.outcome.value, truncated: attempt.outcome.responseTruncated === true };
+    const outcome = withOutputContract(this.runner.outcomeOf(running, attempt), version, result, this.contracts);
     if (outcome.status === 'SUCCEEDED') {
       await this.runner.finish(outcome, attempt.log);
       await this.sendTo(policy.onSuccess, outcome);

@@ -1,5 +1,5 @@
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { InvocationFilter, InvocationRecord, InvocationStatus } from './invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationWindowStats, VersionWindow } from './invocation.record.js';
 
 /** Storage port for invocation records. */
 export abstract class InvocationRepository {
@@ -23,6 +23,13 @@ export abstract class InvocationRepository {
   abstract list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>>;
   /** The newest invocation of each given function (functions never invoked are absent). */
   abstract latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]>;
+  /**
+   * The calls one alias of a function routed to one version that ran and finished at or
+   * after `since` and before `until`: how many, how many were errors, and the p99 duration
+   * of the warm ones. What a canary compares its candidate and stable versions with, step by
+   * step (calls by version, or through other aliases, are not its traffic).
+   */
+  abstract versionWindowStats(window: VersionWindow): Promise<InvocationWindowStats>;
   /**
    * Calls a client waited for (not queued) still RUNNING on a node not in `liveNodeIds`
    * and started before `startedBefore`, oldest first: what dead nodes left unfinished.

@@ -13,6 +13,8 @@ import { InvocationWorker } from './invocation-worker.js';
 import { InvocationsService } from './invocations.service.js';
 import { NodeSweeper } from './node-sweeper.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ShadowCalls } from './shadow-calls.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 export interface InvocationsModuleImports {
   /** Provides `InvocationRepository`, `NodeRegistry` and `IdempotencyKeys`. */
@@ -25,6 +27,8 @@ export interface InvocationsModuleImports {
   telemetry: ModuleImport;
   functions: ModuleImport;
   versions: ModuleImport;
+  /** Provides `AliasesService` (calls routed through an alias). */
+  aliases: ModuleImport;
   executor: ModuleImport;
   limits: ModuleImport;
   /** Provides `EnvelopeCipher` (queued events travel sealed). */
@@ -47,6 +51,7 @@ export class InvocationsModule {
         imports.telemetry,
         imports.functions,
         imports.versions,
+        imports.aliases,
         imports.executor,
         imports.limits,
         imports.crypto,
@@ -65,8 +70,10 @@ export class InvocationsModule {
         InvocationFeedService,
         InvocationRetention,
         QueuedEventSeal,
+        ShadowCalls,
+        ContractValidators,
       ],
-      exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper],
+      exports: [InvocationsService, InvocationLogsService, InvocationFeedService, InvocationDrain, NodeSweeper, ShadowCalls],
     };
   }
 }

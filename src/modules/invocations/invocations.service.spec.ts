@@ -25,9 +25,12 @@ import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
 import { InvocationRunner } from './invocation-runner.js';
 import { type InvokeCommand, InvocationsService } from './invocations.service.js';
+import { AliasesService } from '@/modules/aliases/aliases.service.js';
+import { ShadowCalls } from './shadow-calls.js';
 import { LiveLog } from './live-log.js';
 import { PlainTestCipher } from '../../../test/support/plain-cipher.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
 
 const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_NODE_ID: 'node-a', FNGRAPH_IDEMPOTENCY_WINDOW_SECONDS: '3600' });
 
@@ -168,6 +171,9 @@ describe(InvocationsService.name, () => {
       functions,
       errors,
       new QueuedEventSeal(new PlainTestCipher()),
+      automock(AliasesService),
+      new ShadowCalls(errors),
+      new ContractValidators(),
     );
 
     // Every invocation is observed and offered to subscribers; most tests are not about that.

@@ -14,22 +14,33 @@ import type { FunctionRecord } from '@/modules/functions/function.record.js';
 import { FunctionsService } from '@/modules/functions/functions.service.js';
 import { RateLimitsService } from '@/modules/limits/rate-limits.service.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { type AliasChoice, AliasesService } from '@/modules/aliases/aliases.service.js';
+import { DEFAULT_ALIAS } from '@/modules/aliases/alias.record.js';
 import { type FunctionRef, FunctionLookup } from './function-lookup.service.js';
 import { IdempotencyKeys } from './idempotency-keys.js';
 import { InvocationAdmission } from './invocation-admission.js';
 import { errorSeenBy } from './invocation-error-view.js';
 import { InvocationQueue } from './invocation-queue.js';
 import { QueuedEventSeal } from './queued-event-seal.js';
+import { ShadowCalls } from './shadow-calls.js';
 import { storedRequest } from './invocation-request.js';
 import { FINAL_STATUSES, type InvocationFilter, type InvocationRecord, type InvocationTrigger } from './invocation.record.js';
 import { InvocationRecorder } from './invocation-recorder.js';
 import { InvocationRepository } from './invocation.repository.js';
 import { InvocationRunner } from './invocation-runner.js';
+import { ContractValidators } from '@/modules/contracts/contract-validators.js';
+import { withOutputContract } from './output-contract.js';
 
 export interface InvokeCommand {
   ref: FunctionRef;
-  /** A pinned version; the latest when absent. */
+  /** A pinned version; the latest when absent (and no alias routes the call). */
   version?: string;
+  /** Routes the call through this alias of the function (NOT_FOUND when it has none of that name); not with `version`. */
+  alias?: string;
+  /** Without `version` and `alias`: through the function's `default` alias when it has one, else the latest version. */
+  followDefaultAlias?: boolean;
+  /** Makes routing through an alias sticky: the same key lands on the same version while the alias's weights stay. */
+  routingKey?: string;
   trigger: InvocationTrigger;
   event: InvocationEvent;
   /** Who invokes: checked against the function's permissions; recorded as `callerId`. */
@@ -41,7 +52,14 @@ export interface InvokeCommand {
   /** A re-send with the same key (same function and caller, within the window) gets the first invocation instead of a new one. */
   idempotencyKey?: string;
   /** A call the client waits for over HTTP: where a response the function streams goes as it is produced. */
-  streamTo?: (invocationId: string) => ResponseSink;
+  streamTo?: (invocation: Pick<InvocationRecord, 'id' | 'version' | 'alias'>) => ResponseSink;
+  /** SHADOW and REPLAY: the invocation whose request this one runs again (`InvocationRecord.comparedWith`). */
+  comparedWith?: string;
+  /**
+   * The platform's own run (shadow traffic): no permission check and no rate limit or quota taken,
+   * since no caller asked for it and none may be refused because of it.
+   */
+  onBehalfOfPlatform?: boolean;
 }
 
 /**
@@ -69,10 +87,14 @@ export class InvocationsService {
     private readonly functions: FunctionsService,
     private readonly errors: UnexpectedErrors,
     private readonly seal: QueuedEventSeal,
+    private readonly aliases: AliasesService,
+    private readonly shadows: ShadowCalls,
+    private readonly contracts: ContractValidators,
   ) {}
 
   async invoke(command: InvokeCommand): Promise<InvocationRecord> {
     if (command.idempotencyKey !== undefined) assertUsableKey(command.idempotencyKey, command.principal);
+    assertUsableRouting(command);
     this.admission.assertAccepting({ duringShutdown: command.trigger === 'DESTINATION' });
     const trigger = recordedTrigger(command);
     return this.admission.track(withSpan('fngraph.invoke', { 'fngraph.trigger': trigger }, (span) => this.start(command, span)));
@@ -192,16 +214,23 @@ export class InvocationsService {
   private async start(command: InvokeCommand, span: Span): Promise<InvocationRecord> {
     const found = await withSpan('fngraph.resolve', {}, () => this.lookup.findFunction(command.ref));
     await withSpan('fngraph.authorize', {}, async () => {
+      if (command.onBehalfOfPlatform === true) return;
       this.policy.assertCanInvoke(command.principal, found, 'functionId' in command.ref ? command.ref.functionId : command.ref.name);
       await this.limits.consumeInvocation(found);
     });
-    const { function: fn, version, target } = await withSpan('fngraph.resolve.version', {}, () => this.lookup.resolveVersion(found, command.version));
-    const record = newRecord(command, fn, version, this.config.nodeId, traceIdOf(span, command.origin?.traceId));
+    const { choice, resolved } = await withSpan('fngraph.resolve.version', {}, async () => {
+      const choice = await this.routeThroughAlias(found, command);
+      return { choice, resolved: await this.lookup.resolveVersion(found, choice?.version ?? command.version) };
+    });
+    const { function: fn, version, target } = resolved;
+    this.assertInputContract(fn, version, command.event);
+    const record = newRecord(command, fn, version, choice?.alias.name ?? null, this.config.nodeId, traceIdOf(span, command.origin?.traceId));
     span.setAttributes({
       'fngraph.invocation.id': record.id,
       'fngraph.function.id': fn.id,
       'fngraph.function.name': fn.name,
       'fngraph.function.version': version.version,
+      ...(record.alias === null ? {} : { 'fngraph.function.alias': record.alias }),
     });
     if (command.idempotencyKey !== undefined) {
       const holder = await this.claimKey(command, record);
@@ -222,7 +251,37 @@ export class InvocationsService {
     }
     this.runner.observe((o) => o.started(record, command.origin));
     this.runner.announce(record);
-    return this.runNow(record, target, command.event, command.streamTo?.(record.id));
+    const answered = await this.runNow(record, version, target, command.event, command.streamTo?.(record));
+    // The alias's shadow share: handed over now that the call is over, run later, never awaited.
+    if (choice?.shadowVersion)
+      this.shadows.offer({
+        primary: answered,
+        response: answered.response,
+        event: command.event,
+        alias: choice.alias.name,
+        shadowVersion: choice.shadowVersion,
+      });
+    return answered;
+  }
+
+  /** The alias's pick for this call, when an alias routes it (named, or the `default` one followed); null: by version or latest. */
+  private async routeThroughAlias(fn: FunctionRecord, command: InvokeCommand): Promise<AliasChoice | null> {
+    if (command.version !== undefined) return null;
+    const name = command.alias ?? (command.followDefaultAlias ? DEFAULT_ALIAS : undefined);
+    if (name === undefined) return null;
+    const choice = await this.aliases.choose(fn, name, command.routingKey);
+    if (choice === null && command.alias !== undefined) throw new NotFoundError('Alias', `${fn.name}@${name}`);
+    return choice;
+  }
+
+  /** Before anything is recorded or started: a request its version's contract refuses leaves no trace but the answer (400). */
+  private assertInputContract(fn: FunctionRecord, version: FunctionVersionRecord, event: InvocationEvent): void {
+    try {
+      this.contracts.assertInput(version, event);
+    } catch (error) {
+      this.runner.observe((o) => o.inputRefused(fn.name));
+      throw error;
+    }
   }
 
   private async enqueue(record: InvocationRecord, command: InvokeCommand, span: Span): Promise<InvocationRecord> {
@@ -253,9 +312,16 @@ export class InvocationsService {
   }
 
   /** A call the client waits for: run, store the final state, answer with the whole result. */
-  private async runNow(record: InvocationRecord, target: ExecutionTarget, event: InvocationEvent, onResponse?: ResponseSink): Promise<InvocationRecord> {
+  private async runNow(
+    record: InvocationRecord,
+    version: FunctionVersionRecord,
+    target: ExecutionTarget,
+    event: InvocationEvent,
+    onResponse?: ResponseSink,
+  ): Promise<InvocationRecord> {
     const attempt = await this.runner.attempt(record, target, event, onResponse);
-    const final = this.runner.outcomeOf(record, attempt);
+    const result = attempt.outcome && { value: attempt.outcome.value, truncated: attempt.outcome.responseTruncated === true };
+    const final = withOutputContract(this.runner.outcomeOf(record, attempt), version, result, this.contracts);
     try {
       await this.runner.finish(final, attempt.log);
     } catch {
@@ -271,8 +337,8 @@ export class InvocationsService {
         invocationId: record.id,
       });
     }
-    // The caller gets the whole result even when the record keeps only a marker.
-    return { ...final, response: attempt.outcome?.value ?? null };
+    // The caller gets the whole result even when the record keeps only a marker (none when its contract refused it).
+    return { ...final, response: final.status === 'SUCCEEDED' ? (attempt.outcome?.value ?? null) : final.response };
   }
 
   /** A record stored before its id leaves; if storage refuses it, the caller learns it may retry. */
@@ -343,7 +409,26 @@ function recordedTrigger(command: InvokeCommand): InvocationTrigger {
   return command.async && command.trigger !== 'SCHEDULE' && command.trigger !== 'DESTINATION' ? 'ASYNC' : command.trigger;
 }
 
-function newRecord(command: InvokeCommand, fn: FunctionRecord, version: FunctionVersionRecord, nodeId: string, traceId: string | null): InvocationRecord {
+const ROUTING_KEY = /^[^\p{Cc}]{1,256}$/u;
+
+/** A routing key is opaque to the platform, but bounded; an alias and a pinned version exclude each other. */
+function assertUsableRouting(command: InvokeCommand): void {
+  if (command.alias !== undefined && command.version !== undefined) {
+    throw new ValidationError('Name a version or an alias, not both', [{ field: 'alias', message: 'not with a version' }]);
+  }
+  if (command.routingKey !== undefined && !ROUTING_KEY.test(command.routingKey)) {
+    throw new ValidationError('A routing key is 1 to 256 printable characters', [{ field: 'routingKey', message: 'not a valid routing key' }]);
+  }
+}
+
+function newRecord(
+  command: InvokeCommand,
+  fn: FunctionRecord,
+  version: FunctionVersionRecord,
+  alias: string | null,
+  nodeId: string,
+  traceId: string | null,
+): InvocationRecord {
   const { request, truncated } = storedRequest(command.event);
   const queued = command.async === true;
   return {
@@ -352,6 +437,7 @@ function newRecord(command: InvokeCommand, fn: FunctionRecord, version: Function
     functionName: fn.name,
     versionId: version.id,
     version: version.version,
+    alias,
     trigger: recordedTrigger(command),
     callerId: command.principal.subject,
     status: queued ? 'QUEUED' : 'RUNNING',
@@ -374,5 +460,7 @@ function newRecord(command: InvokeCommand, fn: FunctionRecord, version: Function
     nodeId: queued ? null : nodeId,
     attempt: queued ? 0 : 1,
     queued,
+    comparedWith: command.comparedWith ?? null,
+    contractViolations: [],
   };
 }

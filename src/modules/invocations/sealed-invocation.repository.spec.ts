@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
-import type { InvocationFilter, InvocationRecord, InvocationStatus } from './invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationWindowStats } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 import { SealedInvocationRepository } from './sealed-invocation.repository.js';
 
@@ -48,6 +48,9 @@ class MemoryInvocations extends InvocationRepository {
   async list(_filter: InvocationFilter, _page: PageRequest): Promise<PageResult<InvocationRecord>> {
     return { items: [...this.stored.values()], hasMore: false };
   }
+  versionWindowStats(): Promise<InvocationWindowStats> {
+    return Promise.resolve({ count: 0, errors: 0, p99DurationMs: null });
+  }
   async latestByFunctionIds(): Promise<InvocationRecord[]> {
     return [...this.stored.values()];
   }
@@ -66,6 +69,7 @@ const record: InvocationRecord = {
   functionName: 'echo',
   versionId: 'v-1',
   version: '1.0.0',
+  alias: null,
   trigger: 'HTTP',
   callerId: null,
   status: 'SUCCEEDED',
@@ -95,6 +99,8 @@ const record: InvocationRecord = {
   nodeId: 'n-1',
   attempt: 1,
   queued: false,
+  comparedWith: null,
+  contractViolations: [],
 };
 
 describe(SealedInvocationRepository.name, () => {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EnvelopeCipher } from '@/kernel/crypto/envelope-cipher.js';
 import type { PageRequest, PageResult } from '@/kernel/pagination/page.js';
 import { PURGED_REQUEST } from './invocation-request.js';
-import type { InvocationFilter, InvocationRecord, InvocationStatus, LogLineRecord } from './invocation.record.js';
+import type { InvocationFilter, InvocationRecord, InvocationStatus, InvocationWindowStats, LogLineRecord, VersionWindow } from './invocation.record.js';
 import { InvocationRepository } from './invocation.repository.js';
 
 /** A `SealedBox` as JSON: key id, wrapped data key and ciphertext (base64). */
@@ -81,6 +81,11 @@ export class SealedInvocationRepository extends InvocationRepository {
 
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
     return (await this.inner.latestByFunctionIds(functionIds)).map((r) => openRecord(this.cipher, this.logger, r));
+  }
+
+  /** Counts and durations only: nothing sealed is read. */
+  versionWindowStats(window: VersionWindow): Promise<InvocationWindowStats> {
+    return this.inner.versionWindowStats(window);
   }
 
   purgePayloads(finishedBefore: Date, limit: number): Promise<number> {

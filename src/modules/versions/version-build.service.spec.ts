@@ -33,6 +33,7 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
     network: { enabled: false, allow: [] },
     environmentVariableNames: [],
+    contract: null,
     sealed: { keyId: 'k', wrappedKey: Buffer.alloc(0), ciphertext: Buffer.alloc(0) },
     buildStatus: 'BUILDING',
     buildLog: '',

@@ -3,6 +3,7 @@ import type { RuntimeId } from '@/modules/runtimes/runtime-catalog.js';
 import type { CodeFormat } from '@/modules/runtimes/code/code-format.js';
 import type { EventFormat } from '@/modules/executor/execution.types.js';
 import type { NetworkConfig } from '@/modules/egress/network-config.js';
+import type { VersionContract } from '@/modules/contracts/contract.record.js';
 import type { AsyncPolicy } from './version.record.js';
 
 /** Everything a new version is made of, validated, before it is built and sealed. */
@@ -25,5 +26,7 @@ export interface VersionDraft {
   environmentVariables: Record<string, string>;
   /** Names of the variables whose values the API never returns. */
   secretVariableNames: string[];
+  /** Declared schemas of input, query and output; null: none. */
+  contract: VersionContract | null;
   author: string | null;
 }

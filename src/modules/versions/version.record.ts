@@ -4,6 +4,7 @@ import type { EntryPoint } from '@/modules/runtimes/code/entry-point.js';
 import type { EventFormat } from '@/modules/executor/execution.types.js';
 import type { NetworkConfig } from '@/modules/egress/network-config.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
+import type { VersionContract } from '@/modules/contracts/contract.record.js';
 
 export const BUILD_STATUSES = ['BUILDING', 'READY', 'FAILED'] as const;
 export type BuildStatus = (typeof BUILD_STATUSES)[number];
@@ -60,6 +61,8 @@ export interface FunctionVersionRecord {
   network: NetworkConfig;
   /** Names only, so listings never need to unseal the box. */
   environmentVariableNames: string[];
+  /** The JSON Schemas its input, query and output must match; null: none declared (and in versions stored before contracts existed). */
+  contract: VersionContract | null;
   sealed: SealedBox;
   buildStatus: BuildStatus;
   buildLog: string;

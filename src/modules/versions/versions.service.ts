@@ -74,6 +74,7 @@ export class VersionsService {
       asyncPolicy: { ...draft.asyncPolicy },
       network: { enabled: draft.network.enabled, allow: [...draft.network.allow] },
       environmentVariableNames: Object.keys(draft.environmentVariables).sort(),
+      contract: draft.contract,
       sealed: this.cipher.seal(Buffer.from(JSON.stringify(secrets))),
       // Dependencies are installed in the background (VersionBuildService), after the insert.
       buildStatus: initialBuildStatus(draft.dependencies),

@@ -72,6 +72,7 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
     if (record.status !== 'REJECTED' && record.durationMs !== null) {
       metrics.invocationDuration.observe({ function: fn, version, status: record.status }, record.durationMs / 1000);
     }
+    if (record.contractViolations.length > 0) metrics.contractViolations.inc({ function: fn, part: 'output' });
     if (record.coldStart) {
       metrics.coldStarts.inc({ function: fn });
       if (record.initDurationMs !== null) metrics.initDuration.observe({ function: fn }, record.initDurationMs / 1000);
@@ -93,6 +94,10 @@ export class InvocationTelemetry extends InvocationObserver implements OnModuleI
       default:
         break;
     }
+  }
+
+  override inputRefused(functionName: string): void {
+    this.metrics.contractViolations.inc({ function: this.metrics.functionLabel(functionName), part: 'input' });
   }
 
   abandoned(record: InvocationRecord): void {

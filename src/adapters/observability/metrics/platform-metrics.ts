@@ -100,6 +100,11 @@ export class PlatformMetrics extends MetricsExporter {
   readonly timeouts = this.counter('fngraph_function_timeouts_total', 'Invocations that exceeded their timeout', ['function']);
   readonly oomKills = this.counter('fngraph_function_oom_kills_total', 'Invocations that exceeded their memory limit', ['function']);
   readonly functionErrors = this.counter('fngraph_function_errors_total', "Invocations that failed by the function's own doing (status FAILED)", ['function']);
+  readonly contractViolations = this.counter(
+    'fngraph_contract_violations_total',
+    "Requests refused by their version's input contract (part=input) and results that broke its output contract (part=output, flagged or refused)",
+    ['function', 'part'],
+  );
   readonly inFlight = this.gauge('fngraph_invocations_in_flight', 'Invocations running on this node', ['function']);
   readonly queueDepth = this.gauge('fngraph_queue_depth', 'Queued invocations waiting for a worker (reported by worker nodes)', []);
   readonly recordBacklog = this.gauge('fngraph_record_backlog', 'Invocation records on this node waiting to be written to storage', []);
@@ -166,6 +171,11 @@ export class PlatformMetrics extends MetricsExporter {
     registers: [this.registry],
     collect: () => this.collectOwnerLimits(),
   });
+  readonly shadowComparisons = this.counter(
+    'fngraph_shadow_comparisons_total',
+    "Calls of aliases' shadow traffic by outcome: identical, different, failed (the shadow run was refused), skipped (no room on the node)",
+    ['outcome'],
+  );
   readonly builds = this.counter('fngraph_builds_total', 'Finished dependency builds', ['status']);
   readonly buildDuration = this.histogram('fngraph_build_duration_seconds', 'Dependency build time', ['status'], BUILD_BUCKETS);
   readonly sandboxOutputBytes = this.sourcedCounter(

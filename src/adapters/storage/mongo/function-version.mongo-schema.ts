@@ -48,6 +48,8 @@ export interface MongoFunctionVersion {
   /** Absent on versions stored before network access existed: off. */
   network?: { enabled: boolean; allow: string[] };
   environmentVariableNames: string[];
+  /** JSON text of the VersionContract (JSON Schema keywords start with `$`, which documents may not use in field names); absent or null: none. */
+  contract?: string | null;
   sealed: { keyId: string; wrappedKey: StoredBinary; ciphertext: StoredBinary };
   buildStatus: string;
   buildLog: string;
@@ -113,6 +115,7 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     eventFormat: { type: String, default: 'native' },
     network: { type: NetworkSchema },
     environmentVariableNames: { type: [String], default: [] },
+    contract: { type: String, default: null },
     sealed: { type: SealedBoxSchema, required: true },
     buildStatus: { type: String, required: true, enum: BUILD_STATUSES },
     buildLog: { type: String, default: '' },

@@ -31,6 +31,8 @@ export interface MongoInvocation {
   functionName: string;
   versionId: string;
   version: string;
+  /** Absent in documents stored before aliases existed. */
+  alias?: string | null;
   trigger: string;
   callerId: string | null;
   status: string;
@@ -53,6 +55,9 @@ export interface MongoInvocation {
   nodeId: string | null;
   attempt: number;
   queued: boolean;
+  comparedWith?: string | null;
+  /** Absent in documents written before contracts existed: none. */
+  contractViolations?: string[];
   payloadPurged?: boolean;
 }
 
@@ -83,6 +88,7 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     functionName: { type: String, required: true },
     versionId: { type: String, required: true },
     version: { type: String, required: true },
+    alias: { type: String, default: null },
     trigger: { type: String, required: true, enum: INVOCATION_TRIGGERS },
     callerId: { type: String, default: null },
     status: { type: String, required: true, enum: INVOCATION_STATUSES },
@@ -105,6 +111,8 @@ export const InvocationSchema = new Schema<MongoInvocation>(
     nodeId: { type: String, default: null },
     attempt: { type: Number, default: 1 },
     queued: { type: Boolean, default: false },
+    comparedWith: { type: String, default: null },
+    contractViolations: { type: [String], default: [] },
     // Retention emptied its request, response and logs (absent in older documents: false).
     payloadPurged: { type: Boolean, default: false },
   },
@@ -122,3 +130,5 @@ InvocationSchema.index({ traceId: 1 });
 InvocationSchema.index({ status: 1, nodeId: 1, startedAt: 1 });
 // Retention's search for finished records that still keep their payloads.
 InvocationSchema.index({ finishedAt: 1 });
+// A canary's step window: one alias's calls to one version finished within a time range.
+InvocationSchema.index({ functionId: 1, alias: 1, version: 1, finishedAt: 1 });

@@ -8,7 +8,12 @@ import {
   type InvocationRecord,
   type InvocationStatus,
   type InvocationTrigger,
+  type InvocationWindowStats,
+  type VersionWindow,
   type LogLineRecord,
+  ERROR_STATUSES,
+  p99Index,
+  RAN_STATUSES,
   UNFINISHED_STATUSES,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
@@ -118,6 +123,27 @@ export class MongoInvocationRepository extends InvocationRepository implements O
     return { items: documents.slice(0, page.first).map(toRecord), hasMore: documents.length > page.first };
   }
 
+  async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
+    // Counts and one sorted probe rather than an aggregation pipeline: FerretDB 1.24 lacks
+    // the percentile and most `$group` accumulators. All served by {functionId, alias, version, finishedAt}.
+    const window: QueryFilter<MongoInvocation> = { functionId, alias, version, finishedAt: { $gte: since, $lt: until }, status: { $in: [...RAN_STATUSES] } };
+    const timedWindow: QueryFilter<MongoInvocation> = { ...window, durationMs: { $ne: null }, coldStart: { $ne: true } };
+    const [count, errors, timed] = await Promise.all([
+      this.model.countDocuments(window).exec(),
+      this.model.countDocuments({ ...window, status: { $in: [...ERROR_STATUSES] } }).exec(),
+      this.model.countDocuments(timedWindow).exec(),
+    ]);
+    if (timed === 0) return { count, errors, p99DurationMs: null };
+    const [at] = await this.model
+      .find(timedWindow, { durationMs: 1 })
+      .sort({ durationMs: 1 })
+      .skip(p99Index(timed))
+      .limit(1)
+      .lean<Array<Pick<MongoInvocation, 'durationMs'>>>()
+      .exec();
+    return { count, errors, p99DurationMs: at?.durationMs ?? null };
+  }
+
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
     // One indexed probe of {functionId, _id: -1} per function, in parallel: FerretDB 1.24
     // implements neither `$first` nor `$max`/`$last` in `$group`, so the one-pipeline
@@ -166,6 +192,7 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     functionName: record.functionName,
     versionId: record.versionId,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger,
     callerId: record.callerId,
     status: record.status,
@@ -188,6 +215,8 @@ function toDocument(record: InvocationRecord): MongoInvocation {
     nodeId: record.nodeId,
     attempt: record.attempt,
     queued: record.queued,
+    comparedWith: record.comparedWith,
+    contractViolations: [...record.contractViolations],
   };
 }
 
@@ -198,6 +227,7 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     functionName: document.functionName,
     versionId: document.versionId,
     version: document.version,
+    alias: document.alias ?? null,
     trigger: document.trigger as InvocationTrigger,
     callerId: document.callerId ?? null,
     status: document.status as InvocationStatus,
@@ -220,6 +250,8 @@ function toRecord(document: MongoInvocation): InvocationRecord {
     nodeId: document.nodeId ?? null,
     attempt: document.attempt ?? 1,
     queued: document.queued ?? document.trigger === 'ASYNC',
+    comparedWith: document.comparedWith ?? null,
+    contractViolations: document.contractViolations ?? [],
   };
 }
 

@@ -8,6 +8,7 @@ import type { SealedBox } from '@/kernel/crypto/sealed-box.js';
 import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
+import type { VersionContract } from '@/modules/contracts/contract.record.js';
 import { FUNCTION_VERSION_MODEL, type MongoFunctionVersion } from './function-version.mongo-schema.js';
 import { duplicateKeyFields, isDuplicateKeyError, toBuffer } from './mongo.utils.js';
 
@@ -131,6 +132,7 @@ function toDocument(record: FunctionVersionRecord): MongoFunctionVersion {
     eventFormat: record.eventFormat,
     network: { enabled: record.network.enabled, allow: [...record.network.allow] },
     environmentVariableNames: [...record.environmentVariableNames],
+    contract: record.contract === null ? null : JSON.stringify(record.contract),
     sealed: toSealedDocument(record.sealed),
     buildStatus: record.buildStatus,
     buildLog: record.buildLog,
@@ -162,6 +164,7 @@ function toRecord(document: MongoFunctionVersion): FunctionVersionRecord {
     eventFormat: (document.eventFormat ?? 'native') as EventFormat,
     network: { enabled: document.network?.enabled ?? false, allow: [...(document.network?.allow ?? [])] },
     environmentVariableNames: document.environmentVariableNames ?? [],
+    contract: typeof document.contract === 'string' ? (JSON.parse(document.contract) as VersionContract) : null,
     sealed: {
       keyId: document.sealed.keyId,
       wrappedKey: toBuffer(document.sealed.wrappedKey),

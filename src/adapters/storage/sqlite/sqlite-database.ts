@@ -230,6 +230,66 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN code_format TEXT NOT NULL DEFAULT 'source';
   ALTER TABLE function_versions ADD COLUMN handler TEXT;
   `,
+  // 15 (aliases): named, weighted pointers to versions (routes and shadow as JSON), and the alias
+  // that routed each invocation (NULL: called by version, or before aliases existed).
+  `
+  CREATE TABLE function_aliases (
+    function_id TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    routes      TEXT NOT NULL,
+    shadow      TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    updated_by  TEXT,
+    PRIMARY KEY (function_id, name)
+  ) STRICT, WITHOUT ROWID;
+  ALTER TABLE invocations ADD COLUMN alias TEXT;
+  `,
+  // 16 (shadow): SHADOW and REPLAY invocations name the invocation they are compared with; the
+  // comparisons of an alias's shadow traffic, newest first per alias.
+  `
+  ALTER TABLE invocations ADD COLUMN compared_with TEXT;
+  CREATE TABLE comparisons (
+    id                   TEXT PRIMARY KEY,
+    function_id          TEXT NOT NULL,
+    alias                TEXT NOT NULL,
+    primary_id           TEXT NOT NULL,
+    candidate_id         TEXT,
+    primary_version      TEXT NOT NULL,
+    candidate_version    TEXT NOT NULL,
+    outcome              TEXT NOT NULL,
+    differences          TEXT NOT NULL,
+    detail               TEXT NOT NULL,
+    primary_duration_ms  REAL,
+    candidate_duration_ms REAL,
+    created_at           INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX comparisons_alias ON comparisons (function_id, alias, id DESC);
+  `,
+  // 17 (canary): a canary's step window — one alias's calls to one version finished within a time range — and
+  // canary releases: the whole record as JSON, beside what is queried. running_key is
+  // 'running:<function>/<alias>' while it runs (one running canary per alias), 'done:<id>' after.
+  `
+  CREATE INDEX invocations_version_finished ON invocations (function_id, alias, version, finished_at, status, duration_ms);
+
+  CREATE TABLE canaries (
+    id          TEXT PRIMARY KEY,
+    function_id TEXT NOT NULL,
+    alias       TEXT NOT NULL,
+    running_key TEXT NOT NULL UNIQUE,
+    status      TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    document    TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX canaries_alias ON canaries (function_id, alias, id DESC);
+  CREATE INDEX canaries_running ON canaries (status) WHERE status = 'RUNNING';
+  `,
+  // 18 (contracts): a version's declared schemas (JSON { input, query, output, outputMode }; NULL: none), and
+  // how an invocation's result broke them (JSON list of messages; NULL in older rows: none).
+  `
+  ALTER TABLE function_versions ADD COLUMN contract TEXT;
+  ALTER TABLE invocations ADD COLUMN contract_violations TEXT;
+  `,
 ];
 
 /**

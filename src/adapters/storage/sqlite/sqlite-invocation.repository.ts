@@ -6,7 +6,12 @@ import {
   type InvocationRecord,
   type InvocationStatus,
   type InvocationTrigger,
+  type InvocationWindowStats,
+  type VersionWindow,
   type LogLineRecord,
+  ERROR_STATUSES,
+  p99Index,
+  RAN_STATUSES,
   UNFINISHED_STATUSES,
 } from '@/modules/invocations/invocation.record.js';
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
@@ -19,6 +24,7 @@ interface InvocationRow {
   function_name: string;
   version_id: string;
   version: string;
+  alias: string | null;
   trigger: string;
   caller_id: string | null;
   status: string;
@@ -41,6 +47,9 @@ interface InvocationRow {
   node_id: string | null;
   attempt: number;
   queued: number;
+  compared_with: string | null;
+  /** JSON list; NULL in rows written before contracts existed. */
+  contract_violations: string | null;
 }
 
 /** Log lines as stored in the JSON column (dates as epoch ms, like every other date here). */
@@ -57,6 +66,7 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'function_name',
   'version_id',
   'version',
+  'alias',
   'trigger',
   'caller_id',
   'status',
@@ -79,10 +89,16 @@ const COLUMNS: ReadonlyArray<keyof InvocationRow> = [
   'node_id',
   'attempt',
   'queued',
+  'compared_with',
+  'contract_violations',
 ];
 
 const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
 const UNFINISHED_SQL = `(${UNFINISHED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+const RAN_SQL = `(${RAN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+const ERROR_SQL = `(${ERROR_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+/** The window of one version's finished calls; served by the index `invocations_version_finished`. */
+const VERSION_WINDOW_SQL = `function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ${RAN_SQL}`;
 /** A retried batch may meet its own earlier insert: then it is an update, under the same rule as `UPDATE_SQL`. */
 const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT(id) DO UPDATE SET ${MUTABLE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')} WHERE invocations.status IN ${UNFINISHED_SQL}`;
@@ -181,6 +197,26 @@ export class SqliteInvocationRepository extends InvocationRepository {
     return { items: rows.slice(0, page.first).map(toRecord), hasMore: rows.length > page.first };
   }
 
+  async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
+    const params = [functionId, alias, version, toSqlDate(since), toSqlDate(until)];
+    const totals = this.db
+      .statement<{ count: number; errors: number; timed: number }>(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(status IN ${ERROR_SQL}), 0) AS errors,
+           COALESCE(SUM(duration_ms IS NOT NULL AND cold_start IS NOT 1), 0) AS timed FROM invocations WHERE ${VERSION_WINDOW_SQL}`,
+      )
+      .get(...params)!;
+    let p99DurationMs: number | null = null;
+    if (totals.timed > 0) {
+      const row = this.db
+        .statement<{ duration_ms: number }>(
+          `SELECT duration_ms FROM invocations WHERE ${VERSION_WINDOW_SQL} AND duration_ms IS NOT NULL AND cold_start IS NOT 1 ORDER BY duration_ms LIMIT 1 OFFSET ?`,
+        )
+        .get(...params, p99Index(totals.timed));
+      p99DurationMs = row?.duration_ms ?? null;
+    }
+    return { count: totals.count, errors: totals.errors, p99DurationMs };
+  }
+
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
     if (functionIds.length === 0) return [];
     // One indexed probe of (function_id, id DESC) per function instead of a GROUP BY over all its invocations.
@@ -241,6 +277,7 @@ function toRow(record: InvocationRecord): InvocationRow {
     function_name: record.functionName,
     version_id: record.versionId,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger,
     caller_id: record.callerId,
     status: record.status,
@@ -263,6 +300,8 @@ function toRow(record: InvocationRecord): InvocationRow {
     node_id: record.nodeId,
     attempt: record.attempt,
     queued: toSqlBoolean(record.queued),
+    compared_with: record.comparedWith,
+    contract_violations: record.contractViolations.length === 0 ? null : JSON.stringify(record.contractViolations),
   };
 }
 
@@ -273,6 +312,7 @@ function toRecord(row: InvocationRow): InvocationRecord {
     functionName: row.function_name,
     versionId: row.version_id,
     version: row.version,
+    alias: row.alias ?? null,
     trigger: row.trigger as InvocationTrigger,
     callerId: row.caller_id,
     status: row.status as InvocationStatus,
@@ -295,5 +335,7 @@ function toRecord(row: InvocationRow): InvocationRecord {
     nodeId: row.node_id,
     attempt: row.attempt,
     queued: row.queued !== 0,
+    comparedWith: row.compared_with,
+    contractViolations: row.contract_violations === null || row.contract_violations === undefined ? [] : (JSON.parse(row.contract_violations) as string[]),
   };
 }

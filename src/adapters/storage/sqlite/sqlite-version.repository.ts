@@ -7,6 +7,7 @@ import type { Language } from '@/modules/runtimes/runtime-catalog.js';
 import { type AsyncPolicy, type BuildStatus, DEFAULT_ASYNC_POLICY, type FunctionVersionRecord } from '@/modules/versions/version.record.js';
 import { VersionRepository } from '@/modules/versions/version.repository.js';
 import { NETWORK_OFF, type NetworkConfig } from '@/modules/egress/network-config.js';
+import type { VersionContract } from '@/modules/contracts/contract.record.js';
 import { SqliteDatabase, toSqlDate, toSqlIdList, uniqueViolation } from './sqlite-database.js';
 
 interface VersionRow {
@@ -31,6 +32,8 @@ interface VersionRow {
   /** JSON of the NetworkConfig; NULL in rows written before it existed (off). */
   network: string | null;
   environment_variable_names: string;
+  /** JSON of the VersionContract; NULL when none was declared (and in rows written before contracts existed). */
+  contract: string | null;
   sealed_key_id: string;
   sealed_wrapped_key: Buffer;
   sealed_ciphertext: Buffer;
@@ -54,8 +57,8 @@ export class SqliteVersionRepository extends VersionRepository {
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
              dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, network,
              environment_variable_names,
-             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler, contract)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -84,6 +87,7 @@ export class SqliteVersionRepository extends VersionRepository {
           row.created_at,
           row.code_format,
           row.handler,
+          row.contract,
         );
     } catch (error) {
       const constraint = uniqueViolation(error);
@@ -171,6 +175,7 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     event_format: record.eventFormat,
     network: JSON.stringify(record.network),
     environment_variable_names: JSON.stringify(record.environmentVariableNames),
+    contract: record.contract === null ? null : JSON.stringify(record.contract),
     sealed_key_id: record.sealed.keyId,
     sealed_wrapped_key: record.sealed.wrappedKey,
     sealed_ciphertext: record.sealed.ciphertext,
@@ -203,6 +208,7 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     eventFormat: row.event_format as EventFormat,
     network: row.network === null ? { ...NETWORK_OFF, allow: [] } : (JSON.parse(row.network) as NetworkConfig),
     environmentVariableNames: JSON.parse(row.environment_variable_names) as string[],
+    contract: row.contract === null || row.contract === undefined ? null : (JSON.parse(row.contract) as VersionContract),
     sealed: { keyId: row.sealed_key_id, wrappedKey: row.sealed_wrapped_key, ciphertext: row.sealed_ciphertext },
     buildStatus: row.build_status as BuildStatus,
     buildLog: row.build_log,

@@ -1,6 +1,12 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import { ROLES } from '@/kernel/identity/roles.js';
 import { DEFAULT_PAGE_SIZE } from '@/kernel/pagination/page.js';
+import { MAX_ALIASES_PER_FUNCTION, MAX_ROUTES } from '@/modules/aliases/alias-rules.js';
+import { DIFFERENCE_KINDS } from '@/modules/comparisons/comparison.record.js';
+import { MAX_BODY_PATHS } from '@/modules/comparisons/json-differences.js';
+import { MAX_HEADER_DIFFERENCES } from '@/modules/comparisons/comparable-headers.js';
+import { REDACTED_HEADERS } from '@/modules/invocations/invocation-request.js';
+import { MAX_REPLAY_LIMIT } from '@/modules/replay/replay.record.js';
 import { MAX_ENV_VARS, MAX_PRINCIPALS, MAX_SCHEDULES, MAX_TAGS } from '@/modules/functions/function-rules.js';
 
 /**
@@ -58,11 +64,28 @@ export function costModel(config: AppConfig): CostModel {
     ['PlatformError.stack', 'line'],
     ['FunctionMetadata.dependencies', 'document'],
     ['FunctionVersion.dependencies', 'document'],
+    // Cut to EXCERPT_CHARS.
+    ['ReplayItem.bodyBefore', 'document'],
+    ['ReplayItem.bodyAfter', 'document'],
+    ['HeaderDifference.before', 'line'],
+    ['HeaderDifference.after', 'line'],
   ]);
   const listBounds = new Map<string, number>([
     ['Function.versions', config.graphqlLimits.unpagedListBound],
     ['Invocation.logs', config.limits.maxLogLines],
     ['Function.schedules', MAX_SCHEDULES],
+    ['Function.aliases', MAX_ALIASES_PER_FUNCTION],
+    ['FunctionAlias.routes', MAX_ROUTES],
+    ['ReplayReport.items', MAX_REPLAY_LIMIT],
+    ['ReplayItem.differences', DIFFERENCE_KINDS.length],
+    ['ReplayItem.bodyDifferences', MAX_BODY_PATHS],
+    ['ReplayItem.headerDifferences', MAX_HEADER_DIFFERENCES],
+    ['ReplayItem.redactedHeaders', REDACTED_HEADERS.size],
+    // Paged by `shadowReport(first)`.
+    ['ShadowReport.comparisons', 1],
+    ['ShadowComparison.differences', DIFFERENCE_KINDS.length],
+    ['ShadowComparison.bodyDifferences', MAX_BODY_PATHS],
+    ['ShadowComparison.headerDifferences', MAX_HEADER_DIFFERENCES],
     ['FunctionMetadata.tags', MAX_TAGS],
     ['FunctionPermissions.allowedUsers', MAX_PRINCIPALS],
     ['FunctionPermissions.executionRoles', MAX_PRINCIPALS],

@@ -3,6 +3,7 @@ import { type Connection, ConnectionType, toConnection } from '@/api/graphql/pag
 import { toPageRequest } from '@/api/graphql/pagination/cursor.js';
 import { withoutNulls } from '@/api/graphql/without-nulls.js';
 import { withAsyncPolicyNulls } from './async-policy-nulls.js';
+import { withContractAsGiven } from '@/api/graphql/contracts/contract.mapper.js';
 import { PublicUrls } from '@/api/http/origins/public-urls.js';
 import type { GraphQLContext } from '@/api/graphql/graphql-context.js';
 import { ExecutionConfigModel } from '@/api/graphql/versions/execution-config.model.js';
@@ -52,7 +53,7 @@ export class FunctionsResolver {
 
   @Mutation(() => FunctionModel, { description: 'Registers a function, or a new version of the function with this name.' })
   async registerFunction(@Context() ctx: GraphQLContext, @Args('input') input: RegisterFunctionInput): Promise<FunctionModel> {
-    const registration = await this.service.register(withAsyncPolicyNulls(input, withoutNulls(input)), ctx.actor);
+    const registration = await this.service.register(withContractAsGiven(input, withAsyncPolicyNulls(input, withoutNulls(input))), ctx.actor);
     return this.toModel(registration.function);
   }
 
@@ -62,7 +63,7 @@ export class FunctionsResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: UpdateFunctionInput,
   ): Promise<FunctionModel> {
-    const registration = await this.service.update(id, withAsyncPolicyNulls(input, withoutNulls(input)), ctx.actor);
+    const registration = await this.service.update(id, withContractAsGiven(input, withAsyncPolicyNulls(input, withoutNulls(input))), ctx.actor);
     return this.toModel(registration.function);
   }
 

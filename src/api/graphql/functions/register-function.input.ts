@@ -2,6 +2,7 @@ import { Field, InputType, Int } from '@nestjs/graphql';
 import { EnvironmentVariablesScalar, StringMapScalar } from '@/api/graphql/scalars/json.scalar.js';
 import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
 import { CodeFormatEnum } from '@/api/graphql/versions/code-format.enum.js';
+import { ContractInput } from '@/api/graphql/contracts/contract.input.js';
 import { LanguageEnum } from './language.enum.js';
 
 // These inputs mirror the spec's JSON document so that a document can be sent as
@@ -158,4 +159,14 @@ export class RegisterFunctionInput {
 
   @Field(() => [FunctionScheduleInput], { nullable: true, description: 'Cron triggers; a registration without them removes existing ones.' })
   schedules?: FunctionScheduleInput[];
+
+  @Field(() => ContractInput, { nullable: true, description: 'JSON Schemas of the input, query and output of this version (none: anything goes).' })
+  contract?: ContractInput;
+
+  @Field({
+    nullable: true,
+    description:
+      "Register even though the contract breaks the previous version's (removed or newly required input fields, narrowed types, removed output fields) without a major version bump; audited.",
+  })
+  allowBreakingChanges?: boolean;
 }

@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { FunctionScheduleInput } from '@/api/graphql/schedules/function-schedule.input.js';
 import { CodeFormatEnum } from '@/api/graphql/versions/code-format.enum.js';
+import { ContractInput } from '@/api/graphql/contracts/contract.input.js';
 import { LanguageEnum } from './language.enum.js';
 import { ExecutionConfigInput, FunctionMetadataInput } from './register-function.input.js';
 
@@ -35,4 +36,10 @@ export class UpdateFunctionInput {
 
   @Field(() => [FunctionScheduleInput], { nullable: true, description: 'Replaces all cron triggers (an empty list removes them).' })
   schedules?: FunctionScheduleInput[];
+
+  @Field(() => ContractInput, { nullable: true, description: "Omitted: the latest version's contract; one without any schema removes it." })
+  contract?: ContractInput;
+
+  @Field({ nullable: true, description: 'See RegisterFunctionInput.allowBreakingChanges.' })
+  allowBreakingChanges?: boolean;
 }

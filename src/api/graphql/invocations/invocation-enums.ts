@@ -20,6 +20,10 @@ export enum InvocationTriggerEnum {
   DESTINATION = 'DESTINATION',
   /** A tick of one of the function's `schedules`. */
   SCHEDULE = 'SCHEDULE',
+  /** A copy of a call routed by an alias with a `shadow`, run on the shadow version after the caller was answered. */
+  SHADOW = 'SHADOW',
+  /** A recorded request run again by `replayInvocations`. */
+  REPLAY = 'REPLAY',
 }
 
 export enum LogStreamEnum {
@@ -51,6 +55,11 @@ registerEnumType(InvocationTriggerEnum, {
     ASYNC: { description: 'Queued: `invokeFunction` with `async: true`, or an endpoint called with `Prefer: respond-async`.' },
     DESTINATION: { description: 'Sent the outcome of another function’s queued invocation (its `destinations`).' },
     SCHEDULE: { description: 'A tick of one of the function’s `schedules`.' },
+    SHADOW: {
+      description:
+        'A copy of a call routed by an alias with a `shadow`, run on the shadow version once the caller was answered (the platform’s: `callerId` null; `comparedWith` is the call it copies).',
+    },
+    REPLAY: { description: 'A recorded request run again on another version by `replayInvocations` (`comparedWith` is the original).' },
   },
 });
 registerEnumType(LogStreamEnum, {

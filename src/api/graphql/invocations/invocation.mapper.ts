@@ -15,6 +15,7 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     functionName: record.functionName,
     versionId: record.versionId,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger as InvocationTriggerEnum,
     callerId: record.callerId,
     status: record.status as InvocationStatusEnum,
@@ -36,5 +37,7 @@ export function toInvocationModel(record: InvocationRecord, withLogs = true): In
     nodeId: record.nodeId,
     attempt: record.attempt,
     queued: record.queued,
+    comparedWith: record.comparedWith,
+    contractViolations: record.contractViolations ?? [],
   };
 }

@@ -56,6 +56,12 @@ export class InvocationModel {
   @Field({ description: 'The version that ran (semver).' })
   version: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The alias that chose `version` (`/fn/<name>@<alias>`, the `default` alias, `invokeFunction(alias:)`); null when called by version or latest.',
+  })
+  alias: string | null;
+
   @Field(() => InvocationTriggerEnum)
   trigger: InvocationTriggerEnum;
 
@@ -118,4 +124,15 @@ export class InvocationModel {
 
   @Field({ description: 'Runs from the job queue (async, destinations) instead of while its caller waits.' })
   queued: boolean;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'SHADOW and REPLAY invocations: the invocation whose request this one ran again, to compare their results; null otherwise.',
+  })
+  comparedWith: string | null;
+  @Field(() => [String], {
+    description:
+      "How the result broke its version's output schema (`output/url: must be string`): flagged with outputMode FLAG, the reason it FAILED with REFUSE; empty when it matched.",
+  })
+  contractViolations: string[];
 }

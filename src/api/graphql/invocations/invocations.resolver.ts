@@ -73,6 +73,9 @@ export class InvocationsResolver {
     const record = await this.service.invoke({
       ref: input.functionId !== undefined ? { functionId: input.functionId } : { name: input.name as string },
       version: input.version,
+      alias: input.alias,
+      followDefaultAlias: true,
+      routingKey: input.routingKey,
       trigger: 'GRAPHQL',
       event: eventFromInput(input),
       principal: ctx.actor.principal,

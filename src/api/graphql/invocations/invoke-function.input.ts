@@ -30,8 +30,24 @@ export class InvokeFunctionInput {
   @Field({ nullable: true, description: 'The function, by name (or give `functionId`).' })
   name?: string;
 
-  @Field({ nullable: true, description: 'A pinned version; the latest when omitted.' })
+  @Field({
+    nullable: true,
+    description: 'A pinned version. Without `version` and `alias`: the `default` alias when the function has one, else the latest version.',
+  })
   version?: string;
+
+  @Field({
+    nullable: true,
+    description: 'Route through this alias of the function (its weights, and `routingKey` for sticky routing). Exclusive with `version`.',
+  })
+  alias?: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'Sticky routing through an alias: calls with the same key run the same version while the alias’s weights stay (HTTP: header `x-fngraph-routing-key`).',
+  })
+  routingKey?: string;
 
   @Field(() => JSONScalar, { nullable: true, description: 'Sent as a JSON body (POST /). Exclusive with `event`.' })
   payload?: unknown;

@@ -20,22 +20,34 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     functionByName: ANY_ROLE,
     functions: ANY_ROLE,
     functionVersion: ANY_ROLE,
+    // The service shows the code part only to those who may read the code.
+    versionDiff: ANY_ROLE,
     invocation: ANY_ROLE,
     invocations: ANY_ROLE,
+    // The service checks the right to read the function's invocations.
+    shadowReport: ANY_ROLE,
     runtimes: ANY_ROLE,
     apiKeys: 'authenticated',
     auditLog: ADMINS,
     platformErrors: ADMINS,
+    // The service checks the caller may read the function's invocations.
+    canary: ANY_ROLE,
   },
   Mutation: {
     registerFunction: MANAGERS,
     updateFunction: MANAGERS,
     deleteFunction: MANAGERS,
     releaseFunctionName: ADMINS,
+    // The service checks the caller may manage the function.
     setAlias: MANAGERS,
+    deleteAlias: MANAGERS,
+    startCanary: MANAGERS,
+    abortCanary: MANAGERS,
     invokeFunction: 'public',
     // The service checks the caller may invoke the function.
     redriveInvocation: ANY_ROLE,
+    // The service checks the right to manage the function.
+    replayInvocations: MANAGERS,
     createApiKey: 'authenticated',
     revokeApiKey: 'authenticated',
   },
@@ -46,6 +58,8 @@ export const OPERATION_GATES: Record<'Query' | 'Mutation' | 'Subscription', Reco
     invocationUpdated: ANY_ROLE,
     functionMetrics: ANY_ROLE,
     versionBuildLogs: ANY_ROLE,
+    // Checked before the stream starts and before every event (see CanaryResolver).
+    canaryUpdated: ANY_ROLE,
   },
 };
 
@@ -63,6 +77,11 @@ export const DATA_TYPES = [
   'FunctionPermissions',
   'FunctionSchedule',
   'FunctionVersion',
+  'FunctionContract',
+  'VersionDiff',
+  'CodeDiff',
+  'ConfigChange',
+  'ContractChange',
   'FunctionAccess',
   'ExecutionConfig',
   'RetryPolicy',
@@ -89,4 +108,16 @@ export const DATA_TYPES = [
   'Runtime',
   'PlatformErrors',
   'PlatformError',
+  'FunctionAlias',
+  'AliasRoute',
+  'AliasShadow',
+  'ReplayReport',
+  'ReplayItem',
+  'HeaderDifference',
+  'ShadowReport',
+  'ShadowComparison',
+  'ShadowDifferenceCounts',
+  'Canary',
+  'CanaryDecision',
+  'CanaryWindowStats',
 ] as const;

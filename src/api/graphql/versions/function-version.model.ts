@@ -4,6 +4,7 @@ import { LanguageEnum } from '@/api/graphql/functions/language.enum.js';
 import { BuildStatusEnum } from './build-status.enum.js';
 import { CodeFormatEnum } from './code-format.enum.js';
 import { ExecutionConfigModel } from './execution-config.model.js';
+import { FunctionContractModel } from '@/api/graphql/contracts/function-contract.model.js';
 
 @ObjectType('FunctionVersion', { description: 'An immutable version of a function.' })
 export class FunctionVersionModel {
@@ -42,6 +43,12 @@ export class FunctionVersionModel {
 
   @Field(() => ExecutionConfigModel, { description: 'Limits, environment and async policy, fixed with the version.' })
   executionConfig: ExecutionConfigModel;
+
+  @Field(() => FunctionContractModel, {
+    nullable: true,
+    description: 'The JSON Schemas its requests and results must match (see the OpenAPI document too); null: none declared.',
+  })
+  contract: FunctionContractModel | null;
 
   @Field(() => BuildStatusEnum)
   buildStatus: BuildStatusEnum;

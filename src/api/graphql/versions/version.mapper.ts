@@ -4,6 +4,7 @@ import type { CodeFormatEnum } from './code-format.enum.js';
 import type { ExecutionConfigModel } from './execution-config.model.js';
 import type { FunctionVersionModel } from './function-version.model.js';
 import type { FunctionVersionRecord } from '@/modules/versions/version.record.js';
+import { toFunctionContractModel } from '@/api/graphql/contracts/contract.mapper.js';
 
 export function toFunctionVersionModel(record: FunctionVersionRecord): FunctionVersionModel {
   return {
@@ -19,6 +20,7 @@ export function toFunctionVersionModel(record: FunctionVersionRecord): FunctionV
     handler: record.handler,
     dependencies: record.dependencies,
     executionConfig: toExecutionConfigModel(record),
+    contract: toFunctionContractModel(record.contract),
     buildStatus: record.buildStatus as BuildStatusEnum,
     buildLog: record.buildLog,
     author: record.author,

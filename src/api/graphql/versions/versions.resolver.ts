@@ -67,7 +67,9 @@ export class ExecutionConfigFieldsResolver {
 /** The version fields of `Function`, batched per request. */
 @Resolver(() => FunctionModel)
 export class FunctionVersionsFieldsResolver {
-  @ResolveField(() => FunctionVersionModel, { description: 'The version `/fn/<name>` runs.' })
+  @ResolveField(() => FunctionVersionModel, {
+    description: 'The newest version: what `/fn/<name>` runs unless the function has a `default` alias (see `aliases`).',
+  })
   async latestVersion(@Parent() fn: FunctionModel, @Context() ctx: GraphQLContext): Promise<FunctionVersionModel> {
     const record = await ctx.loaders.versionById.load(fn.latestVersionId);
     if (!record) throw new Error(`Function ${fn.id} points at a missing version ${fn.latestVersionId}`);

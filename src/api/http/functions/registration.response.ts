@@ -43,6 +43,8 @@ export interface RegistrationResponse {
   };
   /** As stored (ids filled in, defaults applied). */
   schedules: FunctionRecord['schedules'];
+  /** The version's declared schemas; null: none. */
+  contract: FunctionVersionRecord['contract'];
   endpoints: FunctionEndpoints;
 }
 
@@ -87,6 +89,7 @@ export function toRegistrationResponse(
       environmentVariables: variables,
     },
     schedules: fn.schedules,
+    contract: version.contract,
     endpoints: functionEndpoints(fn, baseUrl),
   };
 }

@@ -30,7 +30,7 @@ export interface GatewayLogging {
 
 /**
  * The HTTP endpoints every function gets, for every method: `/execute/<id>[/<path>]` and
- * `/fn/<name>[@<version>][/<path>]`, and the function's OpenAPI document at
+^ * `/fn/<name>[@<version or alias>][/<path>]`, and the function's OpenAPI document at
  * `/fn/<name>[@<version>]/openapi.json` (see `functionDocumentRequest`). They are the
  * platform's hot path, so they are served here from the raw request, ahead of the framework's middleware and router (which cost
  * more than running the function): the same steps the management API takes — request id
@@ -65,7 +65,7 @@ export class FunctionGateway {
       // Only the functions' own listener hands over other URLs: nothing else is served there.
       if (!isFunctionUrl(req.url ?? '/')) throw new NotFoundError('Route', `${req.method} ${(req.url ?? '/').split('?', 1)[0]}`);
       const route = parseFunctionRoute(req.url ?? '/');
-      if (!route) throw new ValidationError('Expected /fn/<name>[@<version>][/<path>] or /execute/<id>[/<path>]');
+      if (!route) throw new ValidationError('Expected /fn/<name>[@<version or alias>][/<path>] or /execute/<id>[/<path>]');
       const principal = await this.callerOf(req);
       const origin = requestOrigin(req);
       setRequestActor(req, { principal, origin });
@@ -79,13 +79,16 @@ export class FunctionGateway {
       const invocation = await this.invocations.invoke({
         ref: route.ref,
         version: route.version,
+        alias: route.alias,
+        followDefaultAlias: route.followDefaultAlias,
+        routingKey: headerValue(req.headers[ROUTING_KEY_HEADER]),
         trigger: 'HTTP',
         event: toInvocationEvent(req, route, body, origin.ip),
         principal,
         origin: context,
         async: wantsAsync(req),
         idempotencyKey: headerValue(req.headers['idempotency-key']),
-        streamTo: (invocationId) => streamingSink(res, invocationId, servedOn),
+        streamTo: (invocation) => streamingSink(res, invocation, servedOn),
       });
       // The API's origin links its own invocations by path; the functions' origin needs the API's address.
       const apiBaseUrl = servedOn === 'api' ? '' : this.urls.api();
@@ -128,6 +131,9 @@ export class FunctionGateway {
     writeErrorResponse(res, presented);
   }
 }
+
+/** Sticky routing through an alias: calls with the same key run the same version while the alias's weights stay. */
+const ROUTING_KEY_HEADER = 'x-fngraph-routing-key';
 
 /** `Prefer: respond-async` (RFC 7240), or Lambda's way of saying it: queue the call, answer 202 at once. */
 function wantsAsync(req: IncomingMessage): boolean {

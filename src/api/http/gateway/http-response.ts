@@ -3,10 +3,17 @@ import type { PresentedError } from '@/kernel/errors/error-presenter.js';
 import type { ResponseSink } from '@/modules/executor/execution.types.js';
 import { statusCodeOf, toHttpResult } from '@/modules/executor/http-result.js';
 import { FINAL_STATUSES, type InvocationRecord, type InvocationStatus } from '@/modules/invocations/invocation.record.js';
+import { CONTRACT_VIOLATION_ERROR_TYPE } from '@/modules/invocations/output-contract.js';
 import { HOP_BY_HOP_HEADERS } from './hop-by-hop.js';
 import { containResponse, functionMaySet, type ServingOrigin } from './serving-origin.js';
 
 export const INVOCATION_ID_HEADER = 'x-fngraph-invocation-id';
+/** The version that ran (or will run) the call: what an alias chose, or the latest. */
+export const VERSION_HEADER = 'x-fngraph-version';
+/** The alias that routed the call, when one did. */
+export const ALIAS_HEADER = 'x-fngraph-alias';
+/** The platform's headers on a function's response: kept when the function's own are taken back. */
+const INVOCATION_HEADERS = new Set([INVOCATION_ID_HEADER, VERSION_HEADER, ALIAS_HEADER, 'x-request-id']);
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -39,7 +46,7 @@ export function writeInvocationResponse(res: ServerResponse, invocation: Invocat
     else res.destroy();
     return;
   }
-  res.setHeader(INVOCATION_ID_HEADER, invocation.id);
+  setInvocationHeaders(res, invocation);
   if (!FINAL_STATUSES.has(invocation.status)) {
     // Queued (or still running, for a re-sent idempotency key): where to follow it.
     res.setHeader('location', `${options.apiBaseUrl}/invocations/${invocation.id}`);
@@ -49,7 +56,8 @@ export function writeInvocationResponse(res: ServerResponse, invocation: Invocat
   const failure = FAILURE_STATUS[invocation.status];
   if (failure !== undefined) {
     const error = {
-      code: `FUNCTION_${invocation.status}`,
+      // The function answered, but not as its version's contract promised (`outputMode: refuse`).
+      code: invocation.error?.type === CONTRACT_VIOLATION_ERROR_TYPE ? 'OUTPUT_CONTRACT_VIOLATION' : `FUNCTION_${invocation.status}`,
       type: invocation.error?.type ?? 'Error',
       message: invocation.error?.message ?? 'The function failed',
     };
@@ -81,12 +89,12 @@ const MAX_BUFFERED_STREAM_BYTES = 16 * 1024 * 1024;
  * rules as a whole one. A head with a header the function may not send is not sent: the
  * invocation's end then answers 502 as for a whole response.
  */
-export function streamingSink(res: ServerResponse, invocationId: string, origin: ServingOrigin): ResponseSink {
+export function streamingSink(res: ServerResponse, invocation: Pick<InvocationRecord, 'id' | 'version' | 'alias'>, origin: ServingOrigin): ResponseSink {
   let refused = false;
   return {
     start(head) {
       if (res.headersSent || refused) return;
-      res.setHeader(INVOCATION_ID_HEADER, invocationId);
+      setInvocationHeaders(res, invocation);
       const headers = Object.fromEntries(Object.entries(head.headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
       const invalid = setFunctionHeaders(res, headers, origin);
       const status = statusCodeOf(head);
@@ -112,8 +120,15 @@ export function streamingSink(res: ServerResponse, invocationId: string, origin:
 
 /** Takes back every header of the function's (for an error response instead). */
 function refuseFunctionHeaders(res: ServerResponse, origin: ServingOrigin): void {
-  for (const name of res.getHeaderNames()) if (name !== INVOCATION_ID_HEADER && name !== 'x-request-id') res.removeHeader(name);
+  for (const name of res.getHeaderNames()) if (!INVOCATION_HEADERS.has(name)) res.removeHeader(name);
   containResponse(res, origin);
+}
+
+/** Which invocation answers, and which version (and alias) it ran: functions cannot set these (`functionMaySet`). */
+function setInvocationHeaders(res: ServerResponse, invocation: Pick<InvocationRecord, 'id' | 'version' | 'alias'>): void {
+  res.setHeader(INVOCATION_ID_HEADER, invocation.id);
+  res.setHeader(VERSION_HEADER, invocation.version);
+  if (invocation.alias !== null) res.setHeader(ALIAS_HEADER, invocation.alias);
 }
 
 /** A platform error (auth, limits, unknown function, bad request) as the REST error shape. */

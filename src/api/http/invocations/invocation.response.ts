@@ -7,6 +7,8 @@ export interface InvocationResponse {
   functionId: string;
   functionName: string;
   version: string;
+  /** The alias that chose the version; null when called by version or latest. */
+  alias: string | null;
   trigger: string;
   status: string;
   attempt: number;
@@ -19,6 +21,8 @@ export interface InvocationResponse {
   finishedAt: string | null;
   traceId: string | null;
   nodeId: string | null;
+  /** SHADOW and REPLAY invocations: the invocation they ran again. */
+  comparedWith: string | null;
 }
 
 export function toInvocationResponse(record: InvocationRecord): InvocationResponse {
@@ -27,6 +31,7 @@ export function toInvocationResponse(record: InvocationRecord): InvocationRespon
     functionId: record.functionId,
     functionName: record.functionName,
     version: record.version,
+    alias: record.alias,
     trigger: record.trigger,
     status: record.status,
     attempt: record.attempt,
@@ -39,5 +44,6 @@ export function toInvocationResponse(record: InvocationRecord): InvocationRespon
     finishedAt: record.finishedAt?.toISOString() ?? null,
     traceId: record.traceId,
     nodeId: record.nodeId,
+    comparedWith: record.comparedWith,
   };
 }

@@ -5,15 +5,32 @@ import type { JsonObject } from './openapi-components.js';
 export interface DeclaredSchemas {
   /** The request body's schema; absent: any body of any type. */
   request?: JsonObject;
+  /** The query string's schema (an object schema: each property a parameter); absent: any. */
+  query?: JsonObject;
   /** The 200 response's schema; absent: any. */
   response?: JsonObject;
 }
 
 /**
- * The schemas a version declares for its input and output. Versions declare none yet (issue 15
- * adds them): every body is "anything" until then. This is the one place to read them from the
- * version record; the function documents put them on every operation's `requestBody` and 200 response.
+ * The schemas a version declares in its contract (`contract.input`, `.query`, `.output`), or
+ * none. This is the one place to read them from the version record; the function documents put
+ * them on every operation's `requestBody`, query parameters and 200 response.
  */
-export function declaredSchemasOf(_version: Pick<FunctionVersionRecord, 'id'> | null): DeclaredSchemas {
-  return {};
+export function declaredSchemasOf(version: Pick<FunctionVersionRecord, 'contract'> | null): DeclaredSchemas {
+  const contract = version?.contract ?? null;
+  if (contract === null) return {};
+  return {
+    ...(contract.input ? { request: contract.input as JsonObject } : {}),
+    ...(contract.query ? { query: contract.query as JsonObject } : {}),
+    ...(contract.output ? { response: contract.output as JsonObject } : {}),
+  };
+}
+
+/** The query schema's properties as OpenAPI query parameters (required when the schema requires them). */
+export function queryParametersOf(schemas: DeclaredSchemas): JsonObject[] {
+  const query = schemas.query;
+  const properties = query?.properties;
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) return [];
+  const required = new Set(Array.isArray(query?.required) ? query.required : []);
+  return Object.entries(properties as JsonObject).map(([name, schema]) => ({ name, in: 'query', required: required.has(name), schema: schema as JsonObject }));
 }

@@ -1,5 +1,5 @@
 import { CREDENTIAL_OPTIONAL, CREDENTIAL_REQUIRED, INVOCATION_ID_RESPONSE_HEADER, type JsonObject, jsonContent, ref, refusals } from './openapi-components.js';
-import type { DeclaredSchemas } from './declared-schemas.js';
+import { type DeclaredSchemas, queryParametersOf } from './declared-schemas.js';
 
 /** The methods a function endpoint answers (the gateway takes any; these are the ones worth a client). */
 export const FUNCTION_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
@@ -45,6 +45,13 @@ const INVOCATION_HEADERS: JsonObject[] = [
   },
   { name: 'X-Fngraph-Invocation-Type', in: 'header', schema: { type: 'string', enum: ['Event', 'RequestResponse'] } },
   {
+    name: 'X-Fngraph-Routing-Key',
+    in: 'header',
+    description:
+      'Sticky routing through an alias: calls with the same key run the same version while the alias’s weights stay (random by the weights without one).',
+    schema: { type: 'string', maxLength: 256 },
+  },
+  {
     name: 'Idempotency-Key',
     in: 'header',
     description: 'Repeating a key (per caller and function) returns the first call’s invocation instead of running again.',
@@ -66,7 +73,12 @@ export function functionPaths(input: FunctionOperationsInput): JsonObject {
     };
   }
   const base = `/fn/${input.name}`;
-  const version = pathParameter('version', 'A version of the function (semver); the latest when not pinned.', input.version ?? undefined);
+  // One template for both: OpenAPI forbids two paths that differ only in a parameter's name.
+  const version = pathParameter(
+    'version',
+    'A version of the function (semver), `latest` for the newest version, or the name of one of its aliases (`/fn/<name>@prod`: the alias’s weighted pick, sticky with `X-Fngraph-Routing-Key`). Without `@`: the alias `default` when the function has one, else the latest version.',
+    input.version ?? undefined,
+  );
   return {
     [base]: { ...servers, ...operations(input, 'latest', 'root') },
     [`${base}/{path}`]: { ...servers, parameters: [SUB_PATH], ...operations(input, 'latest', 'subPath') },
@@ -96,7 +108,7 @@ function operation(input: FunctionOperationsInput, method: (typeof FUNCTION_METH
     ].join('\n\n'),
     tags: [input.name === null ? 'Function endpoints' : `Function ${input.name}`],
     security: input.public ? CREDENTIAL_OPTIONAL : CREDENTIAL_REQUIRED,
-    parameters: INVOCATION_HEADERS,
+    parameters: [...INVOCATION_HEADERS, ...queryParametersOf(input.schemas)],
     ...(takesBody
       ? { requestBody: { required: false, content: { [input.schemas.request ? 'application/json' : '*/*']: { schema: input.schemas.request ?? {} } } } }
       : {}),
@@ -117,7 +129,7 @@ function operation(input: FunctionOperationsInput, method: (typeof FUNCTION_METH
       },
       ...refusals('400', '401', '403', '404', '408', '409', '413', '429', '503'),
       '502': {
-        description: 'The function failed, ran out of memory or returned an invalid response.',
+        description: 'The function failed, ran out of memory or returned an invalid response (or one its output schema refuses: OUTPUT_CONTRACT_VIOLATION).',
         content: jsonContent(ref('schemas', 'FunctionFailure')),
       },
       '504': { description: 'The function ran past its timeout.', content: jsonContent(ref('schemas', 'FunctionFailure')) },

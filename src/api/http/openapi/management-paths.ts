@@ -1,4 +1,14 @@
+import { INVOCATION_STATUSES } from '@/modules/invocations/invocation.record.js';
 import { CREDENTIAL_OPTIONAL, CREDENTIAL_REQUIRED, type JsonObject, jsonContent, ref, refusals } from './openapi-components.js';
+
+const FUNCTION_ID = { name: 'functionId', in: 'path', required: true, description: 'The function’s id.', schema: { type: 'string' } };
+const ALIAS_NAME = {
+  name: 'name',
+  in: 'path',
+  required: true,
+  description: 'The alias: lower-case letters, digits and dashes, starting with a letter.',
+  schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+};
 
 export interface ManagementPathsOptions {
   /** `GET /metrics` is served (FNGRAPH_METRICS). */
@@ -37,6 +47,89 @@ export function managementPaths(options: ManagementPathsOptions): JsonObject {
         responses: {
           '201': { description: 'Registered.', content: jsonContent(ref('schemas', 'Registration')) },
           ...refusals('400', '401', '403', '408', '409', '413', '415', '429'),
+        },
+      },
+    },
+    '/functions/{functionId}/aliases': {
+      get: {
+        operationId: 'listAliases',
+        summary: 'The aliases of a function, by name',
+        description: 'For whoever may see the function (a deleted function’s aliases stay readable).',
+        tags: ['Aliases'],
+        security: CREDENTIAL_REQUIRED,
+        parameters: [FUNCTION_ID],
+        responses: {
+          '200': { description: 'Its aliases.', content: jsonContent({ type: 'array', items: ref('schemas', 'Alias') }) },
+          ...refusals('401', '404', '429'),
+        },
+      },
+    },
+    '/functions/{functionId}/aliases/{name}': {
+      parameters: [FUNCTION_ID, ALIAS_NAME],
+      get: {
+        operationId: 'getAlias',
+        summary: 'One alias of a function',
+        tags: ['Aliases'],
+        security: CREDENTIAL_REQUIRED,
+        responses: { '200': { description: 'The alias.', content: jsonContent(ref('schemas', 'Alias')) }, ...refusals('401', '404', '429') },
+      },
+      put: {
+        operationId: 'setAlias',
+        summary: 'Create or replace an alias',
+        description:
+          'Whoever may manage the function. Takes effect on the next call, on every node; audited (`alias.set`). Same rules as GraphQL `setAlias`: one or two routes, integer weights summing to 100, versions that exist and did not fail their build; an optional shadow (0 < percent ≤ 100).',
+        tags: ['Aliases'],
+        security: CREDENTIAL_REQUIRED,
+        requestBody: { required: true, content: jsonContent(ref('schemas', 'AliasInput')) },
+        responses: {
+          '200': { description: 'The alias as stored.', content: jsonContent(ref('schemas', 'Alias')) },
+          ...refusals('400', '401', '403', '404', '408', '413', '415', '429'),
+        },
+      },
+      delete: {
+        operationId: 'deleteAlias',
+        summary: 'Remove an alias',
+        description: 'Whoever may manage the function; audited (`alias.delete`). Calls through it answer 404 from the next one.',
+        tags: ['Aliases'],
+        security: CREDENTIAL_REQUIRED,
+        responses: { '204': { description: 'Removed.' }, ...refusals('400', '401', '403', '404', '429') },
+      },
+    },
+    '/functions/{functionId}/replay': {
+      post: {
+        operationId: 'replayInvocations',
+        summary: 'Run recorded invocations again on another version and compare',
+        description:
+          'Body `{ targetVersion, invocationIds?, filter?: { status?, since?, until? }, limit? }` (limit 1 to 100, default 20). Whoever may manage the function; audited (`invocations.replay`). Each replay is a new invocation (`trigger: REPLAY`, `comparedWith` the original); the report has one item per invocation (outcome IDENTICAL, DIFFERENT, FAILED or SKIPPED with a reason, the comparison of status, status code, body and headers, durations) and the totals. Same as GraphQL `replayInvocations`.',
+        tags: ['Invocations'],
+        security: CREDENTIAL_REQUIRED,
+        parameters: [FUNCTION_ID],
+        requestBody: {
+          required: true,
+          content: jsonContent({
+            type: 'object',
+            required: ['targetVersion'],
+            properties: {
+              targetVersion: { type: 'string' },
+              invocationIds: { type: 'array', items: { type: 'string' }, maxItems: 100 },
+              filter: {
+                type: 'object',
+                properties: {
+                  status: { type: 'string', enum: [...INVOCATION_STATUSES] },
+                  since: { type: 'string', format: 'date-time' },
+                  until: { type: 'string', format: 'date-time' },
+                },
+              },
+              limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+          }),
+        },
+        responses: {
+          '200': {
+            description: 'The report: `items` (one per invocation, in the order given or newest first) and `totals` by outcome.',
+            content: jsonContent({ type: 'object', required: ['functionId', 'targetVersion', 'items', 'totals'] }),
+          },
+          ...refusals('400', '401', '403', '404', '408', '413', '415', '429'),
         },
       },
     },

@@ -2,7 +2,7 @@ import { ErrorCode } from '@/kernel/errors/error-code.js';
 import { INVOCATION_STATUSES, INVOCATION_TRIGGERS } from '@/modules/invocations/invocation.record.js';
 import { CODE_FORMATS } from '@/modules/runtimes/code/code-format.js';
 import { BUILD_STATUSES } from '@/modules/versions/version.record.js';
-import { INVOCATION_ID_HEADER } from '@/api/http/gateway/http-response.js';
+import { ALIAS_HEADER, INVOCATION_ID_HEADER, VERSION_HEADER } from '@/api/http/gateway/http-response.js';
 
 /** A JSON value as an OpenAPI document holds it (schemas, operations, responses). */
 export type JsonObject = Record<string, unknown>;
@@ -84,14 +84,18 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
       },
       FunctionFailure: {
         type: 'object',
-        description: 'The function ran and failed (threw, timed out, ran out of memory, returned an invalid response, or was dead-lettered).',
+        description:
+          "The function ran and failed (threw, timed out, ran out of memory, returned an invalid response or one its version's output schema refuses, or was dead-lettered).",
         required: ['error', 'invocationId'],
         properties: {
           error: {
             type: 'object',
             required: ['code', 'message'],
             properties: {
-              code: { type: 'string', examples: ['FUNCTION_FAILED', 'FUNCTION_TIMED_OUT', 'FUNCTION_OOM_KILLED', 'FUNCTION_BAD_RESPONSE'] },
+              code: {
+                type: 'string',
+                examples: ['FUNCTION_FAILED', 'FUNCTION_TIMED_OUT', 'FUNCTION_OOM_KILLED', 'FUNCTION_BAD_RESPONSE', 'OUTPUT_CONTRACT_VIOLATION'],
+              },
               type: { type: 'string', description: 'The error class the function threw (e.g. `TypeError`).' },
               message: { type: 'string' },
             },
@@ -113,6 +117,7 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
           functionId: { type: 'string' },
           functionName: { type: 'string' },
           version: { type: 'string' },
+          alias: { type: ['string', 'null'], description: 'The alias that chose the version; null when called by version or latest.' },
           trigger: { type: 'string', enum: [...INVOCATION_TRIGGERS] },
           status: { type: 'string', enum: [...INVOCATION_STATUSES] },
           attempt: { type: 'integer', minimum: 1 },
@@ -132,6 +137,41 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
           finishedAt: { type: ['string', 'null'], format: 'date-time' },
           traceId: { type: ['string', 'null'] },
           nodeId: { type: ['string', 'null'] },
+          comparedWith: { type: ['string', 'null'], description: 'SHADOW and REPLAY invocations: the invocation whose request they ran again.' },
+        },
+      },
+      Alias: {
+        type: 'object',
+        description: 'A named pointer of a function to one version, or to two with weights (GraphQL `FunctionAlias`).',
+        required: ['functionId', 'name', 'routes', 'shadow', 'createdAt', 'updatedAt', 'updatedBy'],
+        properties: {
+          functionId: { type: 'string' },
+          name: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,62}$' },
+          routes: { type: 'array', minItems: 1, maxItems: 2, items: ref('schemas', 'AliasRoute') },
+          shadow: { oneOf: [ref('schemas', 'AliasShadow'), { type: 'null' }] },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          updatedBy: { type: ['string', 'null'] },
+        },
+      },
+      AliasRoute: {
+        type: 'object',
+        required: ['version', 'weight'],
+        properties: { version: { type: 'string' }, weight: { type: 'integer', minimum: 0, maximum: 100, description: 'Percent; the routes sum to 100.' } },
+      },
+      AliasShadow: {
+        type: 'object',
+        required: ['version', 'percent'],
+        properties: { version: { type: 'string' }, percent: { type: 'number', exclusiveMinimum: 0, maximum: 100 } },
+      },
+      AliasInput: {
+        type: 'object',
+        description: 'The whole alias: routes (one or two, weights summing to 100, versions that exist and did not fail their build) and an optional shadow.',
+        required: ['routes'],
+        additionalProperties: false,
+        properties: {
+          routes: { type: 'array', minItems: 1, maxItems: 2, items: ref('schemas', 'AliasRoute') },
+          shadow: { oneOf: [ref('schemas', 'AliasShadow'), { type: 'null' }] },
         },
       },
       RegistrationDocument: registrationSchema,
@@ -152,6 +192,14 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
         description: 'The invocation that answered (read it with `GET /invocations/{id}` or GraphQL `invocation(id)`).',
         schema: { type: 'string' },
       },
+      Version: {
+        description: 'The version that ran the call: the pinned one, the one an alias chose, or the latest.',
+        schema: { type: 'string' },
+      },
+      Alias: {
+        description: 'The alias that routed the call (`/fn/<name>@<alias>`, or the `default` alias followed by `/fn/<name>`); absent otherwise.',
+        schema: { type: 'string' },
+      },
     },
   };
 }
@@ -159,7 +207,11 @@ export function sharedComponents(registrationSchema: JsonObject): JsonObject {
 const retryAfter = { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } };
 
 /** The response header naming the invocation, on every answer of a function endpoint. */
-export const INVOCATION_ID_RESPONSE_HEADER = { [INVOCATION_ID_HEADER]: ref('headers', 'InvocationId') };
+export const INVOCATION_ID_RESPONSE_HEADER = {
+  [INVOCATION_ID_HEADER]: ref('headers', 'InvocationId'),
+  [VERSION_HEADER]: ref('headers', 'Version'),
+  [ALIAS_HEADER]: ref('headers', 'Alias'),
+};
 
 /** `RegistrationResponse` (src/api/http/functions/registration.response.ts) as a schema. */
 function registrationResponseSchema(): JsonObject {
@@ -227,6 +279,16 @@ function registrationResponseSchema(): JsonObject {
         },
       },
       schedules: { type: 'array', items: { type: 'object' } },
+      contract: {
+        type: ['object', 'null'],
+        description: 'The declared JSON Schemas (input, query, output) and outputMode; null: none.',
+        properties: {
+          input: { type: 'object' },
+          query: { type: 'object' },
+          output: { type: 'object' },
+          outputMode: { type: 'string', enum: ['flag', 'refuse'] },
+        },
+      },
       endpoints: {
         type: 'object',
         properties: {

@@ -69,7 +69,9 @@ export class OpenApiDocuments {
     const { functions, truncated } = await this.reachableFunctions(principal);
     const document = this.managementApi({ api: this.urls.api(), functions: this.urls.functions() });
     const paths = document.paths as JsonObject;
-    for (const fn of functions) Object.assign(paths, functionPaths(this.functionInput(fn, null)));
+    // The latest versions, for the schemas they declare.
+    const latest = new Map((await this.versions.findByIds(functions.map((fn) => fn.latestVersionId))).map((version) => [version.id, version]));
+    for (const fn of functions) Object.assign(paths, functionPaths(this.functionInput(fn, latest.get(fn.latestVersionId) ?? null)));
     if (truncated) document['x-fngraph-truncated'] = `Only the first ${MAX_DOCUMENTED_FUNCTIONS} functions (by name) are listed`;
     return document;
   }
@@ -111,7 +113,7 @@ export class OpenApiDocuments {
       description: fn.description,
       public: fn.permissions.public,
       version: version?.version ?? fn.latestVersion,
-      schemas: declaredSchemasOf(version ?? { id: fn.latestVersionId }),
+      schemas: declaredSchemasOf(version),
       functionsUrl: this.urls.functions(),
     };
   }
