@@ -358,7 +358,7 @@ describe('fngraph CLI', { timeout: TIMEOUT }, () => {
     const typo = await runCli(['deploy', badManifest], { env });
     expect([typo.code, typo.stderr]).toEqual([
       2,
-      'fngraph: fngraph.yaml: unknown key limts (allowed: name, description, language, runtime, handler, version, tags, env, permissions, limits, schedules, eventFormat, network, dependencies)\n',
+      'fngraph: fngraph.yaml: unknown key limts (allowed: name, description, language, runtime, handler, version, tags, env, permissions, limits, schedules, eventFormat, network, dependencies, contract, allowBreakingChanges)\n',
     ]);
 
     // scripts/tail-logs.mjs (on the SDK) says what went wrong instead of `{}`.
