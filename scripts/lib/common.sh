@@ -328,20 +328,21 @@ ensure_node_modules() {
       npm ci --no-audit --no-fund
       # The stamp vouches for the native module: it must load in this Node.js, or nothing that
       # opens the embedded store will.
-      node -e 'new (require("better-sqlite3"))(":memory:").close()' ||
+      [[ ! -d node_modules/better-sqlite3 ]] || node -e 'new (require("better-sqlite3"))(":memory:").close()' ||
         die "better-sqlite3 was built for another Node.js than $(node --version) (set npm_config_nodedir to this Node.js's directory)"
       echo "$wanted" >"$stamp"
     fi
   )
 }
 
-# build_inputs_hash: one hash over every file the build reads (src/, the tsconfigs,
+# build_inputs_hash: one hash over every file the build reads (src/, console/, the tsconfigs,
 # package.json with its build script, package-lock.json with the compiler's version).
 build_inputs_hash() {
   (
     cd "$FNGRAPH_ROOT" || exit
-    find src console tsconfig*.json package.json package-lock.json -type f -not -path 'console/node_modules/*' -print0 | LC_ALL=C sort -z |
-      xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+    local inputs=(src tsconfig*.json package.json package-lock.json)
+    [[ -d console ]] && inputs+=(console)
+    find "${inputs[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
   )
 }
 

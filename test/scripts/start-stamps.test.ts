@@ -46,6 +46,8 @@ describe('scripts/start: npm ci and the build are skipped when nothing they depe
     writeFileSync(join(repo, 'tsconfig.build.json'), '{}\n');
     writeFileSync(join(repo, 'src', 'main.ts'), 'export const a = 1;\n');
     writeFileSync(join(repo, 'src', 'modules', 'b.ts'), 'export const b = 2;\n');
+    mkdirSync(join(repo, 'console', 'src'), { recursive: true });
+    writeFileSync(join(repo, 'console', 'src', 'app.tsx'), 'export const App = () => null;\n');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -77,6 +79,9 @@ describe('scripts/start: npm ci and the build are skipped when nothing they depe
     writeFileSync(repo('src', 'modules', 'new.ts'), 'export {};\n');
     expect(start()).toEqual(['build']);
     rmSync(repo('src', 'modules', 'new.ts'));
+    expect(start()).toEqual(['build']);
+    // The web console is built by the same `npm run build`.
+    appendFileSync(repo('console', 'src', 'app.tsx'), 'export const other = 1;\n');
     expect(start()).toEqual(['build']);
     expect(start()).toEqual([]);
   });
