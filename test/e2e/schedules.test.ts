@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApiKeyToken, rememberAdminKey } from '../support/credentials.js';
 import { functionDocument, register, registerRest } from '../support/functions.js';
 import { graphql, graphqlData } from '../support/graphql-client.js';
+import { until } from '../support/until.js';
 import { scrape } from '../support/prometheus.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { MONGODB_URI, REDIS_URL, skipWithout } from '../support/services.js';
@@ -71,7 +72,12 @@ describe.skipIf(skipWithout('MongoDB and Redis', MONGODB_URI && REDIS_URL))('sch
     expect(fn.schedules).toEqual([{ id: 'tick', cron: '* * * * * *', timezone: 'UTC', payload: { hello: 'world' }, enabled: true }]);
 
     await sleep(6_000);
-    const [running] = (await graphqlData<{ function: { schedules: ScheduleView[] } }>(b.url, SCHEDULES, { id: fn.id })).function.schedules;
+    // A tick's claim is stored before its invocation starts: read once the last claimed tick names its invocation.
+    const [running] = await until(
+      async () => (await graphqlData<{ function: { schedules: ScheduleView[] } }>(b.url, SCHEDULES, { id: fn.id })).function.schedules,
+      ([schedule]) => schedule?.lastInvocationId != null,
+      10_000,
+    );
     expect(running).toMatchObject({ id: 'tick', cron: '* * * * * *', timezone: 'UTC', payload: { hello: 'world' }, enabled: true, lastError: null });
     expect(Date.parse(running!.nextRunAt!)).toBeGreaterThan(Date.parse(running!.lastRunAt!));
     expect(Date.parse(running!.nextRunAt!) - Date.now()).toBeLessThanOrEqual(1_000);
