@@ -77,23 +77,11 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
     if (!canary || canary.status !== 'RUNNING') return;
     if ((await this.functions.getById(canary.functionId)).deletedAt) {
       // Its aliases stay readable for history, but nothing can be routed or moved any more.
-      const reason = 'the function was deleted during the canary';
-      await this.decisions.decide(
-        canary,
-        { status: 'ABORTED', weight: 0, reason },
-        { action: 'ABORT', reason, stable: null, candidate: null },
-        { moveAlias: false },
-      );
+      await this.abortWithoutMove(canary, 'the function was deleted during the canary');
       return;
     }
     if (!alias) {
-      const reason = `alias ${canary.alias} was deleted during the canary`;
-      await this.decisions.decide(
-        canary,
-        { status: 'ABORTED', weight: 0, reason },
-        { action: 'ABORT', reason, stable: null, candidate: null },
-        { moveAlias: false },
-      );
+      await this.abortWithoutMove(canary, `alias ${canary.alias} was deleted during the canary`);
       return;
     }
     if (alias.updatedBy !== CANARY_ACTOR.principal.subject) {
@@ -148,5 +136,15 @@ export class CanaryControllerService implements OnApplicationBootstrap, OnModule
         { action: 'ADVANCE', reason: verdict.reason, ...figures },
       );
     }
+  }
+
+  /** Ends a canary whose function or alias went away: nothing is left to route, so the alias is not moved. */
+  private async abortWithoutMove(canary: CanaryRecord, reason: string): Promise<void> {
+    await this.decisions.decide(
+      canary,
+      { status: 'ABORTED', weight: 0, reason },
+      { action: 'ABORT', reason, stable: null, candidate: null },
+      { moveAlias: false },
+    );
   }
 }

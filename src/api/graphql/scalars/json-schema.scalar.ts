@@ -1,37 +1,6 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { literalToValue } from './json-literal.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '@/kernel/validation/json-depth.js';
-
-function literalToValue(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((v) => literalToValue(v, variables));
-    case Kind.OBJECT: {
-      const object: Record<string, unknown> = {};
-      // defineProperty: a `__proto__` field must stay a field (the contract check refuses it) and not become a prototype.
-      for (const field of node.fields) {
-        Object.defineProperty(object, field.name.value, {
-          value: literalToValue(field.value, variables),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      return object;
-    }
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-    default:
-      throw new GraphQLError('Unsupported JSON literal');
-  }
-}
 
 /**
  * Unlike `JSON`, whose inputs may not use `$` keys (database operators), a JSON Schema needs

@@ -1,27 +1,7 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { literalToValue } from './json-literal.js';
 import { assertSafeKeys } from '@/kernel/validation/safe-keys.js';
 import { DomainError } from '@/kernel/errors/domain-error.js';
-
-function literalToValue(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map((v) => literalToValue(v, variables));
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToValue(f.value, variables)]));
-    case Kind.VARIABLE:
-      return variables?.[node.name.value];
-    default:
-      throw new GraphQLError('Unsupported JSON literal');
-  }
-}
 
 /** Inputs are checked for operator and prototype keys before any resolver sees them. */
 function checked(value: unknown): unknown {
