@@ -167,6 +167,35 @@ describe('InvocationRecorder', () => {
   });
 });
 
+describe('InvocationRecorder.stored', () => {
+  it('settles once the latest state this node holds is in storage, whether waiting, being written or provisional', async () => {
+    const storage = new BatchLog();
+    const { recorder } = recorderOn(storage);
+    recorder.update(record('w', 'RUNNING'));
+    await recorder.stored('w');
+    expect(storage.stored.get('w')?.status).toBe('RUNNING');
+
+    void recorder.commit(record('w', 'DEAD_LETTERED'));
+    await turn(); // the batch is being written now
+    recorder.update(record('x', 'RUNNING'));
+    await recorder.stored('w');
+    expect(storage.stored.get('w')?.status).toBe('DEAD_LETTERED');
+
+    recorder.insertProvisionally(record('p', 'RUNNING'));
+    await recorder.stored('p');
+    expect(storage.batches.flat()).toContain('insert:p:RUNNING');
+    await recorder.stored('unknown');
+  });
+
+  it('rejects while storage refuses the write', async () => {
+    const storage = new BatchLog();
+    storage.failures = 1;
+    const { recorder } = recorderOn(storage);
+    recorder.update(record('f', 'DEAD_LETTERED'));
+    await expect(recorder.stored('f')).rejects.toThrow('disk is full');
+  });
+});
+
 describe('InvocationRecorder provisional states', () => {
   it('inserts a provisional state only when nothing replaces it in time', async () => {
     const storage = new BatchLog();

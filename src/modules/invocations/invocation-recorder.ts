@@ -117,6 +117,16 @@ export class InvocationRecorder {
     return this.provisional.get(id) ?? pending?.record ?? (await this.invocations.findById(id));
   }
 
+  /**
+   * Settles once this node's latest state of the record is in storage (at once when none is
+   * pending here): a conditional write in storage must not race a state only this node holds.
+   */
+  async stored(id: string): Promise<void> {
+    const provisional = this.provisional.get(id);
+    if (provisional) await this.put(provisional, true);
+    while (this.waiting.has(id) || this.writing.has(id)) await (this.waiting.has(id) ? this.schedule() : this.tail);
+  }
+
   /** Writes everything recorded so far (shutdown); gives up after a few failed attempts. */
   async flush(attempts = 5): Promise<void> {
     for (const record of [...this.provisional.values()]) this.put(record, true).catch(() => undefined);

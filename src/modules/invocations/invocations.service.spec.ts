@@ -922,6 +922,7 @@ describe(InvocationsService.name, () => {
 
     beforeEach(() => {
       recorder.find.mockResolvedValue(deadLettered);
+      recorder.stored.mockResolvedValue();
       lookup.findFunction.mockResolvedValue(fn);
     });
 
@@ -931,6 +932,9 @@ describe(InvocationsService.name, () => {
       queue.enqueue.mockResolvedValue();
 
       const queued = await sut.redrive(ivan, 'i-dead');
+
+      // Storage holds what this node showed before the conditional transition is tried there.
+      expect(recorder.stored.mock.invocationCallOrder[0]).toBeLessThan(invocations.transition.mock.invocationCallOrder[0]!);
 
       expect(queued).toMatchObject({ id: 'i-dead', status: 'QUEUED', attempt: 0, nodeId: null, startedAt: null, finishedAt: null });
       expect(queued.queuedAt.getTime()).toBeGreaterThan(0);

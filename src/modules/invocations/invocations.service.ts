@@ -192,6 +192,8 @@ export class InvocationsService {
   async redrive(principal: Principal, id: string): Promise<InvocationRecord> {
     const record = await this.getReadable(principal, id);
     this.policy.assertCanInvoke(principal, await this.lookup.findFunction({ functionId: record.functionId }), record.functionId);
+    // This node may show the dead letter a batch before storage holds it; the transition below is checked in storage.
+    await this.recorder.stored(id);
     if (record.status !== 'DEAD_LETTERED') throw new ConflictError(`Invocation ${id} is ${record.status}; only DEAD_LETTERED invocations can be re-driven`);
     if (record.requestTruncated) throw new ConflictError(`Invocation ${id} kept only part of its request body, so it cannot be run again as it was`);
     this.admission.assertAccepting();
