@@ -1,19 +1,7 @@
-import { type JsonSchema, SchemaConverter, camelCase, jsDoc, pascalCase, propertyKey, renderDeclaration } from './json-schema-to-typescript.js';
+import { byName, contractTypes, type FunctionToGenerate, requiresSomething } from './contract-types.js';
+import { SchemaConverter, camelCase, jsDoc, pascalCase, propertyKey, renderDeclaration } from './json-schema-to-typescript.js';
 
-/** The schemas a version declares (GraphQL `FunctionVersion.contract`); null parts were not declared. */
-export interface DeclaredSchemas {
-  input?: JsonSchema | null;
-  query?: JsonSchema | null;
-  output?: JsonSchema | null;
-}
-
-/** One function to generate a method for: its latest version and that version's contract. */
-export interface FunctionToGenerate {
-  name: string;
-  description?: string | null;
-  version: string;
-  contract: DeclaredSchemas | null;
-}
+export type { DeclaredSchemas, FunctionToGenerate } from './contract-types.js';
 
 export interface ClientModuleOptions {
   /** The server the contracts were read from (in the header). */
@@ -31,15 +19,6 @@ interface Method {
   documentation: string;
 }
 
-/** True when the schema makes some property required, so the argument cannot be left out. */
-function requiresSomething(schema: JsonSchema): boolean {
-  return typeof schema === 'object' && Array.isArray(schema.required) && schema.required.length > 0;
-}
-
-function declared(schema: JsonSchema | null | undefined): schema is JsonSchema {
-  return schema !== null && schema !== undefined;
-}
-
 /**
  * The TypeScript module `fngraph codegen` writes: one type per declared schema, an interface
  * of typed methods, and `createFunctions(client)` whose `invoke.<camelCaseName>(input,
@@ -50,20 +29,13 @@ export function clientModule(functions: readonly FunctionToGenerate[], options: 
   const converter = new SchemaConverter();
   const methods: Method[] = [];
   const usedKeys = new Set<string>();
-  for (const fn of [...functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const fn of byName(functions)) {
     // Two names can meet in camelCase (`a-b`, `a_b`): the second keeps its own name (quoted when it must be).
     let key = camelCase(fn.name);
     if (usedKeys.has(key)) key = fn.name;
     usedKeys.add(key);
-    const base = pascalCase(fn.name);
     const contract = fn.contract;
-    const typeOf = (part: keyof DeclaredSchemas, suffix: string): string | null => {
-      const schema = contract?.[part];
-      if (!declared(schema)) return null;
-      const name = converter.reserveName(`${base}${suffix}`);
-      converter.declare(name, schema);
-      return name;
-    };
+    const typeOf = contractTypes(converter, pascalCase(fn.name), contract);
     const inputType = typeOf('input', 'Input');
     const queryType = typeOf('query', 'Query');
     const outputType = typeOf('output', 'Output') ?? 'unknown';

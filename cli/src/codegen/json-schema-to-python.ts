@@ -1,6 +1,7 @@
 import type { JsonSchema } from './json-schema-to-typescript.js';
 import { pascalCase } from './json-schema-to-typescript.js';
 import { isObject, type SchemaObject, untranslatedKeywords } from './schema-keywords.js';
+import { UniqueNames } from './unique-names.js';
 
 /**
  * JSON Schema → Python type hints (`TypedDict`, `Literal`, `List`, `Dict`, `Union`,
@@ -83,17 +84,14 @@ interface PythonDeclaration {
 /** Converts the schemas of one module; names are unique across it. */
 export class PythonSchemaConverter {
   private readonly declarations: PythonDeclaration[] = [];
-  private readonly usedNames = new Set<string>();
+  private readonly names = new UniqueNames();
 
   get all(): readonly PythonDeclaration[] {
     return this.declarations;
   }
 
   reserveName(wanted: string): string {
-    let name = wanted;
-    for (let suffix = 2; this.usedNames.has(name); suffix++) name = `${wanted}${suffix}`;
-    this.usedNames.add(name);
-    return name;
+    return this.names.take(wanted);
   }
 
   add(declaration: PythonDeclaration): void {

@@ -1,4 +1,5 @@
 import { isObject, KNOWN_KEYWORDS, type SchemaObject, untranslatedKeywords } from './schema-keywords.js';
+import { UniqueNames } from './unique-names.js';
 
 /**
  * JSON Schema (2020-12, plus OpenAPI's `nullable`) → TypeScript type declarations, for the
@@ -113,7 +114,7 @@ function parenthesized(type: string): string {
  */
 export class SchemaConverter {
   private readonly declarations: TypeDeclaration[] = [];
-  private readonly usedNames = new Set<string>();
+  private readonly names = new UniqueNames();
 
   /** Declarations so far, in the order they were made (roots first, then their definitions by name). */
   get all(): readonly TypeDeclaration[] {
@@ -122,10 +123,7 @@ export class SchemaConverter {
 
   /** A name not used yet in this module, from `wanted`. */
   reserveName(wanted: string): string {
-    let name = wanted;
-    for (let suffix = 2; this.usedNames.has(name); suffix++) name = `${wanted}${suffix}`;
-    this.usedNames.add(name);
-    return name;
+    return this.names.take(wanted);
   }
 
   /** Declares `schema` as `name` (already reserved) with its definitions. */

@@ -1,14 +1,8 @@
-import type { ClientModuleOptions, DeclaredSchemas, FunctionToGenerate } from './client-module.js';
+import type { ClientModuleOptions } from './client-module.js';
+import { byName, contractTypes, type FunctionToGenerate, requiresSomething } from './contract-types.js';
 import { PythonSchemaConverter, docstring, pythonString, snakeCase } from './json-schema-to-python.js';
-import { type JsonSchema, pascalCase } from './json-schema-to-typescript.js';
-
-function declared(schema: JsonSchema | null | undefined): schema is JsonSchema {
-  return schema !== null && schema !== undefined;
-}
-
-function requiresSomething(schema: JsonSchema): boolean {
-  return typeof schema === 'object' && Array.isArray(schema.required) && schema.required.length > 0;
-}
+import { pascalCase } from './json-schema-to-typescript.js';
+import { UniqueNames } from './unique-names.js';
 
 /**
  * The Python module `fngraph codegen --python` writes: `TypedDict`s and aliases per declared
@@ -19,21 +13,12 @@ function requiresSomething(schema: JsonSchema): boolean {
 export function pythonClientModule(functions: readonly FunctionToGenerate[], options: ClientModuleOptions): string {
   const converter = new PythonSchemaConverter();
   const methods: string[] = [];
-  const usedNames = new Set<string>();
-  const sorted = [...functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const methodNames = new UniqueNames();
+  const sorted = byName(functions);
   for (const fn of sorted) {
-    let method = snakeCase(fn.name);
-    for (let suffix = 2; usedNames.has(method); suffix++) method = `${snakeCase(fn.name)}_${suffix}`;
-    usedNames.add(method);
-    const base = pascalCase(fn.name);
-    const contract: DeclaredSchemas | null = fn.contract;
-    const typeOf = (part: keyof DeclaredSchemas, suffix: string): string | null => {
-      const schema = contract?.[part];
-      if (!declared(schema)) return null;
-      const name = converter.reserveName(`${base}${suffix}`);
-      converter.declare(name, schema);
-      return name;
-    };
+    const method = methodNames.take(snakeCase(fn.name), (n) => `${snakeCase(fn.name)}_${n}`);
+    const contract = fn.contract;
+    const typeOf = contractTypes(converter, pascalCase(fn.name), contract);
     const inputType = typeOf('input', 'Input');
     const queryType = typeOf('query', 'Query');
     const outputType = typeOf('output', 'Output') ?? 'Any';
