@@ -2,7 +2,8 @@
 // package, inclusive (with callees) and self. Idle time is left out.
 import { readFileSync } from 'node:fs';
 
-function frameName(node) {
+/** `<function> <file>:<line>`, files named by package (`npm:`) or by their place in the build (`fngraph:`). */
+export function frameName(node) {
   const frame = node.callFrame;
   const file = (frame.url || '(native)')
     .replace(/^file:\/\//, '')
