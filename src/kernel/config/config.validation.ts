@@ -106,6 +106,7 @@ export const configSchema = z.object({
   FNGRAPH_SANDBOX_OUTPUT_BYTES_PER_SECOND: integer(4 * MiB, 0, 1024 * MiB),
   FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: integer(64 * MiB, 0, 64 * 1024 * MiB),
   FNGRAPH_SANDBOX_FREEZE_IDLE: boolean(true),
+  FNGRAPH_SANDBOX_FREEZE_AFTER_MS: integer(2, 0, 1000),
   // Generic sandboxes started ahead of need: `<runtime>:<memory MB>=<count>`, comma-separated.
   FNGRAPH_PREWARM_SANDBOXES: z
     .string()

@@ -48,11 +48,11 @@ const invoke = (connection: ShimConnection, id = 'i', onLog = (_stream: string, 
 /** Lets the streams deliver what was written. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function open(output: ShimOptions['output'] = { bytesPerSecond: 0, maxBytesPerInvocation: 0 }) {
+async function open({ output = { bytesPerSecond: 0, maxBytesPerInvocation: 0 }, freezeAfterMs = 0 }: { output?: ShimOptions['output']; freezeAfterMs?: number } = {}) {
   const fake = sandbox();
   const stats = new SandboxOutputStats();
   fake.say({ type: 'ready' });
-  const connection = await ShimConnection.open(fake.handle, { maxFrameBytes: 1 << 20, output, freezeIdle: true, stats });
+  const connection = await ShimConnection.open(fake.handle, { maxFrameBytes: 1 << 20, output, freezeIdle: true, freezeAfterMs, stats });
   return { ...fake, stats, connection };
 }
 
@@ -133,7 +133,7 @@ describe(ShimConnection.name, () => {
   });
 
   it('kills a sandbox that writes faster than its budget, and fails its invocation with the reason', async () => {
-    const { connection, print, stats } = await open({ bytesPerSecond: 1000, maxBytesPerInvocation: 0 });
+    const { connection, print, stats } = await open({ output: { bytesPerSecond: 1000, maxBytesPerInvocation: 0 } });
     const result = invoke(connection);
     for (let i = 0; i < 30; i++) print(`${'x'.repeat(99)}\n`);
     await expect(result).rejects.toBeInstanceOf(SandboxExitedError);
@@ -143,7 +143,7 @@ describe(ShimConnection.name, () => {
   });
 
   it('kills an idle sandbox that floods between invocations too', async () => {
-    const { connection, say, print, stats } = await open({ bytesPerSecond: 1000, maxBytesPerInvocation: 0 });
+    const { connection, say, print, stats } = await open({ output: { bytesPerSecond: 1000, maxBytesPerInvocation: 0 } });
     for (let i = 0; i < 30; i++) say({ type: 'log', id: null, stream: 'stdout', message: 'x'.repeat(99) });
     print('y'.repeat(10));
     await settle();
@@ -170,6 +170,28 @@ describe(ShimConnection.name, () => {
     expect(handle.thaw).toHaveBeenCalledTimes(1);
     connection.resume();
     expect(handle.thaw).toHaveBeenCalledTimes(1);
+  });
+
+  it('with a freeze delay, freezes a paused sandbox only once it has waited that long for its next invocation', async () => {
+    vi.useFakeTimers();
+    try {
+      const { connection, handle } = await open({ freezeAfterMs: 5 });
+      handle.freeze = vi.fn();
+      handle.thaw = vi.fn();
+      connection.pause();
+      await vi.advanceTimersByTimeAsync(4);
+      connection.resume();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(handle.freeze).not.toHaveBeenCalled();
+
+      connection.pause();
+      await vi.advanceTimersByTimeAsync(5);
+      expect(handle.freeze).toHaveBeenCalledTimes(1);
+      connection.resume();
+      expect(handle.thaw).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
