@@ -26,7 +26,7 @@ import { canariesContract } from './canaries.contract.js';
 import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
-import { aFunction, aVersion, storageContract } from './storage.contract.js';
+import { aFunction, anInvocation, aVersion, storageContract } from './storage.contract.js';
 
 const dataDirs: string[] = [];
 
@@ -154,6 +154,68 @@ describe('embedded SQLite storage module', () => {
       await moduleRef.get(VersionRepository).insert(version);
       moduleRef.get(SqliteDatabase).statement('UPDATE function_versions SET async_policy = NULL WHERE id = ?').run(version.id);
       expect(await moduleRef.get(VersionRepository).findById(version.id)).toStrictEqual({ ...version, asyncPolicy: DEFAULT_ASYNC_POLICY });
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('journals invocation records: durable at once, applied to the table in bulk before any read, and by the next process when one stopped first', async () => {
+    const dataDir = await freshDataDir();
+    const first = await openModule(dataDir);
+    const running = anInvocation({ status: 'RUNNING' });
+    const queued = anInvocation({ status: 'QUEUED' });
+    await first.get(InvocationRepository).insertAll([running, queued]);
+    await first.get(InvocationRepository).updateAll([{ ...running, status: 'SUCCEEDED', finishedAt: new Date() }]);
+    const tableRows = (module: TestingModule) => module.get(SqliteDatabase).statement<{ n: number }>('SELECT COUNT(*) AS n FROM invocations').get()!.n;
+    const journalRows = (module: TestingModule) => module.get(SqliteDatabase).statement<{ n: number }>('SELECT COUNT(*) AS n FROM invocation_journal').get()!.n;
+    expect({ table: tableRows(first), journal: journalRows(first) }).toEqual({ table: 0, journal: 3 });
+    await first.close();
+
+    const second = await openModule(dataDir);
+    try {
+      const page = await second.get(InvocationRepository).list({}, { first: 10 });
+      expect(page.items.map((record) => [record.id, record.status]).sort()).toEqual(
+        [
+          [running.id, 'SUCCEEDED'],
+          [queued.id, 'QUEUED'],
+        ].sort(),
+      );
+      expect({ table: tableRows(second), journal: journalRows(second) }).toEqual({ table: 2, journal: 0 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('while the table refuses writes, finds a journaled record by its id in its latest state, and lists it once the table takes it', async () => {
+    const moduleRef = await openModule(await freshDataDir());
+    try {
+      const db = moduleRef.get(SqliteDatabase);
+      const invocations = moduleRef.get(InvocationRepository);
+      const stored = anInvocation({ status: 'SUCCEEDED', finishedAt: new Date() });
+      await invocations.insertAll([stored]);
+      expect((await invocations.list({}, { first: 10 })).items.map((record) => record.id)).toEqual([stored.id]);
+      // As a full disk would: every write to the table fails, appending to the journal still works.
+      db.statement("CREATE TRIGGER refuse_invocations BEFORE INSERT ON invocations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END").run();
+      const record = anInvocation({ status: 'RUNNING' });
+      await invocations.insertAll([record]);
+      await invocations.updateAll([{ ...record, status: 'SUCCEEDED', finishedAt: new Date() }]);
+      // A record already final is never changed by a later state, journaled or not.
+      await invocations.updateAll([{ ...stored, status: 'RUNNING' }]);
+
+      expect((await invocations.findById(record.id))?.status).toBe('SUCCEEDED');
+      expect((await invocations.findByIds([record.id, stored.id])).map((found) => [found.id, found.status]).sort()).toEqual(
+        [
+          [record.id, 'SUCCEEDED'],
+          [stored.id, 'SUCCEEDED'],
+        ].sort(),
+      );
+      expect((await invocations.list({}, { first: 10 })).items.map((found) => found.id)).toEqual([stored.id]);
+
+      db.statement('DROP TRIGGER refuse_invocations').run();
+      expect((await invocations.list({}, { first: 10 })).items.map((found) => [found.id, found.status])).toEqual([
+        [record.id, 'SUCCEEDED'],
+        [stored.id, 'SUCCEEDED'],
+      ]);
     } finally {
       await moduleRef.close();
     }

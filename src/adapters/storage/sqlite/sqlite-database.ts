@@ -290,6 +290,15 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN contract TEXT;
   ALTER TABLE invocations ADD COLUMN contract_violations TEXT;
   `,
+  // 19 (journal): invocation records as written, until applied to \`invocations\` in bulk
+  // (SqliteInvocationJournal); entry is the JSON list of the insert's or update's parameters.
+  `
+  CREATE TABLE invocation_journal (
+    seq   INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('insert', 'update')),
+    entry TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**
