@@ -94,6 +94,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         memoryLimitMb: 128,
         minInstances: 0,
         maxInstances: 4,
+        concurrency: 1,
         eventFormat: 'native',
         ...overrides,
       };

@@ -290,6 +290,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN contract TEXT;
   ALTER TABLE invocations ADD COLUMN contract_violations TEXT;
   `,
+  // 19 (concurrency): invocations one sandbox of the version serves at once (executionConfig.concurrency; 1 in older rows).
+  `
+  ALTER TABLE function_versions ADD COLUMN concurrency INTEGER NOT NULL DEFAULT 1;
+  `,
 ];
 
 /**
