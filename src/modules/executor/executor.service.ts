@@ -152,7 +152,8 @@ export class ExecutorService implements OnModuleDestroy {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      sandbox.connection.handle.kill();
+      // Whatever else the sandbox is serving fails with it (README: "Concurrency inside a sandbox").
+      sandbox.connection.kill(`invocation ${request.invocationId}, running in the same sandbox, exceeded its ${target.timeoutMs / 1000} s timeout`);
     }, target.timeoutMs);
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
@@ -299,10 +300,10 @@ export class ExecutorService implements OnModuleDestroy {
     return () => this.instanceListeners.delete(listener);
   }
 
-  /** Sandboxes per function version, for metrics and tests. */
-  poolStats(versionId: string): { instances: number; idle: number; queued: number } | null {
+  /** Sandboxes per function version (and invocations they serve), for metrics and tests. */
+  poolStats(versionId: string): { instances: number; idle: number; queued: number; served: number } | null {
     const entry = this.pools.get(versionId);
-    return entry ? { instances: entry.pool.instances, idle: entry.pool.idleInstances, queued: entry.pool.queued } : null;
+    return entry ? { instances: entry.pool.instances, idle: entry.pool.idleInstances, queued: entry.pool.queued, served: entry.pool.served } : null;
   }
 
   /** Shutdown, first step: no new sandboxes, idle ones stopped; running invocations go on. */
@@ -331,6 +332,7 @@ export class ExecutorService implements OnModuleDestroy {
         {
           minInstances,
           maxInstances: target.maxInstances,
+          concurrency: target.concurrency,
           maxQueued: this.config.limits.maxQueuedPerFunction,
           queueTimeoutMs: this.config.limits.queueTimeoutMs,
         },
@@ -343,7 +345,7 @@ export class ExecutorService implements OnModuleDestroy {
           stableWindowMs: autoscaling.stableWindowMs,
           panicWindowMs: autoscaling.panicWindowMs,
           panicThreshold: autoscaling.panicThreshold,
-          targetConcurrency: 1,
+          targetConcurrency: target.concurrency,
           idleLimitMs: this.config.limits.sandboxIdleSeconds * 1000,
         },
         { minInstances, maxInstances: target.maxInstances },
@@ -507,7 +509,8 @@ export class ExecutorService implements OnModuleDestroy {
       if (isOutOfMemory(error)) {
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: `The function exceeded its ${target.memoryLimitMb} MB memory limit` } };
       }
-      return { status: 'FAILED', error: { type: 'SandboxCrashed', message: error.message } };
+      const { killReason } = sandbox.connection;
+      return { status: 'FAILED', error: { type: 'SandboxCrashed', message: killReason ? `The sandbox was killed: ${killReason}` : error.message } };
     }
     this.reportFailure(error, 'running an invocation', target, request);
     return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox failed unexpectedly' } };
@@ -546,6 +549,6 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function roundOrNull(ms: number | undefined): number | null {
-  return ms === undefined ? null : round(ms);
+function roundOrNull(ms: number | null | undefined): number | null {
+  return ms === undefined || ms === null ? null : round(ms);
 }
