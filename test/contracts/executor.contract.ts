@@ -107,7 +107,11 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
     }
 
     /** Starts an invocation; its log lines can be read while it runs. */
-    function launch(fn: ExecutionTarget, body: string | null = null, maxLines = Number.POSITIVE_INFINITY): { logs: Run['logs']; outcome: Promise<ExecutionOutcome> } {
+    function launch(
+      fn: ExecutionTarget,
+      body: string | null = null,
+      maxLines = Number.POSITIVE_INFINITY,
+    ): { logs: Run['logs']; outcome: Promise<ExecutionOutcome> } {
       const logs: Run['logs'] = [];
       const invocationId = newId();
       const request: ExecutionRequest = {
@@ -467,17 +471,9 @@ def handler(event, context):
           process.stdout.write(' end ' + me + '\\n');
           return { me, sandbox };
         };`;
-      const gatedLines = (me: string) => [
-        `start ${me}`,
-        ...Array.from({ length: 5 }, (_, i) => `tick ${i} ${me}`),
-        `partial ${me} end ${me}`,
-      ];
+      const gatedLines = (me: string) => [`start ${me}`, ...Array.from({ length: 5 }, (_, i) => `tick ${i} ${me}`), `partial ${me} end ${me}`];
       const started = (calls: Array<{ logs: Run['logs'] }>, names: string[]) =>
-        until(
-          () => calls.every((call, i) => call.logs.some((line) => line.message === `start ${names[i]}`)),
-          Boolean,
-          20_000,
-        );
+        until(() => calls.every((call, i) => call.logs.some((line) => line.message === `start ${names[i]}`)), Boolean, 20_000);
 
       it('runs up to N invocations at once in one sandbox, each with its own result and lines; the next waits for a slot', async () => {
         const { dir, open } = gate();
@@ -491,7 +487,13 @@ def handler(event, context):
         let fifthDone = false;
         const fifth = launch(fn, 'e');
         void fifth.outcome.then(() => (fifthDone = true));
-        expect(await until(() => executor.poolStats(fn.versionId)?.queued, (queued) => queued === 1, 20_000)).toBe(1);
+        expect(
+          await until(
+            () => executor.poolStats(fn.versionId)?.queued,
+            (queued) => queued === 1,
+            20_000,
+          ),
+        ).toBe(1);
         expect(fifthDone).toBe(false);
         expect(fifth.logs).toEqual([]);
 
@@ -520,7 +522,13 @@ def handler(event, context):
         const calls = [launch(fn, 'a'), launch(fn, 'b')];
         expect(await started(calls, ['a', 'b'])).toBe(true);
         const third = launch(fn, 'c');
-        expect(await until(() => executor.poolStats(fn.versionId)?.queued, (queued) => queued === 1, 20_000)).toBe(1);
+        expect(
+          await until(
+            () => executor.poolStats(fn.versionId)?.queued,
+            (queued) => queued === 1,
+            20_000,
+          ),
+        ).toBe(1);
         expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 2, served: 2 });
         open();
         const [a, b, c] = await Promise.all([...calls, third].map((call) => call.outcome));

@@ -222,7 +222,7 @@ describe(`${ShimConnection.name} with several invocations in flight`, () => {
     expect(stats.unattributedBytes).toBe('a and b run\n'.length);
   });
 
-  it('caps each invocation\'s log on its own: one that is full does not mute the other', async () => {
+  it("caps each invocation's log on its own: one that is full does not mute the other", async () => {
     const { connection, say } = await open();
     const a: string[] = [];
     const b: string[] = [];
@@ -239,7 +239,7 @@ describe(`${ShimConnection.name} with several invocations in flight`, () => {
     expect(b).toEqual(['1', '2', '3']);
   });
 
-  it('counts each invocation\'s output against the per-invocation limit on its own', async () => {
+  it("counts each invocation's output against the per-invocation limit on its own", async () => {
     const { connection, say } = await open({ bytesPerSecond: 0, maxBytesPerInvocation: 400 });
     const first = invoke(connection, 'a');
     const second = invoke(connection, 'b');
