@@ -594,6 +594,25 @@ def handler(event, context):
         expect(next.outcome.value).not.toBe(crashed);
       });
 
+      it('fails a response larger than the cap as its own, and the invocation beside it as killed with the sandbox', async () => {
+        const fn = target(
+          `${barrier(2)}
+          module.exports = async (event) => {
+            await arrive();
+            if (event.body === 'big') return 'x'.repeat(${MAX_RESPONSE_BYTES * 2});
+            await new Promise(() => undefined);
+          };`,
+          { concurrency: 2, maxInstances: 1 },
+        );
+        const big = launch(fn, 'big');
+        const bystander = launch(fn, 'bystander');
+        expect(await big.outcome).toMatchObject({ status: 'FAILED', error: { type: 'ResponseTooLarge' } });
+        expect(await bystander.outcome).toMatchObject({
+          status: 'FAILED',
+          error: { type: 'SandboxCrashed', message: expect.stringMatching(/sent more than \d+ bytes/) },
+        });
+      });
+
       it('kills the sandbox when one invocation times out: the others in it fail, saying why', async () => {
         const fn = target(
           `${barrier(2)}

@@ -174,7 +174,8 @@ export class ExecutorService implements OnModuleDestroy {
       const memoryPeakBytes = result.metrics?.maxRssBytes ?? (await handle.memoryPeakBytes().catch(() => null));
       const metrics = { durationMs, memoryPeakBytes, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
       if (!result.ok && isOutOfMemoryError(result.error)) {
-        // Its memory is in an unknown state: not reused.
+        // Its memory is in an unknown state: not reused (whatever else runs in it fails with it).
+        sandbox.connection.kill(`invocation ${request.invocationId}, running in the same sandbox, exceeded the ${target.memoryLimitMb} MB memory limit`);
         pool.release(sandbox, false);
         const message = `The function exceeded its ${target.memoryLimitMb} MB memory limit (${result.error?.type}: ${result.error?.message})`;
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
@@ -499,7 +500,13 @@ export class ExecutorService implements OnModuleDestroy {
     if (sandbox.connection.floodReason) {
       return { status: 'FAILED', error: { type: 'OutputFlood', message: `The sandbox was killed: ${sandbox.connection.floodReason}` } };
     }
-    if (sandbox.connection.oversizedFrame) {
+    const { oversizedFrame, oversizedFrameOf } = sandbox.connection;
+    if (oversizedFrame && oversizedFrameOf !== null && oversizedFrameOf !== request.invocationId) {
+      // Another invocation served by the same sandbox answered too much: this one only went down with it.
+      const message = `The sandbox was killed: invocation ${oversizedFrameOf}, running in the same sandbox, sent more than ${this.config.limits.maxResponseBytes} bytes`;
+      return { status: 'FAILED', error: { type: 'SandboxCrashed', message } };
+    }
+    if (oversizedFrame) {
       return {
         status: 'FAILED',
         error: { type: 'ResponseTooLarge', message: `The response exceeds ${this.config.limits.maxResponseBytes} bytes` },

@@ -268,6 +268,27 @@ describe(`${ShimConnection.name} with several invocations in flight`, () => {
     await expect(answered).resolves.toMatchObject({ ok: true, value: 'in the pipe' });
   });
 
+  it('names the invocation whose frame was over the size limit (the one whose answer was too large)', async () => {
+    const fake = sandbox();
+    fake.say({ type: 'ready' });
+    const stats = new SandboxOutputStats();
+    const connection = await ShimConnection.open(fake.handle, {
+      maxFrameBytes: 1000,
+      output: { bytesPerSecond: 0, maxBytesPerInvocation: 0 },
+      freezeIdle: false,
+      stats,
+    });
+    const big = invoke(connection, 'big').catch((e: unknown) => e);
+    const bystander = invoke(connection, 'bystander').catch((e: unknown) => e);
+    fake.say({ type: 'accepted', id: 'big' });
+    fake.say({ type: 'accepted', id: 'bystander' });
+    fake.say({ type: 'result', id: 'big', ok: true, value: 'x'.repeat(2000) });
+    expect(await big).toBeInstanceOf(SandboxExitedError);
+    expect(await bystander).toBeInstanceOf(SandboxExitedError);
+    expect(connection.oversizedFrame).toBe(true);
+    expect(connection.oversizedFrameOf).toBe('big');
+  });
+
   it('never freezes a sandbox while an invocation is in flight in it', async () => {
     const { connection, handle, say } = await open();
     handle.freeze = vi.fn();

@@ -110,6 +110,9 @@ const MAX_RAW_LINE = 64 * 1024;
  */
 const LOG_FRAME = /^\{"type":\s?"log"(?:,\s?"id":\s?"([^"\\]*)")?/;
 
+/** The invocation a frame names, from its start (Node and Python both write `type` then `id`). */
+const FRAME_ID = /^\{"type":\s?"[a-z_]+",\s?"id":\s?"([^"\\]*)"/;
+
 /** Receives the invocation's output; returns false once it wants no more lines. */
 export type LogSink = (stream: LogStream, message: string) => boolean;
 
@@ -139,6 +142,8 @@ export class ShimConnection {
   private pendingFreeze: NodeJS.Immediate | null = null;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
   oversizedFrame = false;
+  /** The invocation that frame named, when it named one. */
+  oversizedFrameOf: string | null = null;
   /** Why the sandbox was killed for its output, when it wrote beyond its budget. */
   floodReason: string | null = null;
   /** Why the executor killed the sandbox (another invocation's timeout), for the invocations it was also serving. */
@@ -151,8 +156,9 @@ export class ShimConnection {
     this.budget = new OutputBudget(options.output);
     onLines(handle.protocol, (line) => this.onProtocolLine(line), {
       maxLineLength: options.maxFrameBytes,
-      onOversized: () => {
+      onOversized: (start) => {
         this.oversizedFrame = true;
+        this.oversizedFrameOf = FRAME_ID.exec(start)?.[1] ?? null;
         handle.kill();
       },
     });
