@@ -538,6 +538,25 @@ describe(SandboxPool.name, () => {
       expect(fourth).toEqual({ sandbox: s2, cold: true });
     });
 
+    it('does not count callers waiting for the free slots of a starting sandbox against maxQueued', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 3, maxQueued: 1 }));
+      const served = [track(pool.acquire()), track(pool.acquire()), track(pool.acquire())];
+      const queued = track(pool.acquire());
+      const throttled = track(pool.acquire());
+      await settle();
+      expect(throttled.error).toBeInstanceOf(ThrottledError);
+      expect(queued).toEqual({});
+      const sandbox = starts.next();
+      await settle();
+      expect(served.map((lease) => lease.sandbox)).toEqual([sandbox, sandbox, sandbox]);
+      expect(queued).toEqual({});
+      expect(pool.queued).toBe(1);
+      pool.release(sandbox, true);
+      await settle();
+      expect(queued).toEqual({ sandbox, cold: false });
+    });
+
     it('passes the wait on when a sandbox waited for fails to start: the first waiter starts one of its own', async () => {
       const starts = starter();
       const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 2 }));

@@ -135,14 +135,16 @@ export class SandboxPool implements EvictionCandidate {
     if (this.draining) return Promise.reject(new ThrottledError('The function is being unloaded; retry'));
     const warm = this.takeSlot();
     if (warm) return Promise.resolve({ sandbox: warm, cold: false });
-    const awaitStarting = this.waiters.length < this.starting * (this.concurrency - 1) && this.waiters.length < this.limits.maxQueued;
+    // Slots of starting sandboxes beyond their first are promised to the first waiters: those wait for a start, not for a busy pool.
+    const promised = this.starting * (this.concurrency - 1);
+    const awaitStarting = this.waiters.length < promised;
     if (!awaitStarting && this.size < this.limits.maxInstances) {
       const refusal = this.admission.tryTake(this, true);
       if (!refusal) return this.startReserved();
       // No room on the node (or for the owner) and nothing idle to stop: wait for one of ours, if there is one to wait for.
       if (this.size === 0) return Promise.reject(refused(refusal));
     }
-    if (this.waiters.length >= this.limits.maxQueued) {
+    if (!awaitStarting && this.waiters.length - promised >= this.limits.maxQueued) {
       return Promise.reject(new ThrottledError(`All ${this.limits.maxInstances} instances are busy and the queue is full`));
     }
     return new Promise<Lease>((resolve, reject) => {
