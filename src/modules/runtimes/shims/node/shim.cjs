@@ -125,10 +125,10 @@ function captureStream(target, stream) {
     if (typeof done === 'function') process.nextTick(done);
     return true;
   };
-  /** Sends the partial lines of `owner` (undefined: of everyone). */
-  return (owner) => {
+  /** Sends the partial lines of the owners `which` selects (all without it). */
+  return (which = () => true) => {
     for (const [id, text] of pending) {
-      if (owner !== undefined && id !== owner) continue;
+      if (!which(id)) continue;
       logLine(stream, text, id);
       pending.delete(id);
     }
@@ -137,9 +137,9 @@ function captureStream(target, stream) {
 
 const flushStdout = captureStream(process.stdout, 'stdout');
 const flushStderr = captureStream(process.stderr, 'stderr');
-function flushOutput(owner) {
-  flushStdout(owner);
-  flushStderr(owner);
+function flushOutput(which) {
+  flushStdout(which);
+  flushStderr(which);
 }
 
 for (const [method, stream] of [
@@ -498,9 +498,7 @@ async function invoke(frame) {
   } catch (error) {
     result = { type: 'result', id: frame.id, ok: false, error: serializeError(error), streamed: reply.started };
   }
-  flushOutput(frame.id);
-  // Partial lines of no invocation's code are this one's when it is the only one in flight.
-  if (running.size === 1) flushOutput(null);
+  flushOutput((owner) => owner === frame.id);
   const cpu = process.cpuUsage(cpuBefore);
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   result.metrics = own.overlapped ? { maxRssBytes } : { cpuTimeMs: (cpu.user + cpu.system) / 1000, maxRssBytes };
@@ -511,6 +509,9 @@ async function invoke(frame) {
     send({ type: 'result', id: frame.id, ok: false, error: serializeError(error), metrics: result.metrics });
   }
   running.delete(frame.id);
+  // Partial lines of invocations that ended (a late timer's) or of no single invocation are not kept: they go out
+  // as such, and the executor drops and counts them.
+  flushOutput((owner) => !running.has(owner));
 }
 
 function handleFrame(frame) {
