@@ -290,7 +290,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE function_versions ADD COLUMN contract TEXT;
   ALTER TABLE invocations ADD COLUMN contract_violations TEXT;
   `,
-  // 19 (journal): invocation records as written, until applied to \`invocations\` in bulk
+  // 19 (concurrency): invocations one sandbox of the version serves at once (executionConfig.concurrency; 1 in older rows).
+  `
+  ALTER TABLE function_versions ADD COLUMN concurrency INTEGER NOT NULL DEFAULT 1;
+  `,
+  // 20 (journal): invocation records as written, until applied to \`invocations\` in bulk
   // (SqliteInvocationJournal); entry is the JSON list of the insert's or update's parameters.
   `
   CREATE TABLE invocation_journal (
