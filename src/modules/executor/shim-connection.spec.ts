@@ -262,7 +262,7 @@ describe(`${ShimConnection.name} with several invocations in flight`, () => {
   });
 
   it("counts each invocation's output against the per-invocation limit on its own", async () => {
-    const { connection, say } = await open({ bytesPerSecond: 0, maxBytesPerInvocation: 400 });
+    const { connection, say } = await open({ output: { bytesPerSecond: 0, maxBytesPerInvocation: 400 } });
     const first = invoke(connection, 'a');
     const second = invoke(connection, 'b');
     // 2 × 250 bytes in all, but 250 each: within the limit.
@@ -298,6 +298,7 @@ describe(`${ShimConnection.name} with several invocations in flight`, () => {
       maxFrameBytes: 1000,
       output: { bytesPerSecond: 0, maxBytesPerInvocation: 0 },
       freezeIdle: false,
+      freezeAfterMs: 0,
       stats,
     });
     const big = invoke(connection, 'big').catch((e: unknown) => e);
