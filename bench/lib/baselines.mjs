@@ -20,6 +20,7 @@ const OF_WATCHDOG = resolve(process.env.FNGRAPH_BENCH_OF_WATCHDOG ?? fileURLToPa
 /** Resolves once `url` answers HTTP (whatever the status, or 200 only with `ok`). */
 async function answering(url, child, { ok = false } = {}) {
   for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.failure) throw child.failure;
     if (child.exitCode !== null) throw new Error(`baseline exited (${child.exitCode})`);
     try {
       const response = await fetch(url);
@@ -40,6 +41,8 @@ async function startPinned(args, { cwd, port, command = process.execPath, env = 
     stdio: 'ignore',
     detached: true,
   });
+  // Not started at all (a missing folder or binary): said by `answering`.
+  child.once('error', (error) => (child.failure = error));
   await answering(`http://127.0.0.1:${port}/`, child, { ok: readyWhenOk });
   return {
     url: `http://127.0.0.1:${port}/`,
