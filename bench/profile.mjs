@@ -3,7 +3,8 @@
 // stage (parse, auth, resolve, admit, dispatch, record, respond…) and by function.
 // The .cpuprofile (open it in Chrome DevTools or speedscope.app for a flame graph) and a
 // text summary are written to bench/results/.
-// Usage: node bench/profile.mjs [--connections 32] [--seconds 10] [--executor process]
+// Usage: node bench/profile.mjs [--connections 32] [--seconds 10] [--executor process] [--concurrency 1]
+//   (--concurrency: the function's executionConfig.concurrency)
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { summarizeProfile } from './lib/cpu-profile.mjs';
@@ -14,9 +15,15 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '10' },
     executor: { type: 'string', default: 'process' },
+    concurrency: { type: 'string', default: '1' },
   },
 });
-const profile = await profileWarmPath({ executor: values.executor, connections: Number(values.connections), seconds: Number(values.seconds) });
+const profile = await profileWarmPath({
+  executor: values.executor,
+  connections: Number(values.connections),
+  seconds: Number(values.seconds),
+  concurrency: Number(values.concurrency),
+});
 // Only the measured load: the warm-up and start-up before it are skipped.
 const summary = summarizeProfile(profile.profilePath, { skipSeconds: profile.skipSeconds });
 const { perCall } = profile;

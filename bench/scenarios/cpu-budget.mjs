@@ -22,7 +22,7 @@ function sandboxCpuSeconds(executor, serverPid) {
 }
 
 /** Profiles one load point; the .cpuprofile is kept as `bench/results/profile-<executor>-c<connections>.cpuprofile`. */
-export async function profileWarmPath({ executor, connections, seconds, serverEnv = {} }) {
+export async function profileWarmPath({ executor, connections, seconds, concurrency = 1, serverEnv = {} }) {
   const profileDir = mkdtempSync(join(tmpdir(), 'fngraph-profile-'));
   const serverStarted = Date.now();
   const server = await startServer(
@@ -33,7 +33,7 @@ export async function profileWarmPath({ executor, connections, seconds, serverEn
   let load;
   let cpu;
   try {
-    await registerFunction(server.url, 'trivial', TRIVIAL, {}, server.headers);
+    await registerFunction(server.url, 'trivial', TRIVIAL, { executionConfig: { concurrency } }, server.headers);
     await wrk(`${server.url}/fn/trivial`, { connections: 8, seconds: 2 });
     const before = { core: cpuBusySeconds(SERVER_CPU), server: cpuSeconds(server.pid), sandboxes: sandboxCpuSeconds(executor, server.pid) };
     loadStarted = Date.now();
@@ -43,7 +43,7 @@ export async function profileWarmPath({ executor, connections, seconds, serverEn
   } finally {
     await server.stop();
   }
-  const name = `profile-${executor}-c${connections}`;
+  const name = `profile-${executor}-c${connections}${concurrency > 1 ? `-concurrency${concurrency}` : ''}`;
   const profilePath = new URL(`../results/${name}.cpuprofile`, import.meta.url).pathname;
   copyFileSync(join(profileDir, readdirSync(profileDir).find((file) => file.endsWith('.cpuprofile'))), profilePath);
   rmSync(profileDir, { recursive: true, force: true });
@@ -70,15 +70,20 @@ export async function profileWarmPath({ executor, connections, seconds, serverEn
   };
 }
 
-/** The per-stage budget of the warm path, per executor at concurrency 1 and 32. */
+/** The per-stage budget of the warm path, per executor at 1 and 32 connections, and at 32 with the function's concurrency 32. */
 export async function cpuBudgetScenario({ executors, seconds, serverEnv }) {
   const rows = [];
   for (const executor of executors) {
-    for (const connections of [1, 32]) {
-      const profile = await profileWarmPath({ executor, connections, seconds, serverEnv });
+    for (const [connections, concurrency] of [
+      [1, 1],
+      [32, 1],
+      [32, 32],
+    ]) {
+      const profile = await profileWarmPath({ executor, connections, concurrency, seconds, serverEnv });
       rows.push({
         executor,
         connections,
+        'function concurrency': concurrency,
         'inv/s (profiled)': profile.load.requestsPerSecond,
         ...Object.fromEntries(profile.stages.map((row) => [row.stage, row.usPerCall])),
         'profiled busy µs': profile.perCall.profiledBusy,

@@ -13,7 +13,9 @@ const CONCURRENCY = [1, 32];
 const PLAIN = 'plain node http (baseline)';
 const FUNCTIONS_FRAMEWORK = 'functions-framework (peer)';
 const OF_WATCHDOG = 'OpenFaaS of-watchdog, http mode (peer)';
-const fngraphTarget = (executor) => `fngraph ${executor} executor`;
+/** Function settings: one invocation per sandbox (the default), or many in flight in each (`executionConfig.concurrency`). */
+const FUNCTION_CONCURRENCY = [1, 32];
+const fngraphTarget = (executor, concurrency) => `fngraph ${executor} executor${concurrency > 1 ? `, concurrency ${concurrency}` : ''}`;
 
 /** One load point, with the CPU it cost: the whole server core, and the target's own processes (`ownCpu`). */
 async function measure(target, url, ownCpu, connections, seconds) {
@@ -43,15 +45,15 @@ function targets({ executors, serverEnv }) {
       }
     },
   });
-  const fngraph = (executor) => ({
-    name: fngraphTarget(executor),
+  const fngraph = (executor, concurrency) => ({
+    name: fngraphTarget(executor, concurrency),
     async run(seconds) {
       const server = await startServer({ ...serverEnv, FNGRAPH_EXECUTOR: executor }, { cpu: SERVER_CPU });
       try {
-        await registerFunction(server.url, 'trivial', TRIVIAL, {}, server.headers);
+        await registerFunction(server.url, 'trivial', TRIVIAL, { executionConfig: { concurrency } }, server.headers);
         // Containers run outside the server's process tree.
         const ownCpu = () => treeCpuSeconds(server.pid) + (executor === 'docker' ? (dockerContainersCpuSeconds() ?? 0) : 0);
-        return await load(fngraphTarget(executor), `${server.url}/fn/trivial`, ownCpu, seconds);
+        return await load(fngraphTarget(executor, concurrency), `${server.url}/fn/trivial`, ownCpu, seconds);
       } finally {
         await server.stop();
       }
@@ -61,7 +63,7 @@ function targets({ executors, serverEnv }) {
     baseline(PLAIN, startPlainHttp),
     baseline(FUNCTIONS_FRAMEWORK, startFunctionsFramework),
     ...(ofWatchdogMissing() ? [] : [baseline(OF_WATCHDOG, startOfWatchdog)]),
-    ...executors.map(fngraph),
+    ...executors.flatMap((executor) => FUNCTION_CONCURRENCY.map((concurrency) => fngraph(executor, concurrency))),
   ];
 }
 
@@ -99,22 +101,25 @@ export async function warmScenario({ executors, seconds, rounds = 2, serverEnv }
   const find = (target, connections) => rows.find((r) => r.target === target && r.connections === connections);
   const ratio = (a, b) => (a === undefined || b === undefined || !b ? null : Math.round((a / b) * 100) / 100);
   const ratios = executors.flatMap((executor) =>
-    CONCURRENCY.map((connections) => {
-      const ours = find(fngraphTarget(executor), connections);
-      const peer = find(OF_WATCHDOG, connections);
-      return {
-        executor,
-        connections,
-        'inv/s': ours.requestsPerSecond,
-        'inv/s fngraph / of-watchdog': ratio(ours.requestsPerSecond, peer?.requestsPerSecond),
-        'p50 ms': ours.p50Ms,
-        'p50 fngraph / of-watchdog': ratio(ours.p50Ms, peer?.p50Ms),
-        'CPU µs per call (server core)': ours.coreCpuUsPerCall,
-        'CPU fngraph / of-watchdog': ratio(ours.coreCpuUsPerCall, peer?.coreCpuUsPerCall),
-        'inv/s vs plain http': ratio(ours.requestsPerSecond, find(PLAIN, connections).requestsPerSecond),
-        'inv/s vs functions-framework': ratio(ours.requestsPerSecond, find(FUNCTIONS_FRAMEWORK, connections).requestsPerSecond),
-      };
-    }),
+    FUNCTION_CONCURRENCY.flatMap((concurrency) =>
+      CONCURRENCY.map((connections) => {
+        const ours = find(fngraphTarget(executor, concurrency), connections);
+        const peer = find(OF_WATCHDOG, connections);
+        return {
+          executor,
+          'function concurrency': concurrency,
+          connections,
+          'inv/s': ours.requestsPerSecond,
+          'inv/s fngraph / of-watchdog': ratio(ours.requestsPerSecond, peer?.requestsPerSecond),
+          'p50 ms': ours.p50Ms,
+          'p50 fngraph / of-watchdog': ratio(ours.p50Ms, peer?.p50Ms),
+          'CPU µs per call (server core)': ours.coreCpuUsPerCall,
+          'CPU fngraph / of-watchdog': ratio(ours.coreCpuUsPerCall, peer?.coreCpuUsPerCall),
+          'inv/s vs plain http': ratio(ours.requestsPerSecond, find(PLAIN, connections).requestsPerSecond),
+          'inv/s vs functions-framework': ratio(ours.requestsPerSecond, find(FUNCTIONS_FRAMEWORK, connections).requestsPerSecond),
+        };
+      }),
+    ),
   );
   return { rows, ratios, rounds, ...(skipped ? { note: skipped } : {}) };
 }
