@@ -45,7 +45,13 @@ export async function profileWarmPath({ executor, connections, seconds, concurre
   }
   const name = `profile-${executor}-c${connections}${concurrency > 1 ? `-concurrency${concurrency}` : ''}`;
   const profilePath = new URL(`../results/${name}.cpuprofile`, import.meta.url).pathname;
-  copyFileSync(join(profileDir, readdirSync(profileDir).find((file) => file.endsWith('.cpuprofile'))), profilePath);
+  copyFileSync(
+    join(
+      profileDir,
+      readdirSync(profileDir).find((file) => file.endsWith('.cpuprofile')),
+    ),
+    profilePath,
+  );
   rmSync(profileDir, { recursive: true, force: true });
   const { busyUs, stages } = stageTimes(profilePath, { skipSeconds: (loadStarted - serverStarted) / 1000 });
   const perCall = (seconds) => Math.round((seconds * 1e6 * 10) / load.answered) / 10;

@@ -48,7 +48,10 @@ const invoke = (connection: ShimConnection, id = 'i', onLog = (_stream: string, 
 /** Lets the streams deliver what was written. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function open({ output = { bytesPerSecond: 0, maxBytesPerInvocation: 0 }, freezeAfterMs = 0 }: { output?: ShimOptions['output']; freezeAfterMs?: number } = {}) {
+async function open({
+  output = { bytesPerSecond: 0, maxBytesPerInvocation: 0 },
+  freezeAfterMs = 0,
+}: { output?: ShimOptions['output']; freezeAfterMs?: number } = {}) {
   const fake = sandbox();
   const stats = new SandboxOutputStats();
   fake.say({ type: 'ready' });

@@ -250,7 +250,9 @@ function withUnapplied(rows: readonly InvocationRow[], entries: readonly Journal
   const byId = new Map(rows.map((row) => [row.id, row]));
   const unfinished = (row: InvocationRow | undefined) => row !== undefined && (UNFINISHED_STATUSES as readonly string[]).includes(row.status);
   for (const entry of entries) {
-    const row = Object.fromEntries((entry.kind === 'insert' ? COLUMNS : [...MUTABLE_COLUMNS, 'id']).map((column, i) => [column, entry.values[i]])) as unknown as InvocationRow;
+    const row = Object.fromEntries(
+      (entry.kind === 'insert' ? COLUMNS : [...MUTABLE_COLUMNS, 'id']).map((column, i) => [column, entry.values[i]]),
+    ) as unknown as InvocationRow;
     if (!ids.has(row.id)) continue;
     const existing = byId.get(row.id);
     if (entry.kind === 'insert' ? existing === undefined || unfinished(existing) : unfinished(existing)) byId.set(row.id, row);
