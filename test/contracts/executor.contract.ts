@@ -140,6 +140,16 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, idle: 1, queued: 0 });
     });
 
+    it("answers a function that returns a plain value without loading Node's fetch implementation (a cold start cost)", async () => {
+      const fn = target("module.exports = async () => ({ fetchLoaded: process.moduleLoadList.some((name) => name.includes('undici')) });");
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', coldStart: true });
+      // Asked again, after the shim handled the first answer.
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: { fetchLoaded: false }, coldStart: false });
+      // A Web Response is still recognised as one.
+      const web = target("module.exports = async () => new Response('hi', { status: 201, headers: { 'content-type': 'text/plain' } });");
+      expect((await run(web)).outcome).toMatchObject({ status: 'SUCCEEDED', value: { statusCode: 201, body: 'hi' } });
+    });
+
     it.each([
       ['nodejs24', 24],
       ['nodejs22', 22],

@@ -39,6 +39,8 @@ class LoadTimeoutError extends Error {}
 const DELIVERY_ATTEMPTS = 3;
 /** After a failed start ahead of demand, the autoscaler waits this long before trying again. */
 const PRESTART_RETRY_MS = 10_000;
+/** After a call that started a sandbox, how long its recording and response get before a pre-warmed replacement starts. */
+const REPLACEMENT_DELAY_MS = 50;
 /** `run`'s answer when the event never reached the function: it can be sent to another sandbox. */
 const UNDELIVERED = Symbol('undelivered');
 /** Of a response streamed to its caller, the record keeps this much of the body. */
@@ -115,6 +117,17 @@ export class ExecutorService implements OnModuleDestroy {
   }
 
   async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
+    const starts = { attempted: false };
+    try {
+      return await this.deliver(target, request, starts);
+    } finally {
+      // Pre-warmed sandboxes a start took are replaced once its call is answered and recorded, not while it runs (see `GenericSandboxPool`).
+      if (starts.attempted) this.generic.refill(REPLACEMENT_DELAY_MS);
+    }
+  }
+
+  /** `starts.attempted`: set when a sandbox was started for the call (or failed to start). */
+  private async deliver(target: ExecutionTarget, request: ExecutionRequest, starts: { attempted: boolean }): Promise<ExecutionOutcome> {
     const pool = this.poolFor(target);
     const acquireStart = performance.now();
     let coldAttempts = 0;
@@ -123,13 +136,17 @@ export class ExecutorService implements OnModuleDestroy {
       try {
         lease = await pool.acquire();
       } catch (error) {
+        starts.attempted = true;
         if (error instanceof ThrottledError) throw error;
         return this.failedStart(error, performance.now() - acquireStart, target, request);
       }
       // Sandboxes wait in their pool frozen (see `release`): it runs again from here.
       lease.sandbox.connection.resume();
       if (attempt === 1) request.onSandboxAcquired?.({ cold: lease.cold, waitedMs: performance.now() - acquireStart });
-      if (lease.cold) coldAttempts++;
+      if (lease.cold) {
+        coldAttempts++;
+        starts.attempted = true;
+      }
       const mayRetry = coldAttempts < DELIVERY_ATTEMPTS && attempt < DELIVERY_ATTEMPTS + target.maxInstances;
       const outcome = await this.run(pool, lease, target, request, mayRetry);
       if (outcome !== UNDELIVERED) return outcome;
@@ -534,6 +551,8 @@ export class ExecutorService implements OnModuleDestroy {
 
   /** One autoscaling tick: observe every pool's demand, decide, and act on the decision. */
   private autoscale(): void {
+    // Also replaces pre-warmed sandboxes taken by starts ahead of demand, which answer no call.
+    this.generic.refill();
     const now = Date.now();
     const idleSince = now - this.config.limits.sandboxIdleSeconds * 1000;
     for (const [versionId, entry] of this.pools) {
