@@ -2,8 +2,7 @@
 // goes to the stage of the innermost frame on its stack that belongs to one, so time in a
 // library or in Node.js itself is charged to the fngraph step that called it (a `write`
 // to a socket inside the response is "respond", inside the shim connection "dispatch").
-import { readFileSync } from 'node:fs';
-import { frameName } from './cpu-profile.mjs';
+import { busySamples, frameName } from './cpu-profile.mjs';
 
 /** Checked in order against `<function> <file>` of each frame; the first match names the stage. */
 export const STAGES = [
@@ -29,10 +28,7 @@ function stageOf(name) {
  * `{ busyUs, stages: { name: us } }`. Idle time is left out.
  */
 export function stageTimes(path, { skipSeconds = 0 } = {}) {
-  const profile = JSON.parse(readFileSync(path, 'utf8'));
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const { samples, byId, parent } = busySamples(path, { skipSeconds });
   const stageOfNode = new Map();
   const nodeStage = (id) => {
     if (!stageOfNode.has(id)) {
@@ -44,13 +40,7 @@ export function stageTimes(path, { skipSeconds = 0 } = {}) {
   };
   const stages = Object.fromEntries(STAGE_NAMES.map((name) => [name, 0]));
   let busyUs = 0;
-  let time = profile.startTime;
-  const from = profile.startTime + skipSeconds * 1e6;
-  for (let i = 0; i < profile.samples.length; i++) {
-    time += profile.timeDeltas[i];
-    const node = byId.get(profile.samples[i]);
-    if (time < from || node.callFrame.functionName === '(idle)') continue;
-    const dt = profile.timeDeltas[i + 1] ?? 0;
+  for (const { node, dt } of samples) {
     busyUs += dt;
     stages[nodeStage(node.id)] += dt;
   }
