@@ -51,14 +51,14 @@ interface Waiter {
  * queue, first come first served. An invocation goes to the busiest sandbox that still has
  * a free slot (packing: as few sandboxes woken as can serve the load), and a sandbox is
  * started only when every one is full; callers that a starting sandbox will have room for
- * wait for it rather than start another. `minInstances` are started
- * ahead of need (`warmUp`) and never reaped for idleness. How many to keep between the
- * two is the autoscaler's decision (`prestart`, `scaleDownTo`); the pool measures the
- * demand it decides on (`takeDemand`). A sandbox is idle (reaped, evicted, scaled down, frozen) only with nothing
- * in flight; one that must not be reused is discarded at once, failing whatever else runs
- * in it. Every sandbox holds a share of the node-wide
- * admission (a slot and its memory, charged to the owner), and an idle one beyond
- * `minInstances` may be evicted for another pool's caller when there is no room.
+ * wait for it rather than start another. `minInstances` are started ahead of need
+ * (`warmUp`) and never reaped for idleness. How many to keep between the two is the
+ * autoscaler's decision (`prestart`, `scaleDownTo`); the pool measures the demand it
+ * decides on (`takeDemand`). A sandbox is idle (reaped, evicted, scaled down, frozen) only
+ * with nothing in flight; one that must not be reused is discarded at once, failing
+ * whatever else runs in it. Every sandbox holds a share of the node-wide admission (a slot
+ * and its memory, charged to the owner), and an idle one beyond `minInstances` may be
+ * evicted for another pool's caller when there is no room.
  */
 export class SandboxPool implements EvictionCandidate {
   /** Sandboxes with nothing in flight, least recently used first. */
