@@ -76,7 +76,7 @@ export class SandboxProcess implements SandboxHandle {
 
   get running(): boolean {
     const { child } = this;
-    if (this.ended || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
+    if (this.ended || this.killed || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
     // Node learns of the exit a moment after the kernel does: ask the kernel. A frozen sandbox
     // killed meanwhile (say, by the OOM killer or an operator) only dies when thawed: ask its cgroup.
     const now = performance.now();
