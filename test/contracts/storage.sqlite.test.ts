@@ -6,7 +6,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { SqliteDatabase, SQLITE_FILE_NAME } from '@/adapters/storage/sqlite/sqlite-database.js';
+import { type SqlValue, SqliteDatabase, SQLITE_FILE_NAME } from '@/adapters/storage/sqlite/sqlite-database.js';
 import { SqliteFunctionRepository } from '@/adapters/storage/sqlite/sqlite-function.repository.js';
 import { StorageModule } from '@/adapters/storage/storage.module.js';
 import { testKernelModules } from '../support/recorded-errors.js';
@@ -216,6 +216,39 @@ describe('embedded SQLite storage module', () => {
         [record.id, 'SUCCEEDED'],
         [stored.id, 'SUCCEEDED'],
       ]);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('serves the invocation listings and the canary window from indexes, partial ones included', async () => {
+    const moduleRef = await openModule(await freshDataDir());
+    try {
+      const db = moduleRef.get(SqliteDatabase);
+      const plan = (sql: string, ...params: SqlValue[]) =>
+        db
+          .statement<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((row) => row.detail)
+          .join(' | ');
+      // The shapes SqliteInvocationRepository.list and versionWindowStats write.
+      const byFunction = 'SELECT * FROM invocations WHERE function_id = ?';
+      expect(plan(`${byFunction} AND status = ? AND status <> 'SUCCEEDED' ORDER BY id DESC LIMIT ?`, 'f', 'FAILED', 10)).toMatch(
+        /USING INDEX invocations_function_status/,
+      );
+      expect(plan(`${byFunction} AND +status = ? ORDER BY id DESC LIMIT ?`, 'f', 'SUCCEEDED', 10)).toMatch(/USING INDEX invocations_function \(/);
+      expect(plan(`${byFunction} ORDER BY id DESC LIMIT ?`, 'f', 10)).toMatch(/USING INDEX invocations_function \(/);
+      expect(plan('SELECT * FROM invocations WHERE status = ? ORDER BY id DESC LIMIT ?', 'SUCCEEDED', 10)).toMatch(/USING INDEX invocations_status/);
+      expect(
+        plan(
+          `SELECT COUNT(*) FROM invocations WHERE function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ('SUCCEEDED', 'FAILED')`,
+          'f',
+          'a',
+          '1.0.0',
+          0,
+          1,
+        ),
+      ).toMatch(/USING COVERING INDEX invocations_version_finished/);
     } finally {
       await moduleRef.close();
     }

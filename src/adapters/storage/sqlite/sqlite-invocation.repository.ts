@@ -98,7 +98,7 @@ const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
 const UNFINISHED_SQL = `(${UNFINISHED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const RAN_SQL = `(${RAN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const ERROR_SQL = `(${ERROR_STATUSES.map((status) => `'${status}'`).join(', ')})`;
-/** The window of one version's finished calls; served by the index `invocations_version_finished`. */
+/** The window of one version's finished calls through an alias; served by the (partial) index `invocations_version_finished`. */
 const VERSION_WINDOW_SQL = `function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ${RAN_SQL}`;
 /** A retried batch may meet its own earlier insert: then it is an update, under the same rule as `UPDATE_SQL`. */
 const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
@@ -177,8 +177,12 @@ export class SqliteInvocationRepository extends InvocationRepository {
       params.push(filter.functionId);
     }
     if (filter.status !== undefined) {
-      conditions.push('status = ?');
+      // invocations_function_status has no SUCCEEDED rows: said outright, so the planner may use it; a
+      // function's SUCCEEDED calls walk invocations_function (`+` keeps the planner off invocations_status).
+      const succeeded = filter.status === 'SUCCEEDED';
+      conditions.push(succeeded && filter.functionId !== undefined ? '+status = ?' : 'status = ?');
       params.push(filter.status);
+      if (!succeeded) conditions.push("status <> 'SUCCEEDED'");
     }
     if (filter.callerId !== undefined) {
       conditions.push('caller_id = ?');
