@@ -187,8 +187,16 @@ describe(ShimConnection.name, () => {
       await vi.advanceTimersByTimeAsync(10);
       expect(handle.freeze).not.toHaveBeenCalled();
 
+      // The delay over (late, say, behind a busy event loop), a call read in the same turn still takes it unfrozen.
       connection.pause();
       await vi.advanceTimersByTimeAsync(5);
+      connection.resume();
+      await vi.runAllTimersAsync();
+      expect(handle.freeze).not.toHaveBeenCalled();
+
+      connection.pause();
+      await vi.advanceTimersByTimeAsync(5);
+      await vi.advanceTimersToNextTimerAsync();
       expect(handle.freeze).toHaveBeenCalledTimes(1);
       connection.resume();
       expect(handle.thaw).toHaveBeenCalledTimes(1);

@@ -228,13 +228,16 @@ export class ShimConnection {
       this.handle.freeze?.();
       this.frozen = true;
     };
-    if (this.options.freezeAfterMs > 0) {
-      const timer = setTimeout(freeze, this.options.freezeAfterMs);
-      this.cancelFreeze = () => clearTimeout(timer);
-    } else {
+    const freezeAfterPendingInput = () => {
+      // After the requests that arrived meanwhile are read (the poll phase comes before immediates):
+      // a timer that fired late, because the event loop was busy, must not freeze a sandbox they want.
       const immediate = setImmediate(freeze);
       this.cancelFreeze = () => clearImmediate(immediate);
-    }
+    };
+    if (this.options.freezeAfterMs > 0) {
+      const timer = setTimeout(freezeAfterPendingInput, this.options.freezeAfterMs);
+      this.cancelFreeze = () => clearTimeout(timer);
+    } else freezeAfterPendingInput();
   }
 
   /** The sandbox is handed out again: thawed (or its freeze called off). */
