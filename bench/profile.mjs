@@ -1,48 +1,39 @@
 // Profiles the warm invocation path: a server pinned to CPU 0 under `--cpu-prof`, wrk
-// on CPU 1 against a trivial public function, then where the server's CPU time went.
+// on CPU 1 against a trivial public function, then where the server's CPU time went, by
+// stage (parse, auth, resolve, admit, dispatch, record, respond…) and by function.
 // The .cpuprofile (open it in Chrome DevTools or speedscope.app for a flame graph) and a
 // text summary are written to bench/results/.
-// Usage: node bench/profile.mjs [--connections 32] [--seconds 10] [--executor process]
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Usage: node bench/profile.mjs [--connections 32] [--seconds 10] [--executor process] [--concurrency 1]
+//   (--concurrency: the function's executionConfig.concurrency)
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { summarizeProfile } from './lib/cpu-profile.mjs';
-import { registerFunction, startServer } from './lib/server.mjs';
-import { SERVER_CPU, wrk } from './lib/wrk.mjs';
+import { profileWarmPath } from './scenarios/cpu-budget.mjs';
 
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '10' },
     executor: { type: 'string', default: 'process' },
+    concurrency: { type: 'string', default: '1' },
   },
 });
-const profileDir = mkdtempSync(join(tmpdir(), 'fngraph-profile-'));
-const serverStarted = Date.now();
-const server = await startServer(
-  { FNGRAPH_EXECUTOR: values.executor, NODE_ENV: 'production' },
-  { cpu: SERVER_CPU, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
-);
-let loadStarted = 0;
-let load;
-try {
-  await registerFunction(server.url, 'trivial', 'export default async () => ({ ok: true });', {}, server.headers);
-  await wrk(`${server.url}/fn/trivial`, { connections: 8, seconds: 2 });
-  loadStarted = Date.now();
-  load = await wrk(`${server.url}/fn/trivial`, { connections: Number(values.connections), seconds: Number(values.seconds) });
-} finally {
-  await server.stop();
-}
-const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-const name = `profile-${values.executor}-c${values.connections}`;
-const target = new URL(`./results/${name}.cpuprofile`, import.meta.url).pathname;
-copyFileSync(join(profileDir, file), target);
+const profile = await profileWarmPath({
+  executor: values.executor,
+  connections: Number(values.connections),
+  seconds: Number(values.seconds),
+  concurrency: Number(values.concurrency),
+});
 // Only the measured load: the warm-up and start-up before it are skipped.
-const summary = summarizeProfile(target, { skipSeconds: (loadStarted - serverStarted) / 1000 });
+const summary = summarizeProfile(profile.profilePath, { skipSeconds: profile.skipSeconds });
+const { perCall } = profile;
 const text = [
-  `wrk: ${JSON.stringify(load)}`,
-  `busy: ${summary.busySeconds} s of CPU over the ${values.seconds} s of load`,
+  `wrk: ${JSON.stringify(profile.load)}`,
+  `busy: ${summary.busySeconds} s of profiled CPU over the ${values.seconds} s of load`,
+  `CPU per invocation (/proc): server ${perCall.server} µs, sandboxes ${perCall.sandboxes} µs, rest of the core ${perCall.restOfCore} µs (core ${perCall.core} µs)`,
+  '',
+  `profiled busy time by stage (µs per invocation, share; ${perCall.profiledBusy} µs in all):`,
+  ...profile.stages.map((row) => `${String(row.usPerCall).padStart(8)}  ${String(row.share).padStart(5)}%  ${row.stage}`),
   '',
   'inclusive (with callees):',
   ...summary.inclusive.map((row) => `${String(row.share).padStart(6)}%  ${row.name}`),
@@ -50,6 +41,6 @@ const text = [
   'self:',
   ...summary.self.map((row) => `${String(row.share).padStart(6)}%  ${row.name}`),
 ].join('\n');
-writeFileSync(new URL(`./results/${name}.txt`, import.meta.url), `${text}\n`);
+writeFileSync(new URL(`./results/${profile.name}.txt`, import.meta.url), `${text}\n`);
 console.log(text);
-console.log(`\nwritten to bench/results/${name}.cpuprofile and .txt`);
+console.log(`\nwritten to bench/results/${profile.name}.cpuprofile and .txt`);

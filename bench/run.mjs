@@ -1,7 +1,7 @@
 // `npm run bench`: every scenario with its baselines, in one run on this machine.
 // Writes bench/results/latest.json and latest.md; a run of some scenarios only, or a
 // --quick one, writes partial.json and partial.md instead, so `latest` is always complete.
-// Usage: node bench/run.mjs [--scenarios warm,cold-start,log-latency,registration,footprint,durability]
+// Usage: node bench/run.mjs [--scenarios warm,cpu-budget,cold-start,log-latency,registration,footprint,durability]
 //                           [--executors process,docker] [--quick]
 // Needs `npm run build`, wrk and taskset; Redis/MongoDB (REDIS_URL, MONGODB_URI) for the
 // cross-node log scenario and a Docker engine with the runtime images for the Docker one.
@@ -11,13 +11,14 @@ import { table } from './lib/markdown.mjs';
 import { writeResults } from './lib/results.mjs';
 import { sharedServerEnv } from './lib/server.mjs';
 import { coldStartScenario } from './scenarios/cold-start.mjs';
+import { cpuBudgetScenario } from './scenarios/cpu-budget.mjs';
 import { durabilityScenario } from './scenarios/durability.mjs';
 import { footprintScenario } from './scenarios/footprint.mjs';
 import { logLatencyScenario } from './scenarios/log-latency.mjs';
 import { registrationScenario } from './scenarios/registration.mjs';
 import { warmScenario } from './scenarios/warm.mjs';
 
-const ALL_SCENARIOS = 'warm,cold-start,log-latency,registration,footprint,durability';
+const ALL_SCENARIOS = 'warm,cpu-budget,cold-start,log-latency,registration,footprint,durability';
 const { values } = parseArgs({
   options: {
     scenarios: { type: 'string', default: ALL_SCENARIOS },
@@ -29,7 +30,8 @@ const quick = values.quick;
 const executors = values.executors.split(',').filter(Boolean);
 const serverEnv = sharedServerEnv();
 const scenarios = {
-  warm: () => warmScenario({ executors, seconds: quick ? 3 : 10, serverEnv }),
+  warm: () => warmScenario({ executors, seconds: quick ? 3 : 8, rounds: quick ? 1 : 2, serverEnv }),
+  'cpu-budget': () => cpuBudgetScenario({ executors, seconds: quick ? 3 : 6, serverEnv }),
   'cold-start': () => coldStartScenario({ executors, samples: quick ? 5 : 20, serverEnv }),
   'log-latency': () =>
     logLatencyScenario({
@@ -69,6 +71,8 @@ const markdown = [
   ...Object.entries(results).flatMap(([name, result]) => [
     `## ${name}${result.unit ? ` (${result.unit})` : ''}`,
     '',
+    ...(result.skipped ? [`Skipped: ${result.skipped}.`, ''] : []),
+    ...(result.note ? [`Note: ${result.note}.`, ''] : []),
     table(result.rows),
     '',
     ...(result.ratios ? [table(Array.isArray(result.ratios) ? result.ratios : [result.ratios]), ''] : []),

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from '@/app.module.js';
 import { AppConfig } from '@/kernel/config/app-config.js';
@@ -28,7 +27,7 @@ import { FunctionsListener } from '@/api/http/gateway/functions-listener.js';
 import { isFunctionUrl } from '@/api/http/gateway/function-route.js';
 import { type PrincipalLookup, requestScope, requestStart } from '@/api/http/request-logging.js';
 import { gateUpgrades } from '@/api/http/upgrades/upgrade-gate.js';
-import { type ExpressApplication, upgradeOriginResolver } from '@/api/http/upgrades/upgrade-origin.js';
+import { clientOriginResolver, type ExpressApplication } from '@/api/http/origins/client-origin.js';
 
 export interface ServerOptions {
   /** Where JSON log lines go (tests capture them); stdout otherwise. */
@@ -55,12 +54,12 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   });
   if (config.auth.trustProxy !== undefined) app.set('trust proxy', trustProxyValue(config.auth.trustProxy));
   const principalOf = options.principalOf ?? ((req) => requestActor(req).principal.subject ?? undefined);
-  // Function endpoints first, served whole by the gateway: nothing below runs for them.
+  const expressApp = app.getHttpAdapter().getInstance() as ExpressApplication & RequestListener;
+  const originOf = clientOriginResolver(expressApp);
   const gateway = app.get(FunctionGateway);
-  const logging = { logger, logRequests: config.observability.logHttpRequests, principalOf };
-  app.use((req: Request, res: Response, next: NextFunction) => (isFunctionUrl(req.url) ? void gateway.handle(req, res, logging, 'api') : next()));
-  // The functions' own origin, when configured: the same gateway, nothing else.
-  app.get(FunctionsListener).serveWith(functionsOnly(config, (req, res) => void gateway.handle(req, res, logging, 'functions')));
+  const gatewayOptions = { logger, logRequests: config.observability.logHttpRequests, principalOf, originOf };
+  // The functions' own origin, when configured: the gateway, nothing else.
+  app.get(FunctionsListener).serveWith((req, res) => void gateway.handle(req, res, gatewayOptions, 'functions'));
   // Refused requests get a request id and a log line too.
   app.use(requestStart(logger, config.observability.logHttpRequests, principalOf));
   // Before the body parser: unauthenticated or throttled requests are refused unread.
@@ -77,6 +76,8 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   app.set('etag', false);
   // graphql-ws installs its upgrade listener and WebSocket server during init.
   await app.init();
+  // Function endpoints are served whole by the gateway, before Express sees them.
+  serveFunctionsFirst(app.getHttpServer(), expressApp, (req, res) => void gateway.handle(req, res, gatewayOptions, 'api'));
   limitSlowRequests(app.getHttpServer(), config);
   // The functions listener started during init: the same bounds there.
   const functionsServer = app.get(FunctionsListener).httpServer;
@@ -85,7 +86,7 @@ export async function createServer(config: AppConfig, options: ServerOptions = {
   gateUpgrades(app.getHttpServer(), {
     path: GRAPHQL_PATH,
     limiter: app.get(RateLimitsService),
-    originOf: upgradeOriginResolver(app.getHttpAdapter().getInstance() as ExpressApplication),
+    originOf,
     errors: app.get(UnexpectedErrors),
   });
   return app;
@@ -140,16 +141,14 @@ export async function startServer(app: INestApplication, config: AppConfig): Pro
 }
 
 /**
- * The functions listener's request handler: an Express application only for what Express
- * gives every request on the API port too (the client address behind trusted proxies).
+ * Hands function endpoints (`/fn/...`, `/execute/...`) to `serve` in place of the framework
+ * (`framework`, its request listener), which keeps everything else. Other listeners (Nest
+ * counts requests per socket for its shutdown) still see every request.
  */
-function functionsOnly(config: AppConfig, serve: (req: Request, res: Response) => void): express.Express {
-  const functions = express();
-  functions.disable('x-powered-by');
-  functions.disable('etag');
-  if (config.auth.trustProxy !== undefined) functions.set('trust proxy', trustProxyValue(config.auth.trustProxy));
-  functions.use(serve);
-  return functions;
+function serveFunctionsFirst(server: Server, framework: RequestListener, serve: RequestListener): void {
+  if (!server.listeners('request').includes(framework)) throw new Error("The framework's request listener is not on the HTTP server");
+  server.removeListener('request', framework);
+  server.prependListener('request', (req, res) => (isFunctionUrl(req.url ?? '/') ? serve(req, res) : framework(req, res)));
 }
 
 /** Express's `trust proxy`: true/false, a hop count, or addresses/subnets. */

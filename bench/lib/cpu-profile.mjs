@@ -2,7 +2,8 @@
 // package, inclusive (with callees) and self. Idle time is left out.
 import { readFileSync } from 'node:fs';
 
-function frameName(node) {
+/** `<function> <file>:<line>`, files named by package (`npm:`) or by their place in the build (`fngraph:`). */
+export function frameName(node) {
   const frame = node.callFrame;
   const file = (frame.url || '(native)')
     .replace(/^file:\/\//, '')
@@ -11,22 +12,34 @@ function frameName(node) {
   return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
 }
 
-/** Samples taken `skipSeconds` after the start (past start-up), summarised. */
-export function summarizeProfile(path, { skipSeconds = 0, top = 40 } = {}) {
+/**
+ * A profile's busy samples taken `skipSeconds` after its start (past start-up), each with
+ * the time it stands for; `byId` and `parent` walk its call tree. Idle time is left out.
+ */
+export function busySamples(path, { skipSeconds = 0 } = {}) {
   const profile = JSON.parse(readFileSync(path, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const inclusive = new Map();
-  const self = new Map();
-  let busy = 0;
+  const samples = [];
   let time = profile.startTime;
   const from = profile.startTime + skipSeconds * 1e6;
   for (let i = 0; i < profile.samples.length; i++) {
     time += profile.timeDeltas[i];
     const node = byId.get(profile.samples[i]);
     if (time < from || node.callFrame.functionName === '(idle)') continue;
-    const dt = profile.timeDeltas[i + 1] ?? 0;
+    samples.push({ node, dt: profile.timeDeltas[i + 1] ?? 0 });
+  }
+  return { samples, byId, parent };
+}
+
+/** Samples taken `skipSeconds` after the start (past start-up), summarised. */
+export function summarizeProfile(path, { skipSeconds = 0, top = 40 } = {}) {
+  const { samples, byId, parent } = busySamples(path, { skipSeconds });
+  const inclusive = new Map();
+  const self = new Map();
+  let busy = 0;
+  for (const { node, dt } of samples) {
     busy += dt;
     const own = frameName(node);
     self.set(own, (self.get(own) ?? 0) + dt);

@@ -19,7 +19,7 @@ export interface Manifest {
   tags?: string[];
   env?: Record<string, EnvValue>;
   permissions?: { public?: boolean; allowedUsers?: string[]; executionRoles?: string[] };
-  limits?: { timeout?: number; memory?: number; minInstances?: number; maxInstances?: number };
+  limits?: { timeout?: number; memory?: number; minInstances?: number; maxInstances?: number; concurrency?: number };
   schedules?: { cron: string; timezone?: string; payload?: unknown; enabled?: boolean; id?: string }[];
   eventFormat?: string;
   network?: { enabled: boolean; allow?: string[] };
@@ -56,7 +56,7 @@ const KEYS: Record<keyof Manifest, string> = {
   allowBreakingChanges: 'boolean',
 };
 const LANGUAGES = ['javascript', 'typescript', 'python'];
-const LIMIT_KEYS = ['timeout', 'memory', 'minInstances', 'maxInstances'];
+const LIMIT_KEYS = ['timeout', 'memory', 'minInstances', 'maxInstances', 'concurrency'];
 const PERMISSION_KEYS = ['public', 'allowedUsers', 'executionRoles'];
 const SCHEDULE_KEYS = ['cron', 'timezone', 'payload', 'enabled', 'id'];
 

@@ -70,6 +70,7 @@ export function registrationFor(dir: string, manifest: Manifest, processEnv: Nod
     memoryLimit: limits.memory,
     minInstances: limits.minInstances,
     maxInstances: limits.maxInstances,
+    concurrency: limits.concurrency,
     environmentVariables: environmentVariables(manifest.env, processEnv),
     eventFormat: manifest.eventFormat,
     network: manifest.network ? { enabled: manifest.network.enabled, allow: manifest.network.allow ?? [] } : undefined,

@@ -65,7 +65,7 @@ describe('function folders', () => {
 
   it('builds the registration: manifest, package.json dependencies, env from the environment, only the fields used', () => {
     const dir = folder({
-      'fngraph.yaml': 'name: shop\nlimits: { timeout: 5 }\nenv:\n  A: 1\n  B: { secret: SHOP_B }\n  C: { fromEnv: SHOP_C }\n',
+      'fngraph.yaml': 'name: shop\nlimits: { timeout: 5, concurrency: 16 }\nenv:\n  A: 1\n  B: { secret: SHOP_B }\n  C: { fromEnv: SHOP_C }\n',
       'package.json': JSON.stringify({ dependencies: { zod: '^4.0.0' }, devDependencies: { vitest: '*' } }),
       'index.js': 'export default 1;',
     });
@@ -75,7 +75,7 @@ describe('function folders', () => {
       language: 'javascript',
       code: Buffer.from('export default 1;').toString('base64'),
       metadata: { dependencies: { zod: '^4.0.0' } },
-      executionConfig: { timeout: 5, environmentVariables: { A: '1', B: { value: 'b', secret: true }, C: 'c' } },
+      executionConfig: { timeout: 5, concurrency: 16, environmentVariables: { A: '1', B: { value: 'b', secret: true }, C: 'c' } },
     });
   });
 

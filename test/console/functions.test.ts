@@ -82,6 +82,7 @@ describe('web console: functions', () => {
     await expect.poll(() => page.getByRole('textbox', { name: 'Code', exact: true }).textContent()).toContain('Hello, ${name}!');
     await replaceCode(page, 'Code', SOURCE(CHANGED_LINE));
     await page.getByLabel('Timeout (seconds)').fill('10');
+    await page.getByLabel('Concurrency (invocations per sandbox)').fill('8');
     await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'function-editor');
     await page.getByRole('button', { name: 'Save new version' }).click();
@@ -104,6 +105,8 @@ describe('web console: functions', () => {
     const timeoutRow = page.getByRole('row', { name: /^Timeout/ });
     await expect.poll(() => timeoutRow.textContent()).toContain('5 s');
     expect(await timeoutRow.textContent()).toContain('10 s');
+    const concurrencyRow = page.getByRole('row', { name: /^Concurrency/ });
+    expect(await concurrencyRow.textContent()).toMatch(/^Concurrency\s*was 1\s*now 8$/);
     expect(await page.getByRole('row', { name: /^Memory limit/ }).count()).toBe(0);
     await screenshot(page, 'version-diff');
 

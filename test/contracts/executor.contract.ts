@@ -10,6 +10,7 @@ import type { ExecutionOutcome, ExecutionRequest, ExecutionTarget, InvocationEve
 import { ExecutorModule } from '@/modules/executor/executor.module.js';
 import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
 import { testKernelModules } from '../support/recorded-errors.js';
+import { until } from '../support/until.js';
 import { ExecutorService } from '@/modules/executor/executor.service.js';
 import { SandboxDriver, type SandboxHandle } from '@/modules/executor/sandbox-driver.js';
 
@@ -94,12 +95,23 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
         memoryLimitMb: 128,
         minInstances: 0,
         maxInstances: 4,
+        concurrency: 1,
         eventFormat: 'native',
         ...overrides,
       };
     }
 
     async function run(fn: ExecutionTarget, body: string | null = null, maxLines = Number.POSITIVE_INFINITY): Promise<Run> {
+      const { logs, outcome } = launch(fn, body, maxLines);
+      return { outcome: await outcome, logs };
+    }
+
+    /** Starts an invocation; its log lines can be read while it runs. */
+    function launch(
+      fn: ExecutionTarget,
+      body: string | null = null,
+      maxLines = Number.POSITIVE_INFINITY,
+    ): { logs: Run['logs']; outcome: Promise<ExecutionOutcome> } {
       const logs: Run['logs'] = [];
       const invocationId = newId();
       const request: ExecutionRequest = {
@@ -112,7 +124,7 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
           return true;
         },
       };
-      return { outcome: await executor.execute(fn, request), logs };
+      return { outcome: executor.execute(fn, request), logs };
     }
 
     it('loads a function, invokes it cold then warm, and measures both', async () => {
@@ -126,6 +138,16 @@ export function executorContract(kind: ExecutorKind, options: ExecutorContractOp
       expect(second.outcome.memoryPeakBytes).toBeGreaterThan(1024 * 1024);
       expect(second.outcome.cpuTimeMs).toBeGreaterThanOrEqual(0);
       expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, idle: 1, queued: 0 });
+    });
+
+    it("answers a function that returns a plain value without loading Node's fetch implementation (a cold start cost)", async () => {
+      const fn = target("module.exports = async () => ({ fetchLoaded: process.moduleLoadList.some((name) => name.includes('undici')) });");
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', coldStart: true });
+      // Asked again, after the shim handled the first answer.
+      expect((await run(fn)).outcome).toMatchObject({ status: 'SUCCEEDED', value: { fetchLoaded: false }, coldStart: false });
+      // A Web Response is still recognised as one.
+      const web = target("module.exports = async () => new Response('hi', { status: 201, headers: { 'content-type': 'text/plain' } });");
+      expect((await run(web)).outcome).toMatchObject({ status: 'SUCCEEDED', value: { statusCode: 201, body: 'hi' } });
     });
 
     it.each([
@@ -423,6 +445,209 @@ def handler(event, context):
       // Running, the timer would have used most of the 1.5 s idle; frozen, only the calls' own slices count.
       const idleCpuMs = (after.outcome.value as number) - (before.outcome.value as number);
       expect(idleCpuMs).toBeLessThan(400);
+    });
+
+    describe('concurrency inside a sandbox (executionConfig.concurrency)', () => {
+      /**
+       * A folder the test controls, mounted read-only in the sandbox (where dependencies go):
+       * a gated handler waits until the test creates `open` in it. Sandboxes have no network,
+       * so a file is how the test holds invocations in flight.
+       */
+      function gate(): { dir: string; open: () => void } {
+        chmodSync(dataDir, 0o711);
+        mkdirSync(join(dataDir, 'deps'), { recursive: true, mode: 0o755 });
+        chmodSync(join(dataDir, 'deps'), 0o755);
+        const dir = join(dataDir, 'deps', `gate-${newId()}`);
+        mkdirSync(dir, { mode: 0o755 });
+        chmodSync(dir, 0o755);
+        return { dir, open: () => writeFileSync(join(dir, 'open'), '', { mode: 0o644 }) };
+      }
+
+      // Interleaves its output with the other invocations in flight: whole lines, a line written in two parts around
+      // the wait, and lines printed a turn apart.
+      // Sandboxes have PID namespaces of their own (every pid may be the same): each knows itself by a random id.
+      const GATED = `const fs = require('node:fs');
+        const sandbox = require('node:crypto').randomUUID();
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        module.exports = async (event) => {
+          const me = event.body;
+          console.log('start ' + me);
+          process.stdout.write('partial ' + me);
+          while (!fs.existsSync('/opt/fngraph/deps/open')) await sleep(20);
+          for (let i = 0; i < 5; i++) {
+            console.log('tick ' + i + ' ' + me);
+            await sleep(1);
+          }
+          process.stdout.write(' end ' + me + '\\n');
+          return { me, sandbox };
+        };`;
+      const gatedLines = (me: string) => [`start ${me}`, ...Array.from({ length: 5 }, (_, i) => `tick ${i} ${me}`), `partial ${me} end ${me}`];
+      const started = (calls: Array<{ logs: Run['logs'] }>, names: string[]) =>
+        until(() => calls.every((call, i) => call.logs.some((line) => line.message === `start ${names[i]}`)), Boolean, 20_000);
+
+      it('runs up to N invocations at once in one sandbox, each with its own result and lines; the next waits for a slot', async () => {
+        const { dir, open } = gate();
+        const fn = target(GATED, { concurrency: 4, maxInstances: 1, dependenciesDir: dir });
+        const names = ['a', 'b', 'c', 'd'];
+        const calls = names.map((name) => launch(fn, name));
+        // All four started before any could finish: they are in flight together.
+        expect(await started(calls, names)).toBe(true);
+        expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, served: 4, queued: 0 });
+
+        let fifthDone = false;
+        const fifth = launch(fn, 'e');
+        void fifth.outcome.then(() => (fifthDone = true));
+        expect(
+          await until(
+            () => executor.poolStats(fn.versionId)?.queued,
+            (queued) => queued === 1,
+            20_000,
+          ),
+        ).toBe(1);
+        expect(fifthDone).toBe(false);
+        expect(fifth.logs).toEqual([]);
+
+        open();
+        const outcomes = await Promise.all(calls.map((call) => call.outcome));
+        const sandboxes = new Set<string>();
+        outcomes.forEach((outcome, i) => {
+          expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: { me: names[i] } });
+          sandboxes.add((outcome.value as { sandbox: string }).sandbox);
+          // The process's CPU time is not one invocation's when others ran beside it.
+          expect(outcome.cpuTimeMs).toBeNull();
+          expect(calls[i]!.logs.map((line) => line.message)).toEqual(gatedLines(names[i]!));
+        });
+        expect(sandboxes.size).toBe(1);
+        expect(outcomes.filter((outcome) => outcome.coldStart)).toHaveLength(1);
+
+        const last = await fifth.outcome;
+        expect(last).toMatchObject({ status: 'SUCCEEDED', value: { me: 'e', sandbox: [...sandboxes][0] }, coldStart: false });
+        expect(fifth.logs.map((line) => line.message)).toEqual(gatedLines('e'));
+        expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 1, served: 0, queued: 0 });
+      });
+
+      it('keeps one invocation per sandbox at concurrency 1: a second call gets another sandbox, a third waits', async () => {
+        const { dir, open } = gate();
+        const fn = target(GATED, { concurrency: 1, maxInstances: 2, dependenciesDir: dir });
+        const calls = [launch(fn, 'a'), launch(fn, 'b')];
+        expect(await started(calls, ['a', 'b'])).toBe(true);
+        const third = launch(fn, 'c');
+        expect(
+          await until(
+            () => executor.poolStats(fn.versionId)?.queued,
+            (queued) => queued === 1,
+            20_000,
+          ),
+        ).toBe(1);
+        expect(executor.poolStats(fn.versionId)).toMatchObject({ instances: 2, served: 2 });
+        open();
+        const [a, b, c] = await Promise.all([...calls, third].map((call) => call.outcome));
+        const sandboxOf = (outcome: ExecutionOutcome | undefined) => (outcome?.value as { sandbox: string }).sandbox;
+        expect(sandboxOf(a)).not.toBe(sandboxOf(b));
+        expect([sandboxOf(a), sandboxOf(b)]).toContain(sandboxOf(c));
+        for (const outcome of [a, b, c]) expect(outcome?.cpuTimeMs).toBeGreaterThanOrEqual(0);
+        expect(third.logs.map((line) => line.message)).toEqual(gatedLines('c'));
+      });
+
+      // Every invocation waits until all of them are in the sandbox: they only get past it together.
+      const barrier = (count: number) => `const sandbox = require('node:crypto').randomUUID();
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        const arrive = async () => {
+          globalThis.arrived = (globalThis.arrived || 0) + 1;
+          while (globalThis.arrived < ${count}) await sleep(10);
+        };`;
+
+      it('fails only the invocation that throws among several in flight, and keeps the sandbox', async () => {
+        const fn = target(
+          `${barrier(3)}
+          module.exports = async (event) => {
+            await arrive();
+            console.log('past the barrier ' + event.body);
+            if (event.body === 'throw') throw new TypeError('only mine');
+            return { me: event.body, sandbox };
+          };`,
+          { concurrency: 3, maxInstances: 1 },
+        );
+        const [ok1, thrown, ok2] = await Promise.all(['one', 'throw', 'two'].map((body) => run(fn, body)));
+        expect(thrown.outcome).toMatchObject({ status: 'FAILED', error: { type: 'TypeError', message: 'only mine' } });
+        expect(thrown.logs.map((line) => line.message)).toEqual(['past the barrier throw']);
+        expect(ok1.outcome).toMatchObject({ status: 'SUCCEEDED', value: { me: 'one' } });
+        expect(ok2.outcome).toMatchObject({ status: 'SUCCEEDED', value: { me: 'two' } });
+        const { sandbox } = ok1.outcome.value as { sandbox: string };
+        expect((ok2.outcome.value as { sandbox: string }).sandbox).toBe(sandbox);
+        expect((await run(fn, 'after')).outcome).toMatchObject({ status: 'SUCCEEDED', value: { me: 'after', sandbox }, coldStart: false });
+      });
+
+      it('fails every invocation in flight when their sandbox exits, each with its own record, and serves the next call fresh', async () => {
+        const fn = target(
+          `${barrier(3)}
+          module.exports = async (event) => {
+            if (event.body === 'fine') return sandbox;
+            await arrive();
+            console.log('sandbox ' + sandbox);
+            if (event.body === 'exit') {
+              await sleep(50);
+              process.exit(3);
+            }
+            await new Promise(() => undefined);
+          };`,
+          { concurrency: 3, maxInstances: 1 },
+        );
+        const runs = await Promise.all(['wait-1', 'exit', 'wait-2'].map((body) => run(fn, body)));
+        for (const { outcome } of runs) {
+          expect(outcome).toMatchObject({ status: 'FAILED', error: { type: 'SandboxCrashed', message: expect.stringMatching(/code 3/) } });
+        }
+        const crashed = runs[1]!.logs.find((line) => line.message.startsWith('sandbox '))?.message.slice('sandbox '.length);
+        expect(crashed).toBeTruthy();
+        const next = await run(fn, 'fine');
+        expect(next.outcome).toMatchObject({ status: 'SUCCEEDED', coldStart: true });
+        expect(next.outcome.value).not.toBe(crashed);
+      });
+
+      it('fails a response larger than the cap as its own, and the invocation beside it as killed with the sandbox', async () => {
+        const fn = target(
+          `${barrier(2)}
+          module.exports = async (event) => {
+            await arrive();
+            if (event.body === 'big') return 'x'.repeat(${MAX_RESPONSE_BYTES * 2});
+            await new Promise(() => undefined);
+          };`,
+          { concurrency: 2, maxInstances: 1 },
+        );
+        const big = launch(fn, 'big');
+        const bystander = launch(fn, 'bystander');
+        expect(await big.outcome).toMatchObject({ status: 'FAILED', error: { type: 'ResponseTooLarge' } });
+        expect(await bystander.outcome).toMatchObject({
+          status: 'FAILED',
+          error: { type: 'SandboxCrashed', message: expect.stringMatching(/sent more than \d+ bytes/) },
+        });
+      });
+
+      it('kills the sandbox when one invocation times out: the others in it fail, saying why', async () => {
+        const fn = target(
+          `${barrier(2)}
+          module.exports = async (event) => {
+            if (event.body === 'fine') return 'fine';
+            console.log('start ' + event.body);
+            await arrive();
+            if (event.body === 'loop') for (;;);
+            await new Promise(() => undefined);
+          };`,
+          { concurrency: 2, maxInstances: 1, timeoutMs: 1500 },
+        );
+        // The looping one starts first, so its deadline is the first to pass.
+        const looping = launch(fn, 'loop');
+        expect(await started([looping], ['loop'])).toBe(true);
+        const waiting = launch(fn, 'wait');
+        const outcomes = await Promise.all([looping.outcome, waiting.outcome]);
+        expect(outcomes.map((outcome) => outcome.status)).toContain('TIMED_OUT');
+        for (const outcome of outcomes) {
+          if (outcome.status === 'TIMED_OUT') continue;
+          // Unless its own deadline passed too on a slow machine, the other one says what killed the sandbox.
+          expect(outcome).toMatchObject({ status: 'FAILED', error: { type: 'SandboxCrashed', message: expect.stringMatching(/exceeded its 1.5 s timeout/) } });
+        }
+        expect((await run(fn, 'fine')).outcome).toMatchObject({ status: 'SUCCEEDED', value: 'fine', coldStart: true });
+      });
     });
   });
 }

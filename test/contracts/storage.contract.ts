@@ -985,6 +985,7 @@ export function aVersion(overrides: Partial<FunctionVersionRecord> = {}): Functi
     memoryLimitMb: 128,
     minInstances: 1,
     maxInstances: 3,
+    concurrency: 2,
     eventFormat: 'native',
     asyncPolicy: { maxAttempts: 4, retryBackoffSeconds: 30, maxEventAgeSeconds: null, onSuccess: 'on-ok', onFailure: null },
     network: { enabled: true, allow: ['api.example.com:443', '203.0.113.0/24'] },

@@ -6,7 +6,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppConfig } from '@/kernel/config/app-config.js';
-import { SqliteDatabase, SQLITE_FILE_NAME } from '@/adapters/storage/sqlite/sqlite-database.js';
+import { type SqlValue, SqliteDatabase, SQLITE_FILE_NAME } from '@/adapters/storage/sqlite/sqlite-database.js';
 import { SqliteFunctionRepository } from '@/adapters/storage/sqlite/sqlite-function.repository.js';
 import { StorageModule } from '@/adapters/storage/storage.module.js';
 import { testKernelModules } from '../support/recorded-errors.js';
@@ -26,7 +26,7 @@ import { canariesContract } from './canaries.contract.js';
 import { CanaryRepository } from '@/modules/canary/canary.repository.js';
 import { securityStorageContract } from './security-storage.contract.js';
 import { DEFAULT_ASYNC_POLICY } from '@/modules/versions/version.record.js';
-import { aFunction, aVersion, storageContract } from './storage.contract.js';
+import { aFunction, anInvocation, aVersion, storageContract } from './storage.contract.js';
 
 const dataDirs: string[] = [];
 
@@ -154,6 +154,101 @@ describe('embedded SQLite storage module', () => {
       await moduleRef.get(VersionRepository).insert(version);
       moduleRef.get(SqliteDatabase).statement('UPDATE function_versions SET async_policy = NULL WHERE id = ?').run(version.id);
       expect(await moduleRef.get(VersionRepository).findById(version.id)).toStrictEqual({ ...version, asyncPolicy: DEFAULT_ASYNC_POLICY });
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('journals invocation records: durable at once, applied to the table in bulk before any read, and by the next process when one stopped first', async () => {
+    const dataDir = await freshDataDir();
+    const first = await openModule(dataDir);
+    const running = anInvocation({ status: 'RUNNING' });
+    const queued = anInvocation({ status: 'QUEUED' });
+    await first.get(InvocationRepository).insertAll([running, queued]);
+    await first.get(InvocationRepository).updateAll([{ ...running, status: 'SUCCEEDED', finishedAt: new Date() }]);
+    const tableRows = (module: TestingModule) => module.get(SqliteDatabase).statement<{ n: number }>('SELECT COUNT(*) AS n FROM invocations').get()!.n;
+    const journalRows = (module: TestingModule) => module.get(SqliteDatabase).statement<{ n: number }>('SELECT COUNT(*) AS n FROM invocation_journal').get()!.n;
+    expect({ table: tableRows(first), journal: journalRows(first) }).toEqual({ table: 0, journal: 3 });
+    await first.close();
+
+    const second = await openModule(dataDir);
+    try {
+      const page = await second.get(InvocationRepository).list({}, { first: 10 });
+      expect(page.items.map((record) => [record.id, record.status]).sort()).toEqual(
+        [
+          [running.id, 'SUCCEEDED'],
+          [queued.id, 'QUEUED'],
+        ].sort(),
+      );
+      expect({ table: tableRows(second), journal: journalRows(second) }).toEqual({ table: 2, journal: 0 });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('while the table refuses writes, finds a journaled record by its id in its latest state, and lists it once the table takes it', async () => {
+    const moduleRef = await openModule(await freshDataDir());
+    try {
+      const db = moduleRef.get(SqliteDatabase);
+      const invocations = moduleRef.get(InvocationRepository);
+      const stored = anInvocation({ status: 'SUCCEEDED', finishedAt: new Date() });
+      await invocations.insertAll([stored]);
+      expect((await invocations.list({}, { first: 10 })).items.map((record) => record.id)).toEqual([stored.id]);
+      // As a full disk would: every write to the table fails, appending to the journal still works.
+      db.statement("CREATE TRIGGER refuse_invocations BEFORE INSERT ON invocations BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END").run();
+      const record = anInvocation({ status: 'RUNNING' });
+      await invocations.insertAll([record]);
+      await invocations.updateAll([{ ...record, status: 'SUCCEEDED', finishedAt: new Date() }]);
+      // A record already final is never changed by a later state, journaled or not.
+      await invocations.updateAll([{ ...stored, status: 'RUNNING' }]);
+
+      expect((await invocations.findById(record.id))?.status).toBe('SUCCEEDED');
+      expect((await invocations.findByIds([record.id, stored.id])).map((found) => [found.id, found.status]).sort()).toEqual(
+        [
+          [record.id, 'SUCCEEDED'],
+          [stored.id, 'SUCCEEDED'],
+        ].sort(),
+      );
+      expect((await invocations.list({}, { first: 10 })).items.map((found) => found.id)).toEqual([stored.id]);
+
+      db.statement('DROP TRIGGER refuse_invocations').run();
+      expect((await invocations.list({}, { first: 10 })).items.map((found) => [found.id, found.status])).toEqual([
+        [record.id, 'SUCCEEDED'],
+        [stored.id, 'SUCCEEDED'],
+      ]);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it('serves the invocation listings and the canary window from indexes, partial ones included', async () => {
+    const moduleRef = await openModule(await freshDataDir());
+    try {
+      const db = moduleRef.get(SqliteDatabase);
+      const plan = (sql: string, ...params: SqlValue[]) =>
+        db
+          .statement<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((row) => row.detail)
+          .join(' | ');
+      // The shapes SqliteInvocationRepository.list and versionWindowStats write.
+      const byFunction = 'SELECT * FROM invocations WHERE function_id = ?';
+      expect(plan(`${byFunction} AND status = ? AND status <> 'SUCCEEDED' ORDER BY id DESC LIMIT ?`, 'f', 'FAILED', 10)).toMatch(
+        /USING INDEX invocations_function_status/,
+      );
+      expect(plan(`${byFunction} AND +status = ? ORDER BY id DESC LIMIT ?`, 'f', 'SUCCEEDED', 10)).toMatch(/USING INDEX invocations_function \(/);
+      expect(plan(`${byFunction} ORDER BY id DESC LIMIT ?`, 'f', 10)).toMatch(/USING INDEX invocations_function \(/);
+      expect(plan('SELECT * FROM invocations WHERE status = ? ORDER BY id DESC LIMIT ?', 'SUCCEEDED', 10)).toMatch(/USING INDEX invocations_status/);
+      expect(
+        plan(
+          `SELECT COUNT(*) FROM invocations WHERE function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ('SUCCEEDED', 'FAILED')`,
+          'f',
+          'a',
+          '1.0.0',
+          0,
+          1,
+        ),
+      ).toMatch(/USING COVERING INDEX invocations_version_finished/);
     } finally {
       await moduleRef.close();
     }

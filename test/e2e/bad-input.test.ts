@@ -5,6 +5,7 @@ import { authHeaders } from '../support/credentials.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const VALID = 'export default async () => "ok"';
+const PYTHON = Buffer.from('def handler(event, context):\n    return "ok"\n').toString('base64');
 
 describe('bad input gets a clear error and stores nothing', () => {
   let server: TestServer;
@@ -34,6 +35,15 @@ describe('bad input gets a clear error and stores nothing', () => {
     ['a huge timeout', { executionConfig: { timeout: 100000 } }, 'executionConfig.timeout'],
     ['a fractional memory limit', { executionConfig: { memoryLimit: 128.5 } }, 'executionConfig.memoryLimit'],
     ['a tiny memory limit', { executionConfig: { memoryLimit: 1 } }, 'executionConfig.memoryLimit'],
+    ['a concurrency of zero', { executionConfig: { concurrency: 0 } }, 'executionConfig.concurrency'],
+    ['a concurrency over 1000', { executionConfig: { concurrency: 1001 } }, 'executionConfig.concurrency'],
+    ['a fractional concurrency', { executionConfig: { concurrency: 2.5 } }, 'executionConfig.concurrency'],
+    ['a concurrency that is not a number', { executionConfig: { concurrency: '4' } }, 'executionConfig.concurrency'],
+    [
+      'a Python function with concurrency 2',
+      { language: 'python', runtime: 'python3.11', code: PYTHON, executionConfig: { concurrency: 2 } },
+      'executionConfig.concurrency',
+    ],
     ['an invalid variable name', { executionConfig: { environmentVariables: { 'BAD-NAME': 'x' } } }, 'executionConfig.environmentVariables.BAD-NAME'],
     ['a non-string variable', { executionConfig: { environmentVariables: { A: 1 } } }, 'executionConfig.environmentVariables.A'],
     ['a variable value over 32 KB', { executionConfig: { environmentVariables: { A: 'x'.repeat(32 * 1024 + 1) } } }, 'executionConfig.environmentVariables.A'],

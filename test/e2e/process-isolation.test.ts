@@ -1,4 +1,4 @@
-import { chmodSync, linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -11,6 +11,10 @@ import { ExecutorModule } from '@/modules/executor/executor.module.js';
 import { SandboxModule } from '@/adapters/sandbox/sandbox.module.js';
 import { testKernelModules } from '../support/recorded-errors.js';
 import { SandboxDriver } from '@/modules/executor/sandbox-driver.js';
+import { ExecutorService } from '@/modules/executor/executor.service.js';
+import type { ExecutionOutcome } from '@/modules/executor/execution.types.js';
+import type { TestingModule } from '@nestjs/testing';
+import { newId } from '@/kernel/ids/new-id.js';
 import { createServer, startServer } from '@/server.js';
 import { newApiKeyToken } from '../support/credentials.js';
 import { register } from '../support/functions.js';
@@ -135,6 +139,122 @@ describe('process executor isolation', () => {
       expect(driver.isolationSummary.bubblewrap).toBe(findExecutable('bwrap') !== null);
       expect(driver.isolationSummary.limits).not.toBe('none');
       expect(driver.liveSandboxes).toBe(0);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
+
+/** Runs `source` (CommonJS) once on a fresh nodejs24 sandbox of the module's executor. */
+function runOnce(moduleRef: TestingModule, source: string): Promise<ExecutionOutcome> {
+  const id = newId();
+  const target = {
+    versionId: id,
+    functionId: id,
+    functionName: `isolation-${id.slice(0, 8)}`,
+    ownerId: 'isolation-owner',
+    version: '1.0.0',
+    runtime: 'nodejs24' as const,
+    artifact: source,
+    environment: {},
+    dependenciesDir: null,
+    timeoutMs: 10_000,
+    memoryLimitMb: 128,
+    minInstances: 0,
+    maxInstances: 1,
+    concurrency: 1,
+    eventFormat: 'native' as const,
+  };
+  const context = { invocationId: id, functionName: target.functionName, version: '1.0.0', deadlineMs: Date.now() + 10_000, traceId: null, traceparent: null };
+  const event = { method: 'POST', path: '/', headers: {}, query: {}, body: null, isBase64Encoded: false };
+  return moduleRef.get(ExecutorService).execute(target, { invocationId: id, event, context, onLog: () => true });
+}
+
+/** Every file under `dir` with its contents. */
+function snapshotOf(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.set(join(entry.parentPath, entry.name), readFileSync(join(entry.parentPath, entry.name), 'base64'));
+  }
+  return files;
+}
+
+describe("Node.js's compile cache of the shim (process sandboxes)", () => {
+  it('is built by the server at start-up, owned by it, and read-only in sandboxes: a function can neither change nor add to it', async () => {
+    const { moduleRef, driver } = await startDriver({ FNGRAPH_REQUIRE_ISOLATION: 'true' });
+    try {
+      await driver.compileCacheSettled();
+      expect(driver.isolationSummary.compileCache).toBe(true);
+      const hostDir = join(dataDir, 'compile-cache');
+      const before = snapshotOf(hostDir);
+      expect(before.size).toBeGreaterThan(0);
+      for (const path of [hostDir, ...before.keys()]) {
+        const stats = statSync(path);
+        expect(stats.uid).toBe(process.getuid?.());
+        expect(stats.mode & 0o022).toBe(0);
+      }
+      const outcome = await runOnce(
+        moduleRef,
+        `const fs = require('node:fs');
+        const attempt = (write) => { try { write(); return 'written'; } catch (error) { return error.code; } };
+        module.exports = async () => {
+          const dir = '/opt/fngraph/compile-cache';
+          const versions = fs.readdirSync(dir);
+          const cacheDir = dir + '/' + versions.find((name) => name.startsWith('v24.'));
+          const entry = cacheDir + '/' + fs.readdirSync(cacheDir)[0];
+          return {
+            inUse: require('node:module').getCompileCacheDir(),
+            versions,
+            overwrite: attempt(() => fs.writeFileSync(entry, 'poisoned')),
+            create: attempt(() => fs.writeFileSync(cacheDir + '/ffffffff', 'poisoned')),
+            remove: attempt(() => fs.unlinkSync(entry)),
+            chmod: attempt(() => fs.chmodSync(entry, 0o666)),
+          };
+        };`,
+      );
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect(outcome.value).toEqual({
+        inUse: expect.stringMatching(/^\/opt\/fngraph\/compile-cache\/v24\./),
+        // One per Node.js major from 22 on that this host has.
+        versions: expect.arrayContaining([expect.stringMatching(/^v24\./)]),
+        overwrite: 'EROFS',
+        create: 'EROFS',
+        remove: 'EROFS',
+        chmod: 'EROFS',
+      });
+      expect(snapshotOf(hostDir)).toEqual(before);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
+  it.runIf(process.getuid?.() === 0)('falls back to sandboxes without it, with a log line, when the sandbox user cannot read it', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn');
+    const privateDataDir = mkdtempSync(join(tmpdir(), 'fngraph-private-data-'));
+    chmodSync(privateDataDir, 0o700);
+    const { moduleRef, driver } = await startDriver({ FNGRAPH_DATA_DIR: privateDataDir, FNGRAPH_REQUIRE_ISOLATION: 'true' });
+    try {
+      await driver.compileCacheSettled();
+      expect(driver.isolationSummary.compileCache).toBe(false);
+      expect(warn.mock.calls.map(([message]) => String(message))).toContainEqual(
+        expect.stringMatching(/start without a compile cache of the shim.*cannot reach/),
+      );
+      const outcome = await runOnce(moduleRef, "module.exports = async () => require('node:fs').existsSync('/opt/fngraph/compile-cache');");
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: false });
+    } finally {
+      await moduleRef.close();
+      warn.mockRestore();
+      rmSync(privateDataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is not built with FNGRAPH_SANDBOX_COMPILE_CACHE=false', async () => {
+    const { moduleRef, driver } = await startDriver({ FNGRAPH_SANDBOX_COMPILE_CACHE: 'false', FNGRAPH_REQUIRE_ISOLATION: 'true' });
+    try {
+      await driver.compileCacheSettled();
+      expect(driver.isolationSummary.compileCache).toBe(false);
+      const outcome = await runOnce(moduleRef, "module.exports = async () => require('node:fs').existsSync('/opt/fngraph/compile-cache');");
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', value: false });
     } finally {
       await moduleRef.close();
     }

@@ -114,6 +114,58 @@ describe('registration and immutable versions', () => {
     expect(body.error.message).toMatch(/index\.js:1:\d+/);
   });
 
+  it('keeps executionConfig.concurrency per version: default 1, explicit, inherited on update, refused out of bounds and for Python', async () => {
+    const QUERY = 'query($id: ID!) { function(id: $id) { versions { version executionConfig { concurrency } } } }';
+    const plain = await register(server.url, 'concurrency-default', 'export default async () => 1');
+    expect(plain.executionConfig).toMatchObject({ concurrency: 1 });
+
+    const registered = await graphqlData(
+      server.url,
+      'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id executionConfig { concurrency } } }',
+      { input: functionDocument('concurrency-set', 'export default async () => 2', { executionConfig: { concurrency: 8 } }) },
+    );
+    expect(registered.registerFunction.executionConfig).toEqual({ concurrency: 8 });
+    const id = registered.registerFunction.id;
+    const update = (input: Record<string, unknown>) =>
+      graphql(server.url, 'mutation($id: ID!, $input: UpdateFunctionInput!) { updateFunction(id: $id, input: $input) { latestVersion { version } } }', {
+        id,
+        input,
+      });
+    expect((await update({ code: Buffer.from('export default async () => 3').toString('base64') })).errors).toBeUndefined();
+    expect((await update({ executionConfig: { concurrency: 1000 } })).errors).toBeUndefined();
+    expect((await graphqlData(server.url, QUERY, { id })).function.versions).toEqual([
+      { version: '1.0.2', executionConfig: { concurrency: 1000 } },
+      { version: '1.0.1', executionConfig: { concurrency: 8 } },
+      { version: '1.0.0', executionConfig: { concurrency: 8 } },
+    ]);
+
+    for (const [concurrency, message] of [
+      [0, 'must be at least 1'],
+      [1001, 'must be at most 1000'],
+    ] as const) {
+      const refused = await update({ executionConfig: { concurrency } });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: [{ field: 'executionConfig.concurrency', message }] });
+    }
+    // GraphQL's Int refuses a fraction before the document is read.
+    expect((await update({ executionConfig: { concurrency: 1.5 } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const python = { language: 'python', runtime: 'python3.11', code: Buffer.from('def handler(event, context):\n    return 1\n').toString('base64') };
+    const refusedPython = await graphql(server.url, 'mutation($input: RegisterFunctionInput!) { registerFunction(input: $input) { id } }', {
+      input: functionDocument('concurrency-python', '', { ...python, executionConfig: { concurrency: 2 } }),
+    });
+    expect(refusedPython.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: [{ field: 'executionConfig.concurrency', message: expect.stringMatching(/must be 1 for Python/) }],
+    });
+    // Turning a function of concurrency 1000 into a Python one keeps that concurrency: refused the same way.
+    const switched = await update({ ...python });
+    expect(switched.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: [{ field: 'executionConfig.concurrency' }] });
+    const rest = await registerRest(server.url, functionDocument('concurrency-python', '', { ...python, executionConfig: { concurrency: 2 } }));
+    expect(rest.status).toBe(400);
+    expect(rest.body.error).toMatchObject({ code: 'BAD_USER_INPUT', details: [{ field: 'executionConfig.concurrency' }] });
+    expect((await graphql(server.url, 'query { functionByName(name: "concurrency-python") { id } }')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('keeps an async delivery policy per version: defaults, explicit values, inheritance on update, refusals', async () => {
     const POLICY = 'retry { attempts backoffSeconds } maxEventAgeSeconds destinations { onSuccess onFailure }';
     const defaults = { retry: { attempts: 3, backoffSeconds: 1 }, maxEventAgeSeconds: 21600, destinations: { onSuccess: null, onFailure: null } };

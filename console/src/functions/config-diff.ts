@@ -21,6 +21,7 @@ function settings(version: Version): [string, string][] {
     ['Memory limit', `${config.memoryLimit} MB`],
     ['Min instances', String(config.minInstances)],
     ['Max instances', config.maxInstances === null ? 'platform default' : String(config.maxInstances)],
+    ['Concurrency', String(config.concurrency)],
     ['Network', config.network.enabled ? `enabled: ${config.network.allow.join(', ') || 'no destination'}` : 'off'],
     ['Retry attempts', String(config.retry.attempts)],
     ['Retry backoff', `${config.retry.backoffSeconds} s`],

@@ -200,6 +200,14 @@ function LimitsSection({ form, onChange, errors, isNew }: FieldsProps) {
             isNew ? 'Empty: the platform default.' : 'Empty: the current limit stays. Once set, a limit can be changed but not reset to the platform default.'
           }
         />
+        <NumberField
+          label="Concurrency"
+          unit="invocations per sandbox"
+          value={form.concurrency}
+          onChange={(concurrency) => set({ concurrency })}
+          error={errors['executionConfig.concurrency']}
+          hint={isNew ? 'Empty: 1, one at a time. JavaScript and TypeScript may take up to 1000 at once.' : 'Empty: the current setting stays.'}
+        />
       </div>
     </fieldset>
   );

@@ -18,6 +18,7 @@ export interface FunctionForm {
   memoryLimit: string;
   minInstances: string;
   maxInstances: string;
+  concurrency: string;
   tags: string;
   public: boolean;
   allowedUsers: string;
@@ -101,6 +102,7 @@ export function newFunctionForm(): FunctionForm {
     memoryLimit: '',
     minInstances: '',
     maxInstances: '',
+    concurrency: '',
     tags: '',
     public: false,
     allowedUsers: '',
@@ -136,6 +138,7 @@ export function formFromFunction(fn: Editable, code: string): FunctionForm {
     memoryLimit: String(config.memoryLimit),
     minInstances: String(config.minInstances),
     maxInstances: config.maxInstances === null ? '' : String(config.maxInstances),
+    concurrency: String(config.concurrency),
     tags: fn.metadata.tags.join(', '),
     public: fn.metadata.permissions.public,
     allowedUsers: fn.metadata.permissions.allowedUsers.join(', '),
@@ -216,6 +219,7 @@ export function registerInput(form: FunctionForm): RegisterFunctionInput {
       memoryLimit: numberField(form.memoryLimit),
       minInstances: numberField(form.minInstances),
       maxInstances: numberField(form.maxInstances),
+      concurrency: numberField(form.concurrency),
       environmentVariables: environmentMap(form.environment),
       network,
     },
@@ -254,6 +258,7 @@ export function updateInput(initial: FunctionForm, form: FunctionForm, codeEdita
   if (changed('memoryLimit')) config.memoryLimit = numberField(form.memoryLimit);
   if (changed('minInstances')) config.minInstances = numberField(form.minInstances);
   if (changed('maxInstances')) config.maxInstances = numberField(form.maxInstances);
+  if (changed('concurrency')) config.concurrency = numberField(form.concurrency);
   // The network setting is replaced as a whole when present.
   if (changed('networkEnabled') || !sameJson(splitList(initial.networkAllow), splitList(form.networkAllow))) {
     config.network = { enabled: form.networkEnabled, allow: form.networkEnabled ? splitList(form.networkAllow) : [] };

@@ -13,6 +13,8 @@ export function SettingsList({ config }: { config: FnExecutionSettingsFragment }
       <dd>
         {config.minInstances} warm, at most {config.maxInstances ?? 'the platform default'} per node
       </dd>
+      <dt>Concurrency</dt>
+      <dd>{config.concurrency === 1 ? 'One invocation per sandbox at a time' : `Up to ${config.concurrency} invocations per sandbox at once`}</dd>
       <dt>Network</dt>
       <dd>
         {network.enabled ? (

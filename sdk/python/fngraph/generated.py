@@ -84,6 +84,7 @@ class CreateApiKeyInput(TypedDict):
 class ExecutionConfigInput(TypedDict):
     """Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update."""
 
+    concurrency: NotRequired[Optional[int]]
     destinations: NotRequired[Optional[AsyncDestinationsInput]]
     environmentVariables: NotRequired[Optional[Any]]
     eventFormat: NotRequired[Optional[str]]

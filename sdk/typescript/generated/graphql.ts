@@ -122,6 +122,8 @@ export type CreateApiKeyInput = {
 
 /** Limits, environment and async policy of the new version; omitted fields keep the latest version’s on update. */
 export type ExecutionConfigInput = {
+  /** Invocations one sandbox serves at once: 1 to 1000 (default 1). JavaScript and TypeScript only; see the README, "Concurrency inside a sandbox". */
+  concurrency?: number | null | undefined;
   destinations?: AsyncDestinationsInput | null | undefined;
   environmentVariables?: Record<string, string | { value: string; secret?: boolean }> | null | undefined;
   /** How the handler is called and its result read: native (default), web (a function taking a Web Request), node-http (an Express-style (req, res) handler), aws-apigw-v1 or aws-apigw-v2 (Lambda behind API Gateway). See the README, "Functions". */

@@ -152,6 +152,13 @@ export interface SandboxConfig {
   output: { bytesPerSecond: number; maxBytesPerInvocation: number };
   /** Freeze sandboxes while they wait in their pool (no CPU between invocations). */
   freezeIdle: boolean;
+  /** How long a sandbox back in its pool waits for its next invocation before it is frozen (0: at the next turn of the event loop). */
+  freezeAfterMs: number;
+  /**
+   * Process sandboxes under bubblewrap start Node.js with a compile cache of the shim, which
+   * the server builds at start-up under `<dataDir>/compile-cache` and sandboxes get read-only.
+   */
+  compileCache: boolean;
 }
 
 /** Outbound network of functions that ask for it (README: "Network access (egress)"). */
@@ -405,6 +412,8 @@ export class AppConfig {
       tmpMb: raw.FNGRAPH_SANDBOX_TMP_MB,
       output: { bytesPerSecond: raw.FNGRAPH_SANDBOX_OUTPUT_BYTES_PER_SECOND, maxBytesPerInvocation: raw.FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES },
       freezeIdle: raw.FNGRAPH_SANDBOX_FREEZE_IDLE,
+      freezeAfterMs: raw.FNGRAPH_SANDBOX_FREEZE_AFTER_MS,
+      compileCache: raw.FNGRAPH_SANDBOX_COMPILE_CACHE,
       prewarm: parsePrewarm(raw.FNGRAPH_PREWARM_SANDBOXES),
     };
     this.egress = {

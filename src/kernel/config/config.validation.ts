@@ -106,6 +106,9 @@ export const configSchema = z.object({
   FNGRAPH_SANDBOX_OUTPUT_BYTES_PER_SECOND: integer(4 * MiB, 0, 1024 * MiB),
   FNGRAPH_SANDBOX_OUTPUT_MAX_BYTES: integer(64 * MiB, 0, 64 * 1024 * MiB),
   FNGRAPH_SANDBOX_FREEZE_IDLE: boolean(true),
+  FNGRAPH_SANDBOX_FREEZE_AFTER_MS: integer(2, 0, 1000),
+  // Process sandboxes: Node.js's compile cache of the shim, built by the server at start-up, read-only in sandboxes.
+  FNGRAPH_SANDBOX_COMPILE_CACHE: boolean(true),
   // Generic sandboxes started ahead of need: `<runtime>:<memory MB>=<count>`, comma-separated.
   FNGRAPH_PREWARM_SANDBOXES: z
     .string()

@@ -65,6 +65,8 @@ export interface ExecutionTarget {
   /** Sandboxes kept started on this node even when idle (the function's current version only: 0 for older ones). */
   minInstances: number;
   maxInstances: number;
+  /** Invocations one sandbox serves at once (`executionConfig.concurrency`): 1, or more for functions that declare it. */
+  concurrency: number;
 }
 
 /** The context argument of the function contract (DESIGN.md). */

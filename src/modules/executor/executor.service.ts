@@ -39,6 +39,8 @@ class LoadTimeoutError extends Error {}
 const DELIVERY_ATTEMPTS = 3;
 /** After a failed start ahead of demand, the autoscaler waits this long before trying again. */
 const PRESTART_RETRY_MS = 10_000;
+/** After a call that started a sandbox, how long its recording and response get before a pre-warmed replacement starts. */
+const REPLACEMENT_DELAY_MS = 50;
 /** `run`'s answer when the event never reached the function: it can be sent to another sandbox. */
 const UNDELIVERED = Symbol('undelivered');
 /** Of a response streamed to its caller, the record keeps this much of the body. */
@@ -115,6 +117,17 @@ export class ExecutorService implements OnModuleDestroy {
   }
 
   async execute(target: ExecutionTarget, request: ExecutionRequest): Promise<ExecutionOutcome> {
+    const starts = { attempted: false };
+    try {
+      return await this.deliver(target, request, starts);
+    } finally {
+      // Pre-warmed sandboxes a start took are replaced once its call is answered and recorded, not while it runs (see `GenericSandboxPool`).
+      if (starts.attempted) this.generic.refill(REPLACEMENT_DELAY_MS);
+    }
+  }
+
+  /** `starts.attempted`: set when a sandbox was started for the call (or failed to start). */
+  private async deliver(target: ExecutionTarget, request: ExecutionRequest, starts: { attempted: boolean }): Promise<ExecutionOutcome> {
     const pool = this.poolFor(target);
     const acquireStart = performance.now();
     let coldAttempts = 0;
@@ -123,13 +136,17 @@ export class ExecutorService implements OnModuleDestroy {
       try {
         lease = await pool.acquire();
       } catch (error) {
+        starts.attempted = true;
         if (error instanceof ThrottledError) throw error;
         return this.failedStart(error, performance.now() - acquireStart, target, request);
       }
       // Sandboxes wait in their pool frozen (see `release`): it runs again from here.
       lease.sandbox.connection.resume();
       if (attempt === 1) request.onSandboxAcquired?.({ cold: lease.cold, waitedMs: performance.now() - acquireStart });
-      if (lease.cold) coldAttempts++;
+      if (lease.cold) {
+        coldAttempts++;
+        starts.attempted = true;
+      }
       const mayRetry = coldAttempts < DELIVERY_ATTEMPTS && attempt < DELIVERY_ATTEMPTS + target.maxInstances;
       const outcome = await this.run(pool, lease, target, request, mayRetry);
       if (outcome !== UNDELIVERED) return outcome;
@@ -152,7 +169,8 @@ export class ExecutorService implements OnModuleDestroy {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      sandbox.connection.handle.kill();
+      // Whatever else the sandbox is serving fails with it (README: "Concurrency inside a sandbox").
+      sandbox.connection.kill(`invocation ${request.invocationId}, running in the same sandbox, exceeded its ${target.timeoutMs / 1000} s timeout`);
     }, target.timeoutMs);
     const { handle } = sandbox.connection;
     const base = { coldStart: cold, initDurationMs: cold ? round(sandbox.initDurationMs) : null };
@@ -173,7 +191,8 @@ export class ExecutorService implements OnModuleDestroy {
       const memoryPeakBytes = result.metrics?.maxRssBytes ?? (await handle.memoryPeakBytes().catch(() => null));
       const metrics = { durationMs, memoryPeakBytes, cpuTimeMs: roundOrNull(result.metrics?.cpuTimeMs) };
       if (!result.ok && isOutOfMemoryError(result.error)) {
-        // Its memory is in an unknown state: not reused.
+        // Its memory is in an unknown state: not reused (whatever else runs in it fails with it).
+        sandbox.connection.kill(`invocation ${request.invocationId}, running in the same sandbox, exceeded the ${target.memoryLimitMb} MB memory limit`);
         pool.release(sandbox, false);
         const message = `The function exceeded its ${target.memoryLimitMb} MB memory limit (${result.error?.type}: ${result.error?.message})`;
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message }, ...base, ...metrics };
@@ -299,10 +318,10 @@ export class ExecutorService implements OnModuleDestroy {
     return () => this.instanceListeners.delete(listener);
   }
 
-  /** Sandboxes per function version, for metrics and tests. */
-  poolStats(versionId: string): { instances: number; idle: number; queued: number } | null {
+  /** Sandboxes per function version (and invocations they serve), for metrics and tests. */
+  poolStats(versionId: string): { instances: number; idle: number; queued: number; served: number } | null {
     const entry = this.pools.get(versionId);
-    return entry ? { instances: entry.pool.instances, idle: entry.pool.idleInstances, queued: entry.pool.queued } : null;
+    return entry ? { instances: entry.pool.instances, idle: entry.pool.idleInstances, queued: entry.pool.queued, served: entry.pool.served } : null;
   }
 
   /** Shutdown, first step: no new sandboxes, idle ones stopped; running invocations go on. */
@@ -331,6 +350,7 @@ export class ExecutorService implements OnModuleDestroy {
         {
           minInstances,
           maxInstances: target.maxInstances,
+          concurrency: target.concurrency,
           maxQueued: this.config.limits.maxQueuedPerFunction,
           queueTimeoutMs: this.config.limits.queueTimeoutMs,
         },
@@ -343,7 +363,7 @@ export class ExecutorService implements OnModuleDestroy {
           stableWindowMs: autoscaling.stableWindowMs,
           panicWindowMs: autoscaling.panicWindowMs,
           panicThreshold: autoscaling.panicThreshold,
-          targetConcurrency: 1,
+          targetConcurrency: target.concurrency,
           idleLimitMs: this.config.limits.sandboxIdleSeconds * 1000,
         },
         { minInstances, maxInstances: target.maxInstances },
@@ -497,7 +517,13 @@ export class ExecutorService implements OnModuleDestroy {
     if (sandbox.connection.floodReason) {
       return { status: 'FAILED', error: { type: 'OutputFlood', message: `The sandbox was killed: ${sandbox.connection.floodReason}` } };
     }
-    if (sandbox.connection.oversizedFrame) {
+    const { oversizedFrame, oversizedFrameOf } = sandbox.connection;
+    if (oversizedFrame && oversizedFrameOf !== null && oversizedFrameOf !== request.invocationId) {
+      // Another invocation served by the same sandbox answered too much: this one only went down with it.
+      const message = `The sandbox was killed: invocation ${oversizedFrameOf}, running in the same sandbox, sent more than ${this.config.limits.maxResponseBytes} bytes`;
+      return { status: 'FAILED', error: { type: 'SandboxCrashed', message } };
+    }
+    if (oversizedFrame) {
       return {
         status: 'FAILED',
         error: { type: 'ResponseTooLarge', message: `The response exceeds ${this.config.limits.maxResponseBytes} bytes` },
@@ -507,7 +533,8 @@ export class ExecutorService implements OnModuleDestroy {
       if (isOutOfMemory(error)) {
         return { status: 'OOM_KILLED', error: { type: 'OutOfMemory', message: `The function exceeded its ${target.memoryLimitMb} MB memory limit` } };
       }
-      return { status: 'FAILED', error: { type: 'SandboxCrashed', message: error.message } };
+      const { killReason } = sandbox.connection;
+      return { status: 'FAILED', error: { type: 'SandboxCrashed', message: killReason ? `The sandbox was killed: ${killReason}` : error.message } };
     }
     this.reportFailure(error, 'running an invocation', target, request);
     return { status: 'FAILED', error: { type: 'SandboxError', message: 'The sandbox failed unexpectedly' } };
@@ -524,6 +551,8 @@ export class ExecutorService implements OnModuleDestroy {
 
   /** One autoscaling tick: observe every pool's demand, decide, and act on the decision. */
   private autoscale(): void {
+    // Also replaces pre-warmed sandboxes taken by starts ahead of demand, which answer no call.
+    this.generic.refill();
     const now = Date.now();
     const idleSince = now - this.config.limits.sandboxIdleSeconds * 1000;
     for (const [versionId, entry] of this.pools) {
@@ -546,6 +575,6 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function roundOrNull(ms: number | undefined): number | null {
-  return ms === undefined ? null : round(ms);
+function roundOrNull(ms: number | null | undefined): number | null {
+  return ms === undefined || ms === null ? null : round(ms);
 }

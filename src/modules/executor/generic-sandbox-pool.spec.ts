@@ -90,7 +90,7 @@ describe(GenericSandboxPool.name, () => {
     expect(pool.readyCount('nodejs20', 128)).toBe(1);
   });
 
-  it('hands out a ready sandbox to one caller and starts its replacement', async () => {
+  it('hands out a ready sandbox to one caller, and starts its replacement only when told to', async () => {
     startsReadySandboxes();
     const pool = new GenericSandboxPool(driver, configWith('nodejs20:128=2'));
     pool.onApplicationBootstrap();
@@ -100,10 +100,28 @@ describe(GenericSandboxPool.name, () => {
 
     expect(taken?.connection.handle).toBe(handles[0]);
     expect(taken?.startDurationMs).toBeGreaterThanOrEqual(0);
+    // Nothing starts while the caller's first call runs.
+    expect(driver.start).toHaveBeenCalledTimes(2);
+    pool.refill();
     expect(driver.start).toHaveBeenCalledTimes(3);
     await settle();
     expect(pool.readyCount('nodejs20', 128)).toBe(2);
     expect(pool.take('nodejs20', 128)?.connection.handle).toBe(handles[1]);
+  });
+
+  it('starts replacements after the delay it is given', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    startsReadySandboxes();
+    const pool = new GenericSandboxPool(driver, configWith('nodejs20:128=1'));
+    pool.onApplicationBootstrap();
+    await settle();
+    pool.take('nodejs20', 128);
+
+    pool.refill(50);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(driver.start).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(driver.start).toHaveBeenCalledTimes(2);
   });
 
   it('has nothing for a runtime or memory size it does not keep', async () => {
@@ -182,6 +200,7 @@ describe(GenericSandboxPool.name, () => {
     pool.onApplicationBootstrap();
     await settle();
     pool.take('nodejs20', 128);
+    pool.refill();
 
     pool.onModuleDestroy();
     await settle();

@@ -29,7 +29,10 @@ const RETRY_DELAY_MS = 5000;
  * (`FNGRAPH_PREWARM_SANDBOXES`). The first call of a function without dependencies
  * takes one and specialises it by sending it the function (the shim's `load` frame), so
  * no process or container starts on the request path; the sandbox then belongs to that
- * function version for good, and a replacement starts in the background.
+ * function version for good. Its replacement starts with `refill`, which the executor
+ * calls once that first call is answered and recorded: started at once, the replacement's
+ * spawn and cgroup set-up ran on the server's event loop, and its start on the same CPU,
+ * in the middle of the call it was meant to speed up (measured: 20-45 ms added to it).
  */
 @Injectable()
 export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestroy {
@@ -51,7 +54,7 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
   }
 
   onApplicationBootstrap(): void {
-    for (const reserve of this.reserves) this.refill(reserve);
+    this.refill();
   }
 
   onModuleDestroy(): void {
@@ -59,14 +62,22 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
     for (const reserve of this.reserves) for (const sandbox of reserve.ready.splice(0)) sandbox.connection.handle.kill();
   }
 
-  /** A ready generic sandbox of this runtime and memory size, now this caller's; null if none waits. */
+  /** A ready generic sandbox of this runtime and memory size, now this caller's; null if none waits. Not replaced until `refill`. */
   take(runtime: RuntimeId, memoryLimitMb: number): GenericSandbox | null {
     const reserve = this.reserves.find((r) => r.runtime === runtime && r.memoryLimitMb === memoryLimitMb);
     if (!reserve) return null;
     let sandbox: GenericSandbox | undefined;
     while ((sandbox = reserve.ready.shift()) && !sandbox.connection.alive);
-    this.refill(reserve);
     return sandbox ?? null;
+  }
+
+  /** Starts replacements for the sandboxes taken (or lost) since, in the background, after `delayMs`. */
+  refill(delayMs = 0): void {
+    if (delayMs > 0) {
+      setTimeout(() => this.refill(), delayMs).unref();
+      return;
+    }
+    for (const reserve of this.reserves) this.refillReserve(reserve);
   }
 
   /** Generic sandboxes waiting, for tests and metrics. */
@@ -74,7 +85,7 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
     return this.reserves.find((r) => r.runtime === runtime && r.memoryLimitMb === memoryLimitMb)?.ready.filter((s) => s.connection.alive).length ?? 0;
   }
 
-  private refill(reserve: Reserve): void {
+  private refillReserve(reserve: Reserve): void {
     reserve.ready = reserve.ready.filter((sandbox) => sandbox.connection.alive);
     while (!this.stopped && reserve.ready.length + reserve.starting < reserve.wanted) {
       reserve.starting++;
@@ -85,13 +96,13 @@ export class GenericSandboxPool implements OnApplicationBootstrap, OnModuleDestr
           else {
             reserve.ready.push(sandbox);
             // One that dies while it waits (never with user code in it) is replaced.
-            void sandbox.connection.handle.exited.then(() => this.refill(reserve));
+            void sandbox.connection.handle.exited.then(() => this.refillReserve(reserve));
           }
         },
         (error: unknown) => {
           reserve.starting--;
           this.logger.warn(`Could not start a generic ${reserve.runtime} sandbox: ${(error as Error).message}`);
-          setTimeout(() => this.refill(reserve), RETRY_DELAY_MS).unref();
+          setTimeout(() => this.refillReserve(reserve), RETRY_DELAY_MS).unref();
         },
       );
     }

@@ -9,8 +9,12 @@ export interface LineOptions {
    * `maxLineLength` characters and skips the rest of it.
    */
   oversized?: 'stop' | 'truncate';
-  onOversized?: () => void;
+  /** `start`: the line's first characters (what it was, for a protocol frame). */
+  onOversized?: (start: string) => void;
 }
+
+/** Characters of an oversized line handed to `onOversized`. */
+const OVERSIZED_START = 256;
 
 /**
  * Calls `onLine` for every complete line read from `stream` (without the newline).
@@ -37,7 +41,7 @@ export function onLines(stream: Readable, onLine: (line: string) => void, option
         else {
           stopped = true;
           pending = '';
-          options.onOversized?.();
+          options.onOversized?.(line.slice(0, OVERSIZED_START));
           return;
         }
       }
@@ -52,7 +56,7 @@ export function onLines(stream: Readable, onLine: (line: string) => void, option
       skipping = true;
     } else {
       stopped = true;
-      options.onOversized?.();
+      options.onOversized?.(pending.slice(0, OVERSIZED_START));
     }
     pending = '';
   });

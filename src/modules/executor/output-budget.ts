@@ -11,17 +11,21 @@ export interface OutputLimits {
 /** The short window the rate is measured over. */
 export const OUTPUT_WINDOW_MS = 2000;
 
+/** What one invocation has written so far, counted against `maxBytesPerInvocation`. */
+export interface InvocationOutput {
+  bytes: number;
+}
+
 /**
  * The output budget of one sandbox: a token bucket for the rate (refilled at
- * `bytesPerSecond`, holding at most one window's worth) plus a count of the bytes of the
- * invocation in flight. Every byte the sandbox writes is spent here, log frames and raw
- * output alike, in and between invocations; once it overdraws, the sandbox floods and is
- * killed. Constant work per chunk, so a flood costs a subtraction per read.
+ * `bytesPerSecond`, holding at most one window's worth) plus, per invocation in flight, a
+ * count of the bytes known to be its own. Every byte the sandbox writes is spent here, log
+ * frames and raw output alike, in and between invocations; once it overdraws, the sandbox
+ * floods and is killed. Constant work per chunk, so a flood costs a subtraction per read.
  */
 export class OutputBudget {
   private tokens: number;
   private refilledAt: number;
-  private invocationBytes = 0;
   private exceeded: string | null = null;
 
   constructor(
@@ -37,13 +41,8 @@ export class OutputBudget {
     return this.exceeded;
   }
 
-  /** An invocation starts: its own total starts at zero. */
-  startInvocation(): void {
-    this.invocationBytes = 0;
-  }
-
-  /** Counts bytes written; returns whether the sandbox is still within its budget. */
-  spend(bytes: number, duringInvocation: boolean): boolean {
+  /** Counts bytes written (by `invocation`, when they are known to be its own); returns whether the sandbox is still within its budget. */
+  spend(bytes: number, invocation: InvocationOutput | null): boolean {
     if (this.exceeded) return false;
     const { bytesPerSecond, maxBytesPerInvocation } = this.limits;
     if (bytesPerSecond > 0) {
@@ -56,9 +55,9 @@ export class OutputBudget {
         return false;
       }
     }
-    if (duringInvocation && maxBytesPerInvocation > 0) {
-      this.invocationBytes += bytes;
-      if (this.invocationBytes > maxBytesPerInvocation) {
+    if (invocation && maxBytesPerInvocation > 0) {
+      invocation.bytes += bytes;
+      if (invocation.bytes > maxBytesPerInvocation) {
         this.exceeded = `log flood: the invocation wrote more than ${maxBytesPerInvocation} bytes of output`;
         return false;
       }

@@ -449,6 +449,202 @@ describe(SandboxPool.name, () => {
     });
   });
 
+  describe('with concurrency (several invocations per sandbox)', () => {
+    it('gives one sandbox up to N invocations at once, and starts another only when every one is full', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 2, concurrency: 3 }));
+      const first = pool.acquire();
+      const s1 = starts.next();
+      await first;
+      const more = [await pool.acquire(), await pool.acquire()];
+      expect(more.map((lease) => lease.sandbox)).toEqual([s1, s1]);
+      expect(more.every((lease) => !lease.cold)).toBe(true);
+      expect(starts.start).toHaveBeenCalledTimes(1);
+      expect(pool.served).toBe(3);
+      expect(pool.idleInstances).toBe(0);
+
+      const fourth = pool.acquire();
+      expect(starts.start).toHaveBeenCalledTimes(2);
+      const s2 = starts.next();
+      await expect(fourth).resolves.toEqual({ sandbox: s2, cold: true });
+    });
+
+    it('packs: a call goes to the busiest sandbox that has a free slot, not to an idle or emptier one', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 3, concurrency: 3 }));
+      const fill = async () => {
+        const lease = pool.acquire();
+        const sandbox = starts.next();
+        await lease;
+        await pool.acquire();
+        await pool.acquire();
+        return sandbox;
+      };
+      const [s1, s2, s3] = [await fill(), await fill(), await fill()];
+      // s1 with 2 in flight, s2 with 1, s3 idle.
+      pool.release(s1, true);
+      pool.release(s2, true);
+      pool.release(s2, true);
+      for (let i = 0; i < 3; i++) pool.release(s3, true);
+      expect(pool.idleInstances).toBe(1);
+
+      expect((await pool.acquire()).sandbox).toBe(s1);
+      expect((await pool.acquire()).sandbox).toBe(s2);
+      expect((await pool.acquire()).sandbox).toBe(s2);
+      expect(pool.idleInstances).toBe(1);
+      expect((await pool.acquire()).sandbox).toBe(s3);
+      expect(starts.start).toHaveBeenCalledTimes(3);
+    });
+
+    it('bounds what is in flight by maxInstances × N; the next call waits and takes the first slot given back', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 2 }));
+      const first = pool.acquire();
+      const sandbox = starts.next();
+      await first;
+      await pool.acquire();
+      const third = track(pool.acquire());
+      await settle();
+      expect(pool.queued).toBe(1);
+      expect(third).toEqual({});
+
+      pool.release(sandbox, true);
+      await settle();
+      expect(third).toEqual({ sandbox, cold: false });
+      expect(pool.served).toBe(2);
+      expect(pool.queued).toBe(0);
+    });
+
+    it('lets callers wait for the free slots of a sandbox that is starting rather than start more', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 4, concurrency: 3 }));
+      const first = track(pool.acquire());
+      const second = track(pool.acquire());
+      const third = track(pool.acquire());
+      // The starting sandbox has room for all three; a fourth needs another.
+      expect(starts.start).toHaveBeenCalledTimes(1);
+      const fourth = track(pool.acquire());
+      expect(starts.start).toHaveBeenCalledTimes(2);
+
+      const s1 = starts.next();
+      await settle();
+      expect([first, second, third]).toEqual([
+        { sandbox: s1, cold: true },
+        { sandbox: s1, cold: false },
+        { sandbox: s1, cold: false },
+      ]);
+      const s2 = starts.next();
+      await settle();
+      expect(fourth).toEqual({ sandbox: s2, cold: true });
+    });
+
+    it('does not count callers waiting for the free slots of a starting sandbox against maxQueued', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 3, maxQueued: 1 }));
+      const served = [track(pool.acquire()), track(pool.acquire()), track(pool.acquire())];
+      const queued = track(pool.acquire());
+      const throttled = track(pool.acquire());
+      await settle();
+      expect(throttled.error).toBeInstanceOf(ThrottledError);
+      expect(queued).toEqual({});
+      const sandbox = starts.next();
+      await settle();
+      expect(served.map((lease) => lease.sandbox)).toEqual([sandbox, sandbox, sandbox]);
+      expect(queued).toEqual({});
+      expect(pool.queued).toBe(1);
+      pool.release(sandbox, true);
+      await settle();
+      expect(queued).toEqual({ sandbox, cold: false });
+    });
+
+    it('passes the wait on when a sandbox waited for fails to start: the first waiter starts one of its own', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 2 }));
+      const first = track(pool.acquire());
+      const second = track(pool.acquire());
+      starts.fail();
+      await settle();
+      expect(first.error).toBeInstanceOf(Error);
+      expect(second).toEqual({});
+      const sandbox = starts.next();
+      await settle();
+      expect(second).toEqual({ sandbox, cold: true });
+    });
+
+    it('counts a sandbox idle (reapable, evictable, scaled down) only once nothing is in flight in it', async () => {
+      vi.useFakeTimers({ now: 1000 });
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 2, concurrency: 2 }));
+      const first = pool.acquire();
+      const sandbox = starts.next();
+      await first;
+      await pool.acquire();
+
+      pool.release(sandbox, true);
+      expect(pool.idleInstances).toBe(0);
+      expect(pool.evictable()).toEqual([]);
+      expect(pool.reapIdle(Number.MAX_SAFE_INTEGER)).toBe(0);
+      expect(pool.scaleDownTo(0)).toBe(0);
+      expect(sandbox.connection.handle.kill).not.toHaveBeenCalled();
+
+      pool.release(sandbox, true);
+      expect(pool.idleInstances).toBe(1);
+      expect(pool.reapIdle(Number.MAX_SAFE_INTEGER)).toBe(1);
+      expect(sandbox.connection.handle.kill).toHaveBeenCalledTimes(1);
+    });
+
+    it('discards a sandbox that must not be reused at once, never hands it out again, and counts it once', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 3 }));
+      const first = pool.acquire();
+      const broken = starts.next();
+      await first;
+      await pool.acquire();
+      await pool.acquire();
+
+      pool.release(broken, false);
+      expect(broken.connection.handle.kill).toHaveBeenCalledTimes(1);
+      expect(pool.instances).toBe(0);
+      // The other two fail with it and give their slots back: nothing more to do.
+      pool.release(broken, false);
+      pool.release(broken, true);
+      expect(pool.instances).toBe(0);
+      expect(pool.inFlight).toBe(0);
+
+      const next = pool.acquire();
+      expect(starts.start).toHaveBeenCalledTimes(2);
+      const fresh = starts.next();
+      await expect(next).resolves.toEqual({ sandbox: fresh, cold: true });
+    });
+
+    it('on drain, lets the invocations in flight finish and stops the sandbox after the last', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 2 }));
+      const first = pool.acquire();
+      const sandbox = starts.next();
+      await first;
+      await pool.acquire();
+      pool.drain();
+      pool.release(sandbox, true);
+      expect(sandbox.connection.handle.kill).not.toHaveBeenCalled();
+      pool.release(sandbox, true);
+      expect(sandbox.connection.handle.kill).toHaveBeenCalledTimes(1);
+      expect(pool.instances).toBe(0);
+    });
+
+    it('gives a sandbox started ahead of demand to as many waiters as it has slots', async () => {
+      const starts = starter();
+      const pool = new SandboxPool(starts.start, limits({ maxInstances: 1, concurrency: 2 }));
+      pool.prestart(1, () => expect.unreachable());
+      const waiting = [track(pool.acquire()), track(pool.acquire()), track(pool.acquire())];
+      expect(starts.start).toHaveBeenCalledTimes(1);
+      const sandbox = starts.next();
+      await settle();
+      expect(waiting).toEqual([{ sandbox, cold: false }, { sandbox, cold: false }, {}]);
+      expect(pool.queued).toBe(1);
+    });
+  });
+
   it('tells its listener whenever the number of instances or idle instances changes', async () => {
     const starts = starter();
     const seen: Array<[number, number]> = [];

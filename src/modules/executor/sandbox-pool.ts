@@ -23,6 +23,8 @@ export interface PoolLimits {
   /** Sandboxes kept started (idle or busy) even when nothing runs. */
   minInstances: number;
   maxInstances: number;
+  /** Invocations one sandbox serves at once (`executionConfig.concurrency`; absent: 1). */
+  concurrency?: number;
   /** Invocations allowed to wait for a busy pool; more are throttled at once. */
   maxQueued: number;
   /** How long an invocation may wait for a sandbox before it is throttled. */
@@ -43,23 +45,32 @@ interface Waiter {
 }
 
 /**
- * The sandboxes of one function version. A sandbox serves one invocation at a time and
- * stays warm between invocations; at most `maxInstances` exist, and invocations beyond
- * that wait in a bounded queue, first come first served. `minInstances` are started
- * ahead of need (`warmUp`) and never reaped for idleness. How many to keep between the
- * two is the autoscaler's decision (`prestart`, `scaleDownTo`); the pool measures the
- * demand it decides on (`takeDemand`). Every sandbox holds a share of the node-wide
- * admission (a slot and its memory, charged to the owner), and an idle one beyond
- * `minInstances` may be evicted for another pool's caller when there is no room.
+ * The sandboxes of one function version. A sandbox serves up to `concurrency` invocations
+ * at once (one, unless the version declares more) and stays warm between invocations; at
+ * most `maxInstances` exist, and invocations beyond what they can take wait in a bounded
+ * queue, first come first served. An invocation goes to the busiest sandbox that still has
+ * a free slot (packing: as few sandboxes woken as can serve the load), and a sandbox is
+ * started only when every one is full; callers that a starting sandbox will have room for
+ * wait for it rather than start another. `minInstances` are started ahead of need
+ * (`warmUp`) and never reaped for idleness. How many to keep between the two is the
+ * autoscaler's decision (`prestart`, `scaleDownTo`); the pool measures the demand it
+ * decides on (`takeDemand`). A sandbox is idle (reaped, evicted, scaled down, frozen) only
+ * with nothing in flight; one that must not be reused is discarded at once, failing
+ * whatever else runs in it. Every sandbox holds a share of the node-wide admission (a slot
+ * and its memory, charged to the owner), and an idle one beyond `minInstances` may be
+ * evicted for another pool's caller when there is no room.
  */
 export class SandboxPool implements EvictionCandidate {
-  /** Least recently used first. */
+  /** Sandboxes with nothing in flight, least recently used first. */
   private readonly idle: PooledSandbox[] = [];
-  /** Sandboxes serving an invocation right now. */
-  private readonly leased = new Set<PooledSandbox>();
+  /** Sandboxes serving invocations right now, and how many each. */
+  private readonly leased = new Map<PooledSandbox, number>();
   private readonly waiters: Waiter[] = [];
   /** Sandboxes starting, busy or idle. */
   private size = 0;
+  /** Sandboxes starting (their slots beyond the first are promised to waiters). */
+  private starting = 0;
+  private readonly concurrency: number;
   private draining = false;
   private readonly admission: SandboxAdmission;
   private readonly clock: () => number;
@@ -78,6 +89,7 @@ export class SandboxPool implements EvictionCandidate {
     this.cost = options.cost ?? { ownerId: '', memoryMb: 0 };
     this.clock = options.clock ?? Date.now;
     this.demand = new ConcurrencyMeter(this.clock);
+    this.concurrency = Math.max(1, limits.concurrency ?? 1);
     this.admission.join(this);
   }
 
@@ -103,7 +115,14 @@ export class SandboxPool implements EvictionCandidate {
     return this.demand.takeAverage();
   }
 
-  /** A sandbox for one invocation; give it back with `release`. */
+  /** Invocations being served by this pool's sandboxes right now (not those waiting). */
+  get served(): number {
+    let served = 0;
+    for (const count of this.leased.values()) served += count;
+    return served;
+  }
+
+  /** A slot of a sandbox for one invocation; give it back with `release`. */
   acquire(): Promise<Lease> {
     this.demand.change(1);
     return this.lease().catch((error: unknown) => {
@@ -114,19 +133,18 @@ export class SandboxPool implements EvictionCandidate {
 
   private lease(): Promise<Lease> {
     if (this.draining) return Promise.reject(new ThrottledError('The function is being unloaded; retry'));
-    const warm = this.takeIdle();
-    if (warm) {
-      this.leased.add(warm);
-      this.onChange();
-      return Promise.resolve({ sandbox: warm, cold: false });
-    }
-    if (this.size < this.limits.maxInstances) {
+    const warm = this.takeSlot();
+    if (warm) return Promise.resolve({ sandbox: warm, cold: false });
+    // Slots of starting sandboxes beyond their first are promised to the first waiters: those wait for a start, not for a busy pool.
+    const promised = this.starting * (this.concurrency - 1);
+    const awaitStarting = this.waiters.length < promised;
+    if (!awaitStarting && this.size < this.limits.maxInstances) {
       const refusal = this.admission.tryTake(this, true);
       if (!refusal) return this.startReserved();
       // No room on the node (or for the owner) and nothing idle to stop: wait for one of ours, if there is one to wait for.
       if (this.size === 0) return Promise.reject(refused(refusal));
     }
-    if (this.waiters.length >= this.limits.maxQueued) {
+    if (!awaitStarting && this.waiters.length - promised >= this.limits.maxQueued) {
       return Promise.reject(new ThrottledError(`All ${this.limits.maxInstances} instances are busy and the queue is full`));
     }
     return new Promise<Lease>((resolve, reject) => {
@@ -144,26 +162,56 @@ export class SandboxPool implements EvictionCandidate {
     });
   }
 
-  /** Returns a sandbox after an invocation; a broken one is killed and replaced on demand. */
+  /**
+   * Gives back an invocation's slot. A sandbox that is not reusable is killed at once (the
+   * invocations still in flight in it fail) and replaced on demand; their own releases then
+   * find it gone.
+   */
   release(sandbox: PooledSandbox, reusable: boolean): void {
     this.demand.change(-1);
-    this.putBack(sandbox, reusable);
-  }
-
-  private putBack(sandbox: PooledSandbox, reusable: boolean): void {
-    this.leased.delete(sandbox);
-    if (!reusable || this.draining || !sandbox.connection.alive) {
+    const inFlight = this.leased.get(sandbox);
+    if (inFlight === undefined) return; // Discarded already, by another invocation it was serving.
+    if (!reusable || !sandbox.connection.alive || (this.draining && inFlight === 1)) {
+      this.leased.delete(sandbox);
       this.discard(sandbox);
       const waiter = this.waiters.shift();
       if (waiter) waiter.grant(this.startNew());
       return;
     }
     sandbox.lastUsedAt = this.clock();
-    const waiter = this.waiters.shift();
+    const waiter = this.draining ? undefined : this.waiters.shift();
     if (waiter) {
-      this.leased.add(sandbox);
+      // The slot passes on as it is.
       waiter.grant(Promise.resolve({ sandbox, cold: false }));
+    } else if (inFlight > 1) {
+      this.leased.set(sandbox, inFlight - 1);
     } else {
+      this.leased.delete(sandbox);
+      this.idle.push(sandbox);
+      this.onChange();
+    }
+  }
+
+  /**
+   * A started sandbox joins the pool with `taken` slots in use (1: started for a caller,
+   * 0: ahead of demand); waiters take its other slots, and it is idle if none does.
+   */
+  private welcome(sandbox: PooledSandbox, taken: number): void {
+    this.starting--;
+    if (taken === 0 && (this.draining || !sandbox.connection.alive)) {
+      this.discard(sandbox);
+      const waiter = this.waiters.shift();
+      if (waiter) waiter.grant(this.startNew());
+      return;
+    }
+    sandbox.lastUsedAt = this.clock();
+    let inFlight = taken;
+    while (!this.draining && inFlight < this.concurrency && this.waiters.length > 0) {
+      this.waiters.shift()!.grant(Promise.resolve({ sandbox, cold: false }));
+      inFlight++;
+    }
+    if (inFlight > 0) this.leased.set(sandbox, inFlight);
+    else {
       this.idle.push(sandbox);
       this.onChange();
     }
@@ -187,11 +235,13 @@ export class SandboxPool implements EvictionCandidate {
     let started = 0;
     while (!this.draining && this.size < Math.min(wanted, this.limits.maxInstances) && this.admission.tryTake(this, false) === null) {
       this.size++;
+      this.starting++;
       started++;
       this.onChange();
       this.startSandbox().then(
-        (sandbox) => this.putBack(sandbox, true),
+        (sandbox) => this.welcome(sandbox, 0),
         (error: unknown) => {
+          this.starting--;
           this.shrink();
           onFailure(error);
         },
@@ -239,7 +289,7 @@ export class SandboxPool implements EvictionCandidate {
     return stale.length;
   }
 
-  /** Stops every sandbox; busy ones are killed when released. */
+  /** Stops every sandbox; busy ones are killed once their last invocation is released. */
   drain(): void {
     this.draining = true;
     this.admission.leave(this);
@@ -252,12 +302,35 @@ export class SandboxPool implements EvictionCandidate {
   /** Like `drain`, and also kills the sandboxes still serving invocations (they fail). */
   killAll(): void {
     this.drain();
-    for (const sandbox of this.leased) sandbox.connection.handle.kill();
+    for (const sandbox of this.leased.keys()) sandbox.connection.handle.kill();
   }
 
   /** No sandbox and none wanted: the pool can be forgotten. */
   get isEmpty(): boolean {
     return this.size === 0 && this.limits.minInstances === 0;
+  }
+
+  /** A free slot, taken: in the busiest sandbox that has one, else in an idle one. */
+  private takeSlot(): PooledSandbox | undefined {
+    if (this.concurrency > 1) {
+      let busiest: PooledSandbox | undefined;
+      let busiestCount = 0;
+      for (const [sandbox, count] of this.leased) {
+        if (count < this.concurrency && count > busiestCount && sandbox.connection.alive) {
+          busiest = sandbox;
+          busiestCount = count;
+        }
+      }
+      if (busiest) {
+        this.leased.set(busiest, busiestCount + 1);
+        return busiest;
+      }
+    }
+    const warm = this.takeIdle();
+    if (!warm) return undefined;
+    this.leased.set(warm, 1);
+    this.onChange();
+    return warm;
   }
 
   private takeIdle(): PooledSandbox | undefined {
@@ -279,13 +352,15 @@ export class SandboxPool implements EvictionCandidate {
   /** Starts a sandbox in a node slot already taken. */
   private startReserved(): Promise<Lease> {
     this.size++;
+    this.starting++;
     this.onChange();
     return this.startSandbox().then(
       (sandbox) => {
-        this.leased.add(sandbox);
+        this.welcome(sandbox, 1);
         return { sandbox, cold: true };
       },
       (error: unknown) => {
+        this.starting--;
         this.shrink();
         // The freed slot belongs to the next waiter, which then tries a start of its own.
         const waiter = this.waiters.shift();

@@ -48,11 +48,14 @@ const invoke = (connection: ShimConnection, id = 'i', onLog = (_stream: string, 
 /** Lets the streams deliver what was written. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-async function open(output: ShimOptions['output'] = { bytesPerSecond: 0, maxBytesPerInvocation: 0 }) {
+async function open({
+  output = { bytesPerSecond: 0, maxBytesPerInvocation: 0 },
+  freezeAfterMs = 0,
+}: { output?: ShimOptions['output']; freezeAfterMs?: number } = {}) {
   const fake = sandbox();
   const stats = new SandboxOutputStats();
   fake.say({ type: 'ready' });
-  const connection = await ShimConnection.open(fake.handle, { maxFrameBytes: 1 << 20, output, freezeIdle: true, stats });
+  const connection = await ShimConnection.open(fake.handle, { maxFrameBytes: 1 << 20, output, freezeIdle: true, freezeAfterMs, stats });
   return { ...fake, stats, connection };
 }
 
@@ -133,7 +136,7 @@ describe(ShimConnection.name, () => {
   });
 
   it('kills a sandbox that writes faster than its budget, and fails its invocation with the reason', async () => {
-    const { connection, print, stats } = await open({ bytesPerSecond: 1000, maxBytesPerInvocation: 0 });
+    const { connection, print, stats } = await open({ output: { bytesPerSecond: 1000, maxBytesPerInvocation: 0 } });
     const result = invoke(connection);
     for (let i = 0; i < 30; i++) print(`${'x'.repeat(99)}\n`);
     await expect(result).rejects.toBeInstanceOf(SandboxExitedError);
@@ -143,7 +146,7 @@ describe(ShimConnection.name, () => {
   });
 
   it('kills an idle sandbox that floods between invocations too', async () => {
-    const { connection, say, print, stats } = await open({ bytesPerSecond: 1000, maxBytesPerInvocation: 0 });
+    const { connection, say, print, stats } = await open({ output: { bytesPerSecond: 1000, maxBytesPerInvocation: 0 } });
     for (let i = 0; i < 30; i++) say({ type: 'log', id: null, stream: 'stdout', message: 'x'.repeat(99) });
     print('y'.repeat(10));
     await settle();
@@ -170,6 +173,171 @@ describe(ShimConnection.name, () => {
     expect(handle.thaw).toHaveBeenCalledTimes(1);
     connection.resume();
     expect(handle.thaw).toHaveBeenCalledTimes(1);
+  });
+
+  it('with a freeze delay, freezes a paused sandbox only once it has waited that long for its next invocation', async () => {
+    vi.useFakeTimers();
+    try {
+      const { connection, handle } = await open({ freezeAfterMs: 5 });
+      handle.freeze = vi.fn();
+      handle.thaw = vi.fn();
+      connection.pause();
+      await vi.advanceTimersByTimeAsync(4);
+      connection.resume();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(handle.freeze).not.toHaveBeenCalled();
+
+      // The delay over (late, say, behind a busy event loop), a call read in the same turn still takes it unfrozen.
+      connection.pause();
+      await vi.advanceTimersByTimeAsync(5);
+      connection.resume();
+      await vi.runAllTimersAsync();
+      expect(handle.freeze).not.toHaveBeenCalled();
+
+      connection.pause();
+      await vi.advanceTimersByTimeAsync(5);
+      await vi.advanceTimersToNextTimerAsync();
+      expect(handle.freeze).toHaveBeenCalledTimes(1);
+      connection.resume();
+      expect(handle.thaw).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe(`${ShimConnection.name} with several invocations in flight`, () => {
+  const collector = () => {
+    const lines: string[] = [];
+    return { lines, onLog: (_stream: string, message: string) => lines.push(message) > 0 };
+  };
+
+  it('answers each invocation by its id, in whatever order the results come, and gives each its own lines', async () => {
+    const { connection, say } = await open();
+    const a = collector();
+    const b = collector();
+    const first = invoke(connection, 'a', a.onLog);
+    const second = invoke(connection, 'b', b.onLog);
+    say({ type: 'accepted', id: 'a' });
+    say({ type: 'accepted', id: 'b' });
+    say({ type: 'log', id: 'a', stream: 'stdout', message: 'a 1' });
+    say({ type: 'log', id: 'b', stream: 'stdout', message: 'b 1' });
+    say({ type: 'log', id: 'a', stream: 'stdout', message: 'a 2' });
+    say({ type: 'result', id: 'b', ok: true, value: 'B' });
+    say({ type: 'log', id: 'b', stream: 'stdout', message: 'late line of b' });
+    say({ type: 'log', id: 'a', stream: 'stdout', message: 'a 3' });
+    say({ type: 'result', id: 'a', ok: true, value: 'A' });
+    await expect(second).resolves.toMatchObject({ ok: true, value: 'B' });
+    await expect(first).resolves.toMatchObject({ ok: true, value: 'A' });
+    expect(a.lines).toEqual(['a 1', 'a 2', 'a 3']);
+    expect(b.lines).toEqual(['b 1']);
+    expect(connection.invocationsInFlight).toBe(0);
+  });
+
+  it('gives raw output to the only invocation in flight, and counts it unattributed while several are', async () => {
+    const { connection, say, print, stats } = await open();
+    const a = collector();
+    const b = collector();
+    const first = invoke(connection, 'a', a.onLog);
+    print('only a runs\n');
+    await settle();
+    const second = invoke(connection, 'b', b.onLog);
+    print('a and b run\n');
+    await settle();
+    say({ type: 'result', id: 'a', ok: true, value: null });
+    await first;
+    print('only b runs\n');
+    await settle();
+    say({ type: 'result', id: 'b', ok: true, value: null });
+    await second;
+    expect(a.lines).toEqual(['only a runs']);
+    expect(b.lines).toEqual(['only b runs']);
+    expect(stats.unattributedBytes).toBe('a and b run\n'.length);
+  });
+
+  it("caps each invocation's log on its own: one that is full does not mute the other", async () => {
+    const { connection, say } = await open();
+    const a: string[] = [];
+    const b: string[] = [];
+    const first = invoke(connection, 'a', (_stream, message) => a.push(message) < 1);
+    const second = invoke(connection, 'b', (_stream, message) => b.push(message) > 0);
+    for (const message of ['1', '2', '3']) {
+      say({ type: 'log', id: 'a', stream: 'stdout', message });
+      say({ type: 'log', id: 'b', stream: 'stdout', message });
+    }
+    say({ type: 'result', id: 'a', ok: true, value: null });
+    say({ type: 'result', id: 'b', ok: true, value: null });
+    await Promise.all([first, second]);
+    expect(a).toEqual(['1']);
+    expect(b).toEqual(['1', '2', '3']);
+  });
+
+  it("counts each invocation's output against the per-invocation limit on its own", async () => {
+    const { connection, say } = await open({ output: { bytesPerSecond: 0, maxBytesPerInvocation: 400 } });
+    const first = invoke(connection, 'a');
+    const second = invoke(connection, 'b');
+    // 2 × 250 bytes in all, but 250 each: within the limit.
+    say({ type: 'log', id: 'a', stream: 'stdout', message: 'x'.repeat(200) });
+    say({ type: 'log', id: 'b', stream: 'stdout', message: 'y'.repeat(200) });
+    say({ type: 'result', id: 'a', ok: true, value: null });
+    say({ type: 'result', id: 'b', ok: true, value: null });
+    await Promise.all([first, second]);
+    expect(connection.floodReason).toBeNull();
+  });
+
+  it('fails every invocation in flight when the sandbox dies: undelivered only those never accepted', async () => {
+    const { connection, say, die } = await open();
+    const accepted = invoke(connection, 'a').catch((e: unknown) => e);
+    const answered = invoke(connection, 'b');
+    const notAccepted = invoke(connection, 'c').catch((e: unknown) => e);
+    say({ type: 'accepted', id: 'a' });
+    say({ type: 'accepted', id: 'b' });
+    say({ type: 'result', id: 'b', ok: true, value: 'in the pipe' });
+    die();
+    const [a, c] = await Promise.all([accepted, notAccepted]);
+    expect(a).toBeInstanceOf(SandboxExitedError);
+    expect(a).not.toBeInstanceOf(InvocationNotDeliveredError);
+    expect(c).toBeInstanceOf(InvocationNotDeliveredError);
+    await expect(answered).resolves.toMatchObject({ ok: true, value: 'in the pipe' });
+  });
+
+  it('names the invocation whose frame was over the size limit (the one whose answer was too large)', async () => {
+    const fake = sandbox();
+    fake.say({ type: 'ready' });
+    const stats = new SandboxOutputStats();
+    const connection = await ShimConnection.open(fake.handle, {
+      maxFrameBytes: 1000,
+      output: { bytesPerSecond: 0, maxBytesPerInvocation: 0 },
+      freezeIdle: false,
+      freezeAfterMs: 0,
+      stats,
+    });
+    const big = invoke(connection, 'big').catch((e: unknown) => e);
+    const bystander = invoke(connection, 'bystander').catch((e: unknown) => e);
+    fake.say({ type: 'accepted', id: 'big' });
+    fake.say({ type: 'accepted', id: 'bystander' });
+    fake.say({ type: 'result', id: 'big', ok: true, value: 'x'.repeat(2000) });
+    expect(await big).toBeInstanceOf(SandboxExitedError);
+    expect(await bystander).toBeInstanceOf(SandboxExitedError);
+    expect(connection.oversizedFrame).toBe(true);
+    expect(connection.oversizedFrameOf).toBe('big');
+  });
+
+  it('never freezes a sandbox while an invocation is in flight in it', async () => {
+    const { connection, handle, say } = await open();
+    handle.freeze = vi.fn();
+    const first = invoke(connection, 'a');
+    const second = invoke(connection, 'b');
+    say({ type: 'result', id: 'a', ok: true, value: null });
+    await first;
+    connection.pause();
+    await settle();
+    expect(handle.freeze).not.toHaveBeenCalled();
+    say({ type: 'result', id: 'b', ok: true, value: null });
+    await second;
+    connection.pause();
+    await settle();
+    expect(handle.freeze).toHaveBeenCalledTimes(1);
   });
 });
 

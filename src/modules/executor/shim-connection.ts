@@ -1,7 +1,7 @@
 import type { AppConfig } from '@/kernel/config/app-config.js';
 import type { ExecutionTarget, InvocationContext, InvocationErrorRecord, LogStream, ResponseSink } from './execution.types.js';
 import { onLines } from './line-splitter.js';
-import { OutputBudget, type OutputLimits } from './output-budget.js';
+import { type InvocationOutput, OutputBudget, type OutputLimits } from './output-budget.js';
 import { OutputTail, readRawOutput } from './raw-output.js';
 import type { SandboxExit, SandboxHandle } from './sandbox-driver.js';
 import type { SandboxOutputStats } from './sandbox-output-stats.js';
@@ -12,7 +12,8 @@ export interface ShimResult {
   error?: InvocationErrorRecord;
   /** The answer went out as `response_start`/`response_chunk` frames (to the invocation's `ResponseSink`), not as the value. */
   streamed?: boolean;
-  metrics?: { cpuTimeMs?: number; maxRssBytes?: number };
+  /** `cpuTimeMs` is absent (or null) when the invocation shared its sandbox with others: the process's CPU time is not its own. */
+  metrics?: { cpuTimeMs?: number | null; maxRssBytes?: number };
 }
 
 export interface ShimOptions {
@@ -22,6 +23,8 @@ export interface ShimOptions {
   output: OutputLimits;
   /** Freeze the sandbox while it waits between invocations (`pause`). */
   freezeIdle: boolean;
+  /** How long it waits for its next invocation before it is frozen (0: the next turn of the event loop). */
+  freezeAfterMs: number;
   /** This node's counters, shared by every connection. */
   stats: SandboxOutputStats;
 }
@@ -32,6 +35,7 @@ export function shimOptions(config: AppConfig, stats: SandboxOutputStats): ShimO
     maxFrameBytes: config.limits.maxResponseBytes + 64 * 1024,
     output: config.sandbox.output,
     freezeIdle: config.sandbox.freezeIdle,
+    freezeAfterMs: config.sandbox.freezeAfterMs,
     stats,
   };
 }
@@ -81,6 +85,19 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
+/** One invocation sent to the sandbox and not yet answered. */
+interface InFlight extends Waiter {
+  readonly onLog: LogSink;
+  /** Where it streams its response. */
+  readonly onResponse: ResponseSink | null;
+  /** Its log is full: its lines are dropped as cheaply as possible. */
+  muted: boolean;
+  /** The shim took it (its `accepted` frame): from then on the function may be running. */
+  accepted: boolean;
+  /** What it wrote, against the per-invocation output limit. */
+  readonly output: InvocationOutput;
+}
+
 const STDERR_TAIL_LINES = 20;
 /**
  * After a sandbox exits, how long its last output may take to arrive before the failure is
@@ -90,44 +107,53 @@ const STDERR_TAIL_LINES = 20;
 const OUTPUT_DRAIN_MS = 2000;
 /** Longest line kept from a sandbox's raw output (longer ones are truncated). */
 const MAX_RAW_LINE = 64 * 1024;
-/** A log frame, recognised without parsing it (JSON from Node, or Python's spacing). */
-const LOG_FRAME = /^\{"type":\s?"log"/;
+/**
+ * A log frame and the invocation it names, recognised without parsing it (JSON from Node,
+ * or Python's; both write `type` then `id`). No id matched: a line of no invocation.
+ */
+const LOG_FRAME = /^\{"type":\s?"log"(?:,\s?"id":\s?"([^"\\]*)")?/;
+
+/** The invocation a frame names, from its start (Node and Python both write `type` then `id`). */
+const FRAME_ID = /^\{"type":\s?"[a-z_]+",\s?"id":\s?"([^"\\]*)"/;
 
 /** Receives the invocation's output; returns false once it wants no more lines. */
 export type LogSink = (stream: LogStream, message: string) => boolean;
 
 /**
  * Speaks the shim protocol (see `modules/runtimes/shims/node/shim.cjs`) with one sandbox:
- * newline-delimited JSON frames on the sandbox's protocol channel, one request in flight
- * at a time, and the sandbox's raw output beside it.
+ * newline-delimited JSON frames on the sandbox's protocol channel, and the sandbox's raw
+ * output beside it. Several invocations may be in flight at once (a version's
+ * `concurrency`), each answered, logged and streamed by its id.
  *
- * Output belongs to the invocation in flight, or to none: a log frame tagged with another
- * invocation (printed late, after its invocation returned) and raw output arriving between
- * invocations are dropped and counted, never given to the next caller. Every byte is
- * spent from the sandbox's `OutputBudget`; a sandbox that overdraws it is killed
- * (`floodReason`).
+ * Output belongs to the invocation that printed it, or to none: a log frame tagged with an
+ * invocation not in flight (printed late, after its invocation returned) and raw output
+ * arriving between invocations are dropped and counted, never given to the next caller.
+ * Raw output (descriptors 1 and 2) carries no id: it is given to the invocation in flight
+ * when there is exactly one, and counted as unattributed otherwise. Every byte is spent
+ * from the sandbox's `OutputBudget`; a sandbox that overdraws it is killed (`floodReason`).
  */
 export class ShimConnection {
+  /** The wait for a frame of no invocation (`ready`, `loaded`). */
   private waiter: Waiter | null = null;
-  private onLog: LogSink | null = null;
-  /** Where the invocation in flight streams its response. */
-  private onResponse: ResponseSink | null = null;
-  /** The invocation in flight: from sending its event until its result arrives. */
-  private current: string | null = null;
-  /** The invocation's log is full: its lines are dropped as cheaply as possible. */
-  private muted = false;
+  /** Invocations from sending their event until their result arrives, by id. */
+  private readonly inFlight = new Map<string, InFlight>();
   private readonly stderrTail = new OutputTail();
   private readonly budget: OutputBudget;
   private exit: SandboxExit | null = null;
   private protocolEnded = false;
   private frozen = false;
-  private pendingFreeze: NodeJS.Immediate | null = null;
-  /** Whether the shim took the invocation in progress (its `accepted` frame): from then on the function may be running. */
-  private accepted = false;
+  /** Calls off the freeze planned by `pause`. */
+  private cancelFreeze: (() => void) | null = null;
+  /** Frames written this turn wait for its end (see `write`). */
+  private corked = false;
   /** Set when the sandbox sent a frame larger than allowed (it is then killed). */
   oversizedFrame = false;
+  /** The invocation that frame named, when it named one. */
+  oversizedFrameOf: string | null = null;
   /** Why the sandbox was killed for its output, when it wrote beyond its budget. */
   floodReason: string | null = null;
+  /** Why the executor killed the sandbox (another invocation's timeout), for the invocations it was also serving. */
+  killReason: string | null = null;
 
   private constructor(
     readonly handle: SandboxHandle,
@@ -136,8 +162,9 @@ export class ShimConnection {
     this.budget = new OutputBudget(options.output);
     onLines(handle.protocol, (line) => this.onProtocolLine(line), {
       maxLineLength: options.maxFrameBytes,
-      onOversized: () => {
+      onOversized: (start) => {
         this.oversizedFrame = true;
+        this.oversizedFrameOf = FRAME_ID.exec(start)?.[1] ?? null;
         handle.kill();
       },
     });
@@ -146,8 +173,14 @@ export class ShimConnection {
     const raw = (stream: LogStream) => ({
       maxLineBytes: MAX_RAW_LINE,
       spend: (bytes: number) => this.spendRaw(bytes),
-      wantsLines: () => this.current !== null && !this.muted && this.onLog !== null,
-      onLine: (line: string) => this.log(stream, line),
+      wantsLines: () => {
+        const only = this.onlyInFlight();
+        return only !== undefined && !only.muted;
+      },
+      onLine: (line: string) => {
+        const only = this.onlyInFlight();
+        if (only) this.log(only, stream, line);
+      },
     });
     if (handle.stdout) readRawOutput(handle.stdout, raw('stdout'));
     readRawOutput(handle.stderr, { ...raw('stderr'), tail: this.stderrTail });
@@ -168,38 +201,62 @@ export class ShimConnection {
     return this.exit === null && this.handle.running;
   }
 
+  /** Invocations sent and not yet answered. */
+  get invocationsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** Kills the sandbox, saying why to the invocations it was serving. */
+  kill(reason: string): void {
+    this.killReason ??= reason;
+    this.handle.kill();
+  }
+
   /**
    * The sandbox goes to wait in its pool: frozen, when configured and the driver can (no
-   * CPU until `resume`). Frozen just after the current turn of the event loop, so the
-   * freeze (a file write of 0.1-0.3 ms on cgroup v1) is not on the answer's path, and a
-   * sandbox taken again at once is never frozen at all.
+   * CPU until `resume`), once it has waited `freezeAfterMs` for its next invocation; never
+   * with an invocation still in flight (a sandbox serving several at once). A freeze and its
+   * thaw wake every thread of the sandbox twice (measured: ~0.25 ms of server CPU for a
+   * Node.js sandbox), so back-to-back invocations, as a busy function gets, do not pay it;
+   * as in Lambda, where an environment is frozen when no event is waiting for it.
    */
   pause(): void {
-    if (!this.options.freezeIdle || !this.handle.freeze || this.exit || this.pendingFreeze) return;
-    this.pendingFreeze = setImmediate(() => {
-      this.pendingFreeze = null;
-      if (this.exit || this.current !== null) return;
+    if (!this.options.freezeIdle || !this.handle.freeze || this.exit || this.cancelFreeze || this.inFlight.size > 0) return;
+    const freeze = () => {
+      this.cancelFreeze = null;
+      if (this.exit || this.inFlight.size > 0) return;
       this.handle.freeze?.();
       this.frozen = true;
-    });
+    };
+    const freezeAfterPendingInput = () => {
+      // After the requests that arrived meanwhile are read (the poll phase comes before immediates):
+      // a timer that fired late, because the event loop was busy, must not freeze a sandbox they want.
+      const immediate = setImmediate(freeze);
+      this.cancelFreeze = () => clearImmediate(immediate);
+    };
+    if (this.options.freezeAfterMs > 0) {
+      const timer = setTimeout(freezeAfterPendingInput, this.options.freezeAfterMs);
+      this.cancelFreeze = () => clearTimeout(timer);
+    } else freezeAfterPendingInput();
   }
 
   /** The sandbox is handed out again: thawed (or its freeze called off). */
   resume(): void {
-    if (this.pendingFreeze) {
-      clearImmediate(this.pendingFreeze);
-      this.pendingFreeze = null;
-    }
+    this.cancelFreeze?.();
+    this.cancelFreeze = null;
     if (!this.frozen) return;
     this.frozen = false;
     this.handle.thaw?.();
   }
 
-  /** `functionDir`: where the version's folder is in the sandbox (archive versions), or null. */
+  /**
+   * `functionDir`: where the version's folder is in the sandbox (archive versions), or null.
+   * The shim runs up to `target.concurrency` invocations at once.
+   */
   async load(target: ExecutionTarget, filename: string, functionDir: string | null, modulePaths: string[]): Promise<void> {
     const reply = this.expect(['loaded', 'load_failed']);
-    const { artifact, entry, environment: env, eventFormat } = target;
-    this.write({ type: 'load', artifact, filename, env, modulePaths, eventFormat, entry, functionDir });
+    const { artifact, entry, environment: env, eventFormat, concurrency } = target;
+    this.write({ type: 'load', artifact, filename, env, modulePaths, eventFormat, entry, functionDir, concurrency });
     const frame = await reply;
     if (frame.type === 'load_failed') {
       throw new FunctionLoadError(frame.error ?? { type: 'Error', message: 'The function failed to load' });
@@ -209,22 +266,11 @@ export class ShimConnection {
   /** `event` is what the handler is given (see `formatEvent`); a streamed response goes to `onResponse` as it comes. */
   async invoke(id: string, event: unknown, context: InvocationContext, onLog: LogSink, onResponse: ResponseSink | null = null): Promise<ShimResult> {
     if (this.exit) throw new InvocationNotDeliveredError(this.exit, this.stderrLines(), this.reportedOutOfMemory());
-    this.onLog = onLog;
-    this.onResponse = onResponse;
-    this.muted = false;
-    this.accepted = false;
-    this.budget.startInvocation();
-    this.current = id;
-    try {
-      const reply = this.expect(['result']);
+    const frame = await new Promise<ShimFrame>((resolve, reject) => {
+      this.inFlight.set(id, { resolve, reject, onLog, onResponse, muted: false, accepted: false, output: { bytes: 0 } });
       this.write({ type: 'invoke', id, event, context });
-      const frame = await reply;
-      return { ok: frame.ok === true, value: frame.value, error: frame.error, streamed: frame.streamed === true, metrics: frame.metrics };
-    } finally {
-      this.onLog = null;
-      this.onResponse = null;
-      this.current = null;
-    }
+    });
+    return { ok: frame.ok === true, value: frame.value, error: frame.error, streamed: frame.streamed === true, metrics: frame.metrics };
   }
 
   private expect(types: string[]): Promise<ShimFrame> {
@@ -237,62 +283,111 @@ export class ShimConnection {
     });
   }
 
+  /**
+   * Frames written within one turn of the event loop leave together, in one write: each
+   * write to the pipe wakes the sandbox, which on a shared core runs at once, so a sandbox
+   * serving many invocations would otherwise be woken once per invocation.
+   */
   private write(frame: object): void {
-    this.handle.stdin.write(`${JSON.stringify(frame)}\n`);
+    const { stdin } = this.handle;
+    if (!this.corked) {
+      this.corked = true;
+      stdin.cork();
+      setImmediate(() => {
+        this.corked = false;
+        stdin.uncork();
+      });
+    }
+    stdin.write(`${JSON.stringify(frame)}\n`);
+  }
+
+  private onlyInFlight(): InFlight | undefined {
+    return this.inFlight.size === 1 ? this.inFlight.values().next().value : undefined;
   }
 
   private onProtocolLine(line: string): void {
     if (this.floodReason) return;
-    if (LOG_FRAME.test(line)) {
-      if (!this.spend(line.length)) return;
-      // A flood past the log cap, or between invocations, costs a prefix test per line, not a parse.
-      if (this.current === null || this.muted) {
-        if (this.current === null) this.options.stats.lateLines++;
+    const logFrame = LOG_FRAME.exec(line);
+    if (logFrame) {
+      const invocation = logFrame[1] === undefined ? undefined : this.inFlight.get(logFrame[1]);
+      if (!this.spend(line.length, invocation)) return;
+      // A flood past the log cap, or of no invocation in flight, costs a prefix match per line, not a parse.
+      if (!invocation) {
+        this.options.stats.lateLines++;
         return;
       }
+      if (invocation.muted) return;
+      let frame: ShimFrame;
+      try {
+        frame = JSON.parse(line) as ShimFrame;
+      } catch {
+        return;
+      }
+      this.log(invocation, frame.stream ?? 'stdout', frame.message ?? '');
+      return;
     }
     let frame: ShimFrame;
     try {
       frame = JSON.parse(line) as ShimFrame;
     } catch {
       // Only the shim writes here; user code that found the descriptor gets its bytes counted, not kept.
-      this.spend(line.length);
+      this.spend(line.length, undefined);
       return;
     }
-    if (frame.type === 'log') {
-      if (frame.id !== this.current) this.options.stats.lateLines++;
-      else this.log(frame.stream ?? 'stdout', frame.message ?? '');
+    if (frame.id !== undefined) {
+      this.onInvocationFrame(frame);
       return;
     }
-    if (frame.type === 'accepted') {
-      this.accepted = true;
-      return;
-    }
-    if (frame.type === 'response_start' || frame.type === 'response_chunk') {
-      // Only the invocation in flight answers; anything else is dropped like a late line.
-      if (frame.id !== this.current || !this.onResponse) return;
-      if (frame.type === 'response_start') this.onResponse.start({ statusCode: frame.statusCode ?? 200, headers: frame.headers ?? {} });
-      else this.onResponse.write(Buffer.from(frame.data ?? '', 'base64'));
-      return;
-    }
-    // Output arriving after the result is no longer this invocation's.
-    if (frame.type === 'result') this.current = null;
     const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.resolve(frame);
+    if (waiter) {
+      this.waiter = null;
+      waiter.resolve(frame);
+      return;
+    }
+    // A frame of no invocation and nothing waiting for one (a shim that misunderstood): whatever runs cannot be trusted.
+    for (const [id, invocation] of this.inFlight) {
+      this.inFlight.delete(id);
+      invocation.reject(new Error(`Unexpected shim frame ${frame.type}`));
+    }
   }
 
-  /** Counts output against the budget; kills the sandbox when it floods. */
-  private spend(bytes: number): boolean {
+  private onInvocationFrame(frame: ShimFrame): void {
+    // Only invocations in flight are answered; anything else is dropped like a late line.
+    const invocation = this.inFlight.get(frame.id!);
+    if (!invocation) return;
+    switch (frame.type) {
+      case 'accepted':
+        invocation.accepted = true;
+        return;
+      case 'response_start':
+        invocation.onResponse?.start({ statusCode: frame.statusCode ?? 200, headers: frame.headers ?? {} });
+        return;
+      case 'response_chunk':
+        invocation.onResponse?.write(Buffer.from(frame.data ?? '', 'base64'));
+        return;
+      case 'result':
+        // Output arriving after the result is no longer this invocation's.
+        this.inFlight.delete(frame.id!);
+        invocation.resolve(frame);
+        return;
+      default:
+        this.inFlight.delete(frame.id!);
+        invocation.reject(new Error(`Unexpected shim frame ${frame.type}`));
+    }
+  }
+
+  /** Counts output against the budget (and the invocation's, when known); kills the sandbox when it floods. */
+  private spend(bytes: number, invocation: InFlight | undefined): boolean {
     this.options.stats.bytes += bytes;
-    if (this.budget.spend(bytes, this.current !== null)) return true;
+    if (this.budget.spend(bytes, invocation?.output ?? null)) return true;
     this.flooded();
     return false;
   }
 
   private spendRaw(bytes: number): boolean {
-    if (this.current === null) this.options.stats.unattributedBytes += bytes;
-    return this.spend(bytes);
+    const only = this.onlyInFlight();
+    if (!only) this.options.stats.unattributedBytes += bytes;
+    return this.spend(bytes, only);
   }
 
   private flooded(): void {
@@ -302,9 +397,9 @@ export class ShimConnection {
     this.handle.kill();
   }
 
-  private log(stream: LogStream, message: string): void {
-    if (this.muted || !this.onLog) return;
-    if (!this.onLog(stream, message)) this.muted = true;
+  private log(invocation: InFlight, stream: LogStream, message: string): void {
+    if (invocation.muted) return;
+    if (!invocation.onLog(stream, message)) invocation.muted = true;
   }
 
   private stderrLines(): string[] {
@@ -319,17 +414,24 @@ export class ShimConnection {
   private onExit(exit: SandboxExit): void {
     this.exit = exit;
     const waiter = this.waiter;
-    if (!waiter) return;
-    // Let the last output arrive (an `accepted` frame, why it died on stderr) before the verdict.
+    if (waiter) {
+      setImmediate(() => {
+        if (this.waiter !== waiter) return; // Answered after all (its frame was still in the pipe).
+        this.waiter = null;
+        waiter.reject(new SandboxExitedError(exit, this.stderrLines(), this.reportedOutOfMemory()));
+      });
+    }
+    if (this.inFlight.size === 0) return;
+    // Let the last output arrive (`accepted` frames, results still in the pipe, why it died on stderr) before the verdicts.
     const report = () => {
-      if (this.waiter !== waiter) return; // Answered after all (its last frame was still in the pipe).
-      this.waiter = null;
-      const undelivered = this.onLog !== null && !this.accepted && this.protocolEnded;
-      const Failure = undelivered ? InvocationNotDeliveredError : SandboxExitedError;
-      waiter.reject(new Failure(exit, this.stderrLines(), this.reportedOutOfMemory()));
+      for (const [id, invocation] of this.inFlight) {
+        this.inFlight.delete(id);
+        const undelivered = !invocation.accepted && this.protocolEnded;
+        const Failure = undelivered ? InvocationNotDeliveredError : SandboxExitedError;
+        invocation.reject(new Failure(exit, this.stderrLines(), this.reportedOutOfMemory()));
+      }
     };
-    // Only an invocation needs to know whether it was accepted; other waits are not held up.
-    if (this.protocolEnded || this.onLog === null) setImmediate(report);
+    if (this.protocolEnded) setImmediate(report);
     else {
       const timer = setTimeout(report, OUTPUT_DRAIN_MS);
       this.handle.protocol.once('end', () => {

@@ -14,6 +14,9 @@ export const MAX_DEPENDENCIES = 100;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MAX_PRINCIPALS = 100;
 
+/** Most invocations one sandbox may serve at once (`executionConfig.concurrency`). */
+export const MAX_CONCURRENCY = 1000;
+
 /** Bounds of the async delivery policy (`executionConfig.retry`, `maxEventAgeSeconds`). */
 export const MAX_ATTEMPTS = 10;
 export const MAX_RETRY_BACKOFF_SECONDS = 3600;

@@ -29,6 +29,7 @@ import {
   registrationDocumentSchema,
   type RegistrationPatch,
   registrationPatchSchema,
+  concurrencyIssueOf,
   selfDestinationIssues,
 } from './registration-document.validation.js';
 import { asyncPolicyFrom } from './async-policy.settings.js';
@@ -318,6 +319,7 @@ export class FunctionsService {
       memoryLimitMb: document.executionConfig?.memoryLimit ?? limits.defaultMemoryMb,
       minInstances: document.executionConfig?.minInstances ?? 0,
       maxInstances: document.executionConfig?.maxInstances ?? null,
+      concurrency: document.executionConfig?.concurrency ?? 1,
       eventFormat: document.executionConfig?.eventFormat ?? 'native',
       asyncPolicy: asyncPolicyFrom(document.executionConfig, DEFAULT_ASYNC_POLICY),
       network: networkFrom(document.executionConfig, NETWORK_OFF, this.config.egress),
@@ -341,6 +343,7 @@ export class FunctionsService {
       memoryLimitMb: patch.executionConfig?.memoryLimit ?? latest.memoryLimitMb,
       minInstances: patch.executionConfig?.minInstances ?? latest.minInstances,
       maxInstances: patch.executionConfig?.maxInstances ?? latest.maxInstances,
+      concurrency: patch.executionConfig?.concurrency ?? latest.concurrency,
       eventFormat: patch.executionConfig?.eventFormat ?? latest.eventFormat,
       asyncPolicy: asyncPolicyFrom(patch.executionConfig, latest.asyncPolicy),
       network: networkFrom(patch.executionConfig, latest.network, this.config.egress),
@@ -358,6 +361,12 @@ export class FunctionsService {
     if (draft.minInstances > maxInstances) {
       const message = `must not exceed maxInstances (${maxInstances})`;
       throw new ValidationError(`Invalid function version: executionConfig.minInstances: ${message}`, [{ field: 'executionConfig.minInstances', message }]);
+    }
+    // An update may change the language and keep the latest version's concurrency, or the reverse.
+    const concurrencyIssue = concurrencyIssueOf(draft.language, draft.concurrency);
+    if (concurrencyIssue) {
+      const field = concurrencyIssue.path.join('.');
+      throw new ValidationError(`Invalid function version: ${field}: ${concurrencyIssue.message}`, [{ field, message: concurrencyIssue.message }]);
     }
     await this.prewarmQuota.assertWithin(ownerId, functionId, draft);
   }

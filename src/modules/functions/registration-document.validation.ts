@@ -14,6 +14,7 @@ import {
   FUNCTION_NAME_PATTERN,
   FUNCTION_NAME_RULE,
   MAX_ATTEMPTS,
+  MAX_CONCURRENCY,
   MAX_DEPENDENCIES,
   MAX_DESCRIPTION_LENGTH,
   MAX_ENV_TOTAL_BYTES,
@@ -185,6 +186,7 @@ function executionConfigSchema(limits: LimitsConfig) {
         .min(1, 'must be at least 1')
         .max(limits.maxInstancesPerFunction, `must be at most ${limits.maxInstancesPerFunction} (FNGRAPH_MAX_INSTANCES_PER_FUNCTION)`)
         .optional(),
+      concurrency: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_CONCURRENCY, `must be at most ${MAX_CONCURRENCY}`).optional(),
       retry: retrySchema.optional(),
       maxEventAgeSeconds: z
         .number()
@@ -255,6 +257,8 @@ export function registrationDocumentSchema(limits: LimitsConfig, schedules: Sche
       if (doc.language === 'python' && (eventFormat === 'web' || eventFormat === 'node-http')) {
         ctx.addIssue({ code: 'custom', path: ['executionConfig', 'eventFormat'], message: `${eventFormat} is for JavaScript and TypeScript functions` });
       }
+      const concurrencyIssue = concurrencyIssueOf(doc.language, doc.executionConfig?.concurrency);
+      if (concurrencyIssue) ctx.addIssue({ code: 'custom', ...concurrencyIssue });
     });
 }
 
@@ -296,6 +300,15 @@ export function selfDestinationIssues(name: string, destinations: ExecutionConfi
   return (['onSuccess', 'onFailure'] as const)
     .filter((key) => destinations?.[key] === name)
     .map((key) => ({ path: ['executionConfig', 'destinations', key], message: 'must not be the function itself' }));
+}
+
+/**
+ * The Python shim serves one invocation at a time (concurrency there would need threads
+ * or asyncio in the shim): more than 1 is refused rather than silently ignored.
+ */
+export function concurrencyIssueOf(language: string, concurrency: number | undefined): { path: string[]; message: string } | null {
+  if (language !== 'python' || concurrency === undefined || concurrency <= 1) return null;
+  return { path: ['executionConfig', 'concurrency'], message: 'must be 1 for Python functions (their sandboxes serve one invocation at a time)' };
 }
 
 /** npm names with semver ranges or dist-tags; PyPI names with PEP 440 specifiers. */

@@ -59,6 +59,7 @@ function settingsOf(version: FunctionVersionRecord): Record<string, unknown> {
       memoryLimit: version.memoryLimitMb,
       minInstances: version.minInstances,
       maxInstances: version.maxInstances,
+      concurrency: version.concurrency,
       eventFormat: version.eventFormat,
       retry: { attempts: version.asyncPolicy.maxAttempts, backoffSeconds: version.asyncPolicy.retryBackoffSeconds },
       maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,

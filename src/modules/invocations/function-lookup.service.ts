@@ -134,6 +134,7 @@ export class FunctionLookup implements OnModuleInit, OnApplicationBootstrap, OnM
       memoryLimitMb: version.memoryLimitMb,
       minInstances: version.minInstances,
       maxInstances: version.maxInstances ?? this.config.limits.maxInstancesPerFunction,
+      concurrency: version.concurrency,
     };
   }
 

@@ -78,6 +78,7 @@ const target: ExecutionTarget = {
   memoryLimitMb: 128,
   minInstances: 0,
   maxInstances: 4,
+  concurrency: 1,
   eventFormat: 'native',
 };
 const event: InvocationEvent = {

@@ -29,6 +29,7 @@ function aVersion(overrides: Partial<FunctionVersionRecord> = {}): FunctionVersi
     memoryLimitMb: 128,
     minInstances: 0,
     maxInstances: null,
+    concurrency: 1,
     eventFormat: 'native',
     asyncPolicy: { ...DEFAULT_ASYNC_POLICY },
     network: { enabled: false, allow: [] },

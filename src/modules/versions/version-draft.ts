@@ -20,6 +20,7 @@ export interface VersionDraft {
   memoryLimitMb: number;
   minInstances: number;
   maxInstances: number | null;
+  concurrency: number;
   asyncPolicy: AsyncPolicy;
   eventFormat: EventFormat;
   network: NetworkConfig;

@@ -56,6 +56,7 @@ export class VersionLoadCheck {
       memoryLimitMb: record.memoryLimitMb,
       minInstances: 0,
       maxInstances: 1,
+      concurrency: 1,
     };
     let error;
     try {

@@ -53,6 +53,8 @@ export interface FunctionVersionRecord {
   minInstances: number;
   /** Most sandboxes at once per node; null: the platform default. */
   maxInstances: number | null;
+  /** Invocations one sandbox serves at once (`executionConfig.concurrency`; 1 in versions stored before it existed). */
+  concurrency: number;
   /** How queued (async) invocations of this version are delivered. */
   asyncPolicy: AsyncPolicy;
   /** How its handler is called and its result read (`executionConfig.eventFormat`). */

@@ -70,6 +70,7 @@ export class VersionsService {
       memoryLimitMb: draft.memoryLimitMb,
       minInstances: draft.minInstances,
       maxInstances: draft.maxInstances,
+      concurrency: draft.concurrency,
       eventFormat: draft.eventFormat,
       asyncPolicy: { ...draft.asyncPolicy },
       network: { enabled: draft.network.enabled, allow: [...draft.network.allow] },

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -13,6 +13,7 @@ import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
 import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type BwrapLayout, bwrapArguments } from './bwrap-arguments.js';
 import { BLOCK_FD, bubblewrapFeatures, INFO_FD, probeBubblewrap } from './bubblewrap.js';
+import { buildCompileCache, COMPILE_CACHE_VARIABLE, SANDBOX_COMPILE_CACHE_DIR } from './compile-cache.js';
 import { findExecutable, realpathOrNull } from './find-executable.js';
 import { defaultNodeCandidates, nodeBinariesByMajor } from './node-binaries.js';
 import { packageRoot } from './package-root.js';
@@ -31,6 +32,8 @@ const ATTACH_TIMEOUT_MS = 10_000;
 interface Isolation {
   bwrap: string;
   layout: BwrapLayout;
+  /** The compile cache Node.js sandboxes get read-only (host path), once built; null until then, or when it cannot be. */
+  compileCache: string | null;
 }
 
 /**
@@ -51,6 +54,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   private isolation: Isolation | null = null;
   private limiter: ResourceLimiter = new NoLimiter();
   private initialising: Promise<void> | null = null;
+  private compileCacheBuilt: Promise<void> = Promise.resolve();
   private sequence = 0;
 
   constructor(private readonly config: AppConfig) {
@@ -63,8 +67,13 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
   }
 
   /** How sandboxes are isolated and limited, for logs and diagnostics. */
-  get isolationSummary(): { bubblewrap: boolean; limits: ResourceLimiter['mechanism'] } {
-    return { bubblewrap: this.isolation !== null, limits: this.limiter.mechanism };
+  get isolationSummary(): { bubblewrap: boolean; limits: ResourceLimiter['mechanism']; compileCache: boolean } {
+    return { bubblewrap: this.isolation !== null, limits: this.limiter.mechanism, compileCache: (this.isolation?.compileCache ?? null) !== null };
+  }
+
+  /** Settles once the start-up's compile cache build is over, whether it worked or not. */
+  compileCacheSettled(): Promise<void> {
+    return this.compileCacheBuilt;
   }
 
   /** Sandboxes currently running. */
@@ -112,6 +121,7 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
     const sandboxes = [...this.live];
     for (const sandbox of sandboxes) sandbox.kill();
     await Promise.all(sandboxes.map((s) => s.exited.then(() => s.disposed)));
+    await this.compileCacheBuilt;
     this.limiter.close();
     this.isolation = null;
   }
@@ -137,8 +147,13 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       const node = this.nodeInterpreters()[0];
       if (!node) throw new Error('No Node.js interpreter is usable in sandboxes (FNGRAPH_SANDBOX_NODE_BINARY, FNGRAPH_NODE_BINARIES)');
       const probe = probeBubblewrap(bwrap, isolation.layout, [node, '-e', '0'], this.identity());
-      if (probe.ok) this.isolation = isolation;
-      else problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
+      if (probe.ok) {
+        this.isolation = isolation;
+        // In the background: sandboxes started meanwhile start without it.
+        this.compileCacheBuilt = this.prepareCompileCache(isolation).then((dir) => {
+          isolation.compileCache = dir;
+        });
+      } else problem = `bubblewrap (${bwrap}) does not work here: ${probe.reason}`;
     }
     if (problem) {
       const message = `${problem}. Function sandboxes would run as plain processes, with the host's filesystem and network: isolation is WEAK.`;
@@ -176,7 +191,30 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       features: bubblewrapFeatures(bwrap),
     };
     if (!layout.features.disableUserns) this.logger.warn(`${bwrap} is older than 0.8: functions may create user namespaces inside their sandbox`);
-    return { bwrap, layout };
+    return { bwrap, layout, compileCache: null };
+  }
+
+  /** Builds the shim's compile cache (see `buildCompileCache`); null, with a warning, where it cannot be. */
+  private async prepareCompileCache({ bwrap, layout }: Isolation): Promise<string | null> {
+    if (!this.config.sandbox.compileCache) return null;
+    const hostDir = join(this.config.dataDir, 'compile-cache');
+    mkdirSync(hostDir, { recursive: true, mode: 0o755 });
+    const unreachable = this.unreachable(hostDir);
+    // Node.js has a compile cache from 22.1 on.
+    const cached = (id: RuntimeId) => runtimeDefinition(id).interpreter === 'node' && (runtimeDefinition(id).interpreterMajor ?? 0) >= 22;
+    const commands = RUNTIME_IDS.filter((id) => cached(id) && this.interpreters[id] !== null).map((id) => {
+      const runtime = runtimeDefinition(id);
+      return [this.interpreters[id]!, ...runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: 128 }), protocolArgument({ fd: 1 })];
+    });
+    const built = unreachable
+      ? { ok: false as const, reason: `the sandbox user cannot reach ${hostDir}: ${unreachable}` }
+      : await buildCompileCache({ bwrap, layout, hostDir, commands: [...new Map(commands.map((c) => [c[0], c])).values()], identity: this.identity() });
+    if (built.ok) {
+      this.logger.log(`Node.js sandboxes start with a compile cache of the shim (${hostDir}, read-only in sandboxes)`);
+      return hostDir;
+    }
+    this.logger.warn(`Node.js sandboxes start without a compile cache of the shim (slower cold starts): ${built.reason}`);
+    return null;
   }
 
   /** Why the sandbox user cannot reach a directory bwrap must bind; only a concern when switching to that user. */
@@ -210,11 +248,17 @@ export class ProcessSandboxDriver extends SandboxDriver implements OnModuleInit,
       binds.push({ source: realpathSync(spec.egressSocketDir), path: SANDBOX_EGRESS_DIR });
       args.push(egressArgument(join(SANDBOX_EGRESS_DIR, EGRESS_SOCKET_NAME)));
     }
+    let env = isolation.layout.env;
+    if (isolation.compileCache !== null && runtime.interpreter === 'node') {
+      // Read-only, as every bind: see `buildCompileCache`.
+      binds.push({ source: isolation.compileCache, path: SANDBOX_COMPILE_CACHE_DIR });
+      env = { ...env, [COMPILE_CACHE_VARIABLE]: SANDBOX_COMPILE_CACHE_DIR };
+    }
     // bwrap always reports the sandbox's first process (its process group is the sandbox's,
     // stopped to freeze it without a cgroup freezer); only limits that must be joined before
     // the command runs need bwrap to wait for us.
     const sync = limits.needsAttach ? { infoFd: INFO_FD, blockFd: BLOCK_FD } : { infoFd: INFO_FD };
-    const layout = { ...isolation.layout, binds, sync };
+    const layout = { ...isolation.layout, binds, env, sync };
     const child = spawn(isolation.bwrap, bwrapArguments(layout, [...limits.commandPrefix, interpreter, ...args]), {
       env: {},
       cwd: '/',

@@ -6,6 +6,13 @@ import { PROTOCOL_FD } from '@/modules/executor/shim-protocol.js';
 import type { SandboxLimits } from './limits/resource-limiter.js';
 
 /**
+ * How often `running` asks the kernel at most. A pool asks on every hand-out and return,
+ * many times a second under load; a sandbox that died unseen in between fails to take its
+ * invocation, which then goes to another sandbox (`InvocationNotDeliveredError`).
+ */
+const KERNEL_CHECK_INTERVAL_MS = 100;
+
+/**
  * A sandbox that is a child process (bubblewrap, or the interpreter itself) with its
  * limits. When the process exits, whatever is left under the limits is killed, the
  * OOM verdict and peak memory are read, and the limits are removed. It is frozen by its
@@ -21,6 +28,8 @@ export class SandboxProcess implements SandboxHandle {
   private peakAtExit: number | null = null;
   private stoppedBySignal = false;
   private killed = false;
+  /** When the kernel was last asked whether the sandbox runs (`performance.now()`). */
+  private kernelCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly child: ChildProcess,
@@ -67,9 +76,12 @@ export class SandboxProcess implements SandboxHandle {
 
   get running(): boolean {
     const { child } = this;
-    if (this.ended || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
+    if (this.ended || this.killed || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return false;
     // Node learns of the exit a moment after the kernel does: ask the kernel. A frozen sandbox
     // killed meanwhile (say, by the OOM killer or an operator) only dies when thawed: ask its cgroup.
+    const now = performance.now();
+    if (now - this.kernelCheckedAt < KERNEL_CHECK_INTERVAL_MS) return true;
+    this.kernelCheckedAt = now;
     return isProcessRunning(child.pid) && !this.limits.killedWhileFrozen();
   }
 

@@ -41,6 +41,8 @@ export interface MongoFunctionVersion {
   /** Absent on versions stored before instance bounds existed: read as 0 / null. */
   minInstances?: number;
   maxInstances?: number | null;
+  /** Absent on versions stored before sandbox concurrency existed: read as 1. */
+  concurrency?: number;
   /** Absent on versions stored before async policies existed: read as the defaults. */
   asyncPolicy?: AsyncPolicySubdocument;
   /** Absent on versions stored before handler styles existed: read as `native`. */
@@ -111,6 +113,7 @@ export const FunctionVersionSchema = new Schema<MongoFunctionVersion>(
     memoryLimitMb: { type: Number, required: true },
     minInstances: { type: Number, default: 0 },
     maxInstances: { type: Number, default: null },
+    concurrency: { type: Number, default: 1 },
     asyncPolicy: { type: AsyncPolicySchema },
     eventFormat: { type: String, default: 'native' },
     network: { type: NetworkSchema },

@@ -17,6 +17,7 @@ import {
 import { InvocationRepository } from '@/modules/invocations/invocation.repository.js';
 import { PURGED_REQUEST } from '@/modules/invocations/invocation-request.js';
 import { fromSqlDateOrNull, type SqlValue, SqliteDatabase, toSqlBoolean, toSqlDate, toSqlDateOrNull, toSqlIdList } from './sqlite-database.js';
+import { type JournalEntry, SqliteInvocationJournal } from './sqlite-invocation-journal.js';
 
 interface InvocationRow {
   id: string;
@@ -97,7 +98,7 @@ const MUTABLE_COLUMNS = COLUMNS.filter((c) => c !== 'id');
 const UNFINISHED_SQL = `(${UNFINISHED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const RAN_SQL = `(${RAN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const ERROR_SQL = `(${ERROR_STATUSES.map((status) => `'${status}'`).join(', ')})`;
-/** The window of one version's finished calls; served by the index `invocations_version_finished`. */
+/** The window of one version's finished calls through an alias; served by the (partial) index `invocations_version_finished`. */
 const VERSION_WINDOW_SQL = `function_id = ? AND alias = ? AND version = ? AND finished_at >= ? AND finished_at < ? AND status IN ${RAN_SQL}`;
 /** A retried batch may meet its own earlier insert: then it is an update, under the same rule as `UPDATE_SQL`. */
 const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
@@ -105,42 +106,37 @@ const INSERT_SQL = `INSERT INTO invocations (${COLUMNS.join(', ')}) VALUES (${CO
 const SET_SQL = MUTABLE_COLUMNS.map((c) => `${c} = ?`).join(', ');
 const UPDATE_SQL = `UPDATE invocations SET ${SET_SQL} WHERE id = ? AND status IN ${UNFINISHED_SQL}`;
 
+/**
+ * Batches of records are durable once journaled (`SqliteInvocationJournal`: one transaction,
+ * one WAL commit for the whole batch); every read and conditional write applies the journal
+ * to `invocations` first, so each sees every record written before it.
+ */
 @Injectable()
 export class SqliteInvocationRepository extends InvocationRepository {
+  private readonly journal: SqliteInvocationJournal;
+
   constructor(private readonly db: SqliteDatabase) {
     super();
+    this.journal = new SqliteInvocationJournal(db, (entry) => this.db.statement(entry.kind === 'insert' ? INSERT_SQL : UPDATE_SQL).run(...entry.values));
   }
 
   async insertAll(records: readonly InvocationRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const insert = this.db.statement(INSERT_SQL);
-    // One transaction: one WAL commit for the whole batch.
-    this.db.transaction(() => {
-      for (const record of records) {
-        const row = toRow(record);
-        insert.run(...COLUMNS.map((column) => row[column]));
-      }
-    });
+    this.journal.append(records.map((record) => ({ kind: 'insert', values: insertValues(toRow(record)) })));
   }
 
   async updateAll(records: readonly InvocationRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const update = this.db.statement(UPDATE_SQL);
-    this.db.transaction(() => {
-      for (const record of records) {
-        const row = toRow(record);
-        update.run(...MUTABLE_COLUMNS.map((column) => row[column]), row.id);
-      }
-    });
+    this.journal.append(records.map((record) => ({ kind: 'update', values: updateValues(toRow(record)) })));
   }
 
   async transition(record: InvocationRecord, from: readonly InvocationStatus[]): Promise<boolean> {
+    this.journal.apply();
     const row = toRow(record);
     const sql = `UPDATE invocations SET ${SET_SQL} WHERE id = ? AND status IN (SELECT value FROM json_each(?))`;
     return this.db.statement(sql).run(...MUTABLE_COLUMNS.map((column) => row[column]), row.id, JSON.stringify(from)).changes === 1;
   }
 
   async purgePayloads(finishedBefore: Date, limit: number): Promise<number> {
+    this.journal.apply();
     const sql = `UPDATE invocations
         SET request = ?, response = NULL, logs = '[]', error = CASE WHEN error IS NULL THEN NULL ELSE json_remove(error, '$.stack') END, payload_purged = 1
       WHERE id IN (SELECT id FROM invocations WHERE payload_purged = 0 AND finished_at IS NOT NULL AND finished_at < ? LIMIT ?)`;
@@ -152,6 +148,7 @@ export class SqliteInvocationRepository extends InvocationRepository {
   }
 
   async findOrphaned(liveNodeIds: readonly string[], startedBefore: Date, limit: number): Promise<InvocationRecord[]> {
+    this.journal.apply();
     const sql = `SELECT * FROM invocations
       WHERE status = 'RUNNING' AND queued = 0 AND node_id IS NOT NULL AND node_id NOT IN (SELECT value FROM json_each(?)) AND started_at < ?
       ORDER BY started_at LIMIT ?`;
@@ -159,16 +156,20 @@ export class SqliteInvocationRepository extends InvocationRepository {
   }
 
   async findById(id: string): Promise<InvocationRecord | null> {
-    const row = this.db.statement<InvocationRow>('SELECT * FROM invocations WHERE id = ?').get(id);
-    return row ? toRecord(row) : null;
+    return (await this.findByIds([id]))[0] ?? null;
   }
 
+  /** While storage refuses to apply the journal (a full disk), a record is still found by its id: from the journal. */
   async findByIds(ids: readonly string[]): Promise<InvocationRecord[]> {
     if (ids.length === 0) return [];
-    return this.db.statement<InvocationRow>('SELECT * FROM invocations WHERE id IN (SELECT value FROM json_each(?))').all(toSqlIdList(ids)).map(toRecord);
+    const applied = this.journal.tryApply();
+    const rows = this.db.statement<InvocationRow>('SELECT * FROM invocations WHERE id IN (SELECT value FROM json_each(?))').all(toSqlIdList(ids));
+    return (applied ? rows : withUnapplied(rows, this.journal.unapplied(), new Set(ids))).map(toRecord);
   }
 
+  /** Listings and statistics read the table: while the journal cannot be applied, they miss its records. */
   async list(filter: InvocationFilter, page: PageRequest): Promise<PageResult<InvocationRecord>> {
+    this.journal.tryApply();
     const conditions: string[] = [];
     const params: SqlValue[] = [];
     if (filter.functionId !== undefined) {
@@ -176,8 +177,12 @@ export class SqliteInvocationRepository extends InvocationRepository {
       params.push(filter.functionId);
     }
     if (filter.status !== undefined) {
-      conditions.push('status = ?');
+      // invocations_function_status has no SUCCEEDED rows: said outright, so the planner may use it; a
+      // function's SUCCEEDED calls walk invocations_function (`+` keeps the planner off invocations_status).
+      const succeeded = filter.status === 'SUCCEEDED';
+      conditions.push(succeeded && filter.functionId !== undefined ? '+status = ?' : 'status = ?');
       params.push(filter.status);
+      if (!succeeded) conditions.push("status <> 'SUCCEEDED'");
     }
     if (filter.callerId !== undefined) {
       conditions.push('caller_id = ?');
@@ -198,6 +203,7 @@ export class SqliteInvocationRepository extends InvocationRepository {
   }
 
   async versionWindowStats({ functionId, alias, version, since, until }: VersionWindow): Promise<InvocationWindowStats> {
+    this.journal.tryApply();
     const params = [functionId, alias, version, toSqlDate(since), toSqlDate(until)];
     const totals = this.db
       .statement<{ count: number; errors: number; timed: number }>(
@@ -219,6 +225,7 @@ export class SqliteInvocationRepository extends InvocationRepository {
 
   async latestByFunctionIds(functionIds: readonly string[]): Promise<InvocationRecord[]> {
     if (functionIds.length === 0) return [];
+    this.journal.tryApply();
     // One indexed probe of (function_id, id DESC) per function instead of a GROUP BY over all its invocations.
     return this.db
       .statement<InvocationRow>(
@@ -229,6 +236,32 @@ export class SqliteInvocationRepository extends InvocationRepository {
       .all(toSqlIdList(functionIds))
       .map(toRecord);
   }
+}
+
+function insertValues(row: InvocationRow): SqlValue[] {
+  return COLUMNS.map((column) => row[column]);
+}
+
+function updateValues(row: InvocationRow): SqlValue[] {
+  return [...MUTABLE_COLUMNS.map((column) => row[column]), row.id];
+}
+
+/**
+ * Rows with the journal's entries laid over them as applying them would (`INSERT_SQL`,
+ * `UPDATE_SQL`: a record that reached a final state is never changed again), for `ids`.
+ */
+function withUnapplied(rows: readonly InvocationRow[], entries: readonly JournalEntry[], ids: ReadonlySet<string>): InvocationRow[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const unfinished = (row: InvocationRow | undefined) => row !== undefined && (UNFINISHED_STATUSES as readonly string[]).includes(row.status);
+  for (const entry of entries) {
+    const row = Object.fromEntries(
+      (entry.kind === 'insert' ? COLUMNS : [...MUTABLE_COLUMNS, 'id']).map((column, i) => [column, entry.values[i]]),
+    ) as unknown as InvocationRow;
+    if (!ids.has(row.id)) continue;
+    const existing = byId.get(row.id);
+    if (entry.kind === 'insert' ? existing === undefined || unfinished(existing) : unfinished(existing)) byId.set(row.id, row);
+  }
+  return [...byId.values()];
 }
 
 function encodeResponse(value: unknown): string | null {

@@ -26,6 +26,7 @@ interface VersionRow {
   memory_limit_mb: number;
   min_instances: number;
   max_instances: number | null;
+  concurrency: number;
   /** JSON of the AsyncPolicy; NULL in rows written before it existed. */
   async_policy: string | null;
   event_format: string;
@@ -57,8 +58,8 @@ export class SqliteVersionRepository extends VersionRepository {
           `INSERT INTO function_versions (id, function_id, sequence, version, language, runtime, code_hash, code_size_bytes,
              dependencies, timeout_seconds, memory_limit_mb, min_instances, max_instances, async_policy, event_format, network,
              environment_variable_names,
-             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler, contract)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             sealed_key_id, sealed_wrapped_key, sealed_ciphertext, build_status, build_log, author, created_at, code_format, handler, contract, concurrency)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -88,6 +89,7 @@ export class SqliteVersionRepository extends VersionRepository {
           row.code_format,
           row.handler,
           row.contract,
+          row.concurrency,
         );
     } catch (error) {
       const constraint = uniqueViolation(error);
@@ -171,6 +173,7 @@ function toRow(record: FunctionVersionRecord): VersionRow {
     memory_limit_mb: record.memoryLimitMb,
     min_instances: record.minInstances,
     max_instances: record.maxInstances,
+    concurrency: record.concurrency,
     async_policy: JSON.stringify(record.asyncPolicy),
     event_format: record.eventFormat,
     network: JSON.stringify(record.network),
@@ -203,6 +206,7 @@ function toRecord(row: VersionRow): FunctionVersionRecord {
     memoryLimitMb: row.memory_limit_mb,
     minInstances: row.min_instances,
     maxInstances: row.max_instances,
+    concurrency: row.concurrency ?? 1,
     asyncPolicy:
       row.async_policy === null ? { ...DEFAULT_ASYNC_POLICY } : { ...DEFAULT_ASYNC_POLICY, ...(JSON.parse(row.async_policy) as Partial<AsyncPolicy>) },
     eventFormat: row.event_format as EventFormat,

@@ -91,6 +91,13 @@ export class ExecutionConfigInput {
   @Field(() => Int, { nullable: true, description: 'Most sandboxes at once on each server node (default FNGRAPH_MAX_INSTANCES_PER_FUNCTION).' })
   maxInstances?: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Invocations one sandbox serves at once: 1 to 1000 (default 1). JavaScript and TypeScript only; see the README, "Concurrency inside a sandbox".',
+  })
+  concurrency?: number;
+
   @Field(() => RetryPolicyInput, { nullable: true })
   retry?: RetryPolicyInput;
 

@@ -17,6 +17,9 @@ export class ExecutionConfigModel {
   @Field(() => Int, { nullable: true, description: 'Most sandboxes at once on each server node; null: the platform default.' })
   maxInstances: number | null;
 
+  @Field(() => Int, { description: 'Invocations one sandbox serves at once (1: one at a time).' })
+  concurrency: number;
+
   @Field(() => RetryPolicyModel)
   retry: RetryPolicyModel;
 

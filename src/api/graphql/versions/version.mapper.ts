@@ -34,6 +34,7 @@ export function toExecutionConfigModel(record: FunctionVersionRecord): Execution
     memoryLimit: record.memoryLimitMb,
     minInstances: record.minInstances,
     maxInstances: record.maxInstances,
+    concurrency: record.concurrency,
     retry: { attempts: record.asyncPolicy.maxAttempts, backoffSeconds: record.asyncPolicy.retryBackoffSeconds },
     maxEventAgeSeconds: record.asyncPolicy.maxEventAgeSeconds,
     destinations: { onSuccess: record.asyncPolicy.onSuccess, onFailure: record.asyncPolicy.onFailure },

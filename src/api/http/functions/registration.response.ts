@@ -32,6 +32,7 @@ export interface RegistrationResponse {
     memoryLimit: number;
     minInstances: number;
     maxInstances: number | null;
+    concurrency: number;
     retry: { attempts: number; backoffSeconds: number };
     maxEventAgeSeconds: number | null;
     destinations: { onSuccess: string | null; onFailure: string | null };
@@ -80,6 +81,7 @@ export function toRegistrationResponse(
       memoryLimit: version.memoryLimitMb,
       minInstances: version.minInstances,
       maxInstances: version.maxInstances,
+      concurrency: version.concurrency,
       retry: { attempts: version.asyncPolicy.maxAttempts, backoffSeconds: version.asyncPolicy.retryBackoffSeconds },
       maxEventAgeSeconds: version.asyncPolicy.maxEventAgeSeconds,
       destinations: { onSuccess: version.asyncPolicy.onSuccess, onFailure: version.asyncPolicy.onFailure },

@@ -259,6 +259,12 @@ function registrationResponseSchema(): JsonObject {
           memoryLimit: { type: 'integer', description: 'Megabytes.' },
           minInstances: { type: 'integer' },
           maxInstances: { type: ['integer', 'null'] },
+          concurrency: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1000,
+            description: 'Invocations one sandbox serves at once (README, "Concurrency inside a sandbox").',
+          },
           retry: { type: 'object', properties: { attempts: { type: 'integer' }, backoffSeconds: { type: 'integer' } } },
           maxEventAgeSeconds: { type: ['integer', 'null'] },
           destinations: { type: 'object', properties: { onSuccess: nullableString, onFailure: nullableString } },

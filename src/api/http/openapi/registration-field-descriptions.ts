@@ -15,7 +15,7 @@ export const REGISTRATION_FIELD_DESCRIPTIONS: Record<string, string> = {
   version: 'A semantic version for the new version; the next patch version when absent.',
   metadata: 'Author, tags, dependencies (npm or PyPI names with version ranges) and permissions (`public`, `allowedUsers`, `executionRoles`).',
   executionConfig:
-    'Timeout (seconds), memory (MB), environment variables (plain or `{ value, secret }`), instances, async retry policy and destinations, outbound network (`network: { enabled, allow }`), and `eventFormat`: how the handler is called and its result read (`native`, `web`, `node-http`, `aws-apigw-v1`, `aws-apigw-v2`; README, "Functions").',
+    'Timeout (seconds), memory (MB), environment variables (plain or `{ value, secret }`), instances, `concurrency` (invocations one sandbox serves at once, 1 to 1000, default 1; JavaScript and TypeScript), async retry policy and destinations, outbound network (`network: { enabled, allow }`), and `eventFormat`: how the handler is called and its result read (`native`, `web`, `node-http`, `aws-apigw-v1`, `aws-apigw-v2`; README, "Functions").',
   schedules: 'Cron triggers: each tick runs the function once, asynchronously, with `payload` as the body.',
   contract:
     'JSON Schemas (2020-12) of the version’s `input` (the request body as JSON), `query` (the query string) and `output` (the result), and `outputMode` (`flag`, default, or `refuse`): requests that do not match are refused with 400 before any sandbox starts.',

@@ -19,7 +19,7 @@ export interface UpgradeGateOptions {
   /** The one path upgrades are served on. */
   path: string;
   limiter: RequestLimiter;
-  /** The client's address (see `upgradeOriginResolver`). */
+  /** The client's address (see `clientOriginResolver`). */
   originOf: (req: IncomingMessage) => RequestOrigin;
   errors: UnexpectedErrors;
 }

@@ -1,6 +1,7 @@
 'use strict';
 // fngraph Node.js runtime shim. Runs inside the sandbox (a child process or a
-// container), loads one function and serves its invocations one at a time.
+// container), loads one function and serves its invocations: one at a time, or up to
+// the load frame's `concurrency` at once.
 //
 // Protocol: newline-delimited JSON. Requests arrive on stdin; replies leave on a
 // descriptor of their own that user code is not given: `--fngraph-protocol=fd:N` names
@@ -9,7 +10,7 @@
 // stderr. Either way the function's raw descriptors 1 and 2 (native code, child
 // processes) never share a pipe with the protocol. console.* and
 // process.stdout/stderr.write are captured and sent as `log` frames instead.
-//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat}
+//   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat, concurrency?}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
 //        {type:'accepted', id} {type:'log', id, stream, message}*
@@ -23,6 +24,10 @@
 // A `log` frame carries the invocation that printed it (AsyncLocalStorage follows the
 // handler into its timers and promises), so a line printed late, after its invocation
 // returned, is recognised as such by the executor and never given to the next one.
+// With `concurrency` > 1, invocations run side by side, each in its own AsyncLocalStorage
+// context, so their lines stay apart; output of no invocation's code is given to the one
+// in flight only when there is exactly one. The process's CPU time cannot be split between
+// invocations that overlapped: their `cpuTimeMs` is left out.
 // It deliberately depends on nothing but Node's core modules (and its own files beside it).
 
 const fs = require('node:fs');
@@ -37,8 +42,10 @@ const PROTOCOL_FD = openProtocol();
 // Network access (executionConfig.network): only sandboxes given an egress gateway load it.
 const EGRESS = startEgress();
 installFrameworkStandIn();
-/** The invocation in flight, for output that carries no invocation of its own. */
-let currentId = null;
+/** Invocations in flight, by id: whether each overlapped another (its CPU time is then not its own). */
+const running = new Map();
+/** Invocations the function takes at once (the load frame's `concurrency`). */
+let concurrency = 1;
 /** The invocation whose code is running (its handler, timers and promise callbacks). */
 const invocationOf = new AsyncLocalStorage();
 /** The function, or the Workers-style object `{ fetch(request, env, ctx) }` when `callStyle` is `fetch`. */
@@ -89,39 +96,50 @@ function serializeError(error) {
 }
 
 // ---- output capture --------------------------------------------------------
-function logLine(stream, message) {
-  // Output from code of no invocation (module scope, a stray callback) belongs to the one in flight, if any.
-  const id = invocationOf.getStore() ?? currentId;
+/** The invocation output belongs to: the one whose code runs, else (module scope, a stray callback) the only one in flight, if any. */
+function outputOwner() {
+  const own = invocationOf.getStore();
+  if (own !== undefined) return own;
+  return running.size === 1 ? running.keys().next().value : null;
+}
+
+function logLine(stream, message, id = outputOwner()) {
   send({ type: 'log', id, stream, message });
 }
 
+/** A partial line waits for its end per invocation, so concurrent writers never join lines. */
 function captureStream(target, stream) {
-  let pending = '';
+  const pending = new Map();
   target.write = function write(chunk, encoding, callback) {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
-    pending += text;
+    const owner = outputOwner();
+    let buffered = (pending.get(owner) ?? '') + text;
     let newline;
-    while ((newline = pending.indexOf('\n')) !== -1) {
-      logLine(stream, pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      logLine(stream, buffered.slice(0, newline), owner);
+      buffered = buffered.slice(newline + 1);
     }
+    if (buffered === '') pending.delete(owner);
+    else pending.set(owner, buffered);
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') process.nextTick(done);
     return true;
   };
-  return () => {
-    if (pending !== '') {
-      logLine(stream, pending);
-      pending = '';
+  /** Sends the partial lines of the owners `which` selects (all without it). */
+  return (which = () => true) => {
+    for (const [id, text] of pending) {
+      if (!which(id)) continue;
+      logLine(stream, text, id);
+      pending.delete(id);
     }
   };
 }
 
 const flushStdout = captureStream(process.stdout, 'stdout');
 const flushStderr = captureStream(process.stderr, 'stderr');
-function flushOutput() {
-  flushStdout();
-  flushStderr();
+function flushOutput(which) {
+  flushStdout(which);
+  flushStderr(which);
 }
 
 for (const [method, stream] of [
@@ -152,6 +170,7 @@ function load(frame) {
   userModule._compile(frame.artifact, filename);
   const exported = userModule.exports;
   functionEnv = Object.assign({}, frame.env || {});
+  concurrency = Number.isInteger(frame.concurrency) && frame.concurrency > 1 ? frame.concurrency : 1;
   callStyle = frame.eventFormat === 'web' || frame.eventFormat === 'node-http' ? frame.eventFormat : 'native';
   const styled = styledEntry(exported, frame.entry);
   if (styled) {
@@ -375,8 +394,14 @@ function callNodeHttp(frame, reply) {
 /** The marker of an answer already sent as a stream. */
 const STREAMED = Symbol('streamed');
 
+/**
+ * Looking at the global `Response` loads Node's fetch implementation (undici): measured
+ * 45-110 ms on the first invocation of every sandbox, whatever the function returned. A
+ * Response (undici's, or a polyfill's) says what it is in its `Symbol.toStringTag`, so
+ * the global is only looked at for a value that claims to be one.
+ */
 function isResponse(value) {
-  return typeof Response === 'function' && value instanceof Response;
+  return value !== null && typeof value === 'object' && value[Symbol.toStringTag] === 'Response' && typeof Response === 'function' && value instanceof Response;
 }
 
 function isStream(value) {
@@ -465,7 +490,9 @@ function call(frame, reply) {
 
 async function invoke(frame) {
   send({ type: 'accepted', id: frame.id });
-  currentId = frame.id;
+  const own = { overlapped: running.size > 0 };
+  for (const other of running.values()) other.overlapped = true;
+  running.set(frame.id, own);
   const cpuBefore = process.cpuUsage();
   const reply = new Reply(frame.id);
   let result;
@@ -477,20 +504,28 @@ async function invoke(frame) {
   } catch (error) {
     result = { type: 'result', id: frame.id, ok: false, error: serializeError(error), streamed: reply.started };
   }
-  flushOutput();
+  flushOutput((owner) => owner === frame.id);
   const cpu = process.cpuUsage(cpuBefore);
-  result.metrics = { cpuTimeMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  result.metrics = own.overlapped ? { maxRssBytes } : { cpuTimeMs: (cpu.user + cpu.system) / 1000, maxRssBytes };
   try {
     send(result);
   } catch (error) {
     // The value could not be serialised (a cycle, a BigInt): report that instead.
     send({ type: 'result', id: frame.id, ok: false, error: serializeError(error), metrics: result.metrics });
   }
-  currentId = null;
+  running.delete(frame.id);
+  // Partial lines of invocations that ended (a late timer's) or of no single invocation are not kept: they go out
+  // as such, and the executor drops and counts them.
+  flushOutput((owner) => !running.has(owner));
 }
 
 function handleFrame(frame) {
-  if (frame.type === 'invoke') return invoke(frame);
+  if (frame.type === 'invoke') {
+    const invocation = invoke(frame);
+    // A function that takes several at once starts each as it comes; others wait their turn.
+    return concurrency > 1 ? undefined : invocation;
+  }
   if (frame.type === 'load') {
     try {
       load(frame);
@@ -505,8 +540,9 @@ function handleFrame(frame) {
   return undefined;
 }
 
-// Invocations are serialised: the executor never sends a second one before the first
-// result, but a queue keeps the shim correct even if it did.
+// Frames are handled in order; invocations are serialised unless the function takes
+// several at once (the executor never sends more than `concurrency` before results, but
+// the queue keeps the shim correct even if it did).
 let queue = Promise.resolve();
 let buffered = '';
 process.stdin.setEncoding('utf8');

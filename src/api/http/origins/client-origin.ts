@@ -9,12 +9,14 @@ export interface ExpressApplication {
 }
 
 /**
- * Where an upgrade request comes from, as Express would say for a request (honouring
- * `trust proxy`): upgrades never pass through Express, so its `ip` getter is borrowed.
+ * Where a request that does not pass through Express comes from (upgrades, function
+ * endpoints), as Express would say (honouring `trust proxy`): its `ip` getter is borrowed.
  * Behind a proxy, the socket's address is the proxy's: per-address limits keyed on it
- * would put every client in one bucket.
+ * would put every client in one bucket. Without `trust proxy` it is the socket's address.
  */
-export function upgradeOriginResolver(app: ExpressApplication): (req: IncomingMessage) => RequestOrigin {
+export function clientOriginResolver(app: ExpressApplication): (req: IncomingMessage) => RequestOrigin {
+  const trustProxy = app.get('trust proxy');
+  if (trustProxy === false || trustProxy === undefined) return (req) => requestOrigin(req);
   return (req) => {
     const view = Object.create(app.request, {
       app: { value: app },
