@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { activeSpanIds, randomTraceId } from '@/kernel/telemetry/spans.js';
+import { activeSpanIds, newTraceId } from '@/kernel/telemetry/spans.js';
 import { attachRequestContext, principalOnRequest, type RequestContext, requestContextOf, runInRequestContext } from '@/kernel/telemetry/request-context.js';
 
 /** A caller's request id is kept when it looks like an id (no log injection through it). */
@@ -111,7 +111,7 @@ function requestTraceId(req: IncomingMessage): string {
   if (active) return active;
   const header = req.headers.traceparent;
   const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
-  return match && !/^0+$/.test(match[1]!) ? match[1]! : randomTraceId();
+  return match && !/^0+$/.test(match[1]!) ? match[1]! : newTraceId();
 }
 
 function principalField(principal: string | undefined): { principal?: string } {

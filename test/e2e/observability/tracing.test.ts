@@ -75,12 +75,17 @@ describe('one trace per invocation', () => {
 
   it('connects the GraphQL invokeFunction operation to the execution, and stores the trace id', async () => {
     exporter.reset();
+    const before = Date.now();
     const { invokeFunction } = await helpers.graphqlData(
       server.url,
       'mutation InvokeTraced { invokeFunction(input: { name: "traced" }) { id traceId response } }',
     );
     const traceId = invokeFunction.traceId as string;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    // The SDK made it with fngraph's generator: it starts with the time (records are indexed by it).
+    const madeAt = Number.parseInt(traceId.slice(0, 12), 16);
+    expect(madeAt).toBeGreaterThanOrEqual(before);
+    expect(madeAt).toBeLessThanOrEqual(Date.now());
 
     const spans = await traceOf(traceId);
     // One root, and every other span's parent is in the same trace: one connected tree.

@@ -10,7 +10,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { enableSpans } from '@/kernel/telemetry/spans.js';
+import { enableSpans, traceIdGenerator } from '@/kernel/telemetry/spans.js';
 
 export interface TracingOptions {
   serviceName: string;
@@ -59,6 +59,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
   }
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, 'service.instance.id': options.instanceId }),
+    idGenerator: traceIdGenerator,
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
     spanProcessors,
     // Spans only: metrics are Prometheus' (/metrics), logs go to stdout as JSON.
