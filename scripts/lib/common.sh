@@ -261,6 +261,11 @@ use_nodes() {
   ensure_runtime_nodes
 }
 
+# headers_major DIR: the Node.js major whose headers DIR holds (empty when none).
+headers_major() {
+  sed -n 's/^#define NODE_MAJOR_VERSION \([0-9]*\)$/\1/p' "$1/include/node/node_version.h" 2>/dev/null || true
+}
+
 # use_server_node: makes `node` on PATH Node.js $FNGRAPH_NODE_MAJOR or newer for every
 # later step (npm ci, the build, vitest, the server), installing it when the host's is
 # older. native modules (better-sqlite3) then compile against its headers: node-gyp would
@@ -271,10 +276,11 @@ use_server_node() {
   if [[ -n $host ]] && major=$(node_major "$host") && ((major >= FNGRAPH_NODE_MAJOR)); then
     # node-gyp (better-sqlite3) must compile against this Node.js's own headers: left to itself,
     # offline, it takes whatever it finds on the system (Debian's Node.js 20 headers), and the
-    # module then fails to load with "compiled against a different Node.js version".
+    # module then fails to load with "compiled against a different Node.js version". A nodedir
+    # already set for another major (an npmrc's `nodedir=/usr`, which `npm run` exports) is replaced.
     local prefix
     prefix=$(dirname "$(dirname "$(readlink -f "$host")")")
-    if [[ -z ${npm_config_nodedir:-} && -f $prefix/include/node/node.h ]]; then
+    if [[ -f $prefix/include/node/node.h ]] && [[ -z ${npm_config_nodedir:-} || $(headers_major "$npm_config_nodedir") != "$major" ]]; then
       export npm_config_nodedir="$prefix"
     fi
     log "node $("$host" --version) ($host; headers: ${npm_config_nodedir:-node-gyp default})"
