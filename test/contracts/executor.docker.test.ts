@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -19,6 +19,8 @@ const available = await dockerAnswers();
 
 describeWithDocker('Docker executor', available, () => {
   executorContract('docker', { env: { FNGRAPH_DOCKER_HOST: dockerHost } });
+  // Where the protocol socket cannot be used (a remote engine, a server not running as root).
+  executorContract('docker', { variant: 'attach stream', env: { FNGRAPH_DOCKER_HOST: dockerHost, FNGRAPH_DOCKER_PROTOCOL: 'attach' } });
 
   describe('Docker driver lifecycle', () => {
     const docker = new Docker(dockerConnectionOptions(dockerHost));
@@ -29,8 +31,14 @@ describeWithDocker('Docker executor', available, () => {
     });
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    async function openDriver(): Promise<{ moduleRef: TestingModule; driver: DockerSandboxDriver }> {
-      const config = AppConfig.fromEnvironment({ NODE_ENV: 'test', FNGRAPH_DATA_DIR: dataDir, FNGRAPH_EXECUTOR: 'docker', FNGRAPH_DOCKER_HOST: dockerHost });
+    async function openDriver(env: Record<string, string> = {}): Promise<{ moduleRef: TestingModule; driver: DockerSandboxDriver }> {
+      const config = AppConfig.fromEnvironment({
+        NODE_ENV: 'test',
+        FNGRAPH_DATA_DIR: dataDir,
+        FNGRAPH_EXECUTOR: 'docker',
+        FNGRAPH_DOCKER_HOST: dockerHost,
+        ...env,
+      });
       const moduleRef = await Test.createTestingModule({
         imports: [...testKernelModules(config), ExecutorModule.register({ sandbox: SandboxModule.forConfig(config) })],
       }).compile();
@@ -62,6 +70,46 @@ describeWithDocker('Docker executor', available, () => {
       await moduleRef.close();
       expect(await docker.listContainers({ all: true, filters: filter })).toHaveLength(0);
       for (const handle of handles) expect((await handle.exited).signal).toBe('SIGKILL');
+    });
+
+    it('speaks to the shim over a socket only its container mounts, which nothing can connect to once the shim has', async () => {
+      const socketDirs = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('fngraph-protocol-')));
+      const before = socketDirs();
+      const { moduleRef, driver } = await openDriver();
+      try {
+        const handles = await Promise.all([1, 2].map(() => driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'socket', dependenciesDir: null })));
+        const containers = await docker.listContainers({ all: true, filters: { label: [driver.instanceFilter] } });
+        const mounts = await Promise.all(containers.map(async (c) => (await docker.getContainer(c.Id).inspect()).HostConfig.Binds ?? []));
+        const socketMounts = mounts.map((binds) => binds.filter((bind) => bind.endsWith(':/opt/fngraph/protocol:ro')));
+        // One socket directory per container, each mounted into its own container only.
+        expect(socketMounts.map((binds) => binds.length)).toEqual([1, 1]);
+        const [first, second] = socketMounts.map((binds) => binds[0]!.split(':')[0]!);
+        expect(first).not.toBe(second);
+        for (const container of containers) expect(container.Command).toContain('--fngraph-protocol=unix:/opt/fngraph/protocol/shim.sock');
+        // Connected: the listener is closed and its directory gone, so no second connection can be made.
+        expect(existsSync(first!)).toBe(false);
+        expect(existsSync(second!)).toBe(false);
+        expect(socketDirs()).toEqual(before);
+        // The protocol and the raw output are apart: raw stdout arrives on its own stream.
+        for (const handle of handles) expect(handle.stdout).not.toBeNull();
+        for (const handle of handles) handle.kill();
+      } finally {
+        await moduleRef.close();
+      }
+    });
+
+    it('speaks over the attach stream when told to (FNGRAPH_DOCKER_PROTOCOL=attach)', async () => {
+      const { moduleRef, driver } = await openDriver({ FNGRAPH_DOCKER_PROTOCOL: 'attach' });
+      try {
+        const handle = await driver.start({ runtime: 'nodejs24', memoryLimitMb: 64, label: 'attach', dependenciesDir: null });
+        const [container] = await docker.listContainers({ all: true, filters: { label: [driver.instanceFilter] } });
+        expect(container!.Command).toContain('--fngraph-protocol=stdout');
+        expect((await docker.getContainer(container!.Id).inspect()).HostConfig.Binds?.some((bind) => bind.includes('/opt/fngraph/protocol'))).toBe(false);
+        expect(handle.stdout).toBeNull();
+        handle.kill();
+      } finally {
+        await moduleRef.close();
+      }
     });
 
     it('lists the runtimes whose images are present', async () => {

@@ -318,6 +318,12 @@ export class AppConfig {
   readonly sandbox: SandboxConfig;
   readonly egress: EgressConfig;
   readonly dockerHost: string;
+  /**
+   * FNGRAPH_DOCKER_PROTOCOL: `auto` speaks to a container's shim over a unix socket mounted into
+   * it when the engine is on this host and the server runs as root, else over the engine's attach
+   * stream; `attach` always over the attach stream.
+   */
+  readonly dockerProtocol: 'auto' | 'attach';
   readonly graphiql: boolean;
   /** The web console at `/` (FNGRAPH_CONSOLE), served from the build's `dist/console`. */
   readonly console: boolean;
@@ -424,6 +430,7 @@ export class AppConfig {
       maxConnectionsPerSandbox: raw.FNGRAPH_EGRESS_MAX_CONNECTIONS,
     };
     this.dockerHost = raw.FNGRAPH_DOCKER_HOST;
+    this.dockerProtocol = raw.FNGRAPH_DOCKER_PROTOCOL;
     this.graphiql = raw.FNGRAPH_GRAPHIQL && raw.NODE_ENV !== 'production';
     this.console = raw.FNGRAPH_CONSOLE;
     this.shutdownGraceSeconds = raw.FNGRAPH_SHUTDOWN_GRACE_SECONDS;

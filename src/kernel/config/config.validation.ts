@@ -132,6 +132,7 @@ export const configSchema = z.object({
     .string()
     .default('unix:///var/run/docker.sock')
     .refine((value) => /^(unix|tcp|http|https):\/\//.test(value), { message: 'must be unix:///path, tcp://host:port or http(s)://host:port' }),
+  FNGRAPH_DOCKER_PROTOCOL: z.enum(['auto', 'attach']).default('auto'),
   FNGRAPH_MAX_CODE_BYTES: integer(4 * MiB, 1024, 50 * MiB),
   FNGRAPH_MAX_BODY_BYTES: integer(6 * MiB, 1024, 100 * MiB),
   FNGRAPH_MAX_TIMEOUT_SECONDS: integer(900, 1, 3600),

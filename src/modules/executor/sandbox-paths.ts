@@ -8,3 +8,5 @@ export const SANDBOX_DEPENDENCIES_DIR = '/opt/fngraph/deps';
 export const SANDBOX_FUNCTION_DIR = '/function';
 /** Where a sandbox with network access finds its egress gateway's socket directory. */
 export const SANDBOX_EGRESS_DIR = '/opt/fngraph/egress';
+/** Where a container finds the directory of the socket its shim speaks the protocol over. */
+export const SANDBOX_PROTOCOL_DIR = '/opt/fngraph/protocol';

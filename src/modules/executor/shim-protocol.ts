@@ -5,17 +5,20 @@
  *
  * - A descriptor of its own: process sandboxes get the protocol pipe as descriptor
  *   `PROTOCOL_FD` (bubblewrap passes it through; its own sync descriptors come after).
+ * - A socket at `path` inside the sandbox that the server listens on: containers on the
+ *   server's host. Requests go over it too, so the engine is not on the path of a call.
  * - `stdout`: a container only has stdio, so the shim takes the sandbox's stdout for
  *   itself and points descriptor 1 at stderr; all raw output then arrives on stderr.
  */
-export type ProtocolChannel = { fd: number } | 'stdout';
+export type ProtocolChannel = { fd: number } | { socket: string } | 'stdout';
 
 /** The descriptor of the protocol pipe in process sandboxes (0-2 are stdio). */
 export const PROTOCOL_FD = 3;
 
 /** The shim's command-line argument naming its protocol channel (after the shim's path). */
 export function protocolArgument(channel: ProtocolChannel): string {
-  return `--fngraph-protocol=${channel === 'stdout' ? 'stdout' : `fd:${channel.fd}`}`;
+  if (channel === 'stdout') return '--fngraph-protocol=stdout';
+  return 'socket' in channel ? `--fngraph-protocol=unix:${channel.socket}` : `--fngraph-protocol=fd:${channel.fd}`;
 }
 
 /**

@@ -1,20 +1,23 @@
-import { type Duplex, PassThrough, type Writable } from 'node:stream';
+import type { Socket } from 'node:net';
+import { type Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { type CgroupFreezer, FreezeSwitch } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import type { MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import type { SandboxExit, SandboxHandle } from '@/modules/executor/sandbox-driver.js';
 
 /**
- * A running sandbox container, spoken to over its hijacked attach stream (stdin in,
- * multiplexed stdout/stderr out). The shim keeps the container's stdout for its protocol
- * (`--fngraph-protocol=stdout`) and points the function's descriptors 1 and 2 at stderr,
- * so all raw output arrives there. When the stream closes the container has stopped:
- * its OOM verdict is read and it is removed. Killing is a forced removal. Freezing
- * writes to the container's cgroup directly, when the engine runs on this host.
+ * A running sandbox container and its hijacked attach stream (stdin in, multiplexed
+ * stdout/stderr out). The protocol goes over the shim's socket when it has one (`channel`,
+ * see `ProtocolSocket`), the function's raw output then on stdout and stderr; without one,
+ * the shim keeps the container's stdout for the protocol (`--fngraph-protocol=stdout`) and
+ * points descriptors 1 and 2 at stderr, so all raw output arrives there. When the attach
+ * stream closes the container has stopped: its OOM verdict is read and it is removed.
+ * Killing is a forced removal. Freezing writes to the container's cgroup directly, when
+ * the engine runs on this host.
  */
 export class ContainerSandbox implements SandboxHandle {
-  readonly protocol = new PassThrough();
-  readonly stdout = null;
+  readonly protocol: Readable;
+  readonly stdout: PassThrough | null;
   readonly stderr = new PassThrough();
   readonly exited: Promise<SandboxExit>;
   /** Settles once the container is removed (shortly after `exited`). */
@@ -34,9 +37,14 @@ export class ContainerSandbox implements SandboxHandle {
     private readonly memory: MemoryPeakProbe | null,
     readonly dependenciesPath: string | null,
     freezer: CgroupFreezer | null = null,
+    private readonly channel: Socket | null = null,
   ) {
     this.freezing = new FreezeSwitch(freezer);
-    docker.modem.demuxStream(stream, this.protocol, this.stderr);
+    const fromStdout = new PassThrough();
+    this.protocol = channel ?? fromStdout;
+    this.stdout = channel ? fromStdout : null;
+    channel?.on('error', () => undefined);
+    docker.modem.demuxStream(stream, fromStdout, this.stderr);
     stream.on('error', () => undefined);
     let markRemoved: () => void = () => undefined;
     this.removed = new Promise((resolve) => (markRemoved = resolve));
@@ -45,7 +53,7 @@ export class ContainerSandbox implements SandboxHandle {
       const onClose = () => {
         if (closed) return;
         closed = true;
-        this.protocol.end();
+        fromStdout.end();
         this.stderr.end();
         void this.finish().then((exit) => {
           resolve(exit);
@@ -58,7 +66,7 @@ export class ContainerSandbox implements SandboxHandle {
   }
 
   get stdin(): Writable {
-    return this.stream;
+    return this.channel ?? this.stream;
   }
 
   get running(): boolean {

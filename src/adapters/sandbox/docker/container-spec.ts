@@ -1,5 +1,11 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import {
+  SANDBOX_DEPENDENCIES_DIR,
+  SANDBOX_EGRESS_DIR,
+  SANDBOX_FUNCTION_DIR,
+  SANDBOX_PROTOCOL_DIR,
+  SANDBOX_SHIMS_DIR,
+} from '@/modules/executor/sandbox-paths.js';
 
 const MiB = 1024 * 1024;
 
@@ -28,6 +34,8 @@ export interface ContainerSpecInput {
   codeDir?: string | null;
   /** Host directory of the sandbox's egress gateway socket (network access), or null. */
   egressSocketDir?: string | null;
+  /** Host directory of the shim's protocol socket (`ProtocolSocket`), or null: the protocol then uses stdio. */
+  protocolSocketDir?: string | null;
   labels: Record<string, string>;
 }
 
@@ -47,6 +55,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerCreateOptions
   if (input.codeDir) binds.push(`${input.codeDir}:${SANDBOX_FUNCTION_DIR}:ro`);
   // Network access goes through this socket only: the container keeps `NetworkMode: none` (loopback only).
   if (input.egressSocketDir) binds.push(`${input.egressSocketDir}:${SANDBOX_EGRESS_DIR}:ro`);
+  if (input.protocolSocketDir) binds.push(`${input.protocolSocketDir}:${SANDBOX_PROTOCOL_DIR}:ro`);
   return {
     name: input.name,
     Image: input.image,

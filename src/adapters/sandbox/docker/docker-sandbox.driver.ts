@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Docker from 'dockerode';
@@ -9,22 +10,32 @@ import { AppConfig } from '@/kernel/config/app-config.js';
 import { cgroupFreezer, type CgroupFreezer } from '@/adapters/sandbox/cgroups/cgroup-freezer.js';
 import { memoryPeakProbe, type MemoryPeakProbe } from '@/adapters/sandbox/cgroups/memory-peak-probe.js';
 import { SandboxDriver, type SandboxHandle, type SandboxSpec } from '@/modules/executor/sandbox-driver.js';
-import { SANDBOX_DEPENDENCIES_DIR, SANDBOX_EGRESS_DIR, SANDBOX_FUNCTION_DIR, SANDBOX_SHIMS_DIR } from '@/modules/executor/sandbox-paths.js';
+import {
+  SANDBOX_DEPENDENCIES_DIR,
+  SANDBOX_EGRESS_DIR,
+  SANDBOX_FUNCTION_DIR,
+  SANDBOX_PROTOCOL_DIR,
+  SANDBOX_SHIMS_DIR,
+} from '@/modules/executor/sandbox-paths.js';
 import { egressArgument, protocolArgument } from '@/modules/executor/shim-protocol.js';
 import { EGRESS_SOCKET_NAME } from '@/modules/egress/egress-gateways.js';
 import { EgressUnavailableError } from '@/modules/egress/network-config.js';
 import { type RuntimeId, RUNTIME_IDS, runtimeDefinition } from '@/modules/runtimes/runtime-catalog.js';
 import { SHIMS_DIR } from '@/modules/runtimes/shim-paths.js';
 import { ContainerSandbox } from './container-sandbox.js';
+import { PROTOCOL_SOCKET_NAME, ProtocolSocket } from './protocol-socket.js';
 import { containerSpec, INSTANCE_LABEL, MANAGED_LABEL, NODE_LABEL, OWNER_LABEL } from './container-spec.js';
 import { dockerConnectionOptions, isLocalEngine } from './docker-connection.js';
 import { isProcessAlive } from '@/adapters/sandbox/process-alive.js';
 
 const PING_TIMEOUT_MS = 5000;
+/** A started container's shim connects to its socket in well under a second; past this, something is wrong. */
+const SHIM_CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * Sandboxes as hardened containers of the runtime images (see `containerSpec`), one per
- * sandbox, spoken to over a hijacked attach stream. Containers carry this server's
+ * sandbox, spoken to over a unix socket mounted into the container (or, where that cannot be,
+ * the engine's attach stream: see `ProtocolSocket`). Containers carry this server's
  * instance label: the ones a crashed server left behind are removed at start-up, and
  * all of this server's at shutdown.
  */
@@ -74,9 +85,29 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     await this.initialise();
+    const { sandbox: settings } = this.config;
+    const protocolSocket = this.protocolOverSocket ? await ProtocolSocket.listen({ uid: settings.uid, gid: settings.gid }) : null;
+    try {
+      return await this.startContainer(spec, protocolSocket);
+    } finally {
+      protocolSocket?.close();
+    }
+  }
+
+  /**
+   * Whether shims speak the protocol over a socket mounted into their container (`ProtocolSocket`):
+   * the engine must run on this host to mount it, and only as root can this server give the socket
+   * to the sandbox user alone.
+   */
+  private get protocolOverSocket(): boolean {
+    return this.config.dockerProtocol === 'auto' && isLocalEngine(this.config.dockerHost) && process.getuid?.() === 0;
+  }
+
+  private async startContainer(spec: SandboxSpec, protocolSocket: ProtocolSocket | null): Promise<SandboxHandle> {
     const runtime = runtimeDefinition(spec.runtime);
-    // A container has only stdio: the shim takes its stdout for the protocol and moves descriptor 1 to stderr.
-    const args = [...runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument('stdout')];
+    // Without a socket a container has only stdio: the shim takes its stdout for the protocol and moves descriptor 1 to stderr.
+    const channel = protocolSocket ? { socket: join(SANDBOX_PROTOCOL_DIR, PROTOCOL_SOCKET_NAME) } : 'stdout';
+    const args = [...runtime.args(join(SANDBOX_SHIMS_DIR, runtime.shim), { memoryLimitMb: spec.memoryLimitMb }), protocolArgument(channel)];
     if (spec.egressSocketDir) {
       // The gateway's socket is a host path: the engine must run on this host to mount it.
       if (!isLocalEngine(this.config.dockerHost)) {
@@ -100,6 +131,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       dependenciesDir: spec.dependenciesDir,
       codeDir: spec.codeDir,
       egressSocketDir: spec.egressSocketDir ?? null,
+      protocolSocketDir: protocolSocket?.dir ?? null,
       labels: {
         [MANAGED_LABEL]: '1',
         [INSTANCE_LABEL]: this.instanceId,
@@ -120,6 +152,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     try {
       const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
       await container.start();
+      const connection = protocolSocket ? await shimConnection(protocolSocket, stream) : null;
       const sandbox = new ContainerSandbox(
         this.docker,
         container,
@@ -127,6 +160,7 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
         this.memoryProbe(container.id),
         spec.dependenciesDir ? SANDBOX_DEPENDENCIES_DIR : null,
         this.freezer(container.id),
+        connection,
       );
       sandbox.codePath = spec.codeDir ? SANDBOX_FUNCTION_DIR : null;
       this.live.add(sandbox);
@@ -225,6 +259,25 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
       if (found) return found;
     }
     return null;
+  }
+}
+
+/**
+ * The shim's connection to its protocol socket, or an error once the container stopped
+ * without making it (its attach stream ends) or did not make it in time.
+ */
+async function shimConnection(protocolSocket: ProtocolSocket, stream: Duplex): Promise<Socket> {
+  let onEnd: () => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onEnd = () => reject(new Error('The sandbox container stopped before its shim connected'));
+    stream.once('end', onEnd);
+    stream.once('close', onEnd);
+  });
+  try {
+    return await withTimeout(Promise.race([protocolSocket.connection, stopped]), SHIM_CONNECT_TIMEOUT_MS);
+  } finally {
+    stream.off('end', onEnd);
+    stream.off('close', onEnd);
   }
 }
 

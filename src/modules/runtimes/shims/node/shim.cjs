@@ -5,11 +5,13 @@
 //
 // Protocol: newline-delimited JSON. Requests arrive on stdin; replies leave on a
 // descriptor of their own that user code is not given: `--fngraph-protocol=fd:N` names
-// it (process sandboxes: 3), `--fngraph-protocol=stdout` (containers, which only have
-// stdio) makes the shim take the sandbox's stdout for itself and point descriptor 1 at
-// stderr. Either way the function's raw descriptors 1 and 2 (native code, child
-// processes) never share a pipe with the protocol. console.* and
-// process.stdout/stderr.write are captured and sent as `log` frames instead.
+// it (process sandboxes: 3), `--fngraph-protocol=unix:PATH` (containers on the server's
+// host) is a socket the server listens on, which then carries the requests too, and
+// `--fngraph-protocol=stdout` (other containers, which only have stdio) makes the shim take
+// the sandbox's stdout for itself and point descriptor 1 at stderr. Either way the
+// function's raw descriptors 1 and 2 (native code, child processes) never share a pipe
+// with the protocol. console.* and process.stdout/stderr.write are captured and sent as
+// `log` frames instead.
 //   in : {type:'load', artifact, filename, env, modulePaths, entry?: {module, export}, functionDir?, eventFormat, concurrency?}
 //        {type:'invoke', id, event, context}
 //   out: {type:'ready'} once, then {type:'loaded'} | {type:'load_failed', error}
@@ -38,7 +40,10 @@ const { AsyncLocalStorage } = require('node:async_hooks');
 const { TEXT_TYPE, toBytes, decodeUtf8 } = require('./bytes.cjs');
 const { installFrameworkStandIn, registeredHttpFunction, forgetRegistrations } = require('./gcf-framework.cjs');
 
-const PROTOCOL_FD = openProtocol();
+/** The protocol's connection to the server when it is a socket (`unix:`), made before the egress shim changes `net`. */
+const PROTOCOL_SOCKET = connectProtocolSocket();
+/** Where frames are written (synchronously: whole and in order whatever user code does); the socket's once connected. */
+let PROTOCOL_FD = PROTOCOL_SOCKET ? -1 : openProtocol();
 // Network access (executionConfig.network): only sandboxes given an egress gateway load it.
 const EGRESS = startEgress();
 installFrameworkStandIn();
@@ -54,6 +59,11 @@ let handler = null;
 let callStyle = 'native';
 /** The function's environment, as Workers' `env`. */
 let functionEnv = {};
+
+function connectProtocolSocket() {
+  const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol=unix:'));
+  return option ? require('node:net').connect(option.slice('--fngraph-protocol=unix:'.length)) : null;
+}
 
 function openProtocol() {
   const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol='));
@@ -545,19 +555,22 @@ function handleFrame(frame) {
 // the queue keeps the shim correct even if it did).
 let queue = Promise.resolve();
 let buffered = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  buffered += chunk;
-  let newline;
-  while ((newline = buffered.indexOf('\n')) !== -1) {
-    const line = buffered.slice(0, newline);
-    buffered = buffered.slice(newline + 1);
-    if (line === '') continue;
-    const frame = JSON.parse(line);
-    queue = queue.then(() => handleFrame(frame));
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+function serve(input) {
+  input.setEncoding('utf8');
+  input.on('data', (chunk) => {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line === '') continue;
+      const frame = JSON.parse(line);
+      queue = queue.then(() => handleFrame(frame));
+    }
+  });
+  input.on('end', () => process.exit(0));
+  send({ type: 'ready' });
+}
 
 process.on('uncaughtException', (error) => {
   flushOutput();
@@ -567,4 +580,16 @@ process.on('unhandledRejection', (reason) => {
   logLine('stderr', `Unhandled rejection: ${reason && reason.stack ? reason.stack : String(reason)}`);
 });
 
-send({ type: 'ready' });
+if (PROTOCOL_SOCKET) {
+  // The server accepts one connection on that path, this shim's, before any user code runs.
+  PROTOCOL_SOCKET.once('connect', () => {
+    PROTOCOL_FD = PROTOCOL_SOCKET._handle.fd;
+    serve(PROTOCOL_SOCKET);
+  });
+  PROTOCOL_SOCKET.on('error', (error) => {
+    process._rawDebug(`fngraph shim: the protocol socket failed: ${error.message}`);
+    process.exit(70);
+  });
+} else {
+  serve(process.stdin);
+}

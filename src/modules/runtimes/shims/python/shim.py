@@ -13,8 +13,9 @@
 # `accepted` goes out before the handler runs (see the Node.js shim).
 # Frames leave on a descriptor only this shim holds (a non-inheritable duplicate):
 # `--fngraph-protocol=fd:N` names the one the sandbox gives for them (process sandboxes:
-# 3), `--fngraph-protocol=stdout` (containers) takes the sandbox's stdout and points
-# descriptor 1 at stderr. Descriptor 0 is pointed elsewhere, so neither user code nor a
+# 3), `--fngraph-protocol=unix:PATH` (containers on the server's host) a socket the server
+# listens on, `--fngraph-protocol=stdout` (other containers) takes the sandbox's stdout and
+# points descriptor 1 at stderr. Descriptor 0 is pointed elsewhere, so neither user code nor a
 # library writing at the descriptor level can corrupt or read the protocol; what it
 # writes to descriptors 1 and 2 is the sandbox's raw output.
 # sys.stdout / sys.stderr become line writers that turn every line into a `log` frame
@@ -33,6 +34,7 @@ import linecache
 import os
 import resource
 import site
+import socket
 import sys
 import threading
 import traceback
@@ -54,14 +56,19 @@ def _protocol_descriptor():
         given = int(spec[3:])
         fd = os.dup(given)
         os.close(given)
-        return fd
+        return fd, None
+    if spec.startswith('unix:'):
+        # A container's socket to the server (its one connection): frames both ways, raw output stays on 1 and 2.
+        channel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        channel.connect(spec[len('unix:'):])
+        return channel.fileno(), channel
     fd = os.dup(1)
     os.dup2(2, 1)  # raw writes to descriptor 1 join the sandbox's other raw output
-    return fd
+    return fd, None
 
 
-PROTOCOL_OUT = _protocol_descriptor()
-PROTOCOL_IN = os.fdopen(os.dup(0), 'rb')
+PROTOCOL_OUT, _PROTOCOL_SOCKET = _protocol_descriptor()
+PROTOCOL_IN = _PROTOCOL_SOCKET.makefile('rb') if _PROTOCOL_SOCKET else os.fdopen(os.dup(0), 'rb')
 _devnull = os.open(os.devnull, os.O_RDONLY)
 os.dup2(_devnull, 0)
 os.close(_devnull)
