@@ -42,7 +42,7 @@ export interface SandboxHandle {
   readonly stdin: Writable;
   /** The shim's replies. */
   readonly protocol: Readable;
-  /** Raw output on descriptor 1, or null where the driver merges it into `stderr` (containers). */
+  /** Raw output on descriptor 1, or null where the driver merges it into `stderr` (containers spoken to over their attach stream). */
   readonly stdout: Readable | null;
   /** Raw output on descriptor 2 (and the runtime's own complaints: crashes, out of memory). */
   readonly stderr: Readable;
