@@ -143,14 +143,20 @@ export function autoscalingSuite(kind: ExecutorKind, options: AutoscalingSuiteOp
 
         await warmSome();
         expect(await kill(server)).toBeGreaterThanOrEqual(1);
-        const sequential: number[] = [];
-        for (let i = 0; i < 10; i++) sequential.push((await fetch(`${server.url}/fn/${name}`)).status);
-        expect(sequential).toEqual(Array(10).fill(200));
+        const sequential: Response[] = [];
+        for (let i = 0; i < 10; i++) sequential.push(await fetch(`${server.url}/fn/${name}`));
+        expect(
+          sequential.map((r) => r.status),
+          await failures(sequential),
+        ).toEqual(Array(10).fill(200));
 
         await warmSome();
         expect(await kill(server)).toBeGreaterThanOrEqual(1);
         const concurrent = await Promise.all(Array.from({ length: 10 }, () => fetch(`${server.url}/fn/${name}`)));
-        expect(concurrent.map((r) => r.status)).toEqual(Array(10).fill(200));
+        expect(
+          concurrent.map((r) => r.status),
+          await failures(concurrent),
+        ).toEqual(Array(10).fill(200));
       });
     }
   });
@@ -198,4 +204,10 @@ export function autoscalingSuite(kind: ExecutorKind, options: AutoscalingSuiteOp
       expect(metrics.value('fngraph_node_sandboxes', { state: 'in_use' })).toBeLessThanOrEqual(2);
     });
   });
+}
+
+/** The bodies of the answers that were not 200 (the invocation's error), for an assertion's message. */
+async function failures(responses: Response[]): Promise<string> {
+  const failed = responses.filter((r) => r.status !== 200);
+  return (await Promise.all(failed.map(async (r) => `${r.status} ${await r.clone().text()}`))).join('\n');
 }
