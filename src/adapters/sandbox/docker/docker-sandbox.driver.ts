@@ -51,9 +51,17 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
   private initialising: Promise<void> | null = null;
   private sequence = 0;
 
+  /**
+   * Whether shims speak the protocol over a socket mounted into their container (`ProtocolSocket`):
+   * the engine must run on this host to mount it, and only as root can this server give the socket
+   * to the sandbox user alone.
+   */
+  private readonly protocolOverSocket: boolean;
+
   constructor(private readonly config: AppConfig) {
     super();
     this.docker = new Docker(dockerConnectionOptions(config.dockerHost));
+    this.protocolOverSocket = config.dockerProtocol === 'auto' && isLocalEngine(config.dockerHost) && process.getuid?.() === 0;
   }
 
   onModuleInit(): Promise<void> {
@@ -92,15 +100,6 @@ export class DockerSandboxDriver extends SandboxDriver implements OnModuleInit, 
     } finally {
       protocolSocket?.close();
     }
-  }
-
-  /**
-   * Whether shims speak the protocol over a socket mounted into their container (`ProtocolSocket`):
-   * the engine must run on this host to mount it, and only as root can this server give the socket
-   * to the sandbox user alone.
-   */
-  private get protocolOverSocket(): boolean {
-    return this.config.dockerProtocol === 'auto' && isLocalEngine(this.config.dockerHost) && process.getuid?.() === 0;
   }
 
   private async startContainer(spec: SandboxSpec, protocolSocket: ProtocolSocket | null): Promise<SandboxHandle> {

@@ -40,10 +40,12 @@ const { AsyncLocalStorage } = require('node:async_hooks');
 const { TEXT_TYPE, toBytes, decodeUtf8 } = require('./bytes.cjs');
 const { installFrameworkStandIn, registeredHttpFunction, forgetRegistrations } = require('./gcf-framework.cjs');
 
+/** The protocol channel the sandbox gives (`--fngraph-protocol=`): `fd:N`, `unix:PATH` or `stdout`. */
+const PROTOCOL_SPEC = protocolSpec();
 /** The protocol's connection to the server when it is a socket (`unix:`), made before the egress shim changes `net`. */
-const PROTOCOL_SOCKET = connectProtocolSocket();
+const PROTOCOL_SOCKET = PROTOCOL_SPEC.startsWith('unix:') ? require('node:net').connect(PROTOCOL_SPEC.slice('unix:'.length)) : null;
 /** Where frames are written (synchronously: whole and in order whatever user code does); the socket's once connected. */
-let PROTOCOL_FD = PROTOCOL_SOCKET ? -1 : openProtocol();
+let PROTOCOL_FD = PROTOCOL_SOCKET ? -1 : openProtocol(PROTOCOL_SPEC);
 // Network access (executionConfig.network): only sandboxes given an egress gateway load it.
 const EGRESS = startEgress();
 installFrameworkStandIn();
@@ -60,14 +62,13 @@ let callStyle = 'native';
 /** The function's environment, as Workers' `env`. */
 let functionEnv = {};
 
-function connectProtocolSocket() {
-  const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol=unix:'));
-  return option ? require('node:net').connect(option.slice('--fngraph-protocol=unix:'.length)) : null;
+function protocolSpec() {
+  const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol='));
+  return option ? option.slice('--fngraph-protocol='.length) : 'stdout';
 }
 
-function openProtocol() {
-  const option = process.argv.find((arg) => arg.startsWith('--fngraph-protocol='));
-  const spec = option ? option.slice('--fngraph-protocol='.length) : 'stdout';
+/** The descriptor of an `fd:N` or `stdout` channel. */
+function openProtocol(spec) {
   if (spec.startsWith('fd:')) return Number(spec.slice(3));
   // Node has no dup2: reopening /proc/self/fd/N gives another descriptor of the same
   // pipe (close-on-exec, so child processes do not get it), and closing 1 first makes the
